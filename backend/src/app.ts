@@ -1,0 +1,219 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import cors from 'cors';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import swaggerUi from 'swagger-ui-express';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import type { Clock } from './platform/clock.js';
+import type { Logger } from './platform/logger.js';
+import { Api, createRouter } from './platform/http.js';
+import { createRegistry, generateOpenApiDocument } from './platform/openapi.js';
+import { errorMiddleware, notFoundHandler, rejectOperatorKeys } from './platform/error-middleware.js';
+import { authenticate } from './platform/authenticate.js';
+import { RateLimiter } from './platform/rate-limit.js';
+import { principalKey } from './platform/principal.js';
+import { IdempotencyService } from './platform/idempotency/idempotency.service.js';
+import type { QueueSet } from './platform/jobs.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { registerAuditRoutes } from './modules/audit/audit.routes.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { registerAuthRoutes } from './modules/auth/auth.routes.js';
+import { TokenService } from './modules/auth/token.service.js';
+import { ApiKeyService } from './modules/api-keys/api-key.service.js';
+import { registerApiKeyRoutes } from './modules/api-keys/api-key.routes.js';
+import { registerHealthRoute } from './modules/health/health.routes.js';
+import { MemberService } from './modules/members/member.service.js';
+import {
+  LogMessageSender,
+  UnconfiguredMessageSender,
+  WebhookMessageSender,
+  type MessageSender,
+} from './modules/messaging/message-sender.js';
+import { ProgramService } from './modules/program/program.service.js';
+import { registerProgramRoutes } from './modules/program/program.routes.js';
+import { StaffService } from './modules/staff/staff.service.js';
+import { registerStaffRoutes } from './modules/staff/staff.routes.js';
+import { StoreService } from './modules/stores/store.service.js';
+import { registerStoreRoutes } from './modules/stores/store.routes.js';
+import { mountQueueDashboard } from './modules/admin/queue-dashboard.js';
+
+export type Platform = {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  redis: Redis;
+  queues: QueueSet;
+  /** Overrides the message transport chosen from the configuration (tests capture messages). */
+  messages?: MessageSender;
+};
+
+/** Every service of the app, wired once. Routes, jobs and the seed script all use these. */
+export function createServices(platform: Platform) {
+  const { config, clock, logger } = platform;
+  const messages =
+    platform.messages ??
+    (config.sms.webhookUrl
+      ? new WebhookMessageSender({ url: config.sms.webhookUrl, token: config.sms.webhookToken })
+      : config.isProduction
+        ? new UnconfiguredMessageSender()
+        : new LogMessageSender(logger));
+  const audit = new AuditService(clock);
+  const program = new ProgramService({ clock, audit });
+  const tokens = new TokenService({
+    secret: config.jwtSecret,
+    accessTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTtlDays: config.refreshTokenTtlDays,
+    clock,
+  });
+  const members = new MemberService({ clock, program, audit });
+  const auth = new AuthService({
+    clock,
+    tokens,
+    members,
+    messages,
+    otpMaxAttempts: config.otpMaxAttempts,
+    logger,
+  });
+  const staff = new StaffService({ audit, bcryptCost: config.bcryptCost });
+  const stores = new StoreService({ audit });
+  const apiKeys = new ApiKeyService({ clock, audit });
+  const idempotency = new IdempotencyService({ clock });
+  const rateLimiter = new RateLimiter(platform.redis, config.redisPrefix);
+  return {
+    messages,
+    audit,
+    program,
+    tokens,
+    members,
+    auth,
+    staff,
+    stores,
+    apiKeys,
+    idempotency,
+    rateLimiter,
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/** The express app: API under /api/v1, docs, health, queue dashboard, and the built frontend. */
+export function createApp(platform: Platform, services: Services): Express {
+  const { config, logger } = platform;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          // The card shows QR codes drawn as data: images; the staff scanner reads the camera.
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'media-src': ["'self'", 'blob:'],
+          'worker-src': ["'self'", 'blob:'],
+        },
+      },
+    }),
+  );
+  app.use(
+    '/api',
+    cors({
+      origin: config.corsOrigins.length ? config.corsOrigins : false,
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+    }),
+  );
+
+  const apiRoot = express.Router();
+  registerHealthRoute(apiRoot, { redis: platform.redis });
+
+  const registry = createRegistry();
+  const v1 = createRouter();
+  const api = new Api({
+    router: v1,
+    registry,
+    idempotency: services.idempotency,
+    rateLimiter: services.rateLimiter,
+    basePath: '/api/v1',
+  });
+  registerAuthRoutes(api, { auth: services.auth, config });
+  registerStaffRoutes(api, { staff: services.staff });
+  registerApiKeyRoutes(api, { apiKeys: services.apiKeys });
+  registerProgramRoutes(api, { program: services.program });
+  registerStoreRoutes(api, { stores: services.stores, program: services.program });
+  registerAuditRoutes(api, { audit: services.audit });
+
+  const openapi = generateOpenApiDocument(registry, config.publicUrl ?? '/');
+  apiRoot.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  apiRoot.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Regulars API' }));
+
+  apiRoot.use(
+    '/v1',
+    express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }),
+    rejectOperatorKeys,
+    authenticate({ tokens: services.tokens, apiKeys: services.apiKeys }),
+    async (req, _res, next) => {
+      // The generous limit every caller gets; sign-in and code checks have strict limits of their own.
+      const principal = req.principal ?? { kind: 'anonymous' as const };
+      const isAnonymous = principal.kind === 'anonymous';
+      try {
+        await services.rateLimiter.consume({
+          bucket: 'requests',
+          key: isAnonymous ? `ip:${req.ip}` : principalKey(principal),
+          limit: isAnonymous ? config.rateLimits.anonymousPerMin : config.rateLimits.authenticatedPerMin,
+          windowSeconds: 60,
+        });
+        next();
+      } catch (error) {
+        next(error);
+      }
+    },
+    v1,
+  );
+  mountQueueDashboard(apiRoot, { queues: platform.queues, tokens: services.tokens });
+  apiRoot.use(notFoundHandler);
+  app.use('/api', apiRoot);
+
+  mountFrontend(app, config.frontendDist);
+  app.use(errorMiddleware(logger));
+  return app;
+}
+
+/** Serves the built card PWA at /card and the staff portal at /staff, with SPA fallbacks. */
+function mountFrontend(app: Express, dist: string): void {
+  app.get('/', (_req, res) => {
+    res.redirect(302, '/card/');
+  });
+  for (const appName of ['card', 'staff']) {
+    const index = path.join(dist, appName, 'index.html');
+    app.use(`/${appName}`, express.static(path.join(dist, appName), { index: 'index.html', maxAge: '1h' }));
+    app.get(`/${appName}/{*rest}`, (_req, res) => {
+      if (existsSync(index)) res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } });
+      else
+        res
+          .status(503)
+          .type('text')
+          .send(`The ${appName} app is not built yet: run "pnpm build" (pnpm start builds it for you).`);
+    });
+  }
+  // Shared assets emitted by the build (hashed file names, safe to cache for long).
+  app.use('/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d' }));
+}

@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only place that reads the environment. Every value is parsed once, here; a bad value stops the
+ * boot with a message that names the variable.
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  MONGODB_URI: z.string().optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('regulars'),
+  REDIS_URL: z.string().optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:-]+$/)
+    .default('regulars'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
+  CORS_ORIGINS: z.string().default(''),
+  TRUST_PROXY: z.string().default('loopback'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_SIGNIN_PER_15MIN: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_SIGNIN_PER_IP_PER_15MIN: z.coerce.number().int().min(1).default(200),
+  RATE_LIMIT_OTP_PER_PHONE_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_OTP_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_CODE_CHECKS_PER_MIN: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_AUTHENTICATED_PER_MIN: z.coerce.number().int().min(1).default(6000),
+  RATE_LIMIT_ANONYMOUS_PER_MIN: z.coerce.number().int().min(1).default(300),
+  OTP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  SMS_WEBHOOK_URL: z.string().url().optional(),
+  SMS_WEBHOOK_TOKEN: z.string().optional(),
+  FRONTEND_DIST: z.string().default('frontend/dist'),
+  SEED_DEMO: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+});
+
+export type Config = {
+  env: 'development' | 'test' | 'production';
+  isProduction: boolean;
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  dataDir: string;
+  mongodbUri: string | undefined;
+  mongodbDb: string;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  bcryptCost: number;
+  corsOrigins: string[];
+  trustProxy: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  rateLimits: {
+    signInPer15Min: number;
+    signInPerIpPer15Min: number;
+    otpPerPhonePerHour: number;
+    otpPerIpPerHour: number;
+    codeChecksPerMin: number;
+    authenticatedPerMin: number;
+    anonymousPerMin: number;
+  };
+  otpMaxAttempts: number;
+  sms: { webhookUrl: string | undefined; webhookToken: string | undefined };
+  frontendDist: string;
+  seedDemo: boolean;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment (process.env by default) into a typed, validated configuration. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const dataDir = path.resolve(e.DATA_DIR);
+  let jwtSecret = e.JWT_SECRET;
+  if (!jwtSecret) {
+    // Production never falls back to a generated or default secret: tokens must survive restarts and
+    // be shared by every API instance.
+    if (isProduction) throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production');
+    jwtSecret = e.NODE_ENV === 'test' ? randomBytes(32).toString('hex') : developmentSecret(dataDir);
+  }
+  return {
+    env: e.NODE_ENV,
+    isProduction,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL,
+    dataDir,
+    mongodbUri: e.MONGODB_URI,
+    mongodbDb: e.MONGODB_DB,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    jwtSecret,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    bcryptCost: e.BCRYPT_COST,
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    rateLimits: {
+      signInPer15Min: e.RATE_LIMIT_SIGNIN_PER_15MIN,
+      signInPerIpPer15Min: e.RATE_LIMIT_SIGNIN_PER_IP_PER_15MIN,
+      otpPerPhonePerHour: e.RATE_LIMIT_OTP_PER_PHONE_PER_HOUR,
+      otpPerIpPerHour: e.RATE_LIMIT_OTP_PER_IP_PER_HOUR,
+      codeChecksPerMin: e.RATE_LIMIT_CODE_CHECKS_PER_MIN,
+      authenticatedPerMin: e.RATE_LIMIT_AUTHENTICATED_PER_MIN,
+      anonymousPerMin: e.RATE_LIMIT_ANONYMOUS_PER_MIN,
+    },
+    otpMaxAttempts: e.OTP_MAX_ATTEMPTS,
+    sms: { webhookUrl: e.SMS_WEBHOOK_URL, webhookToken: e.SMS_WEBHOOK_TOKEN },
+    frontendDist: path.resolve(e.FRONTEND_DIST),
+    seedDemo: e.SEED_DEMO ?? !isProduction,
+  };
+}
+
+/** Development generates its secret once and keeps it under the data directory, so sessions survive restarts. */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { jwtSecret?: unknown };
+    if (typeof stored.jwtSecret === 'string' && stored.jwtSecret.length >= 32) return stored.jwtSecret;
+  }
+  const jwtSecret = randomBytes(32).toString('hex');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify({ jwtSecret }, null, 2), { mode: 0o600 });
+  return jwtSecret;
+}

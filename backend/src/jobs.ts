@@ -1,0 +1,18 @@
+import type { ZodTypeAny } from 'zod';
+import type { Services } from './app.js';
+import type { Clock } from './platform/clock.js';
+import type { JobDefinition } from './platform/jobs.js';
+import type { Logger } from './platform/logger.js';
+
+/** What every job handler receives from the worker. */
+export type JobContext = { services: Services; clock: Clock; logger: Logger };
+
+export type Job = JobDefinition<ZodTypeAny, JobContext>;
+
+/**
+ * Every background job of the product. Modules add their `*.job.ts` definitions here; the worker
+ * process runs them and the queue dashboard shows them.
+ */
+export function allJobs(): Job[] {
+  return [];
+}

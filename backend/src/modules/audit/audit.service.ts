@@ -1,0 +1,74 @@
+import type { ClientSession } from 'mongoose';
+import type { Clock } from '../../platform/clock.js';
+import type { Principal } from '../../platform/principal.js';
+import { AuditModel, type AuditEntry } from './audit.model.js';
+import { paginate, type PageRequest } from '../../platform/pagination.js';
+
+export type AuditInput = {
+  actor: Principal;
+  action: string;
+  entity: { type: string; id: string | null };
+  before?: unknown;
+  after?: unknown;
+  reason?: string;
+  requestId?: string;
+  session?: ClientSession;
+};
+
+/** The record of who changed what, when, with the state before and after. Append-only. */
+export class AuditService {
+  constructor(private readonly clock: Clock) {}
+
+  async record(input: AuditInput): Promise<void> {
+    const actor = input.actor;
+    const doc = {
+      at: this.clock.now(),
+      actor: {
+        kind: actor.kind,
+        id: actor.kind === 'anonymous' ? null : actor.id,
+        label: actor.kind === 'staff' ? actor.email : actor.kind === 'apiKey' ? actor.name : null,
+      },
+      action: input.action,
+      entity: input.entity,
+      before: scrub(input.before ?? null),
+      after: scrub(input.after ?? null),
+      reason: input.reason ?? null,
+      requestId: input.requestId ?? null,
+    };
+    await AuditModel.create([doc], { session: input.session });
+  }
+
+  async list(filter: { entityType?: string; entityId?: string; actorId?: string }, page: PageRequest) {
+    const query: Record<string, unknown> = {};
+    if (filter.entityType) query['entity.type'] = filter.entityType;
+    if (filter.entityId) query['entity.id'] = filter.entityId;
+    if (filter.actorId) query['actor.id'] = filter.actorId;
+    return paginate(AuditModel, query, page, (e: AuditEntry) => ({
+      id: String(e._id),
+      at: e.at.toISOString(),
+      actor: e.actor,
+      action: e.action,
+      entity: e.entity,
+      before: e.before,
+      after: e.after,
+      reason: e.reason,
+    }));
+  }
+}
+
+const SECRET_FIELDS = new Set(['passwordHash', 'password', 'keyHash', 'tokenHash', 'cardSecret']);
+
+/** Never copy secrets into the audit log, even hashed ones. */
+function scrub(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(scrub);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const v = value as { toJSON?: () => unknown; _bsontype?: string };
+    if (v._bsontype) return String(value);
+    const out: Record<string, unknown> = {};
+    for (const [k, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (!SECRET_FIELDS.has(k)) out[k] = scrub(inner);
+    }
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,73 @@
+import mongoose, { Schema, type Types } from 'mongoose';
+
+export type MemberConsents = { email: boolean; sms: boolean; push: boolean };
+
+export type MemberStats = {
+  purchaseCount: number;
+  totalSpentMinor: number;
+  firstPurchaseAt: Date | null;
+  lastPurchaseAt: Date | null;
+};
+
+export type Member = {
+  _id: Types.ObjectId;
+  name: string;
+  /** Lowercased name without accents, for prefix search. */
+  nameKey: string;
+  /** E.164, unique. */
+  phone: string;
+  /** Lowercased, unique when present. */
+  email: string | null;
+  birthDate: string | null;
+  consents: MemberConsents;
+  /** 12 digits, the last a Luhn check digit. */
+  cardNumber: string;
+  /** Base32 TOTP secret shared with the member's card (QR codes are computed offline from it). */
+  cardSecret: string;
+  cardSecretRotatedAt: Date;
+  isBlocked: boolean;
+  tier: string | null;
+  tags: string[];
+  joinedAt: Date;
+  stats: MemberStats;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const memberSchema = new Schema<Member>(
+  {
+    name: { type: String, required: true },
+    nameKey: { type: String, required: true },
+    phone: { type: String, required: true, unique: true },
+    email: { type: String, default: null },
+    birthDate: { type: String, default: null },
+    consents: {
+      email: { type: Boolean, default: false },
+      sms: { type: Boolean, default: false },
+      push: { type: Boolean, default: false },
+    },
+    cardNumber: { type: String, required: true, unique: true },
+    cardSecret: { type: String, required: true },
+    cardSecretRotatedAt: { type: Date, required: true },
+    isBlocked: { type: Boolean, default: false },
+    tier: { type: String, default: null },
+    tags: { type: [String], default: [] },
+    joinedAt: { type: Date, required: true },
+    stats: {
+      purchaseCount: { type: Number, default: 0 },
+      totalSpentMinor: { type: Number, default: 0 },
+      firstPurchaseAt: { type: Date, default: null },
+      lastPurchaseAt: { type: Date, default: null },
+    },
+  },
+  { collection: 'members', timestamps: true, versionKey: false },
+);
+memberSchema.index({ email: 1 }, { unique: true, partialFilterExpression: { email: { $type: 'string' } } });
+memberSchema.index({ nameKey: 1 });
+
+export const MemberModel = mongoose.model<Member>('Member', memberSchema);
+
+/** The key names are searched by: lowercase, accents removed ("Álvaro" → "alvaro"). */
+export function nameKeyOf(name: string): string {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+}

@@ -1,0 +1,29 @@
+import { API_SCOPES, ProgramSettings, UpdateProgramBody } from '@regulars/contracts';
+import type { Api } from '../../platform/http.js';
+import { ADMINS, ALL_STAFF } from '../../platform/principal.js';
+import { toProgramResponse, type ProgramService } from './program.service.js';
+
+export function registerProgramRoutes(api: Api, deps: { program: ProgramService }): void {
+  api.route({
+    method: 'get',
+    path: '/program',
+    summary: 'Program settings: currency, time zone, point value, pending days, expiry',
+    tags: ['Program'],
+    access: { staff: ALL_STAFF, member: true, apiKey: API_SCOPES },
+    response: { schema: ProgramSettings },
+    handler: async () => toProgramResponse(await deps.program.get()),
+  });
+
+  api.route({
+    method: 'patch',
+    path: '/program',
+    summary: 'Change program settings (audit-logged)',
+    description:
+      'Changes apply to what happens next: points already earned keep the pending and expiry dates they were given.',
+    tags: ['Program'],
+    access: { staff: ADMINS },
+    body: UpdateProgramBody,
+    response: { status: 200, schema: ProgramSettings },
+    handler: async ({ body, principal }) => toProgramResponse(await deps.program.update(body, principal)),
+  });
+}

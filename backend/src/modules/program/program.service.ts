@@ -1,0 +1,50 @@
+import type { UpdateProgramBody } from '@regulars/contracts';
+import type { Clock } from '../../platform/clock.js';
+import type { Principal } from '../../platform/principal.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { PROGRAM_DEFAULTS, PROGRAM_ID, ProgramModel, type Program } from './program.model.js';
+
+export type ProgramSettings = Omit<Program, '_id'>;
+
+/** Program settings (currency, time zone, point value, pending days, expiry, negative balances). */
+export class ProgramService {
+  constructor(private readonly deps: { clock: Clock; audit: AuditService }) {}
+
+  /** The settings, created with defaults on first use. */
+  async get(): Promise<ProgramSettings> {
+    const doc = await ProgramModel.findOneAndUpdate(
+      { _id: PROGRAM_ID },
+      { $setOnInsert: { ...PROGRAM_DEFAULTS, updatedAt: this.deps.clock.now() } },
+      { upsert: true, new: true, lean: true },
+    );
+    return strip(doc);
+  }
+
+  async update(changes: UpdateProgramBody, actor: Principal): Promise<ProgramSettings> {
+    const before = await this.get();
+    const doc = await ProgramModel.findOneAndUpdate(
+      { _id: PROGRAM_ID },
+      { $set: { ...changes, updatedAt: this.deps.clock.now() } },
+      { new: true, lean: true },
+    );
+    const after = strip(doc);
+    await this.deps.audit.record({
+      actor,
+      action: 'program.update',
+      entity: { type: 'program', id: PROGRAM_ID },
+      before,
+      after,
+    });
+    return after;
+  }
+}
+
+function strip(doc: Program | null): ProgramSettings {
+  if (!doc) throw new Error('program settings missing after upsert');
+  const { _id: _ignored, ...settings } = doc;
+  return settings;
+}
+
+export function toProgramResponse(settings: ProgramSettings) {
+  return { ...settings, updatedAt: settings.updatedAt.toISOString() };
+}

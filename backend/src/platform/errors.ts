@@ -1,0 +1,92 @@
+/**
+ * One error type for everything the API refuses on purpose. Services throw these; only the error
+ * middleware turns them into HTTP responses (services never mention status codes directly).
+ */
+export type ErrorKind =
+  | 'bad_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'unavailable';
+
+const STATUS: Record<ErrorKind, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly details: unknown;
+
+  constructor(kind: ErrorKind, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'AppError';
+    this.kind = kind;
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return STATUS[this.kind];
+  }
+}
+
+/** Input that does not satisfy the schema. `details` lists `{ path, message }` per problem. */
+export class ValidationError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super('bad_request', 'VALIDATION_FAILED', message, details);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(entity: string, id?: string) {
+    super(
+      'not_found',
+      `${entity.toUpperCase().replace(/\s+/g, '_')}_NOT_FOUND`,
+      id ? `${entity} ${id} was not found` : `${entity} was not found`,
+    );
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(
+    message = 'Sign in first: this request needs a valid access token or API key',
+    code = 'UNAUTHENTICATED',
+  ) {
+    super('unauthenticated', code, message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'You are not allowed to do this', code = 'FORBIDDEN') {
+    super('forbidden', code, message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: string, message: string, details?: unknown) {
+    super('conflict', code, message, details);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, message = 'Too many requests; try again later') {
+    super('rate_limited', 'RATE_LIMITED', `${message} (retry in ${retryAfterSeconds} s)`, {
+      retryAfterSeconds,
+    });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -1,0 +1,11 @@
+import type { Principal } from './principal.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      principal?: Principal;
+    }
+  }
+}
+
+export {};

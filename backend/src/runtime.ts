@@ -1,0 +1,88 @@
+import mongoose from 'mongoose';
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Config } from './config.js';
+import { createApp, createServices, type Platform, type Services } from './app.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { connectMongo } from './platform/mongo.js';
+import { createRedis } from './platform/redis.js';
+import { createQueues, scheduleRepeatableJobs, startWorkers } from './platform/jobs.js';
+import { allJobs } from './jobs.js';
+import type { MessageSender } from './modules/messaging/message-sender.js';
+
+export type Runtime = {
+  platform: Platform;
+  services: Services;
+  logger: Logger;
+  /** The express app (for supertest, or to listen yourself). */
+  app: Express;
+  /** Starts the HTTP server; resolves with the bound port. */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Starts the BullMQ workers and schedules repeatable jobs. */
+  startWorkers(): Promise<void>;
+  /** Graceful shutdown: stop accepting, drain workers, close queues and connections. */
+  close(): Promise<void>;
+};
+
+/** Connects to MongoDB and Redis and wires the app; used by main (API and worker), the seed and tests. */
+export async function createRuntime(
+  config: Config,
+  options: { clock?: Clock; messages?: MessageSender; logger?: Logger } = {},
+): Promise<Runtime> {
+  if (!config.mongodbUri) throw new Error('MONGODB_URI is not set (pnpm start sets it for you)');
+  if (!config.redisUrl) throw new Error('REDIS_URL is not set (pnpm start sets it for you)');
+  const logger = options.logger ?? createLogger(config);
+  await connectMongo(config.mongodbUri, config.mongodbDb);
+  const redis = createRedis(config.redisUrl);
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const connection = { url: config.redisUrl, maxRetriesPerRequest: null };
+  const jobs = allJobs();
+  const queues = createQueues(jobs, connection, config.redisPrefix);
+  const platform: Platform = {
+    config,
+    clock: options.clock ?? systemClock,
+    logger,
+    redis,
+    queues,
+    ...(options.messages ? { messages: options.messages } : {}),
+  };
+  const services = createServices(platform);
+  const app = createApp(platform, services);
+  let server: Server | undefined;
+  let workers: { close(): Promise<void> } | undefined;
+  return {
+    platform,
+    services,
+    logger,
+    app,
+    async listen(port = config.port, host = config.host) {
+      server = app.listen(port, host);
+      await new Promise<void>((resolve, reject) => {
+        server?.once('listening', resolve);
+        server?.once('error', reject);
+      });
+      const address = server.address();
+      return typeof address === 'object' && address ? address.port : port;
+    },
+    async startWorkers() {
+      workers = startWorkers(jobs, connection, config.redisPrefix, logger, {
+        services,
+        clock: platform.clock,
+        logger,
+      });
+      await scheduleRepeatableJobs(queues, jobs);
+    },
+    async close() {
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections?.();
+      }
+      await workers?.close();
+      await queues.close();
+      redis.disconnect();
+      await mongoose.disconnect();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { ObjectIdString } from './common.js';
+
+export const STAFF_ROLES = ['admin', 'manager', 'marketer', 'cashier'] as const;
+export const StaffRole = z.enum(STAFF_ROLES);
+export type StaffRole = z.infer<typeof StaffRole>;
+
+/** What an API key may do; each integration gets only the scopes it needs. */
+export const API_SCOPES = [
+  'members:read',
+  'members:write',
+  'purchases:write',
+  'refunds:write',
+  'rewards:read',
+  'redemptions:write',
+  'rules:read',
+] as const;
+export const ApiScope = z.enum(API_SCOPES);
+export type ApiScope = z.infer<typeof ApiScope>;
+
+export const StaffLoginBody = z
+  .object({ email: z.string().trim().email().max(254), password: z.string().min(1).max(200) })
+  .strict();
+export type StaffLoginBody = z.infer<typeof StaffLoginBody>;
+
+export const StaffSummary = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: StaffRole,
+  storeId: z.string().nullable(),
+});
+export type StaffSummary = z.infer<typeof StaffSummary>;
+
+export const TokenPair = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresIn: z.number().int(),
+});
+
+export const StaffLoginResponse = TokenPair.extend({ staff: StaffSummary });
+export type StaffLoginResponse = z.infer<typeof StaffLoginResponse>;
+
+export const RefreshBody = z.object({ refreshToken: z.string().min(10).max(200) }).strict();
+export type RefreshBody = z.infer<typeof RefreshBody>;
+
+export const LogoutBody = RefreshBody;
+
+export const PhoneNumber = z.string().trim().min(5).max(32);
+
+export const OtpRequestBody = z.object({ phone: PhoneNumber }).strict();
+export type OtpRequestBody = z.infer<typeof OtpRequestBody>;
+
+export const OtpRequestResponse = z.object({
+  sent: z.literal(true),
+  phone: z.string(),
+  expiresAt: z.string(),
+  isRegistered: z.boolean(),
+  devCode: z.string().optional(),
+});
+export type OtpRequestResponse = z.infer<typeof OtpRequestResponse>;
+
+export const MemberConsents = z
+  .object({
+    email: z.boolean().default(false),
+    sms: z.boolean().default(false),
+    push: z.boolean().default(false),
+  })
+  .strict();
+export type MemberConsents = z.infer<typeof MemberConsents>;
+
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+
+/** Sign-up details, required when the phone is not registered yet. */
+export const MemberSignup = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    email: z.string().trim().email().max(254).optional(),
+    birthDate: IsoDate.optional(),
+    consents: MemberConsents.optional(),
+  })
+  .strict();
+export type MemberSignup = z.infer<typeof MemberSignup>;
+
+export const OtpVerifyBody = z
+  .object({
+    phone: PhoneNumber,
+    code: z.string().regex(/^\d{6}$/, 'expected the 6-digit code'),
+    signup: MemberSignup.optional(),
+  })
+  .strict();
+export type OtpVerifyBody = z.infer<typeof OtpVerifyBody>;
+
+export const MemberSessionResponse = TokenPair.extend({
+  member: z.object({ id: ObjectIdString, name: z.string(), phone: z.string(), cardNumber: z.string() }),
+  isNewMember: z.boolean(),
+});
+export type MemberSessionResponse = z.infer<typeof MemberSessionResponse>;
+
+export const CreateApiKeyBody = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    scopes: z.array(ApiScope).min(1),
+    storeId: ObjectIdString.optional(),
+  })
+  .strict();
+export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBody>;
+
+export const ApiKeySummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(ApiScope),
+  storeId: z.string().nullable(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type ApiKeySummary = z.infer<typeof ApiKeySummary>;
+
+export const CreatedApiKey = ApiKeySummary.extend({ key: z.string() });
+
+export const CreateStaffBody = z
+  .object({
+    email: z.string().trim().email().max(254),
+    name: z.string().trim().min(1).max(120),
+    password: z.string().min(8, 'use at least 8 characters').max(200),
+    role: StaffRole,
+    storeId: ObjectIdString.nullable().optional(),
+  })
+  .strict();
+export type CreateStaffBody = z.infer<typeof CreateStaffBody>;
+
+export const UpdateStaffBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    password: z.string().min(8).max(200).optional(),
+    role: StaffRole.optional(),
+    storeId: ObjectIdString.nullable().optional(),
+    isActive: z.boolean().optional(),
+  })
+  .strict();
+export type UpdateStaffBody = z.infer<typeof UpdateStaffBody>;

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { CurrencyCode } from './common.js';
+
+export const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as Europe/Madrid');
+
+export const NegativeBalancePolicy = z.enum(['allow', 'floor_at_zero']);
+
+export const ProgramSettings = z.object({
+  name: z.string(),
+  currency: CurrencyCode,
+  timeZone: z.string(),
+  pointValueMinor: z.number().int(),
+  pendingDays: z.number().int(),
+  expiryMonths: z.number().int(),
+  negativeBalancePolicy: NegativeBalancePolicy,
+  updatedAt: z.string(),
+});
+export type ProgramSettings = z.infer<typeof ProgramSettings>;
+
+export const UpdateProgramBody = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    currency: CurrencyCode,
+    timeZone: TimeZone,
+    pointValueMinor: z.number().int().min(1).max(100_000),
+    pendingDays: z.number().int().min(0).max(365),
+    expiryMonths: z.number().int().min(0).max(120),
+    negativeBalancePolicy: NegativeBalancePolicy,
+  })
+  .partial()
+  .strict();
+export type UpdateProgramBody = z.infer<typeof UpdateProgramBody>;
+
+export const StoreAddress = z
+  .object({
+    line1: z.string().max(200).optional(),
+    city: z.string().max(100).optional(),
+    postalCode: z.string().max(20).optional(),
+    country: z.string().length(2).optional(),
+  })
+  .strict();
+
+export const CreateStoreBody = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    code: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{2,20}$/, 'use 2-20 letters, digits, - or _'),
+    timeZone: TimeZone.optional(),
+    address: StoreAddress.optional(),
+    isActive: z.boolean().default(true),
+  })
+  .strict();
+export type CreateStoreBody = z.infer<typeof CreateStoreBody>;
+
+export const UpdateStoreBody = CreateStoreBody.partial().strict();
+export type UpdateStoreBody = z.infer<typeof UpdateStoreBody>;
+
+export const Store = z.object({
+  id: z.string(),
+  name: z.string(),
+  code: z.string(),
+  timeZone: z.string(),
+  address: StoreAddress.nullable(),
+  isActive: z.boolean(),
+});
+export type Store = z.infer<typeof Store>;
+
+export const HealthResponse = z.object({
+  status: z.enum(['ok', 'degraded']),
+  mongo: z.enum(['ok', 'down']),
+  redis: z.enum(['ok', 'down']),
+});
