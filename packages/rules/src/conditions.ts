@@ -1,0 +1,339 @@
+// Conditions are compiled once per rule set into closures. At evaluation time a condition returns
+// nothing when it holds, or the first failure in plain English with the actual value
+// ("hour is 11; the rule needs 14–17"); failure messages are only built when something fails.
+import { FIELDS, dayName, type FieldName, type FieldSpec, type Operator } from './fields.js';
+import { normaliseScalar } from './field-values.js';
+import {
+  birthday,
+  daysSinceJoined,
+  daysSinceLastPurchase,
+  type Facts,
+  type LineFacts,
+  type MatchSummary,
+} from './facts.js';
+import type { Condition, ConditionValue, FieldCondition, ItemMatch, ItemsCondition } from './rule.schema.js';
+import { formatList, formatMoney } from './trace.js';
+
+/** The first condition that failed and why. */
+export interface ConditionFailure {
+  /** Path of the failing condition, e.g. `conditions.all[1]`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A condition ready to run against the facts of an evaluation. */
+export interface CompiledCondition {
+  /** Undefined when the condition holds, else the first failure. */
+  test(facts: Facts): ConditionFailure | undefined;
+  /** Why the condition holds, for the message of a `not` that fails. */
+  describe(facts: Facts): string;
+}
+
+/** Hands out cache slots so that rules sharing an item match compute it once per evaluation. */
+export class MatchSlots {
+  private readonly slots = new Map<string, number>([['*', 0]]);
+  /** The slot of a match key, allocated on first sight. */
+  slotOf(key: string): number {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(key, slot);
+    }
+    return slot;
+  }
+  /** How many slots an evaluation must provide. */
+  get size(): number {
+    return this.slots.size;
+  }
+}
+
+/** An item match ready to run: which lines it selects and how to name them in messages. */
+export interface CompiledItemMatch {
+  readonly slot: number;
+  /** "items of category coffee", or "all items". */
+  readonly label: string;
+  readonly test: (line: LineFacts) => boolean;
+}
+
+/** Compiles an item match; no match means every line. */
+export function compileItemMatch(match: ItemMatch | undefined, slots: MatchSlots): CompiledItemMatch {
+  if (match === undefined) return { slot: 0, label: 'all items', test: () => true };
+  const categories = match.categories === undefined ? undefined : new Set(match.categories);
+  const skus = match.skus === undefined ? undefined : new Set(match.skus);
+  const parts: string[] = [];
+  if (match.categories)
+    parts.push(`${match.categories.length > 1 ? 'categories' : 'category'} ${formatList(match.categories)}`);
+  if (match.skus) parts.push(`${match.skus.length > 1 ? 'skus' : 'sku'} ${formatList(match.skus)}`);
+  const key = JSON.stringify([[...(match.categories ?? [])].sort(), [...(match.skus ?? [])].sort()]);
+  return {
+    slot: slots.slotOf(key),
+    label: `items of ${parts.join(' with ')}`,
+    test: (line) =>
+      (categories === undefined || (line.category !== undefined && categories.has(line.category))) &&
+      (skus === undefined || skus.has(line.sku)),
+  };
+}
+
+/**
+ * The eligible quantity and spend of the lines a match selects. Without `isAvailable` the result covers all
+ * lines and is cached for the evaluation; with it, only the lines still available (see stacking).
+ */
+export function summarise(
+  match: CompiledItemMatch,
+  facts: Facts,
+  isAvailable?: (index: number) => boolean,
+): MatchSummary {
+  if (isAvailable === undefined) {
+    const cached = facts.matchCache[match.slot];
+    if (cached !== undefined) return cached;
+  }
+  let quantity = 0;
+  let spendMinor = 0;
+  const lines: number[] = [];
+  for (const line of facts.lines) {
+    if (line.earnBaseMinor === 0 || !match.test(line)) continue;
+    if (isAvailable !== undefined && !isAvailable(line.index)) continue;
+    quantity += line.eligibleQuantity;
+    spendMinor += line.earnBaseMinor;
+    lines.push(line.index);
+  }
+  const summary = { quantity, spendMinor, lines };
+  if (isAvailable === undefined) facts.matchCache[match.slot] = summary;
+  return summary;
+}
+
+type FieldValue = number | string | boolean | readonly string[];
+type Reader = (facts: Facts) => FieldValue | null | undefined;
+
+// Member fields read `undefined` for an anonymous purchase and `null`/`undefined` when the profile lacks them.
+const READERS: Record<FieldName, Reader> = {
+  'purchase.totalMinor': (f) => f.totalMinor,
+  'purchase.earnBaseMinor': (f) => f.earnBaseMinor,
+  'purchase.itemQuantity': (f) => f.itemQuantity,
+  'purchase.currency': (f) => f.context.purchase.currency,
+  'purchase.storeId': (f) => f.context.purchase.storeId,
+  'purchase.channel': (f) => f.context.purchase.channel,
+  'purchase.date': (f) => f.local.date,
+  'purchase.dayOfWeek': (f) => f.local.dayOfWeek,
+  'purchase.hour': (f) => f.local.hour,
+  'member.tier': (f) => f.member?.tier,
+  'member.clubs': (f) => f.member && (f.member.clubs ?? []),
+  'member.tags': (f) => f.member && (f.member.tags ?? []),
+  'member.segment': (f) => f.member?.segment,
+  'member.purchaseCount': (f) => f.member?.purchaseCount,
+  'member.daysSinceLastPurchase': (f) => (f.member ? daysSinceLastPurchase(f) : undefined),
+  'member.isFirstPurchase': (f) =>
+    f.member?.purchaseCount === undefined ? undefined : f.member.purchaseCount === 0,
+  'member.daysUntilBirthday': (f) => (f.member ? birthday(f)?.daysUntil : undefined),
+  'member.isBirthdayMonth': (f) => (f.member ? birthday(f)?.isThisMonth : undefined),
+  'member.daysSinceJoined': (f) => (f.member ? daysSinceJoined(f) : undefined),
+};
+
+/** Formats one value of a field for a message ("12.50 EUR", "Tuesday", "yes"). */
+function formatValue(spec: FieldSpec, value: unknown, facts: Facts): string {
+  switch (spec.type) {
+    case 'money':
+      return formatMoney(Number(value), facts.context.purchase.currency);
+    case 'dayOfWeek':
+      return dayName(Number(value));
+    case 'boolean':
+      return value ? 'yes' : 'no';
+    case 'stringList':
+      return Array.isArray(value) ? formatList(value) : String(value);
+    default:
+      return String(value);
+  }
+}
+
+type Scalar = number | string | boolean;
+
+function requirement(spec: FieldSpec, op: Operator, expected: ConditionValue, facts: Facts): string {
+  const one = (value: unknown): string => formatValue(spec, normaliseScalar(spec, value), facts);
+  const many = (values: unknown): string =>
+    Array.isArray(values) ? values.map(one).join(', ') : one(values);
+  const isList = spec.type === 'stringList';
+  switch (op) {
+    case 'eq':
+      return one(expected);
+    case 'ne':
+      return `anything but ${one(expected)}`;
+    case 'gt':
+      return `more than ${one(expected)}`;
+    case 'gte':
+      return `at least ${one(expected)}`;
+    case 'lt':
+      return `less than ${one(expected)}`;
+    case 'lte':
+      return `at most ${one(expected)}`;
+    case 'in':
+      return isList ? `at least one of ${many(expected)} among them` : `one of ${many(expected)}`;
+    case 'notIn':
+      return isList ? `none of ${many(expected)} among them` : `none of ${many(expected)}`;
+    case 'between': {
+      const range = expected as { min: unknown; max: unknown };
+      return `${one(range.min)}–${one(range.max)}`;
+    }
+    case 'contains':
+      return `${one(expected)} among them`;
+  }
+}
+
+function makeComparator(
+  spec: FieldSpec,
+  op: Operator,
+  expected: ConditionValue,
+): (actual: FieldValue) => boolean {
+  const norm = (value: unknown): Scalar => normaliseScalar(spec, value);
+  switch (op) {
+    case 'eq': {
+      const target = norm(expected);
+      return (actual) => actual === target;
+    }
+    case 'ne': {
+      const target = norm(expected);
+      return (actual) => actual !== target;
+    }
+    case 'gt': {
+      const target = norm(expected);
+      return (actual) => (actual as Scalar) > target;
+    }
+    case 'gte': {
+      const target = norm(expected);
+      return (actual) => (actual as Scalar) >= target;
+    }
+    case 'lt': {
+      const target = norm(expected);
+      return (actual) => (actual as Scalar) < target;
+    }
+    case 'lte': {
+      const target = norm(expected);
+      return (actual) => (actual as Scalar) <= target;
+    }
+    case 'between': {
+      const range = expected as { min: unknown; max: unknown };
+      const [min, max] = [norm(range.min), norm(range.max)];
+      return (actual) => (actual as Scalar) >= min && (actual as Scalar) <= max;
+    }
+    case 'in':
+    case 'notIn': {
+      const targets = new Set((expected as unknown[]).map(norm));
+      const isIn =
+        spec.type === 'stringList'
+          ? (actual: FieldValue) => (actual as readonly string[]).some((value) => targets.has(value))
+          : (actual: FieldValue) => targets.has(actual as Scalar);
+      return op === 'in' ? isIn : (actual) => !isIn(actual);
+    }
+    case 'contains': {
+      const target = String(expected);
+      return (actual) => (actual as readonly string[]).includes(target);
+    }
+  }
+}
+
+function compileField(condition: FieldCondition, path: string): CompiledCondition {
+  const spec: FieldSpec = FIELDS[condition.field];
+  const read = READERS[condition.field];
+  const holds = makeComparator(spec, condition.op, condition.value);
+  const actualText = (actual: FieldValue, facts: Facts): string =>
+    `${spec.label} ${spec.type === 'stringList' ? 'are' : 'is'} ${formatValue(spec, actual, facts)}`;
+  return {
+    test(facts) {
+      const actual = read(facts);
+      if (actual !== null && actual !== undefined) {
+        if (holds(actual)) return undefined;
+        return {
+          path,
+          message: `${actualText(actual, facts)}; the rule needs ${requirement(spec, condition.op, condition.value, facts)}`,
+        };
+      }
+      const unknown =
+        facts.member === undefined && condition.field.startsWith('member.')
+          ? 'unknown (no member)'
+          : 'unknown';
+      return {
+        path,
+        message: `${spec.label} is ${unknown}; the rule needs ${requirement(spec, condition.op, condition.value, facts)}`,
+      };
+    },
+    describe(facts) {
+      const actual = read(facts);
+      return `${actualText(actual ?? '', facts)} (${requirement(spec, condition.op, condition.value, facts)})`;
+    },
+  };
+}
+
+function compileItems(condition: ItemsCondition, path: string, slots: MatchSlots): CompiledCondition {
+  const { minQuantity, minSpendMinor } = condition.items;
+  const match = compileItemMatch(condition.items, slots);
+  // Without an explicit minimum, an item condition means "at least one eligible matching unit".
+  const needQuantity = minQuantity ?? (minSpendMinor === undefined ? 1 : undefined);
+  const describe = (summary: MatchSummary, facts: Facts): string =>
+    `${match.label}: quantity is ${summary.quantity}, spend is ${formatMoney(summary.spendMinor, facts.context.purchase.currency)}`;
+  return {
+    test(facts) {
+      const summary = summarise(match, facts);
+      if (needQuantity !== undefined && summary.quantity < needQuantity) {
+        return {
+          path,
+          message: `${match.label}: quantity is ${summary.quantity}; the rule needs at least ${needQuantity}`,
+        };
+      }
+      if (minSpendMinor !== undefined && summary.spendMinor < minSpendMinor) {
+        const currency = facts.context.purchase.currency;
+        return {
+          path,
+          message: `${match.label}: spend is ${formatMoney(summary.spendMinor, currency)}; the rule needs at least ${formatMoney(minSpendMinor, currency)}`,
+        };
+      }
+      return undefined;
+    },
+    describe: (facts) => describe(summarise(match, facts), facts),
+  };
+}
+
+/** Compiles a condition tree; `path` is where it sits in the rule (`conditions`). */
+export function compileCondition(condition: Condition, path: string, slots: MatchSlots): CompiledCondition {
+  if ('all' in condition) {
+    const parts = condition.all.map((part, index) => compileCondition(part, `${path}.all[${index}]`, slots));
+    return {
+      test(facts) {
+        for (const part of parts) {
+          const failure = part.test(facts);
+          if (failure !== undefined) return failure;
+        }
+        return undefined;
+      },
+      describe: (facts) => parts.map((part) => part.describe(facts)).join(' and '),
+    };
+  }
+  if ('any' in condition) {
+    const parts = condition.any.map((part, index) => compileCondition(part, `${path}.any[${index}]`, slots));
+    return {
+      test(facts) {
+        const failures: string[] = [];
+        for (const part of parts) {
+          const failure = part.test(facts);
+          if (failure === undefined) return undefined;
+          failures.push(failure.message);
+        }
+        return { path, message: `none of the alternatives holds: ${failures.join(' / ')}` };
+      },
+      describe(facts) {
+        const holding = parts.find((part) => part.test(facts) === undefined);
+        return holding === undefined ? '' : holding.describe(facts);
+      },
+    };
+  }
+  if ('not' in condition) {
+    const inner = compileCondition(condition.not, `${path}.not`, slots);
+    return {
+      test(facts) {
+        if (inner.test(facts) !== undefined) return undefined;
+        return { path, message: `${inner.describe(facts)}; the rule excludes that` };
+      },
+      describe: (facts) => `not (${inner.test(facts)?.message ?? ''})`,
+    };
+  }
+  if ('items' in condition) return compileItems(condition, path, slots);
+  return compileField(condition, path);
+}

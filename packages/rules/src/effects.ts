@@ -1,0 +1,247 @@
+// Effects are compiled once per rule set. Point effects compute integer points (and which lines they
+// counted); the other effects are emitted as typed objects for the module that carries them out
+// (stamp cards, coupons, member tags).
+import { z } from 'zod';
+import { compileItemMatch, summarise, type MatchSlots } from './conditions.js';
+import type { Facts } from './facts.js';
+import { mulDiv } from './integer-math.js';
+import type { Effect, Rule } from './rule.schema.js';
+import { formatMoney, formatPoints } from './trace.js';
+
+const RuleRef = { ruleId: z.string(), ruleVersion: z.number().int() };
+
+/** Stamps were added to a member's stamp card; `rewardsUnlocked` rewards `rewardId` are now due. */
+export const StampsAdded = z.object({
+  type: z.literal('stampsAdded'),
+  ...RuleRef,
+  cardId: z.string(),
+  stamps: z.number().int(),
+  /** Stamps on the card before this purchase (from the context). */
+  balanceBefore: z.number().int(),
+  /** Stamps left on the card once unlocked rewards are taken off. */
+  balanceAfter: z.number().int(),
+  threshold: z.number().int(),
+  rewardId: z.string(),
+  rewardsUnlocked: z.number().int(),
+});
+/** A coupon should be issued to the member from a coupon template. */
+export const CouponIssued = z.object({
+  type: z.literal('couponIssued'),
+  ...RuleRef,
+  couponTemplateId: z.string(),
+  quantity: z.number().int(),
+});
+/** A tag should be added to the member. */
+export const MemberTagAdded = z.object({ type: z.literal('memberTagAdded'), ...RuleRef, tag: z.string() });
+/** A tag should be removed from the member. */
+export const MemberTagRemoved = z.object({
+  type: z.literal('memberTagRemoved'),
+  ...RuleRef,
+  tag: z.string(),
+});
+
+/** An effect another module carries out, emitted by `evaluate`. */
+export const EmittedEffect = z.discriminatedUnion('type', [
+  StampsAdded,
+  CouponIssued,
+  MemberTagAdded,
+  MemberTagRemoved,
+]);
+export type EmittedEffect = z.infer<typeof EmittedEffect>;
+
+/** The points one effect would give. */
+export interface PointsRun {
+  readonly points: number;
+  readonly lines: readonly number[];
+  readonly isCapped: boolean;
+  /** "1 point per 1.00 EUR of 42.50 EUR eligible spend on all items". */
+  readonly detail: string;
+}
+
+/** What point effects may read while running. */
+export interface PointsEnv {
+  readonly facts: Facts;
+  /** Only these lines count (stacking groups); undefined means all lines. */
+  readonly isAvailable: ((index: number) => boolean) | undefined;
+  /** Points already given by the rule at a compiled index (for multipliers). */
+  readonly pointsOfRule: (index: number) => number;
+}
+
+/** A compiled effect that gives points. */
+export type CompiledPointsEffect = (env: PointsEnv) => PointsRun;
+
+/** A compiled effect that emits something; `stampBalances` carries card balances across rules. */
+export type CompiledSideEffect = (
+  facts: Facts,
+  stampBalances: Map<string, number>,
+) => EmittedEffect | undefined;
+
+/** The compiled effects of one rule. */
+export interface CompiledEffects {
+  readonly points: readonly CompiledPointsEffect[];
+  readonly side: readonly CompiledSideEffect[];
+}
+
+function cap(points: number, maxPoints: number | undefined): { points: number; isCapped: boolean } {
+  return maxPoints !== undefined && points > maxPoints
+    ? { points: maxPoints, isCapped: true }
+    : { points, isCapped: false };
+}
+
+function capNote(isCapped: boolean, maxPoints: number | undefined): string {
+  return isCapped ? `, capped at ${formatPoints(maxPoints ?? 0)}` : '';
+}
+
+function factorText(basisPoints: number): string {
+  return `${basisPoints / 10_000}×`;
+}
+
+function compilePointsEffect(
+  effect: Exclude<Effect, { type: 'addStamps' | 'issueCoupon' | 'addMemberTag' | 'removeMemberTag' }>,
+  slots: MatchSlots,
+  targets: readonly number[],
+): CompiledPointsEffect {
+  switch (effect.type) {
+    case 'awardFixedPoints':
+      return () => ({
+        points: effect.points,
+        lines: [],
+        isCapped: false,
+        detail: `${formatPoints(effect.points)} fixed`,
+      });
+    case 'awardPointsPerSpend': {
+      const match = compileItemMatch(effect.items, slots);
+      return ({ facts, isAvailable }) => {
+        const summary = summarise(match, facts, isAvailable);
+        const { points, isCapped } = cap(
+          mulDiv(summary.spendMinor, effect.points, effect.perAmountMinor, effect.rounding),
+          effect.maxPoints,
+        );
+        const currency = facts.context.purchase.currency;
+        return {
+          points,
+          lines: summary.lines,
+          isCapped,
+          detail:
+            `${formatPoints(effect.points)} per ${formatMoney(effect.perAmountMinor, currency)} of ` +
+            `${formatMoney(summary.spendMinor, currency)} eligible spend on ${match.label}` +
+            `${capNote(isCapped, effect.maxPoints)}`,
+        };
+      };
+    }
+    case 'awardPointsPerItem': {
+      const match = compileItemMatch(effect.items, slots);
+      return ({ facts, isAvailable }) => {
+        const summary = summarise(match, facts, isAvailable);
+        const { points, isCapped } = cap(summary.quantity * effect.points, effect.maxPoints);
+        return {
+          points,
+          lines: summary.lines,
+          isCapped,
+          detail: `${formatPoints(effect.points)} per unit × ${summary.quantity} ${match.label}${capNote(isCapped, effect.maxPoints)}`,
+        };
+      };
+    }
+    case 'multiplyPoints':
+      return ({ pointsOfRule }) => {
+        let base = 0;
+        for (const target of targets) base += pointsOfRule(target);
+        const { points, isCapped } = cap(
+          mulDiv(base, effect.factorBasisPoints - 10_000, 10_000, effect.rounding),
+          effect.maxPoints,
+        );
+        return {
+          points,
+          lines: [],
+          isCapped,
+          detail: `${factorText(effect.factorBasisPoints)} of ${formatPoints(base)} from the rules it multiplies${capNote(isCapped, effect.maxPoints)}`,
+        };
+      };
+  }
+}
+
+function compileSideEffect(
+  effect: Extract<Effect, { type: 'addStamps' | 'issueCoupon' | 'addMemberTag' | 'removeMemberTag' }>,
+  rule: Rule,
+  slots: MatchSlots,
+): CompiledSideEffect {
+  const ref = { ruleId: rule.id, ruleVersion: rule.version };
+  switch (effect.type) {
+    case 'addStamps': {
+      const match = effect.items === undefined ? undefined : compileItemMatch(effect.items, slots);
+      return (facts, stampBalances) => {
+        const quantity = match === undefined ? 1 : summarise(match, facts).quantity;
+        const stamps = effect.per === 'item' ? effect.stamps * quantity : quantity > 0 ? effect.stamps : 0;
+        if (stamps === 0) return undefined;
+        const balanceBefore =
+          stampBalances.get(effect.cardId) ?? facts.member?.stampCards?.[effect.cardId] ?? 0;
+        const total = balanceBefore + stamps;
+        const balanceAfter = total % effect.threshold;
+        stampBalances.set(effect.cardId, balanceAfter);
+        return {
+          type: 'stampsAdded',
+          ...ref,
+          cardId: effect.cardId,
+          stamps,
+          balanceBefore,
+          balanceAfter,
+          threshold: effect.threshold,
+          rewardId: effect.rewardId,
+          rewardsUnlocked: Math.floor(total / effect.threshold),
+        };
+      };
+    }
+    case 'issueCoupon':
+      return () => ({
+        type: 'couponIssued',
+        ...ref,
+        couponTemplateId: effect.couponTemplateId,
+        quantity: effect.quantity,
+      });
+    case 'addMemberTag':
+      return () => ({ type: 'memberTagAdded', ...ref, tag: effect.tag });
+    case 'removeMemberTag':
+      return () => ({ type: 'memberTagRemoved', ...ref, tag: effect.tag });
+  }
+}
+
+/** Compiles a rule's effects; `targetsOf` gives the compiled indexes a multiplier effect multiplies. */
+export function compileEffects(
+  rule: Rule,
+  slots: MatchSlots,
+  targetsOf: (effectIndex: number) => readonly number[],
+): CompiledEffects {
+  const points: CompiledPointsEffect[] = [];
+  const side: CompiledSideEffect[] = [];
+  rule.effects.forEach((effect, index) => {
+    if (
+      effect.type === 'addStamps' ||
+      effect.type === 'issueCoupon' ||
+      effect.type === 'addMemberTag' ||
+      effect.type === 'removeMemberTag'
+    ) {
+      side.push(compileSideEffect(effect, rule, slots));
+    } else {
+      points.push(compilePointsEffect(effect, slots, targetsOf(index)));
+    }
+  });
+  return { points, side };
+}
+
+/** Describes an emitted effect for the trace ("added 1 stamp to card coffee: 9 → 0, 1 × free-coffee unlocked"). */
+export function describeEffect(effect: EmittedEffect): string {
+  switch (effect.type) {
+    case 'stampsAdded': {
+      const stamps = effect.stamps === 1 ? '1 stamp' : `${effect.stamps} stamps`;
+      const unlocked =
+        effect.rewardsUnlocked > 0 ? `, ${effect.rewardsUnlocked} × ${effect.rewardId} unlocked` : '';
+      return `added ${stamps} to card ${effect.cardId} (${effect.balanceBefore} → ${effect.balanceAfter} of ${effect.threshold}${unlocked})`;
+    }
+    case 'couponIssued':
+      return `issued ${effect.quantity} coupon${effect.quantity > 1 ? 's' : ''} from template ${effect.couponTemplateId}`;
+    case 'memberTagAdded':
+      return `added member tag ${effect.tag}`;
+    case 'memberTagRemoved':
+      return `removed member tag ${effect.tag}`;
+  }
+}

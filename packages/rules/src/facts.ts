@@ -1,0 +1,141 @@
+// The facts of one evaluation, derived once from the context and shared by every rule: local time, the
+// earn base of each line, member figures. Member figures that need more time-zone work are computed on
+// first use, because most rule sets never read them.
+import type { EvaluationContext, MemberProfile } from './context.schema.js';
+import { mulDiv } from './integer-math.js';
+import { dayNumberOf, localTime, toEpochMs, type LocalTime } from './local-time.js';
+
+/** One purchase line as the rules see it. */
+export interface LineFacts {
+  readonly index: number;
+  readonly sku: string;
+  readonly category: string | undefined;
+  readonly quantity: number;
+  /** quantity × unit price. */
+  readonly grossMinor: number;
+  /** What earns: gross − discount − paid with points, 0 for lines excluded from earn. */
+  readonly earnBaseMinor: number;
+  /** Units that earn: quantity scaled by earn base ÷ gross, rounded down (a free coffee earns no stamp). */
+  readonly eligibleQuantity: number;
+}
+
+/** The matching lines' eligible quantity and spend, and which lines they are. */
+export interface MatchSummary {
+  readonly quantity: number;
+  readonly spendMinor: number;
+  readonly lines: readonly number[];
+}
+
+/** Everything rules read about one purchase; built once per evaluation. */
+export interface Facts {
+  readonly context: EvaluationContext;
+  readonly epochMs: number;
+  readonly local: LocalTime;
+  readonly lines: readonly LineFacts[];
+  readonly totalMinor: number;
+  readonly earnBaseMinor: number;
+  readonly itemQuantity: number;
+  readonly member: MemberProfile | undefined;
+  /** Summaries of item matches over all lines, by compiled match slot (filled on first use). */
+  readonly matchCache: (MatchSummary | undefined)[];
+  /** Lazily computed member figures; `null` means "not known". */
+  memo: {
+    daysSinceLastPurchase?: number | null;
+    daysSinceJoined?: number | null;
+    birthday?: Birthday | null;
+  };
+}
+
+interface Birthday {
+  readonly daysUntil: number;
+  readonly isThisMonth: boolean;
+}
+
+/** Derives the facts of a context. */
+export function buildFacts(context: EvaluationContext, matchSlots: number): Facts {
+  const epochMs = toEpochMs(context.now);
+  const lines: LineFacts[] = [];
+  let totalMinor = 0;
+  let earnBaseMinor = 0;
+  let itemQuantity = 0;
+  const items = context.purchase.items;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index]!;
+    const grossMinor = item.quantity * item.unitPriceMinor;
+    const discountMinor = item.discountMinor ?? 0;
+    const earnBase = item.isExcludedFromEarn
+      ? 0
+      : Math.max(0, grossMinor - discountMinor - (item.paidWithPointsMinor ?? 0));
+    const eligibleQuantity = grossMinor === 0 ? 0 : mulDiv(item.quantity, earnBase, grossMinor, 'floor');
+    lines.push({
+      index,
+      sku: item.sku,
+      category: item.category,
+      quantity: item.quantity,
+      grossMinor,
+      earnBaseMinor: earnBase,
+      eligibleQuantity,
+    });
+    totalMinor += Math.max(0, grossMinor - discountMinor);
+    earnBaseMinor += earnBase;
+    itemQuantity += item.quantity;
+  }
+  return {
+    context,
+    epochMs,
+    local: localTime(epochMs, context.timeZone),
+    lines,
+    totalMinor: context.purchase.totalMinor ?? totalMinor,
+    earnBaseMinor,
+    itemQuantity,
+    member: context.member,
+    matchCache: new Array<MatchSummary | undefined>(matchSlots),
+    memo: {},
+  };
+}
+
+function daysSince(facts: Facts, instant: string | number | undefined): number | null {
+  if (instant === undefined) return null;
+  const then = localTime(toEpochMs(instant), facts.context.timeZone);
+  return Math.max(0, facts.local.dayNumber - then.dayNumber);
+}
+
+/** Calendar days from the member's last purchase to this one, in the program's time zone. */
+export function daysSinceLastPurchase(facts: Facts): number | null {
+  if (facts.memo.daysSinceLastPurchase === undefined) {
+    facts.memo.daysSinceLastPurchase = daysSince(facts, facts.member?.lastPurchaseAt);
+  }
+  return facts.memo.daysSinceLastPurchase;
+}
+
+/** Calendar days from the member joining to this purchase, in the program's time zone. */
+export function daysSinceJoined(facts: Facts): number | null {
+  if (facts.memo.daysSinceJoined === undefined)
+    facts.memo.daysSinceJoined = daysSince(facts, facts.member?.joinedAt);
+  return facts.memo.daysSinceJoined;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+// A 29 February birthday is celebrated on 28 February in common years.
+function birthdayIn(year: number, month: number, day: number): number {
+  return dayNumberOf(year, month, month === 2 && day === 29 && !isLeapYear(year) ? 28 : day);
+}
+
+/** The member's birthday relative to the purchase date, or null when the birth date is not known. */
+export function birthday(facts: Facts): Birthday | null {
+  if (facts.memo.birthday !== undefined) return facts.memo.birthday;
+  const birthDate = facts.member?.birthDate;
+  let result: Birthday | null = null;
+  if (birthDate !== undefined) {
+    const [month, day] = birthDate.slice(-5).split('-').map(Number) as [number, number];
+    const { year, dayNumber } = facts.local;
+    let next = birthdayIn(year, month, day);
+    if (next < dayNumber) next = birthdayIn(year + 1, month, day);
+    result = { daysUntil: next - dayNumber, isThisMonth: month === facts.local.month };
+  }
+  facts.memo.birthday = result;
+  return result;
+}
