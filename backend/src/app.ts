@@ -40,6 +40,8 @@ import { registerStaffRoutes } from './modules/staff/staff.routes.js';
 import { StoreService } from './modules/stores/store.service.js';
 import { registerStoreRoutes } from './modules/stores/store.routes.js';
 import { mountQueueDashboard } from './modules/admin/queue-dashboard.js';
+import { RuleService } from './modules/rules/rule.service.js';
+import { registerRuleRoutes } from './modules/rules/rule.routes.js';
 
 export type Platform = {
   config: Config;
@@ -83,7 +85,9 @@ export function createServices(platform: Platform) {
   const apiKeys = new ApiKeyService({ clock, audit });
   const idempotency = new IdempotencyService({ clock });
   const rateLimiter = new RateLimiter(platform.redis, config.redisPrefix);
+  const rules = new RuleService({ clock, audit, program });
   return {
+    rules,
     messages,
     audit,
     program,
@@ -158,6 +162,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerProgramRoutes(api, { program: services.program });
   registerStoreRoutes(api, { stores: services.stores, program: services.program });
   registerAuditRoutes(api, { audit: services.audit });
+  registerRuleRoutes(api, { rules: services.rules });
 
   const openapi = generateOpenApiDocument(registry, config.publicUrl ?? '/');
   apiRoot.get('/openapi.json', (_req, res) => {

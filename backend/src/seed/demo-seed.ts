@@ -87,6 +87,18 @@ export async function seedDemoData(
         }
       },
     },
+    {
+      id: 'base-earn-rule-v1',
+      run: async () => {
+        // The demo program's base rule: 1 point per €1 spent, rounded down.
+        const rule = await services.rules.createFromTemplate(
+          'points-per-spend',
+          { name: '1 point per €1' },
+          system,
+        );
+        await services.rules.publish(rule.id, system);
+      },
+    },
     ...extraSteps,
   ];
   for (const step of steps) {

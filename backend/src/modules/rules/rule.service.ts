@@ -1,0 +1,431 @@
+import {
+  compileRuleSet,
+  evaluate,
+  instantiateTemplate,
+  listTemplates,
+  parseEvaluationContext,
+  validateRule,
+  validateRuleSet,
+  type CompiledRuleSet,
+  type EvaluationResult,
+  type MemberProfile,
+  type Rule,
+  type ValidationIssue,
+} from '@regulars/rules';
+import type { Basket, RuleSelection } from '@regulars/contracts';
+import { Types } from 'mongoose';
+import type { Clock } from '../../platform/clock.js';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { paginate, type PageRequest } from '../../platform/pagination.js';
+import { principalKey, type Principal } from '../../platform/principal.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { MemberModel, type Member } from '../members/member.model.js';
+import type { ProgramService } from '../program/program.service.js';
+import {
+  RuleModel,
+  RuleSetGenerationModel,
+  RuleVersionModel,
+  type RuleDoc,
+  type RuleStatus,
+  type RuleVersionDoc,
+} from './rule.model.js';
+
+export type ActiveRuleSet = { generation: number; rules: Rule[]; compiled: CompiledRuleSet };
+
+/** How long a process trusts its cached active rule set before asking whether it changed. */
+const GENERATION_CHECK_MS = 1000;
+
+/**
+ * Reward rules: drafts, immutable published versions, pause/resume/archive, simulation. Every change is
+ * validated (rule and whole active set) before anything is written, and audit-logged after.
+ */
+export class RuleService {
+  private cache: (ActiveRuleSet & { checkedAt: number }) | undefined;
+
+  constructor(private readonly deps: { clock: Clock; audit: AuditService; program: ProgramService }) {}
+
+  async create(definition: Record<string, unknown>, actor: Principal) {
+    const id = new Types.ObjectId();
+    const rule = this.validateDefinition(definition, String(id), 1);
+    await this.assertFitsActiveSet(rule);
+    const by = principalKey(actor);
+    const doc = await RuleModel.create({
+      _id: id,
+      name: rule.name,
+      status: 'draft',
+      draft: stripIdentity(definition),
+      hasUnpublishedChanges: true,
+      createdBy: by,
+      updatedBy: by,
+    });
+    const view = await this.toView(doc.toObject());
+    await this.deps.audit.record({
+      actor,
+      action: 'rule.create',
+      entity: { type: 'rule', id: view.id },
+      after: view.draft,
+    });
+    return view;
+  }
+
+  async update(id: string, definition: Record<string, unknown>, actor: Principal) {
+    const before = await this.load(id);
+    if (before.status === 'archived')
+      throw new ConflictError('RULE_ARCHIVED', 'An archived rule cannot be edited; duplicate it instead');
+    const rule = this.validateDefinition(definition, id, (before.publishedVersion ?? 0) + 1);
+    await this.assertFitsActiveSet(rule);
+    const after = await RuleModel.findOneAndUpdate(
+      { _id: id, updatedAt: before.updatedAt },
+      {
+        $set: {
+          name: rule.name,
+          draft: stripIdentity(definition),
+          hasUnpublishedChanges: true,
+          updatedBy: principalKey(actor),
+        },
+      },
+      { new: true, lean: true },
+    );
+    if (!after)
+      throw new ConflictError(
+        'RULE_CHANGED',
+        'Someone else changed this rule meanwhile; reload it and try again',
+      );
+    await this.deps.audit.record({
+      actor,
+      action: 'rule.update',
+      entity: { type: 'rule', id },
+      before: before.draft,
+      after: after.draft,
+    });
+    return this.toView(after);
+  }
+
+  /** Freezes the draft into the next immutable version and makes it active. */
+  async publish(id: string, actor: Principal) {
+    const before = await this.load(id);
+    if (before.status === 'archived')
+      throw new ConflictError('RULE_ARCHIVED', 'An archived rule cannot be published');
+    if (!before.hasUnpublishedChanges && before.status === 'published') {
+      throw new ConflictError(
+        'NOTHING_TO_PUBLISH',
+        `Version ${before.publishedVersion} is already published and the draft has no changes`,
+      );
+    }
+    const version = (before.publishedVersion ?? 0) + 1;
+    const rule = this.validateDefinition(before.draft, id, version);
+    await this.assertFitsActiveSet(rule);
+    const now = this.deps.clock.now();
+    const by = principalKey(actor);
+    try {
+      // The unique (ruleId, version) index makes two concurrent publishes of one rule produce one version.
+      await RuleVersionModel.create({
+        ruleId: id,
+        version,
+        definition: rule,
+        publishedAt: now,
+        publishedBy: by,
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) {
+        throw new ConflictError(
+          'RULE_CHANGED',
+          'This rule was published by someone else meanwhile; reload it',
+        );
+      }
+      throw error;
+    }
+    const after = await RuleModel.findOneAndUpdate(
+      { _id: id },
+      {
+        $set: {
+          status: 'published',
+          publishedVersion: version,
+          publishedAt: now,
+          hasUnpublishedChanges: false,
+          name: rule.name,
+          updatedBy: by,
+        },
+      },
+      { new: true, lean: true },
+    );
+    await this.bumpGeneration();
+    await this.deps.audit.record({
+      actor,
+      action: 'rule.publish',
+      entity: { type: 'rule', id },
+      before: { status: before.status, version: before.publishedVersion },
+      after: { status: 'published', version, definition: rule },
+    });
+    return this.toView(after as RuleDoc);
+  }
+
+  pause(id: string, actor: Principal) {
+    return this.transition(id, actor, 'rule.pause', ['published'], 'paused');
+  }
+
+  resume(id: string, actor: Principal) {
+    return this.transition(id, actor, 'rule.resume', ['paused'], 'published');
+  }
+
+  archive(id: string, actor: Principal) {
+    return this.transition(id, actor, 'rule.archive', ['draft', 'published', 'paused'], 'archived');
+  }
+
+  async get(id: string) {
+    return this.toView(await this.load(id));
+  }
+
+  async list(filter: { status?: RuleStatus | undefined }, page: PageRequest) {
+    const query: Record<string, unknown> = filter.status ? { status: filter.status } : {};
+    const result = await paginate(RuleModel, query, page, (doc: RuleDoc) => doc);
+    return {
+      items: await Promise.all(result.items.map((doc) => this.toView(doc))),
+      nextCursor: result.nextCursor,
+    };
+  }
+
+  async versions(id: string) {
+    await this.load(id);
+    const versions = await RuleVersionModel.find({ ruleId: id }).sort({ version: -1 }).lean();
+    return { items: versions.map(toVersionView) };
+  }
+
+  /** The published, active rules (latest version of each), compiled once per change of the set. */
+  async activeRuleSet(): Promise<ActiveRuleSet> {
+    const now = Date.now();
+    if (this.cache && now - this.cache.checkedAt < GENERATION_CHECK_MS) return this.cache;
+    const generation = (await RuleSetGenerationModel.findById('rules').lean())?.generation ?? 0;
+    if (this.cache && this.cache.generation === generation) {
+      this.cache.checkedAt = now;
+      return this.cache;
+    }
+    const rules = await this.loadActiveRules();
+    this.cache = { generation, rules, compiled: compileRuleSet(rules), checkedAt: now };
+    return this.cache;
+  }
+
+  /** The active rules, as the ledger evaluates them at earning time. */
+  async publishedRules(): Promise<Rule[]> {
+    return (await this.activeRuleSet()).rules;
+  }
+
+  listTemplates() {
+    return listTemplates().map(({ id, name, description, params }) => ({ id, name, description, params }));
+  }
+
+  async createFromTemplate(templateId: string, params: Record<string, unknown>, actor: Principal) {
+    const result = instantiateTemplate(templateId, params);
+    if (!result.ok) {
+      if (result.issues.some((issue) => issue.path === 'templateId'))
+        throw new NotFoundError('Rule template', templateId);
+      throw invalid(result.issues, '');
+    }
+    return this.create(stripIdentity(result.rule as unknown as Record<string, unknown>), actor);
+  }
+
+  /**
+   * Evaluates a basket without writing anything: against the published set, the published set plus
+   * every draft, or one inline rule (alone, or on top of the published set when it multiplies them).
+   */
+  async simulate(input: {
+    basket: Basket;
+    memberId?: string | undefined;
+    member?: MemberProfile | undefined;
+    rules: RuleSelection;
+  }): Promise<EvaluationResult & { evaluatedAt: string }> {
+    const active = await this.activeRuleSet();
+    let ruleSet: CompiledRuleSet | Rule[] = active.compiled;
+    if (input.rules === 'published+drafts') {
+      const drafts = await RuleModel.find({
+        status: { $ne: 'archived' },
+        hasUnpublishedChanges: true,
+      }).lean();
+      const replaced = new Set(drafts.map((d) => String(d._id)));
+      const draftRules = drafts.map((d) =>
+        this.validateDefinition(d.draft, String(d._id), (d.publishedVersion ?? 0) + 1),
+      );
+      ruleSet = [...active.rules.filter((r) => !replaced.has(r.id)), ...draftRules];
+      this.assertValidSet(ruleSet);
+    } else if (typeof input.rules === 'object') {
+      const inline = this.validateDefinition(input.rules.inline, 'inline', 1, 'rules.inline');
+      ruleSet = [...active.rules, inline];
+      this.assertValidSet(ruleSet);
+    }
+    const member = input.memberId ? await this.memberProfile(input.memberId) : input.member;
+    const program = await this.deps.program.get();
+    const evaluatedAt = input.basket.at ?? this.deps.clock.now().toISOString();
+    const parsed = parseEvaluationContext({
+      now: evaluatedAt,
+      timeZone: program.timeZone,
+      purchase: {
+        currency: input.basket.currency ?? program.currency,
+        items: input.basket.items,
+        ...(input.basket.storeId ? { storeId: input.basket.storeId } : {}),
+        ...(input.basket.channel ? { channel: input.basket.channel } : {}),
+        ...(input.basket.totalMinor !== undefined ? { totalMinor: input.basket.totalMinor } : {}),
+      },
+      ...(member ? { member } : {}),
+    });
+    if (!parsed.ok)
+      throw invalid(
+        parsed.issues.map((i) => ({ ...i, path: i.path.replace(/^purchase\b/, 'basket') })),
+        '',
+      );
+    return { ...evaluate(ruleSet, parsed.context), evaluatedAt };
+  }
+
+  /** The member as the rules see them (tier, tags, purchase history, birthday, tenure). */
+  async memberProfile(memberId: string): Promise<MemberProfile> {
+    const member = await MemberModel.findById(memberId).lean();
+    if (!member) throw new NotFoundError('Member', memberId);
+    return toMemberProfile(member);
+  }
+
+  private async transition(id: string, actor: Principal, action: string, from: RuleStatus[], to: RuleStatus) {
+    const before = await this.load(id);
+    if (!from.includes(before.status)) {
+      throw new ConflictError(
+        'INVALID_RULE_STATUS',
+        `A ${before.status} rule cannot be ${to === 'published' ? 'resumed' : to}; it must be ${from.join(' or ')}`,
+      );
+    }
+    if (to === 'published') {
+      const current = await RuleVersionModel.findOne({ ruleId: id, version: before.publishedVersion }).lean();
+      if (current) await this.assertFitsActiveSet(current.definition as unknown as Rule);
+    }
+    const after = await RuleModel.findOneAndUpdate(
+      { _id: id, status: before.status },
+      { $set: { status: to, updatedBy: principalKey(actor) } },
+      { new: true, lean: true },
+    );
+    if (!after)
+      throw new ConflictError(
+        'RULE_CHANGED',
+        'Someone else changed this rule meanwhile; reload it and try again',
+      );
+    if (before.status === 'published' || to === 'published') await this.bumpGeneration();
+    await this.deps.audit.record({
+      actor,
+      action,
+      entity: { type: 'rule', id },
+      before: { status: before.status },
+      after: { status: to },
+    });
+    return this.toView(after);
+  }
+
+  private async load(id: string): Promise<RuleDoc> {
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Rule', id);
+    const doc = await RuleModel.findById(id).lean();
+    if (!doc) throw new NotFoundError('Rule', id);
+    return doc;
+  }
+
+  private validateDefinition(
+    definition: Record<string, unknown>,
+    id: string,
+    version: number,
+    prefix = 'definition',
+  ): Rule {
+    const result = validateRule({ ...stripIdentity(definition), id, version });
+    if (!result.ok) throw invalid(result.issues, prefix);
+    return result.rule;
+  }
+
+  /** Refuses a rule that would make the active set inconsistent (cyclic or unbounded multipliers...). */
+  private async assertFitsActiveSet(rule: Rule): Promise<void> {
+    const others = (await this.loadActiveRules()).filter((r) => r.id !== rule.id);
+    this.assertValidSet([...others, rule]);
+  }
+
+  private assertValidSet(rules: Rule[]): void {
+    const result = validateRuleSet(rules);
+    if (result.ok) return;
+    const first = result.issues[0];
+    throw new AppError(
+      'unprocessable',
+      'RULE_SET_CONFLICT',
+      `This rule does not fit with the published rules: ${first?.message ?? 'conflict'}`,
+      result.issues,
+    );
+  }
+
+  private async loadActiveRules(): Promise<Rule[]> {
+    const active = await RuleModel.find({ status: 'published' }, { _id: 1, publishedVersion: 1 }).lean();
+    if (active.length === 0) return [];
+    const versions = await RuleVersionModel.find({
+      $or: active.map((r) => ({ ruleId: String(r._id), version: r.publishedVersion })),
+    }).lean();
+    return versions.map((v) => v.definition as unknown as Rule).sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  private async bumpGeneration(): Promise<void> {
+    await RuleSetGenerationModel.updateOne({ _id: 'rules' }, { $inc: { generation: 1 } }, { upsert: true });
+    this.cache = undefined;
+  }
+
+  private async toView(doc: RuleDoc) {
+    const published =
+      doc.publishedVersion === null
+        ? null
+        : await RuleVersionModel.findOne({ ruleId: String(doc._id), version: doc.publishedVersion }).lean();
+    return {
+      id: String(doc._id),
+      name: doc.name,
+      status: doc.status,
+      draft: doc.draft,
+      hasUnpublishedChanges: doc.hasUnpublishedChanges,
+      published: published
+        ? {
+            version: published.version,
+            definition: stripIdentity(published.definition),
+            publishedAt: published.publishedAt.toISOString(),
+          }
+        : null,
+      createdAt: doc.createdAt.toISOString(),
+      updatedAt: doc.updatedAt.toISOString(),
+    };
+  }
+}
+
+function toVersionView(v: RuleVersionDoc) {
+  return {
+    ruleId: v.ruleId,
+    version: v.version,
+    definition: stripIdentity(v.definition),
+    publishedAt: v.publishedAt.toISOString(),
+    publishedBy: v.publishedBy,
+  };
+}
+
+/** The member's profile in the rule language's terms. */
+export function toMemberProfile(member: Member): MemberProfile {
+  return {
+    id: String(member._id),
+    ...(member.tier ? { tier: member.tier } : {}),
+    tags: member.tags,
+    purchaseCount: member.stats.purchaseCount,
+    ...(member.stats.lastPurchaseAt ? { lastPurchaseAt: member.stats.lastPurchaseAt.toISOString() } : {}),
+    joinedAt: member.joinedAt.toISOString(),
+    ...(member.birthDate ? { birthDate: member.birthDate } : {}),
+  };
+}
+
+/** The server owns `id` and `version`; a definition never carries them. */
+function stripIdentity(definition: Record<string, unknown>): Record<string, unknown> {
+  const { id: _id, version: _version, ...rest } = definition;
+  return rest;
+}
+
+function invalid(issues: readonly ValidationIssue[], prefix: string): ValidationError {
+  const details = issues.map((issue) => ({
+    path: prefix ? (issue.path ? `${prefix}.${issue.path}` : prefix) : issue.path,
+    message: issue.message,
+  }));
+  const first = details[0];
+  return new ValidationError(
+    `${first ? `${first.path}: ${first.message}` : 'invalid rule'}${details.length > 1 ? ` (and ${details.length - 1} more)` : ''}`,
+    details,
+  );
+}

@@ -1,0 +1,103 @@
+import { MemberProfile, PurchaseItem } from '@regulars/rules';
+import { z } from 'zod';
+import { CurrencyCode, ObjectIdString, PageQuery } from './common.js';
+
+export const RULE_STATUSES = ['draft', 'published', 'paused', 'archived'] as const;
+export const RuleStatus = z.enum(RULE_STATUSES);
+export type RuleStatus = z.infer<typeof RuleStatus>;
+
+/**
+ * A rule definition in the `@regulars/rules` language, without `id` and `version` (the server assigns
+ * both). Validated in full by the rules service, which reports problems by path.
+ */
+export const RuleDefinitionInput = z.record(z.unknown());
+export type RuleDefinitionInput = z.infer<typeof RuleDefinitionInput>;
+
+export const CreateRuleBody = z.object({ definition: RuleDefinitionInput }).strict();
+export type CreateRuleBody = z.infer<typeof CreateRuleBody>;
+
+export const UpdateRuleBody = CreateRuleBody;
+export type UpdateRuleBody = z.infer<typeof UpdateRuleBody>;
+
+export const RuleView = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: RuleStatus,
+  draft: RuleDefinitionInput,
+  hasUnpublishedChanges: z.boolean(),
+  published: z
+    .object({ version: z.number().int(), definition: RuleDefinitionInput, publishedAt: z.string() })
+    .nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RuleView = z.infer<typeof RuleView>;
+
+export const RuleListQuery = PageQuery.extend({ status: RuleStatus.optional() }).strict();
+export type RuleListQuery = z.infer<typeof RuleListQuery>;
+
+export const RuleVersionView = z.object({
+  ruleId: z.string(),
+  version: z.number().int(),
+  definition: RuleDefinitionInput,
+  publishedAt: z.string(),
+  publishedBy: z.string(),
+});
+export type RuleVersionView = z.infer<typeof RuleVersionView>;
+
+/** A sample basket for simulation and cart previews. Amounts are integer minor units. */
+export const Basket = z
+  .object({
+    currency: CurrencyCode.optional(),
+    storeId: z.string().optional(),
+    channel: z.string().max(50).optional(),
+    totalMinor: z.number().int().min(0).optional(),
+    /** When the purchase happens (defaults to now): schedules and happy hours are read from it. */
+    at: z.string().datetime({ offset: true }).optional(),
+    items: z.array(PurchaseItem).min(1).max(1000),
+  })
+  .strict();
+export type Basket = z.infer<typeof Basket>;
+
+export const RuleSelection = z.union([
+  z.literal('published'),
+  z.literal('published+drafts'),
+  z.object({ inline: RuleDefinitionInput }).strict(),
+]);
+export type RuleSelection = z.infer<typeof RuleSelection>;
+
+export const SimulateBody = z
+  .object({
+    basket: Basket,
+    memberId: ObjectIdString.optional(),
+    member: MemberProfile.optional(),
+    rules: RuleSelection.default('published'),
+  })
+  .strict()
+  .refine((body) => !(body.memberId && body.member), {
+    message: 'give memberId (a real member) or member (a hypothetical profile), not both',
+    path: ['member'],
+  });
+export type SimulateBody = z.infer<typeof SimulateBody>;
+
+export const PreviewBody = z.object({ basket: Basket, memberId: ObjectIdString.optional() }).strict();
+export type PreviewBody = z.infer<typeof PreviewBody>;
+
+export const SimulationResult = z.object({
+  points: z.number().int(),
+  breakdown: z.array(
+    z.object({
+      ruleId: z.string(),
+      ruleVersion: z.number().int(),
+      ruleName: z.string(),
+      points: z.number().int(),
+    }),
+  ),
+  effects: z.array(z.record(z.unknown())),
+  trace: z.array(z.record(z.unknown())),
+  evaluatedAt: z.string(),
+});
+export type SimulationResult = z.infer<typeof SimulationResult>;
+
+export const InstantiateTemplateBody = z.object({ params: z.record(z.unknown()).default({}) }).strict();
+export type InstantiateTemplateBody = z.infer<typeof InstantiateTemplateBody>;
