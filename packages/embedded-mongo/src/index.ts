@@ -1,1 +1,2 @@
-export {};
+export { startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } from './server.js';
+export { ServerError, ErrorCode } from './server-error.js';

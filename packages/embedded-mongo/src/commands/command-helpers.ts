@@ -1,0 +1,73 @@
+import type { Document } from 'bson';
+import type { CommandContext } from '../command-context.js';
+import { isPlainObject, toNumber } from '../bson-values.js';
+import { compileFilter } from '../query-matcher.js';
+import { compileProjection, compileSort, parseSort } from '../sort-projection.js';
+import { ErrorCode, ServerError } from '../server-error.js';
+import type { Collection, QueryResult } from '../storage-engine.js';
+
+/** The collection name a command targets (the value of its first field). */
+export function collectionName(command: Document): string {
+  const name = Object.values(command)[0];
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new ServerError(ErrorCode.InvalidNamespace, `collection name has invalid type ${typeof name}`);
+  }
+  return name;
+}
+
+/** A document-typed field of a command, or undefined; anything else is a BadValue/TypeMismatch. */
+export function optionalDocument(command: Document, field: string): Document | undefined {
+  const value: unknown = command[field];
+  if (value === undefined || value === null) return undefined;
+  if (!isPlainObject(value)) throw new ServerError(ErrorCode.TypeMismatch, `BSON field '${field}' is the wrong type '${typeof value}', expected type 'object'`);
+  return value;
+}
+
+/** Options of a read: filter, sort, skip, limit and projection. */
+export interface ReadOptions {
+  filter?: Document;
+  sort?: unknown;
+  skip?: number;
+  limit?: number;
+  projection?: unknown;
+}
+
+/** Matching documents with their storage keys, after sort/skip/limit, and their projected form. */
+export interface ReadResult {
+  entries: Array<{ key: string; doc: Document }>;
+  docs: Document[];
+  result?: QueryResult;
+}
+
+/** Runs a read through the planner, then sorts, skips, limits and projects like MongoDB. */
+export function readDocuments(context: CommandContext, collection: Collection | undefined, options: ReadOptions): ReadResult {
+  const sortKeys = parseSort(options.sort);
+  const projector = compileProjection(options.projection);
+  const predicate = compileFilter(options.filter);
+  if (collection === undefined) return { entries: [], docs: [] };
+  const skip = options.skip ?? 0;
+  const limit = options.limit !== undefined && options.limit > 0 ? options.limit : undefined;
+  const comparator = compileSort(sortKeys);
+  const result = context.engine.query(collection, {
+    filter: options.filter, predicate, sort: sortKeys, txn: context.txn,
+    limit: limit === undefined ? undefined : skip + limit,
+  });
+  let entries = result.entries;
+  if (comparator !== undefined && !result.isSorted) entries = [...entries].sort((a, b) => comparator(a.doc, b.doc));
+  if (skip > 0 || (limit !== undefined && entries.length > limit)) entries = entries.slice(skip, limit === undefined ? undefined : skip + limit);
+  const docs = entries.map((entry) => (projector === undefined ? entry.doc : projector(entry.doc)));
+  return { entries, docs, result };
+}
+
+/** Write errors that must fail the whole command: a write conflict inside a transaction (retryable as a whole). */
+export function isFatalInTransaction(error: unknown, inTransaction: boolean): boolean {
+  return inTransaction && error instanceof ServerError && error.code === ErrorCode.WriteConflict;
+}
+
+/** Parses `skip`/`limit`-style numeric options, rejecting negative skips like MongoDB. */
+export function nonNegative(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const n = toNumber(value);
+  if (n < 0) throw new ServerError(ErrorCode.BadValue, `${field} value must be non-negative, but received: ${n}`);
+  return n;
+}

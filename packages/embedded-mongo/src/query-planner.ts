@@ -1,0 +1,132 @@
+import type { Document } from 'bson';
+import { canonicalKey, isPlainObject, typeRank } from './bson-values.js';
+import type { CollectionIndex, RangeBounds } from './index-manager.js';
+import type { SortKey } from './sort-projection.js';
+
+/** How a query finds its candidate documents. */
+export type QueryPlan =
+  | { stage: 'COLLSCAN' }
+  | { stage: 'IDHACK'; ids: string[] }
+  | { stage: 'IXSCAN'; indexName: string; ids: string[]; isSorted: boolean; keysExamined: number };
+
+interface FieldBounds {
+  eq?: unknown;
+  hasEq: boolean;
+  in?: unknown[];
+  range: RangeBounds;
+}
+
+/** What the planner needs from a collection. */
+export interface PlannableCollection {
+  indexes: readonly CollectionIndex[];
+  ensureOrdered(index: CollectionIndex): void;
+}
+
+function isIndexableValue(value: unknown): boolean {
+  if (Array.isArray(value) || value instanceof RegExp) return false;
+  if (value !== null && typeof value === 'object' && (value as { _bsontype?: string })._bsontype === 'BSONRegExp') return false;
+  if (isPlainObject(value)) return !Object.keys(value).some((k) => k.startsWith('$')) && !Object.values(value).some(Array.isArray);
+  return true;
+}
+
+function collectBounds(filter: Document, out: Map<string, FieldBounds>): void {
+  for (const [path, condition] of Object.entries(filter)) {
+    if (path === '$and' && Array.isArray(condition)) {
+      for (const part of condition) if (isPlainObject(part)) collectBounds(part, out);
+      continue;
+    }
+    if (path.startsWith('$')) continue;
+    const bounds = out.get(path) ?? { hasEq: false, range: {} };
+    out.set(path, bounds);
+    const isOperatorObject = isPlainObject(condition) && Object.keys(condition)[0]?.startsWith('$') === true;
+    if (!isOperatorObject) {
+      if (isIndexableValue(condition)) {
+        bounds.eq = condition;
+        bounds.hasEq = true;
+      }
+      continue;
+    }
+    for (const [operator, operand] of Object.entries(condition as Document)) {
+      if (operator === '$eq' && isIndexableValue(operand)) {
+        bounds.eq = operand;
+        bounds.hasEq = true;
+      } else if (operator === '$in' && Array.isArray(operand) && operand.every(isIndexableValue)) {
+        bounds.in = operand;
+      } else if ((operator === '$gt' || operator === '$gte') && isIndexableValue(operand) && typeRank(operand) !== 2) {
+        bounds.range.lower = { value: operand, isInclusive: operator === '$gte' };
+      } else if ((operator === '$lt' || operator === '$lte') && isIndexableValue(operand) && typeRank(operand) !== 2) {
+        bounds.range.upper = { value: operand, isInclusive: operator === '$lte' };
+      }
+    }
+  }
+}
+
+function unionLookups(index: CollectionIndex, values: unknown[]): string[] {
+  const ids = new Set<string>();
+  for (const value of values) for (const id of index.lookup([value]) ?? []) ids.add(id);
+  return [...ids];
+}
+
+function sortMatchesIndex(index: CollectionIndex, sort: SortKey[]): 1 | -1 | undefined {
+  if (sort.length === 0 || sort.length > index.fields.length) return undefined;
+  const first = sort[0] as SortKey;
+  const direction = (first.direction * (index.fields[0]?.direction ?? 1)) as 1 | -1;
+  const matches = sort.every((key, i) => index.fields[i]?.path === key.path && key.direction * (index.fields[i]?.direction ?? 1) === direction);
+  return matches ? direction : undefined;
+}
+
+/**
+ * Picks candidate documents for a filter: `_id` lookups, then equality on a whole index key, `$in`,
+ * then a range on an index's first field, then an index matching the sort; otherwise a collection scan.
+ * Candidates are a superset: the full filter is always applied afterwards.
+ */
+export function planQuery(collection: PlannableCollection, filter: Document | undefined, sort: SortKey[]): QueryPlan {
+  const fields = new Map<string, FieldBounds>();
+  if (filter !== undefined) collectBounds(filter, fields);
+  const id = fields.get('_id');
+  if (id?.hasEq === true) return { stage: 'IDHACK', ids: [canonicalKey(id.eq)] };
+  if (id?.in !== undefined) return { stage: 'IDHACK', ids: [...new Set(id.in.map(canonicalKey))] };
+
+  let best: QueryPlan | undefined;
+  const consider = (plan: QueryPlan & { stage: 'IXSCAN' }): void => {
+    if (best === undefined || best.stage !== 'IXSCAN' || plan.ids.length < best.ids.length) best = plan;
+  };
+  for (const index of collection.indexes) {
+    if (!index.isUsableForQueries) continue;
+    const bounds = index.fields.map((field) => fields.get(field.path));
+    const first = bounds[0];
+    if (first === undefined) continue;
+    if (bounds.every((b) => b?.hasEq === true)) {
+      const ids = [...(index.lookup(bounds.map((b) => b?.eq)) ?? [])];
+      consider({ stage: 'IXSCAN', indexName: index.spec.name, ids, isSorted: false, keysExamined: ids.length });
+      continue;
+    }
+    if (index.fields.length === 1 && first.in !== undefined) {
+      const ids = unionLookups(index, first.in);
+      consider({ stage: 'IXSCAN', indexName: index.spec.name, ids, isSorted: false, keysExamined: ids.length });
+      continue;
+    }
+    const range: RangeBounds | undefined = first.hasEq
+      ? { lower: { value: first.eq, isInclusive: true }, upper: { value: first.eq, isInclusive: true } }
+      : first.range.lower !== undefined || first.range.upper !== undefined
+        ? first.range
+        : undefined;
+    if (range !== undefined) {
+      if (range.lower !== undefined && range.upper !== undefined && typeRank(range.lower.value) !== typeRank(range.upper.value)) continue;
+      collection.ensureOrdered(index);
+      const counter = { keysExamined: 0 };
+      const ids = [...new Set(index.range(range, counter))];
+      consider({ stage: 'IXSCAN', indexName: index.spec.name, ids, isSorted: false, keysExamined: counter.keysExamined });
+    }
+  }
+  if (best !== undefined) return best;
+  for (const index of collection.indexes) {
+    if (!index.isUsableForQueries) continue;
+    const direction = sortMatchesIndex(index, sort);
+    if (direction === undefined) continue;
+    collection.ensureOrdered(index);
+    const ids = index.orderedIds(direction);
+    return { stage: 'IXSCAN', indexName: index.spec.name, ids, isSorted: true, keysExamined: ids.length };
+  }
+  return { stage: 'COLLSCAN' };
+}
