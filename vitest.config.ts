@@ -9,7 +9,6 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ['source'] } },
   test: {
-    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         extends: true,
@@ -22,11 +21,18 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'rules', include: ['packages/rules/src/**/*.test.ts', 'packages/rules/test/**/*.test.ts'] },
+        test: {
+          name: 'rules',
+          include: ['packages/rules/src/**/*.test.ts', 'packages/rules/test/**/*.test.ts'],
+        },
       },
       {
         extends: true,
         test: { name: 'packages', include: ['packages/contracts/src/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'frontend', include: ['frontend/src/**/*.test.ts'] },
       },
       {
         extends: true,

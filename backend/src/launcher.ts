@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import readline from 'node:readline';
 import { loadConfig } from './config.js';
@@ -88,9 +88,11 @@ async function launch(): Promise<void> {
 }
 
 async function startEmbeddedMongoProcess(dbPath: string): Promise<{ child: ChildProcess; uri: string }> {
-  const require = createRequire(import.meta.url);
-  const packageJson = require.resolve('@regulars/embedded-mongo/package.json');
-  const cli = path.join(path.dirname(packageJson), 'dist', 'cli.js');
+  // The package's entry point is dist/index.js; its CLI sits beside it.
+  const cli = path.join(
+    path.dirname(fileURLToPath(import.meta.resolve('@regulars/embedded-mongo'))),
+    'cli.js',
+  );
   const child = spawn(process.execPath, [cli, '--port', '0', '--dbpath', dbPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -6,7 +6,7 @@ import { createApp, createServices, type Platform, type Services } from './app.j
 import { systemClock, type Clock } from './platform/clock.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { connectMongo } from './platform/mongo.js';
-import { createRedis } from './platform/redis.js';
+import { createRedis, waitForRedis } from './platform/redis.js';
 import { createQueues, scheduleRepeatableJobs, startWorkers } from './platform/jobs.js';
 import { allJobs } from './jobs.js';
 import type { MessageSender } from './modules/messaging/message-sender.js';
@@ -36,6 +36,7 @@ export async function createRuntime(
   await connectMongo(config.mongodbUri, config.mongodbDb);
   const redis = createRedis(config.redisUrl);
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  await waitForRedis(redis, config.redisUrl);
   const connection = { url: config.redisUrl, maxRetriesPerRequest: null };
   const jobs = allJobs();
   const queues = createQueues(jobs, connection, config.redisPrefix);

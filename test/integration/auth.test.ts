@@ -200,6 +200,15 @@ describe('API keys', () => {
       .expect(200);
     const denied = await app.request.get('/api/v1/staff').set(key.auth).expect(403);
     expect(denied.body.error.code).toBe('FORBIDDEN');
+    const wrongScope = await app.request
+      .post('/api/v1/rules/preview')
+      .set(key.auth)
+      .send({ basket: { items: [{ sku: 'a', quantity: 1, unitPriceMinor: 100 }] } })
+      .expect(403);
+    expect(wrongScope.body.error).toMatchObject({
+      code: 'INSUFFICIENT_SCOPE',
+      message: 'This API key lacks the scope rules:read or purchases:write',
+    });
   });
 
   it('stores only a hash and shows the key once', async () => {

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { formatIssuePath } from '@regulars/contracts';
-import { AppError, RateLimitedError } from './errors.js';
+import { AppError, RateLimitedError, errorBody } from './errors.js';
 import type { Logger } from './logger.js';
 
 type ErrorResponse = { status: number; code: string; message: string; details?: unknown };
@@ -15,13 +15,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     }
     if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
     if (res.headersSent) return;
-    res.status(mapped.status).json({
-      error: {
-        code: mapped.code,
-        message: mapped.message,
-        ...(mapped.details !== undefined ? { details: mapped.details } : {}),
-      },
-    });
+    res.status(mapped.status).json(errorBody(mapped.code, mapped.message, mapped.details));
   };
 }
 

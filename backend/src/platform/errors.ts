@@ -90,3 +90,8 @@ export class RateLimitedError extends AppError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/** The one error shape of the API: `{ error: { code, message, details? } }`. */
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, ...(details !== undefined ? { details } : {}) } };
+}

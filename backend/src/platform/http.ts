@@ -184,12 +184,11 @@ export function authorize(access: Access, principal: Principal): void {
     if (access.member) return;
     throw new ForbiddenError('Members cannot call this endpoint');
   }
-  const granted = access.apiKey?.find((scope) => principal.scopes.includes(scope));
-  if (granted) return;
+  if (!access.apiKey?.length)
+    throw new ForbiddenError('API keys cannot call this endpoint; sign in as staff');
+  if (access.apiKey.some((scope) => principal.scopes.includes(scope))) return;
   throw new ForbiddenError(
-    access.apiKey?.length
-      ? `This API key lacks the scope ${access.apiKey.join(' or ')}`
-      : 'API keys cannot call this endpoint',
+    `This API key lacks the scope ${access.apiKey.join(' or ')}`,
     'INSUFFICIENT_SCOPE',
   );
 }

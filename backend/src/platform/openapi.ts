@@ -1,4 +1,9 @@
-import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV3, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+// The generator reads metadata through `.openapi()`, which this adds to every zod schema (the contracts'
+// schemas included: they share this zod instance).
+extendZodWithOpenApi(z);
 
 export function createRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();

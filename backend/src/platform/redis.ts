@@ -18,3 +18,23 @@ export async function pingRedis(redis: Redis, timeoutMs = 1000): Promise<boolean
     return false;
   }
 }
+
+/** Waits until the connection is usable, so a misconfigured REDIS_URL stops the boot with a clear message. */
+export async function waitForRedis(redis: Redis, url: string, timeoutMs = 15_000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(
+        new Error(
+          `Cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')} (waited ${timeoutMs / 1000} s)`,
+        ),
+      );
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
+}

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { AppError } from '../errors.js';
+import { AppError, errorBody } from '../errors.js';
 import { IdempotencyModel } from './idempotency.model.js';
 
 export type IdempotentResult = { status: number; body: unknown; headers?: Record<string, string> };
@@ -112,7 +112,7 @@ export class IdempotencyService {
         // A refusal (409 INSUFFICIENT_POINTS...) wrote nothing and is the answer to this request: remember it.
         await this.finish(id, {
           status: error.status,
-          body: { error: { code: error.code, message: error.message, details: error.details } },
+          body: errorBody(error.code, error.message, error.details),
         });
       } else {
         // Unexpected failure: forget the key so that the client's retry runs the operation again.

@@ -1,0 +1,24 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalRedis, type LocalRedis } from '@regulars/backend';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+let redis: LocalRedis;
+let app: TestApp;
+beforeAll(async () => {
+  // A Redis of this test's own, so that stopping it does not disturb the other test files.
+  redis = await startLocalRedis();
+  app = await createTestApp({ env: { REDIS_URL: redis.url } });
+});
+afterAll(async () => {
+  await app.close();
+  await redis.stop();
+});
+
+describe('GET /api/health during a Redis outage', () => {
+  it('answers 503 naming Redis as down while MongoDB stays ok', async () => {
+    await app.request.get('/api/health').expect(200);
+    await redis.stop();
+    const response = await app.request.get('/api/health').expect(503);
+    expect(response.body).toEqual({ status: 'degraded', mongo: 'ok', redis: 'down' });
+  });
+});
