@@ -1,0 +1,41 @@
+import { useCallback, useState } from 'react';
+import type { MemberSessionResponse } from '@regulars/contracts';
+import { cardClient } from './card-api.js';
+import { readCachedCard, writeCachedCard, type CachedCard } from './card-cache.js';
+import { CardHome } from './home/card-home.js';
+import { JoinFlow } from './join/join-flow.js';
+
+/** Join (or sign in) when there is no card on this phone; the card otherwise. */
+export function CardApp() {
+  const [card, setCard] = useState<CachedCard | null>(() => (cardClient.isSignedIn() ? readCachedCard() : null));
+
+  const forget = useCallback(() => {
+    cardClient.tokens.write(null);
+    writeCachedCard(null);
+    setCard(null);
+  }, []);
+
+  const onJoined = (session: MemberSessionResponse) => {
+    cardClient.startSession(session);
+    const next: CachedCard = {
+      memberId: session.member.id,
+      name: session.member.name,
+      phone: session.member.phone,
+      cardNumber: session.member.cardNumber,
+      cardSecret: null,
+      member: null,
+      program: null,
+      savedAt: null,
+    };
+    writeCachedCard(next);
+    setCard(next);
+  };
+
+  const logout = async () => {
+    await cardClient.signOut();
+    forget();
+  };
+
+  if (!card) return <JoinFlow onJoined={onJoined} />;
+  return <CardHome initial={card} onSignedOut={forget} onLogout={() => void logout()} />;
+}

@@ -1,0 +1,43 @@
+// What the card keeps on the phone so that it opens (and shows a valid QR code) without a network:
+// the member, the card secret and the last balance seen, with when it was seen.
+import type { MemberDetail, ProgramSettings } from '@regulars/contracts';
+
+export type CachedCard = {
+  memberId: string;
+  name: string;
+  phone: string;
+  cardNumber: string;
+  /** Base32 TOTP secret; absent until the card has been fetched once online. */
+  cardSecret: string | null;
+  member: MemberDetail | null;
+  program: Pick<ProgramSettings, 'name' | 'currency' | 'pendingDays'> | null;
+  savedAt: string | null;
+};
+
+const KEY = 'regulars.card.cache';
+
+export function readCachedCard(): CachedCard | null {
+  try {
+    const raw = localStorage.getItem(KEY);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as Partial<CachedCard>;
+    if (typeof parsed.memberId !== 'string' || typeof parsed.cardNumber !== 'string') return null;
+    return {
+      memberId: parsed.memberId,
+      name: parsed.name ?? '',
+      phone: parsed.phone ?? '',
+      cardNumber: parsed.cardNumber,
+      cardSecret: parsed.cardSecret ?? null,
+      member: parsed.member ?? null,
+      program: parsed.program ?? null,
+      savedAt: parsed.savedAt ?? null,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function writeCachedCard(card: CachedCard | null): void {
+  if (card) localStorage.setItem(KEY, JSON.stringify(card));
+  else localStorage.removeItem(KEY);
+}

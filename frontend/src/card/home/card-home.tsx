@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { formatDateTime } from '../../shared/format.js';
+import { Notice } from '../../shared/ui/notice.js';
+import { useOnline } from '../../shared/use-online.js';
+import type { CachedCard } from '../card-cache.js';
+import { useI18n } from '../card-i18n.js';
+import type { CardMessageKey } from '../card-messages.js';
+import { useCard } from '../use-card.js';
+import { BalanceSummary } from './balance-summary.js';
+import { CardQr } from './card-qr.js';
+import { HistoryList } from './history-list.js';
+import { LoadError } from './load-error.js';
+import { ProfilePanel } from './profile-panel.js';
+import { RewardsList } from './rewards-list.js';
+import { NetworkError } from '../../shared/api/errors.js';
+
+const SECTIONS = ['card', 'rewards', 'history', 'profile'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** The signed-in card: QR and balance first, then rewards, history and profile behind a bottom bar. */
+export function CardHome({
+  initial,
+  onSignedOut,
+  onLogout,
+}: {
+  initial: CachedCard;
+  onSignedOut(): void;
+  onLogout(): void;
+}) {
+  const { t, language } = useI18n();
+  const isOnline = useOnline();
+  const [section, setSection] = useState<Section>('card');
+  const { card, recent, error, refresh } = useCard(initial, onSignedOut);
+  const isOffline = !isOnline || error instanceof NetworkError;
+  const available = card.member?.balance.available ?? 0;
+
+  return (
+    <div className="card-shell">
+      <header className="card-header">
+        <p className="card-program">{card.program?.name ?? t('app.title')}</p>
+        <p className="card-member-name">{card.name}</p>
+      </header>
+      {isOffline ? (
+        <Notice tone="warning">
+          {card.savedAt ? t('app.offline', { time: formatDateTime(card.savedAt, language) }) : t('app.offlineNoData')}
+        </Notice>
+      ) : error ? (
+        <LoadError error={error} onRetry={() => void refresh()} />
+      ) : null}
+      <main id="main" className="card-main" aria-labelledby={`section-${section}`}>
+        <h1 id={`section-${section}`} className="visually-hidden">
+          {t(`nav.${section}` as CardMessageKey)}
+        </h1>
+        {section === 'card' ? (
+          <>
+            <CardQr cardNumber={card.cardNumber} cardSecret={card.cardSecret} />
+            <BalanceSummary
+              member={card.member}
+              recentEntries={recent.items}
+              pendingDays={card.program?.pendingDays ?? 0}
+              savedAt={card.savedAt}
+            />
+          </>
+        ) : null}
+        {section === 'rewards' ? <RewardsList available={available} /> : null}
+        {section === 'history' ? <HistoryList memberId={card.memberId} firstPage={recent} /> : null}
+        {section === 'profile' ? (
+          <ProfilePanel
+            member={card.member}
+            phone={card.phone}
+            cardNumber={card.cardNumber}
+            onSaved={() => void refresh()}
+            onLogout={onLogout}
+          />
+        ) : null}
+      </main>
+      <nav className="card-nav" aria-label={t('nav.label')}>
+        {SECTIONS.map((name) => (
+          <button
+            key={name}
+            type="button"
+            className={`card-nav-item ${section === name ? 'is-current' : ''}`}
+            aria-current={section === name ? 'page' : undefined}
+            onClick={() => setSection(name)}
+          >
+            {t(`nav.${name}` as CardMessageKey)}
+          </button>
+        ))}
+      </nav>
+    </div>
+  );
+}

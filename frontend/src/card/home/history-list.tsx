@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import type { LedgerEntry, Page } from '@regulars/contracts';
+import { formatDate, formatPoints } from '../../shared/format.js';
+import { EmptyState } from '../../shared/ui/notice.js';
+import { cardApi } from '../card-api.js';
+import { useI18n } from '../card-i18n.js';
+import type { CardMessageKey } from '../card-messages.js';
+import { LoadError } from './load-error.js';
+
+/** The member's ledger, newest first, one page at a time. */
+export function HistoryList({ memberId, firstPage }: { memberId: string; firstPage: Page<LedgerEntry> }) {
+  const { t, language } = useI18n();
+  const [more, setMore] = useState<LedgerEntry[]>([]);
+  const [cursor, setCursor] = useState<string | null>(firstPage.nextCursor);
+  const [isLoading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  // The first page refreshes with the card; pages loaded after it may then repeat an entry.
+  const seen = new Set(firstPage.items.map((entry) => entry.id));
+  const entries = [...firstPage.items, ...more.filter((entry) => !seen.has(entry.id))];
+  useEffect(() => {
+    if (!more.length) setCursor(firstPage.nextCursor);
+  }, [firstPage, more.length]);
+
+  const loadMore = async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      if (!cursor) return;
+      const page = await cardApi.ledger(memberId, cursor);
+      setMore((previous) => [...previous, ...page.items]);
+      setCursor(page.nextCursor);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  if (!entries.length) return <EmptyState>{t('history.empty')}</EmptyState>;
+  return (
+    <div>
+      <ul className="plain-list history">
+        {entries.map((entry) => (
+          <li key={entry.id} className="history-entry">
+            <div>
+              <p className="history-type">{t(`history.type.${entry.type}` as CardMessageKey)}</p>
+              <p className="history-reason">{entry.reason}</p>
+              <p className="field-hint">{formatDate(entry.at, language)}</p>
+            </div>
+            <span className={entry.points >= 0 ? 'points-plus' : 'points-minus'}>
+              {entry.points >= 0 ? '+' : '−'}
+              {formatPoints(Math.abs(entry.points), language)}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {error ? <LoadError error={error} onRetry={() => void loadMore()} /> : null}
+      {cursor ? (
+        <button type="button" className="secondary" onClick={() => void loadMore()} disabled={isLoading}>
+          {isLoading ? t('app.loading') : t('history.more')}
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+import { useRef, useState, type FormEvent } from 'react';
+import type { MemberSessionResponse, OtpRequestResponse } from '@regulars/contracts';
+import { ApiError } from '../../shared/api/errors.js';
+import { CheckboxField, TextField } from '../../shared/ui/field.js';
+import { Notice } from '../../shared/ui/notice.js';
+import { cardApi } from '../card-api.js';
+import { useI18n } from '../card-i18n.js';
+import { LoadError } from '../home/load-error.js';
+import { joinErrors, phoneError, type JoinErrors } from './join-validation.js';
+
+/** Join or sign in: phone → one-time code (with name, birth date and consents when the phone is new). */
+export function JoinFlow({ onJoined }: { onJoined(session: MemberSessionResponse): void }) {
+  const { t } = useI18n();
+  const [otp, setOtp] = useState<OtpRequestResponse | null>(null);
+  const [phone, setPhone] = useState('');
+  return (
+    <main className="join" id="main">
+      <h1>{t('join.title')}</h1>
+      <p>{t('join.intro')}</p>
+      {otp ? (
+        <CodeStep otp={otp} onBack={() => setOtp(null)} onJoined={onJoined} />
+      ) : (
+        <PhoneStep phone={phone} onPhoneChange={setPhone} onSent={setOtp} />
+      )}
+    </main>
+  );
+}
+
+function PhoneStep({
+  phone,
+  onPhoneChange,
+  onSent,
+}: {
+  phone: string;
+  onPhoneChange(phone: string): void;
+  onSent(otp: OtpRequestResponse): void;
+}) {
+  const { t } = useI18n();
+  const [isSending, setSending] = useState(false);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    const problem = phoneError(phone);
+    setInvalid(problem ? t(problem) : null);
+    if (problem) return;
+    setSending(true);
+    setError(null);
+    try {
+      onSent(await cardApi.requestCode(phone.trim()));
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 400) setInvalid(caught.message);
+      else setError(caught);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <form className="panel" onSubmit={(event) => void submit(event)} noValidate>
+      <TextField
+        label={t('join.phone')}
+        hint={t('join.phoneHint')}
+        type="tel"
+        inputMode="tel"
+        autoComplete="tel"
+        name="phone"
+        value={phone}
+        onChange={(event) => onPhoneChange(event.target.value)}
+        error={invalid}
+        required
+        autoFocus
+      />
+      {error ? <LoadError error={error} onRetry={() => void submit()} /> : null}
+      <button type="submit" className="big wide" disabled={isSending}>
+        {isSending ? t('join.sending') : t('join.sendCode')}
+      </button>
+    </form>
+  );
+}
+
+function CodeStep({
+  otp,
+  onBack,
+  onJoined,
+}: {
+  otp: OtpRequestResponse;
+  onBack(): void;
+  onJoined(session: MemberSessionResponse): void;
+}) {
+  const { t } = useI18n();
+  const [isNewMember, setNewMember] = useState(!otp.isRegistered);
+  const [fields, setFields] = useState({ name: '', email: '', birthDate: '', code: '' });
+  const [consents, setConsents] = useState({ email: false, sms: false, push: false });
+  const [errors, setErrors] = useState<JoinErrors>({});
+  const [serverMessage, setServerMessage] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [isVerifying, setVerifying] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const today = new Date().toISOString().slice(0, 10);
+
+  const set = (name: keyof typeof fields) => (event: { target: { value: string } }) =>
+    setFields((previous) => ({ ...previous, [name]: event.target.value }));
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    const found = joinErrors(fields, { isNewMember, today });
+    setErrors(found);
+    setServerMessage(null);
+    if (Object.keys(found).length) {
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    setVerifying(true);
+    setError(null);
+    try {
+      const session = await cardApi.verifyCode({
+        phone: otp.phone,
+        code: fields.code.trim(),
+        signup: isNewMember
+          ? {
+              name: fields.name.trim(),
+              ...(fields.email.trim() ? { email: fields.email.trim() } : {}),
+              ...(fields.birthDate ? { birthDate: fields.birthDate } : {}),
+              consents,
+            }
+          : undefined,
+      });
+      onJoined(session);
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.code === 'SIGNUP_REQUIRED') setNewMember(true);
+      else if (caught instanceof ApiError && caught.status < 500) setServerMessage(caught.message);
+      else setError(caught);
+    } finally {
+      setVerifying(false);
+    }
+  };
+
+  const message = (key: keyof JoinErrors) => {
+    const found = errors[key];
+    return found ? t(found) : null;
+  };
+
+  return (
+    <form ref={formRef} className="panel" onSubmit={(event) => void submit(event)} noValidate>
+      <p>
+        {t('join.codeSentTo', { phone: otp.phone })}{' '}
+        <button type="button" className="link" onClick={onBack}>
+          {t('join.changePhone')}
+        </button>
+      </p>
+      <p>{isNewMember ? t('join.newMember') : t('join.welcomeBack')}</p>
+      {isNewMember ? (
+        <>
+          <TextField label={t('join.name')} name="name" autoComplete="name" value={fields.name} onChange={set('name')} error={message('name')} required />
+          <TextField label={t('join.email')} name="email" type="email" autoComplete="email" value={fields.email} onChange={set('email')} error={message('email')} />
+          <TextField
+            label={t('join.birthDate')}
+            hint={t('join.birthDateHint')}
+            name="birthDate"
+            type="date"
+            autoComplete="bday"
+            max={today}
+            value={fields.birthDate}
+            onChange={set('birthDate')}
+            error={message('birthDate')}
+          />
+          <fieldset className="plain-fieldset">
+            <legend>{t('join.consents')}</legend>
+            <CheckboxField label={t('join.consentEmail')} checked={consents.email} onChange={(email) => setConsents((c) => ({ ...c, email }))} />
+            <CheckboxField label={t('join.consentSms')} checked={consents.sms} onChange={(sms) => setConsents((c) => ({ ...c, sms }))} />
+            <CheckboxField label={t('join.consentPush')} checked={consents.push} onChange={(push) => setConsents((c) => ({ ...c, push }))} />
+          </fieldset>
+        </>
+      ) : null}
+      <TextField
+        label={t('join.code')}
+        name="code"
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        maxLength={6}
+        value={fields.code}
+        onChange={set('code')}
+        error={message('code')}
+        required
+        autoFocus={!isNewMember}
+      />
+      {otp.devCode ? (
+        <p className="dev-hint" data-testid="dev-code">
+          {t('join.devHint', { code: otp.devCode })}
+        </p>
+      ) : null}
+      {serverMessage ? <Notice tone="error">{serverMessage}</Notice> : null}
+      {error ? <LoadError error={error} onRetry={() => void submit()} /> : null}
+      <button type="submit" className="big wide" disabled={isVerifying}>
+        {isVerifying ? t('join.verifying') : isNewMember ? t('join.submitNew') : t('join.submitExisting')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,83 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { LedgerEntry, Page } from '@regulars/contracts';
+import { ApiError } from '../shared/api/errors.js';
+import { cardApi } from './card-api.js';
+import { readCachedCard, writeCachedCard, type CachedCard } from './card-cache.js';
+
+const REFRESH_EVERY_MS = 30_000;
+
+export type CardState = {
+  card: CachedCard;
+  /** The newest ledger entries (first page), for the history and the pending dates. */
+  recent: Page<LedgerEntry>;
+  isRefreshing: boolean;
+  error: unknown;
+  refresh(): Promise<void>;
+};
+
+/**
+ * The member's card: shown at once from the phone's cache, then refreshed from the server when online
+ * (on open, every 30 s while visible, when the network returns, when the app comes back to the front).
+ */
+export function useCard(initial: CachedCard, onSignedOut: () => void): CardState {
+  const [card, setCard] = useState<CachedCard>(initial);
+  const [recent, setRecent] = useState<Page<LedgerEntry>>({ items: [], nextCursor: null });
+  const [isRefreshing, setRefreshing] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const inFlight = useRef(false);
+
+  const refresh = useCallback(async () => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setRefreshing(true);
+    try {
+      const current = readCachedCard() ?? initial;
+      const [member, secret, program, ledger] = await Promise.all([
+        cardApi.member(current.memberId),
+        cardApi.card(current.memberId),
+        cardApi.program(),
+        cardApi.ledger(current.memberId),
+      ]);
+      const next: CachedCard = {
+        memberId: member.id,
+        name: member.name,
+        phone: member.phone,
+        cardNumber: secret.cardNumber,
+        cardSecret: secret.cardSecret,
+        member,
+        program: { name: program.name, currency: program.currency, pendingDays: program.pendingDays },
+        savedAt: new Date().toISOString(),
+      };
+      writeCachedCard(next);
+      setCard(next);
+      setRecent(ledger);
+      setError(null);
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 401) onSignedOut();
+      else setError(caught);
+    } finally {
+      inFlight.current = false;
+      setRefreshing(false);
+    }
+  }, [initial, onSignedOut]);
+
+  useEffect(() => {
+    void refresh();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void refresh();
+    };
+    const onOnline = () => void refresh();
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible' && navigator.onLine) void refresh();
+    }, REFRESH_EVERY_MS);
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('online', onOnline);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('online', onOnline);
+    };
+  }, [refresh]);
+
+  return { card, recent, isRefreshing, error, refresh };
+}
