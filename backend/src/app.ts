@@ -42,6 +42,19 @@ import { registerStoreRoutes } from './modules/stores/store.routes.js';
 import { mountQueueDashboard } from './modules/admin/queue-dashboard.js';
 import { RuleService } from './modules/rules/rule.service.js';
 import { registerRuleRoutes } from './modules/rules/rule.routes.js';
+import { registerMemberRoutes } from './modules/members/member.routes.js';
+import { LedgerService } from './modules/ledger/ledger.service.js';
+import { LedgerVerifyService } from './modules/ledger/ledger-verify.service.js';
+import { AdjustmentService } from './modules/ledger/adjustment.service.js';
+import { registerLedgerRoutes } from './modules/ledger/ledger.routes.js';
+import { EarningService } from './modules/purchases/earning.service.js';
+import { PurchaseService } from './modules/purchases/purchase.service.js';
+import { registerPurchaseRoutes } from './modules/purchases/purchase.routes.js';
+import { RefundService } from './modules/refunds/refund.service.js';
+import { RewardService } from './modules/rewards/reward.service.js';
+import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
+import { RedemptionService } from './modules/redemptions/redemption.service.js';
+import { registerRedemptionRoutes } from './modules/redemptions/redemption.routes.js';
 
 export type Platform = {
   config: Config;
@@ -86,8 +99,24 @@ export function createServices(platform: Platform) {
   const idempotency = new IdempotencyService({ clock });
   const rateLimiter = new RateLimiter(platform.redis, config.redisPrefix);
   const rules = new RuleService({ clock, audit, program });
+  const ledger = new LedgerService({ clock });
+  const ledgerVerifier = new LedgerVerifyService();
+  const adjustments = new AdjustmentService({ clock, program, members, ledger, audit });
+  const earning = new EarningService(rules);
+  const purchases = new PurchaseService({ clock, program, members, ledger, earning });
+  const rewards = new RewardService({ clock, audit });
+  const redemptions = new RedemptionService({ clock, program, members, rewards, ledger });
+  const refunds = new RefundService({ clock, program, ledger, redemptions });
   return {
     rules,
+    ledger,
+    ledgerVerifier,
+    adjustments,
+    earning,
+    purchases,
+    rewards,
+    redemptions,
+    refunds,
     messages,
     audit,
     program,
@@ -163,6 +192,16 @@ export function createApp(platform: Platform, services: Services): Express {
   registerStoreRoutes(api, { stores: services.stores, program: services.program });
   registerAuditRoutes(api, { audit: services.audit });
   registerRuleRoutes(api, { rules: services.rules });
+  registerMemberRoutes(api, { members: services.members, ledger: services.ledger });
+  registerLedgerRoutes(api, {
+    ledger: services.ledger,
+    adjustments: services.adjustments,
+    verifier: services.ledgerVerifier,
+    members: services.members,
+  });
+  registerPurchaseRoutes(api, { purchases: services.purchases, refunds: services.refunds });
+  registerRewardRoutes(api, { rewards: services.rewards });
+  registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
 
   const openapi = generateOpenApiDocument(registry, config.publicUrl ?? '/');
   apiRoot.get('/openapi.json', (_req, res) => {

@@ -3,6 +3,8 @@ import type { Services } from './app.js';
 import type { Clock } from './platform/clock.js';
 import type { JobDefinition } from './platform/jobs.js';
 import type { Logger } from './platform/logger.js';
+import { activatePointsJob } from './modules/ledger/activate-points.job.js';
+import { expirePointsJob } from './modules/ledger/expire-points.job.js';
 
 /** What every job handler receives from the worker. */
 export type JobContext = { services: Services; clock: Clock; logger: Logger };
@@ -14,5 +16,5 @@ export type Job = JobDefinition<ZodTypeAny, JobContext>;
  * process runs them and the queue dashboard shows them.
  */
 export function allJobs(): Job[] {
-  return [];
+  return [activatePointsJob, expirePointsJob];
 }

@@ -2,3 +2,8 @@ export * from './common.js';
 export * from './auth.js';
 export * from './program.js';
 export * from './rules.js';
+export * from './members.js';
+export * from './ledger.js';
+export * from './purchases.js';
+export * from './rewards.js';
+export * from './redemptions.js';

@@ -9,6 +9,20 @@ export type MemberStats = {
   lastPurchaseAt: Date | null;
 };
 
+/**
+ * The member's points, cached from the ledger so that spends can be gated by one conditional atomic
+ * update. `pnpm ledger:verify` proves it equals the entries and lots: available = active lots' remaining
+ * − debt, pending = pending lots' remaining, available + pending = sum of entries.
+ */
+export type MemberPoints = {
+  available: number;
+  pending: number;
+  /** Points owed after a refund clawed back more than was left (negative balance policy `allow`). */
+  debt: number;
+  /** Points a refund could not claw back under the `floor_at_zero` policy (recorded, never collected). */
+  writtenOff: number;
+};
+
 export type Member = {
   _id: Types.ObjectId;
   name: string;
@@ -30,6 +44,7 @@ export type Member = {
   tags: string[];
   joinedAt: Date;
   stats: MemberStats;
+  points: MemberPoints;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -58,6 +73,12 @@ const memberSchema = new Schema<Member>(
       totalSpentMinor: { type: Number, default: 0 },
       firstPurchaseAt: { type: Date, default: null },
       lastPurchaseAt: { type: Date, default: null },
+    },
+    points: {
+      available: { type: Number, default: 0 },
+      pending: { type: Number, default: 0 },
+      debt: { type: Number, default: 0 },
+      writtenOff: { type: Number, default: 0 },
     },
   },
   { collection: 'members', timestamps: true, versionKey: false },

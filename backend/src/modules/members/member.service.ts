@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { MemberSignup } from '@regulars/contracts';
+import type { IdentifyMethod, MemberLookupQuery, MemberSignup, UpdateMemberBody } from '@regulars/contracts';
+import { Types, type ClientSession } from 'mongoose';
 import type { Clock } from '../../platform/clock.js';
-import { ConflictError } from '../../platform/errors.js';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { paginate } from '../../platform/pagination.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { ProgramService } from '../program/program.service.js';
-import { generateCardNumber } from './card-number.js';
+import { matchTotp, parseCardPayload } from './card-code.js';
+import { CardCodeUseModel } from './card-code-use.model.js';
+import { generateCardNumber, isValidCardNumber } from './card-number.js';
 import { MemberModel, nameKeyOf, type Member } from './member.model.js';
-import { normalisePhone } from './phone.js';
+import { normalisePhone, tryNormalisePhone } from './phone.js';
 
 export type CreateMemberInput = MemberSignup & { phone: string };
 
@@ -30,7 +34,10 @@ export function generateCardSecret(): string {
   return out;
 }
 
-/** Members: sign-up, lookup. The ledger module builds balances and stats on top of this. */
+/** A scanned QR payload that matched: the member and the TOTP step of the code. */
+export type VerifiedCardCode = { member: Member; counter: number };
+
+/** Members: sign-up, profile, lookup, blocking, card codes. The ledger keeps their points. */
 export class MemberService {
   constructor(private readonly deps: { clock: Clock; program: ProgramService; audit: AuditService }) {}
 
@@ -95,4 +102,196 @@ export class MemberService {
       }
     }
   }
+  async get(id: string): Promise<Member> {
+    const member = Types.ObjectId.isValid(id) ? await MemberModel.findById(id).lean() : null;
+    if (!member) throw new NotFoundError('Member', id);
+    return member;
+  }
+
+  async update(id: string, input: UpdateMemberBody, actor: Principal): Promise<Member> {
+    const before = await this.get(id);
+    const set: Record<string, unknown> = {};
+    if (input.name !== undefined) {
+      set.name = input.name;
+      set.nameKey = nameKeyOf(input.name);
+    }
+    if (input.email !== undefined) {
+      const email = input.email?.toLowerCase() ?? null;
+      if (
+        email &&
+        email !== before.email &&
+        (await MemberModel.exists({ email, _id: { $ne: before._id } }))
+      ) {
+        throw new ConflictError('MEMBER_EXISTS', `A member with the email ${email} is already registered`, {
+          field: 'email',
+        });
+      }
+      set.email = email;
+    }
+    if (input.birthDate !== undefined) set.birthDate = input.birthDate;
+    for (const [channel, value] of Object.entries(input.consents ?? {})) set[`consents.${channel}`] = value;
+    if (Object.keys(set).length === 0) return before;
+    let after: Member | null;
+    try {
+      after = await MemberModel.findByIdAndUpdate(id, { $set: set }, { new: true, lean: true });
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000)
+        throw new ConflictError('MEMBER_EXISTS', 'A member with this email is already registered', {
+          field: 'email',
+        });
+      throw error;
+    }
+    if (!after) throw new NotFoundError('Member', id);
+    await this.deps.audit.record({
+      actor,
+      action: 'member.update',
+      entity: { type: 'member', id },
+      before: profileOf(before),
+      after: profileOf(after),
+    });
+    return after;
+  }
+
+  async setBlocked(
+    id: string,
+    isBlocked: boolean,
+    reason: string | undefined,
+    actor: Principal,
+  ): Promise<Member> {
+    const before = await this.get(id);
+    const after = await MemberModel.findByIdAndUpdate(id, { $set: { isBlocked } }, { new: true, lean: true });
+    if (!after) throw new NotFoundError('Member', id);
+    await this.deps.audit.record({
+      actor,
+      action: isBlocked ? 'member.block' : 'member.unblock',
+      entity: { type: 'member', id },
+      before: { isBlocked: before.isBlocked },
+      after: { isBlocked },
+      ...(reason ? { reason } : {}),
+    });
+    return after;
+  }
+
+  /** Lookup by phone, card number, email or name prefix (one at a time), newest first. */
+  async lookup(query: MemberLookupQuery) {
+    const filter: Record<string, unknown> = {};
+    if (query.phone !== undefined) {
+      const program = await this.deps.program.get();
+      filter.phone = tryNormalisePhone(query.phone, program.defaultCountry) ?? query.phone;
+    }
+    if (query.cardNumber !== undefined) filter.cardNumber = query.cardNumber;
+    if (query.email !== undefined) filter.email = query.email.toLowerCase();
+    if (query.name !== undefined) {
+      const key = nameKeyOf(query.name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      filter.nameKey = { $regex: `^${key}` };
+    }
+    return paginate(MemberModel, filter, { limit: query.limit, cursor: query.cursor }, (m: Member) => m);
+  }
+
+  /**
+   * Checks a scanned QR payload `RGL1:<cardNumber>:<code>` against the member's secret (±1 step of 30 s).
+   */
+  async verifyCardCode(payload: string): Promise<VerifiedCardCode> {
+    const parsed = parseCardPayload(payload);
+    if (!parsed) {
+      throw new AppError(
+        'unprocessable',
+        'CARD_CODE_INVALID',
+        "This is not a Regulars card code; scan the QR code on the member's card",
+      );
+    }
+    const member = await MemberModel.findOne({ cardNumber: parsed.cardNumber }).lean();
+    if (!member) throw new NotFoundError('Member', `with card ${parsed.cardNumber}`);
+    const counter = matchTotp(member.cardSecret, parsed.code, this.deps.clock.now());
+    if (counter === null) {
+      throw new AppError(
+        'unprocessable',
+        'CARD_CODE_EXPIRED',
+        'The card code has expired or is wrong; ask the member to show the card again',
+      );
+    }
+    return { member, counter };
+  }
+
+  /**
+   * Marks a card code as used for a redemption, inside the redemption's transaction: the same code
+   * presented again (a replayed screenshot) is refused with CARD_CODE_USED.
+   */
+  async consumeCardCode(session: ClientSession, verified: VerifiedCardCode): Promise<void> {
+    const now = this.deps.clock.now();
+    try {
+      await CardCodeUseModel.create(
+        [
+          {
+            _id: `${verified.member._id.toHexString()}:${verified.counter}`,
+            memberId: verified.member._id,
+            usedAt: now,
+            expiresAt: new Date(now.getTime() + 24 * 3600_000),
+          },
+        ],
+        { session },
+      );
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) {
+        throw new ConflictError(
+          'CARD_CODE_USED',
+          'This card code was already used for a redemption; ask the member to show the card again for a new code',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Who is at the till: a scanned card code, a typed card number or a phone number. */
+  async identify(code: string): Promise<{ method: IdentifyMethod; member: Member }> {
+    const text = code.trim();
+    if (text.toUpperCase().startsWith('RGL')) {
+      return { method: 'card_code', member: (await this.verifyCardCode(text)).member };
+    }
+    const digits = text.replace(/[\s-]/g, '');
+    if (/^\d{12}$/.test(digits) && !digits.startsWith('0')) {
+      if (!isValidCardNumber(digits)) {
+        throw new AppError(
+          'unprocessable',
+          'CARD_NUMBER_INVALID',
+          `${digits} is not a valid card number (the check digit does not match); check for a typo`,
+        );
+      }
+      const member = await MemberModel.findOne({ cardNumber: digits }).lean();
+      if (!member) throw new NotFoundError('Member', `with card ${digits}`);
+      return { method: 'card_number', member };
+    }
+    const program = await this.deps.program.get();
+    const phone = tryNormalisePhone(text, program.defaultCountry);
+    if (!phone) {
+      throw new ValidationError(
+        'code: expected a scanned card code (RGL1:…), a 12-digit card number or a phone number',
+        [{ path: 'code', message: 'not a card code, card number or phone number' }],
+      );
+    }
+    const member = await this.findByPhone(phone);
+    if (!member) throw new NotFoundError('Member', `with phone ${phone}`);
+    return { method: 'phone', member };
+  }
+
+  /** A new card secret: codes from the old one (a lost phone) stop working at once. */
+  async rotateCardSecret(id: string, actor: Principal): Promise<Member> {
+    await this.get(id);
+    const after = await MemberModel.findByIdAndUpdate(
+      id,
+      { $set: { cardSecret: generateCardSecret(), cardSecretRotatedAt: this.deps.clock.now() } },
+      { new: true, lean: true },
+    );
+    if (!after) throw new NotFoundError('Member', id);
+    await this.deps.audit.record({
+      actor,
+      action: 'member.card_secret.rotate',
+      entity: { type: 'member', id },
+    });
+    return after;
+  }
+}
+
+function profileOf(m: Member) {
+  return { name: m.name, email: m.email, birthDate: m.birthDate, consents: m.consents };
 }

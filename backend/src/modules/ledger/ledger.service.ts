@@ -1,0 +1,537 @@
+import { Types, type ClientSession } from 'mongoose';
+import type { LedgerEntryType } from '@regulars/contracts';
+import type { Clock } from '../../platform/clock.js';
+import { ConflictError, NotFoundError } from '../../platform/errors.js';
+import { paginate, type PageRequest } from '../../platform/pagination.js';
+import type { Principal } from '../../platform/principal.js';
+import { MemberModel, type MemberPoints } from '../members/member.model.js';
+import type { ProgramSettings } from '../program/program.service.js';
+import {
+  LedgerEntryModel,
+  type EntrySourceType,
+  type LedgerEntryDoc,
+  type LotChange,
+  type RuleCredit,
+} from './ledger-entry.model.js';
+import { LotModel, type Lot } from './lot.model.js';
+import { RetryTransaction, runInTransaction } from './transaction.js';
+
+export type Balance = { available: number; pending: number };
+export type Allocation = { lotId: Types.ObjectId; points: number };
+export type EntryActor = LedgerEntryDoc['actor'];
+
+type EntryInput = {
+  memberId: Types.ObjectId;
+  type: LedgerEntryType;
+  points: number;
+  reason: string;
+  source: { type: EntrySourceType; id: string };
+  rules?: RuleCredit[];
+  lotChanges: LotChange[];
+  debtDelta?: number;
+  writtenOff?: number;
+  actor?: EntryActor;
+  at: Date;
+  dedupeKey: string;
+};
+
+const DAY_MS = 24 * 3600_000;
+/** How far ahead `expiringSoon` looks. */
+export const EXPIRING_SOON_DAYS = 30;
+
+/** Adds calendar months in UTC, clamping the day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(date: Date, months: number): Date {
+  const d = new Date(date.getTime());
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, lastDay));
+  return d;
+}
+
+/** When points earned at `earnedAt` become spendable and when they expire (null: never, expiryMonths 0). */
+export function lotDates(
+  program: Pick<ProgramSettings, 'pendingDays' | 'expiryMonths'>,
+  earnedAt: Date,
+): { availableAt: Date; expiresAt: Date | null } {
+  return {
+    availableAt: new Date(earnedAt.getTime() + program.pendingDays * DAY_MS),
+    expiresAt: program.expiryMonths > 0 ? addMonths(earnedAt, program.expiryMonths) : null,
+  };
+}
+
+export function actorOf(principal: Principal): EntryActor {
+  if (principal.kind === 'anonymous') return { kind: 'system', id: null, label: null };
+  return {
+    kind: principal.kind,
+    id: principal.id,
+    label: principal.kind === 'staff' ? principal.email : principal.kind === 'apiKey' ? principal.name : null,
+  };
+}
+
+const byExpiry = (a: Lot, b: Lot) =>
+  (a.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) -
+    (b.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) ||
+  (a._id.toHexString() < b._id.toHexString() ? -1 : 1);
+
+/**
+ * The points ledger: lots, append-only entries and the member's cached balance, always written
+ * together inside one transaction by the `*InSession` methods (callers own the transaction so that a
+ * purchase or redemption lands with its ledger writes). Spends are gated by one conditional update of
+ * the cached balance (`available >= n`), and lots by conditional decrements, so nothing overdraws.
+ */
+export class LedgerService {
+  constructor(private readonly deps: { clock: Clock }) {}
+
+  async balance(memberId: string | Types.ObjectId, session?: ClientSession): Promise<Balance> {
+    const member = await MemberModel.findById(memberId, { points: 1 })
+      .session(session ?? null)
+      .lean();
+    if (!member) throw new NotFoundError('Member', String(memberId));
+    return toBalance(member.points);
+  }
+
+  /** Points expiring within the next 30 days, grouped by instant, soonest first. */
+  async expiringSoon(memberId: Types.ObjectId): Promise<{ points: number; expiresAt: string }[]> {
+    const now = this.deps.clock.now();
+    const lots = await LotModel.find(
+      {
+        memberId,
+        status: 'active',
+        remaining: { $gt: 0 },
+        expiresAt: { $gt: now, $lte: new Date(now.getTime() + EXPIRING_SOON_DAYS * DAY_MS) },
+      },
+      { remaining: 1, expiresAt: 1 },
+    ).lean();
+    const byInstant = new Map<number, number>();
+    for (const lot of lots) {
+      const at = lot.expiresAt?.getTime() ?? 0;
+      byInstant.set(at, (byInstant.get(at) ?? 0) + lot.remaining);
+    }
+    return [...byInstant.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([at, points]) => ({ points, expiresAt: new Date(at).toISOString() }));
+  }
+
+  async listEntries(memberId: string, page: PageRequest) {
+    return paginate(LedgerEntryModel, { memberId: new Types.ObjectId(memberId) }, page, toEntryResponse);
+  }
+
+  /**
+   * Credits points as a new lot (pending until `availableAt`). Debt from an earlier clawback is paid
+   * first. Returns the lot (null when the whole credit went to the debt).
+   */
+  async creditInSession(
+    session: ClientSession,
+    input: Omit<EntryInput, 'lotChanges' | 'debtDelta' | 'writtenOff'> & {
+      availableAt: Date;
+      expiresAt: Date | null;
+      lotSource: Lot['source'];
+      now: Date;
+    },
+  ): Promise<{ lot: Lot | null; status: 'active' | 'pending' }> {
+    const member = await MemberModel.findById(input.memberId, { points: 1 }).session(session).lean();
+    if (!member) throw new NotFoundError('Member', String(input.memberId));
+    const payoff = Math.min(member.points.debt, input.points);
+    const remaining = input.points - payoff;
+    const isPending = input.availableAt.getTime() > input.now.getTime();
+    let lot: Lot | null = null;
+    if (remaining > 0) {
+      lot = {
+        _id: new Types.ObjectId(),
+        memberId: input.memberId,
+        points: remaining,
+        remaining,
+        status: isPending ? 'pending' : 'active',
+        source: input.lotSource,
+        earnedAt: input.at,
+        availableAt: input.availableAt,
+        expiresAt: input.expiresAt,
+        expiredPoints: 0,
+      };
+      await LotModel.collection.insertOne(lot, { session });
+    }
+    const inc: Record<string, number> = {};
+    if (payoff > 0) {
+      inc['points.debt'] = -payoff;
+      inc['points.available'] = payoff;
+    }
+    if (remaining > 0) {
+      const field = isPending ? 'points.pending' : 'points.available';
+      inc[field] = (inc[field] ?? 0) + remaining;
+    }
+    if (Object.keys(inc).length > 0) {
+      await MemberModel.updateOne({ _id: input.memberId }, { $inc: inc }, { session });
+    }
+    await this.appendInSession(session, {
+      ...input,
+      lotChanges: lot ? [{ lotId: lot._id, delta: remaining }] : [],
+      debtDelta: -payoff,
+    });
+    return { lot, status: isPending ? 'pending' : 'active' };
+  }
+
+  /**
+   * Spends points from the member's active lots, soonest-expiring first. The conditional update of the
+   * cached balance is the gate: when it does not match, nothing was written and INSUFFICIENT_POINTS is
+   * thrown with the balance.
+   */
+  async debitInSession(
+    session: ClientSession,
+    input: Omit<EntryInput, 'lotChanges' | 'debtDelta' | 'writtenOff' | 'points'> & {
+      points: number;
+      now: Date;
+    },
+  ): Promise<Allocation[]> {
+    await this.settleInSession(session, input.memberId, input.now);
+    const gate = await MemberModel.updateOne(
+      { _id: input.memberId, 'points.available': { $gte: input.points } },
+      { $inc: { 'points.available': -input.points } },
+      { session },
+    );
+    if (gate.matchedCount !== 1) {
+      const balance = await this.balance(input.memberId, session);
+      throw new ConflictError(
+        'INSUFFICIENT_POINTS',
+        `Not enough points: ${balance.available} of ${input.points}`,
+        { available: balance.available, pending: balance.pending, required: input.points },
+      );
+    }
+    const lots = await LotModel.find({ memberId: input.memberId, status: 'active', remaining: { $gt: 0 } })
+      .session(session)
+      .lean();
+    lots.sort(byExpiry);
+    const allocations: Allocation[] = [];
+    let left = input.points;
+    for (const lot of lots) {
+      if (left === 0) break;
+      const take = Math.min(lot.remaining, left);
+      const taken = await LotModel.updateOne(
+        { _id: lot._id, status: 'active', remaining: { $gte: take } },
+        { $inc: { remaining: -take } },
+        { session },
+      );
+      if (taken.matchedCount !== 1) throw new RetryTransaction('lot spent concurrently');
+      allocations.push({ lotId: lot._id, points: take });
+      left -= take;
+    }
+    if (left > 0) {
+      // The cached balance said yes but the lots disagree: never spend points that do not exist.
+      throw new Error(`ledger inconsistency: member ${String(input.memberId)} lots are short by ${left}`);
+    }
+    await this.appendInSession(session, {
+      ...input,
+      points: -input.points,
+      lotChanges: allocations.map((a) => ({ lotId: a.lotId, delta: -a.points })),
+    });
+    return allocations;
+  }
+
+  /**
+   * Takes back points after a refund: from the purchase's own lot first (pending or not), then other
+   * active lots soonest-expiring first, then other pending lots. What is still missing becomes debt
+   * (policy `allow`: the balance goes negative) or is written off (`floor_at_zero`).
+   */
+  async clawBackInSession(
+    session: ClientSession,
+    input: Omit<EntryInput, 'lotChanges' | 'debtDelta' | 'writtenOff'> & {
+      preferredLotId: Types.ObjectId | null;
+      policy: ProgramSettings['negativeBalancePolicy'];
+    },
+  ): Promise<{ taken: number; debtAdded: number; writtenOff: number }> {
+    const lots = await LotModel.find({
+      memberId: input.memberId,
+      status: { $in: ['active', 'pending'] },
+      remaining: { $gt: 0 },
+    })
+      .session(session)
+      .lean();
+    const preferred = lots.filter((l) => input.preferredLotId && l._id.equals(input.preferredLotId));
+    const others = lots.filter((l) => !(input.preferredLotId && l._id.equals(input.preferredLotId)));
+    const ordered = [
+      ...preferred,
+      ...others.filter((l) => l.status === 'active').sort(byExpiry),
+      ...others.filter((l) => l.status === 'pending').sort(byExpiry),
+    ];
+    let left = input.points;
+    const changes: LotChange[] = [];
+    let availableDelta = 0;
+    let pendingDelta = 0;
+    for (const lot of ordered) {
+      if (left === 0) break;
+      const take = Math.min(lot.remaining, left);
+      const taken = await LotModel.updateOne(
+        { _id: lot._id, status: lot.status, remaining: { $gte: take } },
+        { $inc: { remaining: -take } },
+        { session },
+      );
+      if (taken.matchedCount !== 1) throw new RetryTransaction('lot changed during clawback');
+      changes.push({ lotId: lot._id, delta: -take });
+      if (lot.status === 'active') availableDelta -= take;
+      else pendingDelta -= take;
+      left -= take;
+    }
+    const taken = input.points - left;
+    const debtAdded = input.policy === 'allow' ? left : 0;
+    const writtenOff = input.policy === 'allow' ? 0 : left;
+    const inc = {
+      'points.available': availableDelta - debtAdded,
+      'points.pending': pendingDelta,
+      'points.debt': debtAdded,
+      'points.writtenOff': writtenOff,
+    };
+    await MemberModel.updateOne({ _id: input.memberId }, { $inc: inc }, { session });
+    if (input.points > 0) {
+      await this.appendInSession(session, {
+        ...input,
+        points: -(taken + debtAdded),
+        lotChanges: changes,
+        debtDelta: debtAdded,
+        writtenOff,
+      });
+    }
+    return { taken, debtAdded, writtenOff };
+  }
+
+  /**
+   * Gives spent points back to the lots they came from. Points whose lot has expired (or is past its
+   * expiry and waiting for the job) stay expired. Returns what went back per allocation.
+   */
+  async restoreInSession(
+    session: ClientSession,
+    input: Omit<EntryInput, 'lotChanges' | 'debtDelta' | 'writtenOff' | 'points'> & {
+      allocations: Allocation[];
+      now: Date;
+    },
+  ): Promise<{ restored: number; expired: number; perAllocation: number[] }> {
+    const ids = input.allocations.map((a) => a.lotId);
+    const lots = await LotModel.find({ _id: { $in: ids } })
+      .session(session)
+      .lean();
+    const byId = new Map(lots.map((l) => [l._id.toHexString(), l]));
+    const changes = new Map<string, number>();
+    let availableDelta = 0;
+    let pendingDelta = 0;
+    const perAllocation: number[] = [];
+    let restored = 0;
+    let expired = 0;
+    for (const allocation of input.allocations) {
+      const lot = byId.get(allocation.lotId.toHexString());
+      const isGone =
+        !lot || lot.status === 'expired' || (lot.expiresAt !== null && lot.expiresAt <= input.now);
+      if (isGone || allocation.points === 0) {
+        expired += allocation.points;
+        perAllocation.push(0);
+        continue;
+      }
+      const key = lot._id.toHexString();
+      changes.set(key, (changes.get(key) ?? 0) + allocation.points);
+      if (lot.status === 'active') availableDelta += allocation.points;
+      else pendingDelta += allocation.points;
+      restored += allocation.points;
+      perAllocation.push(allocation.points);
+    }
+    for (const [lotId, delta] of changes) {
+      const lot = byId.get(lotId);
+      const updated = await LotModel.updateOne(
+        { _id: new Types.ObjectId(lotId), status: lot?.status },
+        { $inc: { remaining: delta } },
+        { session },
+      );
+      if (updated.matchedCount !== 1) throw new RetryTransaction('lot changed during restore');
+    }
+    if (restored > 0) {
+      await MemberModel.updateOne(
+        { _id: input.memberId },
+        { $inc: { 'points.available': availableDelta, 'points.pending': pendingDelta } },
+        { session },
+      );
+    }
+    await this.appendInSession(session, {
+      ...input,
+      points: restored,
+      lotChanges: [...changes].map(([lotId, delta]) => ({ lotId: new Types.ObjectId(lotId), delta })),
+    });
+    return { restored, expired, perAllocation };
+  }
+
+  /**
+   * Brings one member's lots up to the clock before their balance is shown, so a member whose points
+   * became spendable (or expired) a second ago sees it without waiting for the next job run.
+   */
+  async settle(memberId: Types.ObjectId): Promise<void> {
+    const now = this.deps.clock.now();
+    const isDue = await LotModel.exists(dueFilter(memberId, now));
+    if (isDue) await runInTransaction((session) => this.settleInSession(session, memberId, now));
+  }
+
+  /** Catches one member's due activations and expiries up with the clock (the jobs do it for everyone). */
+  async settleInSession(session: ClientSession, memberId: Types.ObjectId, now: Date): Promise<void> {
+    const due = await LotModel.find(dueFilter(memberId, now)).session(session).lean();
+    for (const lot of due) {
+      if (lot.expiresAt !== null && lot.expiresAt <= now) await this.expireLotInSession(session, lot);
+      else await this.activateLotInSession(session, lot);
+    }
+  }
+
+  private async expireLotInSession(session: ClientSession, lot: Lot): Promise<void> {
+    const updated = await LotModel.updateOne(
+      { _id: lot._id, status: lot.status, remaining: lot.remaining },
+      { $set: { status: 'expired', remaining: 0, expiredPoints: lot.remaining } },
+      { session },
+    );
+    if (updated.matchedCount !== 1) throw new RetryTransaction('lot changed before expiry');
+    if (lot.remaining === 0) return;
+    const field = lot.status === 'active' ? 'points.available' : 'points.pending';
+    await MemberModel.updateOne({ _id: lot.memberId }, { $inc: { [field]: -lot.remaining } }, { session });
+    await this.appendInSession(session, {
+      memberId: lot.memberId,
+      type: 'expire',
+      points: -lot.remaining,
+      reason: `Expired: ${lot.remaining} of ${lot.points} points earned on ${lot.earnedAt.toISOString().slice(0, 10)}`,
+      source: { type: 'lot', id: lot._id.toHexString() },
+      lotChanges: [{ lotId: lot._id, delta: -lot.remaining }],
+      at: lot.expiresAt ?? this.deps.clock.now(),
+      dedupeKey: `expire:${lot._id.toHexString()}`,
+    });
+  }
+
+  private async activateLotInSession(session: ClientSession, lot: Lot): Promise<void> {
+    const updated = await LotModel.updateOne(
+      { _id: lot._id, status: 'pending' },
+      { $set: { status: 'active' } },
+      { session },
+    );
+    if (updated.matchedCount !== 1) throw new RetryTransaction('lot changed before activation');
+    if (lot.remaining === 0) return;
+    await MemberModel.updateOne(
+      { _id: lot.memberId },
+      { $inc: { 'points.pending': -lot.remaining, 'points.available': lot.remaining } },
+      { session },
+    );
+  }
+
+  /**
+   * Activates pending lots whose `availableAt` has come. Each lot moves in its own transaction, so a
+   * crash loses nothing and a rerun continues where it stopped; the status condition makes a repeat a
+   * no-op. `afterLot` lets tests interrupt a batch.
+   */
+  async activateDue(
+    options: { batchSize?: number; maxBatches?: number; afterLot?: (lotId: string) => void } = {},
+  ): Promise<{ activated: number }> {
+    let activated = 0;
+    await this.sweep(
+      { status: 'pending', availableAt: { $lte: this.deps.clock.now() } },
+      options,
+      async (lot) => {
+        const now = this.deps.clock.now();
+        await runInTransaction(async (session) => {
+          const fresh = await LotModel.findById(lot._id).session(session).lean();
+          if (!fresh || fresh.status !== 'pending' || fresh.availableAt > now) return;
+          if (fresh.expiresAt !== null && fresh.expiresAt <= now)
+            await this.expireLotInSession(session, fresh);
+          else await this.activateLotInSession(session, fresh);
+          activated += 1;
+        });
+      },
+    );
+    return { activated };
+  }
+
+  /** Expires lots past `expiresAt` (an entry for what was left). Idempotent and resumable like activateDue. */
+  async expireDue(
+    options: { batchSize?: number; maxBatches?: number; afterLot?: (lotId: string) => void } = {},
+  ): Promise<{ expired: number; points: number }> {
+    let expired = 0;
+    let points = 0;
+    await this.sweep(
+      { status: { $in: ['active', 'pending'] }, expiresAt: { $lte: this.deps.clock.now() } },
+      options,
+      async (lot) => {
+        const now = this.deps.clock.now();
+        await runInTransaction(async (session) => {
+          const fresh = await LotModel.findById(lot._id).session(session).lean();
+          if (!fresh || fresh.status === 'expired' || fresh.expiresAt === null || fresh.expiresAt > now)
+            return;
+          await this.expireLotInSession(session, fresh);
+          expired += 1;
+          points += fresh.remaining;
+        });
+      },
+    );
+    return { expired, points };
+  }
+
+  private async sweep(
+    filter: Record<string, unknown>,
+    options: { batchSize?: number; maxBatches?: number; afterLot?: (lotId: string) => void },
+    each: (lot: Lot) => Promise<void>,
+  ): Promise<void> {
+    const batchSize = options.batchSize ?? 500;
+    const maxBatches = options.maxBatches ?? Number.POSITIVE_INFINITY;
+    let lastId: Types.ObjectId | null = null;
+    for (let batch = 0; batch < maxBatches; batch += 1) {
+      const query: Record<string, unknown> = lastId ? { ...filter, _id: { $gt: lastId } } : filter;
+      const lots = await LotModel.find(query).sort({ _id: 1 }).limit(batchSize).lean();
+      for (const lot of lots) {
+        await each(lot);
+        options.afterLot?.(lot._id.toHexString());
+      }
+      if (lots.length < batchSize) return;
+      lastId = lots[lots.length - 1]?._id ?? null;
+    }
+  }
+
+  async appendInSession(session: ClientSession, input: EntryInput): Promise<Types.ObjectId> {
+    const doc: LedgerEntryDoc = {
+      _id: new Types.ObjectId(),
+      memberId: input.memberId,
+      type: input.type,
+      points: input.points,
+      reason: input.reason,
+      source: input.source,
+      rules: input.rules ?? [],
+      lotChanges: input.lotChanges,
+      debtDelta: input.debtDelta ?? 0,
+      writtenOff: input.writtenOff ?? 0,
+      actor: input.actor ?? null,
+      at: input.at,
+      dedupeKey: input.dedupeKey,
+    };
+    await LedgerEntryModel.collection.insertOne(doc, { session });
+    return doc._id;
+  }
+}
+
+function dueFilter(memberId: Types.ObjectId, now: Date) {
+  return {
+    memberId,
+    $or: [
+      { status: 'pending', availableAt: { $lte: now } },
+      { status: { $in: ['active', 'pending'] }, expiresAt: { $lte: now } },
+    ],
+  };
+}
+
+export function toBalance(points: MemberPoints | undefined): Balance {
+  return { available: points?.available ?? 0, pending: points?.pending ?? 0 };
+}
+
+export function toEntryResponse(entry: LedgerEntryDoc) {
+  return {
+    id: entry._id.toHexString(),
+    type: entry.type,
+    points: entry.points,
+    reason: entry.reason,
+    source: entry.source,
+    rules: entry.rules.map((r) => ({
+      ruleId: r.ruleId,
+      ruleVersion: r.ruleVersion,
+      ruleName: r.ruleName,
+      points: r.points,
+    })),
+    actor: entry.actor ?? null,
+    at: entry.at.toISOString(),
+  };
+}

@@ -1,0 +1,217 @@
+import {
+  BlockMemberBody,
+  CreateMemberBody,
+  IdentifyMemberBody,
+  IdentifyMemberResponse,
+  MemberCard,
+  MemberDetail,
+  MemberLookupQuery,
+  MemberSummary,
+  ObjectIdString,
+  Page,
+  RotatedCard,
+  UpdateMemberBody,
+} from '@regulars/contracts';
+import { z } from 'zod';
+import { ForbiddenError } from '../../platform/errors.js';
+import type { Api } from '../../platform/http.js';
+import { ALL_STAFF, MANAGERS, STORE_STAFF, type Principal } from '../../platform/principal.js';
+import { toBalance, type LedgerService } from '../ledger/ledger.service.js';
+import { TOTP_DIGITS, TOTP_PERIOD_SECONDS } from './card-code.js';
+import type { Member } from './member.model.js';
+import type { MemberService } from './member.service.js';
+
+const IdParams = z.object({ id: ObjectIdString });
+
+/** A member may only ever reach their own data; staff and API keys are checked by the route's access. */
+export function assertOwnData(principal: Principal, memberId: string): void {
+  if (principal.kind === 'member' && principal.id !== memberId) {
+    throw new ForbiddenError('Members can only see and change their own data');
+  }
+}
+
+export function toMemberSummary(m: Member) {
+  return {
+    id: m._id.toHexString(),
+    cardNumber: m.cardNumber,
+    name: m.name,
+    phone: m.phone,
+    email: m.email,
+    tier: m.tier,
+    isBlocked: m.isBlocked,
+    joinedAt: m.joinedAt.toISOString(),
+  };
+}
+
+export function toMemberStats(m: Member) {
+  const s = m.stats;
+  return {
+    purchaseCount: s.purchaseCount,
+    totalSpentMinor: s.totalSpentMinor,
+    averageOrderMinor: s.purchaseCount > 0 ? Math.floor(s.totalSpentMinor / s.purchaseCount) : 0,
+    firstPurchaseAt: s.firstPurchaseAt?.toISOString() ?? null,
+    lastPurchaseAt: s.lastPurchaseAt?.toISOString() ?? null,
+  };
+}
+
+const TOTP = {
+  algorithm: 'SHA1' as const,
+  digits: TOTP_DIGITS as 6,
+  periodSeconds: TOTP_PERIOD_SECONDS as 30,
+  payloadFormat: 'RGL1:<cardNumber>:<code>' as const,
+};
+
+export function registerMemberRoutes(
+  api: Api,
+  deps: { members: MemberService; ledger: LedgerService },
+): void {
+  const detail = async (id: string) => {
+    const before = await deps.members.get(id);
+    await deps.ledger.settle(before._id);
+    const m = await deps.members.get(id);
+    return {
+      ...toMemberSummary(m),
+      birthDate: m.birthDate,
+      consents: m.consents,
+      tags: m.tags,
+      balance: { ...toBalance(m.points), expiringSoon: await deps.ledger.expiringSoon(m._id) },
+      stats: toMemberStats(m),
+    };
+  };
+
+  api.route({
+    method: 'post',
+    path: '/members',
+    summary: 'Register a member at the till (members join themselves through the one-time-code sign-in)',
+    tags: ['Members'],
+    access: { staff: ALL_STAFF, apiKey: ['members:write'] },
+    body: CreateMemberBody,
+    idempotency: 'optional',
+    response: { schema: MemberSummary },
+    errors: ['MEMBER_EXISTS', 'VALIDATION_FAILED'],
+    handler: async ({ body, principal }) => toMemberSummary(await deps.members.create(body, principal)),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/members',
+    summary: 'Find members by phone, card number, email or name prefix (newest first)',
+    tags: ['Members'],
+    access: { staff: ALL_STAFF, apiKey: ['members:read'] },
+    query: MemberLookupQuery,
+    response: { schema: Page(MemberSummary) },
+    handler: async ({ query }) => {
+      const page = await deps.members.lookup(query);
+      return { items: page.items.map(toMemberSummary), nextCursor: page.nextCursor };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/members/identify',
+    summary: 'Who is at the till: a scanned card QR payload, a typed card number or a phone number',
+    description:
+      'A QR payload `RGL1:<cardNumber>:<code>` is checked as an RFC 6238 TOTP (30 s, ±1 step). A card number or phone identifies only; redemptions that present `cardCode` need the QR code.',
+    tags: ['Members'],
+    access: { staff: STORE_STAFF, apiKey: ['members:read', 'purchases:write', 'redemptions:write'] },
+    body: IdentifyMemberBody,
+    response: { status: 200, schema: IdentifyMemberResponse },
+    errors: ['CARD_CODE_INVALID', 'CARD_CODE_EXPIRED', 'CARD_NUMBER_INVALID', 'MEMBER_NOT_FOUND'],
+    handler: async ({ body }) => {
+      const found = await deps.members.identify(body.code);
+      await deps.ledger.settle(found.member._id);
+      const member = await deps.members.get(found.member._id.toHexString());
+      return {
+        method: found.method,
+        member: { ...toMemberSummary(member), balance: toBalance(member.points) },
+      };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/members/:id',
+    summary: 'A member with balance (available, pending, expiring soon) and purchase stats',
+    tags: ['Members'],
+    access: { staff: ALL_STAFF, member: true, apiKey: ['members:read'] },
+    params: IdParams,
+    response: { schema: MemberDetail },
+    errors: ['MEMBER_NOT_FOUND'],
+    handler: async ({ params, principal }) => {
+      assertOwnData(principal, params.id);
+      return detail(params.id);
+    },
+  });
+
+  api.route({
+    method: 'patch',
+    path: '/members/:id',
+    summary: 'Change profile fields and marketing consents per channel',
+    tags: ['Members'],
+    access: { staff: ALL_STAFF, member: true, apiKey: ['members:write'] },
+    params: IdParams,
+    body: UpdateMemberBody,
+    response: { status: 200, schema: MemberDetail },
+    errors: ['MEMBER_NOT_FOUND', 'MEMBER_EXISTS'],
+    handler: async ({ params, body, principal }) => {
+      assertOwnData(principal, params.id);
+      await deps.members.update(params.id, body, principal);
+      return detail(params.id);
+    },
+  });
+
+  for (const action of ['block', 'unblock'] as const) {
+    api.route({
+      method: 'post',
+      path: `/members/:id/${action}`,
+      summary:
+        action === 'block' ? 'Block a member: no earning, no redemptions (audit-logged)' : 'Unblock a member',
+      tags: ['Members'],
+      access: { staff: MANAGERS },
+      params: IdParams,
+      body: action === 'block' ? BlockMemberBody : BlockMemberBody.partial(),
+      response: { status: 200, schema: MemberSummary },
+      errors: ['MEMBER_NOT_FOUND'],
+      handler: async ({ params, body, principal }) =>
+        toMemberSummary(await deps.members.setBlocked(params.id, action === 'block', body.reason, principal)),
+    });
+  }
+
+  api.route({
+    method: 'get',
+    path: '/members/:id/card',
+    summary: "The member's own card: number and TOTP secret for the offline QR code",
+    tags: ['Members'],
+    access: { member: true },
+    params: IdParams,
+    response: { schema: MemberCard },
+    handler: async ({ params, principal }) => {
+      assertOwnData(principal, params.id);
+      const m = await deps.members.get(params.id);
+      return {
+        cardNumber: m.cardNumber,
+        cardSecret: m.cardSecret,
+        rotatedAt: m.cardSecretRotatedAt.toISOString(),
+        totp: TOTP,
+      };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/members/:id/card/rotate',
+    summary: 'Replace the card secret (lost phone): codes from the old secret stop working at once',
+    description: 'The member gets the new secret in the answer; staff (manager and up) get only the date.',
+    tags: ['Members'],
+    access: { staff: MANAGERS, member: true },
+    params: IdParams,
+    response: { status: 200, schema: z.union([MemberCard, RotatedCard]) },
+    handler: async ({ params, principal }) => {
+      assertOwnData(principal, params.id);
+      const m = await deps.members.rotateCardSecret(params.id, principal);
+      const rotatedAt = m.cardSecretRotatedAt.toISOString();
+      if (principal.kind !== 'member') return { cardNumber: m.cardNumber, rotatedAt };
+      return { cardNumber: m.cardNumber, cardSecret: m.cardSecret, rotatedAt, totp: TOTP };
+    },
+  });
+}

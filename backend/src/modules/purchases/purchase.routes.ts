@@ -1,0 +1,100 @@
+import {
+  CreatePurchaseBody,
+  CreateRefundBody,
+  ObjectIdString,
+  PurchaseCreated,
+  PurchaseDetail,
+  RefundCreated,
+} from '@regulars/contracts';
+import { z } from 'zod';
+import { ForbiddenError } from '../../platform/errors.js';
+import type { Api } from '../../platform/http.js';
+import { MANAGERS, STORE_STAFF } from '../../platform/principal.js';
+import { requestKeyOf } from '../ledger/request-key.js';
+import type { RefundService } from '../refunds/refund.service.js';
+import { toPurchaseDetail, type PurchaseService } from './purchase.service.js';
+
+export function registerPurchaseRoutes(
+  api: Api,
+  deps: { purchases: PurchaseService; refunds: RefundService },
+): void {
+  api.route({
+    method: 'post',
+    path: '/purchases',
+    summary:
+      'Record a purchase; with a member (memberId or scanned cardCode) it earns points through the published rules',
+    description:
+      'Send an `Idempotency-Key` (one per sale, reused on retries): the same key and body always give the first answer and earn once. ' +
+      '`externalId` (the receipt number) is unique per store: another request for the same receipt gets 409 PURCHASE_EXISTS. ' +
+      'Without memberId and cardCode the purchase is recorded for the KPIs and earns nothing.',
+    tags: ['Purchases'],
+    access: { staff: STORE_STAFF, apiKey: ['purchases:write'] },
+    body: CreatePurchaseBody,
+    idempotency: 'required',
+    response: { schema: PurchaseCreated },
+    errors: [
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'IDEMPOTENCY_KEY_REUSED',
+      'VALIDATION_FAILED',
+      'CURRENCY_NOT_SUPPORTED',
+      'TOTAL_MISMATCH',
+      'LINE_DEDUCTIONS_EXCEED_LINE',
+      'OCCURRED_IN_FUTURE',
+      'MEMBER_NOT_FOUND',
+      'MEMBER_BLOCKED',
+      'STORE_NOT_FOUND',
+      'STORE_MISMATCH',
+      'CARD_CODE_INVALID',
+      'CARD_CODE_EXPIRED',
+      'PURCHASE_EXISTS',
+      'REDEMPTION_NOT_APPLICABLE',
+    ],
+    handler: async ({ body, principal, req }) =>
+      deps.purchases.create(body, { principal, requestKey: requestKeyOf(req, principal) }),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/purchases/:id',
+    summary: 'One purchase with its lines, points and refunds so far',
+    tags: ['Purchases'],
+    access: { staff: STORE_STAFF, member: true, apiKey: ['purchases:write', 'refunds:write'] },
+    params: z.object({ id: ObjectIdString }),
+    response: { schema: PurchaseDetail },
+    errors: ['PURCHASE_NOT_FOUND'],
+    handler: async ({ params, principal }) => {
+      const purchase = await deps.purchases.get(params.id);
+      if (principal.kind === 'member' && purchase.memberId?.toHexString() !== principal.id) {
+        throw new ForbiddenError('Members can only see their own purchases');
+      }
+      return toPurchaseDetail(purchase);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/purchases/:id/refunds',
+    summary:
+      'Refund an amount or returned items: points earned are taken back and points spent given back, in proportion',
+    description:
+      'Give `amountMinor` or `items: [{ sku, quantity }]`. Refunds never exceed what was paid across several refunds. ' +
+      'Points earned on the purchase are taken back from its own lot first (still pending or not), then from the balance; ' +
+      'beyond the balance the program policy applies (allow a negative balance, or floor at zero and write the rest off).',
+    tags: ['Purchases'],
+    access: { staff: MANAGERS, apiKey: ['refunds:write'] },
+    params: z.object({ id: ObjectIdString }),
+    body: CreateRefundBody,
+    idempotency: 'required',
+    response: { schema: RefundCreated },
+    errors: [
+      'PURCHASE_NOT_FOUND',
+      'PURCHASE_ALREADY_REFUNDED',
+      'REFUND_EXCEEDS_PURCHASE',
+      'REFUND_ITEM_NOT_FOUND',
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'IDEMPOTENCY_KEY_REUSED',
+    ],
+    handler: async ({ params, body, principal, req }) =>
+      deps.refunds.create(params.id, body, { principal, requestKey: requestKeyOf(req, principal) }),
+  });
+}

@@ -1,0 +1,376 @@
+import { Types } from 'mongoose';
+import type { CreatePurchaseBody } from '@regulars/contracts';
+import type { Clock } from '../../platform/clock.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
+import type { Principal } from '../../platform/principal.js';
+import { lotDates, type Balance, type LedgerService } from '../ledger/ledger.service.js';
+import { runInTransaction } from '../ledger/transaction.js';
+import { MemberModel, type Member } from '../members/member.model.js';
+import type { MemberService } from '../members/member.service.js';
+import type { ProgramService } from '../program/program.service.js';
+import { RedemptionModel } from '../redemptions/redemption.model.js';
+import { StoreModel } from '../stores/store.model.js';
+import { releaseBudgets, type BudgetReservation, type EarningService } from './earning.service.js';
+import { PurchaseModel, type Purchase } from './purchase.model.js';
+
+/** How far in the future `occurredAt` may be (tills' clocks drift). */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+export type PurchaseResult = {
+  id: string;
+  memberId: string | null;
+  pointsEarned: number;
+  status: 'active' | 'pending';
+  availableAt: string;
+  breakdown: Purchase['breakdown'];
+  balance: Balance;
+};
+
+/** Purchases: recorded once (idempotency key, store + external id), earning points through the rules. */
+export class PurchaseService {
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      program: ProgramService;
+      members: MemberService;
+      ledger: LedgerService;
+      earning: EarningService;
+    },
+  ) {}
+
+  async get(id: string): Promise<Purchase> {
+    const purchase = Types.ObjectId.isValid(id) ? await PurchaseModel.findById(id).lean() : null;
+    if (!purchase) throw new NotFoundError('Purchase', id);
+    return purchase;
+  }
+
+  async create(
+    input: CreatePurchaseBody,
+    ctx: { principal: Principal; requestKey: string | null },
+  ): Promise<PurchaseResult> {
+    const now = this.deps.clock.now();
+    const program = await this.deps.program.get();
+    if (input.currency !== program.currency) {
+      throw new AppError(
+        'unprocessable',
+        'CURRENCY_NOT_SUPPORTED',
+        `This program keeps accounts in ${program.currency}; the purchase is in ${input.currency}`,
+        { expected: program.currency, given: input.currency },
+      );
+    }
+    const items = input.items.map((item, index) => {
+      const gross = item.quantity * item.unitPriceMinor;
+      const discountMinor = item.discountMinor ?? 0;
+      const paidWithPointsMinor = item.paidWithPointsMinor ?? 0;
+      if (discountMinor + paidWithPointsMinor > gross) {
+        throw new AppError(
+          'unprocessable',
+          'LINE_DEDUCTIONS_EXCEED_LINE',
+          `items[${index}]: the discount and the part paid with points (${discountMinor + paidWithPointsMinor}) exceed the line amount (${gross})`,
+          { index },
+        );
+      }
+      return {
+        sku: item.sku,
+        name: item.name ?? null,
+        category: item.category ?? null,
+        quantity: item.quantity,
+        unitPriceMinor: item.unitPriceMinor,
+        discountMinor,
+        paidWithPointsMinor,
+        refundedQuantity: 0,
+      };
+    });
+    const linesTotal = items.reduce(
+      (sum, i) => sum + i.quantity * i.unitPriceMinor - i.discountMinor - i.paidWithPointsMinor,
+      0,
+    );
+    if (linesTotal !== input.totalMinor) {
+      throw new AppError(
+        'unprocessable',
+        'TOTAL_MISMATCH',
+        `totalMinor is ${input.totalMinor} but the lines add up to ${linesTotal} (quantity × unit price − discounts − paid with points)`,
+        { totalMinor: input.totalMinor, linesTotalMinor: linesTotal },
+      );
+    }
+    const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
+    if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+      throw new AppError(
+        'unprocessable',
+        'OCCURRED_IN_FUTURE',
+        `occurredAt ${occurredAt.toISOString()} is in the future (the server time is ${now.toISOString()}); check the till's clock`,
+      );
+    }
+    await this.checkStore(input.storeId, ctx.principal);
+    const member = await this.resolveMember(input);
+    const redemptionIds = (input.redemptionIds ?? []).map((id) => new Types.ObjectId(id));
+    let pointsSpent = 0;
+    if (redemptionIds.length > 0) {
+      if (!member) {
+        throw new AppError(
+          'unprocessable',
+          'REDEMPTION_NOT_APPLICABLE',
+          'Redemptions need the member of the purchase',
+        );
+      }
+      const redemptions = await RedemptionModel.find({ _id: { $in: redemptionIds } }).lean();
+      for (const id of redemptionIds) {
+        const r = redemptions.find((x) => x._id.equals(id));
+        if (!r || !r.memberId.equals(member._id) || r.status !== 'completed' || r.purchaseId) {
+          throw new AppError(
+            'unprocessable',
+            'REDEMPTION_NOT_APPLICABLE',
+            `Redemption ${id.toHexString()} is not a completed redemption of this member waiting for its purchase`,
+          );
+        }
+        pointsSpent += r.pointsSpent;
+      }
+    }
+
+    const existing = await this.findExisting(input, ctx.requestKey);
+    if (existing) return this.replay(existing);
+
+    const reservations: BudgetReservation[] = [];
+    try {
+      return await runInTransaction(async (session) => {
+        await releaseBudgets(reservations.splice(0));
+        const id = new Types.ObjectId();
+        const dates = lotDates(program, occurredAt);
+        let pointsEarned = 0;
+        let breakdown: Purchase['breakdown'] = [];
+        let lotId: Types.ObjectId | null = null;
+        let status: 'active' | 'pending' = dates.availableAt > now ? 'pending' : 'active';
+        const fresh = member ? await MemberModel.findById(member._id).session(session).lean() : null;
+        if (member && !fresh) throw new NotFoundError('Member', member._id.toHexString());
+        if (fresh) {
+          const result = await this.deps.earning.earnInSession(
+            session,
+            {
+              member: fresh,
+              occurredAt,
+              timeZone: program.timeZone,
+              purchase: {
+                id: id.toHexString(),
+                currency: input.currency,
+                storeId: input.storeId,
+                ...(input.channel ? { channel: input.channel } : {}),
+                totalMinor: input.totalMinor,
+                items: items.map((i) => ({
+                  sku: i.sku,
+                  ...(i.name ? { name: i.name } : {}),
+                  ...(i.category ? { category: i.category } : {}),
+                  quantity: i.quantity,
+                  unitPriceMinor: i.unitPriceMinor,
+                  discountMinor: i.discountMinor,
+                  paidWithPointsMinor: i.paidWithPointsMinor,
+                })),
+              },
+            },
+            reservations,
+          );
+          pointsEarned = result.points;
+          breakdown = result.breakdown.map((b) => ({ ...b }));
+          if (pointsEarned > 0) {
+            const credit = await this.deps.ledger.creditInSession(session, {
+              memberId: fresh._id,
+              type: 'earn',
+              points: pointsEarned,
+              reason: `Purchase ${input.externalId ?? id.toHexString()}`,
+              source: { type: 'purchase', id: id.toHexString() },
+              rules: breakdown,
+              at: occurredAt,
+              now,
+              availableAt: dates.availableAt,
+              expiresAt: dates.expiresAt,
+              lotSource: { type: 'purchase', id: id.toHexString() },
+              dedupeKey: `earn:${id.toHexString()}`,
+            });
+            lotId = credit.lot?._id ?? null;
+            status = credit.status;
+          }
+          const stats = fresh.stats;
+          await MemberModel.updateOne(
+            { _id: fresh._id },
+            {
+              $inc: { 'stats.purchaseCount': 1, 'stats.totalSpentMinor': input.totalMinor },
+              $set: {
+                'stats.firstPurchaseAt':
+                  stats.firstPurchaseAt && stats.firstPurchaseAt < occurredAt
+                    ? stats.firstPurchaseAt
+                    : occurredAt,
+                'stats.lastPurchaseAt':
+                  stats.lastPurchaseAt && stats.lastPurchaseAt > occurredAt
+                    ? stats.lastPurchaseAt
+                    : occurredAt,
+              },
+            },
+            { session },
+          );
+          for (const redemptionId of redemptionIds) {
+            const linked = await RedemptionModel.updateOne(
+              { _id: redemptionId, status: 'completed', purchaseId: null },
+              { $set: { purchaseId: id } },
+              { session },
+            );
+            if (linked.matchedCount !== 1) {
+              throw new ConflictError(
+                'REDEMPTION_ALREADY_APPLIED',
+                `Redemption ${redemptionId.toHexString()} was cancelled or applied to another purchase meanwhile`,
+              );
+            }
+          }
+        }
+        const purchase: Purchase = {
+          _id: id,
+          memberId: fresh?._id ?? null,
+          storeId: new Types.ObjectId(input.storeId),
+          externalId: input.externalId ?? null,
+          channel: input.channel ?? null,
+          currency: input.currency,
+          totalMinor: input.totalMinor,
+          refundedMinor: 0,
+          items,
+          occurredAt,
+          pointsEarned,
+          pointsReversed: 0,
+          pointsSpent,
+          pointsRestored: 0,
+          breakdown,
+          lotId,
+          pointsStatus: status,
+          availableAt: dates.availableAt,
+          redemptionIds,
+          isFullyRefunded: false,
+          requestKey: ctx.requestKey,
+          createdAt: now,
+        };
+        await PurchaseModel.collection.insertOne(purchase, { session });
+        const balance = fresh
+          ? await this.deps.ledger.balance(fresh._id, session)
+          : { available: 0, pending: 0 };
+        return toResult(purchase, balance);
+      });
+    } catch (error) {
+      await releaseBudgets(reservations.splice(0));
+      if ((error as { code?: number }).code === 11000) {
+        // A concurrent request with the same key or receipt won the race: answer as it did.
+        const winner = await this.findExisting(input, ctx.requestKey);
+        if (winner) return this.replay(winner);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A purchase already recorded for this request (its Idempotency-Key, when a crash lost the stored
+   * answer: replayed) or for this receipt under another key (a conflict: never earn twice).
+   */
+  private async findExisting(
+    input: CreatePurchaseBody,
+    requestKey: string | null,
+  ): Promise<{ purchase: Purchase; isSameRequest: boolean } | null> {
+    if (requestKey) {
+      const byKey = await PurchaseModel.findOne({ requestKey }).lean();
+      if (byKey) return { purchase: byKey, isSameRequest: true };
+    }
+    if (input.externalId) {
+      const byReceipt = await PurchaseModel.findOne({
+        storeId: new Types.ObjectId(input.storeId),
+        externalId: input.externalId,
+      }).lean();
+      if (byReceipt) return { purchase: byReceipt, isSameRequest: false };
+    }
+    return null;
+  }
+
+  private async replay(existing: { purchase: Purchase; isSameRequest: boolean }): Promise<PurchaseResult> {
+    const purchase = existing.purchase;
+    if (!existing.isSameRequest) {
+      throw new ConflictError(
+        'PURCHASE_EXISTS',
+        `Receipt ${purchase.externalId ?? ''} of this store was already recorded as purchase ${purchase._id.toHexString()}`,
+        { purchaseId: purchase._id.toHexString() },
+      );
+    }
+    const balance = purchase.memberId
+      ? await this.deps.ledger.balance(purchase.memberId)
+      : { available: 0, pending: 0 };
+    return toResult(purchase, balance);
+  }
+
+  private async checkStore(storeId: string, principal: Principal): Promise<void> {
+    const boundStore = principal.kind === 'staff' || principal.kind === 'apiKey' ? principal.storeId : null;
+    if (boundStore && boundStore !== storeId) {
+      throw new ForbiddenError(
+        `You are bound to store ${boundStore} and cannot record sales of store ${storeId}`,
+        'STORE_MISMATCH',
+      );
+    }
+    const store = await StoreModel.findById(storeId, { isActive: 1 }).lean();
+    if (!store) throw new NotFoundError('Store', storeId);
+    if (!store.isActive) throw new ConflictError('STORE_INACTIVE', `Store ${storeId} is closed (inactive)`);
+  }
+
+  private async resolveMember(input: CreatePurchaseBody): Promise<Member | null> {
+    let member: Member | null = null;
+    if (input.memberId) member = await this.deps.members.get(input.memberId);
+    else if (input.cardCode) member = (await this.deps.members.verifyCardCode(input.cardCode)).member;
+    if (member?.isBlocked) {
+      throw new ConflictError(
+        'MEMBER_BLOCKED',
+        `Member ${member._id.toHexString()} is blocked and cannot earn points`,
+      );
+    }
+    return member;
+  }
+}
+
+function toResult(purchase: Purchase, balance: Balance): PurchaseResult {
+  return {
+    id: purchase._id.toHexString(),
+    memberId: purchase.memberId?.toHexString() ?? null,
+    pointsEarned: purchase.pointsEarned,
+    status: purchase.pointsStatus,
+    availableAt: purchase.availableAt.toISOString(),
+    breakdown: purchase.breakdown.map((b) => ({
+      ruleId: b.ruleId,
+      ruleVersion: b.ruleVersion,
+      ruleName: b.ruleName,
+      points: b.points,
+    })),
+    balance,
+  };
+}
+
+export function toPurchaseDetail(p: Purchase) {
+  return {
+    id: p._id.toHexString(),
+    memberId: p.memberId?.toHexString() ?? null,
+    storeId: p.storeId.toHexString(),
+    externalId: p.externalId,
+    currency: p.currency,
+    totalMinor: p.totalMinor,
+    refundedMinor: p.refundedMinor,
+    items: p.items.map((i) => ({
+      sku: i.sku,
+      name: i.name,
+      category: i.category,
+      quantity: i.quantity,
+      unitPriceMinor: i.unitPriceMinor,
+      discountMinor: i.discountMinor,
+      refundedQuantity: i.refundedQuantity,
+    })),
+    pointsEarned: p.pointsEarned,
+    pointsReversed: p.pointsReversed,
+    breakdown: p.breakdown.map((b) => ({
+      ruleId: b.ruleId,
+      ruleVersion: b.ruleVersion,
+      ruleName: b.ruleName,
+      points: b.points,
+    })),
+    redemptionIds: p.redemptionIds.map(String),
+    isFullyRefunded: p.isFullyRefunded,
+    occurredAt: p.occurredAt.toISOString(),
+    createdAt: p.createdAt.toISOString(),
+  };
+}

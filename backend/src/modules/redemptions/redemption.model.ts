@@ -1,0 +1,44 @@
+import mongoose, { Schema, type Types } from 'mongoose';
+import type { RedemptionApply } from '@regulars/contracts';
+
+/** Which lot a redemption took points from, and how many of them were given back since. */
+export type RedemptionAllocation = { lotId: Types.ObjectId; points: number; returned: number };
+
+export type Redemption = {
+  _id: Types.ObjectId;
+  memberId: Types.ObjectId;
+  rewardId: Types.ObjectId | null;
+  pointsSpent: number;
+  apply: RedemptionApply;
+  status: 'completed' | 'cancelled';
+  allocations: RedemptionAllocation[];
+  /** The purchase this redemption was applied to (set when the purchase is recorded). */
+  purchaseId: Types.ObjectId | null;
+  requestKey: string | null;
+  createdAt: Date;
+  cancelledAt: Date | null;
+};
+
+const redemptionSchema = new Schema<Redemption>(
+  {
+    memberId: { type: Schema.Types.ObjectId, required: true },
+    rewardId: { type: Schema.Types.ObjectId, default: null },
+    pointsSpent: { type: Number, required: true },
+    apply: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, enum: ['completed', 'cancelled'], required: true },
+    allocations: [{ _id: false, lotId: Schema.Types.ObjectId, points: Number, returned: Number }],
+    purchaseId: { type: Schema.Types.ObjectId, default: null },
+    requestKey: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    cancelledAt: { type: Date, default: null },
+  },
+  { collection: 'redemptions', versionKey: false },
+);
+redemptionSchema.index(
+  { requestKey: 1 },
+  { unique: true, partialFilterExpression: { requestKey: { $type: 'string' } } },
+);
+redemptionSchema.index({ memberId: 1, _id: -1 });
+redemptionSchema.index({ rewardId: 1, memberId: 1, status: 1 });
+
+export const RedemptionModel = mongoose.model<Redemption>('Redemption', redemptionSchema);

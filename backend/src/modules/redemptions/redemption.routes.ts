@@ -1,0 +1,123 @@
+import {
+  CreateRedemptionBody,
+  ObjectIdString,
+  Page,
+  Redemption,
+  RedemptionCancelled,
+  RedemptionListQuery,
+} from '@regulars/contracts';
+import { z } from 'zod';
+import { ForbiddenError } from '../../platform/errors.js';
+import type { Api } from '../../platform/http.js';
+import { ALL_STAFF, STORE_STAFF } from '../../platform/principal.js';
+import { toBalance, type LedgerService } from '../ledger/ledger.service.js';
+import { requestKeyOf } from '../ledger/request-key.js';
+import { MemberModel } from '../members/member.model.js';
+import { toRedemptionResponse, type RedemptionService } from './redemption.service.js';
+
+export function registerRedemptionRoutes(
+  api: Api,
+  deps: { redemptions: RedemptionService; ledger: LedgerService },
+): void {
+  api.route({
+    method: 'post',
+    path: '/redemptions',
+    summary: "Redeem a reward, or pay with points, from the member's available points",
+    description:
+      'Send `{ memberId, rewardId, cardCode? }` or `{ memberId, points, cardCode? }` with an `Idempotency-Key`. ' +
+      'Points are spent from the lots that expire soonest. A refusal (409 INSUFFICIENT_POINTS, OUT_OF_STOCK, LIMIT_REACHED…) changes nothing. ' +
+      'A `cardCode` (the scanned QR payload) must belong to the member and can pay only once.',
+    tags: ['Redemptions'],
+    access: { staff: STORE_STAFF, apiKey: ['redemptions:write'] },
+    body: CreateRedemptionBody,
+    idempotency: 'required',
+    response: { schema: Redemption },
+    errors: [
+      'INSUFFICIENT_POINTS',
+      'OUT_OF_STOCK',
+      'LIMIT_REACHED',
+      'REWARD_NOT_AVAILABLE',
+      'REWARD_NOT_FOUND',
+      'MEMBER_NOT_FOUND',
+      'MEMBER_BLOCKED',
+      'CARD_CODE_USED',
+      'CARD_CODE_EXPIRED',
+      'CARD_CODE_MEMBER_MISMATCH',
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'IDEMPOTENCY_KEY_REUSED',
+    ],
+    handler: async ({ body, principal, req }) => {
+      const { redemption, balance } = await deps.redemptions.create(body, {
+        principal,
+        requestKey: requestKeyOf(req, principal),
+      });
+      return toRedemptionResponse(redemption, balance);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/redemptions',
+    summary: 'Redemptions, newest first (a member sees only their own)',
+    tags: ['Redemptions'],
+    access: { staff: ALL_STAFF, member: true, apiKey: ['redemptions:write'] },
+    query: RedemptionListQuery,
+    response: { schema: Page(Redemption) },
+    handler: async ({ query, principal }) => {
+      const memberId = principal.kind === 'member' ? principal.id : query.memberId;
+      if (principal.kind === 'member' && query.memberId && query.memberId !== principal.id) {
+        throw new ForbiddenError('Members can only see their own redemptions');
+      }
+      const page = await deps.redemptions.list({ ...query, ...(memberId ? { memberId } : {}) });
+      const members = await MemberModel.find(
+        { _id: { $in: [...new Set(page.items.map((r) => r.memberId.toHexString()))] } },
+        { points: 1 },
+      ).lean();
+      const balances = new Map(members.map((m) => [m._id.toHexString(), toBalance(m.points)]));
+      return {
+        items: page.items.map((r) =>
+          toRedemptionResponse(r, balances.get(r.memberId.toHexString()) ?? { available: 0, pending: 0 }),
+        ),
+        nextCursor: page.nextCursor,
+      };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/redemptions/:id',
+    summary: 'One redemption',
+    tags: ['Redemptions'],
+    access: { staff: ALL_STAFF, member: true, apiKey: ['redemptions:write'] },
+    params: z.object({ id: ObjectIdString }),
+    response: { schema: Redemption },
+    errors: ['REDEMPTION_NOT_FOUND'],
+    handler: async ({ params, principal }) => {
+      const redemption = await deps.redemptions.get(params.id);
+      if (principal.kind === 'member' && redemption.memberId.toHexString() !== principal.id) {
+        throw new ForbiddenError('Members can only see their own redemptions');
+      }
+      return toRedemptionResponse(redemption, await deps.ledger.balance(redemption.memberId));
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/redemptions/:id/cancel',
+    summary: 'Cancel a redemption: points go back to their original lots (expired lots stay expired)',
+    tags: ['Redemptions'],
+    access: { staff: STORE_STAFF, apiKey: ['redemptions:write'] },
+    params: z.object({ id: ObjectIdString }),
+    idempotency: 'optional',
+    response: { status: 200, schema: RedemptionCancelled },
+    errors: ['REDEMPTION_NOT_FOUND', 'REDEMPTION_ALREADY_CANCELLED'],
+    handler: async ({ params, principal }) => {
+      const result = await deps.redemptions.cancel(params.id, principal);
+      return {
+        ...toRedemptionResponse(result.redemption, result.balance),
+        pointsReturned: result.pointsReturned,
+        pointsExpired: result.pointsExpired,
+      };
+    },
+  });
+}

@@ -1,0 +1,283 @@
+import { Types, type ClientSession } from 'mongoose';
+import type { CreateRedemptionBody, RedemptionApply, RedemptionListQuery } from '@regulars/contracts';
+import type { Clock } from '../../platform/clock.js';
+import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
+import { paginate } from '../../platform/pagination.js';
+import type { Principal } from '../../platform/principal.js';
+import { actorOf, type Balance, type LedgerService } from '../ledger/ledger.service.js';
+import { runInTransaction } from '../ledger/transaction.js';
+import type { MemberService, VerifiedCardCode } from '../members/member.service.js';
+import type { ProgramService } from '../program/program.service.js';
+import { RewardModel, type Reward } from '../rewards/reward.model.js';
+import type { RewardService } from '../rewards/reward.service.js';
+import { RedemptionModel, type Redemption } from './redemption.model.js';
+
+/** Redemptions: rewards and pay-with-points, spent from the member's lots; cancellation gives them back. */
+export class RedemptionService {
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      program: ProgramService;
+      members: MemberService;
+      rewards: RewardService;
+      ledger: LedgerService;
+    },
+  ) {}
+
+  async get(id: string): Promise<Redemption> {
+    const redemption = Types.ObjectId.isValid(id) ? await RedemptionModel.findById(id).lean() : null;
+    if (!redemption) throw new NotFoundError('Redemption', id);
+    return redemption;
+  }
+
+  async list(query: RedemptionListQuery) {
+    const filter = query.memberId ? { memberId: new Types.ObjectId(query.memberId) } : {};
+    return paginate(
+      RedemptionModel,
+      filter,
+      { limit: query.limit, cursor: query.cursor },
+      (r: Redemption) => r,
+    );
+  }
+
+  async create(
+    input: CreateRedemptionBody,
+    ctx: { principal: Principal; requestKey: string | null },
+  ): Promise<{ redemption: Redemption; balance: Balance }> {
+    const member = await this.deps.members.get(input.memberId);
+    if (member.isBlocked) {
+      throw new ConflictError('MEMBER_BLOCKED', `Member ${input.memberId} is blocked and cannot redeem`);
+    }
+    let verified: VerifiedCardCode | null = null;
+    if (input.cardCode) {
+      verified = await this.deps.members.verifyCardCode(input.cardCode);
+      if (!verified.member._id.equals(member._id)) {
+        throw new AppError(
+          'unprocessable',
+          'CARD_CODE_MEMBER_MISMATCH',
+          'The card code belongs to another member than memberId; scan the card of the member who redeems',
+        );
+      }
+    }
+    let reward: Reward | null = null;
+    let points: number;
+    let apply: RedemptionApply;
+    if ('rewardId' in input) {
+      reward = await this.deps.rewards.get(input.rewardId);
+      this.deps.rewards.assertRedeemable(reward, member);
+      points = reward.pointsCost;
+      apply = {
+        kind: reward.kind,
+        ...(reward.valueMinor !== null ? { valueMinor: reward.valueMinor } : {}),
+        ...(reward.percent !== null ? { percent: reward.percent } : {}),
+        ...(reward.sku !== null ? { sku: reward.sku } : {}),
+      };
+    } else {
+      const program = await this.deps.program.get();
+      points = input.points;
+      apply = { kind: 'points_payment', valueMinor: input.points * program.pointValueMinor };
+    }
+    if (ctx.requestKey) {
+      const existing = await RedemptionModel.findOne({ requestKey: ctx.requestKey }).lean();
+      if (existing) return { redemption: existing, balance: await this.deps.ledger.balance(member._id) };
+    }
+    const now = this.deps.clock.now();
+    try {
+      return await runInTransaction(async (session) => {
+        if (verified) await this.deps.members.consumeCardCode(session, verified);
+        const id = new Types.ObjectId();
+        if (reward?.perMemberLimit) {
+          // Every redemption of the member writes the member's balance in its transaction, so two
+          // concurrent ones conflict and this count cannot be stale when the transaction commits.
+          const used = await RedemptionModel.countDocuments({
+            rewardId: reward._id,
+            memberId: member._id,
+            status: 'completed',
+          }).session(session);
+          if (used >= reward.perMemberLimit) {
+            throw new ConflictError(
+              'LIMIT_REACHED',
+              `The reward "${reward.name}" can be redeemed ${reward.perMemberLimit} time(s) per member; this member has used it ${used} time(s)`,
+              { limit: reward.perMemberLimit, used },
+            );
+          }
+        }
+        if (reward && reward.stock !== null) {
+          const taken = await RewardModel.updateOne(
+            { _id: reward._id, stock: { $gte: 1 } },
+            { $inc: { stock: -1 } },
+            { session },
+          );
+          if (taken.matchedCount !== 1) {
+            throw new ConflictError('OUT_OF_STOCK', `The reward "${reward.name}" is out of stock`);
+          }
+        }
+        const allocations = await this.deps.ledger.debitInSession(session, {
+          memberId: member._id,
+          type: 'redeem',
+          points,
+          reason: reward
+            ? `Redeemed "${reward.name}"`
+            : `Paid with points (${apply.valueMinor ?? 0} minor units)`,
+          source: { type: 'redemption', id: id.toHexString() },
+          actor: actorOf(ctx.principal),
+          at: now,
+          now,
+          dedupeKey: `redeem:${id.toHexString()}`,
+        });
+        const redemption: Redemption = {
+          _id: id,
+          memberId: member._id,
+          rewardId: reward?._id ?? null,
+          pointsSpent: points,
+          apply,
+          status: 'completed',
+          allocations: allocations.map((a) => ({ lotId: a.lotId, points: a.points, returned: 0 })),
+          purchaseId: null,
+          requestKey: ctx.requestKey,
+          createdAt: now,
+          cancelledAt: null,
+        };
+        await RedemptionModel.collection.insertOne(redemption, { session });
+        return { redemption, balance: await this.deps.ledger.balance(member._id, session) };
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000 && ctx.requestKey) {
+        const existing = await RedemptionModel.findOne({ requestKey: ctx.requestKey }).lean();
+        if (existing) return { redemption: existing, balance: await this.deps.ledger.balance(member._id) };
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Cancels a redemption: its points go back to the lots they came from (those whose lot expired
+   * meanwhile stay expired) and a limited reward's unit goes back to stock.
+   */
+  async cancel(
+    id: string,
+    principal: Principal,
+  ): Promise<{ redemption: Redemption; balance: Balance; pointsReturned: number; pointsExpired: number }> {
+    await this.get(id);
+    const now = this.deps.clock.now();
+    return runInTransaction(async (session) => {
+      const redemption = await RedemptionModel.findById(id).session(session).lean();
+      if (!redemption) throw new NotFoundError('Redemption', id);
+      if (redemption.status === 'cancelled') {
+        throw new ConflictError('REDEMPTION_ALREADY_CANCELLED', `Redemption ${id} was already cancelled`);
+      }
+      const outstanding = redemption.allocations.map((a) => ({
+        lotId: a.lotId,
+        points: a.points - a.returned,
+      }));
+      const result = await this.deps.ledger.restoreInSession(session, {
+        memberId: redemption.memberId,
+        type: 'cancel',
+        allocations: outstanding,
+        reason: 'Redemption cancelled',
+        source: { type: 'redemption', id },
+        actor: actorOf(principal),
+        at: now,
+        now,
+        dedupeKey: `cancel:${id}`,
+      });
+      const updated = await RedemptionModel.findOneAndUpdate(
+        { _id: redemption._id, status: 'completed' },
+        {
+          $set: {
+            status: 'cancelled',
+            cancelledAt: now,
+            allocations: redemption.allocations.map((a) => ({ ...a, returned: a.points })),
+          },
+        },
+        { session, new: true, lean: true },
+      );
+      if (!updated)
+        throw new ConflictError('REDEMPTION_ALREADY_CANCELLED', `Redemption ${id} was already cancelled`);
+      if (redemption.rewardId) {
+        await RewardModel.updateOne(
+          { _id: redemption.rewardId, stock: { $ne: null } },
+          { $inc: { stock: 1 } },
+          { session },
+        );
+      }
+      return {
+        redemption: updated,
+        balance: await this.deps.ledger.balance(redemption.memberId, session),
+        pointsReturned: result.restored,
+        pointsExpired: result.expired,
+      };
+    });
+  }
+
+  /**
+   * Gives back `points` spent on a purchase's redemptions (a refund restores them in proportion), to
+   * their original lots, inside the refund's transaction.
+   */
+  async restoreForRefundInSession(
+    session: ClientSession,
+    input: {
+      redemptionIds: Types.ObjectId[];
+      points: number;
+      refundId: string;
+      memberId: Types.ObjectId;
+      now: Date;
+    },
+  ): Promise<{ restored: number; expired: number }> {
+    let left = input.points;
+    const plan: { redemption: Redemption; index: number; points: number }[] = [];
+    const redemptions = await RedemptionModel.find({ _id: { $in: input.redemptionIds }, status: 'completed' })
+      .session(session)
+      .lean();
+    for (const redemption of redemptions) {
+      redemption.allocations.forEach((a, index) => {
+        const give = Math.min(a.points - a.returned, left);
+        if (give > 0) {
+          plan.push({ redemption, index, points: give });
+          left -= give;
+        }
+      });
+    }
+    if (plan.length === 0) return { restored: 0, expired: 0 };
+    const result = await this.deps.ledger.restoreInSession(session, {
+      memberId: input.memberId,
+      type: 'refund_restore',
+      allocations: plan.map((p) => ({
+        lotId: p.redemption.allocations[p.index]?.lotId ?? new Types.ObjectId(),
+        points: p.points,
+      })),
+      reason: 'Refund: points spent on the purchase given back',
+      source: { type: 'refund', id: input.refundId },
+      at: input.now,
+      now: input.now,
+      dedupeKey: `refund_restore:${input.refundId}`,
+    });
+    for (const p of plan) {
+      const updated = await RedemptionModel.updateOne(
+        {
+          _id: p.redemption._id,
+          [`allocations.${p.index}.returned`]: p.redemption.allocations[p.index]?.returned,
+        },
+        { $inc: { [`allocations.${p.index}.returned`]: p.points } },
+        { session },
+      );
+      if (updated.matchedCount !== 1)
+        throw new ConflictError('REDEMPTION_CHANGED', 'A redemption changed during the refund; retry');
+    }
+    return result;
+  }
+}
+
+export function toRedemptionResponse(r: Redemption, balance: Balance) {
+  return {
+    id: r._id.toHexString(),
+    memberId: r.memberId.toHexString(),
+    rewardId: r.rewardId?.toHexString() ?? null,
+    pointsSpent: r.pointsSpent,
+    apply: r.apply,
+    status: r.status,
+    purchaseId: r.purchaseId?.toHexString() ?? null,
+    balance,
+    createdAt: r.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,277 @@
+import { Types, type ClientSession } from 'mongoose';
+import type { CreateRefundBody } from '@regulars/contracts';
+import type { Clock } from '../../platform/clock.js';
+import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
+import type { Principal } from '../../platform/principal.js';
+import { actorOf, type Balance, type LedgerService } from '../ledger/ledger.service.js';
+import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
+import { MemberModel } from '../members/member.model.js';
+import type { ProgramService } from '../program/program.service.js';
+import { PurchaseModel, type Purchase } from '../purchases/purchase.model.js';
+import type { RedemptionService } from '../redemptions/redemption.service.js';
+import { RefundModel, type Refund } from './refund.model.js';
+
+export type RefundResult = {
+  id: string;
+  purchaseId: string;
+  amountMinor: number;
+  pointsReversed: number;
+  pointsRestored: number;
+  pointsWrittenOff: number;
+  balance: Balance;
+  purchase: { totalMinor: number; refundedMinor: number; isFullyRefunded: boolean };
+};
+
+/** `floor(total × part / whole)` without floating point surprises. */
+const share = (total: number, part: number, whole: number) =>
+  whole === 0 ? 0 : Math.floor((total * part) / whole);
+
+/**
+ * Refunds. Points follow the money in proportion, computed on the cumulative refunded amount so that
+ * several partial refunds add up exactly to the full reversal: after refunds totalling R of a total T,
+ * floor(earned × R / T) points have been taken back and floor(spent × R / T) given back.
+ */
+export class RefundService {
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      program: ProgramService;
+      ledger: LedgerService;
+      redemptions: RedemptionService;
+    },
+  ) {}
+
+  async create(
+    purchaseId: string,
+    input: CreateRefundBody,
+    ctx: { principal: Principal; requestKey: string | null },
+  ): Promise<RefundResult> {
+    const found = Types.ObjectId.isValid(purchaseId) ? await PurchaseModel.findById(purchaseId).lean() : null;
+    if (!found) throw new NotFoundError('Purchase', purchaseId);
+    if (ctx.requestKey) {
+      const existing = await RefundModel.findOne({ requestKey: ctx.requestKey }).lean();
+      if (existing) return this.toResult(existing, found);
+    }
+    const program = await this.deps.program.get();
+    const now = this.deps.clock.now();
+    try {
+      return await runInTransaction(async (session) => {
+        const purchase = await PurchaseModel.findById(purchaseId).session(session).lean();
+        if (!purchase) throw new NotFoundError('Purchase', purchaseId);
+        if (purchase.isFullyRefunded) {
+          throw new ConflictError(
+            'PURCHASE_ALREADY_REFUNDED',
+            `Purchase ${purchaseId} was already refunded in full`,
+          );
+        }
+        const { amountMinor, items } = amountOf(purchase, input);
+        const refundedMinor = purchase.refundedMinor + amountMinor;
+        if (refundedMinor > purchase.totalMinor) {
+          throw new AppError(
+            'unprocessable',
+            'REFUND_EXCEEDS_PURCHASE',
+            `Refunding ${amountMinor} would bring the refunds to ${refundedMinor} of a purchase of ${purchase.totalMinor}; at most ${purchase.totalMinor - purchase.refundedMinor} can still be refunded`,
+            {
+              totalMinor: purchase.totalMinor,
+              refundedMinor: purchase.refundedMinor,
+              refundableMinor: purchase.totalMinor - purchase.refundedMinor,
+            },
+          );
+        }
+        const isFullyRefunded = refundedMinor === purchase.totalMinor;
+        const reversedTotal = isFullyRefunded
+          ? purchase.pointsEarned
+          : share(purchase.pointsEarned, refundedMinor, purchase.totalMinor);
+        const restoredTotal = isFullyRefunded
+          ? purchase.pointsSpent
+          : share(purchase.pointsSpent, refundedMinor, purchase.totalMinor);
+        const toReverse = reversedTotal - purchase.pointsReversed;
+        const toRestore = restoredTotal - purchase.pointsRestored;
+        const id = new Types.ObjectId();
+        const updated = await PurchaseModel.updateOne(
+          { _id: purchase._id, refundedMinor: purchase.refundedMinor },
+          {
+            $set: {
+              refundedMinor,
+              isFullyRefunded,
+              pointsReversed: reversedTotal,
+              pointsRestored: restoredTotal,
+              items,
+            },
+          },
+          { session },
+        );
+        if (updated.matchedCount !== 1) throw new RetryTransaction('purchase refunded concurrently');
+
+        let writtenOff = 0;
+        let restored = 0;
+        if (purchase.memberId) {
+          if (toReverse > 0) {
+            const clawback = await this.deps.ledger.clawBackInSession(session, {
+              memberId: purchase.memberId,
+              type: 'refund_reversal',
+              points: toReverse,
+              preferredLotId: purchase.lotId,
+              policy: program.negativeBalancePolicy,
+              reason: `Refund of ${amountMinor} on purchase ${purchase.externalId ?? purchaseId}`,
+              source: { type: 'refund', id: id.toHexString() },
+              actor: actorOf(ctx.principal),
+              at: now,
+              dedupeKey: `refund_reversal:${id.toHexString()}`,
+            });
+            writtenOff = clawback.writtenOff;
+          }
+          if (toRestore > 0) {
+            restored = (
+              await this.deps.redemptions.restoreForRefundInSession(session, {
+                redemptionIds: purchase.redemptionIds,
+                points: toRestore,
+                refundId: id.toHexString(),
+                memberId: purchase.memberId,
+                now,
+              })
+            ).restored;
+          }
+          await this.correctStats(session, purchase, amountMinor, isFullyRefunded);
+        }
+        const refund: Refund = {
+          _id: id,
+          purchaseId: purchase._id,
+          memberId: purchase.memberId,
+          amountMinor,
+          items: 'items' in input ? input.items : null,
+          reason: input.reason ?? null,
+          pointsReversed: toReverse,
+          pointsRestored: restored,
+          pointsWrittenOff: writtenOff,
+          requestKey: ctx.requestKey,
+          actor: actorOf(ctx.principal),
+          createdAt: now,
+        };
+        await RefundModel.collection.insertOne(refund, { session });
+        const balance = purchase.memberId
+          ? await this.deps.ledger.balance(purchase.memberId, session)
+          : { available: 0, pending: 0 };
+        return {
+          ...toRefundFields(refund),
+          balance,
+          purchase: { totalMinor: purchase.totalMinor, refundedMinor, isFullyRefunded },
+        };
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000 && ctx.requestKey) {
+        const existing = await RefundModel.findOne({ requestKey: ctx.requestKey }).lean();
+        if (existing) return this.toResult(existing, found);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Spend drops by the refunded amount; a purchase refunded in full no longer counts as a purchase, and
+   * the first/last purchase dates are taken again from the purchases that still count.
+   */
+  private async correctStats(
+    session: ClientSession,
+    purchase: Purchase,
+    amountMinor: number,
+    isFullyRefunded: boolean,
+  ): Promise<void> {
+    const set: Record<string, Date | null> = {};
+    if (isFullyRefunded) {
+      const counted = { memberId: purchase.memberId, isFullyRefunded: false, _id: { $ne: purchase._id } };
+      const first = await PurchaseModel.findOne(counted, { occurredAt: 1 })
+        .sort({ occurredAt: 1 })
+        .session(session)
+        .lean();
+      const last = await PurchaseModel.findOne(counted, { occurredAt: 1 })
+        .sort({ occurredAt: -1 })
+        .session(session)
+        .lean();
+      set['stats.firstPurchaseAt'] = first?.occurredAt ?? null;
+      set['stats.lastPurchaseAt'] = last?.occurredAt ?? null;
+    }
+    await MemberModel.updateOne(
+      { _id: purchase.memberId },
+      {
+        $inc: { 'stats.totalSpentMinor': -amountMinor, 'stats.purchaseCount': isFullyRefunded ? -1 : 0 },
+        ...(isFullyRefunded ? { $set: set } : {}),
+      },
+      { session },
+    );
+  }
+
+  private async toResult(refund: Refund, purchase: Purchase): Promise<RefundResult> {
+    const latest = (await PurchaseModel.findById(purchase._id).lean()) ?? purchase;
+    const balance = refund.memberId
+      ? await this.deps.ledger.balance(refund.memberId)
+      : { available: 0, pending: 0 };
+    return {
+      ...toRefundFields(refund),
+      balance,
+      purchase: {
+        totalMinor: latest.totalMinor,
+        refundedMinor: latest.refundedMinor,
+        isFullyRefunded: latest.isFullyRefunded,
+      },
+    };
+  }
+}
+
+function toRefundFields(refund: Refund) {
+  return {
+    id: refund._id.toHexString(),
+    purchaseId: refund.purchaseId.toHexString(),
+    amountMinor: refund.amountMinor,
+    pointsReversed: refund.pointsReversed,
+    pointsRestored: refund.pointsRestored,
+    pointsWrittenOff: refund.pointsWrittenOff,
+  };
+}
+
+/**
+ * The money a refund gives back: the amount given, or the returned units' share of what their lines
+ * cost (cumulative per line, so returning a line unit by unit adds up to the line exactly).
+ */
+function amountOf(
+  purchase: Purchase,
+  input: CreateRefundBody,
+): { amountMinor: number; items: Purchase['items'] } {
+  const items = purchase.items.map((i) => ({ ...i }));
+  if ('amountMinor' in input) return { amountMinor: input.amountMinor, items };
+  let amountMinor = 0;
+  for (const wanted of input.items) {
+    let left = wanted.quantity;
+    const lines = items.filter((i) => i.sku === wanted.sku);
+    if (lines.length === 0) {
+      throw new AppError(
+        'unprocessable',
+        'REFUND_ITEM_NOT_FOUND',
+        `The purchase has no line with the SKU ${wanted.sku}`,
+        { sku: wanted.sku },
+      );
+    }
+    for (const line of lines) {
+      const take = Math.min(left, line.quantity - line.refundedQuantity);
+      if (take <= 0) continue;
+      const paid = line.quantity * line.unitPriceMinor - line.discountMinor - line.paidWithPointsMinor;
+      amountMinor +=
+        share(paid, line.refundedQuantity + take, line.quantity) -
+        share(paid, line.refundedQuantity, line.quantity);
+      line.refundedQuantity += take;
+      left -= take;
+    }
+    if (left > 0) {
+      const original = purchase.items.filter((i) => i.sku === wanted.sku);
+      const bought = original.reduce((sum, l) => sum + l.quantity, 0);
+      const returned = original.reduce((sum, l) => sum + l.refundedQuantity, 0);
+      throw new AppError(
+        'unprocessable',
+        'REFUND_EXCEEDS_PURCHASE',
+        `${wanted.quantity} × ${wanted.sku} cannot be returned: ${bought} were bought and ${returned} already returned`,
+        { sku: wanted.sku, bought, returned },
+      );
+    }
+  }
+  return { amountMinor, items };
+}

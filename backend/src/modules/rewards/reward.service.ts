@@ -1,0 +1,131 @@
+import { Types } from 'mongoose';
+import type { CreateRewardBody, RewardListQuery, UpdateRewardBody } from '@regulars/contracts';
+import type { Clock } from '../../platform/clock.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { paginate } from '../../platform/pagination.js';
+import type { Principal } from '../../platform/principal.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { Member } from '../members/member.model.js';
+import { RewardModel, type Reward } from './reward.model.js';
+
+const dateOrNull = (value: string | undefined | null) => (value ? new Date(value) : null);
+
+/** The rewards catalog (marketers manage it; members and tills read it). */
+export class RewardService {
+  constructor(private readonly deps: { clock: Clock; audit: AuditService }) {}
+
+  async get(id: string): Promise<Reward> {
+    const reward = Types.ObjectId.isValid(id) ? await RewardModel.findById(id).lean() : null;
+    if (!reward) throw new NotFoundError('Reward', id);
+    return reward;
+  }
+
+  async create(input: CreateRewardBody, actor: Principal): Promise<Reward> {
+    const reward = (
+      await RewardModel.create({
+        name: input.name,
+        description: input.description ?? null,
+        pointsCost: input.pointsCost,
+        kind: input.kind,
+        valueMinor: input.kind === 'fixed_discount' ? (input.valueMinor ?? null) : null,
+        percent: input.kind === 'percent_discount' ? (input.percent ?? null) : null,
+        sku: input.kind === 'free_product' ? (input.sku ?? null) : null,
+        stock: input.stock ?? null,
+        perMemberLimit: input.perMemberLimit ?? null,
+        availableFrom: dateOrNull(input.availableFrom),
+        availableUntil: dateOrNull(input.availableUntil),
+        tiers: input.tiers ?? null,
+        isActive: input.isActive,
+      })
+    ).toObject();
+    await this.deps.audit.record({
+      actor,
+      action: 'reward.create',
+      entity: { type: 'reward', id: reward._id.toHexString() },
+      after: reward,
+    });
+    return reward;
+  }
+
+  async update(id: string, input: UpdateRewardBody, actor: Principal): Promise<Reward> {
+    const before = await this.get(id);
+    const set: Record<string, unknown> = { ...input };
+    if ('availableFrom' in input) set.availableFrom = dateOrNull(input.availableFrom);
+    if ('availableUntil' in input) set.availableUntil = dateOrNull(input.availableUntil);
+    const merged = { ...before, ...set } as Reward;
+    if (merged.kind === 'fixed_discount' && !merged.valueMinor)
+      throw new ValidationError('valueMinor: a fixed_discount needs valueMinor', [
+        { path: 'valueMinor', message: 'required' },
+      ]);
+    if (merged.kind === 'percent_discount' && !merged.percent)
+      throw new ValidationError('percent: a percent_discount needs percent', [
+        { path: 'percent', message: 'required' },
+      ]);
+    if (merged.kind === 'free_product' && !merged.sku)
+      throw new ValidationError('sku: a free_product needs sku', [{ path: 'sku', message: 'required' }]);
+    const after = await RewardModel.findByIdAndUpdate(id, { $set: set }, { new: true, lean: true });
+    if (!after) throw new NotFoundError('Reward', id);
+    await this.deps.audit.record({
+      actor,
+      action: 'reward.update',
+      entity: { type: 'reward', id },
+      before,
+      after,
+    });
+    return after;
+  }
+
+  async list(query: RewardListQuery) {
+    const filter: Record<string, unknown> = {};
+    if (query.availableNow === 'true') {
+      const now = this.deps.clock.now();
+      filter.isActive = true;
+      filter.$and = [
+        { $or: [{ availableFrom: null }, { availableFrom: { $lte: now } }] },
+        { $or: [{ availableUntil: null }, { availableUntil: { $gt: now } }] },
+        { $or: [{ stock: null }, { stock: { $gt: 0 } }] },
+      ];
+    }
+    return paginate(RewardModel, filter, { limit: query.limit, cursor: query.cursor }, toRewardResponse);
+  }
+
+  /** Refuses a reward that is inactive, out of its dates or not for the member's tier. */
+  assertRedeemable(reward: Reward, member: Member): void {
+    const now = this.deps.clock.now();
+    const why = !reward.isActive
+      ? 'it is not active'
+      : reward.availableFrom && reward.availableFrom > now
+        ? `it is available from ${reward.availableFrom.toISOString()}`
+        : reward.availableUntil && reward.availableUntil <= now
+          ? `it was available until ${reward.availableUntil.toISOString()}`
+          : reward.tiers && !(member.tier && reward.tiers.includes(member.tier))
+            ? `it is for the tiers ${reward.tiers.join(', ')} (the member is ${member.tier ?? 'without a tier'})`
+            : null;
+    if (why) {
+      throw new ConflictError(
+        'REWARD_NOT_AVAILABLE',
+        `The reward "${reward.name}" cannot be redeemed: ${why}`,
+      );
+    }
+  }
+}
+
+export function toRewardResponse(r: Reward) {
+  return {
+    id: r._id.toHexString(),
+    name: r.name,
+    description: r.description,
+    pointsCost: r.pointsCost,
+    kind: r.kind,
+    valueMinor: r.valueMinor,
+    percent: r.percent,
+    sku: r.sku,
+    stock: r.stock,
+    perMemberLimit: r.perMemberLimit,
+    availableFrom: r.availableFrom?.toISOString() ?? null,
+    availableUntil: r.availableUntil?.toISOString() ?? null,
+    tiers: r.tiers && r.tiers.length ? r.tiers : null,
+    isActive: r.isActive,
+    createdAt: r.createdAt.toISOString(),
+  };
+}

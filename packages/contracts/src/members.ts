@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { MemberConsents, IsoDate, PhoneNumber } from './auth.js';
+import { ObjectIdString, PageQuery } from './common.js';
+
+/** `POST /api/v1/members`: staff or an integration registers a member at the till. */
+export const CreateMemberBody = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    phone: PhoneNumber,
+    email: z.string().trim().email().max(254).optional(),
+    birthDate: IsoDate.optional(),
+    consents: MemberConsents.optional(),
+  })
+  .strict();
+export type CreateMemberBody = z.infer<typeof CreateMemberBody>;
+
+/** `PATCH /api/v1/members/:id`: profile and marketing consents per channel (each field optional). */
+export const UpdateMemberBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    email: z.string().trim().email().max(254).nullable().optional(),
+    birthDate: IsoDate.nullable().optional(),
+    consents: z
+      .object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() })
+      .partial()
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>;
+
+export const BlockMemberBody = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
+export type BlockMemberBody = z.infer<typeof BlockMemberBody>;
+
+/** `GET /api/v1/members`: one of the lookups, paginated newest first. `name` is a prefix search. */
+export const MemberLookupQuery = PageQuery.extend({
+  phone: z.string().trim().min(3).max(32).optional(),
+  cardNumber: z
+    .string()
+    .regex(/^\d{12}$/, 'expected the 12-digit card number')
+    .optional(),
+  email: z.string().trim().max(254).optional(),
+  name: z.string().trim().min(1).max(120).optional(),
+}).strict();
+export type MemberLookupQuery = z.infer<typeof MemberLookupQuery>;
+
+/** Points a member can spend now and points still waiting for the return window to close. */
+export const PointsBalance = z.object({
+  /** Spendable now. Negative only when the program allows negative balances (a refund clawed back more). */
+  available: z.number().int(),
+  /** Earned but not spendable yet (the program's pending days). */
+  pending: z.number().int(),
+});
+export type PointsBalance = z.infer<typeof PointsBalance>;
+
+export const ExpiringPoints = z.object({ points: z.number().int(), expiresAt: z.string() });
+
+/** Balance with the points that expire within the next 30 days, soonest first. */
+export const MemberBalance = PointsBalance.extend({ expiringSoon: z.array(ExpiringPoints) });
+export type MemberBalance = z.infer<typeof MemberBalance>;
+
+export const MemberStats = z.object({
+  purchaseCount: z.number().int(),
+  totalSpentMinor: z.number().int(),
+  /** totalSpentMinor / purchaseCount rounded down; 0 without purchases. */
+  averageOrderMinor: z.number().int(),
+  firstPurchaseAt: z.string().nullable(),
+  lastPurchaseAt: z.string().nullable(),
+});
+export type MemberStats = z.infer<typeof MemberStats>;
+
+/** A member as lists and lookups return it. */
+export const MemberSummary = z.object({
+  id: ObjectIdString,
+  cardNumber: z.string(),
+  name: z.string(),
+  phone: z.string(),
+  email: z.string().nullable(),
+  tier: z.string().nullable(),
+  isBlocked: z.boolean(),
+  joinedAt: z.string(),
+});
+export type MemberSummary = z.infer<typeof MemberSummary>;
+
+/** `GET /api/v1/members/:id`. */
+export const MemberDetail = MemberSummary.extend({
+  birthDate: z.string().nullable(),
+  consents: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }),
+  tags: z.array(z.string()),
+  balance: MemberBalance,
+  stats: MemberStats,
+});
+export type MemberDetail = z.infer<typeof MemberDetail>;
+
+/** `POST /api/v1/members/identify`: a scanned QR payload, a typed card number or a phone. */
+export const IdentifyMemberBody = z.object({ code: z.string().trim().min(3).max(100) }).strict();
+export type IdentifyMemberBody = z.infer<typeof IdentifyMemberBody>;
+
+export const IdentifyMethod = z.enum(['card_code', 'card_number', 'phone']);
+export type IdentifyMethod = z.infer<typeof IdentifyMethod>;
+
+export const IdentifyMemberResponse = z.object({
+  /** `card_code`: a valid QR code (may be presented for a redemption); the others identify only. */
+  method: IdentifyMethod,
+  member: MemberSummary.extend({ balance: PointsBalance }),
+});
+export type IdentifyMemberResponse = z.infer<typeof IdentifyMemberResponse>;
+
+/**
+ * The card's TOTP parameters (RFC 6238): HMAC-SHA-1, 6 digits, 30-second step. The QR payload is
+ * `RGL1:<cardNumber>:<code>`.
+ */
+export const CardTotpParameters = z.object({
+  algorithm: z.literal('SHA1'),
+  digits: z.literal(6),
+  periodSeconds: z.literal(30),
+  payloadFormat: z.literal('RGL1:<cardNumber>:<code>'),
+});
+
+/** `GET /api/v1/members/:id/card` and the rotation answer, for the member's own card app only. */
+export const MemberCard = z.object({
+  cardNumber: z.string(),
+  /** Base32 secret (RFC 4648, no padding) the card computes its codes from. Keep it on the device. */
+  cardSecret: z.string(),
+  rotatedAt: z.string(),
+  totp: CardTotpParameters,
+});
+export type MemberCard = z.infer<typeof MemberCard>;
+
+/** The rotation answer for staff: they never see the secret. */
+export const RotatedCard = z.object({ cardNumber: z.string(), rotatedAt: z.string() });

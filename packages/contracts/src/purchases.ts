@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { CurrencyCode, ObjectIdString } from './common.js';
+import { PointsBalance } from './members.js';
+import { RuleBreakdown } from './ledger.js';
+
+const Sku = z.string().trim().min(1).max(64);
+const PositiveMinor = z.number().int('amounts are integers in minor units (cents)');
+
+export const PurchaseItemInput = z
+  .object({
+    sku: Sku,
+    name: z.string().trim().max(200).optional(),
+    category: z.string().trim().max(100).optional(),
+    quantity: z.number().int('quantity is a whole number').min(1).max(100_000),
+    unitPriceMinor: PositiveMinor.min(0, 'prices are not negative').max(1_000_000_000),
+    /** Discount on this line (a reward or coupon); it earns nothing. */
+    discountMinor: PositiveMinor.min(0).optional(),
+    /** The part of this line paid with points; it earns nothing. */
+    paidWithPointsMinor: PositiveMinor.min(0).optional(),
+  })
+  .strict();
+export type PurchaseItemInput = z.infer<typeof PurchaseItemInput>;
+
+/**
+ * `POST /api/v1/purchases` (Idempotency-Key required). Identify the member with `memberId` or the
+ * scanned `cardCode`; with neither, the purchase is recorded for the KPIs and earns nothing.
+ * `totalMinor` must equal the sum of the lines (quantity × unit price − discounts).
+ */
+export const CreatePurchaseBody = z
+  .object({
+    memberId: ObjectIdString.optional(),
+    cardCode: z.string().trim().min(3).max(100).optional(),
+    storeId: ObjectIdString,
+    /** The POS's own receipt id; unique per store when given. */
+    externalId: z.string().trim().min(1).max(100).optional(),
+    currency: CurrencyCode,
+    totalMinor: PositiveMinor.min(0, 'the total is not negative').max(100_000_000_000),
+    items: z.array(PurchaseItemInput).min(1, 'a purchase has at least one line').max(500),
+    /** When the sale happened (an offline till sends it later); at most 5 minutes in the future. */
+    occurredAt: z.string().datetime({ offset: true }).optional(),
+    /** Redemptions applied to this basket: refunds give their points back in proportion. */
+    redemptionIds: z.array(ObjectIdString).max(20).optional(),
+    channel: z.string().trim().max(40).optional(),
+  })
+  .strict()
+  .refine((b) => !(b.memberId && b.cardCode), {
+    message: 'give memberId or cardCode, not both',
+    path: ['cardCode'],
+  });
+export type CreatePurchaseBody = z.infer<typeof CreatePurchaseBody>;
+
+export const PurchaseStatus = z.enum(['active', 'pending']);
+
+/** The answer to `POST /api/v1/purchases`. */
+export const PurchaseCreated = z.object({
+  id: ObjectIdString,
+  memberId: ObjectIdString.nullable(),
+  pointsEarned: z.number().int(),
+  /** `pending` while the earned points wait for the return window (program's pending days). */
+  status: PurchaseStatus,
+  availableAt: z.string(),
+  breakdown: z.array(RuleBreakdown),
+  /** The member's balance after the purchase (zeros for an anonymous purchase). */
+  balance: PointsBalance,
+});
+export type PurchaseCreated = z.infer<typeof PurchaseCreated>;
+
+export const PurchaseDetail = z.object({
+  id: ObjectIdString,
+  memberId: ObjectIdString.nullable(),
+  storeId: ObjectIdString,
+  externalId: z.string().nullable(),
+  currency: z.string(),
+  totalMinor: z.number().int(),
+  refundedMinor: z.number().int(),
+  items: z.array(
+    z.object({
+      sku: z.string(),
+      name: z.string().nullable(),
+      category: z.string().nullable(),
+      quantity: z.number().int(),
+      unitPriceMinor: z.number().int(),
+      discountMinor: z.number().int(),
+      refundedQuantity: z.number().int(),
+    }),
+  ),
+  pointsEarned: z.number().int(),
+  pointsReversed: z.number().int(),
+  breakdown: z.array(RuleBreakdown),
+  redemptionIds: z.array(z.string()),
+  isFullyRefunded: z.boolean(),
+  occurredAt: z.string(),
+  createdAt: z.string(),
+});
+export type PurchaseDetail = z.infer<typeof PurchaseDetail>;
+
+/** `POST /api/v1/purchases/:id/refunds` (Idempotency-Key required): an amount or returned items. */
+export const CreateRefundBody = z.union([
+  z
+    .object({
+      amountMinor: PositiveMinor.min(1, 'refund at least 1 minor unit'),
+      reason: z.string().trim().max(500).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      items: z
+        .array(z.object({ sku: Sku, quantity: z.number().int().min(1) }).strict())
+        .min(1)
+        .max(500),
+      reason: z.string().trim().max(500).optional(),
+    })
+    .strict(),
+]);
+export type CreateRefundBody = z.infer<typeof CreateRefundBody>;
+
+export const RefundCreated = z.object({
+  id: ObjectIdString,
+  purchaseId: ObjectIdString,
+  amountMinor: z.number().int(),
+  /** Points earned on the purchase taken back, in proportion of the refunded amount. */
+  pointsReversed: z.number().int(),
+  /** Points spent on the purchase given back, in proportion. */
+  pointsRestored: z.number().int(),
+  /** With the `floor_at_zero` policy: points that could not be taken back (recorded as debt written off). */
+  pointsWrittenOff: z.number().int(),
+  balance: PointsBalance,
+  purchase: z.object({
+    totalMinor: z.number().int(),
+    refundedMinor: z.number().int(),
+    isFullyRefunded: z.boolean(),
+  }),
+});
+export type RefundCreated = z.infer<typeof RefundCreated>;

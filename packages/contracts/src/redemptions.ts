@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { ObjectIdString, PageQuery } from './common.js';
+import { PointsBalance } from './members.js';
+import { RewardKind } from './rewards.js';
+
+/**
+ * `POST /api/v1/redemptions` (Idempotency-Key required): a reward, or `points` to pay with (worth
+ * `points × pointValueMinor`). `cardCode` is the scanned QR payload; a code already used for an earlier
+ * redemption is refused.
+ */
+export const CreateRedemptionBody = z.union([
+  z
+    .object({
+      memberId: ObjectIdString,
+      rewardId: ObjectIdString,
+      cardCode: z.string().trim().min(3).max(100).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      memberId: ObjectIdString,
+      points: z.number().int('points are whole numbers').min(1).max(10_000_000),
+      cardCode: z.string().trim().min(3).max(100).optional(),
+    })
+    .strict(),
+]);
+export type CreateRedemptionBody = z.infer<typeof CreateRedemptionBody>;
+
+/** What the till applies to the basket. */
+export const RedemptionApply = z.object({
+  kind: z.union([RewardKind, z.literal('points_payment')]),
+  valueMinor: z.number().int().optional(),
+  percent: z.number().int().optional(),
+  sku: z.string().optional(),
+});
+export type RedemptionApply = z.infer<typeof RedemptionApply>;
+
+export const RedemptionStatus = z.enum(['completed', 'cancelled']);
+
+export const Redemption = z.object({
+  id: ObjectIdString,
+  memberId: ObjectIdString,
+  rewardId: ObjectIdString.nullable(),
+  pointsSpent: z.number().int(),
+  apply: RedemptionApply,
+  status: RedemptionStatus,
+  purchaseId: ObjectIdString.nullable(),
+  balance: PointsBalance,
+  createdAt: z.string(),
+});
+export type Redemption = z.infer<typeof Redemption>;
+
+/** The answer to `POST /api/v1/redemptions/:id/cancel`. */
+export const RedemptionCancelled = Redemption.extend({
+  /** Points given back to their lots. */
+  pointsReturned: z.number().int(),
+  /** Points whose lot expired since the redemption: they stay expired. */
+  pointsExpired: z.number().int(),
+});
+
+export const RedemptionListQuery = PageQuery.extend({ memberId: ObjectIdString.optional() }).strict();
+export type RedemptionListQuery = z.infer<typeof RedemptionListQuery>;
