@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { startEmbeddedMongo } from './server.js';
+import { startEmbeddedMongo, type EmbeddedMongo } from './server.js';
 
 /** `embedded-mongo --port 27018 --dbpath ./.data/mongo`: prints `ready <uri>` on stdout, logs on stderr. */
 async function main(): Promise<void> {
@@ -19,14 +19,14 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} [embedded-mongo] ${line}\n`);
   };
-  let server: Awaited<ReturnType<typeof startEmbeddedMongo>> | undefined;
+  const running: { server?: EmbeddedMongo } = {};
   let isStopping = false;
   // Handlers go in before the server starts so that a signal during startup still shuts down cleanly.
   const shutdown = (signal: string): void => {
     if (isStopping) return;
     isStopping = true;
     log(`${signal} received, shutting down`);
-    (server?.stop() ?? Promise.resolve()).then(
+    (running.server?.stop() ?? Promise.resolve()).then(
       () => process.exit(0),
       (error: unknown) => {
         log(`shutdown failed: ${(error as Error).message}`);
@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  server = await startEmbeddedMongo({ port, host: values.host, dbPath: values.dbpath, replSetName: values.replSet, log });
+  const server = await startEmbeddedMongo({ port, host: values.host, dbPath: values.dbpath, replSetName: values.replSet, log });
+  running.server = server;
   if (isStopping) {
     await server.stop();
     return;

@@ -61,12 +61,42 @@ function mingoError(error: unknown): ServerError {
   return new ServerError(/unknown|unrecognized|invalid.*operator/i.test(message) ? 40324 : ErrorCode.BadValue, `aggregation failed: ${message}`);
 }
 
+const TEMPORARY_ID = '__embeddedMongoComputedId';
+
+function isComputedValue(value: unknown): boolean {
+  return (typeof value === 'string' && value.startsWith('$')) || isPlainObject(value);
+}
+
+/**
+ * mingo keeps the input `_id` when `$project` computes a new one (MongoDB replaces it), so such a
+ * stage is rewritten into stages mingo evaluates correctly, keeping `_id` as the first field.
+ */
+export function rewriteComputedIdProjections(stages: Document[]): Document[] {
+  return stages.flatMap((stage) => {
+    if (isPlainObject(stage.$facet)) {
+      const facets: Document = {};
+      for (const [name, sub] of Object.entries(stage.$facet)) facets[name] = Array.isArray(sub) ? rewriteComputedIdProjections(sub as Document[]) : sub;
+      return [{ $facet: facets }];
+    }
+    const projection: unknown = stage.$project;
+    if (!isPlainObject(projection) || !isComputedValue(projection._id)) return [stage];
+    const { _id: idExpression, ...rest } = projection;
+    return [
+      { $addFields: { [TEMPORARY_ID]: idExpression } },
+      { $project: { ...rest, _id: 0, [TEMPORARY_ID]: 1 } },
+      { $replaceWith: { $mergeObjects: [{ _id: `$${TEMPORARY_ID}` }, '$$ROOT'] } },
+      { $project: { [TEMPORARY_ID]: 0 } },
+    ];
+  });
+}
+
 function runPipeline(context: CommandContext, docs: Document[], stages: Document[]): Document[] {
   if (stages.length === 0) return docs;
   const collectionResolver = (name: string): Document[] =>
     forExpressions(readDocuments(context, context.engine.getCollection(context.db, name), {}).docs);
   try {
-    return new Aggregator(toPlain(stages) as Document[], { collectionResolver }).run(forExpressions(docs)) as Document[];
+    const plainStages = rewriteComputedIdProjections(toPlain(stages) as Document[]);
+    return new Aggregator(plainStages, { collectionResolver }).run(forExpressions(docs)) as Document[];
   } catch (error) {
     throw mingoError(error);
   }
@@ -233,7 +263,10 @@ function explainQuery(context: CommandContext, inner: Document): Document {
   const sortKeys = parseSort(sort);
   const result = collection === undefined
     ? undefined
-    : context.engine.query(collection, { filter, predicate: compileFilter(filter), sort: sortKeys, txn: context.txn });
+    : context.engine.query(collection, {
+      filter, predicate: compileFilter(filter), sort: sortKeys, txn: context.txn,
+      limit: inner.limit === undefined ? undefined : toNumber(inner.limit) + toNumber(inner.skip),
+    });
   const plan = result === undefined ? { stage: 'EOF' } : planStage(result.plan, collection, filter);
   const keysExamined = result?.plan.stage === 'IXSCAN' ? result.plan.keysExamined : result?.plan.stage === 'IDHACK' ? result.plan.ids.length : 0;
   return {
