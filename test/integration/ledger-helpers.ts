@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { Clock } from '@regulars/backend';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { makePhone, signInStaff } from '../support/callers.js';
@@ -26,7 +26,11 @@ export async function createLedgerWorld(
 ): Promise<LedgerWorld> {
   const app = await createTestApp({
     ...(options.clock ? { clock: options.clock } : {}),
-    env: { RATE_LIMIT_AUTHENTICATED_PER_MIN: '100000', ...options.env },
+    env: {
+      RATE_LIMIT_AUTHENTICATED_PER_MIN: '100000',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...options.env,
+    },
   });
   const [admin, manager, marketer, cashier] = await Promise.all([
     signInStaff(app, 'admin'),
@@ -146,4 +150,19 @@ export async function expectLedgerClean(world: LedgerWorld) {
   if (!response.body.ok)
     throw new Error(`ledger:verify found mismatches: ${JSON.stringify(response.body.mismatches, null, 2)}`);
   return response.body as { ok: boolean; checked: number };
+}
+
+/** An independent RFC 6238 implementation (what the card PWA does), to check the server against. */
+export function cardCode(cardNumber: string, secretBase32: string, at: number = Date.now()): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const char of secretBase32.replace(/=+$/, ''))
+    bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => Number.parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const digest = createHmac('sha1', key).update(counter).digest();
+  const offset = (digest.at(-1) ?? 0) & 0xf;
+  const code = (digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return `RGL1:${cardNumber}:${String(code).padStart(6, '0')}`;
 }
