@@ -1,0 +1,145 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MemberDetail } from '@regulars/contracts';
+import { Notice } from '../../shared/ui/notice.js';
+import { useOnline } from '../../shared/use-online.js';
+import { MANAGER_ROLES, hasRole, useSession } from '../session.js';
+import { staffApi } from '../staff-api.js';
+import { useI18n } from '../staff-i18n.js';
+import { DeskOutcomePanel, type DeskOutcome } from './desk-outcome.js';
+import { IdentifyPanel, type Identified } from './identify-panel.js';
+import { MemberPanel } from './member-panel.js';
+import { PurchaseForm } from './purchase-form.js';
+import { RedeemPanel } from './redeem-panel.js';
+import { RefundDialog } from './refund-dialog.js';
+
+/**
+ * The cashier desk. The common case is three actions: scan (or type) the card, type the total,
+ * press Enter. Shortcuts: F2 next customer, F4 total, Esc closes dialogs.
+ */
+export function DeskScreen() {
+  const { t } = useI18n();
+  const session = useSession();
+  const isOnline = useOnline();
+  const [identified, setIdentified] = useState<Identified | null>(null);
+  const [detail, setDetail] = useState<MemberDetail | null>(null);
+  const [outcome, setOutcome] = useState<DeskOutcome | null>(null);
+  const [refundOf, setRefundOf] = useState<{ id: string; totalMinor: number } | null>(null);
+  const identifyRef = useRef<HTMLInputElement>(null);
+  const totalRef = useRef<HTMLInputElement>(null);
+  const canRefund = hasRole(session, MANAGER_ROLES);
+
+  const loadDetail = useCallback(async (memberId: string) => {
+    try {
+      setDetail(await staffApi.member(memberId));
+    } catch {
+      // The identify answer already has the balance; the detail only adds expiring points.
+    }
+  }, []);
+
+  const nextCustomer = useCallback(() => {
+    setIdentified(null);
+    setDetail(null);
+    setOutcome(null);
+    setRefundOf(null);
+    setTimeout(() => identifyRef.current?.focus(), 0);
+  }, []);
+
+  const onIdentified = useCallback(
+    (found: Identified) => {
+      setIdentified(found);
+      setDetail(null);
+      setOutcome(null);
+      void loadDetail(found.member.id);
+    },
+    [loadDetail],
+  );
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'F2') {
+        event.preventDefault();
+        nextCustomer();
+      } else if (event.key === 'F4') {
+        event.preventDefault();
+        totalRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [nextCustomer]);
+
+  const available = detail?.balance.available ?? identified?.member.balance.available ?? 0;
+  const refreshBalance = (balance: { available: number; pending: number }) => {
+    setIdentified((previous) => (previous ? { ...previous, member: { ...previous.member, balance } } : previous));
+    setDetail((previous) => (previous ? { ...previous, balance: { ...previous.balance, ...balance } } : previous));
+  };
+
+  return (
+    <main className="page desk" id="main" aria-labelledby="desk-title">
+      <div className="desk-heading">
+        <h1 id="desk-title">{t('desk.title')}</h1>
+        <p className="shortcuts">{t('desk.shortcuts')}</p>
+        {identified ? (
+          <button type="button" className="secondary big" onClick={nextCustomer}>
+            {t('desk.nextCustomer')}
+          </button>
+        ) : null}
+      </div>
+      {!isOnline ? <Notice tone="warning">{t('desk.offline')}</Notice> : null}
+      <div className="desk-grid">
+        <div className="desk-column">
+          {identified ? (
+            <MemberPanel identified={identified} detail={detail} />
+          ) : (
+            <IdentifyPanel ref={identifyRef} onIdentified={onIdentified} />
+          )}
+          {outcome ? (
+            <DeskOutcomePanel
+              outcome={outcome}
+              onRefund={
+                canRefund && outcome.kind === 'purchase'
+                  ? () => setRefundOf({ id: outcome.purchase.id, totalMinor: outcome.totalMinor })
+                  : undefined
+              }
+            />
+          ) : null}
+        </div>
+        {identified ? (
+          <div className="desk-column">
+            <PurchaseForm
+              ref={totalRef}
+              memberId={identified.member.id}
+              onRecorded={(purchase, totalMinor) => {
+                setOutcome({ kind: 'purchase', purchase, totalMinor });
+                refreshBalance(purchase.balance);
+              }}
+            />
+            <RedeemPanel
+              memberId={identified.member.id}
+              available={available}
+              cardCode={identified.cardCode}
+              onRedeemed={(redemption, label) => {
+                setOutcome({ kind: 'redemption', redemption, label });
+                refreshBalance(redemption.balance);
+                // A scanned code may be presented for one redemption only.
+                setIdentified((previous) => (previous ? { ...previous, cardCode: null } : previous));
+              }}
+            />
+          </div>
+        ) : null}
+      </div>
+      {refundOf ? (
+        <RefundDialog
+          purchaseId={refundOf.id}
+          maxMinor={refundOf.totalMinor}
+          onClose={() => setRefundOf(null)}
+          onDone={(refund) => {
+            setRefundOf(null);
+            setOutcome({ kind: 'refund', refund });
+            refreshBalance(refund.balance);
+          }}
+        />
+      ) : null}
+    </main>
+  );
+}

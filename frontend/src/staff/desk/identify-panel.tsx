@@ -1,0 +1,95 @@
+import { forwardRef, useCallback, useState, type FormEvent } from 'react';
+import type { IdentifyMemberResponse } from '@regulars/contracts';
+import { staffApi } from '../staff-api.js';
+import { useI18n } from '../staff-i18n.js';
+import { ErrorNotice } from '../ui/error-notice.js';
+import { CameraScanner } from './camera-scanner.js';
+
+export type Identified = IdentifyMemberResponse & { cardCode: string | null };
+
+/**
+ * Who is paying: scan the QR (camera, or a USB scanner typing into the field and pressing Enter), or
+ * type the phone or card number.
+ */
+export const IdentifyPanel = forwardRef<HTMLInputElement, { onIdentified(found: Identified): void }>(
+  function IdentifyPanel({ onIdentified }, inputRef) {
+    const { t } = useI18n();
+    const [code, setCode] = useState('');
+    const [isScanning, setScanning] = useState(false);
+    const [isBusy, setBusy] = useState(false);
+    const [error, setError] = useState<unknown>(null);
+    const [invalid, setInvalid] = useState<string | null>(null);
+
+    const identify = useCallback(
+      async (value: string) => {
+        const trimmed = value.trim();
+        if (trimmed.replace(/\D/g, '').length < 6) {
+          setInvalid(t('desk.identify.invalid'));
+          return;
+        }
+        setInvalid(null);
+        setError(null);
+        setBusy(true);
+        try {
+          const found = await staffApi.identify(trimmed);
+          setCode('');
+          onIdentified({ ...found, cardCode: found.method === 'card_code' ? trimmed : null });
+        } catch (caught) {
+          setError(caught);
+        } finally {
+          setBusy(false);
+        }
+      },
+      [onIdentified, t],
+    );
+
+    const onScanned = useCallback(
+      (scanned: string) => {
+        setScanning(false);
+        void identify(scanned);
+      },
+      [identify],
+    );
+
+    const submit = (event: FormEvent) => {
+      event.preventDefault();
+      void identify(code);
+    };
+
+    return (
+      <section className="panel identify" aria-labelledby="identify-title">
+        <h2 id="identify-title">{t('desk.identify.title')}</h2>
+        <form className="identify-form" onSubmit={submit} noValidate>
+          <div className="field">
+            <label htmlFor="identify-code">{t('desk.identify.label')}</label>
+            <input
+              id="identify-code"
+              ref={inputRef}
+              name="code"
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+              autoComplete="off"
+              autoFocus
+              aria-invalid={invalid ? true : undefined}
+              aria-describedby="identify-hint"
+            />
+            <p className="field-hint" id="identify-hint">
+              {t('desk.identify.hint')}
+            </p>
+            {invalid ? <p className="field-error">{invalid}</p> : null}
+          </div>
+          <div className="identify-actions">
+            <button type="submit" className="big" disabled={isBusy}>
+              {isBusy ? t('desk.identify.finding') : t('desk.identify.find')}
+            </button>
+            <button type="button" className="big secondary" onClick={() => setScanning(true)} disabled={isScanning}>
+              {t('desk.identify.scan')}
+            </button>
+          </div>
+        </form>
+        {isScanning ? <CameraScanner onCode={onScanned} onClose={() => setScanning(false)} /> : null}
+        {error ? <ErrorNotice error={error} /> : null}
+      </section>
+    );
+  },
+);

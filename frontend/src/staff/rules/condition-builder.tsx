@@ -1,0 +1,262 @@
+import { FIELDS, FIELD_NAMES, OPERATORS_BY_TYPE, type Condition, type FieldName, type Operator } from '@regulars/rules';
+import { useI18n } from '../staff-i18n.js';
+import { joinList, numberOrUndefined, splitList } from './rule-draft.js';
+
+type FieldCondition = Extract<Condition, { field: unknown }>;
+type ItemsCondition = Extract<Condition, { items: unknown }>;
+
+const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+function defaultValue(field: FieldName, op: Operator): unknown {
+  const type = FIELDS[field].type;
+  if (op === 'between') return type === 'date' ? { min: '2025-01-01', max: '2025-12-31' } : { min: 0, max: 10 };
+  if (op === 'in' || op === 'notIn' || op === 'contains') {
+    if (op === 'contains') return '';
+    return type === 'number' || type === 'money' ? [1] : type === 'dayOfWeek' ? ['saturday', 'sunday'] : [];
+  }
+  if (type === 'boolean') return true;
+  if (type === 'number' || type === 'money') return 0;
+  if (type === 'dayOfWeek') return 'monday';
+  if (type === 'date') return '2025-01-01';
+  return '';
+}
+
+/** The condition tree as nested groups: all / any / not, field comparisons and item conditions. */
+export function ConditionBuilder({ value, onChange }: { value: Condition | undefined; onChange(next: Condition | undefined): void }) {
+  const { t } = useI18n();
+  if (!value)
+    return (
+      <div className="condition-empty">
+        <p className="field-hint">{t('rules.conditions.none')}</p>
+        <button type="button" className="secondary" onClick={() => onChange({ all: [{ field: 'purchase.totalMinor', op: 'gte', value: 1000 } as FieldCondition] })}>
+          {t('rules.conditions.add')}
+        </button>
+      </div>
+    );
+  return <ConditionNode node={value} onChange={onChange} onRemove={() => onChange(undefined)} depth={0} path="conditions" />;
+}
+
+function ConditionNode({
+  node,
+  onChange,
+  onRemove,
+  depth,
+  path,
+}: {
+  node: Condition;
+  onChange(next: Condition): void;
+  onRemove(): void;
+  depth: number;
+  path: string;
+}) {
+  const { t } = useI18n();
+  if ('all' in node || 'any' in node) {
+    const mode = 'all' in node ? 'all' : 'any';
+    const children = 'all' in node ? node.all : node.any;
+    const setChildren = (next: Condition[]) => onChange(mode === 'all' ? { all: next } : { any: next });
+    return (
+      <fieldset className={`condition-group depth-${depth}`}>
+        <legend className="visually-hidden">{path}</legend>
+        <div className="row condition-group-head">
+          <label>
+            <span className="visually-hidden">{t('rules.conditions.mode')}</span>
+            <select value={mode} onChange={(event) => onChange(event.target.value === 'all' ? { all: children } : { any: children })}>
+              <option value="all">{t('rules.conditions.all')}</option>
+              <option value="any">{t('rules.conditions.any')}</option>
+            </select>
+          </label>
+          <button type="button" className="link" onClick={onRemove}>
+            {t('rules.conditions.removeGroup')}
+          </button>
+        </div>
+        {children.map((child, index) => (
+          <ConditionNode
+            key={index}
+            node={child}
+            depth={depth + 1}
+            path={`${path}.${mode}[${index}]`}
+            onChange={(next) => setChildren(children.map((c, i) => (i === index ? next : c)))}
+            onRemove={() => {
+              const rest = children.filter((_, i) => i !== index);
+              if (rest.length) setChildren(rest);
+              else onRemove();
+            }}
+          />
+        ))}
+        <div className="row">
+          <button type="button" className="secondary" onClick={() => setChildren([...children, { field: 'purchase.hour', op: 'between', value: { min: 14, max: 17 } } as FieldCondition])}>
+            {t('rules.conditions.addField')}
+          </button>
+          <button type="button" className="secondary" onClick={() => setChildren([...children, { items: { categories: ['coffee'], minQuantity: 1 } }])}>
+            {t('rules.conditions.addItems')}
+          </button>
+          {depth < 3 ? (
+            <button type="button" className="secondary" onClick={() => setChildren([...children, { any: [{ field: 'member.tier', op: 'eq', value: 'gold' } as FieldCondition] }])}>
+              {t('rules.conditions.addGroup')}
+            </button>
+          ) : null}
+        </div>
+      </fieldset>
+    );
+  }
+  if ('not' in node) {
+    return (
+      <div className="condition-not">
+        <span className="badge">{t('rules.conditions.not')}</span>
+        <ConditionNode node={node.not} depth={depth + 1} path={`${path}.not`} onChange={(next) => onChange({ not: next })} onRemove={onRemove} />
+      </div>
+    );
+  }
+  if ('items' in node) return <ItemsRow node={node} onChange={onChange} onRemove={onRemove} />;
+  return <FieldRow node={node} onChange={onChange} onRemove={onRemove} />;
+}
+
+function FieldRow({ node, onChange, onRemove }: { node: FieldCondition; onChange(next: Condition): void; onRemove(): void }) {
+  const { t } = useI18n();
+  const spec = FIELDS[node.field];
+  const operators = OPERATORS_BY_TYPE[spec.type];
+  const set = (patch: Partial<{ field: FieldName; op: Operator; value: unknown }>) => onChange({ ...node, ...patch } as FieldCondition);
+  return (
+    <div className="row condition-row">
+      <label className="field">
+        <span>{t('rules.conditions.field')}</span>
+        <select
+          value={node.field}
+          onChange={(event) => {
+            const field = event.target.value as FieldName;
+            const op = OPERATORS_BY_TYPE[FIELDS[field].type][0] ?? 'eq';
+            set({ field, op, value: defaultValue(field, op) });
+          }}
+        >
+          {FIELD_NAMES.map((name) => (
+            <option key={name} value={name}>
+              {FIELDS[name].label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field narrow">
+        <span>{t('rules.conditions.operator')}</span>
+        <select value={node.op} onChange={(event) => set({ op: event.target.value as Operator, value: defaultValue(node.field, event.target.value as Operator) })}>
+          {operators.map((op) => (
+            <option key={op} value={op}>
+              {t(`rules.op.${op}` as 'rules.op.eq')}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ValueInput field={node.field} op={node.op} value={node.value} onChange={(value) => set({ value })} />
+      <button type="button" className="link" onClick={onRemove} aria-label={t('rules.conditions.remove')}>
+        ✕
+      </button>
+    </div>
+  );
+}
+
+function ValueInput({ field, op, value, onChange }: { field: FieldName; op: Operator; value: unknown; onChange(value: unknown): void }) {
+  const { t } = useI18n();
+  const type = FIELDS[field].type;
+  const isNumeric = type === 'number' || type === 'money';
+  const label = type === 'money' ? t('rules.conditions.valueMinor') : t('rules.conditions.value');
+  if (op === 'between') {
+    const range = (value ?? {}) as { min?: unknown; max?: unknown };
+    const part = (key: 'min' | 'max') => (
+      <label className="field narrow">
+        <span>{t(key === 'min' ? 'rules.conditions.min' : 'rules.conditions.max')}</span>
+        <input
+          type={type === 'date' ? 'date' : 'text'}
+          inputMode={isNumeric ? 'numeric' : undefined}
+          value={String(range[key] ?? '')}
+          onChange={(event) => onChange({ ...range, [key]: isNumeric ? (numberOrUndefined(event.target.value) ?? event.target.value) : event.target.value })}
+        />
+      </label>
+    );
+    return (
+      <>
+        {part('min')}
+        {part('max')}
+      </>
+    );
+  }
+  if (op === 'in' || op === 'notIn') {
+    return (
+      <label className="field">
+        <span>{t('rules.conditions.list')}</span>
+        <input
+          value={joinList(value)}
+          onChange={(event) => {
+            const items = splitList(event.target.value) ?? [];
+            onChange(isNumeric ? items.map((item) => numberOrUndefined(item) ?? item) : items);
+          }}
+        />
+      </label>
+    );
+  }
+  if (type === 'boolean')
+    return (
+      <label className="field narrow">
+        <span>{label}</span>
+        <select value={String(value)} onChange={(event) => onChange(event.target.value === 'true')}>
+          <option value="true">{t('common.yes')}</option>
+          <option value="false">{t('common.no')}</option>
+        </select>
+      </label>
+    );
+  if (type === 'dayOfWeek')
+    return (
+      <label className="field narrow">
+        <span>{label}</span>
+        <select value={String(value)} onChange={(event) => onChange(event.target.value)}>
+          {DAYS.map((day) => (
+            <option key={day} value={day}>
+              {day}
+            </option>
+          ))}
+        </select>
+      </label>
+    );
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        type={type === 'date' ? 'date' : 'text'}
+        inputMode={isNumeric ? 'numeric' : undefined}
+        value={String(value ?? '')}
+        onChange={(event) => onChange(isNumeric ? (numberOrUndefined(event.target.value) ?? event.target.value) : event.target.value)}
+      />
+    </label>
+  );
+}
+
+function ItemsRow({ node, onChange, onRemove }: { node: ItemsCondition; onChange(next: Condition): void; onRemove(): void }) {
+  const { t } = useI18n();
+  const items = node.items;
+  const set = (patch: Partial<ItemsCondition['items']>) => {
+    const next: Record<string, unknown> = { ...items, ...patch };
+    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
+    onChange({ items: next as ItemsCondition['items'] });
+  };
+  return (
+    <div className="row condition-row">
+      <label className="field">
+        <span>{t('rules.items.categories')}</span>
+        <input value={joinList(items.categories)} onChange={(event) => set({ categories: splitList(event.target.value) })} />
+      </label>
+      <label className="field">
+        <span>{t('rules.items.skus')}</span>
+        <input value={joinList(items.skus)} onChange={(event) => set({ skus: splitList(event.target.value) })} />
+      </label>
+      <label className="field narrow">
+        <span>{t('rules.items.minQuantity')}</span>
+        <input inputMode="numeric" value={items.minQuantity ?? ''} onChange={(event) => set({ minQuantity: numberOrUndefined(event.target.value) })} />
+      </label>
+      <label className="field narrow">
+        <span>{t('rules.items.minSpend')}</span>
+        <input inputMode="numeric" value={items.minSpendMinor ?? ''} onChange={(event) => set({ minSpendMinor: numberOrUndefined(event.target.value) })} />
+      </label>
+      <button type="button" className="link" onClick={onRemove} aria-label={t('rules.conditions.remove')}>
+        ✕
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,200 @@
+import type { ReactNode } from 'react';
+import type { Effect } from '@regulars/rules';
+import { useI18n } from '../staff-i18n.js';
+import type { StaffMessageKey } from '../staff-messages.js';
+import { joinList, numberOrUndefined, splitList } from './rule-draft.js';
+
+const EFFECT_TYPES = [
+  'awardFixedPoints',
+  'awardPointsPerSpend',
+  'awardPointsPerItem',
+  'multiplyPoints',
+  'addStamps',
+  'issueCoupon',
+  'addMemberTag',
+  'removeMemberTag',
+] as const;
+type EffectType = (typeof EFFECT_TYPES)[number];
+
+const TEMPLATES: Record<EffectType, Effect> = {
+  awardFixedPoints: { type: 'awardFixedPoints', points: 100 },
+  awardPointsPerSpend: { type: 'awardPointsPerSpend', points: 1, perAmountMinor: 100, rounding: 'floor' },
+  awardPointsPerItem: { type: 'awardPointsPerItem', points: 10, items: { categories: ['coffee'] } },
+  multiplyPoints: { type: 'multiplyPoints', targets: { baseEarn: true }, factorBasisPoints: 20_000, rounding: 'floor' },
+  addStamps: { type: 'addStamps', cardId: 'coffee-card', stamps: 1, per: 'item', threshold: 10, rewardId: 'free-coffee' },
+  issueCoupon: { type: 'issueCoupon', couponTemplateId: 'welcome-back', quantity: 1 },
+  addMemberTag: { type: 'addMemberTag', tag: 'vip' },
+  removeMemberTag: { type: 'removeMemberTag', tag: 'vip' },
+};
+
+type Loose = Record<string, unknown>;
+
+/** The list of effects, each with the fields of its type. */
+export function EffectsEditor({ effects, onChange }: { effects: Effect[]; onChange(next: Effect[]): void }) {
+  const { t } = useI18n();
+  return (
+    <div className="stack">
+      {effects.map((effect, index) => (
+        <fieldset key={index} className="effect">
+          <legend>{t('rules.effects.number', { number: index + 1 })}</legend>
+          <EffectFields
+            effect={effect}
+            onChange={(next) => onChange(effects.map((e, i) => (i === index ? next : e)))}
+          />
+          {effects.length > 1 ? (
+            <button type="button" className="link" onClick={() => onChange(effects.filter((_, i) => i !== index))}>
+              {t('rules.effects.remove')}
+            </button>
+          ) : null}
+        </fieldset>
+      ))}
+      <button type="button" className="secondary" onClick={() => onChange([...effects, TEMPLATES.awardFixedPoints])}>
+        {t('rules.effects.add')}
+      </button>
+    </div>
+  );
+}
+
+function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Effect): void }) {
+  const { t } = useI18n();
+  const loose = effect as unknown as Loose;
+  const set = (patch: Loose) => {
+    const next: Loose = { ...loose, ...patch };
+    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
+    onChange(next as unknown as Effect);
+  };
+  const num = (key: string, label: StaffMessageKey) => (
+    <label className="field narrow">
+      <span>{t(label)}</span>
+      <input inputMode="numeric" name={`effect-${key}`} value={typeof loose[key] === 'number' ? String(loose[key]) : ''} onChange={(event) => set({ [key]: numberOrUndefined(event.target.value) })} />
+    </label>
+  );
+  const text = (key: string, label: StaffMessageKey) => (
+    <label className="field">
+      <span>{t(label)}</span>
+      <input value={typeof loose[key] === 'string' ? (loose[key] as string) : ''} onChange={(event) => set({ [key]: event.target.value || undefined })} />
+    </label>
+  );
+  const items = (isRequired: boolean) => {
+    const current = (loose.items ?? {}) as { categories?: string[]; skus?: string[] };
+    const setItems = (patch: { categories?: string[]; skus?: string[] }) => {
+      const next = { ...current, ...patch };
+      if (!next.categories) delete next.categories;
+      if (!next.skus) delete next.skus;
+      set({ items: next.categories || next.skus || isRequired ? next : undefined });
+    };
+    return (
+      <>
+        <label className="field">
+          <span>{t('rules.items.categories')}</span>
+          <input value={joinList(current.categories)} onChange={(event) => setItems({ categories: splitList(event.target.value) })} />
+        </label>
+        <label className="field">
+          <span>{t('rules.items.skus')}</span>
+          <input value={joinList(current.skus)} onChange={(event) => setItems({ skus: splitList(event.target.value) })} />
+        </label>
+      </>
+    );
+  };
+  const rounding = (
+    <label className="field narrow">
+      <span>{t('rules.effects.rounding')}</span>
+      <select value={String(loose.rounding ?? 'floor')} onChange={(event) => set({ rounding: event.target.value })}>
+        <option value="floor">{t('rules.rounding.floor')}</option>
+        <option value="round">{t('rules.rounding.round')}</option>
+        <option value="ceil">{t('rules.rounding.ceil')}</option>
+      </select>
+    </label>
+  );
+
+  return (
+    <div className="row">
+      <label className="field">
+        <span>{t('rules.effects.type')}</span>
+        <select name="effect-type" value={effect.type} onChange={(event) => onChange(TEMPLATES[event.target.value as EffectType])}>
+          {EFFECT_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t(`rules.effect.${type}` as StaffMessageKey)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {effect.type === 'awardFixedPoints' ? num('points', 'rules.effects.points') : null}
+      {effect.type === 'awardPointsPerSpend' ? (
+        <>
+          {num('points', 'rules.effects.points')}
+          {num('perAmountMinor', 'rules.effects.perAmountMinor')}
+          {rounding}
+          {items(false)}
+          {num('maxPoints', 'rules.effects.maxPoints')}
+        </>
+      ) : null}
+      {effect.type === 'awardPointsPerItem' ? (
+        <>
+          {num('points', 'rules.effects.points')}
+          {items(true)}
+          {num('maxPoints', 'rules.effects.maxPoints')}
+        </>
+      ) : null}
+      {effect.type === 'multiplyPoints' ? <MultiplierFields effect={effect} set={set} rounding={rounding} /> : null}
+      {effect.type === 'addStamps' ? (
+        <>
+          {text('cardId', 'rules.effects.cardId')}
+          {num('stamps', 'rules.effects.stamps')}
+          <label className="field narrow">
+            <span>{t('rules.effects.per')}</span>
+            <select value={effect.per} onChange={(event) => set({ per: event.target.value })}>
+              <option value="purchase">{t('rules.effects.perPurchase')}</option>
+              <option value="item">{t('rules.effects.perItem')}</option>
+            </select>
+          </label>
+          {num('threshold', 'rules.effects.threshold')}
+          {text('rewardId', 'rules.effects.rewardId')}
+          {items(false)}
+        </>
+      ) : null}
+      {effect.type === 'issueCoupon' ? (
+        <>
+          {text('couponTemplateId', 'rules.effects.couponTemplateId')}
+          {num('quantity', 'rules.effects.quantity')}
+        </>
+      ) : null}
+      {effect.type === 'addMemberTag' || effect.type === 'removeMemberTag' ? text('tag', 'rules.effects.tag') : null}
+    </div>
+  );
+}
+
+function MultiplierFields({ effect, set, rounding }: { effect: Extract<Effect, { type: 'multiplyPoints' }>; set(patch: Loose): void; rounding: ReactNode }) {
+  const { t } = useI18n();
+  const targets = effect.targets as { baseEarn?: true; ruleIds?: string[]; groups?: string[] };
+  const setTargets = (patch: Partial<typeof targets>) => {
+    const next: Loose = { ...targets, ...patch };
+    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
+    set({ targets: next });
+  };
+  return (
+    <>
+      <label className="field narrow">
+        <span>{t('rules.effects.factor')}</span>
+        <input
+          name="effect-factor"
+          inputMode="decimal"
+          value={String(effect.factorBasisPoints / 10_000)}
+          onChange={(event) => {
+            const factor = numberOrUndefined(event.target.value.replace(',', '.'));
+            set({ factorBasisPoints: factor === undefined ? undefined : Math.round(factor * 10_000) });
+          }}
+        />
+      </label>
+      <label className="checkbox-field">
+        <input type="checkbox" checked={targets.baseEarn === true} onChange={(event) => setTargets({ baseEarn: event.target.checked ? true : undefined })} />
+        <span>{t('rules.effects.baseEarn')}</span>
+      </label>
+      <label className="field">
+        <span>{t('rules.effects.ruleIds')}</span>
+        <input value={joinList(targets.ruleIds)} onChange={(event) => setTargets({ ruleIds: splitList(event.target.value) })} />
+      </label>
+      {rounding}
+    </>
+  );
+}

@@ -1,0 +1,137 @@
+import { useEffect, useState } from 'react';
+import type { RuleStatus, RuleView } from '@regulars/contracts';
+import { formatDateTime } from '../../shared/format.js';
+import { SelectField } from '../../shared/ui/field.js';
+import { EmptyState } from '../../shared/ui/notice.js';
+import { Loading } from '../../shared/ui/spinner.js';
+import { navigate } from '../router.js';
+import { MARKETER_ROLES, hasRole, useSession } from '../session.js';
+import { staffApi, type RuleTemplateView } from '../staff-api.js';
+import { useI18n } from '../staff-i18n.js';
+import type { StaffMessageKey } from '../staff-messages.js';
+import { ErrorNotice } from '../ui/error-notice.js';
+import { RuleStatusBadge } from './rule-status-badge.js';
+
+const STATUSES: RuleStatus[] = ['draft', 'published', 'paused', 'archived'];
+
+/** The rules with their status and live version; new rules from scratch or from a template. */
+export function RulesScreen() {
+  const { t, language } = useI18n();
+  const session = useSession();
+  const canWrite = hasRole(session, MARKETER_ROLES);
+  const [status, setStatus] = useState<RuleStatus | ''>('');
+  const [rules, setRules] = useState<RuleView[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let isCurrent = true;
+    setRules(null);
+    setError(null);
+    staffApi
+      .rules(status || undefined)
+      .then((page) => isCurrent && setRules(page.items))
+      .catch((caught: unknown) => isCurrent && setError(caught));
+    return () => {
+      isCurrent = false;
+    };
+  }, [status, attempt]);
+
+  return (
+    <main className="page" id="main" aria-labelledby="rules-title">
+      <div className="page-heading">
+        <h1 id="rules-title">{t('rules.list.title')}</h1>
+        {canWrite ? (
+          <button type="button" onClick={() => navigate('/rules/new')}>
+            {t('rules.list.new')}
+          </button>
+        ) : null}
+      </div>
+      <SelectField label={t('rules.list.filter')} value={status} onChange={(event) => setStatus(event.target.value as RuleStatus | '')} className="narrow-field">
+        <option value="">{t('rules.list.all')}</option>
+        {STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {t(`rules.status.${s}` as StaffMessageKey)}
+          </option>
+        ))}
+      </SelectField>
+      {error ? <ErrorNotice error={error} action={<button type="button" onClick={() => setAttempt((n) => n + 1)}>{t('common.retry')}</button>} /> : null}
+      {!rules && !error ? <Loading label={t('common.loading')} /> : null}
+      {rules && !rules.length ? <EmptyState>{t('rules.list.empty')}</EmptyState> : null}
+      {rules?.length ? (
+        <table className="rules-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('rules.list.name')}</th>
+              <th scope="col">{t('rules.list.status')}</th>
+              <th scope="col">{t('rules.list.versionColumn')}</th>
+              <th scope="col">{t('rules.list.updated')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rules.map((rule) => (
+              <tr key={rule.id}>
+                <td>
+                  <a href={`/staff/rules/${rule.id}`} onClick={(event) => { event.preventDefault(); navigate(`/rules/${rule.id}`); }}>
+                    {rule.name}
+                  </a>
+                </td>
+                <td>
+                  <RuleStatusBadge status={rule.status} />
+                  {rule.hasUnpublishedChanges ? <span className="field-hint"> {t('rules.editor.unpublished')}</span> : null}
+                </td>
+                <td>{rule.published ? `v${rule.published.version}` : '—'}</td>
+                <td>{formatDateTime(rule.updatedAt, language)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {canWrite ? <TemplatePicker /> : null}
+    </main>
+  );
+}
+
+function TemplatePicker() {
+  const { t } = useI18n();
+  const [templates, setTemplates] = useState<RuleTemplateView[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  useEffect(() => {
+    staffApi
+      .templates()
+      .then((page) => setTemplates(page.items))
+      .catch((caught: unknown) => setError(caught));
+  }, []);
+  const instantiate = async (template: RuleTemplateView) => {
+    setBusyId(template.id);
+    setError(null);
+    try {
+      const created = await staffApi.instantiate(template.id, {});
+      navigate(`/rules/${created.id}`);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusyId(null);
+    }
+  };
+  return (
+    <section className="panel templates" aria-labelledby="templates-title">
+      <h2 id="templates-title">{t('rules.templates.title')}</h2>
+      <p className="field-hint">{t('rules.templates.hint')}</p>
+      {error ? <ErrorNotice error={error} /> : null}
+      {!templates && !error ? <Loading label={t('common.loading')} /> : null}
+      <ul className="template-grid">
+        {templates?.map((template) => (
+          <li key={template.id} className="template-card">
+            <h3>{template.name}</h3>
+            <p>{template.description}</p>
+            <button type="button" className="secondary" onClick={() => void instantiate(template)} disabled={busyId !== null}>
+              {busyId === template.id ? t('common.loading') : t('rules.templates.use')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

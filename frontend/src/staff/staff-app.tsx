@@ -1,0 +1,162 @@
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import type { ProgramSettings, StaffLoginResponse, StaffSummary, Store } from '@regulars/contracts';
+import { ApiError } from '../shared/api/errors.js';
+import { Loading } from '../shared/ui/spinner.js';
+import { LanguageSwitch } from '../shared/ui/language-switch.js';
+import { LoginScreen } from './login/login-screen.js';
+import { matchPath, navigate, usePath } from './router.js';
+import { DESK_ROLES, MARKETER_ROLES, SessionContext, hasRole, type StaffSession } from './session.js';
+import { staffApi, staffClient } from './staff-api.js';
+import { useI18n } from './staff-i18n.js';
+import type { StaffMessageKey } from './staff-messages.js';
+import { ErrorNotice } from './ui/error-notice.js';
+import { DeskScreen } from './desk/desk-screen.js';
+
+// The designer pulls in the rule language (zod); cashiers never download it.
+const RulesScreen = lazy(() => import('./rules/rules-screen.js').then((m) => ({ default: m.RulesScreen })));
+const RuleEditorScreen = lazy(() => import('./rules/rule-editor-screen.js').then((m) => ({ default: m.RuleEditorScreen })));
+const MembersScreen = lazy(() => import('./members/members-screen.js').then((m) => ({ default: m.MembersScreen })));
+const MemberDetailScreen = lazy(() =>
+  import('./members/member-detail-screen.js').then((m) => ({ default: m.MemberDetailScreen })),
+);
+
+type NavItem = { path: string; label: StaffMessageKey; isAllowed(session: StaffSession): boolean };
+const NAV: NavItem[] = [
+  { path: '/desk', label: 'nav.desk', isAllowed: (s) => hasRole(s, DESK_ROLES) },
+  { path: '/members', label: 'nav.members', isAllowed: () => true },
+  { path: '/rules', label: 'nav.rules', isAllowed: (s) => s.staff.role !== 'cashier' },
+];
+
+function homePath(staff: StaffSummary): string {
+  return MARKETER_ROLES.includes(staff.role) && staff.role !== 'admin' ? '/rules' : '/desk';
+}
+
+type Loaded = { staff: StaffSummary; program: ProgramSettings; stores: Store[] };
+
+/** Sign-in, then the portal: navigation by role and one screen per path. */
+export function StaffApp() {
+  const { t } = useI18n();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [isLoading, setLoading] = useState(() => staffClient.isSignedIn());
+  const [error, setError] = useState<unknown>(null);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      const [me, program, stores] = await Promise.all([staffApi.me(), staffApi.program(), staffApi.stores()]);
+      setLoaded({ staff: me.staff, program, stores: stores.items.filter((store) => store.isActive) });
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 401) {
+        staffClient.tokens.write(null);
+        setLoaded(null);
+      } else setError(caught);
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (staffClient.isSignedIn()) void load();
+  }, [load]);
+
+  const signOut = useCallback(() => {
+    void staffClient.signOut();
+    setLoaded(null);
+    navigate('/', { replace: true });
+  }, []);
+
+  const session = useMemo<StaffSession | null>(() => (loaded ? { ...loaded, signOut } : null), [loaded, signOut]);
+
+  if (isLoading) return <Loading label={t('common.loading')} />;
+  if (error)
+    return (
+      <main className="page" id="main">
+        <ErrorNotice error={error} action={<button type="button" onClick={() => void load()}>{t('common.retry')}</button>} />
+      </main>
+    );
+  if (!session)
+    return (
+      <LoginScreen
+        onSignedIn={(response: StaffLoginResponse) => {
+          staffClient.startSession(response);
+          navigate(homePath(response.staff), { replace: true });
+          void load();
+        }}
+      />
+    );
+  return (
+    <SessionContext.Provider value={session}>
+      <Portal session={session} />
+    </SessionContext.Provider>
+  );
+}
+
+function Portal({ session }: { session: StaffSession }) {
+  const { t, language, setLanguage } = useI18n();
+  const path = usePath();
+  const allowed = NAV.filter((item) => item.isAllowed(session));
+  useEffect(() => {
+    if (path === '/' || path === '') navigate(homePath(session.staff), { replace: true });
+  }, [path, session.staff]);
+
+  return (
+    <div className="portal">
+      <a className="skip-link" href="#main">
+        {t('common.skipToContent')}
+      </a>
+      <header className="portal-header">
+        <span className="portal-brand">{session.program.name}</span>
+        <nav aria-label={t('nav.label')}>
+          <ul className="portal-nav">
+            {allowed.map((item) => (
+              <li key={item.path}>
+                <a
+                  href={`/staff${item.path}`}
+                  aria-current={path.startsWith(item.path) ? 'page' : undefined}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    navigate(item.path);
+                  }}
+                >
+                  {t(item.label)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="portal-user">
+          <span>
+            {session.staff.name} · {t(`role.${session.staff.role}` as StaffMessageKey)}
+          </span>
+          <LanguageSwitch language={language} onChange={setLanguage} label={t('common.language')} />
+          <button type="button" className="secondary" onClick={session.signOut}>
+            {t('nav.signOut')}
+          </button>
+        </div>
+      </header>
+      <Suspense fallback={<Loading label={t('common.loading')} />}>
+        <Route path={path} session={session} />
+      </Suspense>
+    </div>
+  );
+}
+
+function Route({ path, session }: { path: string; session: StaffSession }) {
+  const { t } = useI18n();
+  if (path.startsWith('/desk') && hasRole(session, DESK_ROLES)) return <DeskScreen />;
+  if (path === '/members') return <MembersScreen />;
+  const member = matchPath('/members/:id', path);
+  if (member?.id) return <MemberDetailScreen memberId={member.id} />;
+  if (session.staff.role !== 'cashier') {
+    if (path === '/rules') return <RulesScreen />;
+    const rule = matchPath('/rules/:id', path);
+    if (rule?.id) return <RuleEditorScreen ruleId={rule.id} />;
+  }
+  if (path === '/' || path === '') return null;
+  return (
+    <main className="page" id="main">
+      <h1>{t('common.notFound')}</h1>
+    </main>
+  );
+}

@@ -1,0 +1,49 @@
+import { ApiError, NetworkError, fieldIssuesOf, type FieldIssue } from '../../shared/api/errors.js';
+import type { StaffT } from '../staff-i18n.js';
+
+export type DescribedError = { message: string; issues: FieldIssue[]; isConnectionLost: boolean };
+
+function numberDetail(details: unknown, key: string): number | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const value = (details as Record<string, unknown>)[key];
+  return typeof value === 'number' ? value : undefined;
+}
+
+/**
+ * Turns any failure into a sentence for staff: our wording for the common codes, the server's public
+ * message otherwise, never a stack trace or raw JSON. `context` fills in what the error lacks
+ * (the balance and the cost for "not enough points").
+ */
+export function describeError(error: unknown, t: StaffT, context: { available?: number; required?: number } = {}): DescribedError {
+  if (error instanceof NetworkError)
+    return { message: t('error.connectionLost'), issues: [], isConnectionLost: true };
+  if (!(error instanceof ApiError)) return { message: t('error.unexpected'), issues: [], isConnectionLost: false };
+  const issues = fieldIssuesOf(error);
+  switch (error.code) {
+    case 'INSUFFICIENT_POINTS': {
+      const available = numberDetail(error.details, 'available') ?? context.available;
+      const required = numberDetail(error.details, 'required') ?? numberDetail(error.details, 'requested') ?? context.required;
+      return {
+        message:
+          available !== undefined && required !== undefined
+            ? t('error.insufficientPoints', { available, required })
+            : t('error.insufficientPointsPlain'),
+        issues: [],
+        isConnectionLost: false,
+      };
+    }
+    case 'OUT_OF_STOCK':
+      return { message: t('error.outOfStock'), issues: [], isConnectionLost: false };
+    case 'LIMIT_REACHED':
+      return { message: t('error.limitReached'), issues: [], isConnectionLost: false };
+    case 'FORBIDDEN':
+      return { message: t('error.forbidden'), issues: [], isConnectionLost: false };
+    case 'UNAUTHORIZED':
+      return { message: t('error.signedOut'), issues: [], isConnectionLost: false };
+    case 'RATE_LIMITED':
+      return { message: t('error.rateLimited'), issues: [], isConnectionLost: false };
+    default:
+      if (error.status >= 500) return { message: t('error.server'), issues: [], isConnectionLost: false };
+      return { message: error.message, issues, isConnectionLost: false };
+  }
+}

@@ -1,0 +1,32 @@
+import type { ReactNode } from 'react';
+import { Notice } from '../../shared/ui/notice.js';
+import { useI18n } from '../staff-i18n.js';
+import { describeError } from './describe-error.js';
+
+/** A failure in words, with the field problems listed and an optional action (retry). */
+export function ErrorNotice({
+  error,
+  action,
+  context,
+}: {
+  error: unknown;
+  action?: ReactNode;
+  context?: { available?: number; required?: number };
+}) {
+  const { t } = useI18n();
+  const described = describeError(error, t, context);
+  return (
+    <Notice tone="error" action={action}>
+      <p>{described.message}</p>
+      {described.issues.length ? (
+        <ul className="issue-list">
+          {described.issues.map((issue, index) => (
+            <li key={index}>
+              {issue.path ? <code>{issue.path}</code> : null} {issue.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </Notice>
+  );
+}
