@@ -5,7 +5,7 @@ import { compileAudience, compileSchedule, type Gate } from './controls.js';
 import { compileEffects, type CompiledEffects } from './effects.js';
 import type { ValidationIssue } from './issues.js';
 import { analyseRuleSet } from './rule-set.js';
-import type { Rule } from './rule.schema.js';
+import type { LimitPeriod, Rule } from './rule.schema.js';
 
 /** A rule ready to evaluate. */
 export interface CompiledRule {
@@ -18,6 +18,8 @@ export interface CompiledRule {
   readonly audience: Gate | undefined;
   readonly condition: CompiledCondition | undefined;
   readonly effects: CompiledEffects;
+  /** The periods of the rule's limits, reported in consumption. */
+  readonly limitPeriods: readonly LimitPeriod[];
 }
 
 /** A step of evaluation: one stackable rule, or a stacking group whose members compete. */
@@ -78,6 +80,7 @@ export function compileRuleSet(rules: readonly Rule[]): CompiledRuleSet {
     effects: compileEffects(rule, slots, (effectIndex) =>
       (graph.targets[position]?.[effectIndex] ?? []).map((target) => orderOf[target] ?? -1),
     ),
+    limitPeriods: Object.freeze(rule.limits?.map((limit) => limit.period) ?? []),
   }));
 
   const units: EvaluationUnit[] = [];

@@ -19,7 +19,11 @@ export interface ConditionFailure {
   /** Path of the failing condition, e.g. `conditions.all[1]`. */
   readonly path: string;
   readonly message: string;
+  /** Identifies a cached failure (see FailureCache); 0 for one built for a single use. */
+  readonly id: number;
 }
+
+let nextFailureId = 1;
 
 /** A condition ready to run against the facts of an evaluation. */
 export interface CompiledCondition {
@@ -75,31 +79,39 @@ export function compileItemMatch(match: ItemMatch | undefined, slots: MatchSlots
 }
 
 /**
- * The eligible quantity and spend of the lines a match selects. Without `isAvailable` the result covers all
- * lines and is cached for the evaluation; with it, only the lines still available (see stacking).
+ * The eligible quantity and spend of the lines a match selects. Without `claimed` the result covers all
+ * lines and is cached for the evaluation; with it, only the lines not claimed yet (see stacking).
  */
-export function summarise(
-  match: CompiledItemMatch,
-  facts: Facts,
-  isAvailable?: (index: number) => boolean,
-): MatchSummary {
-  if (isAvailable === undefined) {
-    const cached = facts.matchCache[match.slot];
-    if (cached !== undefined) return cached;
+export function summarise(match: CompiledItemMatch, facts: Facts, claimed?: Uint8Array): MatchSummary {
+  let all = facts.matchCache[match.slot];
+  if (all === undefined) {
+    let quantity = 0;
+    let spendMinor = 0;
+    const lines: number[] = [];
+    for (const line of facts.lines) {
+      if (line.earnBaseMinor === 0 || !match.test(line)) continue;
+      quantity += line.eligibleQuantity;
+      spendMinor += line.earnBaseMinor;
+      lines.push(line.index);
+    }
+    all = { quantity, spendMinor, lines };
+    facts.matchCache[match.slot] = all;
   }
+  if (claimed === undefined) return all;
+  let isAnyClaimed = false;
+  for (const index of all.lines) if (claimed[index] !== 0) isAnyClaimed = true;
+  if (!isAnyClaimed) return all;
   let quantity = 0;
   let spendMinor = 0;
   const lines: number[] = [];
-  for (const line of facts.lines) {
-    if (line.earnBaseMinor === 0 || !match.test(line)) continue;
-    if (isAvailable !== undefined && !isAvailable(line.index)) continue;
+  for (const index of all.lines) {
+    const line = facts.lines[index];
+    if (line === undefined || claimed[index] !== 0) continue;
     quantity += line.eligibleQuantity;
     spendMinor += line.earnBaseMinor;
-    lines.push(line.index);
+    lines.push(index);
   }
-  const summary = { quantity, spendMinor, lines };
-  if (isAvailable === undefined) facts.matchCache[match.slot] = summary;
-  return summary;
+  return { quantity, spendMinor, lines };
 }
 
 type FieldValue = number | string | boolean | readonly string[];
@@ -148,9 +160,12 @@ function formatValue(spec: FieldSpec, value: unknown, facts: Facts): string {
 type Scalar = number | string | boolean;
 
 function requirement(spec: FieldSpec, op: Operator, expected: ConditionValue, facts: Facts): string {
-  const one = (value: unknown): string => formatValue(spec, normaliseScalar(spec, value), facts);
-  const many = (values: unknown): string =>
-    Array.isArray(values) ? values.map(one).join(', ') : one(values);
+  function one(value: unknown): string {
+    return formatValue(spec, normaliseScalar(spec, value), facts);
+  }
+  function many(values: unknown): string {
+    return Array.isArray(values) ? values.map(one).join(', ') : one(values);
+  }
   const isList = spec.type === 'stringList';
   switch (op) {
     case 'eq':
@@ -219,7 +234,10 @@ function makeComparator(
       const targets = new Set((expected as unknown[]).map(norm));
       const isIn =
         spec.type === 'stringList'
-          ? (actual: FieldValue) => (actual as readonly string[]).some((value) => targets.has(value))
+          ? (actual: FieldValue) => {
+              for (const value of actual as readonly string[]) if (targets.has(value)) return true;
+              return false;
+            }
           : (actual: FieldValue) => targets.has(actual as Scalar);
       return op === 'in' ? isIn : (actual) => !isIn(actual);
     }
@@ -230,34 +248,70 @@ function makeComparator(
   }
 }
 
+// Building failure messages is most of the cost of a trace, yet a condition meets few distinct actual values
+// (24 hours, a handful of tiers), so each compiled condition keeps the failures it built, per currency.
+class FailureCache {
+  private currency: string | undefined;
+  private readonly byValue = new Map<number | string | boolean, ConditionFailure>();
+
+  get(currency: string, key: number | string | boolean): ConditionFailure | undefined {
+    if (currency !== this.currency) {
+      this.byValue.clear();
+      this.currency = currency;
+      return undefined;
+    }
+    return this.byValue.get(key);
+  }
+
+  set(key: number | string | boolean, path: string, message: string): ConditionFailure {
+    if (this.byValue.size >= 256) this.byValue.clear();
+    const failure = { path, message, id: nextFailureId++ };
+    this.byValue.set(key, failure);
+    return failure;
+  }
+}
+
 function compileField(condition: FieldCondition, path: string): CompiledCondition {
   const spec: FieldSpec = FIELDS[condition.field];
   const read = READERS[condition.field];
   const holds = makeComparator(spec, condition.op, condition.value);
+  // The wording of what the rule needs only depends on the currency (for money), so it is built once per
+  // currency rather than on every failure.
+  let needsCurrency: string | undefined;
+  let needsText = '';
+  const needs = (facts: Facts): string => {
+    if (needsCurrency !== facts.context.purchase.currency) {
+      needsCurrency = facts.context.purchase.currency;
+      needsText = requirement(spec, condition.op, condition.value, facts);
+    }
+    return needsText;
+  };
   const actualText = (actual: FieldValue, facts: Facts): string =>
     `${spec.label} ${spec.type === 'stringList' ? 'are' : 'is'} ${formatValue(spec, actual, facts)}`;
+  function mismatch(actual: FieldValue, facts: Facts): string {
+    return `${actualText(actual, facts)}; the rule needs ${needs(facts)}`;
+  }
+  const failures = new FailureCache();
   return {
     test(facts) {
       const actual = read(facts);
       if (actual !== null && actual !== undefined) {
         if (holds(actual)) return undefined;
-        return {
-          path,
-          message: `${actualText(actual, facts)}; the rule needs ${requirement(spec, condition.op, condition.value, facts)}`,
-        };
+        if (typeof actual === 'object') return { path, message: mismatch(actual, facts), id: 0 };
+        return (
+          failures.get(facts.context.purchase.currency, actual) ??
+          failures.set(actual, path, mismatch(actual, facts))
+        );
       }
       const unknown =
         facts.member === undefined && condition.field.startsWith('member.')
           ? 'unknown (no member)'
           : 'unknown';
-      return {
-        path,
-        message: `${spec.label} is ${unknown}; the rule needs ${requirement(spec, condition.op, condition.value, facts)}`,
-      };
+      return { path, message: `${spec.label} is ${unknown}; the rule needs ${needs(facts)}`, id: 0 };
     },
     describe(facts) {
       const actual = read(facts);
-      return `${actualText(actual ?? '', facts)} (${requirement(spec, condition.op, condition.value, facts)})`;
+      return `${actualText(actual ?? '', facts)} (${needs(facts)})`;
     },
   };
 }
@@ -269,20 +323,26 @@ function compileItems(condition: ItemsCondition, path: string, slots: MatchSlots
   const needQuantity = minQuantity ?? (minSpendMinor === undefined ? 1 : undefined);
   const describe = (summary: MatchSummary, facts: Facts): string =>
     `${match.label}: quantity is ${summary.quantity}, spend is ${formatMoney(summary.spendMinor, facts.context.purchase.currency)}`;
+  const quantityFailures = new FailureCache();
   return {
     test(facts) {
       const summary = summarise(match, facts);
+      const currency = facts.context.purchase.currency;
       if (needQuantity !== undefined && summary.quantity < needQuantity) {
-        return {
-          path,
-          message: `${match.label}: quantity is ${summary.quantity}; the rule needs at least ${needQuantity}`,
-        };
+        return (
+          quantityFailures.get(currency, summary.quantity) ??
+          quantityFailures.set(
+            summary.quantity,
+            path,
+            `${match.label}: quantity is ${summary.quantity}; the rule needs at least ${needQuantity}`,
+          )
+        );
       }
       if (minSpendMinor !== undefined && summary.spendMinor < minSpendMinor) {
-        const currency = facts.context.purchase.currency;
         return {
           path,
           message: `${match.label}: spend is ${formatMoney(summary.spendMinor, currency)}; the rule needs at least ${formatMoney(minSpendMinor, currency)}`,
+          id: 0,
         };
       }
       return undefined;
@@ -308,15 +368,32 @@ export function compileCondition(condition: Condition, path: string, slots: Matc
   }
   if ('any' in condition) {
     const parts = condition.any.map((part, index) => compileCondition(part, `${path}.any[${index}]`, slots));
+    // Children mostly return cached failures; the same children give the same combined failure.
+    const combined = new Map<string, ConditionFailure>();
     return {
       test(facts) {
-        const failures: string[] = [];
+        const failures: ConditionFailure[] = [];
+        let key = '';
+        let isCacheable = true;
         for (const part of parts) {
           const failure = part.test(facts);
           if (failure === undefined) return undefined;
-          failures.push(failure.message);
+          failures.push(failure);
+          if (failure.id === 0) isCacheable = false;
+          else key += `${failure.id},`;
         }
-        return { path, message: `none of the alternatives holds: ${failures.join(' / ')}` };
+        if (!isCacheable) key = '';
+        const cached = key === '' ? undefined : combined.get(key);
+        if (cached !== undefined) return cached;
+        let message = 'none of the alternatives holds: ';
+        failures.forEach(
+          (failure, index) => (message += index === 0 ? failure.message : ` / ${failure.message}`),
+        );
+        if (key === '') return { path, message, id: 0 };
+        if (combined.size >= 256) combined.clear();
+        const failure = { path, message, id: nextFailureId++ };
+        combined.set(key, failure);
+        return failure;
       },
       describe(facts) {
         const holding = parts.find((part) => part.test(facts) === undefined);
@@ -329,7 +406,7 @@ export function compileCondition(condition: Condition, path: string, slots: Matc
     return {
       test(facts) {
         if (inner.test(facts) !== undefined) return undefined;
-        return { path, message: `${inner.describe(facts)}; the rule excludes that` };
+        return { path, message: `${inner.describe(facts)}; the rule excludes that`, id: 0 };
       },
       describe: (facts) => `not (${inner.test(facts)?.message ?? ''})`,
     };

@@ -61,10 +61,10 @@ export interface PointsRun {
 /** What point effects may read while running. */
 export interface PointsEnv {
   readonly facts: Facts;
-  /** Only these lines count (stacking groups); undefined means all lines. */
-  readonly isAvailable: ((index: number) => boolean) | undefined;
-  /** Points already given by the rule at a compiled index (for multipliers). */
-  readonly pointsOfRule: (index: number) => number;
+  /** Lines claimed by stacking-group winners (non-zero = claimed) do not count; undefined: all lines count. */
+  readonly claimed: Uint8Array | undefined;
+  /** Points already given, by compiled rule index (for multipliers). */
+  readonly points: readonly number[];
 }
 
 /** A compiled effect that gives points. */
@@ -82,10 +82,8 @@ export interface CompiledEffects {
   readonly side: readonly CompiledSideEffect[];
 }
 
-function cap(points: number, maxPoints: number | undefined): { points: number; isCapped: boolean } {
-  return maxPoints !== undefined && points > maxPoints
-    ? { points: maxPoints, isCapped: true }
-    : { points, isCapped: false };
+function cap(points: number, maxPoints: number | undefined): number {
+  return maxPoints !== undefined && points > maxPoints ? maxPoints : points;
 }
 
 function capNote(isCapped: boolean, maxPoints: number | undefined): string {
@@ -111,29 +109,34 @@ function compilePointsEffect(
       });
     case 'awardPointsPerSpend': {
       const match = compileItemMatch(effect.items, slots);
-      return ({ facts, isAvailable }) => {
-        const summary = summarise(match, facts, isAvailable);
-        const { points, isCapped } = cap(
-          mulDiv(summary.spendMinor, effect.points, effect.perAmountMinor, effect.rounding),
-          effect.maxPoints,
-        );
+      // The rate's wording only changes with the currency; build it once per currency.
+      let rateCurrency: string | undefined;
+      let rateText = '';
+      return ({ facts, claimed }) => {
+        const summary = summarise(match, facts, claimed);
+        const uncapped = mulDiv(summary.spendMinor, effect.points, effect.perAmountMinor, effect.rounding);
+        const points = cap(uncapped, effect.maxPoints);
+        const isCapped = points < uncapped;
         const currency = facts.context.purchase.currency;
+        if (currency !== rateCurrency) {
+          rateCurrency = currency;
+          rateText = `${formatPoints(effect.points)} per ${formatMoney(effect.perAmountMinor, currency)} of `;
+        }
         return {
           points,
           lines: summary.lines,
           isCapped,
-          detail:
-            `${formatPoints(effect.points)} per ${formatMoney(effect.perAmountMinor, currency)} of ` +
-            `${formatMoney(summary.spendMinor, currency)} eligible spend on ${match.label}` +
-            `${capNote(isCapped, effect.maxPoints)}`,
+          detail: `${rateText}${formatMoney(summary.spendMinor, currency)} eligible spend on ${match.label}${capNote(isCapped, effect.maxPoints)}`,
         };
       };
     }
     case 'awardPointsPerItem': {
       const match = compileItemMatch(effect.items, slots);
-      return ({ facts, isAvailable }) => {
-        const summary = summarise(match, facts, isAvailable);
-        const { points, isCapped } = cap(summary.quantity * effect.points, effect.maxPoints);
+      return ({ facts, claimed }) => {
+        const summary = summarise(match, facts, claimed);
+        const uncapped = summary.quantity * effect.points;
+        const points = cap(uncapped, effect.maxPoints);
+        const isCapped = points < uncapped;
         return {
           points,
           lines: summary.lines,
@@ -143,13 +146,12 @@ function compilePointsEffect(
       };
     }
     case 'multiplyPoints':
-      return ({ pointsOfRule }) => {
+      return ({ points: given }) => {
         let base = 0;
-        for (const target of targets) base += pointsOfRule(target);
-        const { points, isCapped } = cap(
-          mulDiv(base, effect.factorBasisPoints - 10_000, 10_000, effect.rounding),
-          effect.maxPoints,
-        );
+        for (const target of targets) base += given[target] ?? 0;
+        const uncapped = mulDiv(base, effect.factorBasisPoints - 10_000, 10_000, effect.rounding);
+        const points = cap(uncapped, effect.maxPoints);
+        const isCapped = points < uncapped;
         return {
           points,
           lines: [],
@@ -165,7 +167,7 @@ function compileSideEffect(
   rule: Rule,
   slots: MatchSlots,
 ): CompiledSideEffect {
-  const ref = { ruleId: rule.id, ruleVersion: rule.version };
+  const { id: ruleId, version: ruleVersion } = rule;
   switch (effect.type) {
     case 'addStamps': {
       const match = effect.items === undefined ? undefined : compileItemMatch(effect.items, slots);
@@ -180,7 +182,8 @@ function compileSideEffect(
         stampBalances.set(effect.cardId, balanceAfter);
         return {
           type: 'stampsAdded',
-          ...ref,
+          ruleId,
+          ruleVersion,
           cardId: effect.cardId,
           stamps,
           balanceBefore,
@@ -194,14 +197,15 @@ function compileSideEffect(
     case 'issueCoupon':
       return () => ({
         type: 'couponIssued',
-        ...ref,
+        ruleId,
+        ruleVersion,
         couponTemplateId: effect.couponTemplateId,
         quantity: effect.quantity,
       });
     case 'addMemberTag':
-      return () => ({ type: 'memberTagAdded', ...ref, tag: effect.tag });
+      return () => ({ type: 'memberTagAdded', ruleId, ruleVersion, tag: effect.tag });
     case 'removeMemberTag':
-      return () => ({ type: 'memberTagRemoved', ...ref, tag: effect.tag });
+      return () => ({ type: 'memberTagRemoved', ruleId, ruleVersion, tag: effect.tag });
   }
 }
 
