@@ -3,6 +3,7 @@ import type { Logger } from '../platform/logger.js';
 import { StaffModel } from '../modules/staff/staff.model.js';
 import { StoreModel } from '../modules/stores/store.model.js';
 import mongoose, { Schema } from 'mongoose';
+import { ledgerSeedSteps } from './ledger-history.js';
 
 export const DEMO_PASSWORD = 'demo1234';
 export const DEMO_STAFF = [
@@ -99,6 +100,7 @@ export async function seedDemoData(
         await services.rules.publish(rule.id, system);
       },
     },
+    ...ledgerSeedSteps(services, logger),
     ...extraSteps,
   ];
   for (const step of steps) {
