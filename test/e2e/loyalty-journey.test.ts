@@ -112,9 +112,14 @@ describe('the customer card and the staff portal in Chromium', () => {
     await page.getByRole('button', { name: 'History' }).click();
     await page.getByText('Earned').first().waitFor();
     await page.getByRole('button', { name: 'Rewards' }).click();
-    await page.getByText('You can get this now — ask at the till').waitFor();
-    await page.getByText('475 more points needed').waitFor();
+    const freeCoffee = page.getByRole('listitem').filter({ hasText: 'Free coffee' });
+    await freeCoffee.getByText('You can get this now — ask at the till').waitFor();
+    await page.getByRole('listitem').filter({ hasText: '10 € off' }).getByText('475 more points needed').waitFor();
     await screenshot(page, 'card-rewards');
+    await page.getByRole('button', { name: 'Profile' }).click();
+    await page.getByRole('checkbox', { name: 'Text message (SMS)' }).check();
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.getByText('Your preferences are saved.').waitFor();
     await page.getByRole('button', { name: 'Card' }).click();
   });
 

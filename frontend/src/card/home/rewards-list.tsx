@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
 import type { Reward } from '@regulars/contracts';
 import { EmptyState } from '../../shared/ui/notice.js';
 import { Loading } from '../../shared/ui/spinner.js';
+import { useLoad } from '../../shared/use-load.js';
 import { cardApi } from '../card-api.js';
 import { useI18n } from '../card-i18n.js';
 import { LoadError } from './load-error.js';
@@ -9,27 +9,10 @@ import { LoadError } from './load-error.js';
 /** The catalogue: what the member can get now, then the rest with the points still missing. */
 export function RewardsList({ available }: { available: number }) {
   const { t } = useI18n();
-  const [rewards, setRewards] = useState<Reward[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
+  const { data, error, reload } = useLoad(() => cardApi.rewards());
+  const rewards = data?.items ?? null;
 
-  useEffect(() => {
-    let isCurrent = true;
-    setError(null);
-    cardApi
-      .rewards()
-      .then((page) => {
-        if (isCurrent) setRewards(page.items);
-      })
-      .catch((caught: unknown) => {
-        if (isCurrent) setError(caught);
-      });
-    return () => {
-      isCurrent = false;
-    };
-  }, [attempt]);
-
-  if (error) return <LoadError error={error} onRetry={() => setAttempt((n) => n + 1)} />;
+  if (error) return <LoadError error={error} onRetry={reload} />;
   if (!rewards) return <Loading label={t('app.loading')} />;
   if (!rewards.length) return <EmptyState>{t('rewards.empty')}</EmptyState>;
   const sorted = [...rewards].sort((a, b) => a.pointsCost - b.pointsCost);

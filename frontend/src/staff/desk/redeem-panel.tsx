@@ -1,8 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { CreateRedemptionBody, Redemption, Reward } from '@regulars/contracts';
 import { formatMoney, formatPoints } from '../../shared/format.js';
 import { EmptyState, Notice } from '../../shared/ui/notice.js';
 import { Loading } from '../../shared/ui/spinner.js';
+import { useLoad } from '../../shared/use-load.js';
 import { useSession } from '../session.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
@@ -27,23 +28,13 @@ export function RedeemPanel({
 }) {
   const { t, language } = useI18n();
   const { program } = useSession();
-  const [rewards, setRewards] = useState<Reward[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const loaded = useLoad(() => staffApi.rewards());
+  const rewards: Reward[] | null = loaded.data?.items ?? null;
+  const loadError = loaded.error;
   const [pointsText, setPointsText] = useState('');
   const [invalid, setInvalid] = useState<string | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const { state, submit, reset, isLocked } = useSubmission<Redemption>();
-
-  useEffect(() => {
-    let isCurrent = true;
-    staffApi
-      .rewards()
-      .then((page) => isCurrent && setRewards(page.items))
-      .catch((caught: unknown) => isCurrent && setLoadError(caught));
-    return () => {
-      isCurrent = false;
-    };
-  }, []);
 
   const confirm = async () => {
     if (!pending) return;

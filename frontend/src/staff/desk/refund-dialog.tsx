@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { RefundCreated } from '@regulars/contracts';
-import { formatMoney, formatPoints, parseMoneyToMinor } from '../../shared/format.js';
+import { currencyDigits, formatMoney, formatPoints, parseMoneyToMinor } from '../../shared/format.js';
 import { Notice } from '../../shared/ui/notice.js';
 import { TextField } from '../../shared/ui/field.js';
 import { useSession } from '../session.js';
@@ -24,7 +24,8 @@ export function RefundDialog({
 }) {
   const { t, language } = useI18n();
   const { program } = useSession();
-  const [amount, setAmount] = useState(maxMinor ? String(maxMinor / 100) : '');
+  const digits = currencyDigits(program.currency);
+  const [amount, setAmount] = useState(maxMinor ? (maxMinor / 10 ** digits).toFixed(digits) : '');
   const [reason, setReason] = useState('');
   const [invalid, setInvalid] = useState<string | null>(null);
   const [sentAmount, setSentAmount] = useState<number | null>(null);

@@ -1,6 +1,6 @@
 import { FIELDS, FIELD_NAMES, OPERATORS_BY_TYPE, type Condition, type FieldName, type Operator } from '@regulars/rules';
 import { useI18n } from '../staff-i18n.js';
-import { joinList, numberOrUndefined, splitList } from './rule-draft.js';
+import { joinList, numberOrUndefined, splitList, withoutUndefined } from './rule-draft.js';
 
 type FieldCondition = Extract<Condition, { field: unknown }>;
 type ItemsCondition = Extract<Condition, { items: unknown }>;
@@ -232,9 +232,7 @@ function ItemsRow({ node, onChange, onRemove }: { node: ItemsCondition; onChange
   const { t } = useI18n();
   const items = node.items;
   const set = (patch: Partial<ItemsCondition['items']>) => {
-    const next: Record<string, unknown> = { ...items, ...patch };
-    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
-    onChange({ items: next as ItemsCondition['items'] });
+    onChange({ items: withoutUndefined({ ...items, ...patch }) });
   };
   return (
     <div className="row condition-row">

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { Effect } from '@regulars/rules';
 import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
-import { joinList, numberOrUndefined, splitList } from './rule-draft.js';
+import { joinList, numberOrUndefined, splitList, withoutUndefined } from './rule-draft.js';
 
 const EFFECT_TYPES = [
   'awardFixedPoints',
@@ -59,9 +59,7 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
   const { t } = useI18n();
   const loose = effect as unknown as Loose;
   const set = (patch: Loose) => {
-    const next: Loose = { ...loose, ...patch };
-    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
-    onChange(next as unknown as Effect);
+    onChange(withoutUndefined({ ...loose, ...patch }) as unknown as Effect);
   };
   const num = (key: string, label: StaffMessageKey) => (
     <label className="field narrow">
@@ -168,9 +166,7 @@ function MultiplierFields({ effect, set, rounding }: { effect: Extract<Effect, {
   const { t } = useI18n();
   const targets = effect.targets as { baseEarn?: true; ruleIds?: string[]; groups?: string[] };
   const setTargets = (patch: Partial<typeof targets>) => {
-    const next: Loose = { ...targets, ...patch };
-    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
-    set({ targets: next });
+    set({ targets: withoutUndefined({ ...targets, ...patch }) });
   };
   return (
     <>

@@ -32,6 +32,11 @@ export function withField(draft: Draft, key: string, value: unknown): Draft {
   return next;
 }
 
+/** A copy without the keys whose value is undefined (the JSON view shows no empty fields). */
+export function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** "a, b ,c" → ["a","b","c"]; empty → undefined. */
 export function splitList(text: string): string[] | undefined {
   const items = text

@@ -3,7 +3,7 @@ import { CheckboxField, SelectField, TextField } from '../../shared/ui/field.js'
 import { useI18n } from '../staff-i18n.js';
 import { ConditionBuilder } from './condition-builder.js';
 import { EffectsEditor } from './effect-editor.js';
-import { draftConditions, draftEffects, joinList, numberOrUndefined, splitList, withField, type Draft } from './rule-draft.js';
+import { draftConditions, draftEffects, joinList, numberOrUndefined, splitList, withField, withoutUndefined, type Draft } from './rule-draft.js';
 
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
@@ -16,14 +16,12 @@ export function RuleForm({ draft, onChange, isReadOnly }: { draft: Draft; onChan
   const set = (key: string, value: unknown) => onChange(withField(draft, key, value));
   const schedule = (draft.schedule ?? {}) as Schedule;
   const setSchedule = (patch: Partial<Schedule>) => {
-    const next: Record<string, unknown> = { ...schedule, ...patch };
-    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
+    const next = withoutUndefined({ ...schedule, ...patch });
     set('schedule', Object.keys(next).length ? next : undefined);
   };
   const audience = (draft.audience ?? {}) as Record<string, string[] | undefined>;
   const setAudience = (key: string, value: string[] | undefined) => {
-    const next: Record<string, unknown> = { ...audience, [key]: value };
-    for (const k of Object.keys(next)) if (next[k] === undefined) delete next[k];
+    const next = withoutUndefined({ ...audience, [key]: value });
     set('audience', Object.keys(next).length ? next : undefined);
   };
   const stacking = (draft.stacking ?? { mode: 'stackable' }) as Stacking;

@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { RuleStatus, RuleView } from '@regulars/contracts';
 import { formatDateTime } from '../../shared/format.js';
 import { SelectField } from '../../shared/ui/field.js';
 import { EmptyState } from '../../shared/ui/notice.js';
 import { Loading } from '../../shared/ui/spinner.js';
+import { useLoad } from '../../shared/use-load.js';
 import { navigate } from '../router.js';
 import { MARKETER_ROLES, hasRole, useSession } from '../session.js';
 import { staffApi, type RuleTemplateView } from '../staff-api.js';
@@ -20,22 +21,8 @@ export function RulesScreen() {
   const session = useSession();
   const canWrite = hasRole(session, MARKETER_ROLES);
   const [status, setStatus] = useState<RuleStatus | ''>('');
-  const [rules, setRules] = useState<RuleView[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let isCurrent = true;
-    setRules(null);
-    setError(null);
-    staffApi
-      .rules(status || undefined)
-      .then((page) => isCurrent && setRules(page.items))
-      .catch((caught: unknown) => isCurrent && setError(caught));
-    return () => {
-      isCurrent = false;
-    };
-  }, [status, attempt]);
+  const { data, error, isLoading, reload } = useLoad(() => staffApi.rules(status || undefined), status);
+  const rules: RuleView[] | null = isLoading ? null : (data?.items ?? null);
 
   return (
     <main className="page" id="main" aria-labelledby="rules-title">
@@ -55,7 +42,7 @@ export function RulesScreen() {
           </option>
         ))}
       </SelectField>
-      {error ? <ErrorNotice error={error} action={<button type="button" onClick={() => setAttempt((n) => n + 1)}>{t('common.retry')}</button>} /> : null}
+      {error ? <ErrorNotice error={error} action={<button type="button" onClick={reload}>{t('common.retry')}</button>} /> : null}
       {!rules && !error ? <Loading label={t('common.loading')} /> : null}
       {rules && !rules.length ? <EmptyState>{t('rules.list.empty')}</EmptyState> : null}
       {rules?.length ? (
@@ -94,15 +81,10 @@ export function RulesScreen() {
 
 function TemplatePicker() {
   const { t } = useI18n();
-  const [templates, setTemplates] = useState<RuleTemplateView[] | null>(null);
+  const loaded = useLoad(() => staffApi.templates());
+  const templates: RuleTemplateView[] | null = loaded.data?.items ?? null;
   const [error, setError] = useState<unknown>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
-  useEffect(() => {
-    staffApi
-      .templates()
-      .then((page) => setTemplates(page.items))
-      .catch((caught: unknown) => setError(caught));
-  }, []);
   const instantiate = async (template: RuleTemplateView) => {
     setBusyId(template.id);
     setError(null);
@@ -119,8 +101,8 @@ function TemplatePicker() {
     <section className="panel templates" aria-labelledby="templates-title">
       <h2 id="templates-title">{t('rules.templates.title')}</h2>
       <p className="field-hint">{t('rules.templates.hint')}</p>
-      {error ? <ErrorNotice error={error} /> : null}
-      {!templates && !error ? <Loading label={t('common.loading')} /> : null}
+      {error || loaded.error ? <ErrorNotice error={error ?? loaded.error} /> : null}
+      {!templates && !loaded.error ? <Loading label={t('common.loading')} /> : null}
       <ul className="template-grid">
         {templates?.map((template) => (
           <li key={template.id} className="template-card">

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
 import type { RuleVersionView } from '@regulars/contracts';
 import { formatDateTime } from '../../shared/format.js';
 import { EmptyState } from '../../shared/ui/notice.js';
 import { Loading } from '../../shared/ui/spinner.js';
+import { useLoad } from '../../shared/use-load.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import { ErrorNotice } from '../ui/error-notice.js';
@@ -10,18 +10,8 @@ import { ErrorNotice } from '../ui/error-notice.js';
 /** Every published version, newest first, each with its definition. */
 export function VersionHistory({ ruleId, refreshKey }: { ruleId: string; refreshKey: unknown }) {
   const { t, language } = useI18n();
-  const [versions, setVersions] = useState<RuleVersionView[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    let isCurrent = true;
-    staffApi
-      .ruleVersions(ruleId)
-      .then((page) => isCurrent && setVersions(page.items))
-      .catch((caught: unknown) => isCurrent && setError(caught));
-    return () => {
-      isCurrent = false;
-    };
-  }, [ruleId, refreshKey]);
+  const { data, error } = useLoad(() => staffApi.ruleVersions(ruleId), `${ruleId}:${String(refreshKey)}`);
+  const versions: RuleVersionView[] | null = data?.items ?? null;
   return (
     <section className="panel" aria-labelledby="versions-title">
       <h2 id="versions-title">{t('rules.versions.title')}</h2>
