@@ -3,6 +3,7 @@ import type { MemberSessionResponse, OtpRequestResponse } from '@regulars/contra
 import { ApiError } from '../../shared/api/errors.js';
 import { CheckboxField, TextField } from '../../shared/ui/field.js';
 import { Notice } from '../../shared/ui/notice.js';
+import { LanguageSwitch } from '../../shared/ui/language-switch.js';
 import { cardApi } from '../card-api.js';
 import { useI18n } from '../card-i18n.js';
 import { LoadError } from '../home/load-error.js';
@@ -10,11 +11,14 @@ import { joinErrors, phoneError, type JoinErrors } from './join-validation.js';
 
 /** Join or sign in: phone → one-time code (with name, birth date and consents when the phone is new). */
 export function JoinFlow({ onJoined }: { onJoined(session: MemberSessionResponse): void }) {
-  const { t } = useI18n();
+  const { t, language, setLanguage } = useI18n();
   const [otp, setOtp] = useState<OtpRequestResponse | null>(null);
   const [phone, setPhone] = useState('');
   return (
     <main className="join" id="main">
+      <div className="join-language">
+        <LanguageSwitch language={language} onChange={setLanguage} label={t('app.language')} />
+      </div>
       <h1>{t('join.title')}</h1>
       <p>{t('join.intro')}</p>
       {otp ? (

@@ -124,7 +124,7 @@ export function RuleEditorScreen({ ruleId }: { ruleId: string }) {
         <h1 id="rule-title">{String(draft.name ?? t('rules.editor.untitled'))}</h1>
         <RuleStatusBadge status={status} />
         {rule?.published ? <span className="badge">{t('rules.list.version', { version: rule.published.version })}</span> : null}
-        {rule?.hasUnpublishedChanges || (isDirty && !isNew) ? <span className="badge badge-paused">{t('rules.editor.unpublished')}</span> : null}
+        {(rule?.published && rule.hasUnpublishedChanges) || (isDirty && !isNew) ? <span className="badge badge-paused">{t('rules.editor.unpublished')}</span> : null}
       </div>
       {!canWrite ? <Notice tone="info">{t('rules.editor.readOnly')}</Notice> : null}
       <div className="editor-toolbar" role="toolbar" aria-label={t('rules.editor.actions')}>
