@@ -49,6 +49,15 @@ const common = (id: string, name: string) => ({
   priority: z.number().int().default(0).describe('higher runs first and wins exclusive groups'),
 });
 
+// The part of every draft that comes from the common parameters; the backend renumbers `version` on publish.
+function identity(p: {
+  ruleId: string;
+  name: string;
+  priority: number;
+}): Pick<RuleInput, 'id' | 'version' | 'name' | 'priority'> {
+  return { id: p.ruleId, version: 1, name: p.name, priority: p.priority };
+}
+
 function template<Shape extends z.ZodRawShape>(definition: RuleTemplate<Shape>): RuleTemplate<Shape> {
   return definition;
 }
@@ -76,10 +85,7 @@ const TEMPLATES = [
       })
       .strict(),
     build: (p) => ({
-      id: p.ruleId,
-      version: 1,
-      name: p.name,
-      priority: p.priority,
+      ...identity(p),
       isBaseEarn: true,
       effects: [
         {
@@ -109,10 +115,7 @@ const TEMPLATES = [
       })
       .strict(),
     build: (p) => ({
-      id: p.ruleId,
-      version: 1,
-      name: p.name,
-      priority: p.priority,
+      ...identity(p),
       schedule: { daysOfWeek: p.daysOfWeek, hours: { from: p.fromHour, to: p.toHour } },
       effects: [
         { type: 'multiplyPoints', targets: { baseEarn: true }, factorBasisPoints: p.factorBasisPoints },
@@ -130,10 +133,7 @@ const TEMPLATES = [
       })
       .strict(),
     build: (p) => ({
-      id: p.ruleId,
-      version: 1,
-      name: p.name,
-      priority: p.priority,
+      ...identity(p),
       conditions: { field: 'member.isBirthdayMonth', op: 'eq', value: true },
       effects: [
         { type: 'multiplyPoints', targets: { baseEarn: true }, factorBasisPoints: p.factorBasisPoints },
@@ -151,10 +151,7 @@ const TEMPLATES = [
       })
       .strict(),
     build: (p) => ({
-      id: p.ruleId,
-      version: 1,
-      name: p.name,
-      priority: p.priority,
+      ...identity(p),
       conditions: { field: 'member.isFirstPurchase', op: 'eq', value: true },
       effects: [{ type: 'awardFixedPoints', points: p.points }],
       limits: [{ period: 'lifetime', maxTimes: 1 }],
@@ -179,10 +176,7 @@ const TEMPLATES = [
       })
       .strict(),
     build: (p) => ({
-      id: p.ruleId,
-      version: 1,
-      name: p.name,
-      priority: p.priority,
+      ...identity(p),
       effects: [
         {
           type: 'addStamps',
@@ -208,10 +202,7 @@ const TEMPLATES = [
       })
       .strict(),
     build: (p) => ({
-      id: p.ruleId,
-      version: 1,
-      name: p.name,
-      priority: p.priority,
+      ...identity(p),
       audience: { tiers: p.tiers },
       effects: [
         { type: 'multiplyPoints', targets: { baseEarn: true }, factorBasisPoints: p.factorBasisPoints },
