@@ -129,11 +129,17 @@ export class LedgerService {
       expiresAt: Date | null;
       lotSource: Lot['source'];
       now: Date;
+      /** The member's points as read in this transaction (saves a read when the caller has them). */
+      memberPoints?: MemberPoints;
+      /** More changes to the member document, written with the balance in one update. */
+      alsoUpdate?: { $inc?: Record<string, number>; $set?: Record<string, unknown> };
     },
-  ): Promise<{ lot: Lot | null; status: 'active' | 'pending' }> {
-    const member = await MemberModel.findById(input.memberId, { points: 1 }).session(session).lean();
-    if (!member) throw new NotFoundError('Member', String(input.memberId));
-    const payoff = Math.min(member.points.debt, input.points);
+  ): Promise<{ lot: Lot | null; status: 'active' | 'pending'; balance: Balance }> {
+    const { memberPoints: known, alsoUpdate, ...entry } = input;
+    const current =
+      known ?? (await MemberModel.findById(input.memberId, { points: 1 }).session(session).lean())?.points;
+    if (!current) throw new NotFoundError('Member', String(input.memberId));
+    const payoff = Math.min(current.debt, input.points);
     const remaining = input.points - payoff;
     const isPending = input.availableAt.getTime() > input.now.getTime();
     let lot: Lot | null = null;
@@ -152,24 +158,31 @@ export class LedgerService {
       };
       await LotModel.collection.insertOne(lot, { session });
     }
-    const inc: Record<string, number> = {};
-    if (payoff > 0) {
-      inc['points.debt'] = -payoff;
-      inc['points.available'] = payoff;
-    }
-    if (remaining > 0) {
-      const field = isPending ? 'points.pending' : 'points.available';
-      inc[field] = (inc[field] ?? 0) + remaining;
-    }
-    if (Object.keys(inc).length > 0) {
-      await MemberModel.updateOne({ _id: input.memberId }, { $inc: inc }, { session });
-    }
+    const availableDelta = payoff + (isPending ? 0 : remaining);
+    const pendingDelta = isPending ? remaining : 0;
+    await MemberModel.updateOne(
+      { _id: input.memberId },
+      {
+        $inc: {
+          ...alsoUpdate?.$inc,
+          'points.available': availableDelta,
+          'points.pending': pendingDelta,
+          'points.debt': -payoff,
+        },
+        ...(alsoUpdate?.$set ? { $set: alsoUpdate.$set } : {}),
+      },
+      { session },
+    );
     await this.appendInSession(session, {
-      ...input,
+      ...entry,
       lotChanges: lot ? [{ lotId: lot._id, delta: remaining }] : [],
       debtDelta: -payoff,
     });
-    return { lot, status: isPending ? 'pending' : 'active' };
+    return {
+      lot,
+      status: isPending ? 'pending' : 'active',
+      balance: { available: current.available + availableDelta, pending: current.pending + pendingDelta },
+    };
   }
 
   /**

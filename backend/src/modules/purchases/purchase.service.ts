@@ -3,9 +3,9 @@ import type { CreatePurchaseBody } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import type { Principal } from '../../platform/principal.js';
-import { lotDates, type Balance, type LedgerService } from '../ledger/ledger.service.js';
+import { lotDates, toBalance, type Balance, type LedgerService } from '../ledger/ledger.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
-import { MemberModel, type Member } from '../members/member.model.js';
+import { MemberModel } from '../members/member.model.js';
 import type { MemberService } from '../members/member.service.js';
 import type { ProgramService } from '../program/program.service.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
@@ -26,8 +26,13 @@ export type PurchaseResult = {
   balance: Balance;
 };
 
+/** Stores are read once per few seconds per process: every sale names one, and they rarely change. */
+const STORE_CACHE_MS = 5_000;
+
 /** Purchases: recorded once (idempotency key, store + external id), earning points through the rules. */
 export class PurchaseService {
+  private readonly stores = new Map<string, { isActive: boolean; checkedAt: number }>();
+
   constructor(
     private readonly deps: {
       clock: Clock;
@@ -102,11 +107,16 @@ export class PurchaseService {
       );
     }
     await this.checkStore(input.storeId, ctx.principal);
-    const member = await this.resolveMember(input);
+    // The member document itself is read inside the transaction (blocked or not, stats, debt).
+    const memberId = input.memberId
+      ? new Types.ObjectId(input.memberId)
+      : input.cardCode
+        ? (await this.deps.members.verifyCardCode(input.cardCode)).member._id
+        : null;
     const redemptionIds = (input.redemptionIds ?? []).map((id) => new Types.ObjectId(id));
     let pointsSpent = 0;
     if (redemptionIds.length > 0) {
-      if (!member) {
+      if (!memberId) {
         throw new AppError(
           'unprocessable',
           'REDEMPTION_NOT_APPLICABLE',
@@ -116,7 +126,7 @@ export class PurchaseService {
       const redemptions = await RedemptionModel.find({ _id: { $in: redemptionIds } }).lean();
       for (const id of redemptionIds) {
         const r = redemptions.find((x) => x._id.equals(id));
-        if (!r || !r.memberId.equals(member._id) || r.status !== 'completed' || r.purchaseId) {
+        if (!r || !r.memberId.equals(memberId) || r.status !== 'completed' || r.purchaseId) {
           throw new AppError(
             'unprocessable',
             'REDEMPTION_NOT_APPLICABLE',
@@ -127,9 +137,8 @@ export class PurchaseService {
       }
     }
 
-    const existing = await this.findExisting(input, ctx.requestKey);
-    if (existing) return this.replay(existing);
-
+    // No look-up first: the unique indexes on the request key and the receipt number refuse a duplicate
+    // at insert time, and the catch below answers it.
     const reservations: BudgetReservation[] = [];
     try {
       return await runInTransaction(async (session) => {
@@ -140,13 +149,20 @@ export class PurchaseService {
         let breakdown: Purchase['breakdown'] = [];
         let lotId: Types.ObjectId | null = null;
         let status: 'active' | 'pending' = dates.availableAt > now ? 'pending' : 'active';
-        const fresh = member ? await MemberModel.findById(member._id).session(session).lean() : null;
-        if (member && !fresh) throw new NotFoundError('Member', member._id.toHexString());
-        if (fresh) {
+        let balance: Balance = { available: 0, pending: 0 };
+        const member = memberId ? await MemberModel.findById(memberId).session(session).lean() : null;
+        if (memberId && !member) throw new NotFoundError('Member', memberId.toHexString());
+        if (member) {
+          if (member.isBlocked) {
+            throw new ConflictError(
+              'MEMBER_BLOCKED',
+              `Member ${member._id.toHexString()} is blocked and cannot earn points`,
+            );
+          }
           const result = await this.deps.earning.earnInSession(
             session,
             {
-              member: fresh,
+              member,
               occurredAt,
               timeZone: program.timeZone,
               purchase: {
@@ -170,9 +186,21 @@ export class PurchaseService {
           );
           pointsEarned = result.points;
           breakdown = result.breakdown.map((b) => ({ ...b }));
+          const stats = member.stats;
+          const statsUpdate = {
+            $inc: { 'stats.purchaseCount': 1, 'stats.totalSpentMinor': input.totalMinor },
+            $set: {
+              'stats.firstPurchaseAt':
+                stats.firstPurchaseAt && stats.firstPurchaseAt < occurredAt
+                  ? stats.firstPurchaseAt
+                  : occurredAt,
+              'stats.lastPurchaseAt':
+                stats.lastPurchaseAt && stats.lastPurchaseAt > occurredAt ? stats.lastPurchaseAt : occurredAt,
+            },
+          };
           if (pointsEarned > 0) {
             const credit = await this.deps.ledger.creditInSession(session, {
-              memberId: fresh._id,
+              memberId: member._id,
               type: 'earn',
               points: pointsEarned,
               reason: `Purchase ${input.externalId ?? id.toHexString()}`,
@@ -184,28 +212,16 @@ export class PurchaseService {
               expiresAt: dates.expiresAt,
               lotSource: { type: 'purchase', id: id.toHexString() },
               dedupeKey: `earn:${id.toHexString()}`,
+              memberPoints: member.points,
+              alsoUpdate: statsUpdate,
             });
             lotId = credit.lot?._id ?? null;
             status = credit.status;
+            balance = credit.balance;
+          } else {
+            await MemberModel.updateOne({ _id: member._id }, statsUpdate, { session });
+            balance = toBalance(member.points);
           }
-          const stats = fresh.stats;
-          await MemberModel.updateOne(
-            { _id: fresh._id },
-            {
-              $inc: { 'stats.purchaseCount': 1, 'stats.totalSpentMinor': input.totalMinor },
-              $set: {
-                'stats.firstPurchaseAt':
-                  stats.firstPurchaseAt && stats.firstPurchaseAt < occurredAt
-                    ? stats.firstPurchaseAt
-                    : occurredAt,
-                'stats.lastPurchaseAt':
-                  stats.lastPurchaseAt && stats.lastPurchaseAt > occurredAt
-                    ? stats.lastPurchaseAt
-                    : occurredAt,
-              },
-            },
-            { session },
-          );
           for (const redemptionId of redemptionIds) {
             const linked = await RedemptionModel.updateOne(
               { _id: redemptionId, status: 'completed', purchaseId: null },
@@ -222,7 +238,7 @@ export class PurchaseService {
         }
         const purchase: Purchase = {
           _id: id,
-          memberId: fresh?._id ?? null,
+          memberId: member?._id ?? null,
           storeId: new Types.ObjectId(input.storeId),
           externalId: input.externalId ?? null,
           channel: input.channel ?? null,
@@ -245,17 +261,14 @@ export class PurchaseService {
           createdAt: now,
         };
         await PurchaseModel.collection.insertOne(purchase, { session });
-        const balance = fresh
-          ? await this.deps.ledger.balance(fresh._id, session)
-          : { available: 0, pending: 0 };
         return toResult(purchase, balance);
       });
     } catch (error) {
       await releaseBudgets(reservations.splice(0));
       if ((error as { code?: number }).code === 11000) {
-        // A concurrent request with the same key or receipt won the race: answer as it did.
-        const winner = await this.findExisting(input, ctx.requestKey);
-        if (winner) return this.replay(winner);
+        // A request with the same key or receipt was recorded first: answer as it did, or refuse.
+        const existing = await this.findExisting(input, ctx.requestKey);
+        if (existing) return this.replay(existing);
       }
       throw error;
     }
@@ -306,22 +319,15 @@ export class PurchaseService {
         'STORE_MISMATCH',
       );
     }
-    const store = await StoreModel.findById(storeId, { isActive: 1 }).lean();
-    if (!store) throw new NotFoundError('Store', storeId);
-    if (!store.isActive) throw new ConflictError('STORE_INACTIVE', `Store ${storeId} is closed (inactive)`);
-  }
-
-  private async resolveMember(input: CreatePurchaseBody): Promise<Member | null> {
-    let member: Member | null = null;
-    if (input.memberId) member = await this.deps.members.get(input.memberId);
-    else if (input.cardCode) member = (await this.deps.members.verifyCardCode(input.cardCode)).member;
-    if (member?.isBlocked) {
-      throw new ConflictError(
-        'MEMBER_BLOCKED',
-        `Member ${member._id.toHexString()} is blocked and cannot earn points`,
-      );
+    const cached = this.stores.get(storeId);
+    let isActive = cached && Date.now() - cached.checkedAt < STORE_CACHE_MS ? cached.isActive : undefined;
+    if (isActive === undefined) {
+      const store = await StoreModel.findById(storeId, { isActive: 1 }).lean();
+      if (!store) throw new NotFoundError('Store', storeId);
+      isActive = store.isActive;
+      this.stores.set(storeId, { isActive, checkedAt: Date.now() });
     }
-    return member;
+    if (!isActive) throw new ConflictError('STORE_INACTIVE', `Store ${storeId} is closed (inactive)`);
   }
 }
 
