@@ -245,3 +245,41 @@ describe('GET /api/v1/members/:id/ledger', () => {
     await expectLedgerClean(world);
   });
 });
+
+describe('GET /api/v1/admin/ledger/verify', () => {
+  it('is for admins only', async () => {
+    await world.app.request.get('/api/v1/admin/ledger/verify').set(world.manager.auth).expect(403);
+    const result = await expectLedgerClean(world);
+    expect(result.checked).toBeGreaterThan(10);
+  });
+
+  it('reports a cached balance that drifted from its entries', async () => {
+    const member = await createMember(world);
+    await buy(world, member.id, 1000); // 10 points, pending for 14 days: 0 available
+    const id = new mongoose.Types.ObjectId(member.id);
+    await mongoose.connection
+      .collection('members')
+      .updateOne({ _id: id }, { $inc: { 'points.available': 5 } });
+    try {
+      const response = await world.app.request
+        .get('/api/v1/admin/ledger/verify')
+        .set(world.admin.auth)
+        .expect(200);
+      expect(response.body.ok).toBe(false);
+      expect(response.body.mismatches).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            check: 'member_available',
+            memberId: member.id,
+            expected: 0,
+            actual: 5,
+          }),
+        ]),
+      );
+    } finally {
+      await mongoose.connection
+        .collection('members')
+        .updateOne({ _id: id }, { $inc: { 'points.available': -5 } });
+    }
+  });
+});

@@ -106,6 +106,8 @@ export class RefundService {
         let writtenOff = 0;
         let restored = 0;
         if (purchase.memberId) {
+          // Lots past their expiry are expired first: a clawback never takes points that are already gone.
+          await this.deps.ledger.settleInSession(session, purchase.memberId, now);
           if (toReverse > 0) {
             const clawback = await this.deps.ledger.clawBackInSession(session, {
               memberId: purchase.memberId,
