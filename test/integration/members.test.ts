@@ -287,3 +287,20 @@ describe('QR card codes', () => {
     expect(byManager.body.cardSecret).toBeUndefined();
   });
 });
+
+describe('card code guessing', () => {
+  it('limits the codes tried per card to 30 a minute', async () => {
+    const member = await createMember(world);
+    const guesses = await Promise.all(
+      Array.from({ length: 32 }, (_, i) =>
+        world.app.request
+          .post('/api/v1/members/identify')
+          .set(world.cashier.auth)
+          .send({ code: `RGL1:${member.cardNumber}:${String(100_000 + i)}` }),
+      ),
+    );
+    const statuses = guesses.map((g) => g.status);
+    expect(statuses.filter((s) => s === 422)).toHaveLength(30);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+  });
+});

@@ -22,6 +22,7 @@ import type { Member } from './member.model.js';
 import type { MemberService } from './member.service.js';
 
 const IdParams = z.object({ id: ObjectIdString });
+const CARD_CODE_CHECKS_PER_MIN = 30;
 
 /** A member may only ever reach their own data; staff and API keys are checked by the route's access. */
 export function assertOwnData(principal: Principal, memberId: string): void {
@@ -115,6 +116,21 @@ export function registerMemberRoutes(
     tags: ['Members'],
     access: { staff: STORE_STAFF, apiKey: ['members:read', 'purchases:write', 'redemptions:write'] },
     body: IdentifyMemberBody,
+    // Guessing a member's 6-digit code needs many tries within 90 s: cap the tries per card.
+    rateLimits: ({ body }) => {
+      const card = /^RGL1:(\d{12}):/.exec(body.code.trim())?.[1];
+      return card
+        ? [
+            {
+              bucket: 'card-code',
+              key: card,
+              limit: CARD_CODE_CHECKS_PER_MIN,
+              windowSeconds: 60,
+              message: 'Too many card codes tried for this card',
+            },
+          ]
+        : [];
+    },
     response: { status: 200, schema: IdentifyMemberResponse },
     errors: ['CARD_CODE_INVALID', 'CARD_CODE_EXPIRED', 'CARD_NUMBER_INVALID', 'MEMBER_NOT_FOUND'],
     handler: async ({ body }) => {
