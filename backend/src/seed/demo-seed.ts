@@ -31,7 +31,7 @@ export type SeedStep = { id: string; run: () => Promise<void> };
 export async function seedDemoData(
   services: Services,
   logger: Logger,
-  extraSteps: SeedStep[] = [],
+  options: { withMemberHistory?: boolean } = {},
 ): Promise<void> {
   const system = { kind: 'anonymous' } as const;
   const steps: SeedStep[] = [
@@ -100,8 +100,10 @@ export async function seedDemoData(
         await services.rules.publish(rule.id, system);
       },
     },
-    ...ledgerSeedSteps(services, logger),
-    ...extraSteps,
+    // The year of history of 220 members takes a while; browser tests that only need the catalog skip it.
+    ...ledgerSeedSteps(services, logger).filter(
+      (step) => options.withMemberHistory !== false || step.id !== 'member-history-v1',
+    ),
   ];
   for (const step of steps) {
     if (await SeedStateModel.exists({ _id: step.id })) continue;

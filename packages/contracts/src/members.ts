@@ -55,8 +55,16 @@ export type PointsBalance = z.infer<typeof PointsBalance>;
 
 export const ExpiringPoints = z.object({ points: z.number().int(), expiresAt: z.string() });
 
-/** Balance with the points that expire within the next 30 days, soonest first. */
-export const MemberBalance = PointsBalance.extend({ expiringSoon: z.array(ExpiringPoints) });
+export const PendingPoints = z.object({ points: z.number().int(), availableAt: z.string() });
+
+/**
+ * Balance with the pending points and when each batch becomes available, and the points that expire
+ * within the next 30 days; both soonest first.
+ */
+export const MemberBalance = PointsBalance.extend({
+  pendingLots: z.array(PendingPoints),
+  expiringSoon: z.array(ExpiringPoints),
+});
 export type MemberBalance = z.infer<typeof MemberBalance>;
 
 export const MemberStats = z.object({

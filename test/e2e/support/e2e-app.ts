@@ -15,8 +15,13 @@ export type E2eApp = { runtime: Runtime; baseUrl: string; close(): Promise<void>
  * base earn rule), in a database of its own on the run's MongoDB and Redis.
  */
 export async function startE2eApp(): Promise<E2eApp> {
-  if (!existsSync(path.join(frontendDist, 'card', 'index.html')) || !existsSync(path.join(frontendDist, 'staff', 'index.html'))) {
-    throw new Error(`The frontend is not built (${frontendDist} is missing): run "pnpm build" first (pnpm test does it).`);
+  if (
+    !existsSync(path.join(frontendDist, 'card', 'index.html')) ||
+    !existsSync(path.join(frontendDist, 'staff', 'index.html'))
+  ) {
+    throw new Error(
+      `The frontend is not built (${frontendDist} is missing): run "pnpm build" first (pnpm test does it).`,
+    );
   }
   const id = randomBytes(6).toString('hex');
   const config = loadConfig({
@@ -32,7 +37,7 @@ export async function startE2eApp(): Promise<E2eApp> {
   });
   const logger = createLogger(config);
   const runtime = await createRuntime(config, { logger });
-  await seedDemoData(runtime.services, logger);
+  await seedDemoData(runtime.services, logger, { withMemberHistory: false });
   const port = await runtime.listen(0, '127.0.0.1');
   return {
     runtime,
@@ -46,7 +51,12 @@ export async function startE2eApp(): Promise<E2eApp> {
 }
 
 /** Calls the API as the test's own client (set-up and checks that are not what the test is about). */
-export async function api<T>(baseUrl: string, method: string, apiPath: string, options: { token?: string; body?: unknown; idempotencyKey?: string } = {}): Promise<{ status: number; body: T }> {
+export async function api<T>(
+  baseUrl: string,
+  method: string,
+  apiPath: string,
+  options: { token?: string; body?: unknown; idempotencyKey?: string } = {},
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${baseUrl}/api/v1${apiPath}`, {
     method,
     headers: {
@@ -62,7 +72,9 @@ export async function api<T>(baseUrl: string, method: string, apiPath: string, o
 
 /** Signs a demo staff account in through the API and returns its access token. */
 export async function staffToken(baseUrl: string, email: string): Promise<string> {
-  const { status, body } = await api<{ accessToken: string }>(baseUrl, 'POST', '/auth/staff/login', { body: { email, password: 'demo1234' } });
+  const { status, body } = await api<{ accessToken: string }>(baseUrl, 'POST', '/auth/staff/login', {
+    body: { email, password: 'demo1234' },
+  });
   if (status !== 200) throw new Error(`could not sign in ${email}: ${status}`);
   return body.accessToken;
 }

@@ -7,8 +7,10 @@ import type { AuditService } from '../audit/audit.service.js';
 import { sha256 } from '../auth/token.service.js';
 import { StoreModel } from '../stores/store.model.js';
 import { ApiKeyModel, type ApiKey } from './api-key.model.js';
+import { TtlCache } from '../../platform/ttl-cache.js';
 
 export const API_KEY_PREFIX = 'rgl_';
+export const API_KEY_CACHE_MS = 5000;
 
 export function toApiKeySummary(key: ApiKey) {
   return {
@@ -25,6 +27,10 @@ export function toApiKeySummary(key: ApiKey) {
 
 /** API keys for integrations: shown once at creation, stored hashed, scoped, revocable. */
 export class ApiKeyService {
+  // Every integration request presents its key: look it up at most every few seconds. A revocation made
+  // by this process applies at once, one made by another process within API_KEY_CACHE_MS.
+  private readonly cache = new TtlCache<string, ApiKey | null>(API_KEY_CACHE_MS);
+
   constructor(private readonly deps: { clock: Clock; audit: AuditService }) {}
 
   async create(input: CreateApiKeyBody, actor: Principal) {
@@ -63,6 +69,7 @@ export class ApiKeyService {
       { $set: { revokedAt: this.deps.clock.now() } },
       { new: true, lean: true },
     );
+    this.cache.clear();
     if (after) {
       await this.deps.audit.record({
         actor,
@@ -77,12 +84,14 @@ export class ApiKeyService {
 
   /** Resolves a presented key to its principal, or refuses. */
   async authenticate(key: string): Promise<Principal> {
-    const doc = await ApiKeyModel.findOne({ keyHash: sha256(key) }).lean();
+    const keyHash = sha256(key);
+    const doc = await this.cache.get(keyHash, () => ApiKeyModel.findOne({ keyHash }).lean());
     if (!doc) throw new UnauthenticatedError('The API key is not valid', 'INVALID_API_KEY');
     if (doc.revokedAt) throw new UnauthenticatedError('This API key has been revoked', 'API_KEY_REVOKED');
     const now = this.deps.clock.now();
     // Track usage coarsely (once a minute) so that busy tills do not write on every request.
     if (!doc.lastUsedAt || now.getTime() - doc.lastUsedAt.getTime() > 60_000) {
+      doc.lastUsedAt = now;
       void ApiKeyModel.updateOne({ _id: doc._id }, { $set: { lastUsedAt: now } }).catch(() => undefined);
     }
     return {

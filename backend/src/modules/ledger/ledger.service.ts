@@ -93,25 +93,42 @@ export class LedgerService {
   }
 
   /** Points expiring within the next 30 days, grouped by instant, soonest first. */
-  async expiringSoon(memberId: Types.ObjectId): Promise<{ points: number; expiresAt: string }[]> {
+  expiringSoon(memberId: Types.ObjectId): Promise<{ points: number; expiresAt: string }[]> {
     const now = this.deps.clock.now();
-    const lots = await LotModel.find(
+    return this.lotsByInstant(
       {
         memberId,
         status: 'active',
-        remaining: { $gt: 0 },
         expiresAt: { $gt: now, $lte: new Date(now.getTime() + EXPIRING_SOON_DAYS * DAY_MS) },
       },
-      { remaining: 1, expiresAt: 1 },
+      'expiresAt',
+    ).then((groups) => groups.map(({ points, at }) => ({ points, expiresAt: at })));
+  }
+
+  /** Pending points and the moment each batch becomes available, soonest first. */
+  pendingLots(memberId: Types.ObjectId): Promise<{ points: number; availableAt: string }[]> {
+    return this.lotsByInstant({ memberId, status: 'pending' }, 'availableAt').then((groups) =>
+      groups.map(({ points, at }) => ({ points, availableAt: at })),
+    );
+  }
+
+  /** Sums the remaining points of the matching lots per instant of `field`, soonest first. */
+  private async lotsByInstant(
+    filter: Record<string, unknown>,
+    field: 'expiresAt' | 'availableAt',
+  ): Promise<{ points: number; at: string }[]> {
+    const lots = await LotModel.find(
+      { ...filter, remaining: { $gt: 0 } },
+      { remaining: 1, [field]: 1 },
     ).lean();
     const byInstant = new Map<number, number>();
     for (const lot of lots) {
-      const at = lot.expiresAt?.getTime() ?? 0;
+      const at = lot[field]?.getTime() ?? 0;
       byInstant.set(at, (byInstant.get(at) ?? 0) + lot.remaining);
     }
     return [...byInstant.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([at, points]) => ({ points, expiresAt: new Date(at).toISOString() }));
+      .map(([at, points]) => ({ points, at: new Date(at).toISOString() }));
   }
 
   async listEntries(memberId: string, page: PageRequest) {

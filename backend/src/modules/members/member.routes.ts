@@ -75,7 +75,11 @@ export function registerMemberRoutes(
       birthDate: m.birthDate,
       consents: m.consents,
       tags: m.tags,
-      balance: { ...toBalance(m.points), expiringSoon: await deps.ledger.expiringSoon(m._id) },
+      balance: {
+        ...toBalance(m.points),
+        pendingLots: await deps.ledger.pendingLots(m._id),
+        expiringSoon: await deps.ledger.expiringSoon(m._id),
+      },
       stats: toMemberStats(m),
     };
   };

@@ -2,22 +2,30 @@ import type { UpdateProgramBody } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { TtlCache } from '../../platform/ttl-cache.js';
 import { PROGRAM_DEFAULTS, PROGRAM_ID, ProgramModel, type Program } from './program.model.js';
 
 export type ProgramSettings = Omit<Program, '_id'>;
 
 /** Program settings (currency, time zone, point value, pending days, expiry, negative balances). */
 export class ProgramService {
+  // Read on every purchase and redemption; other processes see a change within a second.
+  private readonly cache = new TtlCache<typeof PROGRAM_ID, ProgramSettings>(1000);
+
   constructor(private readonly deps: { clock: Clock; audit: AuditService }) {}
 
   /** The settings, created with defaults on first use. */
-  async get(): Promise<ProgramSettings> {
-    const doc = await ProgramModel.findOneAndUpdate(
-      { _id: PROGRAM_ID },
-      { $setOnInsert: { ...PROGRAM_DEFAULTS, updatedAt: this.deps.clock.now() } },
-      { upsert: true, new: true, lean: true },
-    );
-    return strip(doc);
+  get(): Promise<ProgramSettings> {
+    return this.cache.get(PROGRAM_ID, async () => {
+      const existing = await ProgramModel.findById(PROGRAM_ID).lean();
+      if (existing) return strip(existing);
+      const doc = await ProgramModel.findOneAndUpdate(
+        { _id: PROGRAM_ID },
+        { $setOnInsert: { ...PROGRAM_DEFAULTS, updatedAt: this.deps.clock.now() } },
+        { upsert: true, new: true, lean: true },
+      );
+      return strip(doc);
+    });
   }
 
   async update(changes: UpdateProgramBody, actor: Principal): Promise<ProgramSettings> {
@@ -28,6 +36,7 @@ export class ProgramService {
       { new: true, lean: true },
     );
     const after = strip(doc);
+    this.cache.delete(PROGRAM_ID);
     await this.deps.audit.record({
       actor,
       action: 'program.update',

@@ -10,6 +10,7 @@ import type { MemberService } from '../members/member.service.js';
 import type { ProgramService } from '../program/program.service.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
 import { StoreModel } from '../stores/store.model.js';
+import { TtlCache } from '../../platform/ttl-cache.js';
 import { releaseBudgets, type BudgetReservation, type EarningService } from './earning.service.js';
 import { PurchaseModel, type Purchase } from './purchase.model.js';
 
@@ -31,7 +32,7 @@ const STORE_CACHE_MS = 5_000;
 
 /** Purchases: recorded once (idempotency key, store + external id), earning points through the rules. */
 export class PurchaseService {
-  private readonly stores = new Map<string, { isActive: boolean; checkedAt: number }>();
+  private readonly stores = new TtlCache<string, { isActive: boolean } | null>(STORE_CACHE_MS);
 
   constructor(
     private readonly deps: {
@@ -319,15 +320,9 @@ export class PurchaseService {
         'STORE_MISMATCH',
       );
     }
-    const cached = this.stores.get(storeId);
-    let isActive = cached && Date.now() - cached.checkedAt < STORE_CACHE_MS ? cached.isActive : undefined;
-    if (isActive === undefined) {
-      const store = await StoreModel.findById(storeId, { isActive: 1 }).lean();
-      if (!store) throw new NotFoundError('Store', storeId);
-      isActive = store.isActive;
-      this.stores.set(storeId, { isActive, checkedAt: Date.now() });
-    }
-    if (!isActive) throw new ConflictError('STORE_INACTIVE', `Store ${storeId} is closed (inactive)`);
+    const store = await this.stores.get(storeId, () => StoreModel.findById(storeId, { isActive: 1 }).lean());
+    if (!store) throw new NotFoundError('Store', storeId);
+    if (!store.isActive) throw new ConflictError('STORE_INACTIVE', `Store ${storeId} is closed (inactive)`);
   }
 }
 

@@ -1,38 +1,14 @@
-import type { LedgerEntry, MemberDetail } from '@regulars/contracts';
+import type { MemberDetail } from '@regulars/contracts';
 import { formatDate, formatDateTime, formatPoints } from '../../shared/format.js';
 import { useI18n } from '../card-i18n.js';
 
-const DAY_MS = 86_400_000;
-
-/**
- * When the pending points become available: each recent earn entry still inside the program's pending
- * window, dated `earned + pendingDays`. (The balance itself only carries the pending total.)
- */
-export function pendingByDate(entries: LedgerEntry[], pendingDays: number, now: number): { points: number; availableAt: string }[] {
-  if (pendingDays <= 0) return [];
-  return entries
-    .filter((entry) => entry.type === 'earn' && entry.points > 0)
-    .map((entry) => ({ points: entry.points, availableAt: new Date(Date.parse(entry.at) + pendingDays * DAY_MS).toISOString() }))
-    .filter((lot) => Date.parse(lot.availableAt) > now)
-    .sort((a, b) => a.availableAt.localeCompare(b.availableAt));
-}
-
 /** Available points in big type, then pending points with their dates and points expiring soon. */
-export function BalanceSummary({
-  member,
-  recentEntries,
-  pendingDays,
-  savedAt,
-}: {
-  member: MemberDetail | null;
-  recentEntries: LedgerEntry[];
-  pendingDays: number;
-  savedAt: string | null;
-}) {
+export function BalanceSummary({ member, savedAt }: { member: MemberDetail | null; savedAt: string | null }) {
   const { t, language } = useI18n();
   if (!member) return null;
   const { available, pending, expiringSoon } = member.balance;
-  const pendingLots = pendingByDate(recentEntries, pendingDays, Date.now());
+  // A card saved for offline use by an older version has no pendingLots: show the total only.
+  const pendingLots = member.balance.pendingLots ?? [];
   const points = (count: number) => t.plural('balance.points', count);
   return (
     <section className="panel balance" aria-labelledby="balance-title">
@@ -53,7 +29,10 @@ export function BalanceSummary({
             <ul className="plain-list">
               {pendingLots.map((lot, index) => (
                 <li key={index}>
-                  {t('balance.pendingOn', { points: points(lot.points), date: formatDate(lot.availableAt, language) })}
+                  {t('balance.pendingOn', {
+                    points: points(lot.points),
+                    date: formatDate(lot.availableAt, language),
+                  })}
                 </li>
               ))}
             </ul>
@@ -68,13 +47,18 @@ export function BalanceSummary({
           <ul className="plain-list">
             {expiringSoon.map((lot, index) => (
               <li key={index}>
-                {t('balance.expiringOn', { points: points(lot.points), date: formatDate(lot.expiresAt, language) })}
+                {t('balance.expiringOn', {
+                  points: points(lot.points),
+                  date: formatDate(lot.expiresAt, language),
+                })}
               </li>
             ))}
           </ul>
         </div>
       ) : null}
-      {savedAt ? <p className="field-hint">{t('balance.asOf', { time: formatDateTime(savedAt, language) })}</p> : null}
+      {savedAt ? (
+        <p className="field-hint">{t('balance.asOf', { time: formatDateTime(savedAt, language) })}</p>
+      ) : null}
     </section>
   );
 }

@@ -42,7 +42,9 @@ export function CardHome({
       </header>
       {isOffline ? (
         <Notice tone="warning">
-          {card.savedAt ? t('app.offline', { time: formatDateTime(card.savedAt, language) }) : t('app.offlineNoData')}
+          {card.savedAt
+            ? t('app.offline', { time: formatDateTime(card.savedAt, language) })
+            : t('app.offlineNoData')}
         </Notice>
       ) : error ? (
         <LoadError error={error} onRetry={() => void refresh()} />
@@ -54,12 +56,7 @@ export function CardHome({
         {section === 'card' ? (
           <>
             <CardQr cardNumber={card.cardNumber} cardSecret={card.cardSecret} />
-            <BalanceSummary
-              member={card.member}
-              recentEntries={recent.items}
-              pendingDays={card.program?.pendingDays ?? 0}
-              savedAt={card.savedAt}
-            />
+            <BalanceSummary member={card.member} savedAt={card.savedAt} />
           </>
         ) : null}
         {section === 'rewards' ? <RewardsList available={available} /> : null}

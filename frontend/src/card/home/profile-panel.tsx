@@ -25,7 +25,9 @@ export function ProfilePanel({
   onLogout(): void;
 }) {
   const { t, language, setLanguage } = useI18n();
-  const [consents, setConsents] = useState<Consents>(member?.consents ?? { email: false, sms: false, push: false });
+  const [consents, setConsents] = useState<Consents>(
+    member?.consents ?? { email: false, sms: false, push: false },
+  );
   const [state, setState] = useState<'idle' | 'saving' | 'saved'>('idle');
   const [error, setError] = useState<unknown>(null);
 
@@ -69,7 +71,11 @@ export function ProfilePanel({
         >
           <fieldset className="plain-fieldset">
             <legend>{t('profile.consents')}</legend>
-            <CheckboxField label={t('join.consentEmail')} checked={consents.email} onChange={toggle('email')} />
+            <CheckboxField
+              label={t('join.consentEmail')}
+              checked={consents.email}
+              onChange={toggle('email')}
+            />
             <CheckboxField label={t('join.consentSms')} checked={consents.sms} onChange={toggle('sms')} />
             <CheckboxField label={t('join.consentPush')} checked={consents.push} onChange={toggle('push')} />
           </fieldset>
