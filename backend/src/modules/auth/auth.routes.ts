@@ -1,4 +1,5 @@
 import {
+  API_SCOPES,
   LogoutBody,
   MemberSessionResponse,
   OtpRequestBody,
@@ -152,15 +153,7 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
     access: {
       staff: ALL_STAFF,
       member: true,
-      apiKey: [
-        'members:read',
-        'members:write',
-        'purchases:write',
-        'refunds:write',
-        'rewards:read',
-        'redemptions:write',
-        'rules:read',
-      ],
+      apiKey: API_SCOPES,
     },
     response: { status: 200 },
     handler: async ({ principal }) => describePrincipal(principal),
