@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -11,6 +12,7 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   PUBLIC_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('.data'),
   MONGODB_URI: z.string().optional(),
@@ -52,6 +54,8 @@ export type Config = {
   isProduction: boolean;
   host: string;
   port: number;
+  /** How many API processes `main.js api` runs (node:cluster, sharing the port). */
+  apiProcesses: number;
   publicUrl: string | undefined;
   dataDir: string;
   mongodbUri: string | undefined;
@@ -104,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     isProduction,
     host: e.HOST,
     port: e.PORT,
+    apiProcesses: e.API_PROCESSES ?? defaultApiProcesses(),
     publicUrl: e.PUBLIC_URL,
     dataDir,
     mongodbUri: e.MONGODB_URI,
@@ -146,4 +151,14 @@ function developmentSecret(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify({ jwtSecret }, null, 2), { mode: 0o600 });
   return jwtSecret;
+}
+
+/**
+ * One API process per CPU but one: the API is CPU-bound in one event loop and all state that matters
+ * (rate limits in Redis, idempotency and the ledger in MongoDB) is shared, while the worker process,
+ * Redis and (by default) the embedded MongoDB need a core too. On 2 cores a second API process measured
+ * slower (docs/benchmarks.md). Capped because beyond that more processes only add connections.
+ */
+function defaultApiProcesses(): number {
+  return Math.max(1, Math.min(os.availableParallelism() - 1, 8));
 }

@@ -1,10 +1,13 @@
-import { loadConfig, ConfigError } from './config.js';
+import cluster from 'node:cluster';
+import { loadConfig, ConfigError, type Config } from './config.js';
+import { createLogger } from './platform/logger.js';
 import { createRuntime } from './runtime.js';
 import { seedDemoData } from './seed/demo-seed.js';
 
 /**
  * Entry point of one backend process: `node dist/main.js api`, `worker`, or `all` (both, the default).
- * The launcher (`pnpm start`) runs an API and a worker process side by side.
+ * The launcher (`pnpm start`) runs an API and a worker process side by side. The `api` role runs
+ * `API_PROCESSES` API processes with node:cluster sharing one port.
  */
 async function main(): Promise<void> {
   const role = process.argv[2] ?? 'all';
@@ -13,6 +16,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
+  if (role === 'api' && cluster.isPrimary && config.apiProcesses > 1) {
+    await runApiCluster(config);
+    return;
+  }
   const runtime = await createRuntime(config);
   const { logger } = runtime;
   let stopping = false;
@@ -29,14 +36,61 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   if (role === 'api' || role === 'all') {
-    if (config.seedDemo) await seedDemoData(runtime.services, logger);
+    // In a cluster the primary has seeded already; the processes only serve.
+    if (config.seedDemo && cluster.isPrimary) await seedDemoData(runtime.services, logger);
     const port = await runtime.listen();
-    logger.info({ port }, 'API listening');
+    logger.info({ port, pid: process.pid }, 'API listening');
   }
   if (role === 'worker' || role === 'all') {
     await runtime.startWorkers();
     logger.info('workers running');
   }
+}
+
+/**
+ * The primary of the API cluster serves nothing itself: it seeds once, forks the API processes (which
+ * share the listening port), replaces one that dies, and stops them all on SIGINT/SIGTERM.
+ */
+async function runApiCluster(config: Config): Promise<void> {
+  const logger = createLogger(config);
+  if (config.seedDemo) {
+    const runtime = await createRuntime(config, { logger });
+    await seedDemoData(runtime.services, logger);
+    await runtime.close();
+  }
+  let stopping = false;
+  const fork = () => cluster.fork();
+  const listening = new Set<number>();
+  cluster.on('listening', (worker) => listening.add(worker.id));
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();
+      return;
+    }
+    if (!listening.has(worker.id)) {
+      // It died before serving (bad database URI, port taken...): restarting would only loop.
+      logger.error({ pid: worker.process.pid, code, signal }, 'an API process failed to start');
+      stop('SIGTERM', 1);
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, 'API process exited; starting another');
+    fork();
+  });
+  for (let i = 0; i < config.apiProcesses; i += 1) fork();
+  function stop(signal: NodeJS.Signals, exitCode = 0): void {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, processes: config.apiProcesses }, 'shutting down the API processes');
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    process.exitCode = exitCode;
+    const workers = Object.values(cluster.workers ?? {});
+    if (workers.length === 0) process.exit(exitCode);
+    // Each process closes its server and connections on SIGTERM (see main), then exits.
+    for (const worker of workers) worker?.process.kill('SIGTERM');
+  }
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

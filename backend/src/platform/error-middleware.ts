@@ -11,7 +11,13 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const mapped = mapError(error);
     if (mapped.status >= 500) {
-      (req.log ?? logger).error({ err: error }, 'request failed');
+      // Without pino-http (log level above info) req.log is absent: name the request ourselves.
+      if (req.log) req.log.error({ err: error }, 'request failed');
+      else
+        logger.error(
+          { err: error, reqId: req.id, method: req.method, url: req.originalUrl },
+          'request failed',
+        );
     }
     if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
     if (res.headersSent) return;

@@ -22,3 +22,14 @@ export async function pingMongo(timeoutMs = 1000): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * A model's collection typed with its document, for hot paths that skip mongoose's casting, query
+ * building and hydration. Only for fully typed documents that need no schema defaults or timestamps.
+ */
+export function nativeCollection<T extends mongoose.mongo.Document>(model: {
+  collection: mongoose.Collection;
+}): mongoose.mongo.Collection<T> {
+  // mongoose's Collection is the driver's at runtime; its type only lacks the document parameter.
+  return model.collection as unknown as mongoose.mongo.Collection<T>;
+}

@@ -3,7 +3,8 @@
 // its own child process, the load generator (autocannon) here. Each request has a unique
 // Idempotency-Key and one of 1,000 members. Then GET /api/health for the baseline ratio, and
 // ledger:verify over everything written. BENCH_SECONDS (default 30) and BENCH_CONNECTIONS (32) tune it;
-// BENCH_PROFILE=<dir> writes a CPU profile of the API process there.
+// BENCH_PROFILE=<dir> writes a CPU profile of each API process there; API_PROCESSES sets their number
+// (default: one per CPU, as in production).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
     MONGODB_DB: 'bench',
     REDIS_URL: redis.url,
     REDIS_PREFIX: 'bench',
+    ...(process.env.API_PROCESSES ? { API_PROCESSES: process.env.API_PROCESSES } : {}),
     DATA_DIR: tmp,
     LOG_LEVEL: 'warn',
     SEED_DEMO: 'false',
@@ -243,6 +245,7 @@ async function main(): Promise<void> {
 
     const ok = accrual.result['2xx'];
     const report = {
+      apiProcesses: config.apiProcesses,
       publishedRules: published,
       connections: CONNECTIONS,
       seconds: SECONDS,

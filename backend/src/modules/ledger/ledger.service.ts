@@ -4,7 +4,8 @@ import type { Clock } from '../../platform/clock.js';
 import { ConflictError, NotFoundError } from '../../platform/errors.js';
 import { paginate, type PageRequest } from '../../platform/pagination.js';
 import type { Principal } from '../../platform/principal.js';
-import { MemberModel, type MemberPoints } from '../members/member.model.js';
+import { nativeCollection } from '../../platform/mongo.js';
+import { MemberModel, type Member, type MemberPoints } from '../members/member.model.js';
 import type { ProgramSettings } from '../program/program.service.js';
 import {
   LedgerEntryModel,
@@ -177,7 +178,9 @@ export class LedgerService {
     }
     const availableDelta = payoff + (isPending ? 0 : remaining);
     const pendingDelta = isPending ? remaining : 0;
-    await MemberModel.updateOne(
+    // The driver directly (every accrual passes here): mongoose would only cast what is already typed
+    // and add the timestamp, which we set ourselves.
+    await nativeCollection<Member>(MemberModel).updateOne(
       { _id: input.memberId },
       {
         $inc: {
@@ -186,7 +189,7 @@ export class LedgerService {
           'points.pending': pendingDelta,
           'points.debt': -payoff,
         },
-        ...(alsoUpdate?.$set ? { $set: alsoUpdate.$set } : {}),
+        $set: { updatedAt: input.now, ...alsoUpdate?.$set },
       },
       { session },
     );

@@ -11,7 +11,13 @@ import {
 import type { Member } from '../members/member.model.js';
 import { RetryTransaction } from '../ledger/transaction.js';
 import { periodKey } from './period-keys.js';
-import { RuleBudgetModel, RuleUsageModel, type RuleUsageDoc } from './rule-usage.model.js';
+import { nativeCollection } from '../../platform/mongo.js';
+import {
+  RuleBudgetModel,
+  RuleUsageModel,
+  type RuleBudgetDoc,
+  type RuleUsageDoc,
+} from './rule-usage.model.js';
 
 /** Where the published rules come from (the rules module); each rule carries its id and version. */
 export type RuleSource = { publishedRules(): Promise<Rule[]> };
@@ -72,9 +78,9 @@ export class EarningService {
       }
     }
     const usageDocs = usageIds.length
-      ? await RuleUsageModel.find({ _id: { $in: usageIds } })
-          .session(session)
-          .lean()
+      ? await usageCollection()
+          .find({ _id: { $in: usageIds } }, { session })
+          .toArray()
       : [];
     const usage: NonNullable<EvaluationContext['usage']> = {};
     const usageById = new Map<string, RuleUsageDoc>();
@@ -86,8 +92,14 @@ export class EarningService {
 
     for (let attempt = 0; ; attempt += 1) {
       const budgets: NonNullable<EvaluationContext['budgets']> = {};
-      if (budgetedIds.length) {
-        for (const doc of await RuleBudgetModel.find({ _id: { $in: budgetedIds } }).lean()) {
+      // The first attempt does not read the budgets: it evaluates as if they were untouched and the
+      // conditional reservation decides. A budget only changes the result when it has fewer points left
+      // than the rule gives, and exactly then the reservation is refused and the next attempt reads them
+      // (one read fewer per accrual while the budgets last, with the same result).
+      if (budgetedIds.length && attempt > 0) {
+        for (const doc of await budgetCollection()
+          .find({ _id: { $in: budgetedIds } })
+          .toArray()) {
           const total = byId.get(doc._id)?.budget?.totalPoints ?? 0;
           budgets[doc._id] = { remainingPoints: total - doc.spentPoints };
         }
@@ -120,7 +132,7 @@ export class EarningService {
       if (!c.hasBudget || total === undefined || c.points === 0) continue;
       let isTaken = false;
       try {
-        const res = await RuleBudgetModel.updateOne(
+        const res = await budgetCollection().updateOne(
           { _id: c.ruleId, spentPoints: { $lte: total - c.points } },
           { $inc: { spentPoints: c.points } },
           { upsert: true },
@@ -155,18 +167,16 @@ export class EarningService {
         const before = existing.get(id);
         if (!before) {
           try {
-            await RuleUsageModel.create(
-              [
-                {
-                  _id: id,
-                  ruleId: c.ruleId,
-                  memberId: input.member._id,
-                  period: limit.period,
-                  periodKey: key,
-                  times: c.times,
-                  points: c.points,
-                },
-              ],
+            await usageCollection().insertOne(
+              {
+                _id: id,
+                ruleId: c.ruleId,
+                memberId: input.member._id,
+                period: limit.period,
+                periodKey: key,
+                times: c.times,
+                points: c.points,
+              },
               { session },
             );
           } catch (error) {
@@ -180,7 +190,7 @@ export class EarningService {
         const guard: Record<string, unknown> = { _id: id };
         if (limit.maxTimes !== undefined) guard.times = { $lte: limit.maxTimes - c.times };
         if (limit.maxPoints !== undefined) guard.points = { $lte: limit.maxPoints - c.points };
-        const res = await RuleUsageModel.updateOne(
+        const res = await usageCollection().updateOne(
           guard,
           { $inc: { times: c.times, points: c.points } },
           { session },
@@ -193,9 +203,13 @@ export class EarningService {
 
 export async function releaseBudgets(reservations: readonly BudgetReservation[]): Promise<void> {
   for (const r of reservations) {
-    await RuleBudgetModel.updateOne({ _id: r.ruleId }, { $inc: { spentPoints: -r.points } });
+    await budgetCollection().updateOne({ _id: r.ruleId }, { $inc: { spentPoints: -r.points } });
   }
 }
+
+// The driver directly on the accrual path: these documents are fully typed, mongoose would only cast.
+const usageCollection = () => nativeCollection<RuleUsageDoc>(RuleUsageModel);
+const budgetCollection = () => nativeCollection<RuleBudgetDoc>(RuleBudgetModel);
 
 function usageId(ruleId: string, memberId: Types.ObjectId, period: string, key: string): string {
   return `${ruleId}|${memberId.toHexString()}|${period}|${key}`;

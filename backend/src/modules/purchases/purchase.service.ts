@@ -5,7 +5,8 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../pl
 import type { Principal } from '../../platform/principal.js';
 import { lotDates, toBalance, type Balance, type LedgerService } from '../ledger/ledger.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
-import { MemberModel } from '../members/member.model.js';
+import { MemberModel, type Member } from '../members/member.model.js';
+import { nativeCollection } from '../../platform/mongo.js';
 import type { MemberService } from '../members/member.service.js';
 import type { ProgramService } from '../program/program.service.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
@@ -151,7 +152,9 @@ export class PurchaseService {
         let lotId: Types.ObjectId | null = null;
         let status: 'active' | 'pending' = dates.availableAt > now ? 'pending' : 'active';
         let balance: Balance = { available: 0, pending: 0 };
-        const member = memberId ? await MemberModel.findById(memberId).session(session).lean() : null;
+        const member = memberId
+          ? await nativeCollection<Member>(MemberModel).findOne({ _id: memberId }, { session })
+          : null;
         if (memberId && !member) throw new NotFoundError('Member', memberId.toHexString());
         if (member) {
           if (member.isBlocked) {
@@ -191,6 +194,8 @@ export class PurchaseService {
           const statsUpdate = {
             $inc: { 'stats.purchaseCount': 1, 'stats.totalSpentMinor': input.totalMinor },
             $set: {
+              // Written with the driver (see creditInSession): the timestamp mongoose would add.
+              updatedAt: now,
               'stats.firstPurchaseAt':
                 stats.firstPurchaseAt && stats.firstPurchaseAt < occurredAt
                   ? stats.firstPurchaseAt
@@ -220,7 +225,9 @@ export class PurchaseService {
             status = credit.status;
             balance = credit.balance;
           } else {
-            await MemberModel.updateOne({ _id: member._id }, statsUpdate, { session });
+            await nativeCollection<Member>(MemberModel).updateOne({ _id: member._id }, statsUpdate, {
+              session,
+            });
             balance = toBalance(member.points);
           }
           for (const redemptionId of redemptionIds) {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { AppError, errorBody } from '../errors.js';
-import { IdempotencyModel } from './idempotency.model.js';
+import { nativeCollection } from '../mongo.js';
+import { IdempotencyModel, type IdempotencyRecord } from './idempotency.model.js';
 
 export type IdempotentResult = { status: number; body: unknown; headers?: Record<string, string> };
 
@@ -84,14 +85,17 @@ export class IdempotencyService {
   private async acquire(id: string, fingerprint: string): Promise<boolean> {
     const now = this.options.clock.now();
     try {
-      await IdempotencyModel.create({
+      // The driver directly: every mutating request passes here, and the record is fully typed, so
+      // mongoose's casting and validation would only cost CPU.
+      const record: IdempotencyRecord = {
         _id: id,
         fingerprint,
         state: 'running',
         lockedUntil: new Date(Date.now() + this.lockMs),
         createdAt: now,
         expiresAt: new Date(now.getTime() + this.retentionMs),
-      });
+      };
+      await nativeCollection<IdempotencyRecord>(IdempotencyModel).insertOne(record);
       return true;
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
@@ -125,7 +129,7 @@ export class IdempotencyService {
   }
 
   private async finish(id: string, result: IdempotentResult): Promise<void> {
-    await IdempotencyModel.updateOne(
+    await nativeCollection<IdempotencyRecord>(IdempotencyModel).updateOne(
       { _id: id },
       { $set: { state: 'done', status: result.status, body: result.body ?? null } },
     );
