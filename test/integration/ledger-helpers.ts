@@ -131,7 +131,12 @@ export async function memberDetail(world: LedgerWorld, memberId: string) {
     .set(world.cashier.auth)
     .expect(200);
   return response.body as {
-    balance: { available: number; pending: number; expiringSoon: { points: number; expiresAt: string }[] };
+    balance: {
+      available: number;
+      pending: number;
+      pendingLots: { points: number; availableAt: string }[];
+      expiringSoon: { points: number; expiresAt: string }[];
+    };
     stats: {
       purchaseCount: number;
       totalSpentMinor: number;

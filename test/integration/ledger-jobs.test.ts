@@ -89,7 +89,7 @@ describe('expiry (expiry job)', () => {
     await ledger().expireDue();
     expect(await expiryEntries([member.id])).toBe(1);
     const detail = await memberDetail(world, member.id);
-    expect(detail.balance).toEqual({ available: 0, pending: 0, expiringSoon: [] });
+    expect(detail.balance).toEqual({ available: 0, pending: 0, pendingLots: [], expiringSoon: [] });
     const entries = await world.app.request
       .get(`/api/v1/members/${member.id}/ledger`)
       .set(world.cashier.auth);
