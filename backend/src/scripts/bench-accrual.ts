@@ -6,7 +6,7 @@
 // BENCH_PROFILE=<dir> writes a CPU profile of each API process there; API_PROCESSES sets their number
 // (default: one per CPU, as in production).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -77,14 +77,24 @@ function benchRules(): Omit<RuleInput, 'id' | 'version'>[] {
   return rules;
 }
 
+/**
+ * Measures what production runs: the compiled JavaScript (`pnpm build`), or, when it is missing, the
+ * sources through tsx (slower: source maps make every captured stack trace expensive).
+ */
+function compiled(dist: string, source: string): string[] {
+  const built = path.join(root, dist);
+  if (existsSync(built)) return [built];
+  console.error(
+    `${dist} is not built (run pnpm build): measuring the TypeScript sources through tsx instead`,
+  );
+  return ['--conditions=source', '--import', 'tsx', path.join(root, source)];
+}
+
 async function startMongoChild(dbPath: string): Promise<{ child: ChildProcess; uri: string }> {
   const child = spawn(
     process.execPath,
     [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      path.join(root, 'packages/embedded-mongo/src/cli.ts'),
+      ...compiled('packages/embedded-mongo/dist/cli.js', 'packages/embedded-mongo/src/cli.ts'),
       '--port',
       '0',
       '--dbpath',
@@ -176,10 +186,7 @@ async function main(): Promise<void> {
       process.execPath,
       [
         ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
-        '--conditions=source',
-        '--import',
-        'tsx',
-        path.join(root, 'backend/src/main.ts'),
+        ...compiled('backend/dist/main.js', 'backend/src/main.ts'),
         'api',
       ],
       {
