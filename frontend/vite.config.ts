@@ -29,7 +29,8 @@ function cardFiles(): { plugin: Plugin; files: Set<string> } {
         for (const next of [...output.imports, ...output.dynamicImports]) visit(next);
       };
       for (const output of Object.values(bundle)) {
-        if (output.type === 'chunk' && output.isEntry && output.facadeModuleId === cardEntry) visit(output.fileName);
+        if (output.type === 'chunk' && output.isEntry && output.facadeModuleId === cardEntry)
+          visit(output.fileName);
       }
     },
   };

@@ -11,7 +11,10 @@ export const frontendDist = path.resolve(path.dirname(fileURLToPath(import.meta.
 export type AssetTotals = { raw: number; gzip: number; files: string[] };
 
 /** Bytes of JS and CSS the page `card` or `staff` loads up front. */
-export function measurePage(page: 'card' | 'staff', root = frontendDist): { js: AssetTotals; css: AssetTotals } {
+export function measurePage(
+  page: 'card' | 'staff',
+  root = frontendDist,
+): { js: AssetTotals; css: AssetTotals } {
   const html = readFileSync(path.join(root, page, 'index.html'), 'utf8');
   const urls = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1] ?? '');
   const sum = (extension: string): AssetTotals => {
@@ -32,6 +35,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   for (const page of ['card', 'staff'] as const) {
     const { js, css } = measurePage(page);
-    console.log(`${page}: JS ${kb(js.raw)} raw / ${kb(js.gzip)} gzip (${js.files.length} files), CSS ${kb(css.raw)} / ${kb(css.gzip)} gzip`);
+    console.log(
+      `${page}: JS ${kb(js.raw)} raw / ${kb(js.gzip)} gzip (${js.files.length} files), CSS ${kb(css.raw)} / ${kb(css.gzip)} gzip`,
+    );
   }
 }

@@ -8,8 +8,7 @@ import { DESKTOP, PHONE, TABLET, launchChromium, screenshot, watchConsole } from
 const PAYLOAD = /^RGL1:(\d{12}):(\d{6})$/;
 // Chromium logs every failed request itself: the offline step's and the refusals a test provokes on
 // purpose (409 not enough points). Errors from the apps' own code still fail the run.
-const isExpectedNoise = (text: string) =>
-  /ERR_INTERNET_DISCONNECTED|net::ERR_|status of 4\d\d/.test(text);
+const isExpectedNoise = (text: string) => /ERR_INTERNET_DISCONNECTED|net::ERR_|status of 4\d\d/.test(text);
 
 let app: E2eApp;
 let browser: Browser;
@@ -18,7 +17,10 @@ let desk: { context: BrowserContext; page: Page };
 const consoleProblems: string[][] = [];
 let cardNumber = '';
 
-async function open(options: typeof PHONE | typeof TABLET | typeof DESKTOP, locale = 'en-US'): Promise<{ context: BrowserContext; page: Page }> {
+async function open(
+  options: typeof PHONE | typeof TABLET | typeof DESKTOP,
+  locale = 'en-US',
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ ...options, locale, serviceWorkers: 'allow' });
   consoleProblems.push(watchConsole(context, isExpectedNoise));
   return { context, page: await context.newPage() };
@@ -65,7 +67,9 @@ describe('the customer card and the staff portal in Chromium', () => {
     card = await open(PHONE);
     const { page } = card;
     await page.goto(`${app.baseUrl}/card/`);
-    await expect.poll(() => page.getByRole('heading', { name: 'Join and start earning' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Join and start earning' }).isVisible())
+      .toBe(true);
     await page.getByLabel('Mobile phone number').fill('+34 612 345 678');
     await page.getByRole('button', { name: 'Send me a code' }).click();
     const hint = await page.getByTestId('dev-code').textContent();
@@ -80,7 +84,9 @@ describe('the customer card and the staff portal in Chromium', () => {
 
     const payload = await qrPayload(page);
     cardNumber = PAYLOAD.exec(payload)?.[1] ?? '';
-    expect(await page.getByTestId('card-number').textContent()).toBe(cardNumber.replace(/(\d{4})(?=\d)/g, '$1 '));
+    expect(await page.getByTestId('card-number').textContent()).toBe(
+      cardNumber.replace(/(\d{4})(?=\d)/g, '$1 '),
+    );
     await expect.poll(() => page.getByTestId('balance-available').textContent()).toBe('0');
     await screenshot(page, 'card-qr');
   });
@@ -96,7 +102,9 @@ describe('the customer card and the staff portal in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('member-panel').getByRole('heading', { name: 'Lucía Pérez' }).waitFor();
     // (Expressions as strings: this project type-checks for Node, without the DOM library.)
-    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id')).toBe('purchase-total');
+    await expect
+      .poll(() => page.evaluate('document.activeElement && document.activeElement.id'))
+      .toBe('purchase-total');
     await page.keyboard.type('25.40');
     await page.keyboard.press('Enter');
 
@@ -108,13 +116,19 @@ describe('the customer card and the staff portal in Chromium', () => {
   it('shows the new balance on the card', async () => {
     const { page } = card;
     await page.reload();
-    await expect.poll(() => page.getByTestId('balance-available').textContent(), { timeout: 15_000 }).toBe('25');
+    await expect
+      .poll(() => page.getByTestId('balance-available').textContent(), { timeout: 15_000 })
+      .toBe('25');
     await page.getByRole('button', { name: 'History' }).click();
     await page.getByText('Earned').first().waitFor();
     await page.getByRole('button', { name: 'Rewards' }).click();
     const freeCoffee = page.getByRole('listitem').filter({ hasText: 'Free coffee' });
     await freeCoffee.getByText('You can get this now — ask at the till').waitFor();
-    await page.getByRole('listitem').filter({ hasText: '10 € off' }).getByText('475 more points needed').waitFor();
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: '10 € off' })
+      .getByText('475 more points needed')
+      .waitFor();
     await screenshot(page, 'card-rewards');
     await page.getByRole('button', { name: 'Profile' }).click();
     await page.getByRole('checkbox', { name: 'Text message (SMS)' }).check();
@@ -135,8 +149,14 @@ describe('the customer card and the staff portal in Chromium', () => {
     await page.locator('select[name="effect-type"]').selectOption('multiplyPoints');
     expect(await page.locator('input[name="effect-factor"]').inputValue()).toBe('2');
     await page.getByRole('tab', { name: 'JSON' }).click();
-    const json = JSON.parse(await page.getByLabel('Rule definition (JSON)').inputValue()) as Record<string, unknown>;
-    expect(json).toMatchObject({ name: 'Double points', effects: [{ type: 'multiplyPoints', factorBasisPoints: 20000, targets: { baseEarn: true } }] });
+    const json = JSON.parse(await page.getByLabel('Rule definition (JSON)').inputValue()) as Record<
+      string,
+      unknown
+    >;
+    expect(json).toMatchObject({
+      name: 'Double points',
+      effects: [{ type: 'multiplyPoints', factorBasisPoints: 20000, targets: { baseEarn: true } }],
+    });
     await page.getByRole('tab', { name: 'Form' }).click();
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByText('Draft saved.').waitFor();
@@ -177,7 +197,9 @@ describe('the customer card and the staff portal in Chromium', () => {
 
     await page.getByRole('button', { name: /Free coffee/ }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Redeem' }).click();
-    await expect.poll(() => page.getByTestId('till-instruction').textContent()).toBe('Till: add COFFEE free of charge');
+    await expect
+      .poll(() => page.getByTestId('till-instruction').textContent())
+      .toBe('Till: add COFFEE free of charge');
     expect(await page.getByTestId('desk-available').textContent()).toBe('25');
     await screenshot(page, 'staff-desk-redeem');
   });
@@ -194,12 +216,20 @@ describe('the customer card and the staff portal in Chromium', () => {
     await context.setOffline(false);
 
     const cashier = await staffToken(app.baseUrl, 'cashier@example.com');
-    const identified = await api<{ method: string; member: { cardNumber: string; name: string } }>(app.baseUrl, 'POST', '/members/identify', {
-      token: cashier,
-      body: { code: payload },
-    });
+    const identified = await api<{ method: string; member: { cardNumber: string; name: string } }>(
+      app.baseUrl,
+      'POST',
+      '/members/identify',
+      {
+        token: cashier,
+        body: { code: payload },
+      },
+    );
     expect(identified.status).toBe(200);
-    expect(identified.body).toMatchObject({ method: 'card_code', member: { cardNumber, name: 'Lucía Pérez' } });
+    expect(identified.body).toMatchObject({
+      method: 'card_code',
+      member: { cardNumber, name: 'Lucía Pérez' },
+    });
   });
 
   it('speaks Spanish to a browser set to Spanish, and can switch', async () => {

@@ -22,12 +22,17 @@ export const cardApi = {
     cardClient.post<OtpRequestResponse>('/auth/member/otp', { phone }, { isPublic: true }),
   verifyCode: (body: OtpVerifyBody) =>
     cardClient.post<MemberSessionResponse>('/auth/member/verify', body, { isPublic: true }),
-  me: () => cardClient.get<{ kind: 'member'; member: { id: string; name: string; phone: string; cardNumber: string } }>('/auth/me'),
+  me: () =>
+    cardClient.get<{
+      kind: 'member';
+      member: { id: string; name: string; phone: string; cardNumber: string };
+    }>('/auth/me'),
   member: (memberId: string) => cardClient.get<MemberDetail>(`/members/${memberId}`),
   card: (memberId: string) => cardClient.get<MemberCard>(`/members/${memberId}/card`),
   ledger: (memberId: string, cursor?: string) =>
     cardClient.get<Page<LedgerEntry>>(`/members/${memberId}/ledger`, { query: { limit: 20, cursor } }),
   rewards: () => cardClient.get<Page<Reward>>('/rewards', { query: { availableNow: 'true', limit: 100 } }),
   program: () => cardClient.get<ProgramSettings>('/program'),
-  updateProfile: (memberId: string, body: UpdateMemberBody) => cardClient.patch<MemberDetail>(`/members/${memberId}`, body),
+  updateProfile: (memberId: string, body: UpdateMemberBody) =>
+    cardClient.patch<MemberDetail>(`/members/${memberId}`, body),
 };

@@ -7,7 +7,9 @@ import { JoinFlow } from './join/join-flow.js';
 
 /** Join (or sign in) when there is no card on this phone; the card otherwise. */
 export function CardApp() {
-  const [card, setCard] = useState<CachedCard | null>(() => (cardClient.isSignedIn() ? readCachedCard() : null));
+  const [card, setCard] = useState<CachedCard | null>(() =>
+    cardClient.isSignedIn() ? readCachedCard() : null,
+  );
 
   const forget = useCallback(() => {
     cardClient.tokens.write(null);

@@ -46,7 +46,8 @@ const en = {
   'qr.refreshes.one': 'New code in {count} second',
   'qr.refreshes.other': 'New code in {count} seconds',
   'qr.cardNumber': 'Card number',
-  'qr.noSecret': 'Your QR code is not available yet. Connect to the internet once to set up your card; meanwhile the cashier can type your card number.',
+  'qr.noSecret':
+    'Your QR code is not available yet. Connect to the internet once to set up your card; meanwhile the cashier can type your card number.',
   'balance.title': 'Your points',
   'balance.available': 'Available',
   'balance.points.one': '{count} point',
@@ -135,7 +136,8 @@ const es: Record<CardMessageKey, string> = {
   'qr.refreshes.one': 'Nuevo código en {count} segundo',
   'qr.refreshes.other': 'Nuevo código en {count} segundos',
   'qr.cardNumber': 'Número de tarjeta',
-  'qr.noSecret': 'Tu código QR aún no está disponible. Conéctate a internet una vez para activarlo; mientras, en caja pueden escribir tu número de tarjeta.',
+  'qr.noSecret':
+    'Tu código QR aún no está disponible. Conéctate a internet una vez para activarlo; mientras, en caja pueden escribir tu número de tarjeta.',
   'balance.title': 'Tus puntos',
   'balance.available': 'Disponibles',
   'balance.points.one': '{count} punto',

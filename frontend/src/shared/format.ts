@@ -6,7 +6,9 @@ export function formatPoints(points: number, language: string): string {
 
 /** How many decimals a currency has (EUR 2, JPY 0). */
 export function currencyDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  );
 }
 
 export function formatMoney(minor: number, currency: string, language: string): string {

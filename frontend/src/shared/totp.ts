@@ -43,7 +43,12 @@ export function hotp(secret: Uint8Array, counter: number, digits = 6): string {
 export const TOTP_STEP_SECONDS = 30;
 
 /** RFC 6238 TOTP at `timeMs` (30-second steps from the Unix epoch). */
-export function totp(input: { secret: Uint8Array; timeMs: number; digits?: number; stepSeconds?: number }): string {
+export function totp(input: {
+  secret: Uint8Array;
+  timeMs: number;
+  digits?: number;
+  stepSeconds?: number;
+}): string {
   const step = input.stepSeconds ?? TOTP_STEP_SECONDS;
   return hotp(input.secret, Math.floor(input.timeMs / 1000 / step), input.digits ?? 6);
 }

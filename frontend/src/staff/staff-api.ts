@@ -58,14 +58,16 @@ export const staffApi = {
   refund: (purchaseId: string, body: CreateRefundBody, { idempotencyKey }: WithKey) =>
     staffClient.post<RefundCreated>(`/purchases/${purchaseId}/refunds`, body, { idempotencyKey }),
 
-  rules: (status?: RuleStatus) => staffClient.get<Page<RuleView>>('/rules', { query: { status, limit: 200 } }),
+  rules: (status?: RuleStatus) =>
+    staffClient.get<Page<RuleView>>('/rules', { query: { status, limit: 200 } }),
   rule: (id: string) => staffClient.get<RuleView>(`/rules/${id}`),
   createRule: (definition: Record<string, unknown>) => staffClient.post<RuleView>('/rules', { definition }),
   updateRule: (id: string, definition: Record<string, unknown>) =>
     staffClient.patch<RuleView>(`/rules/${id}`, { definition }),
   ruleAction: (id: string, action: 'publish' | 'pause' | 'resume' | 'archive') =>
     staffClient.post<RuleView>(`/rules/${id}/${action}`),
-  ruleVersions: (id: string) => staffClient.get<Page<RuleVersionView> | { items: RuleVersionView[] }>(`/rules/${id}/versions`),
+  ruleVersions: (id: string) =>
+    staffClient.get<Page<RuleVersionView> | { items: RuleVersionView[] }>(`/rules/${id}/versions`),
   simulate: (body: SimulateBody) => staffClient.post<SimulationResult>('/rules/simulate', body),
   templates: () => staffClient.get<{ items: RuleTemplateView[] }>('/rule-templates'),
   instantiate: (templateId: string, params: Record<string, unknown>) =>

@@ -14,8 +14,12 @@ import { DeskScreen } from './desk/desk-screen.js';
 
 // The designer pulls in the rule language (zod); cashiers never download it.
 const RulesScreen = lazy(() => import('./rules/rules-screen.js').then((m) => ({ default: m.RulesScreen })));
-const RuleEditorScreen = lazy(() => import('./rules/rule-editor-screen.js').then((m) => ({ default: m.RuleEditorScreen })));
-const MembersScreen = lazy(() => import('./members/members-screen.js').then((m) => ({ default: m.MembersScreen })));
+const RuleEditorScreen = lazy(() =>
+  import('./rules/rule-editor-screen.js').then((m) => ({ default: m.RuleEditorScreen })),
+);
+const MembersScreen = lazy(() =>
+  import('./members/members-screen.js').then((m) => ({ default: m.MembersScreen })),
+);
 const MemberDetailScreen = lazy(() =>
   import('./members/member-detail-screen.js').then((m) => ({ default: m.MemberDetailScreen })),
 );
@@ -66,13 +70,23 @@ export function StaffApp() {
     navigate('/', { replace: true });
   }, []);
 
-  const session = useMemo<StaffSession | null>(() => (loaded ? { ...loaded, signOut } : null), [loaded, signOut]);
+  const session = useMemo<StaffSession | null>(
+    () => (loaded ? { ...loaded, signOut } : null),
+    [loaded, signOut],
+  );
 
   if (isLoading) return <Loading label={t('common.loading')} />;
   if (error)
     return (
       <main className="page" id="main">
-        <ErrorNotice error={error} action={<button type="button" onClick={() => void load()}>{t('common.retry')}</button>} />
+        <ErrorNotice
+          error={error}
+          action={
+            <button type="button" onClick={() => void load()}>
+              {t('common.retry')}
+            </button>
+          }
+        />
       </main>
     );
   if (!session)

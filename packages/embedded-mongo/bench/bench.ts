@@ -32,11 +32,17 @@ const isProfiling = process.argv.includes('--profile');
 type Phase = 'findOne' | 'updateOne' | 'insertOne';
 const phases: Phase[] = ['findOne', 'updateOne', 'insertOne'];
 
-function operation(collection: Collection<Document>, phase: Phase, tag: string): (i: number) => Promise<unknown> {
+function operation(
+  collection: Collection<Document>,
+  phase: Phase,
+  tag: string,
+): (i: number) => Promise<unknown> {
   const random = (i: number): number => (i * 7919) % DOCUMENTS;
   if (phase === 'findOne') return (i) => collection.findOne({ code: `member-${random(i)}` });
-  if (phase === 'updateOne') return (i) => collection.updateOne({ code: `member-${random(i)}` }, { $inc: { points: 1 } });
-  return (i) => collection.insertOne({ code: `new-${tag}-${i}`, points: 0, tier: 'silver', createdAt: new Date() });
+  if (phase === 'updateOne')
+    return (i) => collection.updateOne({ code: `member-${random(i)}` }, { $inc: { points: 1 } });
+  return (i) =>
+    collection.insertOne({ code: `new-${tag}-${i}`, points: 0, tier: 'silver', createdAt: new Date() });
 }
 
 /** Client process: waits for the common start time, runs one phase, prints the operation count. */
@@ -52,18 +58,23 @@ async function runClient(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
   const deadline = startAt + SECONDS * 1000;
   let count = 0;
-  await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
-    for (let i = w + 1; Date.now() < deadline; i += concurrency) {
-      await run(i);
-      count++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      for (let i = w + 1; Date.now() < deadline; i += concurrency) {
+        await run(i);
+        count++;
+      }
+    }),
+  );
   process.stdout.write(JSON.stringify({ count, elapsed: (Date.now() - startAt) / 1000 }) + '\n');
   await client.close();
 }
 
 function spawnNode(args: string[], extra: string[] = []): ReturnType<typeof spawn> {
-  return spawn(process.execPath, [...extra, '--conditions=source', '--import', 'tsx', ...args], { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, [...extra, '--conditions=source', '--import', 'tsx', ...args], {
+    cwd: packageDir,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 function readLine(child: ReturnType<typeof spawn>, pattern: RegExp): Promise<RegExpExecArray> {
@@ -81,25 +92,57 @@ function readLine(child: ReturnType<typeof spawn>, pattern: RegExp): Promise<Reg
 async function measure(uri: string, phase: Phase, label: string): Promise<number> {
   const startAt = Date.now() + 4000; // leaves time for the client processes to load and connect
   const perClient = CONCURRENCY / CLIENTS;
-  const clients = Array.from({ length: CLIENTS }, (_, c) => spawnNode(['bench/bench.ts', '--client', '--uri', uri, '--phase', phase, '--concurrency', String(perClient), '--start-at', String(startAt), '--tag', `${label}-${c}`, '--seconds', String(SECONDS)]));
-  const results = await Promise.all(clients.map(async (child) => JSON.parse((await readLine(child, /\{.*\}\n/))[0]) as { count: number; elapsed: number }));
+  const clients = Array.from({ length: CLIENTS }, (_, c) =>
+    spawnNode([
+      'bench/bench.ts',
+      '--client',
+      '--uri',
+      uri,
+      '--phase',
+      phase,
+      '--concurrency',
+      String(perClient),
+      '--start-at',
+      String(startAt),
+      '--tag',
+      `${label}-${c}`,
+      '--seconds',
+      String(SECONDS),
+    ]),
+  );
+  const results = await Promise.all(
+    clients.map(
+      async (child) =>
+        JSON.parse((await readLine(child, /\{.*\}\n/))[0]) as { count: number; elapsed: number },
+    ),
+  );
   const rate = results.reduce((sum, r) => sum + r.count / r.elapsed, 0);
   console.log(`  ${phase.padEnd(10)} ${Math.round(rate).toString().padStart(7)} ops/s`);
   return rate;
 }
 
 async function runServer(label: string, dbPath: string | undefined): Promise<Record<Phase, number>> {
-  const server = spawnNode(['src/cli.ts', '--port', '0', ...(dbPath === undefined ? [] : ['--dbpath', dbPath])], isProfiling ? ['--cpu-prof', '--cpu-prof-dir=/tmp/embedded-mongo-prof'] : []);
+  const server = spawnNode(
+    ['src/cli.ts', '--port', '0', ...(dbPath === undefined ? [] : ['--dbpath', dbPath])],
+    isProfiling ? ['--cpu-prof', '--cpu-prof-dir=/tmp/embedded-mongo-prof'] : [],
+  );
   const uri = (await readLine(server, /^ready (\S+)\n/))[1] as string;
   const client = await MongoClient.connect(uri);
   const collection = client.db('bench').collection('members');
   const seeding = Date.now();
   await collection.createIndex({ code: 1 }, { unique: true });
   for (let start = 0; start < DOCUMENTS; start += 10_000) {
-    await collection.insertMany(Array.from({ length: 10_000 }, (_, k) => {
-      const i = start + k;
-      return { code: `member-${i}`, points: i % 1000, tier: i % 3 === 0 ? 'gold' : 'silver', createdAt: new Date(1_700_000_000_000 + i) };
-    }));
+    await collection.insertMany(
+      Array.from({ length: 10_000 }, (_, k) => {
+        const i = start + k;
+        return {
+          code: `member-${i}`,
+          points: i % 1000,
+          tier: i % 3 === 0 ? 'gold' : 'silver',
+          createdAt: new Date(1_700_000_000_000 + i),
+        };
+      }),
+    );
   }
   console.log(`${label}: seeded ${DOCUMENTS} documents in ${Date.now() - seeding} ms`);
   await client.close();
@@ -119,9 +162,14 @@ if (process.argv.includes('--client')) {
   try {
     const memory = await runServer('in memory', undefined);
     const journaled = await runServer('journaled (dbPath)', dir);
-    console.log(`\n${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; ${DOCUMENTS} documents; ${CONCURRENCY} concurrent operations over ${CLIENTS} driver process(es); ${SECONDS} s per figure`);
+    console.log(
+      `\n${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; ${DOCUMENTS} documents; ${CONCURRENCY} concurrent operations over ${CLIENTS} driver process(es); ${SECONDS} s per figure`,
+    );
     console.log('| operation | in memory | journaled (dbPath) |\n|---|---|---|');
-    for (const phase of phases) console.log(`| ${phase} | ${Math.round(memory[phase])} ops/s | ${Math.round(journaled[phase])} ops/s |`);
+    for (const phase of phases)
+      console.log(
+        `| ${phase} | ${Math.round(memory[phase])} ops/s | ${Math.round(journaled[phase])} ops/s |`,
+      );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -56,7 +56,8 @@ export function toNumber(value: unknown, fallback = 0): number {
 export type NumericKind = 'int' | 'long' | 'double' | 'decimal';
 
 export function numericKind(value: unknown): NumericKind {
-  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) <= 0x7fffffff ? 'int' : 'double';
+  if (typeof value === 'number')
+    return Number.isInteger(value) && Math.abs(value) <= 0x7fffffff ? 'int' : 'double';
   if (typeof value === 'bigint') return 'long';
   const tag = value !== null && typeof value === 'object' ? bsonType(value) : undefined;
   if (tag === 'Int32') return 'int';
@@ -69,9 +70,12 @@ export function numericKind(value: unknown): NumericKind {
 export function makeNumber(kind: NumericKind, value: number | bigint): unknown {
   if (kind === 'double' || kind === 'decimal') return new Double(Number(value));
   if (typeof value === 'bigint') {
-    return kind === 'int' && value >= -0x80000000n && value <= 0x7fffffffn ? new Int32(Number(value)) : Long.fromBigInt(value);
+    return kind === 'int' && value >= -0x80000000n && value <= 0x7fffffffn
+      ? new Int32(Number(value))
+      : Long.fromBigInt(value);
   }
-  if (kind === 'int' && Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff) return new Int32(value);
+  if (kind === 'int' && Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff)
+    return new Int32(value);
   if (Number.isSafeInteger(value)) return Long.fromNumber(value);
   return new Double(value);
 }
@@ -188,7 +192,10 @@ export function compareValues(a: unknown, b: unknown): number {
       return compareBytes(x, y);
     }
     case 8:
-      return compareStrings((a as { toHexString(): string }).toHexString(), (b as { toHexString(): string }).toHexString());
+      return compareStrings(
+        (a as { toHexString(): string }).toHexString(),
+        (b as { toHexString(): string }).toHexString(),
+      );
     case 9:
       return a === b ? 0 : a === false ? -1 : 1;
     case 10:
@@ -256,7 +263,13 @@ export function canonicalKey(value: unknown): string {
   if (value instanceof Uint8Array) return 'b' + Buffer.from(value).toString('base64');
   switch (bsonType(value)) {
     case undefined:
-      return '{' + Object.entries(value).map(([k, v]) => JSON.stringify(k) + ':' + canonicalKey(v)).join(',') + '}';
+      return (
+        '{' +
+        Object.entries(value)
+          .map(([k, v]) => JSON.stringify(k) + ':' + canonicalKey(v))
+          .join(',') +
+        '}'
+      );
     case 'ObjectId':
       return 'o' + (value as { toHexString(): string }).toHexString();
     case 'Int32':
@@ -387,9 +400,19 @@ export function bsonTypeName(value: unknown): string {
   if (value instanceof RegExp) return 'regex';
   if (value instanceof Uint8Array) return 'binData';
   const names: Record<string, string> = {
-    Int32: 'int', Double: 'double', Long: 'long', Decimal128: 'decimal', ObjectId: 'objectId', Binary: 'binData',
-    Timestamp: 'timestamp', BSONRegExp: 'regex', MinKey: 'minKey', MaxKey: 'maxKey', Code: 'javascript',
-    BSONSymbol: 'symbol', DBRef: 'object',
+    Int32: 'int',
+    Double: 'double',
+    Long: 'long',
+    Decimal128: 'decimal',
+    ObjectId: 'objectId',
+    Binary: 'binData',
+    Timestamp: 'timestamp',
+    BSONRegExp: 'regex',
+    MinKey: 'minKey',
+    MaxKey: 'maxKey',
+    Code: 'javascript',
+    BSONSymbol: 'symbol',
+    DBRef: 'object',
   };
   const tag = typeof value === 'object' ? bsonType(value) : undefined;
   return tag === undefined ? 'object' : (names[tag] ?? 'object');
@@ -397,7 +420,23 @@ export function bsonTypeName(value: unknown): string {
 
 /** The numeric `$type` aliases MongoDB accepts. */
 export const typeNumbers: Record<number, string> = {
-  1: 'double', 2: 'string', 3: 'object', 4: 'array', 5: 'binData', 6: 'undefined', 7: 'objectId', 8: 'bool',
-  9: 'date', 10: 'null', 11: 'regex', 13: 'javascript', 14: 'symbol', 16: 'int', 17: 'timestamp', 18: 'long',
-  19: 'decimal', [-1]: 'minKey', 127: 'maxKey',
+  1: 'double',
+  2: 'string',
+  3: 'object',
+  4: 'array',
+  5: 'binData',
+  6: 'undefined',
+  7: 'objectId',
+  8: 'bool',
+  9: 'date',
+  10: 'null',
+  11: 'regex',
+  13: 'javascript',
+  14: 'symbol',
+  16: 'int',
+  17: 'timestamp',
+  18: 'long',
+  19: 'decimal',
+  [-1]: 'minKey',
+  127: 'maxKey',
 };

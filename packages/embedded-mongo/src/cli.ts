@@ -15,7 +15,8 @@ async function main(): Promise<void> {
     strict: true,
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer between 0 and 65535, got ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be an integer between 0 and 65535, got ${values.port}`);
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} [embedded-mongo] ${line}\n`);
   };
@@ -36,14 +37,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  const server = await startEmbeddedMongo({ port, host: values.host, dbPath: values.dbpath, replSetName: values.replSet, log });
+  const server = await startEmbeddedMongo({
+    port,
+    host: values.host,
+    dbPath: values.dbpath,
+    replSetName: values.replSet,
+    log,
+  });
   running.server = server;
   if (isStopping) {
     await server.stop();
     return;
   }
   process.stdout.write(`ready ${server.uri}\n`);
-  log(`listening on ${server.uri}${values.dbpath === undefined ? ' (in memory)' : ` (dbpath ${values.dbpath})`}`);
+  log(
+    `listening on ${server.uri}${values.dbpath === undefined ? ' (in memory)' : ` (dbpath ${values.dbpath})`}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -12,22 +12,30 @@ import type { StorageEngine, Transaction } from './storage-engine.js';
 
 /** Reached only without lsid/txnNumber/autocommit; the transactional path is handled by the dispatcher. */
 const transactionOutsideSession: CommandHandler = () => {
-  throw new ServerError(ErrorCode.NoSuchTransaction, 'commitTransaction/abortTransaction need lsid, txnNumber and autocommit: false');
+  throw new ServerError(
+    ErrorCode.NoSuchTransaction,
+    'commitTransaction/abortTransaction need lsid, txnNumber and autocommit: false',
+  );
 };
 
 const handlers = new Map<string, CommandHandler>(
   Object.entries({
-    ...adminCommands, ...catalogCommands, ...crudCommands, ...aggregateCommands,
-    commitTransaction: transactionOutsideSession, abortTransaction: transactionOutsideSession,
+    ...adminCommands,
+    ...catalogCommands,
+    ...crudCommands,
+    ...aggregateCommands,
+    commitTransaction: transactionOutsideSession,
+    abortTransaction: transactionOutsideSession,
   }),
 );
 
 /** Write commands the driver retries with the same (lsid, txnNumber). */
 const retryableCommands = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify']);
 
-
 function noSuchTransaction(message: string): ServerError {
-  return new ServerError(ErrorCode.NoSuchTransaction, message, { errorLabels: ['TransientTransactionError'] });
+  return new ServerError(ErrorCode.NoSuchTransaction, message, {
+    errorLabels: ['TransientTransactionError'],
+  });
 }
 
 function sessionKey(lsid: unknown): string | undefined {
@@ -48,12 +56,16 @@ function checkCollation(command: Document): void {
   const collations: unknown[] = [command.collation];
   for (const field of ['updates', 'deletes']) {
     const list: unknown = command[field];
-    if (Array.isArray(list)) for (const item of list) if (isPlainObject(item)) collations.push(item.collation);
+    if (Array.isArray(list))
+      for (const item of list) if (isPlainObject(item)) collations.push(item.collation);
   }
   for (const collation of collations) {
     if (collation === undefined || collation === null) continue;
     if (isPlainObject(collation) && collation.locale === 'simple') continue;
-    throw unsupported('collation not supported: only the simple (binary) collation', ErrorCode.NotImplemented);
+    throw unsupported(
+      'collation not supported: only the simple (binary) collation',
+      ErrorCode.NotImplemented,
+    );
   }
 }
 
@@ -110,30 +122,47 @@ export class CommandDispatcher {
 
   private execute(command: Document, connectionId: number): Document | Promise<Document> {
     const name = Object.keys(command)[0];
-    if (name === undefined) throw new ServerError(ErrorCode.CommandNotFound, 'no such command: empty command document');
+    if (name === undefined)
+      throw new ServerError(ErrorCode.CommandNotFound, 'no such command: empty command document');
     const handler = handlers.get(name);
     if (handler === undefined) throw new ServerError(ErrorCode.CommandNotFound, `no such command: '${name}'`);
     const db = typeof command.$db === 'string' ? command.$db : 'admin';
     checkCollation(command);
     const context: CommandContext = {
-      command, db, engine: this.engine, cursors: this.cursors, sessions: this.sessions, server: this.server, connectionId, signal: this.signal,
+      command,
+      db,
+      engine: this.engine,
+      cursors: this.cursors,
+      sessions: this.sessions,
+      server: this.server,
+      connectionId,
+      signal: this.signal,
     };
     const key = sessionKey(command.lsid);
     const txnNumber = toBigInt(command.txnNumber);
     if (key === undefined || txnNumber === undefined) return handler(context);
     const session = this.sessions.get(key);
-    if (command.autocommit === false) return this.runInTransaction(name, handler, context, session, txnNumber);
+    if (command.autocommit === false)
+      return this.runInTransaction(name, handler, context, session, txnNumber);
     if (!retryableCommands.has(name)) return handler(context);
     return this.runRetryable(handler, context, session, txnNumber);
   }
 
-  private runRetryable(handler: CommandHandler, context: CommandContext, session: SessionState, txnNumber: bigint): Document | Promise<Document> {
+  private runRetryable(
+    handler: CommandHandler,
+    context: CommandContext,
+    session: SessionState,
+    txnNumber: bigint,
+  ): Document | Promise<Document> {
     if (session.retryableReply?.txnNumber === txnNumber) {
       // A retry of a write that already executed: answer as the first time, do not write twice.
       return { ...session.retryableReply.reply, retriedStatement: true };
     }
     if (txnNumber < session.txnNumber) {
-      throw new ServerError(ErrorCode.TransactionTooOld, `Retryable write with txnNumber ${txnNumber} is prohibited on session because a newer retryable write with txnNumber ${session.txnNumber} has already started on this session.`);
+      throw new ServerError(
+        ErrorCode.TransactionTooOld,
+        `Retryable write with txnNumber ${txnNumber} is prohibited on session because a newer retryable write with txnNumber ${session.txnNumber} has already started on this session.`,
+      );
     }
     this.sessions.abortOpen(session);
     session.txn = undefined;
@@ -143,21 +172,38 @@ export class CommandDispatcher {
     return reply;
   }
 
-  private runInTransaction(name: string, handler: CommandHandler, context: CommandContext, session: SessionState, txnNumber: bigint): Document {
-    if (name === 'commitTransaction' || name === 'abortTransaction') return this.finishTransaction(name, session, txnNumber);
+  private runInTransaction(
+    name: string,
+    handler: CommandHandler,
+    context: CommandContext,
+    session: SessionState,
+    txnNumber: bigint,
+  ): Document {
+    if (name === 'commitTransaction' || name === 'abortTransaction')
+      return this.finishTransaction(name, session, txnNumber);
     let txn: Transaction;
     if (context.command.startTransaction === true) {
-      if (txnNumber < session.txnNumber) throw new ServerError(ErrorCode.TransactionTooOld, `txnNumber ${txnNumber} is less than last txnNumber ${session.txnNumber} seen in session`);
+      if (txnNumber < session.txnNumber)
+        throw new ServerError(
+          ErrorCode.TransactionTooOld,
+          `txnNumber ${txnNumber} is less than last txnNumber ${session.txnNumber} seen in session`,
+        );
       if (txnNumber === session.txnNumber && session.txn !== undefined) {
-        throw new ServerError(ErrorCode.IllegalOperation, `Given transaction number ${txnNumber} has already been used on this session`);
+        throw new ServerError(
+          ErrorCode.IllegalOperation,
+          `Given transaction number ${txnNumber} has already been used on this session`,
+        );
       }
       txn = this.sessions.startTransaction(session, txnNumber);
     } else {
       const current = session.txn;
       if (current === undefined || current.txnNumber !== txnNumber) {
-        throw noSuchTransaction(`Given transaction number ${txnNumber} does not match any in-progress transactions. The active transaction number is ${session.txnNumber}`);
+        throw noSuchTransaction(
+          `Given transaction number ${txnNumber} does not match any in-progress transactions. The active transaction number is ${session.txnNumber}`,
+        );
       }
-      if (current.state !== 'active') throw noSuchTransaction(`Transaction with { txnNumber: ${txnNumber} } has been ${current.state}.`);
+      if (current.state !== 'active')
+        throw noSuchTransaction(`Transaction with { txnNumber: ${txnNumber} } has been ${current.state}.`);
       txn = current;
     }
     try {
@@ -181,15 +227,19 @@ export class CommandDispatcher {
     const txn = session.txn;
     if (txn === undefined || txn.txnNumber !== txnNumber) {
       if (name === 'abortTransaction') throw noSuchTransaction(`Transaction ${txnNumber} not found`);
-      throw noSuchTransaction(`Given transaction number ${txnNumber} does not match any in-progress transactions.`);
+      throw noSuchTransaction(
+        `Given transaction number ${txnNumber} does not match any in-progress transactions.`,
+      );
     }
     if (name === 'abortTransaction') {
-      if (txn.state === 'committed') throw new ServerError(ErrorCode.TransactionCommitted, `Transaction ${txnNumber} has been committed.`);
+      if (txn.state === 'committed')
+        throw new ServerError(ErrorCode.TransactionCommitted, `Transaction ${txnNumber} has been committed.`);
       this.abort(session, txn);
       return { ok: 1 };
     }
     if (txn.state === 'committed') return { ok: 1 };
-    if (txn.state === 'aborted') throw noSuchTransaction(`Transaction with { txnNumber: ${txnNumber} } has been aborted.`);
+    if (txn.state === 'aborted')
+      throw noSuchTransaction(`Transaction with { txnNumber: ${txnNumber} } has been aborted.`);
     try {
       this.engine.commitTransaction(txn);
     } finally {

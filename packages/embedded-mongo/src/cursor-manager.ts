@@ -26,7 +26,8 @@ export class CursorManager {
   /** Returns the first batch and registers a cursor when results remain. */
   open(namespace: string, docs: Document[], options: { batchSize?: number; isSingleBatch?: boolean }): Batch {
     const first = takeBatch(docs, 0, options.batchSize ?? 101);
-    if (options.isSingleBatch === true || first.length >= docs.length) return { docs: first, cursorId: Long.ZERO };
+    if (options.isSingleBatch === true || first.length >= docs.length)
+      return { docs: first, cursorId: Long.ZERO };
     this.sweep();
     const id = ++this.nextId;
     this.cursors.set(id.toString(), { namespace, docs, position: first.length, lastUsed: Date.now() });

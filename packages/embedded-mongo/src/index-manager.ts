@@ -1,5 +1,14 @@
 import type { Document } from 'bson';
-import { canonicalKey, collectPathValues, compareValues, isNumeric, isPlainObject, numericValue, toPlain, typeRank } from './bson-values.js';
+import {
+  canonicalKey,
+  collectPathValues,
+  compareValues,
+  isNumeric,
+  isPlainObject,
+  numericValue,
+  toPlain,
+  typeRank,
+} from './bson-values.js';
 import { compileFilter, type Predicate } from './query-matcher.js';
 import { ErrorCode, ServerError, unsupported } from './server-error.js';
 
@@ -48,7 +57,10 @@ export function formatKeyValue(value: unknown): string {
     return `ObjectId('${(value as { toHexString(): string }).toHexString()}')`;
   }
   if (Array.isArray(value)) return `[ ${value.map(formatKeyValue).join(', ')} ]`;
-  if (isPlainObject(value)) return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${formatKeyValue(v)}`).join(', ')} }`;
+  if (isPlainObject(value))
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${k}: ${formatKeyValue(v)}`)
+      .join(', ')} }`;
   return JSON.stringify(toPlain(value));
 }
 
@@ -74,13 +86,16 @@ export class CollectionIndex {
       if (!supportedIndexTypes.has(n)) {
         const kind = String(direction);
         if (kind === 'text') throw unsupported('Text indexes', ErrorCode.CannotCreateIndex);
-        if (kind === '2d' || kind === '2dsphere' || kind === 'geoHaystack') throw unsupported('Geospatial indexes', ErrorCode.CannotCreateIndex);
+        if (kind === '2d' || kind === '2dsphere' || kind === 'geoHaystack')
+          throw unsupported('Geospatial indexes', ErrorCode.CannotCreateIndex);
         throw unsupported(`Index type '${kind}'`, ErrorCode.CannotCreateIndex);
       }
       return { path, parts: path.split('.'), direction: n as 1 | -1 };
     });
-    if (this.fields.length === 0) throw new ServerError(ErrorCode.CannotCreateIndex, 'Index keys cannot be empty.');
-    this.partial = spec.partialFilterExpression === undefined ? undefined : compileFilter(spec.partialFilterExpression);
+    if (this.fields.length === 0)
+      throw new ServerError(ErrorCode.CannotCreateIndex, 'Index keys cannot be empty.');
+    this.partial =
+      spec.partialFilterExpression === undefined ? undefined : compileFilter(spec.partialFilterExpression);
   }
 
   get isUnique(): boolean {
@@ -100,11 +115,18 @@ export class CollectionIndex {
       collectPathValues(doc, field.parts, values);
       return values.length === 0 ? [undefined] : values;
     });
-    if (this.spec.sparse === true && perField.every((values) => values.length === 1 && values[0] === undefined)) return undefined;
+    if (
+      this.spec.sparse === true &&
+      perField.every((values) => values.length === 1 && values[0] === undefined)
+    )
+      return undefined;
     let tuples: unknown[][] = [[]];
     for (const values of perField) {
       if (values.length > 1 && tuples.length > 1) {
-        throw new ServerError(171, `cannot index parallel arrays [${this.fields.map((f) => f.path).join('] [')}]`);
+        throw new ServerError(
+          171,
+          `cannot index parallel arrays [${this.fields.map((f) => f.path).join('] [')}]`,
+        );
       }
       tuples = tuples.flatMap((tuple) => values.map((value) => [...tuple, value]));
     }
@@ -116,7 +138,12 @@ export class CollectionIndex {
   }
 
   /** Throws E11000 if inserting `doc` (stored under `id`) would duplicate a key; `isVisible` hides ids being replaced. */
-  checkUnique(doc: Document, id: string, namespace: string, isOwner: (otherId: string) => boolean = () => false): void {
+  checkUnique(
+    doc: Document,
+    id: string,
+    namespace: string,
+    isOwner: (otherId: string) => boolean = () => false,
+  ): void {
     if (!this.isUnique) return;
     const tuples = this.keyTuples(doc);
     if (tuples === undefined) return;
@@ -326,7 +353,8 @@ export class CollectionIndex {
     const out: Document = { v: 2, key: this.spec.key, name: this.spec.name };
     if (this.spec.unique === true) out.unique = true;
     if (this.spec.sparse === true) out.sparse = true;
-    if (this.spec.partialFilterExpression !== undefined) out.partialFilterExpression = this.spec.partialFilterExpression;
+    if (this.spec.partialFilterExpression !== undefined)
+      out.partialFilterExpression = this.spec.partialFilterExpression;
     if (this.spec.expireAfterSeconds !== undefined) out.expireAfterSeconds = this.spec.expireAfterSeconds;
     return out;
   }
@@ -334,19 +362,32 @@ export class CollectionIndex {
 
 /** Default index name, as MongoDB derives it: `a_1_b_-1`. */
 export function defaultIndexName(key: Document): string {
-  return Object.entries(key).map(([field, direction]) => `${field}_${String(isNumeric(direction) ? numericValue(direction) : direction)}`).join('_');
+  return Object.entries(key)
+    .map(
+      ([field, direction]) =>
+        `${field}_${String(isNumeric(direction) ? numericValue(direction) : direction)}`,
+    )
+    .join('_');
 }
 
 /** Normalises a createIndexes spec, rejecting options this server cannot honour. */
 export function parseIndexSpec(raw: unknown): IndexSpec {
-  if (!isPlainObject(raw) || !isPlainObject(raw.key)) throw new ServerError(ErrorCode.FailedToParse, "The 'key' field is a required property of an index specification");
+  if (!isPlainObject(raw) || !isPlainObject(raw.key))
+    throw new ServerError(
+      ErrorCode.FailedToParse,
+      "The 'key' field is a required property of an index specification",
+    );
   if (raw.collation !== undefined && isPlainObject(raw.collation) && raw.collation.locale !== 'simple') {
     throw unsupported('collation not supported: non-simple collation on an index', ErrorCode.NotImplemented);
   }
-  const spec: IndexSpec = { name: typeof raw.name === 'string' ? raw.name : defaultIndexName(raw.key), key: raw.key };
+  const spec: IndexSpec = {
+    name: typeof raw.name === 'string' ? raw.name : defaultIndexName(raw.key),
+    key: raw.key,
+  };
   if (raw.unique === true) spec.unique = true;
   if (raw.sparse === true) spec.sparse = true;
   if (isPlainObject(raw.partialFilterExpression)) spec.partialFilterExpression = raw.partialFilterExpression;
-  if (raw.expireAfterSeconds !== undefined) spec.expireAfterSeconds = Number(numericValue(raw.expireAfterSeconds));
+  if (raw.expireAfterSeconds !== undefined)
+    spec.expireAfterSeconds = Number(numericValue(raw.expireAfterSeconds));
   return spec;
 }

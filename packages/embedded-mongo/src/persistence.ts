@@ -35,7 +35,8 @@ const crcTable = (() => {
 /** CRC-32 (IEEE) of a buffer. */
 export function crc32(buffer: Uint8Array): number {
   let crc = -1;
-  for (let i = 0; i < buffer.length; i++) crc = (crc >>> 8) ^ (crcTable[(crc ^ (buffer[i] as number)) & 0xff] as number);
+  for (let i = 0; i < buffer.length; i++)
+    crc = (crc >>> 8) ^ (crcTable[(crc ^ (buffer[i] as number)) & 0xff] as number);
   return (crc ^ -1) >>> 0;
 }
 
@@ -85,7 +86,8 @@ function isAlive(pid: number): boolean {
 function acquireLock(dir: string): string {
   const lockPath = path.join(dir, 'mongod.lock');
   const resolved = path.resolve(dir);
-  if (lockedPaths.has(resolved)) throw new Error(`dbPath ${dir} is already in use by another embedded-mongo server in this process`);
+  if (lockedPaths.has(resolved))
+    throw new Error(`dbPath ${dir} is already in use by another embedded-mongo server in this process`);
   try {
     const fd = fs.openSync(lockPath, 'wx');
     fs.writeSync(fd, String(process.pid));
@@ -94,7 +96,9 @@ function acquireLock(dir: string): string {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const owner = Number.parseInt(fs.readFileSync(lockPath, 'utf8'), 10);
     if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-      throw new Error(`dbPath ${dir} is locked by running process ${owner} (${lockPath}); stop it or use another --dbpath`);
+      throw new Error(
+        `dbPath ${dir} is locked by running process ${owner} (${lockPath}); stop it or use another --dbpath`,
+      );
     }
     // Stale lock from a process that died (e.g. kill -9): take it over.
     fs.writeFileSync(lockPath, String(process.pid));
@@ -231,7 +235,11 @@ function replayRecords(engine: StorageEngine, records: Document[], log: (line: s
 }
 
 /** Locks `dir`, recovers snapshot + journal into `engine`, compacts, and returns the journal sink. */
-export async function openPersistence(dir: string, engine: StorageEngine, log: (line: string) => void): Promise<Persistence> {
+export async function openPersistence(
+  dir: string,
+  engine: StorageEngine,
+  log: (line: string) => void,
+): Promise<Persistence> {
   fs.mkdirSync(dir, { recursive: true });
   const lockPath = acquireLock(dir);
   try {
@@ -240,7 +248,8 @@ export async function openPersistence(dir: string, engine: StorageEngine, log: (
     const snapshotPath = path.join(dir, 'snapshot.bson');
     if (fs.existsSync(snapshotPath)) {
       const { records, validLength } = decodeRecords(fs.readFileSync(snapshotPath));
-      if (validLength !== fs.statSync(snapshotPath).size) throw new Error(`snapshot ${snapshotPath} is corrupt`);
+      if (validLength !== fs.statSync(snapshotPath).size)
+        throw new Error(`snapshot ${snapshotPath} is corrupt`);
       const header = records.shift();
       generation = Number(header?.generation ?? 0);
       replayRecords(engine, records, log);
@@ -251,7 +260,9 @@ export async function openPersistence(dir: string, engine: StorageEngine, log: (
       const content = fs.readFileSync(journalPath);
       const { records, validLength } = decodeRecords(content);
       if (validLength < content.length) {
-        log(`recovery: ignoring a torn record at the end of ${journalPath} (${content.length - validLength} bytes)`);
+        log(
+          `recovery: ignoring a torn record at the end of ${journalPath} (${content.length - validLength} bytes)`,
+        );
         fs.truncateSync(journalPath, validLength);
       }
       replayRecords(engine, records, log);
@@ -261,7 +272,9 @@ export async function openPersistence(dir: string, engine: StorageEngine, log: (
     // Compacting at startup keeps the next restart bounded by the data size, not the history length.
     if (replayed > 0) persistence.compact();
     engine.attachSink(persistence);
-    log(`recovered ${dir} (generation ${generation}, ${replayed} journal records) in ${Date.now() - started} ms`);
+    log(
+      `recovered ${dir} (generation ${generation}, ${replayed} journal records) in ${Date.now() - started} ms`,
+    );
     return persistence;
   } catch (error) {
     fs.rmSync(lockPath, { force: true });

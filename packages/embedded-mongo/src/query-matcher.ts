@@ -24,7 +24,15 @@ interface OperatorTest {
   elementWise: boolean;
 }
 
-const geoOperators = new Set(['$near', '$nearSphere', '$geoWithin', '$geoIntersects', '$within', '$box', '$center']);
+const geoOperators = new Set([
+  '$near',
+  '$nearSphere',
+  '$geoWithin',
+  '$geoIntersects',
+  '$within',
+  '$box',
+  '$center',
+]);
 
 function badValue(message: string): ServerError {
   return new ServerError(ErrorCode.BadValue, message);
@@ -73,7 +81,12 @@ export function toRegExp(pattern: unknown, options = ''): RegExp {
 }
 
 function isRegexValue(value: unknown): boolean {
-  return value instanceof RegExp || (value !== null && typeof value === 'object' && (value as { _bsontype?: string })._bsontype === 'BSONRegExp');
+  return (
+    value instanceof RegExp ||
+    (value !== null &&
+      typeof value === 'object' &&
+      (value as { _bsontype?: string })._bsontype === 'BSONRegExp')
+  );
 }
 
 function regexTest(regex: RegExp): ValueTest {
@@ -126,7 +139,9 @@ function typeTest(operand: unknown): ValueTest {
   return (value) => {
     const name = bsonTypeName(value);
     if (name === 'missing') return false;
-    return wanted.some((w) => w === name || (w === 'number' && ['int', 'long', 'double', 'decimal'].includes(name)));
+    return wanted.some(
+      (w) => w === name || (w === 'number' && ['int', 'long', 'double', 'decimal'].includes(name)),
+    );
   };
 }
 
@@ -156,7 +171,9 @@ function resolvePath(value: unknown, parts: readonly string[], index: number, ou
 function pathMatcher(path: string, tests: OperatorTest[]): Predicate {
   const parts = path.split('.');
   const matchesValue = (value: unknown): boolean =>
-    tests.every(({ test, elementWise }) => test(value) || (elementWise && Array.isArray(value) && value.some(test)));
+    tests.every(
+      ({ test, elementWise }) => test(value) || (elementWise && Array.isArray(value) && value.some(test)),
+    );
   if (parts.length === 1) return (doc) => matchesValue(doc[path]);
   return (doc) => {
     const terminals: unknown[] = [];
@@ -186,19 +203,23 @@ function isOperatorObject(value: unknown): value is Document {
 function elemMatchTest(spec: unknown): ValueTest {
   if (!isPlainObject(spec)) throw badValue('$elemMatch needs an Object');
   const keys = Object.keys(spec);
-  const isValueSpec = keys.length > 0 && keys.every((k) => k.startsWith('$') && !['$and', '$or', '$nor', '$expr'].includes(k));
+  const isValueSpec =
+    keys.length > 0 && keys.every((k) => k.startsWith('$') && !['$and', '$or', '$nor', '$expr'].includes(k));
   if (isValueSpec) {
     const predicate = compileFieldCondition('', spec);
     return (array) => Array.isArray(array) && array.some((element) => predicate({ '': element }));
   }
   const predicate = compileFilter(spec);
-  return (array) => Array.isArray(array) && array.some((element) => isPlainObject(element) && predicate(element));
+  return (array) =>
+    Array.isArray(array) && array.some((element) => isPlainObject(element) && predicate(element));
 }
 
 /** Compiles the condition on one field: an operator object, a regex or an equality value. */
 export function compileFieldCondition(path: string, condition: unknown): Predicate {
-  if (isRegexValue(condition)) return pathMatcher(path, [{ test: regexTest(toRegExp(condition)), elementWise: true }]);
-  if (!isOperatorObject(condition)) return pathMatcher(path, [{ test: equalityTest(condition), elementWise: true }]);
+  if (isRegexValue(condition))
+    return pathMatcher(path, [{ test: regexTest(toRegExp(condition)), elementWise: true }]);
+  if (!isOperatorObject(condition))
+    return pathMatcher(path, [{ test: equalityTest(condition), elementWise: true }]);
 
   const tests: OperatorTest[] = [];
   const negations: Predicate[] = [];
@@ -221,14 +242,18 @@ export function compileFieldCondition(path: string, condition: unknown): Predica
       case '$in':
       case '$nin': {
         if (!Array.isArray(operand)) throw badValue(`${operator} needs an array`);
-        const alternatives = operand.map((item) => (isRegexValue(item) ? regexTest(toRegExp(item)) : equalityTest(item)));
+        const alternatives = operand.map((item) =>
+          isRegexValue(item) ? regexTest(toRegExp(item)) : equalityTest(item),
+        );
         const test: ValueTest = (value) => alternatives.some((alternative) => alternative(value));
         if (operator === '$in') tests.push({ test, elementWise: true });
         else negations.push(pathMatcher(path, [{ test, elementWise: true }]));
         break;
       }
       case '$exists':
-        (operand === false || (isNumeric(operand) && numericValue(operand) === 0) ? negations : others).push(existsMatcher(path));
+        (operand === false || (isNumeric(operand) && numericValue(operand) === 0) ? negations : others).push(
+          existsMatcher(path),
+        );
         break;
       case '$type':
         tests.push({ test: typeTest(operand), elementWise: true });
@@ -246,7 +271,8 @@ export function compileFieldCondition(path: string, condition: unknown): Predica
           break;
         }
         for (const item of operand) {
-          if (isPlainObject(item) && '$elemMatch' in item) others.push(pathMatcher(path, [{ test: elemMatchTest(item.$elemMatch), elementWise: false }]));
+          if (isPlainObject(item) && '$elemMatch' in item)
+            others.push(pathMatcher(path, [{ test: elemMatchTest(item.$elemMatch), elementWise: false }]));
           else others.push(compileFieldCondition(path, item));
         }
         break;
@@ -261,29 +287,38 @@ export function compileFieldCondition(path: string, condition: unknown): Predica
         if (!('$regex' in condition)) throw badValue('$options needs a $regex');
         break;
       case '$not': {
-        if (!isRegexValue(operand) && !isOperatorObject(operand)) throw badValue('$not needs a regex or a document');
+        if (!isRegexValue(operand) && !isOperatorObject(operand))
+          throw badValue('$not needs a regex or a document');
         negations.push(compileFieldCondition(path, operand));
         break;
       }
       case '$mod': {
-        if (!Array.isArray(operand) || operand.length !== 2) throw badValue('malformed mod, needs to be an array of 2 elements');
+        if (!Array.isArray(operand) || operand.length !== 2)
+          throw badValue('malformed mod, needs to be an array of 2 elements');
         const divisor = Math.trunc(Number(numericValue(operand[0])));
         const remainder = Math.trunc(Number(numericValue(operand[1])));
         if (divisor === 0) throw badValue('divisor cannot be 0');
-        tests.push({ test: (value) => isNumeric(value) && Math.trunc(Number(numericValue(value))) % divisor === remainder, elementWise: true });
+        tests.push({
+          test: (value) =>
+            isNumeric(value) && Math.trunc(Number(numericValue(value))) % divisor === remainder,
+          elementWise: true,
+        });
         break;
       }
       case '$comment':
         break;
       default:
-        if (geoOperators.has(operator)) throw unsupported(`Geospatial query operator ${operator}`, ErrorCode.NoQueryExecutionPlans);
+        if (geoOperators.has(operator))
+          throw unsupported(`Geospatial query operator ${operator}`, ErrorCode.NoQueryExecutionPlans);
         if (operator.startsWith('$bits')) throw unsupported(`Query operator ${operator}`);
         throw badValue(`unknown operator: ${operator}`);
     }
   }
   const positive = tests.length > 0 ? pathMatcher(path, tests) : undefined;
   return (doc) =>
-    (positive === undefined || positive(doc)) && others.every((p) => p(doc)) && negations.every((p) => !p(doc));
+    (positive === undefined || positive(doc)) &&
+    others.every((p) => p(doc)) &&
+    negations.every((p) => !p(doc));
 }
 
 function exprPredicate(expression: unknown): Predicate {
@@ -305,7 +340,8 @@ export function compileFilter(filter: Document | undefined): Predicate {
       case '$and':
       case '$or':
       case '$nor': {
-        if (!Array.isArray(condition) || condition.length === 0) throw badValue(`${key} must be a nonempty array`);
+        if (!Array.isArray(condition) || condition.length === 0)
+          throw badValue(`${key} must be a nonempty array`);
         const parts = condition.map((c) => compileFilter(c as Document));
         if (key === '$and') predicates.push((doc) => parts.every((p) => p(doc)));
         else if (key === '$or') predicates.push((doc) => parts.some((p) => p(doc)));

@@ -24,8 +24,14 @@ export interface PlannableCollection {
 
 function isIndexableValue(value: unknown): boolean {
   if (Array.isArray(value) || value instanceof RegExp) return false;
-  if (value !== null && typeof value === 'object' && (value as { _bsontype?: string })._bsontype === 'BSONRegExp') return false;
-  if (isPlainObject(value)) return !Object.keys(value).some((k) => k.startsWith('$')) && !Object.values(value).some(Array.isArray);
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    (value as { _bsontype?: string })._bsontype === 'BSONRegExp'
+  )
+    return false;
+  if (isPlainObject(value))
+    return !Object.keys(value).some((k) => k.startsWith('$')) && !Object.values(value).some(Array.isArray);
   return true;
 }
 
@@ -52,9 +58,17 @@ function collectBounds(filter: Document, out: Map<string, FieldBounds>): void {
         bounds.hasEq = true;
       } else if (operator === '$in' && Array.isArray(operand) && operand.every(isIndexableValue)) {
         bounds.in = operand;
-      } else if ((operator === '$gt' || operator === '$gte') && isIndexableValue(operand) && typeRank(operand) !== 2) {
+      } else if (
+        (operator === '$gt' || operator === '$gte') &&
+        isIndexableValue(operand) &&
+        typeRank(operand) !== 2
+      ) {
         bounds.range.lower = { value: operand, isInclusive: operator === '$gte' };
-      } else if ((operator === '$lt' || operator === '$lte') && isIndexableValue(operand) && typeRank(operand) !== 2) {
+      } else if (
+        (operator === '$lt' || operator === '$lte') &&
+        isIndexableValue(operand) &&
+        typeRank(operand) !== 2
+      ) {
         bounds.range.upper = { value: operand, isInclusive: operator === '$lte' };
       }
     }
@@ -71,7 +85,10 @@ function sortMatchesIndex(index: CollectionIndex, sort: SortKey[]): 1 | -1 | und
   if (sort.length === 0 || sort.length > index.fields.length) return undefined;
   const first = sort[0] as SortKey;
   const direction = (first.direction * (index.fields[0]?.direction ?? 1)) as 1 | -1;
-  const matches = sort.every((key, i) => index.fields[i]?.path === key.path && key.direction * (index.fields[i]?.direction ?? 1) === direction);
+  const matches = sort.every(
+    (key, i) =>
+      index.fields[i]?.path === key.path && key.direction * (index.fields[i]?.direction ?? 1) === direction,
+  );
   return matches ? direction : undefined;
 }
 
@@ -80,7 +97,11 @@ function sortMatchesIndex(index: CollectionIndex, sort: SortKey[]): 1 | -1 | und
  * then a range on an index's first field, then an index matching the sort; otherwise a collection scan.
  * Candidates are a superset: the full filter is always applied afterwards.
  */
-export function planQuery(collection: PlannableCollection, filter: Document | undefined, sort: SortKey[]): QueryPlan {
+export function planQuery(
+  collection: PlannableCollection,
+  filter: Document | undefined,
+  sort: SortKey[],
+): QueryPlan {
   const fields = new Map<string, FieldBounds>();
   if (filter !== undefined) collectBounds(filter, fields);
   const id = fields.get('_id');
@@ -98,12 +119,24 @@ export function planQuery(collection: PlannableCollection, filter: Document | un
     if (first === undefined) continue;
     if (bounds.every((b) => b?.hasEq === true)) {
       const ids = [...(index.lookup(bounds.map((b) => b?.eq)) ?? [])];
-      consider({ stage: 'IXSCAN', indexName: index.spec.name, ids, isSorted: false, keysExamined: ids.length });
+      consider({
+        stage: 'IXSCAN',
+        indexName: index.spec.name,
+        ids,
+        isSorted: false,
+        keysExamined: ids.length,
+      });
       continue;
     }
     if (index.fields.length === 1 && first.in !== undefined) {
       const ids = unionLookups(index, first.in);
-      consider({ stage: 'IXSCAN', indexName: index.spec.name, ids, isSorted: false, keysExamined: ids.length });
+      consider({
+        stage: 'IXSCAN',
+        indexName: index.spec.name,
+        ids,
+        isSorted: false,
+        keysExamined: ids.length,
+      });
       continue;
     }
     const range: RangeBounds | undefined = first.hasEq
@@ -112,11 +145,22 @@ export function planQuery(collection: PlannableCollection, filter: Document | un
         ? first.range
         : undefined;
     if (range !== undefined) {
-      if (range.lower !== undefined && range.upper !== undefined && typeRank(range.lower.value) !== typeRank(range.upper.value)) continue;
+      if (
+        range.lower !== undefined &&
+        range.upper !== undefined &&
+        typeRank(range.lower.value) !== typeRank(range.upper.value)
+      )
+        continue;
       collection.ensureOrdered(index);
       const counter = { keysExamined: 0 };
       const ids = [...new Set(index.range(range, counter))];
-      consider({ stage: 'IXSCAN', indexName: index.spec.name, ids, isSorted: false, keysExamined: counter.keysExamined });
+      consider({
+        stage: 'IXSCAN',
+        indexName: index.spec.name,
+        ids,
+        isSorted: false,
+        keysExamined: counter.keysExamined,
+      });
     }
   }
   if (best !== undefined) return best;

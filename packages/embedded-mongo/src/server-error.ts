@@ -62,7 +62,13 @@ export class ServerError extends Error {
 
   /** The error as a command reply document. */
   toReply(): Document {
-    const reply: Document = { ok: 0, errmsg: this.message, code: this.code, codeName: this.codeName, ...this.details };
+    const reply: Document = {
+      ok: 0,
+      errmsg: this.message,
+      code: this.code,
+      codeName: this.codeName,
+      ...this.details,
+    };
     if (this.errorLabels.length > 0) reply.errorLabels = this.errorLabels;
     return reply;
   }

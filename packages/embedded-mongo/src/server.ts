@@ -41,7 +41,12 @@ function advertisedHost(host: string): string {
 }
 
 /** Per-connection framing: accumulates bytes, decodes whole messages, writes replies in order. */
-function handleConnection(socket: net.Socket, dispatcher: CommandDispatcher, connectionId: number, log: (line: string) => void): void {
+function handleConnection(
+  socket: net.Socket,
+  dispatcher: CommandDispatcher,
+  connectionId: number,
+  log: (line: string) => void,
+): void {
   socket.setNoDelay(true);
   let pending: Buffer = Buffer.alloc(0);
   let replyId = 1;
@@ -51,7 +56,13 @@ function handleConnection(socket: net.Socket, dispatcher: CommandDispatcher, con
       socket.write(encodeReply(request, replyId++, reply));
     } catch (error) {
       log(`connection ${connectionId}: cannot encode reply: ${(error as Error).message}`);
-      socket.write(encodeReply(request, replyId++, new ServerError(10334, `reply too large: ${(error as Error).message}`).toReply()));
+      socket.write(
+        encodeReply(
+          request,
+          replyId++,
+          new ServerError(10334, `reply too large: ${(error as Error).message}`).toReply(),
+        ),
+      );
     }
   };
   const handleFrame = (frame: Buffer): void => {
@@ -61,7 +72,8 @@ function handleConnection(socket: net.Socket, dispatcher: CommandDispatcher, con
     } catch (error) {
       if (error instanceof ServerError) {
         const routed = error as ServerError & Partial<Request>;
-        if (routed.isFireAndForget !== true) send({ requestId: routed.requestId ?? 0, opCode: routed.opCode ?? 2013 }, error.toReply());
+        if (routed.isFireAndForget !== true)
+          send({ requestId: routed.requestId ?? 0, opCode: routed.opCode ?? 2013 }, error.toReply());
         return;
       }
       throw error;
@@ -101,7 +113,12 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const abort = new AbortController();
   const cursors = new CursorManager();
   const info: ServerInfo = {
-    host: advertisedHost(host), port: 0, replSetName: options.replSetName ?? 'rs0', processId: new ObjectId(), startedAt: new Date(), topologyCounter: Long.ZERO,
+    host: advertisedHost(host),
+    port: 0,
+    replSetName: options.replSetName ?? 'rs0',
+    processId: new ObjectId(),
+    startedAt: new Date(),
+    topologyCounter: Long.ZERO,
   };
   const dispatcher = new CommandDispatcher(engine, cursors, info, abort.signal);
   const sockets = new Set<net.Socket>();

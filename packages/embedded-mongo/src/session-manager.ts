@@ -64,7 +64,11 @@ export class SessionManager {
   sweep(now = Date.now()): void {
     for (const [key, session] of this.sessions) {
       const txn = session.txn;
-      if (txn !== undefined && txn.state === 'active' && now - (this.transactionStarts.get(txn) ?? now) > TRANSACTION_LIFETIME_MS) {
+      if (
+        txn !== undefined &&
+        txn.state === 'active' &&
+        now - (this.transactionStarts.get(txn) ?? now) > TRANSACTION_LIFETIME_MS
+      ) {
         this.abortOpen(session);
       }
       if (now - session.lastUse > SESSION_TIMEOUT_MS) this.end(key);

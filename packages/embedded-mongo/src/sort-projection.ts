@@ -1,7 +1,15 @@
 import type { Document } from 'bson';
 import 'mingo/init/system';
 import { Aggregator } from 'mingo';
-import { cloneValue, collectPathValues, compareValues, isNumeric, isPlainObject, numericValue, toPlain } from './bson-values.js';
+import {
+  cloneValue,
+  collectPathValues,
+  compareValues,
+  isNumeric,
+  isPlainObject,
+  numericValue,
+  toPlain,
+} from './bson-values.js';
 import { compileFilter } from './query-matcher.js';
 import { ErrorCode, ServerError, unsupported } from './server-error.js';
 
@@ -61,7 +69,9 @@ function isTruthyFlag(value: unknown): boolean {
 }
 
 function sliceOperator(operand: unknown): (value: unknown) => unknown {
-  const args = Array.isArray(operand) ? operand.map((v) => Number(numericValue(v))) : [Number(numericValue(operand))];
+  const args = Array.isArray(operand)
+    ? operand.map((v) => Number(numericValue(v)))
+    : [Number(numericValue(operand))];
   return (value) => {
     if (!Array.isArray(value)) return value;
     if (args.length === 1) {
@@ -97,7 +107,9 @@ function insertPath(tree: ProjectionTree, path: string, leaf: true | ((value: un
 
 function projectInclude(value: unknown, tree: ProjectionTree): unknown {
   if (Array.isArray(value)) {
-    return value.filter((element) => isPlainObject(element) || Array.isArray(element)).map((element) => projectInclude(element, tree));
+    return value
+      .filter((element) => isPlainObject(element) || Array.isArray(element))
+      .map((element) => projectInclude(element, tree));
   }
   if (!isPlainObject(value)) return undefined;
   const out: Document = {};
@@ -117,7 +129,10 @@ function projectInclude(value: unknown, tree: ProjectionTree): unknown {
 }
 
 function projectExclude(value: unknown, tree: ProjectionTree): unknown {
-  if (Array.isArray(value)) return value.map((element) => (isPlainObject(element) || Array.isArray(element) ? projectExclude(element, tree) : element));
+  if (Array.isArray(value))
+    return value.map((element) =>
+      isPlainObject(element) || Array.isArray(element) ? projectExclude(element, tree) : element,
+    );
   if (!isPlainObject(value)) return value;
   const out: Document = {};
   for (const key of Object.keys(value)) {
@@ -135,7 +150,8 @@ export type Projector = (doc: Document) => Document;
 
 /** Compiles a find/findAndModify projection (inclusion, exclusion, `$slice`, `$elemMatch`, expressions). */
 export function compileProjection(spec: unknown): Projector | undefined {
-  if (spec === undefined || spec === null || (isPlainObject(spec) && Object.keys(spec).length === 0)) return undefined;
+  if (spec === undefined || spec === null || (isPlainObject(spec) && Object.keys(spec).length === 0))
+    return undefined;
   if (!isPlainObject(spec)) throw new ServerError(ErrorCode.BadValue, 'projection must be an object');
   const tree: ProjectionTree = {};
   let mode: 'include' | 'exclude' | undefined;
@@ -164,7 +180,10 @@ export function compileProjection(spec: unknown): Projector | undefined {
     }
     const wanted = include ? 'include' : 'exclude';
     if (mode !== undefined && mode !== wanted && !Object.values(spec).some(isPlainObject)) {
-      throw new ServerError(31254, `Cannot do ${wanted === 'exclude' ? 'exclusion' : 'inclusion'} on field ${path} in ${mode === 'exclude' ? 'exclusion' : 'inclusion'} projection`);
+      throw new ServerError(
+        31254,
+        `Cannot do ${wanted === 'exclude' ? 'exclusion' : 'inclusion'} on field ${path} in ${mode === 'exclude' ? 'exclusion' : 'inclusion'} projection`,
+      );
     }
     mode = wanted;
     insertPath(tree, path, true);

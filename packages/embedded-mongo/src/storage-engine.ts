@@ -59,9 +59,11 @@ export class Collection {
   ensureOrdered(index: CollectionIndex): void {
     if (index.hasOrdered) return;
     const docs = this.docs;
-    index.buildOrdered((function* () {
-      for (const [id, record] of docs) yield [id, record.doc] as [string, Document];
-    })());
+    index.buildOrdered(
+      (function* () {
+        for (const [id, record] of docs) yield [id, record.doc] as [string, Document];
+      })(),
+    );
   }
 
   findIndex(name: string): CollectionIndex | undefined {
@@ -102,14 +104,22 @@ const writeConflict = (): ServerError =>
 /** Validates a document before storing it: `_id` rules, `$`-prefixed names, size. */
 export function validateForStorage(doc: Document): void {
   const id = doc._id;
-  if (Array.isArray(id)) throw new ServerError(ErrorCode.InvalidIdField, "The '_id' value cannot be of type array");
-  if (id !== null && typeof id === 'object' && (id instanceof RegExp || (id as { _bsontype?: string })._bsontype === 'BSONRegExp')) {
+  if (Array.isArray(id))
+    throw new ServerError(ErrorCode.InvalidIdField, "The '_id' value cannot be of type array");
+  if (
+    id !== null &&
+    typeof id === 'object' &&
+    (id instanceof RegExp || (id as { _bsontype?: string })._bsontype === 'BSONRegExp')
+  ) {
     throw new ServerError(ErrorCode.InvalidIdField, "can't use a regex for _id");
   }
   checkFieldNames(doc, '');
   const size = calculateObjectSize(doc);
   if (size > MAX_BSON_SIZE) {
-    throw new ServerError(ErrorCode.BSONObjectTooLarge, `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_SIZE}`);
+    throw new ServerError(
+      ErrorCode.BSONObjectTooLarge,
+      `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_SIZE}`,
+    );
   }
 }
 
@@ -121,7 +131,10 @@ function checkFieldNames(value: unknown, prefix: string): void {
   if (!isPlainObject(value)) return;
   for (const key of Object.keys(value)) {
     if (key.startsWith('$') && key !== '$ref' && key !== '$id' && key !== '$db') {
-      throw new ServerError(ErrorCode.DollarPrefixedFieldName, `The dollar ($) prefixed field '${key}' in '${prefix}${key}' is not valid for storage.`);
+      throw new ServerError(
+        ErrorCode.DollarPrefixedFieldName,
+        `The dollar ($) prefixed field '${key}' in '${prefix}${key}' is not valid for storage.`,
+      );
     }
     const nested = value[key];
     if (nested !== null && typeof nested === 'object') checkFieldNames(nested, `${prefix}${key}.`);
@@ -130,7 +143,8 @@ function checkFieldNames(value: unknown, prefix: string): void {
 
 /** Checks a database/collection name the way MongoDB does. */
 export function validateNamespace(db: string, name: string): void {
-  if (db.length === 0 || /[/\\. "$\0]/.test(db)) throw new ServerError(ErrorCode.InvalidNamespace, `Invalid database name: '${db}'`);
+  if (db.length === 0 || /[/\\. "$\0]/.test(db))
+    throw new ServerError(ErrorCode.InvalidNamespace, `Invalid database name: '${db}'`);
   if (name.length === 0 || name.includes('$') || name.includes('\0') || name.startsWith('.')) {
     throw new ServerError(ErrorCode.InvalidNamespace, `Invalid collection name: ${name}`);
   }
@@ -212,9 +226,14 @@ export class StorageEngine {
     if (this.databases.delete(db)) this.record({ op: 'dropDatabase', db });
   }
 
-  renameCollection(from: { db: string; name: string }, to: { db: string; name: string }, isDropTarget: boolean): void {
+  renameCollection(
+    from: { db: string; name: string },
+    to: { db: string; name: string },
+    isDropTarget: boolean,
+  ): void {
     const source = this.getCollection(from.db, from.name);
-    if (source === undefined) throw new ServerError(ErrorCode.NamespaceNotFound, 'source namespace does not exist');
+    if (source === undefined)
+      throw new ServerError(ErrorCode.NamespaceNotFound, 'source namespace does not exist');
     validateNamespace(to.db, to.name);
     if (this.getCollection(to.db, to.name) !== undefined) {
       if (!isDropTarget) throw new ServerError(ErrorCode.NamespaceExists, 'target namespace exists');
@@ -235,14 +254,28 @@ export class StorageEngine {
 
   /** Creates an index (checking existing documents for duplicates); false when an identical one exists. */
   createIndex(collection: Collection, spec: IndexSpec): boolean {
-    const existing = collection.indexes.find((index) => index.spec.name === spec.name || canonicalKey(index.spec.key) === canonicalKey(spec.key));
+    const existing = collection.indexes.find(
+      (index) => index.spec.name === spec.name || canonicalKey(index.spec.key) === canonicalKey(spec.key),
+    );
     if (existing !== undefined) {
       const sameKey = canonicalKey(existing.spec.key) === canonicalKey(spec.key);
-      const sameOptions = canonicalKey(existing.describe()) === canonicalKey(new CollectionIndex(spec).describe());
+      const sameOptions =
+        canonicalKey(existing.describe()) === canonicalKey(new CollectionIndex(spec).describe());
       if (sameKey && sameOptions) return false;
-      if (!sameKey) throw new ServerError(ErrorCode.IndexKeySpecsConflict, `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`);
-      if (existing.spec.name === spec.name || this.isReplaying) throw new ServerError(ErrorCode.IndexOptionsConflict, `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`);
-      throw new ServerError(ErrorCode.IndexOptionsConflict, `Index already exists with a different name: ${existing.spec.name}`);
+      if (!sameKey)
+        throw new ServerError(
+          ErrorCode.IndexKeySpecsConflict,
+          `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`,
+        );
+      if (existing.spec.name === spec.name || this.isReplaying)
+        throw new ServerError(
+          ErrorCode.IndexOptionsConflict,
+          `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`,
+        );
+      throw new ServerError(
+        ErrorCode.IndexOptionsConflict,
+        `Index already exists with a different name: ${existing.spec.name}`,
+      );
     }
     const index = new CollectionIndex(spec);
     for (const [id, record] of collection.docs) {
@@ -284,14 +317,24 @@ export class StorageEngine {
   }
 
   /** Runs a filter through the planner; returns matching documents in candidate order. */
-  query(collection: Collection, options: { filter?: Document; predicate: Predicate; sort: SortKey[]; limit?: number; txn?: Transaction }): QueryResult {
+  query(
+    collection: Collection,
+    options: { filter?: Document; predicate: Predicate; sort: SortKey[]; limit?: number; txn?: Transaction },
+  ): QueryResult {
     const { predicate, txn } = options;
     const plan = planQuery(collection, options.filter, options.sort);
-    const isSorted = plan.stage === 'IXSCAN' && plan.isSorted && (txn === undefined || txn.overlay(collection) === undefined) && collection.history.size === 0;
+    const isSorted =
+      plan.stage === 'IXSCAN' &&
+      plan.isSorted &&
+      (txn === undefined || txn.overlay(collection) === undefined) &&
+      collection.history.size === 0;
     const entries: Array<{ key: string; doc: Document }> = [];
     let docsExamined = 0;
     // A limit can stop the scan early only when the candidates already come in the requested order.
-    const limit = options.sort.length === 0 || isSorted ? (options.limit ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+    const limit =
+      options.sort.length === 0 || isSorted
+        ? (options.limit ?? Number.POSITIVE_INFINITY)
+        : Number.POSITIVE_INFINITY;
     const consider = (key: string): boolean => {
       const doc = this.visible(collection, key, txn);
       if (doc === undefined) return true;
@@ -309,7 +352,8 @@ export class StorageEngine {
           }
         }
       } else {
-        for (const key of this.transactionKeys(collection, collection.docs.keys(), txn)) if (!consider(key)) break;
+        for (const key of this.transactionKeys(collection, collection.docs.keys(), txn))
+          if (!consider(key)) break;
       }
     } else {
       const keys = txn === undefined ? plan.ids : this.transactionKeys(collection, plan.ids, txn);
@@ -320,7 +364,11 @@ export class StorageEngine {
   }
 
   /** Candidate keys inside a transaction: the plan's, plus documents changed since the snapshot or by the transaction. */
-  private transactionKeys(collection: Collection, base: Iterable<string>, txn: Transaction): Iterable<string> {
+  private transactionKeys(
+    collection: Collection,
+    base: Iterable<string>,
+    txn: Transaction,
+  ): Iterable<string> {
     const extra = [...collection.history.keys(), ...(txn.overlay(collection)?.keys() ?? [])];
     if (extra.length === 0) return base;
     const keys = new Set(base);
@@ -376,7 +424,12 @@ export class StorageEngine {
     overlay.set(key, doc);
   }
 
-  private checkUniqueInTransaction(collection: Collection, key: string, doc: Document, txn: Transaction): void {
+  private checkUniqueInTransaction(
+    collection: Collection,
+    key: string,
+    doc: Document,
+    txn: Transaction,
+  ): void {
     const overlay = txn.overlay(collection);
     for (const index of collection.indexes) {
       if (!index.isUnique) continue;
@@ -397,7 +450,8 @@ export class StorageEngine {
   /** Applies one committed write: unique checks first, then history, indexes, data and the journal op. */
   private commitWrite(collection: Collection, key: string, doc: Document | null): void {
     const previous = collection.docs.get(key);
-    if (doc !== null) for (const index of collection.indexes) index.checkUnique(doc, key, collection.namespace);
+    if (doc !== null)
+      for (const index of collection.indexes) index.checkUnique(doc, key, collection.namespace);
     const version = ++this.sequence;
     if (this.activeTransactions.size > 0) {
       let history = collection.history.get(key);
@@ -437,7 +491,8 @@ export class StorageEngine {
     try {
       for (const [collection, overlay] of txn.writes) {
         if (collection.isDropped) throw writeConflict();
-        for (const key of overlay.keys()) if (this.changedSince(collection, key, txn.snapshot)) throw writeConflict();
+        for (const key of overlay.keys())
+          if (this.changedSince(collection, key, txn.snapshot)) throw writeConflict();
       }
       const undo: Array<{ collection: Collection; key: string; previous: Document | null }> = [];
       const opsBefore = this.pendingOps.length;
@@ -519,7 +574,11 @@ export class StorageEngine {
         case 'rename': {
           const [fromDb = '', ...fromRest] = op.from.split('.');
           const [toDb = '', ...toRest] = op.to.split('.');
-          this.renameCollection({ db: fromDb, name: fromRest.join('.') }, { db: toDb, name: toRest.join('.') }, true);
+          this.renameCollection(
+            { db: fromDb, name: fromRest.join('.') },
+            { db: toDb, name: toRest.join('.') },
+            true,
+          );
           break;
         }
         case 'createIndex':

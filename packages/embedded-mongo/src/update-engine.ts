@@ -32,11 +32,31 @@ export interface UpdateResult {
 }
 
 const updateOperators = new Set([
-  '$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$setOnInsert', '$currentDate', '$push', '$addToSet',
-  '$pull', '$pullAll', '$pop', '$bit',
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$setOnInsert',
+  '$currentDate',
+  '$push',
+  '$addToSet',
+  '$pull',
+  '$pullAll',
+  '$pop',
+  '$bit',
 ]);
 
-const pipelineUpdateStages = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
+const pipelineUpdateStages = new Set([
+  '$addFields',
+  '$set',
+  '$project',
+  '$unset',
+  '$replaceRoot',
+  '$replaceWith',
+]);
 
 function fail(code: number, message: string): never {
   throw new ServerError(code, message);
@@ -54,20 +74,34 @@ export function validateUpdate(update: unknown): void {
   if (Array.isArray(update)) {
     for (const stage of update) {
       const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
-      if (name === undefined || !pipelineUpdateStages.has(name)) fail(ErrorCode.InvalidOptions, `${String(name)} is not allowed to be used within an update`);
+      if (name === undefined || !pipelineUpdateStages.has(name))
+        fail(ErrorCode.InvalidOptions, `${String(name)} is not allowed to be used within an update`);
     }
     return;
   }
-  if (!isPlainObject(update)) fail(ErrorCode.FailedToParse, 'Update argument must be either an object or an array');
+  if (!isPlainObject(update))
+    fail(ErrorCode.FailedToParse, 'Update argument must be either an object or an array');
   if (isReplacement(update)) {
     for (const key of Object.keys(update)) {
-      if (key.startsWith('$')) fail(ErrorCode.DollarPrefixedFieldName, `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document.`);
+      if (key.startsWith('$'))
+        fail(
+          ErrorCode.DollarPrefixedFieldName,
+          `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document.`,
+        );
     }
     return;
   }
   for (const [operator, fields] of Object.entries(update)) {
-    if (!updateOperators.has(operator)) fail(ErrorCode.FailedToParse, `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
-    if (!isPlainObject(fields)) fail(ErrorCode.FailedToParse, `Modifiers operate on fields but we found type ${bsonTypeName(fields)} instead.`);
+    if (!updateOperators.has(operator))
+      fail(
+        ErrorCode.FailedToParse,
+        `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    if (!isPlainObject(fields))
+      fail(
+        ErrorCode.FailedToParse,
+        `Modifiers operate on fields but we found type ${bsonTypeName(fields)} instead.`,
+      );
   }
 }
 
@@ -76,7 +110,8 @@ function arithmetic(operator: '$inc' | '$mul', current: unknown, operand: unknow
   if (kind === 'decimal') throw unsupported('Decimal128 arithmetic');
   const a = numericValue(current);
   const b = numericValue(operand);
-  if (kind === 'double') return new Double(operator === '$inc' ? Number(a) + Number(b) : Number(a) * Number(b));
+  if (kind === 'double')
+    return new Double(operator === '$inc' ? Number(a) + Number(b) : Number(a) * Number(b));
   const result = operator === '$inc' ? BigInt(a) + BigInt(b) : BigInt(a) * BigInt(b);
   if (kind === 'int' && result >= -0x80000000n && result <= 0x7fffffffn) return new Int32(Number(result));
   return Long.fromBigInt(result);
@@ -87,7 +122,11 @@ function describe(doc: Document): string {
 }
 
 /** Walks to the parent of the last path component, creating objects on the way when asked. */
-function resolveParent(root: Document, parts: string[], isCreating: boolean): { parent: Document | unknown[]; key: string } | undefined {
+function resolveParent(
+  root: Document,
+  parts: string[],
+  isCreating: boolean,
+): { parent: Document | unknown[]; key: string } | undefined {
   let node: unknown = root;
   for (let i = 0; i < parts.length - 1; i++) {
     const part = parts[i] as string;
@@ -117,7 +156,10 @@ function resolveParent(root: Document, parts: string[], isCreating: boolean): { 
     }
     if (!isPlainObject(next) && !Array.isArray(next)) {
       if (!isCreating) return undefined;
-      fail(28, `Cannot create field '${parts[i + 1] ?? ''}' in element {${part}: ${JSON.stringify(toPlain(next))}}`);
+      fail(
+        28,
+        `Cannot create field '${parts[i + 1] ?? ''}' in element {${part}: ${JSON.stringify(toPlain(next))}}`,
+      );
     }
     node = next;
   }
@@ -164,9 +206,12 @@ function positionalIndex(doc: Document, prefix: string, filter: Document | undef
           if (isPlainObject(condition) && '$elemMatch' in condition) {
             const inner = compileFilter(condition.$elemMatch as Document);
             const valueTest = compileFieldCondition('v', condition.$elemMatch);
-            conditions.push((wrapper) => (isPlainObject(wrapper.v) && inner(wrapper.v)) || valueTest(wrapper));
+            conditions.push(
+              (wrapper) => (isPlainObject(wrapper.v) && inner(wrapper.v)) || valueTest(wrapper),
+            );
           } else conditions.push(compileFieldCondition('v', condition));
-        } else if (key.startsWith(prefix + '.')) conditions.push(compileFieldCondition('v.' + key.slice(prefix.length + 1), condition));
+        } else if (key.startsWith(prefix + '.'))
+          conditions.push(compileFieldCondition('v.' + key.slice(prefix.length + 1), condition));
       }
     };
     collect(filter);
@@ -179,7 +224,12 @@ function positionalIndex(doc: Document, prefix: string, filter: Document | undef
 }
 
 /** Expands `$`, `$[]` and `$[identifier]` into the concrete paths they designate in this document. */
-function expandPath(doc: Document, path: string, context: UpdateContext, filters: Map<string, Predicate>): string[][] {
+function expandPath(
+  doc: Document,
+  path: string,
+  context: UpdateContext,
+  filters: Map<string, Predicate>,
+): string[][] {
   const parts = path.split('.');
   if (!parts.some((p) => p.startsWith('$'))) return [parts];
   let results: string[][] = [[]];
@@ -193,19 +243,25 @@ function expandPath(doc: Document, path: string, context: UpdateContext, filters
     for (const prefix of results) {
       const array = getPath(doc, prefix.join('.'));
       if (part === '$') {
-        if (context.isInsert) fail(ErrorCode.BadValue, "The positional operator did not find the match needed from the query.");
+        if (context.isInsert)
+          fail(ErrorCode.BadValue, 'The positional operator did not find the match needed from the query.');
         next.push([...prefix, String(positionalIndex(doc, prefix.join('.'), context.filter))]);
         continue;
       }
       if (!Array.isArray(array)) {
         if (context.isInsert && array === undefined) continue;
-        fail(ErrorCode.BadValue, `The path '${prefix.join('.')}' must exist in the document in order to apply array updates.`);
+        fail(
+          ErrorCode.BadValue,
+          `The path '${prefix.join('.')}' must exist in the document in order to apply array updates.`,
+        );
       }
       const identifier = part.slice(2, -1);
       const predicate = identifier === '' ? undefined : filters.get(identifier);
-      if (identifier !== '' && predicate === undefined) fail(ErrorCode.BadValue, `No array filter found for identifier '${identifier}' in path '${path}'`);
+      if (identifier !== '' && predicate === undefined)
+        fail(ErrorCode.BadValue, `No array filter found for identifier '${identifier}' in path '${path}'`);
       array.forEach((element, index) => {
-        if (predicate === undefined || predicate({ [identifier]: element })) next.push([...prefix, String(index)]);
+        if (predicate === undefined || predicate({ [identifier]: element }))
+          next.push([...prefix, String(index)]);
       });
     }
     results = next;
@@ -218,8 +274,16 @@ function compileArrayFilters(arrayFilters: Document[] | undefined): Map<string, 
   for (const filter of arrayFilters ?? []) {
     const identifiers = new Set(Object.keys(filter).map((k) => k.split('.')[0] as string));
     const identifier = [...identifiers][0];
-    if (identifiers.size !== 1 || identifier === undefined) fail(ErrorCode.FailedToParse, 'Error parsing array filter: each array filter must use a single top-level field name');
-    if (filters.has(identifier)) fail(ErrorCode.FailedToParse, `Found multiple array filters with the same top-level field name ${identifier}`);
+    if (identifiers.size !== 1 || identifier === undefined)
+      fail(
+        ErrorCode.FailedToParse,
+        'Error parsing array filter: each array filter must use a single top-level field name',
+      );
+    if (filters.has(identifier))
+      fail(
+        ErrorCode.FailedToParse,
+        `Found multiple array filters with the same top-level field name ${identifier}`,
+      );
     filters.set(identifier, compileFilter(filter));
   }
   return filters;
@@ -231,7 +295,10 @@ function checkConflicts(paths: string[]): void {
     const previous = sorted[i - 1] as string;
     const current = sorted[i] as string;
     if (current === previous || current.startsWith(previous + '.')) {
-      fail(ErrorCode.ConflictingUpdateOperators, `Updating the path '${current}' would create a conflict at '${previous}'`);
+      fail(
+        ErrorCode.ConflictingUpdateOperators,
+        `Updating the path '${current}' would create a conflict at '${previous}'`,
+      );
     }
   }
 }
@@ -253,14 +320,24 @@ function isSameValue(a: unknown, b: unknown): boolean {
   return valuesEqual(a, b) && bsonTypeName(a) === bsonTypeName(b);
 }
 
-function applyPush(operator: '$push' | '$addToSet', current: unknown, operand: unknown, doc: Document, path: string): unknown[] | undefined {
+function applyPush(
+  operator: '$push' | '$addToSet',
+  current: unknown,
+  operand: unknown,
+  doc: Document,
+  path: string,
+): unknown[] | undefined {
   if (current !== undefined && !Array.isArray(current)) {
-    fail(ErrorCode.BadValue, `The field '${path}' must be an array but is of type ${bsonTypeName(current)} in document ${describe(doc)}`);
+    fail(
+      ErrorCode.BadValue,
+      `The field '${path}' must be an array but is of type ${bsonTypeName(current)} in document ${describe(doc)}`,
+    );
   }
   const array = current === undefined ? [] : [...current];
   const hasModifiers = isPlainObject(operand) && '$each' in operand;
   const items = hasModifiers ? (operand.$each as unknown) : [operand];
-  if (!Array.isArray(items)) fail(ErrorCode.BadValue, `The argument to $each in ${operator} must be an array`);
+  if (!Array.isArray(items))
+    fail(ErrorCode.BadValue, `The argument to $each in ${operator} must be an array`);
   if (operator === '$addToSet') {
     let added = false;
     for (const item of items) {
@@ -279,7 +356,8 @@ function applyPush(operator: '$push' | '$addToSet', current: unknown, operand: u
     const sortSpec = options.$sort;
     if (isPlainObject(sortSpec)) {
       const comparator = compileSort(parseSort(sortSpec));
-      if (comparator !== undefined) array.sort((a, b) => comparator(isPlainObject(a) ? a : {}, isPlainObject(b) ? b : {}));
+      if (comparator !== undefined)
+        array.sort((a, b) => comparator(isPlainObject(a) ? a : {}, isPlainObject(b) ? b : {}));
     } else {
       const direction = Number(numericValue(sortSpec));
       array.sort((a, b) => compareValues(a, b) * direction);
@@ -294,8 +372,19 @@ function applyPush(operator: '$push' | '$addToSet', current: unknown, operand: u
 }
 
 /** Applies one operator to one concrete path of a working copy; returns whether it changed anything. */
-function applyOperator(doc: Document, operator: string, parts: string[], operand: unknown, path: string): boolean {
-  const isRemoval = operator === '$unset' || operator === '$pull' || operator === '$pullAll' || operator === '$pop' || operator === '$rename';
+function applyOperator(
+  doc: Document,
+  operator: string,
+  parts: string[],
+  operand: unknown,
+  path: string,
+): boolean {
+  const isRemoval =
+    operator === '$unset' ||
+    operator === '$pull' ||
+    operator === '$pullAll' ||
+    operator === '$pop' ||
+    operator === '$rename';
   const slot = resolveParent(doc, parts, !isRemoval);
   if (slot === undefined) return false;
   const { parent, key } = slot;
@@ -310,11 +399,22 @@ function applyOperator(doc: Document, operator: string, parts: string[], operand
       return removeSlot(parent, key);
     case '$inc':
     case '$mul': {
-      if (!isNumeric(operand)) fail(ErrorCode.TypeMismatch, `Cannot ${operator === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${JSON.stringify(toPlain(operand))}}`);
+      if (!isNumeric(operand))
+        fail(
+          ErrorCode.TypeMismatch,
+          `Cannot ${operator === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${JSON.stringify(toPlain(operand))}}`,
+        );
       if (current !== undefined && !isNumeric(current)) {
-        fail(ErrorCode.TypeMismatch, `Cannot apply ${operator} to a value of non-numeric type. ${describe(doc)} has the field '${key}' of non-numeric type ${bsonTypeName(current)}`);
+        fail(
+          ErrorCode.TypeMismatch,
+          `Cannot apply ${operator} to a value of non-numeric type. ${describe(doc)} has the field '${key}' of non-numeric type ${bsonTypeName(current)}`,
+        );
       }
-      const next = arithmetic(operator, current ?? (operator === '$inc' ? new Int32(0) : operand), current === undefined && operator === '$mul' ? new Int32(0) : operand);
+      const next = arithmetic(
+        operator,
+        current ?? (operator === '$inc' ? new Int32(0) : operand),
+        current === undefined && operator === '$mul' ? new Int32(0) : operand,
+      );
       writeSlot(parent, key, next);
       return current === undefined || !isSameValue(current, next);
     }
@@ -327,7 +427,11 @@ function applyOperator(doc: Document, operator: string, parts: string[], operand
     }
     case '$currentDate': {
       const wantsTimestamp = isPlainObject(operand) && operand.$type === 'timestamp';
-      writeSlot(parent, key, wantsTimestamp ? new Timestamp({ t: Math.floor(Date.now() / 1000), i: 1 }) : new Date());
+      writeSlot(
+        parent,
+        key,
+        wantsTimestamp ? new Timestamp({ t: Math.floor(Date.now() / 1000), i: 1 }) : new Date(),
+      );
       return true;
     }
     case '$push':
@@ -353,7 +457,11 @@ function applyOperator(doc: Document, operator: string, parts: string[], operand
     }
     case '$pop': {
       if (current === undefined) return false;
-      if (!Array.isArray(current)) fail(ErrorCode.TypeMismatch, `Path '${path}' contains an element of non-array type '${bsonTypeName(current)}'`);
+      if (!Array.isArray(current))
+        fail(
+          ErrorCode.TypeMismatch,
+          `Path '${path}' contains an element of non-array type '${bsonTypeName(current)}'`,
+        );
       if (current.length === 0) return false;
       writeSlot(parent, key, Number(numericValue(operand)) < 0 ? current.slice(1) : current.slice(0, -1));
       return true;
@@ -363,10 +471,20 @@ function applyOperator(doc: Document, operator: string, parts: string[], operand
       let value = BigInt(current === undefined ? 0 : numericValue(current));
       for (const [bitOp, arg] of Object.entries(operand)) {
         const n = BigInt(numericValue(arg));
-        value = bitOp === 'and' ? value & n : bitOp === 'or' ? value | n : bitOp === 'xor' ? value ^ n : fail(ErrorCode.BadValue, `Unknown $bit operator ${bitOp}`);
+        value =
+          bitOp === 'and'
+            ? value & n
+            : bitOp === 'or'
+              ? value | n
+              : bitOp === 'xor'
+                ? value ^ n
+                : fail(ErrorCode.BadValue, `Unknown $bit operator ${bitOp}`);
       }
       const kind = widerKind(numericKind(current ?? 0), numericKind(Object.values(operand)[0]));
-      const next = kind === 'int' ? new Int32(Number(BigInt.asIntN(32, value))) : Long.fromBigInt(BigInt.asIntN(64, value));
+      const next =
+        kind === 'int'
+          ? new Int32(Number(BigInt.asIntN(32, value)))
+          : Long.fromBigInt(BigInt.asIntN(64, value));
       writeSlot(parent, key, next);
       return current === undefined || !isSameValue(current, next);
     }
@@ -376,12 +494,18 @@ function applyOperator(doc: Document, operator: string, parts: string[], operand
 }
 
 function applyRename(doc: Document, from: string, to: unknown): boolean {
-  if (typeof to !== 'string') fail(ErrorCode.BadValue, `The 'to' field for $rename must be a string: ${from}: ${String(to)}`);
-  if (from === to) fail(ErrorCode.BadValue, `The source and target field for $rename must differ: ${from}: "${to}"`);
+  if (typeof to !== 'string')
+    fail(ErrorCode.BadValue, `The 'to' field for $rename must be a string: ${from}: ${String(to)}`);
+  if (from === to)
+    fail(ErrorCode.BadValue, `The source and target field for $rename must differ: ${from}: "${to}"`);
   const value = getPath(doc, from);
   if (value === undefined) return false;
   const source = resolveParent(doc, from.split('.'), false);
-  if (source === undefined || Array.isArray(source.parent)) fail(ErrorCode.BadValue, `The source field cannot be an array element, '${from}' in doc with _id: ${String(doc._id)}`);
+  if (source === undefined || Array.isArray(source.parent))
+    fail(
+      ErrorCode.BadValue,
+      `The source field cannot be an array element, '${from}' in doc with _id: ${String(doc._id)}`,
+    );
   delete source.parent[source.key];
   applyOperator(doc, '$set', to.split('.'), value, to);
   return true;
@@ -393,7 +517,11 @@ function applyPipeline(doc: Document, pipeline: Document[]): Document {
 }
 
 /** Applies an update (operators, replacement or pipeline) to a copy of `doc`. */
-export function applyUpdate(doc: Document, update: Document | Document[], context: UpdateContext): UpdateResult {
+export function applyUpdate(
+  doc: Document,
+  update: Document | Document[],
+  context: UpdateContext,
+): UpdateResult {
   if (Array.isArray(update)) {
     const next = applyPipeline(doc, update);
     if (doc._id !== undefined && !('_id' in next)) next._id = doc._id;
@@ -401,7 +529,10 @@ export function applyUpdate(doc: Document, update: Document | Document[], contex
   }
   if (isReplacement(update)) {
     if (!context.isInsert && update._id !== undefined && !valuesEqual(update._id, doc._id)) {
-      fail(ErrorCode.ImmutableField, "After applying the update, the (immutable) field '_id' was found to have been altered");
+      fail(
+        ErrorCode.ImmutableField,
+        "After applying the update, the (immutable) field '_id' was found to have been altered",
+      );
     }
     const next: Document = { _id: doc._id, ...cloneValue(update) };
     if (next._id === undefined) delete next._id;
@@ -429,7 +560,10 @@ export function applyUpdate(doc: Document, update: Document | Document[], contex
   let isModified = false;
   for (const step of steps) if (step()) isModified = true;
   if (!context.isInsert && !valuesEqual(working._id, doc._id)) {
-    fail(ErrorCode.ImmutableField, `Performing an update on the path '_id' would modify the immutable field '_id'`);
+    fail(
+      ErrorCode.ImmutableField,
+      `Performing an update on the path '_id' would modify the immutable field '_id'`,
+    );
   }
   return { doc: working, isModified };
 }
@@ -460,7 +594,14 @@ export function seedFromFilter(filter: Document | undefined, isReplacementUpdate
         if (!('$eq' in condition)) continue;
         value = condition.$eq;
       }
-      if (value instanceof RegExp || (isPlainObject(value) === false && typeof value === 'object' && value !== null && (value as { _bsontype?: string })._bsontype === 'BSONRegExp')) continue;
+      if (
+        value instanceof RegExp ||
+        (isPlainObject(value) === false &&
+          typeof value === 'object' &&
+          value !== null &&
+          (value as { _bsontype?: string })._bsontype === 'BSONRegExp')
+      )
+        continue;
       if (getPath(seed, key) !== undefined) {
         fail(54, `cannot infer query fields to set, path '${key}' is matched twice`);
       }
@@ -472,12 +613,19 @@ export function seedFromFilter(filter: Document | undefined, isReplacementUpdate
 }
 
 /** Assembles the upserted document: seed, update applied as an insert, `_id` first (generated if absent). */
-export function buildUpsertDocument(filter: Document | undefined, update: Document | Document[], context: Omit<UpdateContext, 'isInsert'>): Document {
+export function buildUpsertDocument(
+  filter: Document | undefined,
+  update: Document | Document[],
+  context: Omit<UpdateContext, 'isInsert'>,
+): Document {
   const replacement = !Array.isArray(update) && isReplacement(update);
   const seed = seedFromFilter(filter, replacement);
   const { doc } = applyUpdate(seed, update, { ...context, isInsert: true });
   if (replacement && seed._id !== undefined && doc._id !== undefined && !valuesEqual(seed._id, doc._id)) {
-    fail(ErrorCode.ImmutableField, "After applying the update, the (immutable) field '_id' was found to have been altered");
+    fail(
+      ErrorCode.ImmutableField,
+      "After applying the update, the (immutable) field '_id' was found to have been altered",
+    );
   }
   if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
   return keepIdFirst(doc);

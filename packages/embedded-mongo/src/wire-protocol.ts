@@ -30,14 +30,16 @@ export class FramingError extends Error {}
 export function messageLength(buffer: Buffer): number | undefined {
   if (buffer.length < 4) return undefined;
   const length = buffer.readInt32LE(0);
-  if (length < HEADER_SIZE || length > MAX_MESSAGE_SIZE) throw new FramingError(`invalid message length ${length}`);
+  if (length < HEADER_SIZE || length > MAX_MESSAGE_SIZE)
+    throw new FramingError(`invalid message length ${length}`);
   return length;
 }
 
 function readDocument(buffer: Buffer, offset: number, limit: number): { doc: Document; size: number } {
   if (offset + 4 > limit) throw new ServerError(ErrorCode.InvalidBSON, 'truncated BSON document');
   const size = buffer.readInt32LE(offset);
-  if (size < 5 || offset + size > limit) throw new ServerError(ErrorCode.InvalidBSON, `invalid BSON document size ${size}`);
+  if (size < 5 || offset + size > limit)
+    throw new ServerError(ErrorCode.InvalidBSON, `invalid BSON document size ${size}`);
   try {
     return { doc: deserialize(buffer.subarray(offset, offset + size), deserializeOptions), size };
   } catch (error) {
@@ -53,7 +55,8 @@ function readCString(buffer: Buffer, offset: number, limit: number): { value: st
 
 function parseMsg(frame: Buffer): Document {
   const flags = frame.readUInt32LE(HEADER_SIZE);
-  if ((flags & 0xffff & ~KNOWN_FLAGS) !== 0) throw new ServerError(ErrorCode.FailedToParse, `Unrecognized flags in OP_MSG: ${flags}`);
+  if ((flags & 0xffff & ~KNOWN_FLAGS) !== 0)
+    throw new ServerError(ErrorCode.FailedToParse, `Unrecognized flags in OP_MSG: ${flags}`);
   const end = frame.length - ((flags & CHECKSUM_PRESENT) !== 0 ? 4 : 0);
   let position = HEADER_SIZE + 4;
   let body: Document | undefined;
@@ -61,14 +64,16 @@ function parseMsg(frame: Buffer): Document {
   while (position < end) {
     const kind = frame[position++];
     if (kind === 0) {
-      if (body !== undefined) throw new ServerError(ErrorCode.FailedToParse, 'OP_MSG has more than one body section');
+      if (body !== undefined)
+        throw new ServerError(ErrorCode.FailedToParse, 'OP_MSG has more than one body section');
       const { doc, size } = readDocument(frame, position, end);
       body = doc;
       position += size;
     } else if (kind === 1) {
       if (position + 4 > end) throw new ServerError(ErrorCode.InvalidBSON, 'truncated document sequence');
       const sectionEnd = position + frame.readInt32LE(position);
-      if (sectionEnd > end || sectionEnd < position + 5) throw new ServerError(ErrorCode.InvalidBSON, 'invalid document sequence size');
+      if (sectionEnd > end || sectionEnd < position + 5)
+        throw new ServerError(ErrorCode.InvalidBSON, 'invalid document sequence size');
       const { value: identifier, next } = readCString(frame, position + 4, sectionEnd);
       const docs: Document[] = [];
       let cursor = next;
@@ -83,7 +88,8 @@ function parseMsg(frame: Buffer): Document {
       throw new ServerError(ErrorCode.FailedToParse, `Unknown section kind ${String(kind)} in OP_MSG`);
     }
   }
-  if (body === undefined) throw new ServerError(ErrorCode.FailedToParse, 'OP_MSG requires a document section');
+  if (body === undefined)
+    throw new ServerError(ErrorCode.FailedToParse, 'OP_MSG requires a document section');
   for (const [identifier, docs] of sequences) body[identifier] = docs;
   return body;
 }
@@ -91,7 +97,11 @@ function parseMsg(frame: Buffer): Document {
 function parseQuery(frame: Buffer): Document {
   const { value: namespace, next } = readCString(frame, HEADER_SIZE + 4, frame.length);
   const { doc } = readDocument(frame, next + 8, frame.length);
-  if (!namespace.endsWith('.$cmd')) throw new ServerError(ErrorCode.NotImplemented, 'OP_QUERY is only supported for commands (handshake); use OP_MSG');
+  if (!namespace.endsWith('.$cmd'))
+    throw new ServerError(
+      ErrorCode.NotImplemented,
+      'OP_QUERY is only supported for commands (handshake); use OP_MSG',
+    );
   const command = doc.$query !== undefined && typeof doc.$query === 'object' ? (doc.$query as Document) : doc;
   command.$db = namespace.slice(0, -'.$cmd'.length);
   return command;
@@ -119,7 +129,8 @@ export function parseRequest(frame: Buffer): Request {
     try {
       return { requestId, opCode, command: parseQuery(frame), isFireAndForget: false };
     } catch (error) {
-      if (error instanceof ServerError) throw Object.assign(error, { requestId, opCode, isFireAndForget: false });
+      if (error instanceof ServerError)
+        throw Object.assign(error, { requestId, opCode, isFireAndForget: false });
       throw error;
     }
   }
@@ -136,7 +147,11 @@ function header(length: number, requestId: number, responseTo: number, opCode: n
 }
 
 /** Encodes a reply in the format of the request: OP_MSG, or OP_REPLY for a legacy OP_QUERY. */
-export function encodeReply(request: { requestId: number; opCode: number }, replyId: number, reply: Document): Buffer {
+export function encodeReply(
+  request: { requestId: number; opCode: number },
+  replyId: number,
+  reply: Document,
+): Buffer {
   const body = serialize(reply, { ignoreUndefined: true });
   if (request.opCode === OpCode.QUERY) {
     const prefix = Buffer.allocUnsafe(20);
@@ -144,7 +159,11 @@ export function encodeReply(request: { requestId: number; opCode: number }, repl
     prefix.writeBigInt64LE(0n, 4); // cursorID
     prefix.writeInt32LE(0, 12); // startingFrom
     prefix.writeInt32LE(1, 16); // numberReturned
-    return Buffer.concat([header(HEADER_SIZE + 20 + body.length, replyId, request.requestId, OpCode.REPLY), prefix, body]);
+    return Buffer.concat([
+      header(HEADER_SIZE + 20 + body.length, replyId, request.requestId, OpCode.REPLY),
+      prefix,
+      body,
+    ]);
   }
   const out = Buffer.allocUnsafe(HEADER_SIZE + 5 + body.length);
   header(out.length, replyId, request.requestId, OpCode.MSG).copy(out, 0);

@@ -33,7 +33,7 @@ describe('wire protocol edge cases and bad input', () => {
     const frame = Buffer.concat([body, section]);
     frame.writeInt32LE(frame.length, 0);
     client.send(frame);
-    const reply = deserialize((await client.nextFrame() as Buffer).subarray(21));
+    const reply = deserialize(((await client.nextFrame()) as Buffer).subarray(21));
     expect(reply).toMatchObject({ n: 2, ok: 1 });
     client.close();
   });
@@ -60,7 +60,7 @@ describe('wire protocol edge cases and bad input', () => {
     const client = await RawWireClient.connect(fixture.server.port);
     const bogus = Buffer.from([40, 0, 0, 0, 0x02, 0x61, 0, 0xff, 0xff, 0xff, 0x7f, 0x62, 0]);
     client.send(opMsg(bogus));
-    const reply = deserialize((await client.nextFrame() as Buffer).subarray(21));
+    const reply = deserialize(((await client.nextFrame()) as Buffer).subarray(21));
     expect(reply).toMatchObject({ ok: 0, code: 22, codeName: 'InvalidBSON' });
     await serverStillAnswers();
     client.close();
@@ -80,7 +80,9 @@ describe('wire protocol edge cases and bad input', () => {
     const items = fixture.db().collection('items');
     await expect(items.insertOne({ $bad: 1 })).rejects.toMatchObject({ code: 52 });
     await expect(items.insertOne({ nested: { $bad: 1 } })).rejects.toMatchObject({ code: 52 });
-    await expect(items.replaceOne({ _id: 1 }, { ok: { $set: 1 } }, { upsert: true })).rejects.toMatchObject({ code: 52 });
+    await expect(items.replaceOne({ _id: 1 }, { ok: { $set: 1 } }, { upsert: true })).rejects.toMatchObject({
+      code: 52,
+    });
     await expect(items.insertOne({ _id: [1, 2] })).rejects.toMatchObject({ code: 53 });
     expect(await items.countDocuments()).toBe(0);
   });
@@ -88,27 +90,52 @@ describe('wire protocol edge cases and bad input', () => {
   it('answers unknown commands and malformed arguments with errors, not crashes', async () => {
     const client = await RawWireClient.connect(fixture.server.port);
     expect(await client.command({ frobnicate: 1, $db: 'admin' })).toMatchObject({ ok: 0, code: 59 });
-    expect(await client.command({ insert: 'x', documents: 'nope', $db: 'raw' })).toMatchObject({ ok: 0, code: 14 });
-    expect(await client.command({ find: 'x', filter: { a: { $bogus: 1 } }, $db: 'raw' })).toMatchObject({ ok: 0, code: 2 });
-    expect(await client.command({ update: 'x', updates: [{ q: {}, u: { $frob: { a: 1 } } }], $db: 'raw' })).toMatchObject({ ok: 1, writeErrors: [{ code: 9 }] });
-    expect(await client.command({ getMore: Long.fromNumber(12345), collection: 'x', $db: 'raw' })).toMatchObject({ ok: 0, code: 43 });
+    expect(await client.command({ insert: 'x', documents: 'nope', $db: 'raw' })).toMatchObject({
+      ok: 0,
+      code: 14,
+    });
+    expect(await client.command({ find: 'x', filter: { a: { $bogus: 1 } }, $db: 'raw' })).toMatchObject({
+      ok: 0,
+      code: 2,
+    });
+    expect(
+      await client.command({ update: 'x', updates: [{ q: {}, u: { $frob: { a: 1 } } }], $db: 'raw' }),
+    ).toMatchObject({ ok: 1, writeErrors: [{ code: 9 }] });
+    expect(
+      await client.command({ getMore: Long.fromNumber(12345), collection: 'x', $db: 'raw' }),
+    ).toMatchObject({ ok: 0, code: 43 });
     client.close();
   });
 
   it('de-duplicates retryable writes by (lsid, txnNumber)', async () => {
     const client = await RawWireClient.connect(fixture.server.port);
     const lsid = { id: new UUID() };
-    const insert = { insert: 'retry', documents: [{ _id: 1, n: 0 }], lsid, txnNumber: Long.fromNumber(1), $db: 'raw' };
+    const insert = {
+      insert: 'retry',
+      documents: [{ _id: 1, n: 0 }],
+      lsid,
+      txnNumber: Long.fromNumber(1),
+      $db: 'raw',
+    };
     expect(await client.command(insert)).toMatchObject({ n: 1, ok: 1 });
     const retried = await client.command(insert);
     expect(retried).toMatchObject({ n: 1, ok: 1 });
     expect(retried.writeErrors).toBeUndefined();
-    const increment = { update: 'retry', updates: [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }], lsid, txnNumber: Long.fromNumber(2), $db: 'raw' };
+    const increment = {
+      update: 'retry',
+      updates: [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }],
+      lsid,
+      txnNumber: Long.fromNumber(2),
+      $db: 'raw',
+    };
     await client.command(increment);
     await client.command(increment);
     const found = await client.command({ find: 'retry', filter: {}, $db: 'raw' });
     expect(found.cursor.firstBatch).toEqual([{ _id: 1, n: 1 }]);
-    expect(await client.command({ ...increment, txnNumber: Long.fromNumber(1) })).toMatchObject({ ok: 0, code: 225 });
+    expect(await client.command({ ...increment, txnNumber: Long.fromNumber(1) })).toMatchObject({
+      ok: 0,
+      code: 225,
+    });
     client.close();
   });
 });

@@ -9,7 +9,10 @@ import { useEmbeddedServer } from './support/server-fixture.js';
  * Runs the legacy CRUD spec tests (mongodb/specifications, crud/tests/v1) against the server through
  * the official driver. The files live outside the repository (licence), at ../shared/conformance.
  */
-const conformanceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/conformance/mongodb-crud-v1');
+const conformanceDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../shared/conformance/mongodb-crud-v1',
+);
 
 /**
  * Collation cases this server does not support (non-simple collations are rejected by design).
@@ -46,10 +49,14 @@ interface SpecFile {
 function loadFiles(): Array<{ name: string; spec: SpecFile }> {
   if (!fs.existsSync(conformanceDir)) return [];
   return ['read', 'write'].flatMap((kind) =>
-    fs.readdirSync(path.join(conformanceDir, kind)).filter((f) => f.endsWith('.json')).sort().map((file) => ({
-      name: `${kind}/${file}`,
-      spec: JSON.parse(fs.readFileSync(path.join(conformanceDir, kind, file), 'utf8')) as SpecFile,
-    })),
+    fs
+      .readdirSync(path.join(conformanceDir, kind))
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((file) => ({
+        name: `${kind}/${file}`,
+        spec: JSON.parse(fs.readFileSync(path.join(conformanceDir, kind, file), 'utf8')) as SpecFile,
+      })),
   );
 }
 
@@ -60,7 +67,9 @@ function bulkRequest(request: Document): AnyBulkWriteOperation {
 
 function lowerReturnDocument(args: Document): Document {
   const { returnDocument, ...rest } = args;
-  return returnDocument === undefined ? rest : { ...rest, returnDocument: String(returnDocument).toLowerCase() };
+  return returnDocument === undefined
+    ? rest
+    : { ...rest, returnDocument: String(returnDocument).toLowerCase() };
 }
 
 /** Executes one spec operation through the driver and returns its result in the spec's shape. */
@@ -85,8 +94,19 @@ async function execute(collection: Collection, operation: SpecTest['operation'])
     case 'find':
       return collection.find(filter as Document, options).toArray();
     case 'bulkWrite': {
-      const result = await collection.bulkWrite((args.requests as Document[]).map(bulkRequest), args.options as Document);
-      return { deletedCount: result.deletedCount, insertedCount: result.insertedCount, insertedIds: result.insertedIds, matchedCount: result.matchedCount, modifiedCount: result.modifiedCount, upsertedCount: result.upsertedCount, upsertedIds: result.upsertedIds };
+      const result = await collection.bulkWrite(
+        (args.requests as Document[]).map(bulkRequest),
+        args.options as Document,
+      );
+      return {
+        deletedCount: result.deletedCount,
+        insertedCount: result.insertedCount,
+        insertedIds: result.insertedIds,
+        matchedCount: result.matchedCount,
+        modifiedCount: result.modifiedCount,
+        upsertedCount: result.upsertedCount,
+        upsertedIds: result.upsertedIds,
+      };
     }
     case 'deleteMany':
       return collection.deleteMany(filter as Document, options);
@@ -96,7 +116,11 @@ async function execute(collection: Collection, operation: SpecTest['operation'])
       return collection.findOneAndDelete(filter as Document, options);
     case 'findOneAndReplace': {
       const { replacement, ...rest } = options;
-      return collection.findOneAndReplace(filter as Document, replacement as Document, lowerReturnDocument(rest));
+      return collection.findOneAndReplace(
+        filter as Document,
+        replacement as Document,
+        lowerReturnDocument(rest),
+      );
     }
     case 'findOneAndUpdate': {
       const { update, ...rest } = options;
@@ -175,13 +199,27 @@ function tally(file: string, field: 'passed' | 'failed' | 'unsupported'): void {
 
 describe.skipIf(files.length === 0)('MongoDB CRUD conformance (specifications crud/tests/v1)', () => {
   afterAll(() => {
-    const lines = [...summary].map(([file, r]) => `  ${r.failed === 0 ? 'PASS' : 'FAIL'}  ${file.padEnd(48)} passed ${r.passed}, failed ${r.failed}${r.unsupported > 0 ? `, unsupported (asserted to fail) ${r.unsupported}` : ''}`);
-    const totals = [...summary.values()].reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, unsupported: t.unsupported + r.unsupported }), { passed: 0, failed: 0, unsupported: 0 });
-    console.log(`\nCRUD conformance summary (${conformanceDir}):\n${lines.join('\n')}\n  total: passed ${totals.passed}, failed ${totals.failed}, unsupported collation cases ${totals.unsupported}\n`);
+    const lines = [...summary].map(
+      ([file, r]) =>
+        `  ${r.failed === 0 ? 'PASS' : 'FAIL'}  ${file.padEnd(48)} passed ${r.passed}, failed ${r.failed}${r.unsupported > 0 ? `, unsupported (asserted to fail) ${r.unsupported}` : ''}`,
+    );
+    const totals = [...summary.values()].reduce(
+      (t, r) => ({
+        passed: t.passed + r.passed,
+        failed: t.failed + r.failed,
+        unsupported: t.unsupported + r.unsupported,
+      }),
+      { passed: 0, failed: 0, unsupported: 0 },
+    );
+    console.log(
+      `\nCRUD conformance summary (${conformanceDir}):\n${lines.join('\n')}\n  total: passed ${totals.passed}, failed ${totals.failed}, unsupported collation cases ${totals.unsupported}\n`,
+    );
   });
 
   it('lists only unsupported cases that exist', () => {
-    const existing = new Set(files.flatMap(({ name, spec }) => spec.tests.map((t) => `${name} :: ${t.description}`)));
+    const existing = new Set(
+      files.flatMap(({ name, spec }) => spec.tests.map((t) => `${name} :: ${t.description}`)),
+    );
     expect(UNSUPPORTED_COLLATION_CASES.filter((c) => !existing.has(c))).toEqual([]);
   });
 
@@ -194,7 +232,9 @@ describe.skipIf(files.length === 0)('MongoDB CRUD conformance (specifications cr
             const db = fixture.client.db('conformance');
             await db.dropDatabase();
             if (spec.data.length > 0) await db.collection('test').insertMany(spec.data);
-            await expect(execute(db.collection('test'), test.operation)).rejects.toThrow(/collation not supported/);
+            await expect(execute(db.collection('test'), test.operation)).rejects.toThrow(
+              /collation not supported/,
+            );
             tally(name, 'unsupported');
           });
           continue;

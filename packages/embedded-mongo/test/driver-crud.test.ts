@@ -18,20 +18,32 @@ describe('handshake', () => {
     const admin = fixture.client.db('admin');
     expect((await admin.command({ ping: 1 })).ok).toBe(1);
     expect((await admin.command({ buildInfo: 1 })).version).toMatch(/^7\./);
-    expect((await admin.command({ getParameter: 1, featureCompatibilityVersion: 1 })).featureCompatibilityVersion).toEqual({ version: '7.0' });
+    expect(
+      (await admin.command({ getParameter: 1, featureCompatibilityVersion: 1 })).featureCompatibilityVersion,
+    ).toEqual({ version: '7.0' });
   });
 
   it('rejects unknown commands with CommandNotFound (59)', async () => {
-    await expect(fixture.client.db('admin').command({ noSuchThing: 1 })).rejects.toMatchObject({ code: 59, codeName: 'CommandNotFound' });
+    await expect(fixture.client.db('admin').command({ noSuchThing: 1 })).rejects.toMatchObject({
+      code: 59,
+      codeName: 'CommandNotFound',
+    });
   });
 });
 
 describe('CRUD through the driver', () => {
   it('inserts, finds with filter/sort/skip/limit/projection, updates and deletes', async () => {
     const items = fixture.db().collection('items');
-    await items.insertMany([1, 2, 3, 4, 5].map((n) => ({ _id: n, n, group: n % 2 === 0 ? 'even' : 'odd', tags: [`t${n}`] })));
-    const found = await items.find({ group: 'odd' }, { sort: { n: -1 }, skip: 1, limit: 2, projection: { n: 1 } }).toArray();
-    expect(found).toEqual([{ _id: 3, n: 3 }, { _id: 1, n: 1 }]);
+    await items.insertMany(
+      [1, 2, 3, 4, 5].map((n) => ({ _id: n, n, group: n % 2 === 0 ? 'even' : 'odd', tags: [`t${n}`] })),
+    );
+    const found = await items
+      .find({ group: 'odd' }, { sort: { n: -1 }, skip: 1, limit: 2, projection: { n: 1 } })
+      .toArray();
+    expect(found).toEqual([
+      { _id: 3, n: 3 },
+      { _id: 1, n: 1 },
+    ]);
     const updated = await items.updateMany({ n: { $gte: 3 } }, { $inc: { n: 10 }, $push: { tags: 'big' } });
     expect(updated).toMatchObject({ matchedCount: 3, modifiedCount: 3 });
     expect(await items.findOne({ _id: 4 })).toEqual({ _id: 4, n: 14, group: 'even', tags: ['t4', 'big'] });
@@ -51,28 +63,65 @@ describe('CRUD through the driver', () => {
   it('applies $set/$unset/$min/$max/$addToSet/$pull/$setOnInsert', async () => {
     const items = fixture.db().collection('items');
     await items.insertOne({ _id: 1, low: 5, high: 5, set: [1, 2], gone: true, list: [1, 2, 3, 2] });
-    await items.updateOne({ _id: 1 }, { $min: { low: 3 }, $max: { high: 9 }, $addToSet: { set: { $each: [2, 3] } }, $pull: { list: 2 }, $unset: { gone: '' }, $setOnInsert: { never: 1 }, $set: { 'a.b': 1 } });
-    expect(await items.findOne({ _id: 1 })).toEqual({ _id: 1, low: 3, high: 9, set: [1, 2, 3], list: [1, 3], a: { b: 1 } });
+    await items.updateOne(
+      { _id: 1 },
+      {
+        $min: { low: 3 },
+        $max: { high: 9 },
+        $addToSet: { set: { $each: [2, 3] } },
+        $pull: { list: 2 },
+        $unset: { gone: '' },
+        $setOnInsert: { never: 1 },
+        $set: { 'a.b': 1 },
+      },
+    );
+    expect(await items.findOne({ _id: 1 })).toEqual({
+      _id: 1,
+      low: 3,
+      high: 9,
+      set: [1, 2, 3],
+      list: [1, 3],
+      a: { b: 1 },
+    });
   });
 
   it('upserts seeded from the filter with $setOnInsert', async () => {
     const items = fixture.db().collection('items');
-    const result = await items.updateOne({ email: 'a@b.c', 'profile.tier': 'gold', n: { $gt: 5 } }, { $set: { seen: true }, $setOnInsert: { created: 1 } }, { upsert: true });
+    const result = await items.updateOne(
+      { email: 'a@b.c', 'profile.tier': 'gold', n: { $gt: 5 } },
+      { $set: { seen: true }, $setOnInsert: { created: 1 } },
+      { upsert: true },
+    );
     expect(result.upsertedCount).toBe(1);
     const doc = await items.findOne({ _id: result.upsertedId ?? undefined });
     expect(doc).toMatchObject({ email: 'a@b.c', profile: { tier: 'gold' }, seen: true, created: 1 });
     expect(doc).not.toHaveProperty('n');
-    await items.updateOne({ email: 'a@b.c' }, { $set: { seen: false }, $setOnInsert: { created: 2 } }, { upsert: true });
+    await items.updateOne(
+      { email: 'a@b.c' },
+      { $set: { seen: false }, $setOnInsert: { created: 2 } },
+      { upsert: true },
+    );
     expect(await items.countDocuments()).toBe(1);
     expect(await items.findOne({ email: 'a@b.c' })).toMatchObject({ seen: false, created: 1 });
   });
 
   it('findOneAndUpdate supports sort, returnDocument, upsert and projection', async () => {
     const items = fixture.db().collection('items');
-    await items.insertMany([{ _id: 1, q: 1 }, { _id: 2, q: 1 }]);
-    const after = await items.findOneAndUpdate({ q: 1 }, { $inc: { q: 1 } }, { sort: { _id: -1 }, returnDocument: 'after', projection: { q: 1, _id: 0 } });
+    await items.insertMany([
+      { _id: 1, q: 1 },
+      { _id: 2, q: 1 },
+    ]);
+    const after = await items.findOneAndUpdate(
+      { q: 1 },
+      { $inc: { q: 1 } },
+      { sort: { _id: -1 }, returnDocument: 'after', projection: { q: 1, _id: 0 } },
+    );
     expect(after).toEqual({ q: 2 });
-    const upserted = await items.findOneAndUpdate({ _id: 9 }, { $set: { q: 7 } }, { upsert: true, returnDocument: 'after' });
+    const upserted = await items.findOneAndUpdate(
+      { _id: 9 },
+      { $set: { q: 7 } },
+      { upsert: true, returnDocument: 'after' },
+    );
     expect(upserted).toEqual({ _id: 9, q: 7 });
     const removed = await items.findOneAndDelete({ q: 1 });
     expect(removed).toEqual({ _id: 1, q: 1 });
@@ -90,17 +139,26 @@ describe('CRUD through the driver', () => {
     const reply = await fixture.client.db(db).command({ find: 'items', batchSize: 10 });
     expect(reply.cursor.firstBatch).toHaveLength(10);
     expect(reply.cursor.id.toString()).not.toBe('0');
-    const more = await fixture.client.db(db).command({ getMore: reply.cursor.id, collection: 'items', batchSize: 5 });
+    const more = await fixture.client
+      .db(db)
+      .command({ getMore: reply.cursor.id, collection: 'items', batchSize: 5 });
     expect(more.cursor.nextBatch).toHaveLength(5);
     await fixture.client.db(db).command({ killCursors: 'items', cursors: [reply.cursor.id] });
-    await expect(fixture.client.db(db).command({ getMore: reply.cursor.id, collection: 'items' })).rejects.toMatchObject({ code: 43 });
+    await expect(
+      fixture.client.db(db).command({ getMore: reply.cursor.id, collection: 'items' }),
+    ).rejects.toMatchObject({ code: 43 });
     const single = await fixture.client.db(db).command({ find: 'items', batchSize: 10, singleBatch: true });
     expect(single.cursor.id.toString()).toBe('0');
   });
 
   it('keeps int32, int64 and double as written and compares them numerically', async () => {
     const items = fixture.db().collection('items');
-    await items.insertMany([{ _id: 1, v: new Int32(5) }, { _id: 2, v: Long.fromNumber(5) }, { _id: 3, v: new Double(5) }, { _id: 4, v: 4.5 }]);
+    await items.insertMany([
+      { _id: 1, v: new Int32(5) },
+      { _id: 2, v: Long.fromNumber(5) },
+      { _id: 3, v: new Double(5) },
+      { _id: 4, v: 4.5 },
+    ]);
     expect(await items.countDocuments({ v: 5 })).toBe(3);
     expect(await items.countDocuments({ v: { $type: 'double' } })).toBe(2);
     expect(await items.countDocuments({ v: { $type: 'long' } })).toBe(1);
@@ -108,14 +166,28 @@ describe('CRUD through the driver', () => {
     expect(raw.map((d) => d.v._bsontype)).toEqual(['Double', 'Int32', 'Long', 'Double']);
     await items.updateOne({ _id: 1 }, { $inc: { v: 1 } });
     await items.updateOne({ _id: 3 }, { $inc: { v: 1 } });
-    const after = await items.find({ _id: { $in: [1, 3] } }, { promoteValues: false, sort: { _id: 1 } }).toArray();
-    expect(after.map((d) => [d.v._bsontype, d.v.valueOf()])).toEqual([['Int32', 6], ['Double', 6]]);
+    const after = await items
+      .find({ _id: { $in: [1, 3] } }, { promoteValues: false, sort: { _id: 1 } })
+      .toArray();
+    expect(after.map((d) => [d.v._bsontype, d.v.valueOf()])).toEqual([
+      ['Int32', 6],
+      ['Double', 6],
+    ]);
   });
 
   it('sorts mixed types in BSON order', async () => {
     const items = fixture.db().collection('items');
     const id = new ObjectId();
-    await items.insertMany([{ v: 'a' }, { v: 3 }, { v: null }, { v: true }, { v: id }, { v: new Date(0) }, { v: { x: 1 } }, {}]);
+    await items.insertMany([
+      { v: 'a' },
+      { v: 3 },
+      { v: null },
+      { v: true },
+      { v: id },
+      { v: new Date(0) },
+      { v: { x: 1 } },
+      {},
+    ]);
     const sorted = await items.find({}, { sort: { v: 1 }, projection: { _id: 0 } }).toArray();
     // null and missing sort as equals, before every other type
     expect(sorted.slice(0, 2).map((d) => d.v ?? null)).toEqual([null, null]);
@@ -131,19 +203,36 @@ describe('aggregation', () => {
       { _id: 2, member: 'a', total: 5, items: ['x'] },
       { _id: 3, member: 'b', total: 7, items: [] },
     ]);
-    await db.collection('members').insertMany([{ _id: 'a', name: 'Ann' }, { _id: 'b', name: 'Bob' }]);
-    const grouped = await db.collection('orders').aggregate([
-      { $match: { total: { $gte: 5 } } },
-      { $group: { _id: '$member', sum: { $sum: '$total' }, n: { $sum: 1 } } },
-      { $sort: { sum: -1 } },
-      { $lookup: { from: 'members', localField: '_id', foreignField: '_id', as: 'member' } },
-      { $addFields: { name: { $first: '$member.name' } } },
-      { $project: { member: 0 } },
-    ]).toArray();
-    expect(grouped).toEqual([{ _id: 'a', sum: 15, n: 2, name: 'Ann' }, { _id: 'b', sum: 7, n: 1, name: 'Bob' }]);
-    const unwound = await db.collection('orders').aggregate([{ $unwind: '$items' }, { $count: 'n' }]).toArray();
+    await db.collection('members').insertMany([
+      { _id: 'a', name: 'Ann' },
+      { _id: 'b', name: 'Bob' },
+    ]);
+    const grouped = await db
+      .collection('orders')
+      .aggregate([
+        { $match: { total: { $gte: 5 } } },
+        { $group: { _id: '$member', sum: { $sum: '$total' }, n: { $sum: 1 } } },
+        { $sort: { sum: -1 } },
+        { $lookup: { from: 'members', localField: '_id', foreignField: '_id', as: 'member' } },
+        { $addFields: { name: { $first: '$member.name' } } },
+        { $project: { member: 0 } },
+      ])
+      .toArray();
+    expect(grouped).toEqual([
+      { _id: 'a', sum: 15, n: 2, name: 'Ann' },
+      { _id: 'b', sum: 7, n: 1, name: 'Bob' },
+    ]);
+    const unwound = await db
+      .collection('orders')
+      .aggregate([{ $unwind: '$items' }, { $count: 'n' }])
+      .toArray();
     expect(unwound).toEqual([{ n: 3 }]);
-    const faceted = await db.collection('orders').aggregate([{ $facet: { big: [{ $match: { total: { $gt: 6 } } }, { $count: 'n' }], all: [{ $count: 'n' }] } }]).toArray();
+    const faceted = await db
+      .collection('orders')
+      .aggregate([
+        { $facet: { big: [{ $match: { total: { $gt: 6 } } }, { $count: 'n' }], all: [{ $count: 'n' }] } },
+      ])
+      .toArray();
     expect(faceted).toEqual([{ big: [{ n: 2 }], all: [{ n: 3 }] }]);
   });
 });
@@ -156,7 +245,9 @@ describe('unique indexes', () => {
     const error = await users.insertOne({ email: 'x@y.z' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MongoServerError);
     expect(error).toMatchObject({ code: 11000, keyPattern: { email: 1 }, keyValue: { email: 'x@y.z' } });
-    expect((error as Error).message).toBe(`E11000 duplicate key error collection: ${users.dbName}.users index: email_1 dup key: { email: "x@y.z" }`);
+    expect((error as Error).message).toBe(
+      `E11000 duplicate key error collection: ${users.dbName}.users index: email_1 dup key: { email: "x@y.z" }`,
+    );
   });
 
   it('enforces compound, sparse and partial unique indexes on insert, update and upsert', async () => {
@@ -164,18 +255,41 @@ describe('unique indexes', () => {
     await cards.createIndex({ merchant: 1, code: 1 }, { unique: true });
     await cards.createIndex({ phone: 1 }, { unique: true, sparse: true });
     await cards.createIndex({ ref: 1 }, { unique: true, partialFilterExpression: { active: true } });
-    await cards.insertMany([{ merchant: 'm', code: 1 }, { merchant: 'm', code: 2 }, { merchant: 'n', code: 1 }]);
-    await expect(cards.insertOne({ merchant: 'm', code: 1 })).rejects.toMatchObject({ code: 11000, keyPattern: { merchant: 1, code: 1 }, keyValue: { merchant: 'm', code: 1 } });
+    await cards.insertMany([
+      { merchant: 'm', code: 1 },
+      { merchant: 'm', code: 2 },
+      { merchant: 'n', code: 1 },
+    ]);
+    await expect(cards.insertOne({ merchant: 'm', code: 1 })).rejects.toMatchObject({
+      code: 11000,
+      keyPattern: { merchant: 1, code: 1 },
+      keyValue: { merchant: 'm', code: 1 },
+    });
     await expect(cards.updateOne({ code: 2 }, { $set: { code: 1 } })).rejects.toMatchObject({ code: 11000 });
-    await expect(cards.updateOne({ merchant: 'm', code: 1 }, { $set: { x: 1 } }, { upsert: true })).resolves.toMatchObject({ matchedCount: 1 });
-    await expect(cards.findOneAndUpdate({ code: 2 }, { $set: { merchant: 'n', code: 1 } })).rejects.toMatchObject({ code: 11000 });
+    await expect(
+      cards.updateOne({ merchant: 'm', code: 1 }, { $set: { x: 1 } }, { upsert: true }),
+    ).resolves.toMatchObject({ matchedCount: 1 });
+    await expect(
+      cards.findOneAndUpdate({ code: 2 }, { $set: { merchant: 'n', code: 1 } }),
+    ).rejects.toMatchObject({ code: 11000 });
     // sparse: documents without the field do not collide
-    await cards.insertMany([{ merchant: 's', code: 1 }, { merchant: 's', code: 2 }]);
+    await cards.insertMany([
+      { merchant: 's', code: 1 },
+      { merchant: 's', code: 2 },
+    ]);
     await cards.insertOne({ merchant: 's', code: 3, phone: '1' });
-    await expect(cards.insertOne({ merchant: 's', code: 4, phone: '1' })).rejects.toMatchObject({ code: 11000 });
+    await expect(cards.insertOne({ merchant: 's', code: 4, phone: '1' })).rejects.toMatchObject({
+      code: 11000,
+    });
     // partial: only active documents are unique
-    await cards.insertMany([{ merchant: 'p', code: 1, ref: 'r', active: false }, { merchant: 'p', code: 2, ref: 'r', active: true }]);
-    await expect(cards.insertOne({ merchant: 'p', code: 3, ref: 'r', active: true })).rejects.toMatchObject({ code: 11000, keyPattern: { ref: 1 } });
+    await cards.insertMany([
+      { merchant: 'p', code: 1, ref: 'r', active: false },
+      { merchant: 'p', code: 2, ref: 'r', active: true },
+    ]);
+    await expect(cards.insertOne({ merchant: 'p', code: 3, ref: 'r', active: true })).rejects.toMatchObject({
+      code: 11000,
+      keyPattern: { ref: 1 },
+    });
   });
 
   it('refuses to build a unique index over existing duplicates', async () => {

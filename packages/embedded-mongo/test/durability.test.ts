@@ -24,7 +24,9 @@ describe('durability with dbPath', () => {
     let client = await MongoClient.connect(server.uri);
     const members = () => client.db('app').collection('members');
     await members().createIndex({ email: 1 }, { unique: true });
-    await members().insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: i, email: `m${i}@x`, points: i })));
+    await members().insertMany(
+      Array.from({ length: 50 }, (_, i) => ({ _id: i, email: `m${i}@x`, points: i })),
+    );
     await members().updateOne({ _id: 3 }, { $inc: { points: 100 } });
     await members().deleteOne({ _id: 4 });
     await client.db('app').collection('gone').insertOne({ a: 1 });
@@ -48,7 +50,10 @@ describe('durability with dbPath', () => {
     const dbPath = tempDir();
     const server = await startEmbeddedMongo({ ...quiet, dbPath });
     const client = await MongoClient.connect(server.uri);
-    await client.db('app').collection('c').insertMany([{ _id: 1 }, { _id: 2 }]);
+    await client
+      .db('app')
+      .collection('c')
+      .insertMany([{ _id: 1 }, { _id: 2 }]);
     await client.close();
     await server.stop();
     const journal = fs.readdirSync(dbPath).find((f) => f.startsWith('journal-'));
@@ -72,7 +77,9 @@ describe('durability with dbPath', () => {
     await expect(startEmbeddedMongo({ ...quiet, dbPath })).rejects.toThrow(/already in use/);
     await server.stop();
     const cli = await spawnCli(['--port', '0', '--dbpath', dbPath]);
-    await expect(startEmbeddedMongo({ ...quiet, dbPath })).rejects.toThrow(new RegExp(`locked by running process ${String(cli.child.pid)}`));
+    await expect(startEmbeddedMongo({ ...quiet, dbPath })).rejects.toThrow(
+      new RegExp(`locked by running process ${String(cli.child.pid)}`),
+    );
     cli.child.kill('SIGTERM');
     const exit = await waitForExit(cli.child);
     expect(exit, cli.stderr()).toBe(0);
@@ -94,7 +101,12 @@ describe('durability with dbPath', () => {
         const id = worker * 1_000_000 + i;
         const size = 10 + ((id * 7919) % 3000);
         try {
-          await docs.insertOne({ _id: id, size, payload: 'p'.repeat(size), nested: { id, list: [id, id + 1] } });
+          await docs.insertOne({
+            _id: id,
+            size,
+            payload: 'p'.repeat(size),
+            nested: { id, list: [id, id + 1] },
+          });
           acknowledged.add(id);
           attemptedIncrements++;
           await docs.updateOne({ _id: -1 }, { $inc: { counter: 1 } });
@@ -115,7 +127,11 @@ describe('durability with dbPath', () => {
 
     const restarted = await spawnCli(['--port', '0', '--dbpath', dbPath]);
     const again = await MongoClient.connect(restarted.uri);
-    const stored = await again.db('app').collection('docs').find({ _id: { $gte: 0 } }).toArray();
+    const stored = await again
+      .db('app')
+      .collection('docs')
+      .find({ _id: { $gte: 0 } })
+      .toArray();
     const storedIds = new Set(stored.map((d) => d._id as number));
     for (const id of acknowledged) expect(storedIds.has(id)).toBe(true);
     for (const doc of stored) {

@@ -15,7 +15,10 @@ describe('query planner', () => {
       return members.s.db.command({ explain: find, verbosity: 'executionStats' });
     };
     const equality = await explain({ code: 'c42' });
-    expect(equality.queryPlanner.winningPlan.inputStage).toMatchObject({ stage: 'IXSCAN', indexName: 'code_1' });
+    expect(equality.queryPlanner.winningPlan.inputStage).toMatchObject({
+      stage: 'IXSCAN',
+      indexName: 'code_1',
+    });
     expect(equality.executionStats).toMatchObject({ nReturned: 1, totalDocsExamined: 1 });
     const among = await explain({ code: { $in: ['c1', 'c2', 'c3'] } });
     expect(among.executionStats).toMatchObject({ nReturned: 3, totalDocsExamined: 3 });
@@ -37,7 +40,11 @@ describe('query planner', () => {
   it('keeps index results correct after updates and deletes', async () => {
     const members = fixture.db().collection('members');
     await members.createIndex({ tier: 1 });
-    await members.insertMany([{ _id: 1, tier: 'gold' }, { _id: 2, tier: 'silver' }, { _id: 3, tier: ['gold', 'vip'] }]);
+    await members.insertMany([
+      { _id: 1, tier: 'gold' },
+      { _id: 2, tier: 'silver' },
+      { _id: 3, tier: ['gold', 'vip'] },
+    ]);
     await members.updateOne({ _id: 2 }, { $set: { tier: 'gold' } });
     await members.deleteOne({ _id: 1 });
     expect((await members.find({ tier: 'gold' }).toArray()).map((d) => d._id).sort()).toEqual([2, 3]);
@@ -58,8 +65,13 @@ describe('TTL indexes', () => {
       { _id: 'not-a-date', expiresAt: 'tomorrow' },
     ]);
     const deadline = Date.now() + 5000;
-    while (Date.now() < deadline && (await sessions.countDocuments()) > 3) await new Promise((r) => setTimeout(r, 50));
-    expect((await sessions.find({}, { sort: { _id: 1 } }).toArray()).map((d) => d._id)).toEqual(['future', 'not-a-date', 'recent']);
+    while (Date.now() < deadline && (await sessions.countDocuments()) > 3)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await sessions.find({}, { sort: { _id: 1 } }).toArray()).map((d) => d._id)).toEqual([
+      'future',
+      'not-a-date',
+      'recent',
+    ]);
     const indexes = await sessions.listIndexes().toArray();
     expect(indexes.find((i) => i.name === 'expiresAt_1')?.expireAfterSeconds).toBe(0);
   });
@@ -68,14 +80,38 @@ describe('TTL indexes', () => {
 describe('updates', () => {
   it('applies pipeline updates, arrayFilters, positional $ and replacements', async () => {
     const items = fixture.db().collection('items');
-    await items.insertOne({ _id: 1, a: 2, b: 3, grades: [{ g: 80, ok: false }, { g: 95, ok: false }], list: [1, 2, 3] });
+    await items.insertOne({
+      _id: 1,
+      a: 2,
+      b: 3,
+      grades: [
+        { g: 80, ok: false },
+        { g: 95, ok: false },
+      ],
+      list: [1, 2, 3],
+    });
     await items.updateOne({ _id: 1 }, [{ $set: { sum: { $add: ['$a', '$b'] } } }, { $unset: 'b' }]);
-    await items.updateOne({ _id: 1 }, { $set: { 'grades.$[high].ok': true } }, { arrayFilters: [{ 'high.g': { $gte: 90 } }] });
+    await items.updateOne(
+      { _id: 1 },
+      { $set: { 'grades.$[high].ok': true } },
+      { arrayFilters: [{ 'high.g': { $gte: 90 } }] },
+    );
     await items.updateOne({ _id: 1, list: 2 }, { $set: { 'list.$': 20 } });
-    expect(await items.findOne({ _id: 1 })).toEqual({ _id: 1, a: 2, grades: [{ g: 80, ok: false }, { g: 95, ok: true }], list: [1, 20, 3], sum: 5 });
+    expect(await items.findOne({ _id: 1 })).toEqual({
+      _id: 1,
+      a: 2,
+      grades: [
+        { g: 80, ok: false },
+        { g: 95, ok: true },
+      ],
+      list: [1, 20, 3],
+      sum: 5,
+    });
     await items.replaceOne({ _id: 1 }, { fresh: true });
     expect(await items.findOne({ _id: 1 })).toEqual({ _id: 1, fresh: true });
-    await expect(items.updateOne({ _id: 1 }, { $set: { a: 1 }, $inc: { a: 1 } })).rejects.toMatchObject({ code: 40 });
+    await expect(items.updateOne({ _id: 1 }, { $set: { a: 1 }, $inc: { a: 1 } })).rejects.toMatchObject({
+      code: 40,
+    });
     await expect(items.updateOne({ _id: 1 }, { $set: { _id: 2 } })).rejects.toMatchObject({ code: 66 });
     await expect(items.updateOne({ _id: 1 }, { $inc: { fresh: 1 } })).rejects.toMatchObject({ code: 14 });
   });
@@ -84,13 +120,38 @@ describe('updates', () => {
 describe('catalog and aggregation output', () => {
   it('renames collections, writes $out and $merge, reports stats', async () => {
     const db = fixture.db();
-    await db.collection('orders').insertMany([{ _id: 1, m: 'a', t: 5 }, { _id: 2, m: 'b', t: 7 }, { _id: 3, m: 'a', t: 1 }]);
-    await db.collection('orders').aggregate([{ $group: { _id: '$m', total: { $sum: '$t' } } }, { $out: 'totals' }]).toArray();
-    expect(await db.collection('totals').find({}, { sort: { _id: 1 } }).toArray()).toEqual([{ _id: 'a', total: 6 }, { _id: 'b', total: 7 }]);
-    await db.collection('orders').aggregate([{ $match: { _id: 2 } }, { $project: { _id: '$m', extra: '$t' } }, { $merge: { into: 'totals', whenMatched: 'merge' } }]).toArray();
+    await db.collection('orders').insertMany([
+      { _id: 1, m: 'a', t: 5 },
+      { _id: 2, m: 'b', t: 7 },
+      { _id: 3, m: 'a', t: 1 },
+    ]);
+    await db
+      .collection('orders')
+      .aggregate([{ $group: { _id: '$m', total: { $sum: '$t' } } }, { $out: 'totals' }])
+      .toArray();
+    expect(
+      await db
+        .collection('totals')
+        .find({}, { sort: { _id: 1 } })
+        .toArray(),
+    ).toEqual([
+      { _id: 'a', total: 6 },
+      { _id: 'b', total: 7 },
+    ]);
+    await db
+      .collection('orders')
+      .aggregate([
+        { $match: { _id: 2 } },
+        { $project: { _id: '$m', extra: '$t' } },
+        { $merge: { into: 'totals', whenMatched: 'merge' } },
+      ])
+      .toArray();
     expect(await db.collection('totals').findOne({ _id: 'b' })).toEqual({ _id: 'b', total: 7, extra: 7 });
     await db.renameCollection('totals', 'summary');
-    expect((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort()).toEqual(['orders', 'summary']);
+    expect((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort()).toEqual([
+      'orders',
+      'summary',
+    ]);
     const stats = await db.command({ collStats: 'orders' });
     expect(stats).toMatchObject({ count: 3, nindexes: 1 });
     expect((await db.command({ dbStats: 1 })).collections).toBe(2);
@@ -101,14 +162,32 @@ describe('unsupported features fail loudly with MongoDB error codes', () => {
   it('rejects text and geo queries, text indexes, change streams, collations and Decimal128 arithmetic', async () => {
     const items = fixture.db().collection('items');
     await items.insertOne({ _id: 1, price: Decimal128.fromString('1.10'), name: 'Coffee' });
-    await expect(items.find({ $text: { $search: 'coffee' } }).toArray()).rejects.toMatchObject({ code: 27, message: expect.stringMatching(/Text search/) });
-    await expect(items.find({ loc: { $near: [0, 0] } }).toArray()).rejects.toMatchObject({ code: 291, message: expect.stringMatching(/\$near/) });
-    await expect(items.createIndex({ name: 'text' })).rejects.toMatchObject({ code: 67, message: expect.stringMatching(/Text indexes/) });
-    await expect(items.find({ name: 'coffee' }, { collation: { locale: 'en', strength: 2 } }).toArray()).rejects.toMatchObject({ code: 238, message: expect.stringMatching(/collation not supported/) });
-    await expect(items.updateOne({ _id: 1 }, { $inc: { price: Decimal128.fromString('1') } })).rejects.toMatchObject({ code: 238, message: expect.stringMatching(/Decimal128/) });
-    await expect(items.aggregate([{ $group: { _id: null, sum: { $sum: '$price' } } }]).toArray()).rejects.toMatchObject({ code: 238, message: expect.stringMatching(/Decimal128/) });
+    await expect(items.find({ $text: { $search: 'coffee' } }).toArray()).rejects.toMatchObject({
+      code: 27,
+      message: expect.stringMatching(/Text search/),
+    });
+    await expect(items.find({ loc: { $near: [0, 0] } }).toArray()).rejects.toMatchObject({
+      code: 291,
+      message: expect.stringMatching(/\$near/),
+    });
+    await expect(items.createIndex({ name: 'text' })).rejects.toMatchObject({
+      code: 67,
+      message: expect.stringMatching(/Text indexes/),
+    });
+    await expect(
+      items.find({ name: 'coffee' }, { collation: { locale: 'en', strength: 2 } }).toArray(),
+    ).rejects.toMatchObject({ code: 238, message: expect.stringMatching(/collation not supported/) });
+    await expect(
+      items.updateOne({ _id: 1 }, { $inc: { price: Decimal128.fromString('1') } }),
+    ).rejects.toMatchObject({ code: 238, message: expect.stringMatching(/Decimal128/) });
+    await expect(
+      items.aggregate([{ $group: { _id: null, sum: { $sum: '$price' } } }]).toArray(),
+    ).rejects.toMatchObject({ code: 238, message: expect.stringMatching(/Decimal128/) });
     const stream = items.watch();
-    await expect(stream.tryNext()).rejects.toMatchObject({ code: 40573, message: expect.stringMatching(/Change streams/) });
+    await expect(stream.tryNext()).rejects.toMatchObject({
+      code: 40573,
+      message: expect.stringMatching(/Change streams/),
+    });
     await stream.close();
     expect(await items.findOne({ _id: 1 }, { projection: { _id: 0, name: 1 } })).toEqual({ name: 'Coffee' });
   });

@@ -30,8 +30,17 @@ describe('mongoose 8 against the embedded server', () => {
     const ann = await Member.create({ email: 'ann@example.com', tags: ['new'] });
     await Member.updateOne({ _id: ann._id }, { $inc: { points: 50 }, $addToSet: { tags: 'vip' } });
     const found = await Member.findOne({ email: 'ann@example.com' }).lean();
-    expect(found).toMatchObject({ email: 'ann@example.com', points: 50, tier: 'silver', tags: ['new', 'vip'] });
-    const updated = await Member.findOneAndUpdate({ email: 'ann@example.com' }, { $set: { tier: 'gold' } }, { new: true }).lean();
+    expect(found).toMatchObject({
+      email: 'ann@example.com',
+      points: 50,
+      tier: 'silver',
+      tags: ['new', 'vip'],
+    });
+    const updated = await Member.findOneAndUpdate(
+      { email: 'ann@example.com' },
+      { $set: { tier: 'gold' } },
+      { new: true },
+    ).lean();
     expect(updated?.tier).toBe('gold');
     expect(await Member.countDocuments({ points: { $gte: 10 } })).toBe(1);
     await Member.deleteOne({ _id: ann._id });
@@ -43,8 +52,15 @@ describe('mongoose 8 against the embedded server', () => {
     await Member.init();
     await Member.create({ email: 'dup@example.com' });
     const error = await Member.create({ email: 'dup@example.com' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'MongoServerError', code: 11000, keyPattern: { email: 1 }, keyValue: { email: 'dup@example.com' } });
-    expect((error as Error).message).toContain('E11000 duplicate key error collection: mongoose_test.dupmembers index: email_1 dup key: { email: "dup@example.com" }');
+    expect(error).toMatchObject({
+      name: 'MongoServerError',
+      code: 11000,
+      keyPattern: { email: 1 },
+      keyValue: { email: 'dup@example.com' },
+    });
+    expect((error as Error).message).toContain(
+      'E11000 duplicate key error collection: mongoose_test.dupmembers index: email_1 dup key: { email: "dup@example.com" }',
+    );
     const indexes = await Member.listIndexes();
     expect(indexes.map((i: { name: string }) => i.name)).toEqual(['_id_', 'email_1']);
   });
@@ -57,13 +73,19 @@ describe('mongoose 8 against the embedded server', () => {
     const member = await Member.create({ email: 'txn@example.com', points: 100 });
     const session = await connection.startSession();
     await session.withTransaction(async () => {
-      await Member.updateOne({ _id: member._id, points: { $gte: 30 } }, { $inc: { points: -30 } }, { session });
+      await Member.updateOne(
+        { _id: member._id, points: { $gte: 30 } },
+        { $inc: { points: -30 } },
+        { session },
+      );
       await Ledger.create([{ member: member.email, delta: -30, reason: 'redemption' }], { session });
     });
-    await expect(session.withTransaction(async () => {
-      await Member.updateOne({ _id: member._id }, { $inc: { points: -1000 } }, { session });
-      throw new Error('not enough points');
-    })).rejects.toThrow('not enough points');
+    await expect(
+      session.withTransaction(async () => {
+        await Member.updateOne({ _id: member._id }, { $inc: { points: -1000 } }, { session });
+        throw new Error('not enough points');
+      }),
+    ).rejects.toThrow('not enough points');
     await session.endSession();
     expect((await Member.findById(member._id).lean())?.points).toBe(70);
     expect(await Ledger.countDocuments({ member: 'txn@example.com' })).toBe(1);
@@ -71,8 +93,18 @@ describe('mongoose 8 against the embedded server', () => {
 
   it('supports aggregate and populate-style lookups', async () => {
     const Ledger = connection.model('AggLedger', ledgerSchema);
-    await Ledger.insertMany([{ member: 'a', delta: 10 }, { member: 'a', delta: -3 }, { member: 'b', delta: 5 }]);
-    const balances = await Ledger.aggregate<{ _id: string; balance: number }>([{ $group: { _id: '$member', balance: { $sum: '$delta' } } }, { $sort: { _id: 1 } }]);
-    expect(balances).toEqual([{ _id: 'a', balance: 7 }, { _id: 'b', balance: 5 }]);
+    await Ledger.insertMany([
+      { member: 'a', delta: 10 },
+      { member: 'a', delta: -3 },
+      { member: 'b', delta: 5 },
+    ]);
+    const balances = await Ledger.aggregate<{ _id: string; balance: number }>([
+      { $group: { _id: '$member', balance: { $sum: '$delta' } } },
+      { $sort: { _id: 1 } },
+    ]);
+    expect(balances).toEqual([
+      { _id: 'a', balance: 7 },
+      { _id: 'b', balance: 5 },
+    ]);
   });
 });

@@ -6,7 +6,10 @@ const fixture = useEmbeddedServer();
 describe('transactions', () => {
   it('commits atomically; reads inside see their own writes, outside see nothing until commit', async () => {
     const accounts = fixture.db().collection('accounts');
-    await accounts.insertMany([{ _id: 'a', balance: 100 }, { _id: 'b', balance: 0 }]);
+    await accounts.insertMany([
+      { _id: 'a', balance: 100 },
+      { _id: 'b', balance: 0 },
+    ]);
     const session = fixture.client.startSession();
     try {
       session.startTransaction();
@@ -22,7 +25,9 @@ describe('transactions', () => {
       await session.endSession();
     }
     expect(await accounts.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
-      { _id: 'a', balance: 70 }, { _id: 'b', balance: 30 }, { _id: 'log', note: 'transfer' },
+      { _id: 'a', balance: 70 },
+      { _id: 'b', balance: 30 },
+      { _id: 'log', note: 'transfer' },
     ]);
   });
 
@@ -40,14 +45,20 @@ describe('transactions', () => {
 
   it('reads from a snapshot: commits by others after the first read are invisible', async () => {
     const accounts = fixture.db().collection('accounts');
-    await accounts.insertMany([{ _id: 'a', v: 1 }, { _id: 'b', v: 1 }]);
+    await accounts.insertMany([
+      { _id: 'a', v: 1 },
+      { _id: 'b', v: 1 },
+    ]);
     const session = fixture.client.startSession();
     session.startTransaction();
     expect(await accounts.findOne({ _id: 'a' }, { session })).toEqual({ _id: 'a', v: 1 });
     await accounts.updateOne({ _id: 'b' }, { $set: { v: 2 } });
     await accounts.insertOne({ _id: 'c', v: 1 });
     await accounts.deleteOne({ _id: 'a' });
-    expect(await accounts.find({}, { session, sort: { _id: 1 } }).toArray()).toEqual([{ _id: 'a', v: 1 }, { _id: 'b', v: 1 }]);
+    expect(await accounts.find({}, { session, sort: { _id: 1 } }).toArray()).toEqual([
+      { _id: 'a', v: 1 },
+      { _id: 'b', v: 1 },
+    ]);
     await session.commitTransaction();
     await session.endSession();
   });
@@ -60,9 +71,13 @@ describe('transactions', () => {
     await counters.updateOne({ _id: 'c' }, { $inc: { n: 1 } }, { session: first });
     const second = fixture.client.startSession();
     second.startTransaction();
-    const conflict = await counters.updateOne({ _id: 'c' }, { $inc: { n: 1 } }, { session: second }).catch((e: unknown) => e);
+    const conflict = await counters
+      .updateOne({ _id: 'c' }, { $inc: { n: 1 } }, { session: second })
+      .catch((e: unknown) => e);
     expect(conflict).toMatchObject({ code: 112, codeName: 'WriteConflict' });
-    expect((conflict as { hasErrorLabel(label: string): boolean }).hasErrorLabel('TransientTransactionError')).toBe(true);
+    expect(
+      (conflict as { hasErrorLabel(label: string): boolean }).hasErrorLabel('TransientTransactionError'),
+    ).toBe(true);
     await second.abortTransaction().catch(() => undefined);
     await first.commitTransaction();
 

@@ -9,25 +9,50 @@ const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
-export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
 export const TABLET = { viewport: { width: 1180, height: 820 }, deviceScaleFactor: 1, hasTouch: true };
 export const DESKTOP = { viewport: { width: 1366, height: 900 }, deviceScaleFactor: 1 };
 
 /** Saves `docs/screenshots/<name>.png` (shown in the README). */
-export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: options.fullPage ?? false, animations: 'disabled', caret: 'hide' });
+  await page.screenshot({
+    path: path.join(screenshots, `${name}.png`),
+    fullPage: options.fullPage ?? false,
+    animations: 'disabled',
+    caret: 'hide',
+  });
 }
 
 /**
  * Collects what the page logs as errors and its uncaught exceptions. `isExpected` filters the failed
  * requests a test causes on purpose (offline).
  */
-export function watchConsole(context: BrowserContext, isExpected: (text: string) => boolean = () => false): string[] {
+export function watchConsole(
+  context: BrowserContext,
+  isExpected: (text: string) => boolean = () => false,
+): string[] {
   const problems: string[] = [];
   context.on('page', (page) => {
     page.on('console', (message) => {

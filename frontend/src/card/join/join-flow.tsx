@@ -157,8 +157,24 @@ function CodeStep({
       <p>{isNewMember ? t('join.newMember') : t('join.welcomeBack')}</p>
       {isNewMember ? (
         <>
-          <TextField label={t('join.name')} name="name" autoComplete="name" value={fields.name} onChange={set('name')} error={message('name')} required />
-          <TextField label={t('join.email')} name="email" type="email" autoComplete="email" value={fields.email} onChange={set('email')} error={message('email')} />
+          <TextField
+            label={t('join.name')}
+            name="name"
+            autoComplete="name"
+            value={fields.name}
+            onChange={set('name')}
+            error={message('name')}
+            required
+          />
+          <TextField
+            label={t('join.email')}
+            name="email"
+            type="email"
+            autoComplete="email"
+            value={fields.email}
+            onChange={set('email')}
+            error={message('email')}
+          />
           <TextField
             label={t('join.birthDate')}
             hint={t('join.birthDateHint')}
@@ -172,9 +188,21 @@ function CodeStep({
           />
           <fieldset className="plain-fieldset">
             <legend>{t('join.consents')}</legend>
-            <CheckboxField label={t('join.consentEmail')} checked={consents.email} onChange={(email) => setConsents((c) => ({ ...c, email }))} />
-            <CheckboxField label={t('join.consentSms')} checked={consents.sms} onChange={(sms) => setConsents((c) => ({ ...c, sms }))} />
-            <CheckboxField label={t('join.consentPush')} checked={consents.push} onChange={(push) => setConsents((c) => ({ ...c, push }))} />
+            <CheckboxField
+              label={t('join.consentEmail')}
+              checked={consents.email}
+              onChange={(email) => setConsents((c) => ({ ...c, email }))}
+            />
+            <CheckboxField
+              label={t('join.consentSms')}
+              checked={consents.sms}
+              onChange={(sms) => setConsents((c) => ({ ...c, sms }))}
+            />
+            <CheckboxField
+              label={t('join.consentPush')}
+              checked={consents.push}
+              onChange={(push) => setConsents((c) => ({ ...c, push }))}
+            />
           </fieldset>
         </>
       ) : null}

@@ -13,8 +13,14 @@ export function joinErrors(fields: JoinFields, options: { isNewMember: boolean; 
   if (!/^\d{6}$/.test(fields.code.trim())) errors.code = 'join.codeInvalid';
   if (!options.isNewMember) return errors;
   if (!fields.name.trim() || fields.name.trim().length > 120) errors.name = 'join.nameInvalid';
-  if (fields.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(fields.email.trim())) errors.email = 'join.emailInvalid';
-  if (fields.birthDate && (!/^\d{4}-\d{2}-\d{2}$/.test(fields.birthDate) || fields.birthDate >= options.today || fields.birthDate < '1900-01-01'))
+  if (fields.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(fields.email.trim()))
+    errors.email = 'join.emailInvalid';
+  if (
+    fields.birthDate &&
+    (!/^\d{4}-\d{2}-\d{2}$/.test(fields.birthDate) ||
+      fields.birthDate >= options.today ||
+      fields.birthDate < '1900-01-01')
+  )
     errors.birthDate = 'join.birthDateInvalid';
   return errors;
 }

@@ -51,7 +51,10 @@ export class ApiClient {
     this.options.tokens.write(null);
     if (!tokens) return;
     try {
-      await this.send('POST', '/auth/logout', { body: { refreshToken: tokens.refreshToken }, isPublic: true });
+      await this.send('POST', '/auth/logout', {
+        body: { refreshToken: tokens.refreshToken },
+        isPublic: true,
+      });
     } catch {
       // Offline or already revoked: the local session is gone either way.
     }
@@ -72,7 +75,8 @@ export class ApiClient {
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     if (options.isPublic) return this.parse<T>(await this.send(method, path, options));
     let tokens = this.options.tokens.read();
-    if (tokens && tokens.expiresAt - Date.now() < REFRESH_MARGIN_MS) tokens = (await this.refresh(tokens)) ?? null;
+    if (tokens && tokens.expiresAt - Date.now() < REFRESH_MARGIN_MS)
+      tokens = (await this.refresh(tokens)) ?? null;
     let response = await this.send(method, path, options, tokens?.accessToken);
     if (response.status === 401 && tokens) {
       const renewed = await this.refresh(tokens);
@@ -81,7 +85,12 @@ export class ApiClient {
     return this.parse<T>(response);
   }
 
-  private async send(method: string, path: string, options: RequestOptions, accessToken?: string): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    accessToken?: string,
+  ): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
@@ -119,7 +128,8 @@ export class ApiClient {
       body = undefined;
     }
     if (response.ok) return body as T;
-    const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+    const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)
+      ?.error;
     throw new ApiError({
       status: response.status,
       code: typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`,
@@ -136,9 +146,14 @@ export class ApiClient {
       const stored = this.options.tokens.read();
       if (!stored) return null;
       if (stored.refreshToken !== used.refreshToken) return stored;
-      const response = await this.send('POST', '/auth/refresh', { body: { refreshToken: used.refreshToken }, isPublic: true });
+      const response = await this.send('POST', '/auth/refresh', {
+        body: { refreshToken: used.refreshToken },
+        isPublic: true,
+      });
       if (response.ok) {
-        const tokens = tokensFrom((await response.json()) as { accessToken: string; refreshToken: string; expiresIn: number });
+        const tokens = tokensFrom(
+          (await response.json()) as { accessToken: string; refreshToken: string; expiresIn: number },
+        );
         this.options.tokens.write(tokens);
         return tokens;
       }
@@ -151,7 +166,9 @@ export class ApiClient {
     };
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     // Web Locks (secure origins only) serialise refreshes across tabs; one tab is still serialised without.
-    const locked = locks ? locks.request('regulars-token-refresh', () => run()).then((tokens) => tokens) : run();
+    const locked = locks
+      ? locks.request('regulars-token-refresh', () => run()).then((tokens) => tokens)
+      : run();
     const promise = locked.finally(() => {
       this.refreshing = null;
     });

@@ -38,5 +38,9 @@ export function localTokenStore(key: string): TokenStore {
 
 /** Tokens as the sign-in endpoints return them, with the expiry turned into a timestamp. */
 export function tokensFrom(pair: { accessToken: string; refreshToken: string; expiresIn: number }): Tokens {
-  return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: Date.now() + pair.expiresIn * 1000 };
+  return {
+    accessToken: pair.accessToken,
+    refreshToken: pair.refreshToken,
+    expiresAt: Date.now() + pair.expiresIn * 1000,
+  };
 }

@@ -39,7 +39,11 @@ export function detectLanguage(): Language {
   return 'en';
 }
 
-type I18nValue<K extends string> = { language: Language; setLanguage(language: Language): void; t: Translate<K> };
+type I18nValue<K extends string> = {
+  language: Language;
+  setLanguage(language: Language): void;
+  t: Translate<K>;
+};
 
 /** Creates the provider and hooks for one app's catalogues (each app ships only its own messages). */
 export function createI18n<K extends string>(catalogues: Record<Language, Record<K, string>>) {

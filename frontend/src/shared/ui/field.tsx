@@ -31,7 +31,11 @@ export function TextField({ label, hint, error, id, className, ...input }: Field
   );
 }
 
-type SelectProps = { label: string; error?: string | null; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>;
+type SelectProps = {
+  label: string;
+  error?: string | null;
+  children: ReactNode;
+} & SelectHTMLAttributes<HTMLSelectElement>;
 
 /** A labelled select. */
 export function SelectField({ label, error, id, children, className, ...select }: SelectProps) {

@@ -13,7 +13,11 @@ export function LanguageSwitch({
   return (
     <label className="language-switch">
       <span className="visually-hidden">{label}</span>
-      <select value={language} onChange={(event) => onChange(event.target.value as Language)} aria-label={label}>
+      <select
+        value={language}
+        onChange={(event) => onChange(event.target.value as Language)}
+        aria-label={label}
+      >
         {LANGUAGES.map((code) => (
           <option key={code} value={code} lang={code}>
             {LANGUAGE_NAMES[code]}

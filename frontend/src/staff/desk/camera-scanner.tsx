@@ -42,7 +42,10 @@ export function CameraScanner({ onCode, onClose }: { onCode(code: string): void;
         return;
       }
       try {
-        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+        stream = await navigator.mediaDevices.getUserMedia({
+          video: { facingMode: 'environment' },
+          audio: false,
+        });
       } catch {
         setProblem(t('desk.camera.denied'));
         return;
@@ -73,7 +76,13 @@ export function CameraScanner({ onCode, onClose }: { onCode(code: string): void;
       {problem ? (
         <Notice tone="warning">{problem}</Notice>
       ) : (
-        <video ref={videoRef} className="camera-video" muted playsInline aria-label={t('desk.camera.label')} />
+        <video
+          ref={videoRef}
+          className="camera-video"
+          muted
+          playsInline
+          aria-label={t('desk.camera.label')}
+        />
       )}
       <button type="button" className="secondary" onClick={onClose}>
         {t('desk.camera.close')}

@@ -18,12 +18,18 @@ export function DeskOutcomePanel({ outcome, onRefund }: { outcome: DeskOutcome; 
     <section className="panel outcome" role="status" aria-live="polite" data-testid="desk-outcome">
       {outcome.kind === 'purchase' ? (
         <>
-          <h2>{t('desk.outcome.purchaseTitle', { total: formatMoney(outcome.totalMinor, program.currency, language) })}</h2>
+          <h2>
+            {t('desk.outcome.purchaseTitle', {
+              total: formatMoney(outcome.totalMinor, program.currency, language),
+            })}
+          </h2>
           <p className="outcome-big" data-testid="points-earned">
             {t('desk.outcome.earned', { points: points(outcome.purchase.pointsEarned) })}
           </p>
           {outcome.purchase.status === 'pending' ? (
-            <p>{t('desk.outcome.pendingUntil', { date: formatDate(outcome.purchase.availableAt, language) })}</p>
+            <p>
+              {t('desk.outcome.pendingUntil', { date: formatDate(outcome.purchase.availableAt, language) })}
+            </p>
           ) : null}
           {outcome.purchase.breakdown.length ? (
             <ul className="plain-list breakdown">
@@ -34,7 +40,12 @@ export function DeskOutcomePanel({ outcome, onRefund }: { outcome: DeskOutcome; 
               ))}
             </ul>
           ) : null}
-          <p>{t('desk.outcome.balance', { available: points(outcome.purchase.balance.available), pending: points(outcome.purchase.balance.pending) })}</p>
+          <p>
+            {t('desk.outcome.balance', {
+              available: points(outcome.purchase.balance.available),
+              pending: points(outcome.purchase.balance.pending),
+            })}
+          </p>
           {onRefund ? (
             <button type="button" className="secondary" onClick={onRefund}>
               {t('desk.refund.open')}
@@ -44,18 +55,43 @@ export function DeskOutcomePanel({ outcome, onRefund }: { outcome: DeskOutcome; 
       ) : null}
       {outcome.kind === 'redemption' ? (
         <>
-          <h2>{t('desk.outcome.redeemedTitle', { reward: outcome.label, points: points(outcome.redemption.pointsSpent) })}</h2>
+          <h2>
+            {t('desk.outcome.redeemedTitle', {
+              reward: outcome.label,
+              points: points(outcome.redemption.pointsSpent),
+            })}
+          </h2>
           <p className="outcome-big till-instruction" data-testid="till-instruction">
-            {t('desk.outcome.tillMust')} {describeApply(outcome.redemption.apply, t, language, program.currency)}
+            {t('desk.outcome.tillMust')}{' '}
+            {describeApply(outcome.redemption.apply, t, language, program.currency)}
           </p>
-          <p>{t('desk.outcome.balance', { available: points(outcome.redemption.balance.available), pending: points(outcome.redemption.balance.pending) })}</p>
+          <p>
+            {t('desk.outcome.balance', {
+              available: points(outcome.redemption.balance.available),
+              pending: points(outcome.redemption.balance.pending),
+            })}
+          </p>
         </>
       ) : null}
       {outcome.kind === 'refund' ? (
         <>
-          <h2>{t('desk.outcome.refundTitle', { amount: formatMoney(outcome.refund.amountMinor, program.currency, language) })}</h2>
-          <p>{t('desk.refund.done', { reversed: points(outcome.refund.pointsReversed), restored: points(outcome.refund.pointsRestored) })}</p>
-          <p>{t('desk.outcome.balance', { available: points(outcome.refund.balance.available), pending: points(outcome.refund.balance.pending) })}</p>
+          <h2>
+            {t('desk.outcome.refundTitle', {
+              amount: formatMoney(outcome.refund.amountMinor, program.currency, language),
+            })}
+          </h2>
+          <p>
+            {t('desk.refund.done', {
+              reversed: points(outcome.refund.pointsReversed),
+              restored: points(outcome.refund.pointsRestored),
+            })}
+          </p>
+          <p>
+            {t('desk.outcome.balance', {
+              available: points(outcome.refund.balance.available),
+              pending: points(outcome.refund.balance.pending),
+            })}
+          </p>
         </>
       ) : null}
     </section>

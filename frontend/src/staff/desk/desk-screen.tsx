@@ -70,8 +70,12 @@ export function DeskScreen() {
 
   const available = detail?.balance.available ?? identified?.member.balance.available ?? 0;
   const refreshBalance = (balance: { available: number; pending: number }) => {
-    setIdentified((previous) => (previous ? { ...previous, member: { ...previous.member, balance } } : previous));
-    setDetail((previous) => (previous ? { ...previous, balance: { ...previous.balance, ...balance } } : previous));
+    setIdentified((previous) =>
+      previous ? { ...previous, member: { ...previous.member, balance } } : previous,
+    );
+    setDetail((previous) =>
+      previous ? { ...previous, balance: { ...previous.balance, ...balance } } : previous,
+    );
   };
 
   return (

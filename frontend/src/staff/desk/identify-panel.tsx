@@ -82,7 +82,12 @@ export const IdentifyPanel = forwardRef<HTMLInputElement, { onIdentified(found: 
             <button type="submit" className="big" disabled={isBusy}>
               {isBusy ? t('desk.identify.finding') : t('desk.identify.find')}
             </button>
-            <button type="button" className="big secondary" onClick={() => setScanning(true)} disabled={isScanning}>
+            <button
+              type="button"
+              className="big secondary"
+              onClick={() => setScanning(true)}
+              disabled={isScanning}
+            >
               {t('desk.identify.scan')}
             </button>
           </div>

@@ -31,7 +31,9 @@ export function MemberPanel({ identified, detail }: { identified: Identified; de
       {balance.expiringSoon.length ? (
         <p className="field-hint">
           {balance.expiringSoon
-            .map((lot) => t('desk.member.expiring', { points: lot.points, date: formatDate(lot.expiresAt, language) }))
+            .map((lot) =>
+              t('desk.member.expiring', { points: lot.points, date: formatDate(lot.expiresAt, language) }),
+            )
             .join(' · ')}
         </p>
       ) : null}

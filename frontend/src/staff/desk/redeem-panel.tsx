@@ -58,7 +58,10 @@ export function RedeemPanel({
     reset();
     setPending({
       body: { memberId, points, ...(cardCode ? { cardCode } : {}) },
-      label: t('desk.redeem.pointsLabel', { points, value: formatMoney(points * program.pointValueMinor, program.currency, language) }),
+      label: t('desk.redeem.pointsLabel', {
+        points,
+        value: formatMoney(points * program.pointValueMinor, program.currency, language),
+      }),
       cost: points,
     });
   };
@@ -91,9 +94,13 @@ export function RedeemPanel({
                     aria-describedby={`reward-${reward.id}-status`}
                   >
                     <span className="reward-button-name">{reward.name}</span>
-                    <span className="reward-button-cost">{t('desk.redeem.cost', { points: formatPoints(reward.pointsCost, language) })}</span>
+                    <span className="reward-button-cost">
+                      {t('desk.redeem.cost', { points: formatPoints(reward.pointsCost, language) })}
+                    </span>
                     <span className="reward-button-status" id={`reward-${reward.id}-status`}>
-                      {missing > 0 ? t('desk.redeem.missing', { points: formatPoints(missing, language) }) : describeReward(reward, t, language, program.currency)}
+                      {missing > 0
+                        ? t('desk.redeem.missing', { points: formatPoints(missing, language) })
+                        : describeReward(reward, t, language, program.currency)}
                     </span>
                   </button>
                 </li>
@@ -103,8 +110,18 @@ export function RedeemPanel({
       ) : null}
       <form className="row pay-with-points" onSubmit={payWithPoints} noValidate>
         <div className="field">
-          <label htmlFor="pay-points">{t('desk.redeem.payWithPoints', { value: formatMoney(program.pointValueMinor, program.currency, language) })}</label>
-          <input id="pay-points" inputMode="numeric" value={pointsText} onChange={(e) => setPointsText(e.target.value)} aria-invalid={invalid ? true : undefined} />
+          <label htmlFor="pay-points">
+            {t('desk.redeem.payWithPoints', {
+              value: formatMoney(program.pointValueMinor, program.currency, language),
+            })}
+          </label>
+          <input
+            id="pay-points"
+            inputMode="numeric"
+            value={pointsText}
+            onChange={(e) => setPointsText(e.target.value)}
+            aria-invalid={invalid ? true : undefined}
+          />
           {invalid ? <p className="field-error">{invalid}</p> : null}
         </div>
         <button type="submit" className="secondary">
@@ -124,9 +141,19 @@ export function RedeemPanel({
             reset();
           }}
         >
-          <p>{t('desk.redeem.confirmBody', { reward: pending.label, points: formatPoints(pending.cost, language), available: formatPoints(available, language) })}</p>
-          {state.status === 'connectionLost' ? <Notice tone="warning">{t('desk.redeem.connectionLost')}</Notice> : null}
-          {state.status === 'failed' ? <ErrorNotice error={state.error} context={{ available, required: pending.cost }} /> : null}
+          <p>
+            {t('desk.redeem.confirmBody', {
+              reward: pending.label,
+              points: formatPoints(pending.cost, language),
+              available: formatPoints(available, language),
+            })}
+          </p>
+          {state.status === 'connectionLost' ? (
+            <Notice tone="warning">{t('desk.redeem.connectionLost')}</Notice>
+          ) : null}
+          {state.status === 'failed' ? (
+            <ErrorNotice error={state.error} context={{ available, required: pending.cost }} />
+          ) : null}
           {isLocked && state.status === 'submitting' ? <Loading label={t('desk.redeem.redeeming')} /> : null}
         </ConfirmDialog>
       ) : null}

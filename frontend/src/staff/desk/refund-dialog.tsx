@@ -33,7 +33,10 @@ export function RefundDialog({
 
   const confirm = async () => {
     // After a lost connection the same amount is resent with the same key.
-    const amountMinor = state.status === 'connectionLost' && sentAmount !== null ? sentAmount : parseMoneyToMinor(amount, program.currency);
+    const amountMinor =
+      state.status === 'connectionLost' && sentAmount !== null
+        ? sentAmount
+        : parseMoneyToMinor(amount, program.currency);
     if (amountMinor === null || amountMinor <= 0 || (maxMinor !== null && amountMinor > maxMinor)) {
       setInvalid(t('desk.refund.badAmount'));
       return;
@@ -41,7 +44,11 @@ export function RefundDialog({
     setInvalid(null);
     setSentAmount(amountMinor);
     const result = await submit((idempotencyKey) =>
-      staffApi.refund(purchaseId, { amountMinor, ...(reason.trim() ? { reason: reason.trim() } : {}) }, { idempotencyKey }),
+      staffApi.refund(
+        purchaseId,
+        { amountMinor, ...(reason.trim() ? { reason: reason.trim() } : {}) },
+        { idempotencyKey },
+      ),
     );
     if (result) onDone(result);
   };
@@ -57,19 +64,33 @@ export function RefundDialog({
     >
       <TextField
         label={t('desk.refund.amount', { currency: program.currency })}
-        hint={maxMinor !== null ? t('desk.refund.max', { amount: formatMoney(maxMinor, program.currency, language) }) : undefined}
+        hint={
+          maxMinor !== null
+            ? t('desk.refund.max', { amount: formatMoney(maxMinor, program.currency, language) })
+            : undefined
+        }
         inputMode="decimal"
         value={amount}
         onChange={(event) => setAmount(event.target.value)}
         error={invalid}
         disabled={state.status === 'connectionLost'}
       />
-      <TextField label={t('desk.refund.reason')} value={reason} onChange={(event) => setReason(event.target.value)} disabled={state.status === 'connectionLost'} />
-      {state.status === 'connectionLost' ? <Notice tone="warning">{t('desk.refund.connectionLost')}</Notice> : null}
+      <TextField
+        label={t('desk.refund.reason')}
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        disabled={state.status === 'connectionLost'}
+      />
+      {state.status === 'connectionLost' ? (
+        <Notice tone="warning">{t('desk.refund.connectionLost')}</Notice>
+      ) : null}
       {state.status === 'failed' ? <ErrorNotice error={state.error} /> : null}
       {state.status === 'done' ? (
         <Notice tone="success">
-          {t('desk.refund.done', { reversed: formatPoints(state.result.pointsReversed, language), restored: formatPoints(state.result.pointsRestored, language) })}
+          {t('desk.refund.done', {
+            reversed: formatPoints(state.result.pointsReversed, language),
+            restored: formatPoints(state.result.pointsRestored, language),
+          })}
         </Notice>
       ) : null}
     </ConfirmDialog>

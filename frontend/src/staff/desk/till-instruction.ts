@@ -3,8 +3,23 @@ import { formatMoney } from '../../shared/format.js';
 import type { StaffT } from '../staff-i18n.js';
 
 /** What the reward gives, in the words the till needs. */
-export function describeReward(reward: Pick<Reward, 'kind' | 'valueMinor' | 'percent' | 'sku'>, t: StaffT, language: string, currency = 'EUR'): string {
-  return describeApply({ kind: reward.kind, valueMinor: reward.valueMinor ?? undefined, percent: reward.percent ?? undefined, sku: reward.sku ?? undefined }, t, language, currency);
+export function describeReward(
+  reward: Pick<Reward, 'kind' | 'valueMinor' | 'percent' | 'sku'>,
+  t: StaffT,
+  language: string,
+  currency = 'EUR',
+): string {
+  return describeApply(
+    {
+      kind: reward.kind,
+      valueMinor: reward.valueMinor ?? undefined,
+      percent: reward.percent ?? undefined,
+      sku: reward.sku ?? undefined,
+    },
+    t,
+    language,
+    currency,
+  );
 }
 
 /** "Take 2.00 € off the bill", "Take 10 % off", "Add SKU COFFEE free of charge". */

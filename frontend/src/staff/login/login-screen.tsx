@@ -40,8 +40,23 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(response: StaffLoginRes
     <main className="login" id="main">
       <form className="panel login-panel" onSubmit={(event) => void submit(event)} noValidate>
         <h1>{t('login.title')}</h1>
-        <TextField label={t('login.email')} type="email" autoComplete="username" name="email" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
-        <TextField label={t('login.password')} type="password" autoComplete="current-password" name="password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <TextField
+          label={t('login.email')}
+          type="email"
+          autoComplete="username"
+          name="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          autoFocus
+        />
+        <TextField
+          label={t('login.password')}
+          type="password"
+          autoComplete="current-password"
+          name="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         {invalid ? <Notice tone="error">{invalid}</Notice> : null}
         {error ? <ErrorNotice error={error} /> : null}
         <button type="submit" className="big wide" disabled={isBusy}>

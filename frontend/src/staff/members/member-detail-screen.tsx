@@ -50,24 +50,45 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
     }
   };
 
-  if (error && !member) return <main className="page" id="main"><ErrorNotice error={error} action={<button type="button" onClick={() => void load()}>{t('common.retry')}</button>} /></main>;
+  if (error && !member)
+    return (
+      <main className="page" id="main">
+        <ErrorNotice
+          error={error}
+          action={
+            <button type="button" onClick={() => void load()}>
+              {t('common.retry')}
+            </button>
+          }
+        />
+      </main>
+    );
   if (!member || !entries) return <Loading label={t('common.loading')} />;
   const { program } = session;
   return (
     <main className="page" id="main" aria-labelledby="member-name">
       <p>
-        <a href="/staff/members" onClick={(event) => { event.preventDefault(); navigate('/members'); }}>
+        <a
+          href="/staff/members"
+          onClick={(event) => {
+            event.preventDefault();
+            navigate('/members');
+          }}
+        >
           ← {t('members.back')}
         </a>
       </p>
       <h1 id="member-name">{member.name}</h1>
       <p className="field-hint">
-        {member.phone} · {member.cardNumber} {member.email ? `· ${member.email}` : ''} · {t('members.joined', { date: formatDate(member.joinedAt, language) })}
+        {member.phone} · {member.cardNumber} {member.email ? `· ${member.email}` : ''} ·{' '}
+        {t('members.joined', { date: formatDate(member.joinedAt, language) })}
       </p>
       <div className="stat-grid">
         <div className="panel stat">
           <p className="stat-label">{t('desk.member.available')}</p>
-          <p className="stat-value" data-testid="member-available">{formatPoints(member.balance.available, language)}</p>
+          <p className="stat-value" data-testid="member-available">
+            {formatPoints(member.balance.available, language)}
+          </p>
         </div>
         <div className="panel stat">
           <p className="stat-label">{t('desk.member.pending')}</p>
@@ -79,11 +100,15 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
         </div>
         <div className="panel stat">
           <p className="stat-label">{t('members.stats.spent')}</p>
-          <p className="stat-value">{formatMoney(member.stats.totalSpentMinor, program.currency, language)}</p>
+          <p className="stat-value">
+            {formatMoney(member.stats.totalSpentMinor, program.currency, language)}
+          </p>
         </div>
         <div className="panel stat">
           <p className="stat-label">{t('members.stats.average')}</p>
-          <p className="stat-value">{formatMoney(member.stats.averageOrderMinor, program.currency, language)}</p>
+          <p className="stat-value">
+            {formatMoney(member.stats.averageOrderMinor, program.currency, language)}
+          </p>
         </div>
       </div>
       {isManager ? <AdjustmentForm memberId={member.id} onDone={() => void load()} /> : null}
@@ -99,8 +124,14 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
                 <th scope="col">{t('members.when')}</th>
                 <th scope="col">{t('members.what')}</th>
                 <th scope="col">{t('members.why')}</th>
-                <th scope="col" className="num">{t('members.points')}</th>
-                {isManager ? <th scope="col"><span className="visually-hidden">{t('members.actions')}</span></th> : null}
+                <th scope="col" className="num">
+                  {t('members.points')}
+                </th>
+                {isManager ? (
+                  <th scope="col">
+                    <span className="visually-hidden">{t('members.actions')}</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -110,10 +141,21 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
                   <td>{t(`ledger.type.${entry.type}` as StaffMessageKey)}</td>
                   <td>
                     {entry.reason}
-                    {entry.rules.length ? <span className="field-hint"> ({entry.rules.map((rule) => `${rule.ruleName} v${rule.ruleVersion}: ${rule.points}`).join(', ')})</span> : null}
+                    {entry.rules.length ? (
+                      <span className="field-hint">
+                        {' '}
+                        (
+                        {entry.rules
+                          .map((rule) => `${rule.ruleName} v${rule.ruleVersion}: ${rule.points}`)
+                          .join(', ')}
+                        )
+                      </span>
+                    ) : null}
                     {entry.actor?.label ? <span className="field-hint"> — {entry.actor.label}</span> : null}
                   </td>
-                  <td className={`num ${entry.points >= 0 ? 'points-plus' : 'points-minus'}`}>{entry.points > 0 ? `+${entry.points}` : entry.points}</td>
+                  <td className={`num ${entry.points >= 0 ? 'points-plus' : 'points-minus'}`}>
+                    {entry.points > 0 ? `+${entry.points}` : entry.points}
+                  </td>
                   {isManager ? (
                     <td>
                       {entry.type === 'earn' && entry.source.type === 'purchase' ? (

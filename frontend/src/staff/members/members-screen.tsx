@@ -52,7 +52,13 @@ export function MembersScreen() {
       <form className="row" onSubmit={(event) => void search(event)} role="search" noValidate>
         <div className="field">
           <label htmlFor="member-query">{t('members.search')}</label>
-          <input id="member-query" value={query} onChange={(e) => setQuery(e.target.value)} aria-describedby="member-query-hint" aria-invalid={invalid ? true : undefined} />
+          <input
+            id="member-query"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            aria-describedby="member-query-hint"
+            aria-invalid={invalid ? true : undefined}
+          />
           <p className="field-hint" id="member-query-hint">
             {t('members.searchHint')}
           </p>
@@ -79,10 +85,18 @@ export function MembersScreen() {
             {results.map((member) => (
               <tr key={member.id}>
                 <td>
-                  <a href={`/staff/members/${member.id}`} onClick={(event) => { event.preventDefault(); navigate(`/members/${member.id}`); }}>
+                  <a
+                    href={`/staff/members/${member.id}`}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      navigate(`/members/${member.id}`);
+                    }}
+                  >
                     {member.name}
                   </a>
-                  {member.isBlocked ? <span className="badge badge-paused"> {t('members.blocked')}</span> : null}
+                  {member.isBlocked ? (
+                    <span className="badge badge-paused"> {t('members.blocked')}</span>
+                  ) : null}
                 </td>
                 <td>{member.phone}</td>
                 <td>{member.cardNumber}</td>
@@ -93,7 +107,12 @@ export function MembersScreen() {
         </table>
       ) : null}
       {cursor ? (
-        <button type="button" className="secondary" onClick={() => void search(undefined, cursor)} disabled={isLoading}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void search(undefined, cursor)}
+          disabled={isLoading}
+        >
           {t('common.more')}
         </button>
       ) : null}

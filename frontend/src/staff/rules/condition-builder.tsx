@@ -1,4 +1,11 @@
-import { FIELDS, FIELD_NAMES, OPERATORS_BY_TYPE, type Condition, type FieldName, type Operator } from '@regulars/rules';
+import {
+  FIELDS,
+  FIELD_NAMES,
+  OPERATORS_BY_TYPE,
+  type Condition,
+  type FieldName,
+  type Operator,
+} from '@regulars/rules';
 import { useI18n } from '../staff-i18n.js';
 import { joinList, numberOrUndefined, splitList, withoutUndefined } from './rule-draft.js';
 
@@ -9,7 +16,8 @@ const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'
 
 function defaultValue(field: FieldName, op: Operator): unknown {
   const type = FIELDS[field].type;
-  if (op === 'between') return type === 'date' ? { min: '2025-01-01', max: '2025-12-31' } : { min: 0, max: 10 };
+  if (op === 'between')
+    return type === 'date' ? { min: '2025-01-01', max: '2025-12-31' } : { min: 0, max: 10 };
   if (op === 'in' || op === 'notIn' || op === 'contains') {
     if (op === 'contains') return '';
     return type === 'number' || type === 'money' ? [1] : type === 'dayOfWeek' ? ['saturday', 'sunday'] : [];
@@ -22,18 +30,38 @@ function defaultValue(field: FieldName, op: Operator): unknown {
 }
 
 /** The condition tree as nested groups: all / any / not, field comparisons and item conditions. */
-export function ConditionBuilder({ value, onChange }: { value: Condition | undefined; onChange(next: Condition | undefined): void }) {
+export function ConditionBuilder({
+  value,
+  onChange,
+}: {
+  value: Condition | undefined;
+  onChange(next: Condition | undefined): void;
+}) {
   const { t } = useI18n();
   if (!value)
     return (
       <div className="condition-empty">
         <p className="field-hint">{t('rules.conditions.none')}</p>
-        <button type="button" className="secondary" onClick={() => onChange({ all: [{ field: 'purchase.totalMinor', op: 'gte', value: 1000 } as FieldCondition] })}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            onChange({ all: [{ field: 'purchase.totalMinor', op: 'gte', value: 1000 } as FieldCondition] })
+          }
+        >
           {t('rules.conditions.add')}
         </button>
       </div>
     );
-  return <ConditionNode node={value} onChange={onChange} onRemove={() => onChange(undefined)} depth={0} path="conditions" />;
+  return (
+    <ConditionNode
+      node={value}
+      onChange={onChange}
+      onRemove={() => onChange(undefined)}
+      depth={0}
+      path="conditions"
+    />
+  );
 }
 
 function ConditionNode({
@@ -60,7 +88,12 @@ function ConditionNode({
         <div className="row condition-group-head">
           <label>
             <span className="visually-hidden">{t('rules.conditions.mode')}</span>
-            <select value={mode} onChange={(event) => onChange(event.target.value === 'all' ? { all: children } : { any: children })}>
+            <select
+              value={mode}
+              onChange={(event) =>
+                onChange(event.target.value === 'all' ? { all: children } : { any: children })
+              }
+            >
               <option value="all">{t('rules.conditions.all')}</option>
               <option value="any">{t('rules.conditions.any')}</option>
             </select>
@@ -84,14 +117,36 @@ function ConditionNode({
           />
         ))}
         <div className="row">
-          <button type="button" className="secondary" onClick={() => setChildren([...children, { field: 'purchase.hour', op: 'between', value: { min: 14, max: 17 } } as FieldCondition])}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              setChildren([
+                ...children,
+                { field: 'purchase.hour', op: 'between', value: { min: 14, max: 17 } } as FieldCondition,
+              ])
+            }
+          >
             {t('rules.conditions.addField')}
           </button>
-          <button type="button" className="secondary" onClick={() => setChildren([...children, { items: { categories: ['coffee'], minQuantity: 1 } }])}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setChildren([...children, { items: { categories: ['coffee'], minQuantity: 1 } }])}
+          >
             {t('rules.conditions.addItems')}
           </button>
           {depth < 3 ? (
-            <button type="button" className="secondary" onClick={() => setChildren([...children, { any: [{ field: 'member.tier', op: 'eq', value: 'gold' } as FieldCondition] }])}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                setChildren([
+                  ...children,
+                  { any: [{ field: 'member.tier', op: 'eq', value: 'gold' } as FieldCondition] },
+                ])
+              }
+            >
               {t('rules.conditions.addGroup')}
             </button>
           ) : null}
@@ -103,7 +158,13 @@ function ConditionNode({
     return (
       <div className="condition-not">
         <span className="badge">{t('rules.conditions.not')}</span>
-        <ConditionNode node={node.not} depth={depth + 1} path={`${path}.not`} onChange={(next) => onChange({ not: next })} onRemove={onRemove} />
+        <ConditionNode
+          node={node.not}
+          depth={depth + 1}
+          path={`${path}.not`}
+          onChange={(next) => onChange({ not: next })}
+          onRemove={onRemove}
+        />
       </div>
     );
   }
@@ -111,11 +172,20 @@ function ConditionNode({
   return <FieldRow node={node} onChange={onChange} onRemove={onRemove} />;
 }
 
-function FieldRow({ node, onChange, onRemove }: { node: FieldCondition; onChange(next: Condition): void; onRemove(): void }) {
+function FieldRow({
+  node,
+  onChange,
+  onRemove,
+}: {
+  node: FieldCondition;
+  onChange(next: Condition): void;
+  onRemove(): void;
+}) {
   const { t } = useI18n();
   const spec = FIELDS[node.field];
   const operators = OPERATORS_BY_TYPE[spec.type];
-  const set = (patch: Partial<{ field: FieldName; op: Operator; value: unknown }>) => onChange({ ...node, ...patch } as FieldCondition);
+  const set = (patch: Partial<{ field: FieldName; op: Operator; value: unknown }>) =>
+    onChange({ ...node, ...patch } as FieldCondition);
   return (
     <div className="row condition-row">
       <label className="field">
@@ -137,7 +207,15 @@ function FieldRow({ node, onChange, onRemove }: { node: FieldCondition; onChange
       </label>
       <label className="field narrow">
         <span>{t('rules.conditions.operator')}</span>
-        <select value={node.op} onChange={(event) => set({ op: event.target.value as Operator, value: defaultValue(node.field, event.target.value as Operator) })}>
+        <select
+          value={node.op}
+          onChange={(event) =>
+            set({
+              op: event.target.value as Operator,
+              value: defaultValue(node.field, event.target.value as Operator),
+            })
+          }
+        >
           {operators.map((op) => (
             <option key={op} value={op}>
               {t(`rules.op.${op}` as 'rules.op.eq')}
@@ -153,7 +231,17 @@ function FieldRow({ node, onChange, onRemove }: { node: FieldCondition; onChange
   );
 }
 
-function ValueInput({ field, op, value, onChange }: { field: FieldName; op: Operator; value: unknown; onChange(value: unknown): void }) {
+function ValueInput({
+  field,
+  op,
+  value,
+  onChange,
+}: {
+  field: FieldName;
+  op: Operator;
+  value: unknown;
+  onChange(value: unknown): void;
+}) {
   const { t } = useI18n();
   const type = FIELDS[field].type;
   const isNumeric = type === 'number' || type === 'money';
@@ -167,7 +255,14 @@ function ValueInput({ field, op, value, onChange }: { field: FieldName; op: Oper
           type={type === 'date' ? 'date' : 'text'}
           inputMode={isNumeric ? 'numeric' : undefined}
           value={String(range[key] ?? '')}
-          onChange={(event) => onChange({ ...range, [key]: isNumeric ? (numberOrUndefined(event.target.value) ?? event.target.value) : event.target.value })}
+          onChange={(event) =>
+            onChange({
+              ...range,
+              [key]: isNumeric
+                ? (numberOrUndefined(event.target.value) ?? event.target.value)
+                : event.target.value,
+            })
+          }
         />
       </label>
     );
@@ -222,13 +317,25 @@ function ValueInput({ field, op, value, onChange }: { field: FieldName; op: Oper
         type={type === 'date' ? 'date' : 'text'}
         inputMode={isNumeric ? 'numeric' : undefined}
         value={String(value ?? '')}
-        onChange={(event) => onChange(isNumeric ? (numberOrUndefined(event.target.value) ?? event.target.value) : event.target.value)}
+        onChange={(event) =>
+          onChange(
+            isNumeric ? (numberOrUndefined(event.target.value) ?? event.target.value) : event.target.value,
+          )
+        }
       />
     </label>
   );
 }
 
-function ItemsRow({ node, onChange, onRemove }: { node: ItemsCondition; onChange(next: Condition): void; onRemove(): void }) {
+function ItemsRow({
+  node,
+  onChange,
+  onRemove,
+}: {
+  node: ItemsCondition;
+  onChange(next: Condition): void;
+  onRemove(): void;
+}) {
   const { t } = useI18n();
   const items = node.items;
   const set = (patch: Partial<ItemsCondition['items']>) => {
@@ -238,19 +345,33 @@ function ItemsRow({ node, onChange, onRemove }: { node: ItemsCondition; onChange
     <div className="row condition-row">
       <label className="field">
         <span>{t('rules.items.categories')}</span>
-        <input value={joinList(items.categories)} onChange={(event) => set({ categories: splitList(event.target.value) })} />
+        <input
+          value={joinList(items.categories)}
+          onChange={(event) => set({ categories: splitList(event.target.value) })}
+        />
       </label>
       <label className="field">
         <span>{t('rules.items.skus')}</span>
-        <input value={joinList(items.skus)} onChange={(event) => set({ skus: splitList(event.target.value) })} />
+        <input
+          value={joinList(items.skus)}
+          onChange={(event) => set({ skus: splitList(event.target.value) })}
+        />
       </label>
       <label className="field narrow">
         <span>{t('rules.items.minQuantity')}</span>
-        <input inputMode="numeric" value={items.minQuantity ?? ''} onChange={(event) => set({ minQuantity: numberOrUndefined(event.target.value) })} />
+        <input
+          inputMode="numeric"
+          value={items.minQuantity ?? ''}
+          onChange={(event) => set({ minQuantity: numberOrUndefined(event.target.value) })}
+        />
       </label>
       <label className="field narrow">
         <span>{t('rules.items.minSpend')}</span>
-        <input inputMode="numeric" value={items.minSpendMinor ?? ''} onChange={(event) => set({ minSpendMinor: numberOrUndefined(event.target.value) })} />
+        <input
+          inputMode="numeric"
+          value={items.minSpendMinor ?? ''}
+          onChange={(event) => set({ minSpendMinor: numberOrUndefined(event.target.value) })}
+        />
       </label>
       <button type="button" className="link" onClick={onRemove} aria-label={t('rules.conditions.remove')}>
         ✕

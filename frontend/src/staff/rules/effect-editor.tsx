@@ -20,8 +20,20 @@ const TEMPLATES: Record<EffectType, Effect> = {
   awardFixedPoints: { type: 'awardFixedPoints', points: 100 },
   awardPointsPerSpend: { type: 'awardPointsPerSpend', points: 1, perAmountMinor: 100, rounding: 'floor' },
   awardPointsPerItem: { type: 'awardPointsPerItem', points: 10, items: { categories: ['coffee'] } },
-  multiplyPoints: { type: 'multiplyPoints', targets: { baseEarn: true }, factorBasisPoints: 20_000, rounding: 'floor' },
-  addStamps: { type: 'addStamps', cardId: 'coffee-card', stamps: 1, per: 'item', threshold: 10, rewardId: 'free-coffee' },
+  multiplyPoints: {
+    type: 'multiplyPoints',
+    targets: { baseEarn: true },
+    factorBasisPoints: 20_000,
+    rounding: 'floor',
+  },
+  addStamps: {
+    type: 'addStamps',
+    cardId: 'coffee-card',
+    stamps: 1,
+    per: 'item',
+    threshold: 10,
+    rewardId: 'free-coffee',
+  },
   issueCoupon: { type: 'issueCoupon', couponTemplateId: 'welcome-back', quantity: 1 },
   addMemberTag: { type: 'addMemberTag', tag: 'vip' },
   removeMemberTag: { type: 'removeMemberTag', tag: 'vip' },
@@ -42,13 +54,21 @@ export function EffectsEditor({ effects, onChange }: { effects: Effect[]; onChan
             onChange={(next) => onChange(effects.map((e, i) => (i === index ? next : e)))}
           />
           {effects.length > 1 ? (
-            <button type="button" className="link" onClick={() => onChange(effects.filter((_, i) => i !== index))}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => onChange(effects.filter((_, i) => i !== index))}
+            >
               {t('rules.effects.remove')}
             </button>
           ) : null}
         </fieldset>
       ))}
-      <button type="button" className="secondary" onClick={() => onChange([...effects, TEMPLATES.awardFixedPoints])}>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => onChange([...effects, TEMPLATES.awardFixedPoints])}
+      >
         {t('rules.effects.add')}
       </button>
     </div>
@@ -64,13 +84,21 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
   const num = (key: string, label: StaffMessageKey) => (
     <label className="field narrow">
       <span>{t(label)}</span>
-      <input inputMode="numeric" name={`effect-${key}`} value={typeof loose[key] === 'number' ? String(loose[key]) : ''} onChange={(event) => set({ [key]: numberOrUndefined(event.target.value) })} />
+      <input
+        inputMode="numeric"
+        name={`effect-${key}`}
+        value={typeof loose[key] === 'number' ? String(loose[key]) : ''}
+        onChange={(event) => set({ [key]: numberOrUndefined(event.target.value) })}
+      />
     </label>
   );
   const text = (key: string, label: StaffMessageKey) => (
     <label className="field">
       <span>{t(label)}</span>
-      <input value={typeof loose[key] === 'string' ? (loose[key] as string) : ''} onChange={(event) => set({ [key]: event.target.value || undefined })} />
+      <input
+        value={typeof loose[key] === 'string' ? (loose[key] as string) : ''}
+        onChange={(event) => set({ [key]: event.target.value || undefined })}
+      />
     </label>
   );
   const items = (isRequired: boolean) => {
@@ -85,11 +113,17 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
       <>
         <label className="field">
           <span>{t('rules.items.categories')}</span>
-          <input value={joinList(current.categories)} onChange={(event) => setItems({ categories: splitList(event.target.value) })} />
+          <input
+            value={joinList(current.categories)}
+            onChange={(event) => setItems({ categories: splitList(event.target.value) })}
+          />
         </label>
         <label className="field">
           <span>{t('rules.items.skus')}</span>
-          <input value={joinList(current.skus)} onChange={(event) => setItems({ skus: splitList(event.target.value) })} />
+          <input
+            value={joinList(current.skus)}
+            onChange={(event) => setItems({ skus: splitList(event.target.value) })}
+          />
         </label>
       </>
     );
@@ -97,7 +131,10 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
   const rounding = (
     <label className="field narrow">
       <span>{t('rules.effects.rounding')}</span>
-      <select value={String(loose.rounding ?? 'floor')} onChange={(event) => set({ rounding: event.target.value })}>
+      <select
+        value={String(loose.rounding ?? 'floor')}
+        onChange={(event) => set({ rounding: event.target.value })}
+      >
         <option value="floor">{t('rules.rounding.floor')}</option>
         <option value="round">{t('rules.rounding.round')}</option>
         <option value="ceil">{t('rules.rounding.ceil')}</option>
@@ -109,7 +146,11 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
     <div className="row">
       <label className="field">
         <span>{t('rules.effects.type')}</span>
-        <select name="effect-type" value={effect.type} onChange={(event) => onChange(TEMPLATES[event.target.value as EffectType])}>
+        <select
+          name="effect-type"
+          value={effect.type}
+          onChange={(event) => onChange(TEMPLATES[event.target.value as EffectType])}
+        >
           {EFFECT_TYPES.map((type) => (
             <option key={type} value={type}>
               {t(`rules.effect.${type}` as StaffMessageKey)}
@@ -134,7 +175,9 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
           {num('maxPoints', 'rules.effects.maxPoints')}
         </>
       ) : null}
-      {effect.type === 'multiplyPoints' ? <MultiplierFields effect={effect} set={set} rounding={rounding} /> : null}
+      {effect.type === 'multiplyPoints' ? (
+        <MultiplierFields effect={effect} set={set} rounding={rounding} />
+      ) : null}
       {effect.type === 'addStamps' ? (
         <>
           {text('cardId', 'rules.effects.cardId')}
@@ -157,12 +200,22 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
           {num('quantity', 'rules.effects.quantity')}
         </>
       ) : null}
-      {effect.type === 'addMemberTag' || effect.type === 'removeMemberTag' ? text('tag', 'rules.effects.tag') : null}
+      {effect.type === 'addMemberTag' || effect.type === 'removeMemberTag'
+        ? text('tag', 'rules.effects.tag')
+        : null}
     </div>
   );
 }
 
-function MultiplierFields({ effect, set, rounding }: { effect: Extract<Effect, { type: 'multiplyPoints' }>; set(patch: Loose): void; rounding: ReactNode }) {
+function MultiplierFields({
+  effect,
+  set,
+  rounding,
+}: {
+  effect: Extract<Effect, { type: 'multiplyPoints' }>;
+  set(patch: Loose): void;
+  rounding: ReactNode;
+}) {
   const { t } = useI18n();
   const targets = effect.targets as { baseEarn?: true; ruleIds?: string[]; groups?: string[] };
   const setTargets = (patch: Partial<typeof targets>) => {
@@ -183,12 +236,19 @@ function MultiplierFields({ effect, set, rounding }: { effect: Extract<Effect, {
         />
       </label>
       <label className="checkbox-field">
-        <input type="checkbox" checked={targets.baseEarn === true} onChange={(event) => setTargets({ baseEarn: event.target.checked ? true : undefined })} />
+        <input
+          type="checkbox"
+          checked={targets.baseEarn === true}
+          onChange={(event) => setTargets({ baseEarn: event.target.checked ? true : undefined })}
+        />
         <span>{t('rules.effects.baseEarn')}</span>
       </label>
       <label className="field">
         <span>{t('rules.effects.ruleIds')}</span>
-        <input value={joinList(targets.ruleIds)} onChange={(event) => setTargets({ ruleIds: splitList(event.target.value) })} />
+        <input
+          value={joinList(targets.ruleIds)}
+          onChange={(event) => setTargets({ ruleIds: splitList(event.target.value) })}
+        />
       </label>
       {rounding}
     </>

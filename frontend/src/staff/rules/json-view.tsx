@@ -6,7 +6,15 @@ import type { Draft } from './rule-draft.js';
  * The same draft as JSON. Typing updates the form as soon as the text is a JSON object; until then the
  * text is kept as typed and the parse error is shown.
  */
-export function JsonView({ draft, onChange, isReadOnly }: { draft: Draft; onChange(next: Draft): void; isReadOnly: boolean }) {
+export function JsonView({
+  draft,
+  onChange,
+  isReadOnly,
+}: {
+  draft: Draft;
+  onChange(next: Draft): void;
+  isReadOnly: boolean;
+}) {
   const { t } = useI18n();
   const pretty = JSON.stringify(draft, null, 2);
   const [text, setText] = useState(pretty);
@@ -38,7 +46,8 @@ export function JsonView({ draft, onChange, isReadOnly }: { draft: Draft; onChan
           setText(event.target.value);
           try {
             const parsed: unknown = JSON.parse(event.target.value);
-            if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(t('rules.json.notObject'));
+            if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+              throw new Error(t('rules.json.notObject'));
             setParseError(null);
             onChange(parsed as Draft);
           } catch (error) {

@@ -67,7 +67,8 @@ export function RuleEditorScreen({ ruleId }: { ruleId: string }) {
     setBusy(true);
     setError(null);
     try {
-      const saved = isNew || !rule ? await staffApi.createRule(draft) : await staffApi.updateRule(rule.id, draft);
+      const saved =
+        isNew || !rule ? await staffApi.createRule(draft) : await staffApi.updateRule(rule.id, draft);
       setRule(saved);
       setDraft(saved.draft);
       setDirty(false);
@@ -101,11 +102,17 @@ export function RuleEditorScreen({ ruleId }: { ruleId: string }) {
     }
   };
 
-  if (loadError) return <main className="page" id="main"><ErrorNotice error={loadError} /></main>;
+  if (loadError)
+    return (
+      <main className="page" id="main">
+        <ErrorNotice error={loadError} />
+      </main>
+    );
   if (!isNew && !rule) return <Loading label={t('common.loading')} />;
 
   const status = rule?.status ?? 'draft';
-  const canPublish = canWrite && status !== 'archived' && (isDirty || !rule?.published || rule.hasUnpublishedChanges);
+  const canPublish =
+    canWrite && status !== 'archived' && (isDirty || !rule?.published || rule.hasUnpublishedChanges);
   const actions: Action[] = [
     ...(canPublish ? (['publish'] as const) : []),
     ...(canWrite && status === 'published' ? (['pause'] as const) : []),
@@ -116,15 +123,25 @@ export function RuleEditorScreen({ ruleId }: { ruleId: string }) {
   return (
     <main className="page rule-editor" id="main" aria-labelledby="rule-title">
       <p>
-        <a href="/staff/rules" onClick={(event) => { event.preventDefault(); navigate('/rules'); }}>
+        <a
+          href="/staff/rules"
+          onClick={(event) => {
+            event.preventDefault();
+            navigate('/rules');
+          }}
+        >
           ← {t('rules.editor.back')}
         </a>
       </p>
       <div className="editor-heading">
         <h1 id="rule-title">{String(draft.name ?? t('rules.editor.untitled'))}</h1>
         <RuleStatusBadge status={status} />
-        {rule?.published ? <span className="badge">{t('rules.list.version', { version: rule.published.version })}</span> : null}
-        {(rule?.published && rule.hasUnpublishedChanges) || (isDirty && !isNew) ? <span className="badge badge-paused">{t('rules.editor.unpublished')}</span> : null}
+        {rule?.published ? (
+          <span className="badge">{t('rules.list.version', { version: rule.published.version })}</span>
+        ) : null}
+        {(rule?.published && rule.hasUnpublishedChanges) || (isDirty && !isNew) ? (
+          <span className="badge badge-paused">{t('rules.editor.unpublished')}</span>
+        ) : null}
       </div>
       {!canWrite ? <Notice tone="info">{t('rules.editor.readOnly')}</Notice> : null}
       <div className="editor-toolbar" role="toolbar" aria-label={t('rules.editor.actions')}>
@@ -134,7 +151,13 @@ export function RuleEditorScreen({ ruleId }: { ruleId: string }) {
           </button>
         ) : null}
         {actions.map((action) => (
-          <button key={action} type="button" className={action === 'archive' ? 'danger' : 'secondary'} onClick={() => setConfirming(action)} disabled={isBusy || (action === 'publish' && issues.length > 0)}>
+          <button
+            key={action}
+            type="button"
+            className={action === 'archive' ? 'danger' : 'secondary'}
+            onClick={() => setConfirming(action)}
+            disabled={isBusy || (action === 'publish' && issues.length > 0)}
+          >
             {t(`rules.editor.${action}` as StaffMessageKey)}
           </button>
         ))}
@@ -154,10 +177,22 @@ export function RuleEditorScreen({ ruleId }: { ruleId: string }) {
         </Notice>
       ) : null}
       <div className="view-switch" role="tablist" aria-label={t('rules.editor.views')}>
-        <button type="button" role="tab" aria-selected={view === 'form'} className={view === 'form' ? '' : 'secondary'} onClick={() => setView('form')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={view === 'form'}
+          className={view === 'form' ? '' : 'secondary'}
+          onClick={() => setView('form')}
+        >
           {t('rules.editor.formView')}
         </button>
-        <button type="button" role="tab" aria-selected={view === 'json'} className={view === 'json' ? '' : 'secondary'} onClick={() => setView('json')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={view === 'json'}
+          className={view === 'json' ? '' : 'secondary'}
+          onClick={() => setView('json')}
+        >
           {t('rules.editor.jsonView')}
         </button>
       </div>
@@ -176,7 +211,9 @@ export function RuleEditorScreen({ ruleId }: { ruleId: string }) {
       </div>
       {confirming ? (
         <ConfirmDialog
-          title={t(`rules.confirm.${confirming}.title` as StaffMessageKey, { name: String(draft.name ?? '') })}
+          title={t(`rules.confirm.${confirming}.title` as StaffMessageKey, {
+            name: String(draft.name ?? ''),
+          })}
           confirmLabel={t(`rules.editor.${confirming}` as StaffMessageKey)}
           isDanger={confirming === 'archive'}
           onConfirm={() => void act(confirming)}

@@ -3,15 +3,37 @@ import { CheckboxField, SelectField, TextField } from '../../shared/ui/field.js'
 import { useI18n } from '../staff-i18n.js';
 import { ConditionBuilder } from './condition-builder.js';
 import { EffectsEditor } from './effect-editor.js';
-import { draftConditions, draftEffects, joinList, numberOrUndefined, splitList, withField, withoutUndefined, type Draft } from './rule-draft.js';
+import {
+  draftConditions,
+  draftEffects,
+  joinList,
+  numberOrUndefined,
+  splitList,
+  withField,
+  withoutUndefined,
+  type Draft,
+} from './rule-draft.js';
 
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
-type Schedule = { startsAt?: string; endsAt?: string; daysOfWeek?: (string | number)[]; hours?: { from: number; to: number } };
+type Schedule = {
+  startsAt?: string;
+  endsAt?: string;
+  daysOfWeek?: (string | number)[];
+  hours?: { from: number; to: number };
+};
 type Stacking = { mode: 'stackable' } | { mode: 'exclusive' | 'bestOf'; group: string };
 
 /** The rule as a form: basics, conditions, effects, schedule, audience, stacking and budget. */
-export function RuleForm({ draft, onChange, isReadOnly }: { draft: Draft; onChange(next: Draft): void; isReadOnly: boolean }) {
+export function RuleForm({
+  draft,
+  onChange,
+  isReadOnly,
+}: {
+  draft: Draft;
+  onChange(next: Draft): void;
+  isReadOnly: boolean;
+}) {
   const { t } = useI18n();
   const set = (key: string, value: unknown) => onChange(withField(draft, key, value));
   const schedule = (draft.schedule ?? {}) as Schedule;
@@ -31,28 +53,60 @@ export function RuleForm({ draft, onChange, isReadOnly }: { draft: Draft; onChan
     <fieldset className="plain-fieldset rule-form" disabled={isReadOnly}>
       <section className="panel">
         <h2>{t('rules.form.basics')}</h2>
-        <TextField label={t('rules.form.name')} name="rule-name" value={String(draft.name ?? '')} onChange={(e) => set('name', e.target.value)} />
-        <TextField label={t('rules.form.description')} value={String(draft.description ?? '')} onChange={(e) => set('description', e.target.value || undefined)} />
+        <TextField
+          label={t('rules.form.name')}
+          name="rule-name"
+          value={String(draft.name ?? '')}
+          onChange={(e) => set('name', e.target.value)}
+        />
+        <TextField
+          label={t('rules.form.description')}
+          value={String(draft.description ?? '')}
+          onChange={(e) => set('description', e.target.value || undefined)}
+        />
         <div className="row">
-          <TextField label={t('rules.form.priority')} inputMode="numeric" value={String(draft.priority ?? 0)} onChange={(e) => set('priority', numberOrUndefined(e.target.value))} />
+          <TextField
+            label={t('rules.form.priority')}
+            inputMode="numeric"
+            value={String(draft.priority ?? 0)}
+            onChange={(e) => set('priority', numberOrUndefined(e.target.value))}
+          />
           <SelectField
             label={t('rules.form.stacking')}
             value={stacking.mode}
-            onChange={(e) => set('stacking', e.target.value === 'stackable' ? undefined : { mode: e.target.value, group: 'group' in stacking ? stacking.group : 'main' })}
+            onChange={(e) =>
+              set(
+                'stacking',
+                e.target.value === 'stackable'
+                  ? undefined
+                  : { mode: e.target.value, group: 'group' in stacking ? stacking.group : 'main' },
+              )
+            }
           >
             <option value="stackable">{t('rules.stacking.stackable')}</option>
             <option value="exclusive">{t('rules.stacking.exclusive')}</option>
             <option value="bestOf">{t('rules.stacking.bestOf')}</option>
           </SelectField>
           {stacking.mode !== 'stackable' ? (
-            <TextField label={t('rules.form.group')} value={stacking.group} onChange={(e) => set('stacking', { mode: stacking.mode, group: e.target.value })} />
+            <TextField
+              label={t('rules.form.group')}
+              value={stacking.group}
+              onChange={(e) => set('stacking', { mode: stacking.mode, group: e.target.value })}
+            />
           ) : null}
         </div>
-        <CheckboxField label={t('rules.form.isBaseEarn')} checked={draft.isBaseEarn === true} onChange={(checked) => set('isBaseEarn', checked ? true : undefined)} />
+        <CheckboxField
+          label={t('rules.form.isBaseEarn')}
+          checked={draft.isBaseEarn === true}
+          onChange={(checked) => set('isBaseEarn', checked ? true : undefined)}
+        />
       </section>
       <section className="panel">
         <h2>{t('rules.form.conditions')}</h2>
-        <ConditionBuilder value={draftConditions(draft)} onChange={(next: Condition | undefined) => set('conditions', next)} />
+        <ConditionBuilder
+          value={draftConditions(draft)}
+          onChange={(next: Condition | undefined) => set('conditions', next)}
+        />
       </section>
       <section className="panel">
         <h2>{t('rules.form.effects')}</h2>
@@ -61,8 +115,18 @@ export function RuleForm({ draft, onChange, isReadOnly }: { draft: Draft; onChan
       <section className="panel">
         <h2>{t('rules.form.schedule')}</h2>
         <div className="row">
-          <TextField label={t('rules.form.startsAt')} type="date" value={(schedule.startsAt ?? '').slice(0, 10)} onChange={(e) => setSchedule({ startsAt: e.target.value || undefined })} />
-          <TextField label={t('rules.form.endsAt')} type="date" value={(schedule.endsAt ?? '').slice(0, 10)} onChange={(e) => setSchedule({ endsAt: e.target.value || undefined })} />
+          <TextField
+            label={t('rules.form.startsAt')}
+            type="date"
+            value={(schedule.startsAt ?? '').slice(0, 10)}
+            onChange={(e) => setSchedule({ startsAt: e.target.value || undefined })}
+          />
+          <TextField
+            label={t('rules.form.endsAt')}
+            type="date"
+            value={(schedule.endsAt ?? '').slice(0, 10)}
+            onChange={(e) => setSchedule({ endsAt: e.target.value || undefined })}
+          />
           <TextField
             label={t('rules.form.hoursFrom')}
             inputMode="numeric"
@@ -90,7 +154,9 @@ export function RuleForm({ draft, onChange, isReadOnly }: { draft: Draft; onChan
               label={t(`rules.day.${day}` as 'rules.day.monday')}
               checked={days.has(day) || days.has(String(index + 1))}
               onChange={(checked) => {
-                const next = DAYS.filter((d, i) => (d === day ? checked : days.has(d) || days.has(String(i + 1))));
+                const next = DAYS.filter((d, i) =>
+                  d === day ? checked : days.has(d) || days.has(String(i + 1)),
+                );
                 setSchedule({ daysOfWeek: next.length ? [...next] : undefined });
               }}
             />
@@ -100,9 +166,21 @@ export function RuleForm({ draft, onChange, isReadOnly }: { draft: Draft; onChan
       <section className="panel">
         <h2>{t('rules.form.audience')}</h2>
         <div className="row">
-          <TextField label={t('rules.form.tiers')} value={joinList(audience.tiers)} onChange={(e) => setAudience('tiers', splitList(e.target.value))} />
-          <TextField label={t('rules.form.tags')} value={joinList(audience.tags)} onChange={(e) => setAudience('tags', splitList(e.target.value))} />
-          <TextField label={t('rules.form.segments')} value={joinList(audience.segments)} onChange={(e) => setAudience('segments', splitList(e.target.value))} />
+          <TextField
+            label={t('rules.form.tiers')}
+            value={joinList(audience.tiers)}
+            onChange={(e) => setAudience('tiers', splitList(e.target.value))}
+          />
+          <TextField
+            label={t('rules.form.tags')}
+            value={joinList(audience.tags)}
+            onChange={(e) => setAudience('tags', splitList(e.target.value))}
+          />
+          <TextField
+            label={t('rules.form.segments')}
+            value={joinList(audience.segments)}
+            onChange={(e) => setAudience('segments', splitList(e.target.value))}
+          />
         </div>
         <TextField
           label={t('rules.form.budget')}

@@ -34,7 +34,12 @@ export function RulesScreen() {
           </button>
         ) : null}
       </div>
-      <SelectField label={t('rules.list.filter')} value={status} onChange={(event) => setStatus(event.target.value as RuleStatus | '')} className="narrow-field">
+      <SelectField
+        label={t('rules.list.filter')}
+        value={status}
+        onChange={(event) => setStatus(event.target.value as RuleStatus | '')}
+        className="narrow-field"
+      >
         <option value="">{t('rules.list.all')}</option>
         {STATUSES.map((s) => (
           <option key={s} value={s}>
@@ -42,7 +47,16 @@ export function RulesScreen() {
           </option>
         ))}
       </SelectField>
-      {error ? <ErrorNotice error={error} action={<button type="button" onClick={reload}>{t('common.retry')}</button>} /> : null}
+      {error ? (
+        <ErrorNotice
+          error={error}
+          action={
+            <button type="button" onClick={reload}>
+              {t('common.retry')}
+            </button>
+          }
+        />
+      ) : null}
       {!rules && !error ? <Loading label={t('common.loading')} /> : null}
       {rules && !rules.length ? <EmptyState>{t('rules.list.empty')}</EmptyState> : null}
       {rules?.length ? (
@@ -59,13 +73,21 @@ export function RulesScreen() {
             {rules.map((rule) => (
               <tr key={rule.id}>
                 <td>
-                  <a href={`/staff/rules/${rule.id}`} onClick={(event) => { event.preventDefault(); navigate(`/rules/${rule.id}`); }}>
+                  <a
+                    href={`/staff/rules/${rule.id}`}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      navigate(`/rules/${rule.id}`);
+                    }}
+                  >
                     {rule.name}
                   </a>
                 </td>
                 <td>
                   <RuleStatusBadge status={rule.status} />
-                  {rule.hasUnpublishedChanges ? <span className="field-hint"> {t('rules.editor.unpublished')}</span> : null}
+                  {rule.hasUnpublishedChanges ? (
+                    <span className="field-hint"> {t('rules.editor.unpublished')}</span>
+                  ) : null}
                 </td>
                 <td>{rule.published ? `v${rule.published.version}` : '—'}</td>
                 <td>{formatDateTime(rule.updatedAt, language)}</td>
@@ -108,7 +130,12 @@ function TemplatePicker() {
           <li key={template.id} className="template-card">
             <h3>{template.name}</h3>
             <p>{template.description}</p>
-            <button type="button" className="secondary" onClick={() => void instantiate(template)} disabled={busyId !== null}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void instantiate(template)}
+              disabled={busyId !== null}
+            >
               {busyId === template.id ? t('common.loading') : t('rules.templates.use')}
             </button>
           </li>

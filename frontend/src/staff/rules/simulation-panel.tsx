@@ -10,13 +10,21 @@ import { ErrorNotice } from '../ui/error-notice.js';
 import type { Draft } from './rule-draft.js';
 
 type Line = { sku: string; category: string; quantity: string; unitPrice: string };
-type TraceRow = { ruleId?: unknown; ruleName?: unknown; outcome?: unknown; points?: unknown; message?: unknown };
+type TraceRow = {
+  ruleId?: unknown;
+  ruleName?: unknown;
+  outcome?: unknown;
+  points?: unknown;
+  message?: unknown;
+};
 
 /** Try the rules on a basket and a member (real or hypothetical) before publishing; writes nothing. */
 export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boolean }) {
   const { t, language } = useI18n();
   const { program } = useSession();
-  const [which, setWhich] = useState<'published+drafts' | 'published' | 'inline'>(isSaved ? 'published+drafts' : 'inline');
+  const [which, setWhich] = useState<'published+drafts' | 'published' | 'inline'>(
+    isSaved ? 'published+drafts' : 'inline',
+  );
   const [memberMode, setMemberMode] = useState<'hypothetical' | 'real'>('hypothetical');
   const [tier, setTier] = useState('');
   const [purchaseCount, setPurchaseCount] = useState('5');
@@ -24,7 +32,9 @@ export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boo
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<MemberSummary[] | null>(null);
   const [member, setMember] = useState<MemberSummary | null>(null);
-  const [lines, setLines] = useState<Line[]>([{ sku: 'SALE', category: '', quantity: '1', unitPrice: '10.00' }]);
+  const [lines, setLines] = useState<Line[]>([
+    { sku: 'SALE', category: '', quantity: '1', unitPrice: '10.00' },
+  ]);
   const [at, setAt] = useState('');
   const [result, setResult] = useState<SimulationResult | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -37,7 +47,13 @@ export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boo
       const text = query.trim();
       const digits = text.replace(/\D/g, '');
       const page = await staffApi.findMembers(
-        /^\d{12}$/.test(text) ? { cardNumber: text } : digits.length >= 6 && /^[+\d\s()-]+$/.test(text) ? { phone: text } : text.includes('@') ? { email: text } : { name: text },
+        /^\d{12}$/.test(text)
+          ? { cardNumber: text }
+          : digits.length >= 6 && /^[+\d\s()-]+$/.test(text)
+            ? { phone: text }
+            : text.includes('@')
+              ? { email: text }
+              : { name: text },
       );
       setFound(page.items);
     } catch (caught) {
@@ -71,8 +87,17 @@ export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boo
         : {
             member: {
               ...(tier.trim() ? { tier: tier.trim() } : {}),
-              ...(Number.isInteger(Number(purchaseCount)) && purchaseCount !== '' ? { purchaseCount: Number(purchaseCount) } : {}),
-              ...(tags.trim() ? { tags: tags.split(',').map((tag) => tag.trim()).filter(Boolean) } : {}),
+              ...(Number.isInteger(Number(purchaseCount)) && purchaseCount !== ''
+                ? { purchaseCount: Number(purchaseCount) }
+                : {}),
+              ...(tags.trim()
+                ? {
+                    tags: tags
+                      .split(',')
+                      .map((tag) => tag.trim())
+                      .filter(Boolean),
+                  }
+                : {}),
             },
           }),
     };
@@ -87,13 +112,19 @@ export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boo
     }
   };
 
-  const setLine = (index: number, patch: Partial<Line>) => setLines((previous) => previous.map((line, i) => (i === index ? { ...line, ...patch } : line)));
+  const setLine = (index: number, patch: Partial<Line>) =>
+    setLines((previous) => previous.map((line, i) => (i === index ? { ...line, ...patch } : line)));
 
   return (
     <section className="panel simulation" aria-labelledby="sim-title">
       <h2 id="sim-title">{t('rules.sim.title')}</h2>
       <form onSubmit={(event) => void run(event)} noValidate>
-        <SelectField label={t('rules.sim.which')} name="sim-rules" value={which} onChange={(e) => setWhich(e.target.value as typeof which)}>
+        <SelectField
+          label={t('rules.sim.which')}
+          name="sim-rules"
+          value={which}
+          onChange={(e) => setWhich(e.target.value as typeof which)}
+        >
           <option value="published+drafts" disabled={!isSaved}>
             {t('rules.sim.publishedAndDrafts')}
           </option>
@@ -104,24 +135,43 @@ export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boo
           <legend>{t('rules.sim.member')}</legend>
           <div className="row">
             <label className="checkbox-field">
-              <input type="radio" name="member-mode" checked={memberMode === 'hypothetical'} onChange={() => setMemberMode('hypothetical')} />
+              <input
+                type="radio"
+                name="member-mode"
+                checked={memberMode === 'hypothetical'}
+                onChange={() => setMemberMode('hypothetical')}
+              />
               <span>{t('rules.sim.hypothetical')}</span>
             </label>
             <label className="checkbox-field">
-              <input type="radio" name="member-mode" checked={memberMode === 'real'} onChange={() => setMemberMode('real')} />
+              <input
+                type="radio"
+                name="member-mode"
+                checked={memberMode === 'real'}
+                onChange={() => setMemberMode('real')}
+              />
               <span>{t('rules.sim.real')}</span>
             </label>
           </div>
           {memberMode === 'hypothetical' ? (
             <div className="row">
               <TextField label={t('rules.sim.tier')} value={tier} onChange={(e) => setTier(e.target.value)} />
-              <TextField label={t('rules.sim.purchaseCount')} inputMode="numeric" value={purchaseCount} onChange={(e) => setPurchaseCount(e.target.value)} />
+              <TextField
+                label={t('rules.sim.purchaseCount')}
+                inputMode="numeric"
+                value={purchaseCount}
+                onChange={(e) => setPurchaseCount(e.target.value)}
+              />
               <TextField label={t('rules.sim.tags')} value={tags} onChange={(e) => setTags(e.target.value)} />
             </div>
           ) : (
             <div>
               <div className="row">
-                <TextField label={t('rules.sim.findMember')} value={query} onChange={(e) => setQuery(e.target.value)} />
+                <TextField
+                  label={t('rules.sim.findMember')}
+                  value={query}
+                  onChange={(e) => setQuery(e.target.value)}
+                />
                 <button type="button" className="secondary" onClick={() => void search()}>
                   {t('common.search')}
                 </button>
@@ -146,23 +196,62 @@ export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boo
           <legend>{t('rules.sim.basket')}</legend>
           {lines.map((line, index) => (
             <div className="row" key={index}>
-              <TextField label={t('desk.purchase.sku')} value={line.sku} onChange={(e) => setLine(index, { sku: e.target.value })} />
-              <TextField label={t('desk.purchase.category')} value={line.category} onChange={(e) => setLine(index, { category: e.target.value })} />
-              <TextField label={t('desk.purchase.quantity')} inputMode="numeric" value={line.quantity} onChange={(e) => setLine(index, { quantity: e.target.value })} />
-              <TextField label={t('desk.purchase.unitPrice')} name={`sim-price-${index}`} inputMode="decimal" value={line.unitPrice} onChange={(e) => setLine(index, { unitPrice: e.target.value })} />
+              <TextField
+                label={t('desk.purchase.sku')}
+                value={line.sku}
+                onChange={(e) => setLine(index, { sku: e.target.value })}
+              />
+              <TextField
+                label={t('desk.purchase.category')}
+                value={line.category}
+                onChange={(e) => setLine(index, { category: e.target.value })}
+              />
+              <TextField
+                label={t('desk.purchase.quantity')}
+                inputMode="numeric"
+                value={line.quantity}
+                onChange={(e) => setLine(index, { quantity: e.target.value })}
+              />
+              <TextField
+                label={t('desk.purchase.unitPrice')}
+                name={`sim-price-${index}`}
+                inputMode="decimal"
+                value={line.unitPrice}
+                onChange={(e) => setLine(index, { unitPrice: e.target.value })}
+              />
               {lines.length > 1 ? (
-                <button type="button" className="link" onClick={() => setLines((previous) => previous.filter((_, i) => i !== index))}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => setLines((previous) => previous.filter((_, i) => i !== index))}
+                >
                   {t('common.remove')}
                 </button>
               ) : null}
             </div>
           ))}
-          <button type="button" className="link" onClick={() => setLines((previous) => [...previous, { sku: '', category: '', quantity: '1', unitPrice: '' }])}>
+          <button
+            type="button"
+            className="link"
+            onClick={() =>
+              setLines((previous) => [...previous, { sku: '', category: '', quantity: '1', unitPrice: '' }])
+            }
+          >
             {t('desk.purchase.addLine')}
           </button>
-          <TextField label={t('rules.sim.at')} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} hint={t('rules.sim.atHint')} />
+          <TextField
+            label={t('rules.sim.at')}
+            type="datetime-local"
+            value={at}
+            onChange={(e) => setAt(e.target.value)}
+            hint={t('rules.sim.atHint')}
+          />
         </fieldset>
-        {invalid ? <p className="field-error" role="alert">{invalid}</p> : null}
+        {invalid ? (
+          <p className="field-error" role="alert">
+            {invalid}
+          </p>
+        ) : null}
         {error ? <ErrorNotice error={error} /> : null}
         <button type="submit" disabled={isBusy}>
           {isBusy ? t('rules.sim.running') : t('rules.sim.run')}
@@ -190,9 +279,15 @@ export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boo
                 <tr key={index}>
                   <td>{String(row.ruleName ?? row.ruleId ?? '')}</td>
                   <td>
-                    <span className={`badge ${row.outcome === 'applied' ? 'badge-published' : 'badge-draft'}`}>{String(row.outcome ?? '')}</span>
+                    <span
+                      className={`badge ${row.outcome === 'applied' ? 'badge-published' : 'badge-draft'}`}
+                    >
+                      {String(row.outcome ?? '')}
+                    </span>
                   </td>
-                  <td className="num">{typeof row.points === 'number' ? formatPoints(row.points, language) : ''}</td>
+                  <td className="num">
+                    {typeof row.points === 'number' ? formatPoints(row.points, language) : ''}
+                  </td>
                   <td>{String(row.message ?? '')}</td>
                 </tr>
               ))}

@@ -23,7 +23,12 @@ export function VersionHistory({ ruleId, refreshKey }: { ruleId: string; refresh
           {versions.map((version) => (
             <li key={version.version}>
               <details>
-                <summary>{t('rules.versions.item', { version: version.version, date: formatDateTime(version.publishedAt, language) })}</summary>
+                <summary>
+                  {t('rules.versions.item', {
+                    version: version.version,
+                    date: formatDateTime(version.publishedAt, language),
+                  })}
+                </summary>
                 <pre className="json-pre">{JSON.stringify(version.definition, null, 2)}</pre>
               </details>
             </li>

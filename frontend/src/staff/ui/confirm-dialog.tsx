@@ -42,7 +42,13 @@ export function ConfirmDialog({
         <button type="button" className="secondary" onClick={onCancel} disabled={isBusy}>
           {t('common.cancel')}
         </button>
-        <button type="button" className={isDanger ? 'danger' : ''} onClick={onConfirm} disabled={isBusy} autoFocus>
+        <button
+          type="button"
+          className={isDanger ? 'danger' : ''}
+          onClick={onConfirm}
+          disabled={isBusy}
+          autoFocus
+        >
           {confirmLabel}
         </button>
       </div>

@@ -14,15 +14,23 @@ function numberDetail(details: unknown, key: string): number | undefined {
  * message otherwise, never a stack trace or raw JSON. `context` fills in what the error lacks
  * (the balance and the cost for "not enough points").
  */
-export function describeError(error: unknown, t: StaffT, context: { available?: number; required?: number } = {}): DescribedError {
+export function describeError(
+  error: unknown,
+  t: StaffT,
+  context: { available?: number; required?: number } = {},
+): DescribedError {
   if (error instanceof NetworkError)
     return { message: t('error.connectionLost'), issues: [], isConnectionLost: true };
-  if (!(error instanceof ApiError)) return { message: t('error.unexpected'), issues: [], isConnectionLost: false };
+  if (!(error instanceof ApiError))
+    return { message: t('error.unexpected'), issues: [], isConnectionLost: false };
   const issues = fieldIssuesOf(error);
   switch (error.code) {
     case 'INSUFFICIENT_POINTS': {
       const available = numberDetail(error.details, 'available') ?? context.available;
-      const required = numberDetail(error.details, 'required') ?? numberDetail(error.details, 'requested') ?? context.required;
+      const required =
+        numberDetail(error.details, 'required') ??
+        numberDetail(error.details, 'requested') ??
+        context.required;
       return {
         message:
           available !== undefined && required !== undefined

@@ -50,5 +50,10 @@ export function useSubmission<T>() {
     setState({ status: 'idle' });
   }, []);
 
-  return { state, submit, reset, isLocked: state.status === 'submitting' || state.status === 'connectionLost' };
+  return {
+    state,
+    submit,
+    reset,
+    isLocked: state.status === 'submitting' || state.status === 'connectionLost',
+  };
 }

@@ -42,14 +42,19 @@ function hello(context: CommandContext, isLegacy: boolean): Document {
 function helloCommand(isLegacy: boolean): CommandHandler {
   return (context) => {
     const { command, signal } = context;
-    if (command.topologyVersion === undefined || command.maxAwaitTimeMS === undefined) return hello(context, isLegacy);
+    if (command.topologyVersion === undefined || command.maxAwaitTimeMS === undefined)
+      return hello(context, isLegacy);
     const wait = Math.min(toNumber(command.maxAwaitTimeMS), 10_000);
     return new Promise<Document>((resolve) => {
       const timer = setTimeout(() => resolve(hello(context, isLegacy)), wait);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve(hello(context, isLegacy));
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve(hello(context, isLegacy));
+        },
+        { once: true },
+      );
     });
   };
 }
@@ -78,23 +83,33 @@ export const adminCommands: Record<string, CommandHandler> = {
   buildinfo: buildInfo,
   getParameter: ({ command }) => {
     const reply: Document = { ok: 1 };
-    if (command.featureCompatibilityVersion !== undefined || command.getParameter === '*') reply.featureCompatibilityVersion = { version: '7.0' };
-    if (command.transactionLifetimeLimitSeconds !== undefined || command.getParameter === '*') reply.transactionLifetimeLimitSeconds = 60;
+    if (command.featureCompatibilityVersion !== undefined || command.getParameter === '*')
+      reply.featureCompatibilityVersion = { version: '7.0' };
+    if (command.transactionLifetimeLimitSeconds !== undefined || command.getParameter === '*')
+      reply.transactionLifetimeLimitSeconds = 60;
     return reply;
   },
   listDatabases: ({ engine, command }) => {
     const databases = engine.listDatabaseNames().map((name) => {
-      const sizeOnDisk = engine.listCollections(name).reduce((sum, collection) => sum + collection.docs.size * 256, 0);
+      const sizeOnDisk = engine
+        .listCollections(name)
+        .reduce((sum, collection) => sum + collection.docs.size * 256, 0);
       return { name, sizeOnDisk, empty: sizeOnDisk === 0 };
     });
     if (command.nameOnly === true) return { databases: databases.map(({ name }) => ({ name })), ok: 1 };
-    return { databases, totalSize: databases.reduce((sum, db) => sum + db.sizeOnDisk, 0), totalSizeMb: 0, ok: 1 };
+    return {
+      databases,
+      totalSize: databases.reduce((sum, db) => sum + db.sizeOnDisk, 0),
+      totalSizeMb: 0,
+      ok: 1,
+    };
   },
   endSessions: ({ command, sessions }) => {
     const list: unknown = command.endSessions;
     if (Array.isArray(list)) {
       for (const lsid of list) {
-        if (isPlainObject(lsid) && lsid.id !== undefined) sessions.end((lsid.id as { toString(encoding: string): string }).toString('hex'));
+        if (isPlainObject(lsid) && lsid.id !== undefined)
+          sessions.end((lsid.id as { toString(encoding: string): string }).toString('hex'));
       }
     }
     return { ok: 1 };
@@ -111,7 +126,12 @@ export const adminCommands: Record<string, CommandHandler> = {
     metrics: { cursor: { open: { total: Long.fromNumber(cursors.openCount) } } },
     ok: 1,
   }),
-  hostInfo: () => ({ system: { currentTime: new Date(), hostname: 'localhost' }, os: { type: process.platform }, extra: {}, ok: 1 }),
+  hostInfo: () => ({
+    system: { currentTime: new Date(), hostname: 'localhost' },
+    os: { type: process.platform },
+    extra: {},
+    ok: 1,
+  }),
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   whatsmyuri: () => ({ you: '127.0.0.1:0', ok: 1 }),
   getCmdLineOpts: () => ({ argv: ['embedded-mongo'], parsed: {}, ok: 1 }),
@@ -119,7 +139,9 @@ export const adminCommands: Record<string, CommandHandler> = {
   replSetGetStatus: ({ server }) => ({
     set: server.replSetName,
     myState: 1,
-    members: [{ _id: 0, name: `${server.host}:${server.port}`, health: 1, state: 1, stateStr: 'PRIMARY', self: true }],
+    members: [
+      { _id: 0, name: `${server.host}:${server.port}`, health: 1, state: 1, stateStr: 'PRIMARY', self: true },
+    ],
     ok: 1,
   }),
 };

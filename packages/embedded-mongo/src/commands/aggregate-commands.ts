@@ -44,13 +44,18 @@ function rejectUnsupported(value: unknown): void {
 function hasDecimal(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasDecimal);
   if (isPlainObject(value)) return Object.values(value).some(hasDecimal);
-  return value !== null && typeof value === 'object' && (value as { _bsontype?: string })._bsontype === 'Decimal128';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    (value as { _bsontype?: string })._bsontype === 'Decimal128'
+  );
 }
 
 /** Converts documents for mingo, refusing Decimal128 (mingo would compute with binary floats). */
 function forExpressions(docs: Document[]): Document[] {
   return docs.map((doc) => {
-    if (hasDecimal(doc)) throw unsupported('Decimal128 arithmetic (Decimal128 values in aggregation expressions)');
+    if (hasDecimal(doc))
+      throw unsupported('Decimal128 arithmetic (Decimal128 values in aggregation expressions)');
     return toPlain(doc) as Document;
   });
 }
@@ -58,7 +63,10 @@ function forExpressions(docs: Document[]): Document[] {
 function mingoError(error: unknown): ServerError {
   if (error instanceof ServerError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ServerError(/unknown|unrecognized|invalid.*operator/i.test(message) ? 40324 : ErrorCode.BadValue, `aggregation failed: ${message}`);
+  return new ServerError(
+    /unknown|unrecognized|invalid.*operator/i.test(message) ? 40324 : ErrorCode.BadValue,
+    `aggregation failed: ${message}`,
+  );
 }
 
 const TEMPORARY_ID = '__embeddedMongoComputedId';
@@ -75,7 +83,8 @@ export function rewriteComputedIdProjections(stages: Document[]): Document[] {
   return stages.flatMap((stage) => {
     if (isPlainObject(stage.$facet)) {
       const facets: Document = {};
-      for (const [name, sub] of Object.entries(stage.$facet)) facets[name] = Array.isArray(sub) ? rewriteComputedIdProjections(sub as Document[]) : sub;
+      for (const [name, sub] of Object.entries(stage.$facet))
+        facets[name] = Array.isArray(sub) ? rewriteComputedIdProjections(sub as Document[]) : sub;
       return [{ $facet: facets }];
     }
     const projection: unknown = stage.$project;
@@ -108,7 +117,8 @@ function withId(doc: Document): Document {
 
 function target(spec: unknown, db: string): { db: string; name: string } {
   if (typeof spec === 'string') return { db, name: spec };
-  if (isPlainObject(spec) && typeof spec.coll === 'string') return { db: typeof spec.db === 'string' ? spec.db : db, name: spec.coll };
+  if (isPlainObject(spec) && typeof spec.coll === 'string')
+    return { db: typeof spec.db === 'string' ? spec.db : db, name: spec.coll };
   throw new ServerError(ErrorCode.FailedToParse, 'invalid output namespace');
 }
 
@@ -134,25 +144,43 @@ function writeMerge(context: CommandContext, results: Document[], spec: unknown)
   const options: Document = isPlainObject(spec) ? spec : { into: spec };
   const to = target(options.into, context.db);
   const collection = engine.ensureCollection(to.db, to.name);
-  const on: string[] = options.on === undefined ? ['_id'] : Array.isArray(options.on) ? options.on.map(String) : [String(options.on)];
+  const on: string[] =
+    options.on === undefined
+      ? ['_id']
+      : Array.isArray(options.on)
+        ? options.on.map(String)
+        : [String(options.on)];
   const whenMatched: unknown = options.whenMatched ?? 'merge';
   const whenNotMatched: unknown = options.whenNotMatched ?? 'insert';
   for (const result of results) {
     const filter: Document = {};
     for (const field of on) filter[field] = result[field] ?? null;
-    const match = engine.query(collection, { filter, predicate: compileFilter(filter), sort: [], limit: 1 }).entries[0];
+    const match = engine.query(collection, { filter, predicate: compileFilter(filter), sort: [], limit: 1 })
+      .entries[0];
     if (match === undefined) {
       if (whenNotMatched === 'insert') engine.insert(collection, withId(result));
-      else if (whenNotMatched === 'fail') throw new ServerError(13113, `$merge could not find a matching document in the target collection for at least one document in the source collection`);
+      else if (whenNotMatched === 'fail')
+        throw new ServerError(
+          13113,
+          `$merge could not find a matching document in the target collection for at least one document in the source collection`,
+        );
       continue;
     }
     if (whenMatched === 'keepExisting') continue;
-    if (whenMatched === 'fail') throw engine.findById(collection, match.doc._id) === undefined ? new ServerError(ErrorCode.BadValue, '$merge failed') : new ServerError(ErrorCode.DuplicateKey, `E11000 duplicate key error collection: ${collection.namespace} index: _id_`);
+    if (whenMatched === 'fail')
+      throw engine.findById(collection, match.doc._id) === undefined
+        ? new ServerError(ErrorCode.BadValue, '$merge failed')
+        : new ServerError(
+            ErrorCode.DuplicateKey,
+            `E11000 duplicate key error collection: ${collection.namespace} index: _id_`,
+          );
     let next: Document;
     if (whenMatched === 'replace') next = { ...result, _id: match.doc._id };
     else if (whenMatched === 'merge') next = { ...cloneValue(match.doc), ...result, _id: match.doc._id };
     else if (Array.isArray(whenMatched)) {
-      const merged = new Aggregator(toPlain(whenMatched) as Document[], { variables: { new: result } }).run([toPlain(match.doc) as Document])[0];
+      const merged = new Aggregator(toPlain(whenMatched) as Document[], { variables: { new: result } }).run([
+        toPlain(match.doc) as Document,
+      ])[0];
       next = { ...(merged as Document), _id: match.doc._id };
     } else throw new ServerError(ErrorCode.BadValue, `Unsupported whenMatched mode: ${String(whenMatched)}`);
     engine.replace(collection, match.key, next);
@@ -184,11 +212,13 @@ function preparePipeline(pipeline: Document[]): PreparedPipeline {
   prepared.rest = pipeline.slice(i);
   const last = prepared.rest[prepared.rest.length - 1];
   if (last !== undefined && ('$out' in last || '$merge' in last)) {
-    prepared.output = '$out' in last ? { stage: '$out', spec: last.$out } : { stage: '$merge', spec: last.$merge };
+    prepared.output =
+      '$out' in last ? { stage: '$out', spec: last.$out } : { stage: '$merge', spec: last.$merge };
     prepared.rest = prepared.rest.slice(0, -1);
   }
   for (const stage of prepared.rest) {
-    if ('$out' in stage || '$merge' in stage) throw new ServerError(40601, '$out/$merge can only be the final stage in the pipeline');
+    if ('$out' in stage || '$merge' in stage)
+      throw new ServerError(40601, '$out/$merge can only be the final stage in the pipeline');
   }
   return prepared;
 }
@@ -196,17 +226,25 @@ function preparePipeline(pipeline: Document[]): PreparedPipeline {
 function aggregate(context: CommandContext): Document {
   const { command, db, engine } = context;
   const pipeline: unknown = command.pipeline;
-  if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) throw new ServerError(ErrorCode.TypeMismatch, "'pipeline' option must be specified as an array");
+  if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject))
+    throw new ServerError(ErrorCode.TypeMismatch, "'pipeline' option must be specified as an array");
   rejectUnsupported(pipeline);
   if (typeof command.aggregate !== 'string') throw unsupported('Database-level aggregation (aggregate: 1)');
   if (command.explain === true) return explainQuery(context, { aggregate: command.aggregate, pipeline });
-  if (!isPlainObject(command.cursor)) throw new ServerError(ErrorCode.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+  if (!isPlainObject(command.cursor))
+    throw new ServerError(
+      ErrorCode.FailedToParse,
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
   const name = collectionName(command);
   const prepared = preparePipeline(pipeline as Document[]);
   if (prepared.output !== undefined && context.txn !== undefined) {
     throw new ServerError(263, `${prepared.output.stage} cannot be used in a transaction`);
   }
-  const { docs } = readDocuments(context, engine.getCollection(db, name), { filter: prepared.filter, sort: prepared.sort });
+  const { docs } = readDocuments(context, engine.getCollection(db, name), {
+    filter: prepared.filter,
+    sort: prepared.sort,
+  });
   const results = runPipeline(context, docs, prepared.rest);
   if (prepared.output !== undefined) {
     if (prepared.output.stage === '$out') writeOut(context, results, prepared.output.spec);
@@ -217,18 +255,27 @@ function aggregate(context: CommandContext): Document {
   return replyWithCursor(context, `${db}.${name}`, results, { batchSize });
 }
 
-function planStage(plan: ReturnType<CommandContext['engine']['query']>['plan'], collection: Collection | undefined, filter: Document | undefined): Document {
+function planStage(
+  plan: ReturnType<CommandContext['engine']['query']>['plan'],
+  collection: Collection | undefined,
+  filter: Document | undefined,
+): Document {
   if (plan.stage === 'COLLSCAN') return { stage: 'COLLSCAN', filter: filter ?? {}, direction: 'forward' };
   if (plan.stage === 'IDHACK') return { stage: 'IDHACK' };
   const index = collection?.findIndex(plan.indexName);
-  return { stage: 'FETCH', filter: filter ?? {}, inputStage: { stage: 'IXSCAN', indexName: plan.indexName, keyPattern: index?.spec.key ?? {} } };
+  return {
+    stage: 'FETCH',
+    filter: filter ?? {},
+    inputStage: { stage: 'IXSCAN', indexName: plan.indexName, keyPattern: index?.spec.key ?? {} },
+  };
 }
 
 /** Runs the read part of a command and reports the plan and execution statistics. */
 function explainQuery(context: CommandContext, inner: Document): Document {
   const name = Object.keys(inner)[0];
   const collectionField = inner[name ?? ''];
-  if (typeof collectionField !== 'string') throw new ServerError(ErrorCode.BadValue, 'explain needs a command on a collection');
+  if (typeof collectionField !== 'string')
+    throw new ServerError(ErrorCode.BadValue, 'explain needs a command on a collection');
   let filter: Document | undefined;
   let sort: unknown;
   switch (name) {
@@ -253,7 +300,8 @@ function explainQuery(context: CommandContext, inner: Document): Document {
     case 'delete': {
       const statements: unknown = inner[name === 'update' ? 'updates' : 'deletes'];
       const firstStatement: unknown = Array.isArray(statements) ? statements[0] : undefined;
-      filter = isPlainObject(firstStatement) && isPlainObject(firstStatement.q) ? firstStatement.q : undefined;
+      filter =
+        isPlainObject(firstStatement) && isPlainObject(firstStatement.q) ? firstStatement.q : undefined;
       break;
     }
     default:
@@ -261,17 +309,31 @@ function explainQuery(context: CommandContext, inner: Document): Document {
   }
   const collection = context.engine.getCollection(context.db, collectionField);
   const sortKeys = parseSort(sort);
-  const result = collection === undefined
-    ? undefined
-    : context.engine.query(collection, {
-      filter, predicate: compileFilter(filter), sort: sortKeys, txn: context.txn,
-      limit: inner.limit === undefined ? undefined : toNumber(inner.limit) + toNumber(inner.skip),
-    });
+  const result =
+    collection === undefined
+      ? undefined
+      : context.engine.query(collection, {
+          filter,
+          predicate: compileFilter(filter),
+          sort: sortKeys,
+          txn: context.txn,
+          limit: inner.limit === undefined ? undefined : toNumber(inner.limit) + toNumber(inner.skip),
+        });
   const plan = result === undefined ? { stage: 'EOF' } : planStage(result.plan, collection, filter);
-  const keysExamined = result?.plan.stage === 'IXSCAN' ? result.plan.keysExamined : result?.plan.stage === 'IDHACK' ? result.plan.ids.length : 0;
+  const keysExamined =
+    result?.plan.stage === 'IXSCAN'
+      ? result.plan.keysExamined
+      : result?.plan.stage === 'IDHACK'
+        ? result.plan.ids.length
+        : 0;
   return {
     explainVersion: '1',
-    queryPlanner: { namespace: `${context.db}.${collectionField}`, parsedQuery: filter ?? {}, winningPlan: plan, rejectedPlans: [] },
+    queryPlanner: {
+      namespace: `${context.db}.${collectionField}`,
+      parsedQuery: filter ?? {},
+      winningPlan: plan,
+      rejectedPlans: [],
+    },
     executionStats: {
       executionSuccess: true,
       nReturned: result?.entries.length ?? 0,
@@ -287,8 +349,12 @@ function explainQuery(context: CommandContext, inner: Document): Document {
 
 function explain(context: CommandContext): Document {
   const inner = optionalDocument(context.command, 'explain');
-  if (inner === undefined) throw new ServerError(ErrorCode.BadValue, 'explain command requires a nested object');
-  if (inner.collation !== undefined && !(isPlainObject(inner.collation) && inner.collation.locale === 'simple')) {
+  if (inner === undefined)
+    throw new ServerError(ErrorCode.BadValue, 'explain command requires a nested object');
+  if (
+    inner.collation !== undefined &&
+    !(isPlainObject(inner.collation) && inner.collation.locale === 'simple')
+  ) {
     throw unsupported('collation not supported: only the simple (binary) collation');
   }
   return explainQuery(context, inner);

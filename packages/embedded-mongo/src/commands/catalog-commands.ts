@@ -10,7 +10,8 @@ import { replyWithCursor } from './crud-commands.js';
 
 function requireCollection(context: CommandContext, name: string): Collection {
   const collection = context.engine.getCollection(context.db, name);
-  if (collection === undefined) throw new ServerError(ErrorCode.NamespaceNotFound, `ns does not exist: ${context.db}.${name}`);
+  if (collection === undefined)
+    throw new ServerError(ErrorCode.NamespaceNotFound, `ns does not exist: ${context.db}.${name}`);
   return collection;
 }
 
@@ -18,7 +19,8 @@ function create(context: CommandContext): Document {
   const { command, engine, db } = context;
   const name = collectionName(command);
   for (const option of ['capped', 'timeseries', 'clusteredIndex', 'viewOn', 'changeStreamPreAndPostImages']) {
-    if (command[option] !== undefined && command[option] !== false) throw unsupported(`The create option '${option}'`, ErrorCode.InvalidOptions);
+    if (command[option] !== undefined && command[option] !== false)
+      throw unsupported(`The create option '${option}'`, ErrorCode.InvalidOptions);
   }
   const options: Document = {};
   if (command.validator !== undefined) options.validator = command.validator;
@@ -40,8 +42,13 @@ function listCollections(context: CommandContext): Document {
     info: { readOnly: false, uuid: collection.uuid },
     idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
   }));
-  const docs = infos.filter((info) => filter(info)).map((info) => (command.nameOnly === true ? { name: info.name, type: info.type } : info));
-  const batchSize = isPlainObject(command.cursor) && command.cursor.batchSize !== undefined ? Number(command.cursor.batchSize) : undefined;
+  const docs = infos
+    .filter((info) => filter(info))
+    .map((info) => (command.nameOnly === true ? { name: info.name, type: info.type } : info));
+  const batchSize =
+    isPlainObject(command.cursor) && command.cursor.batchSize !== undefined
+      ? Number(command.cursor.batchSize)
+      : undefined;
   return replyWithCursor(context, `${db}.$cmd.listCollections`, docs, { batchSize });
 }
 
@@ -49,7 +56,8 @@ function createIndexes(context: CommandContext): Document {
   const { command, engine, db } = context;
   const name = collectionName(command);
   const specs: unknown = command.indexes;
-  if (!Array.isArray(specs) || specs.length === 0) throw new ServerError(ErrorCode.BadValue, 'Must specify at least one index to create');
+  if (!Array.isArray(specs) || specs.length === 0)
+    throw new ServerError(ErrorCode.BadValue, 'Must specify at least one index to create');
   const existing = engine.getCollection(db, name);
   const collection = existing ?? engine.createCollection(db, name);
   const before = collection.indexes.length + 1;
@@ -81,8 +89,14 @@ function dropIndexes(context: CommandContext): Document {
     if (names.includes('_id_')) throw new ServerError(ErrorCode.InvalidOptions, 'cannot drop _id index');
     for (const name of names) engine.dropIndex(collection, name);
   } else if (isPlainObject(target)) {
-    const index = collection.indexes.find((candidate) => canonicalKey(candidate.spec.key) === canonicalKey(target));
-    if (index === undefined) throw new ServerError(ErrorCode.IndexNotFound, `can't find index with key: ${defaultIndexName(target)}`);
+    const index = collection.indexes.find(
+      (candidate) => canonicalKey(candidate.spec.key) === canonicalKey(target),
+    );
+    if (index === undefined)
+      throw new ServerError(
+        ErrorCode.IndexNotFound,
+        `can't find index with key: ${defaultIndexName(target)}`,
+      );
     engine.dropIndex(collection, index.spec.name);
   } else {
     throw new ServerError(ErrorCode.TypeMismatch, "BSON field 'dropIndexes.index' is missing");
@@ -93,13 +107,15 @@ function dropIndexes(context: CommandContext): Document {
 function renameCollection(context: CommandContext): Document {
   const { command, engine } = context;
   const split = (namespace: unknown): { db: string; name: string } => {
-    if (typeof namespace !== 'string' || !namespace.includes('.')) throw new ServerError(ErrorCode.InvalidNamespace, `Invalid namespace specified '${String(namespace)}'`);
+    if (typeof namespace !== 'string' || !namespace.includes('.'))
+      throw new ServerError(ErrorCode.InvalidNamespace, `Invalid namespace specified '${String(namespace)}'`);
     const [db = '', ...rest] = namespace.split('.');
     return { db, name: rest.join('.') };
   };
   const from = split(command.renameCollection);
   const to = split(command.to);
-  if (from.db === to.db && from.name === to.name) throw new ServerError(ErrorCode.IllegalOperation, "Can't rename a collection to itself");
+  if (from.db === to.db && from.name === to.name)
+    throw new ServerError(ErrorCode.IllegalOperation, "Can't rename a collection to itself");
   engine.renameCollection(from, to, command.dropTarget === true);
   return { ok: 1 };
 }
@@ -118,9 +134,16 @@ function collStats(context: CommandContext): Document {
   const indexSizes: Document = { _id_: count * 32 };
   for (const index of collection.indexes) indexSizes[index.spec.name] = count * 32;
   return {
-    ns: collection.namespace, count, size, avgObjSize: count === 0 ? 0 : Math.round(size / count), storageSize: size,
-    nindexes: collection.indexes.length + 1, totalIndexSize: (collection.indexes.length + 1) * count * 32, indexSizes,
-    capped: false, ok: 1,
+    ns: collection.namespace,
+    count,
+    size,
+    avgObjSize: count === 0 ? 0 : Math.round(size / count),
+    storageSize: size,
+    nindexes: collection.indexes.length + 1,
+    totalIndexSize: (collection.indexes.length + 1) * count * 32,
+    indexSizes,
+    capped: false,
+    ok: 1,
   };
 }
 
@@ -129,9 +152,18 @@ function dbStats(context: CommandContext): Document {
   const objects = collections.reduce((sum, collection) => sum + collection.docs.size, 0);
   const dataSize = collections.reduce((sum, collection) => sum + collectionSize(collection), 0);
   return {
-    db: context.db, collections: collections.length, views: 0, objects, avgObjSize: objects === 0 ? 0 : dataSize / objects,
-    dataSize, storageSize: dataSize, indexes: collections.reduce((sum, collection) => sum + collection.indexes.length + 1, 0),
-    indexSize: objects * 32, totalSize: dataSize + objects * 32, scaleFactor: 1, ok: 1,
+    db: context.db,
+    collections: collections.length,
+    views: 0,
+    objects,
+    avgObjSize: objects === 0 ? 0 : dataSize / objects,
+    dataSize,
+    storageSize: dataSize,
+    indexes: collections.reduce((sum, collection) => sum + collection.indexes.length + 1, 0),
+    indexSize: objects * 32,
+    totalSize: dataSize + objects * 32,
+    scaleFactor: 1,
+    ok: 1,
   };
 }
 
@@ -161,5 +193,11 @@ export const catalogCommands: Record<string, CommandHandler> = {
   renameCollection,
   collStats,
   dbStats,
-  validate: (context) => ({ ns: requireCollection(context, collectionName(context.command)).namespace, valid: true, errors: [], warnings: [], ok: 1 }),
+  validate: (context) => ({
+    ns: requireCollection(context, collectionName(context.command)).namespace,
+    valid: true,
+    errors: [],
+    warnings: [],
+    ok: 1,
+  }),
 };

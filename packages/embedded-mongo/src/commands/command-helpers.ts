@@ -19,7 +19,11 @@ export function collectionName(command: Document): string {
 export function optionalDocument(command: Document, field: string): Document | undefined {
   const value: unknown = command[field];
   if (value === undefined || value === null) return undefined;
-  if (!isPlainObject(value)) throw new ServerError(ErrorCode.TypeMismatch, `BSON field '${field}' is the wrong type '${typeof value}', expected type 'object'`);
+  if (!isPlainObject(value))
+    throw new ServerError(
+      ErrorCode.TypeMismatch,
+      `BSON field '${field}' is the wrong type '${typeof value}', expected type 'object'`,
+    );
   return value;
 }
 
@@ -40,7 +44,11 @@ export interface ReadResult {
 }
 
 /** Runs a read through the planner, then sorts, skips, limits and projects like MongoDB. */
-export function readDocuments(context: CommandContext, collection: Collection | undefined, options: ReadOptions): ReadResult {
+export function readDocuments(
+  context: CommandContext,
+  collection: Collection | undefined,
+  options: ReadOptions,
+): ReadResult {
   const sortKeys = parseSort(options.sort);
   const projector = compileProjection(options.projection);
   const predicate = compileFilter(options.filter);
@@ -49,12 +57,17 @@ export function readDocuments(context: CommandContext, collection: Collection | 
   const limit = options.limit !== undefined && options.limit > 0 ? options.limit : undefined;
   const comparator = compileSort(sortKeys);
   const result = context.engine.query(collection, {
-    filter: options.filter, predicate, sort: sortKeys, txn: context.txn,
+    filter: options.filter,
+    predicate,
+    sort: sortKeys,
+    txn: context.txn,
     limit: limit === undefined ? undefined : skip + limit,
   });
   let entries = result.entries;
-  if (comparator !== undefined && !result.isSorted) entries = [...entries].sort((a, b) => comparator(a.doc, b.doc));
-  if (skip > 0 || (limit !== undefined && entries.length > limit)) entries = entries.slice(skip, limit === undefined ? undefined : skip + limit);
+  if (comparator !== undefined && !result.isSorted)
+    entries = [...entries].sort((a, b) => comparator(a.doc, b.doc));
+  if (skip > 0 || (limit !== undefined && entries.length > limit))
+    entries = entries.slice(skip, limit === undefined ? undefined : skip + limit);
   const docs = entries.map((entry) => (projector === undefined ? entry.doc : projector(entry.doc)));
   return { entries, docs, result };
 }
@@ -68,6 +81,7 @@ export function isFatalInTransaction(error: unknown, inTransaction: boolean): bo
 export function nonNegative(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   const n = toNumber(value);
-  if (n < 0) throw new ServerError(ErrorCode.BadValue, `${field} value must be non-negative, but received: ${n}`);
+  if (n < 0)
+    throw new ServerError(ErrorCode.BadValue, `${field} value must be non-negative, but received: ${n}`);
   return n;
 }

@@ -4,11 +4,18 @@ import { canonicalKey, collectPathValues, isNumeric, isPlainObject, toNumber } f
 import { compileProjection, compileSort, parseSort } from '../sort-projection.js';
 import { ErrorCode, ServerError, toServerError } from '../server-error.js';
 import { applyUpdate, buildUpsertDocument, isReplacement, validateUpdate } from '../update-engine.js';
-import { collectionName, isFatalInTransaction, nonNegative, optionalDocument, readDocuments } from './command-helpers.js';
+import {
+  collectionName,
+  isFatalInTransaction,
+  nonNegative,
+  optionalDocument,
+  readDocuments,
+} from './command-helpers.js';
 
 function documentsField(command: Document, field: string): Document[] {
   const value: unknown = command[field];
-  if (!Array.isArray(value)) throw new ServerError(ErrorCode.TypeMismatch, `BSON field '${field}' is missing or is not an array`);
+  if (!Array.isArray(value))
+    throw new ServerError(ErrorCode.TypeMismatch, `BSON field '${field}' is missing or is not an array`);
   return value as Document[];
 }
 
@@ -16,12 +23,21 @@ function isOrdered(command: Document): boolean {
   return command.ordered !== false;
 }
 
-function cursorReply(namespace: string, batch: { docs: Document[]; cursorId: Long }, field: 'firstBatch' | 'nextBatch'): Document {
+function cursorReply(
+  namespace: string,
+  batch: { docs: Document[]; cursorId: Long },
+  field: 'firstBatch' | 'nextBatch',
+): Document {
   return { cursor: { [field]: batch.docs, id: batch.cursorId, ns: namespace }, ok: 1 };
 }
 
 /** Sends `docs` as a cursor reply, registering a cursor when more than the first batch remains. */
-export function replyWithCursor(context: CommandContext, namespace: string, docs: Document[], options: { batchSize?: number; isSingleBatch?: boolean }): Document {
+export function replyWithCursor(
+  context: CommandContext,
+  namespace: string,
+  docs: Document[],
+  options: { batchSize?: number; isSingleBatch?: boolean },
+): Document {
   const batch = context.cursors.open(namespace, docs, options);
   return cursorReply(namespace, batch, 'firstBatch');
 }
@@ -36,7 +52,8 @@ function insert(context: CommandContext): Document {
   for (let i = 0; i < docs.length; i++) {
     const original = docs[i] as Document;
     try {
-      if (!isPlainObject(original)) throw new ServerError(ErrorCode.TypeMismatch, 'insert documents must be objects');
+      if (!isPlainObject(original))
+        throw new ServerError(ErrorCode.TypeMismatch, 'insert documents must be objects');
       const doc = original._id === undefined ? { _id: new ObjectId(), ...original } : original;
       engine.insert(collection, doc, txn);
       n++;
@@ -72,9 +89,17 @@ function update(context: CommandContext): Document {
     try {
       validateUpdate(statement.u);
       const isMulti = statement.multi === true;
-      if (isMulti && isReplacement(statement.u)) throw new ServerError(ErrorCode.FailedToParse, 'multi update is not supported for replacement-style update');
-      const collection = statement.upsert === true ? engine.ensureCollection(db, name) : engine.getCollection(db, name);
-      const { entries: matches } = readDocuments(context, collection, { filter: statement.q, limit: isMulti ? undefined : 1 });
+      if (isMulti && isReplacement(statement.u))
+        throw new ServerError(
+          ErrorCode.FailedToParse,
+          'multi update is not supported for replacement-style update',
+        );
+      const collection =
+        statement.upsert === true ? engine.ensureCollection(db, name) : engine.getCollection(db, name);
+      const { entries: matches } = readDocuments(context, collection, {
+        filter: statement.q,
+        limit: isMulti ? undefined : 1,
+      });
       const updateContext = { isInsert: false, arrayFilters: statement.arrayFilters, filter: statement.q };
       if (matches.length === 0 && statement.upsert === true && collection !== undefined) {
         const doc = buildUpsertDocument(statement.q, statement.u, updateContext);
@@ -113,8 +138,12 @@ function remove(context: CommandContext): Document {
     const statement = statements[i] as Document;
     try {
       const limit = toNumber(statement.limit);
-      if (limit !== 0 && limit !== 1) throw new ServerError(ErrorCode.FailedToParse, 'The limit field in delete objects must be 0 or 1.');
-      const { entries } = readDocuments(context, collection, { filter: statement.q as Document | undefined, limit: limit === 1 ? 1 : undefined });
+      if (limit !== 0 && limit !== 1)
+        throw new ServerError(ErrorCode.FailedToParse, 'The limit field in delete objects must be 0 or 1.');
+      const { entries } = readDocuments(context, collection, {
+        filter: statement.q as Document | undefined,
+        limit: limit === 1 ? 1 : undefined,
+      });
       for (const { key } of entries) {
         if (collection === undefined) break;
         engine.remove(collection, key, txn);
@@ -134,7 +163,11 @@ function remove(context: CommandContext): Document {
 function find(context: CommandContext): Document {
   const { command, engine, db } = context;
   const name = collectionName(command);
-  if (command.tailable === true) throw new ServerError(ErrorCode.NotImplemented, 'tailable cursors are not supported by @regulars/embedded-mongo');
+  if (command.tailable === true)
+    throw new ServerError(
+      ErrorCode.NotImplemented,
+      'tailable cursors are not supported by @regulars/embedded-mongo',
+    );
   const rawLimit = command.limit === undefined ? undefined : toNumber(command.limit);
   const limit = rawLimit === undefined || rawLimit === 0 ? undefined : Math.abs(rawLimit);
   const { docs } = readDocuments(context, engine.getCollection(db, name), {
@@ -146,7 +179,8 @@ function find(context: CommandContext): Document {
   });
   const batchSize = nonNegative(isPlainObject(command) ? command.batchSize : undefined, 'batchSize');
   return replyWithCursor(context, `${db}.${name}`, docs, {
-    batchSize, isSingleBatch: command.singleBatch === true || (rawLimit !== undefined && rawLimit < 0),
+    batchSize,
+    isSingleBatch: command.singleBatch === true || (rawLimit !== undefined && rawLimit < 0),
   });
 }
 
@@ -156,14 +190,21 @@ function getMore(context: CommandContext): Document {
   if (!isNumeric(raw)) throw new ServerError(ErrorCode.TypeMismatch, "Field 'getMore' must be of type long");
   const id = raw instanceof Long ? raw : Long.fromNumber(toNumber(raw));
   const namespace = `${db}.${String(command.collection)}`;
-  const batch = context.cursors.next(id, namespace, command.batchSize === undefined ? undefined : toNumber(command.batchSize));
-  if (batch === undefined) throw new ServerError(ErrorCode.CursorNotFound, `cursor id ${id.toString()} not found`);
+  const batch = context.cursors.next(
+    id,
+    namespace,
+    command.batchSize === undefined ? undefined : toNumber(command.batchSize),
+  );
+  if (batch === undefined)
+    throw new ServerError(ErrorCode.CursorNotFound, `cursor id ${id.toString()} not found`);
   return cursorReply(namespace, batch, 'nextBatch');
 }
 
 function killCursors(context: CommandContext): Document {
   const ids: unknown = context.command.cursors;
-  const list = Array.isArray(ids) ? ids.filter(isNumeric).map((id) => (id instanceof Long ? id : Long.fromNumber(toNumber(id)))) : [];
+  const list = Array.isArray(ids)
+    ? ids.filter(isNumeric).map((id) => (id instanceof Long ? id : Long.fromNumber(toNumber(id))))
+    : [];
   const { killed, notFound } = context.cursors.kill(list);
   return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
 }
@@ -174,12 +215,16 @@ function findAndModify(context: CommandContext): Document {
   const filter = optionalDocument(command, 'query');
   const isRemove = command.remove === true;
   const updateSpec = command.update as Document | Document[] | undefined;
-  if (isRemove === (updateSpec !== undefined)) throw new ServerError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
-  if (isRemove && command.upsert === true) throw new ServerError(ErrorCode.FailedToParse, 'Cannot specify both an upsert and remove=true');
+  if (isRemove === (updateSpec !== undefined))
+    throw new ServerError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
+  if (isRemove && command.upsert === true)
+    throw new ServerError(ErrorCode.FailedToParse, 'Cannot specify both an upsert and remove=true');
   if (updateSpec !== undefined) validateUpdate(updateSpec);
   const projector = compileProjection(command.fields);
-  const project = (doc: Document | null): Document | null => (doc === null || projector === undefined ? doc : projector(doc));
-  const collection = command.upsert === true ? engine.ensureCollection(db, name) : engine.getCollection(db, name);
+  const project = (doc: Document | null): Document | null =>
+    doc === null || projector === undefined ? doc : projector(doc);
+  const collection =
+    command.upsert === true ? engine.ensureCollection(db, name) : engine.getCollection(db, name);
   const match = readDocuments(context, collection, { filter, sort: command.sort, limit: 1 }).entries[0];
   const arrayFilters = Array.isArray(command.arrayFilters) ? (command.arrayFilters as Document[]) : undefined;
   if (match === undefined || collection === undefined) {
@@ -188,15 +233,27 @@ function findAndModify(context: CommandContext): Document {
     }
     const doc = buildUpsertDocument(filter, updateSpec, { arrayFilters, filter });
     engine.insert(collection, doc, txn);
-    return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: command.new === true ? project(doc) : null, ok: 1 };
+    return {
+      lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
+      value: command.new === true ? project(doc) : null,
+      ok: 1,
+    };
   }
   if (isRemove) {
     engine.remove(collection, match.key, txn);
     return { lastErrorObject: { n: 1 }, value: project(match.doc), ok: 1 };
   }
-  const outcome = applyUpdate(match.doc, updateSpec as Document | Document[], { isInsert: false, arrayFilters, filter });
+  const outcome = applyUpdate(match.doc, updateSpec as Document | Document[], {
+    isInsert: false,
+    arrayFilters,
+    filter,
+  });
   if (outcome.isModified) engine.replace(collection, match.key, outcome.doc, txn);
-  return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(command.new === true ? outcome.doc : match.doc), ok: 1 };
+  return {
+    lastErrorObject: { n: 1, updatedExisting: true },
+    value: project(command.new === true ? outcome.doc : match.doc),
+    ok: 1,
+  };
 }
 
 function count(context: CommandContext): Document {
@@ -212,8 +269,11 @@ function count(context: CommandContext): Document {
 function distinct(context: CommandContext): Document {
   const { command, engine, db } = context;
   const key = command.key;
-  if (typeof key !== 'string') throw new ServerError(ErrorCode.TypeMismatch, "BSON field 'distinct.key' is missing or not a string");
-  const { docs } = readDocuments(context, engine.getCollection(db, collectionName(command)), { filter: optionalDocument(command, 'query') });
+  if (typeof key !== 'string')
+    throw new ServerError(ErrorCode.TypeMismatch, "BSON field 'distinct.key' is missing or not a string");
+  const { docs } = readDocuments(context, engine.getCollection(db, collectionName(command)), {
+    filter: optionalDocument(command, 'query'),
+  });
   const seen = new Map<string, unknown>();
   const parts = key.split('.');
   for (const doc of docs) {

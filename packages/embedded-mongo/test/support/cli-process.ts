@@ -28,12 +28,15 @@ export function spawnCli(args: string[]): Promise<CliProcess> {
       const match = /^ready (\S+)\n/.exec(stdout);
       if (match?.[1] !== undefined) resolve({ child, uri: match[1], stderr: () => stderr });
     });
-    child.once('exit', (code) => reject(new Error(`CLI exited with ${String(code)} before ready: ${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`CLI exited with ${String(code)} before ready: ${stderr}`)),
+    );
   });
 }
 
 /** Waits for a child process to exit and returns its exit code or signal. */
 export function waitForExit(child: ChildProcess): Promise<number | string | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode ?? child.signalCode);
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve(child.exitCode ?? child.signalCode);
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
 }
