@@ -1,5 +1,7 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalRedis, type LocalRedis } from '@regulars/backend';
+// Only the Redis helper: importing the backend's index would register its mongoose models in this
+// process once per project that uses this setup, which mongoose refuses.
+import { startLocalRedis, type LocalRedis } from '../../backend/src/platform/local-redis.js';
 import { startEmbeddedMongo } from '@regulars/embedded-mongo';
 
 declare module 'vitest' {
