@@ -2,7 +2,7 @@
 // The project's own set-up: `npm start` / `npm test` (or the pnpm equivalents) work on a fresh Debian or
 // Ubuntu machine with only Node 20+. It installs what is missing (pnpm, dependencies, redis-server,
 // chromium), builds what is stale, then starts the product or runs the whole test suite.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,25 @@ function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { stdio: 'inherit', ...options });
   if (result.error) throw result.error;
   return result.status ?? 1;
+}
+
+/**
+ * Runs a long-lived child (the launcher, the test runner) and passes on the signals this process gets,
+ * so that `kill -INT`/`kill -TERM` of `npm start` (or a process manager stopping it) stops everything
+ * cleanly instead of orphaning the launcher and its databases. Resolves with the child's exit code.
+ */
+function runForwardingSignals(cmd, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', ...options });
+    const forward = (signal) => () => child.kill(signal);
+    const handlers = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((signal) => [signal, forward(signal)]);
+    for (const [signal, handler] of handlers) process.on(signal, handler);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      for (const [name, handler] of handlers) process.off(name, handler);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
 }
 
 function must(cmd, args, options) {
@@ -140,7 +159,9 @@ switch (command) {
     build(pn);
     const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
     if (command === 'dev') env.LOG_LEVEL = env.LOG_LEVEL ?? 'debug';
-    process.exit(run(process.execPath, ['backend/dist/launcher.js', ...rest], { env }));
+    process.exit(
+      await runForwardingSignals(process.execPath, ['backend/dist/launcher.js', ...rest], { env }),
+    );
     break;
   }
   case 'build':
@@ -157,7 +178,7 @@ switch (command) {
     build(pn);
     const report = path.join(root, 'node_modules', '.cache', 'regulars', 'vitest-report.json');
     rmSync(report, { force: true });
-    const status = run(
+    const status = await runForwardingSignals(
       pn[0],
       [
         ...pn.slice(1),
