@@ -42,27 +42,43 @@ export function replyWithCursor(
   return cursorReply(namespace, batch, 'firstBatch');
 }
 
-function insert(context: CommandContext): Document {
-  const { command, engine, db, txn } = context;
-  const name = collectionName(command);
-  const docs = documentsField(command, 'documents');
+/**
+ * Applies a write command's statements in order, collecting per-statement write errors the way MongoDB
+ * reports them: an ordered batch (or any batch in a transaction) stops at the first error, and errors
+ * that abort a transaction are thrown instead of reported.
+ */
+function applyStatements<T>(
+  context: CommandContext,
+  statements: T[],
+  apply: (statement: T, index: number) => void,
+): Document[] {
+  const { command, txn } = context;
   const writeErrors: Document[] = [];
-  let n = 0;
-  const collection = engine.ensureCollection(db, name);
-  for (let i = 0; i < docs.length; i++) {
-    const original = docs[i] as Document;
+  for (let i = 0; i < statements.length; i++) {
     try {
-      if (!isPlainObject(original))
-        throw new ServerError(ErrorCode.TypeMismatch, 'insert documents must be objects');
-      const doc = original._id === undefined ? { _id: new ObjectId(), ...original } : original;
-      engine.insert(collection, doc, txn);
-      n++;
+      apply(statements[i] as T, i);
     } catch (error) {
       if (isFatalInTransaction(error, txn !== undefined)) throw error;
       writeErrors.push(toServerError(error).toWriteError(i));
       if (isOrdered(command) || txn !== undefined) break;
     }
   }
+  return writeErrors;
+}
+
+function insert(context: CommandContext): Document {
+  const { command, engine, db, txn } = context;
+  const name = collectionName(command);
+  const docs = documentsField(command, 'documents');
+  let n = 0;
+  const collection = engine.ensureCollection(db, name);
+  const writeErrors = applyStatements(context, docs, (original) => {
+    if (!isPlainObject(original))
+      throw new ServerError(ErrorCode.TypeMismatch, 'insert documents must be objects');
+    const doc = original._id === undefined ? { _id: new ObjectId(), ...original } : original;
+    engine.insert(collection, doc, txn);
+    n++;
+  });
   const reply: Document = { n, ok: 1 };
   if (writeErrors.length > 0) reply.writeErrors = writeErrors;
   return reply;
@@ -80,47 +96,39 @@ function update(context: CommandContext): Document {
   const { command, engine, db, txn } = context;
   const name = collectionName(command);
   const statements = documentsField(command, 'updates') as UpdateStatement[];
-  const writeErrors: Document[] = [];
   const upserted: Document[] = [];
   let n = 0;
   let nModified = 0;
-  for (let i = 0; i < statements.length; i++) {
-    const statement = statements[i] as UpdateStatement;
-    try {
-      validateUpdate(statement.u);
-      const isMulti = statement.multi === true;
-      if (isMulti && isReplacement(statement.u))
-        throw new ServerError(
-          ErrorCode.FailedToParse,
-          'multi update is not supported for replacement-style update',
-        );
-      const collection =
-        statement.upsert === true ? engine.ensureCollection(db, name) : engine.getCollection(db, name);
-      const { entries: matches } = readDocuments(context, collection, {
-        filter: statement.q,
-        limit: isMulti ? undefined : 1,
-      });
-      const updateContext = { isInsert: false, arrayFilters: statement.arrayFilters, filter: statement.q };
-      if (matches.length === 0 && statement.upsert === true && collection !== undefined) {
-        const doc = buildUpsertDocument(statement.q, statement.u, updateContext);
-        engine.insert(collection, doc, txn);
-        upserted.push({ index: i, _id: doc._id });
-        n++;
-        continue;
-      }
-      for (const { key, doc } of matches) {
-        const outcome = applyUpdate(doc, statement.u, updateContext);
-        n++;
-        if (!outcome.isModified || collection === undefined) continue;
-        engine.replace(collection, key, outcome.doc, txn);
-        nModified++;
-      }
-    } catch (error) {
-      if (isFatalInTransaction(error, txn !== undefined)) throw error;
-      writeErrors.push(toServerError(error).toWriteError(i));
-      if (isOrdered(command) || txn !== undefined) break;
+  const writeErrors = applyStatements(context, statements, (statement, i) => {
+    validateUpdate(statement.u);
+    const isMulti = statement.multi === true;
+    if (isMulti && isReplacement(statement.u))
+      throw new ServerError(
+        ErrorCode.FailedToParse,
+        'multi update is not supported for replacement-style update',
+      );
+    const collection =
+      statement.upsert === true ? engine.ensureCollection(db, name) : engine.getCollection(db, name);
+    const { entries: matches } = readDocuments(context, collection, {
+      filter: statement.q,
+      limit: isMulti ? undefined : 1,
+    });
+    const updateContext = { isInsert: false, arrayFilters: statement.arrayFilters, filter: statement.q };
+    if (matches.length === 0 && statement.upsert === true && collection !== undefined) {
+      const doc = buildUpsertDocument(statement.q, statement.u, updateContext);
+      engine.insert(collection, doc, txn);
+      upserted.push({ index: i, _id: doc._id });
+      n++;
+      return;
     }
-  }
+    for (const { key, doc } of matches) {
+      const outcome = applyUpdate(doc, statement.u, updateContext);
+      n++;
+      if (!outcome.isModified || collection === undefined) continue;
+      engine.replace(collection, key, outcome.doc, txn);
+      nModified++;
+    }
+  });
   const reply: Document = { n, nModified, ok: 1 };
   if (upserted.length > 0) reply.upserted = upserted;
   if (writeErrors.length > 0) reply.writeErrors = writeErrors;
@@ -131,30 +139,22 @@ function remove(context: CommandContext): Document {
   const { command, engine, db, txn } = context;
   const name = collectionName(command);
   const statements = documentsField(command, 'deletes');
-  const writeErrors: Document[] = [];
   let n = 0;
   const collection = engine.getCollection(db, name);
-  for (let i = 0; i < statements.length; i++) {
-    const statement = statements[i] as Document;
-    try {
-      const limit = toNumber(statement.limit);
-      if (limit !== 0 && limit !== 1)
-        throw new ServerError(ErrorCode.FailedToParse, 'The limit field in delete objects must be 0 or 1.');
-      const { entries } = readDocuments(context, collection, {
-        filter: statement.q as Document | undefined,
-        limit: limit === 1 ? 1 : undefined,
-      });
-      for (const { key } of entries) {
-        if (collection === undefined) break;
-        engine.remove(collection, key, txn);
-        n++;
-      }
-    } catch (error) {
-      if (isFatalInTransaction(error, txn !== undefined)) throw error;
-      writeErrors.push(toServerError(error).toWriteError(i));
-      if (isOrdered(command) || txn !== undefined) break;
+  const writeErrors = applyStatements(context, statements, (statement) => {
+    const limit = toNumber(statement.limit);
+    if (limit !== 0 && limit !== 1)
+      throw new ServerError(ErrorCode.FailedToParse, 'The limit field in delete objects must be 0 or 1.');
+    const { entries } = readDocuments(context, collection, {
+      filter: statement.q as Document | undefined,
+      limit: limit === 1 ? 1 : undefined,
+    });
+    for (const { key } of entries) {
+      if (collection === undefined) break;
+      engine.remove(collection, key, txn);
+      n++;
     }
-  }
+  });
   const reply: Document = { n, ok: 1 };
   if (writeErrors.length > 0) reply.writeErrors = writeErrors;
   return reply;
