@@ -79,14 +79,7 @@ export function StaffApp() {
   if (error)
     return (
       <main className="page" id="main">
-        <ErrorNotice
-          error={error}
-          action={
-            <button type="button" onClick={() => void load()}>
-              {t('common.retry')}
-            </button>
-          }
-        />
+        <ErrorNotice error={error} onRetry={() => void load()} />
       </main>
     );
   if (!session)

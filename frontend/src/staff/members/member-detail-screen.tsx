@@ -53,14 +53,7 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
   if (error && !member)
     return (
       <main className="page" id="main">
-        <ErrorNotice
-          error={error}
-          action={
-            <button type="button" onClick={() => void load()}>
-              {t('common.retry')}
-            </button>
-          }
-        />
+        <ErrorNotice error={error} onRetry={() => void load()} />
       </main>
     );
   if (!member || !entries) return <Loading label={t('common.loading')} />;

@@ -7,16 +7,24 @@ import { describeError } from './describe-error.js';
 export function ErrorNotice({
   error,
   action,
+  onRetry,
   context,
 }: {
   error: unknown;
   action?: ReactNode;
+  /** Shows a "Retry" button that calls this (when no other action is given). */
+  onRetry?: () => void;
   context?: { available?: number; required?: number };
 }) {
   const { t } = useI18n();
   const described = describeError(error, t, context);
+  const retry = onRetry ? (
+    <button type="button" onClick={onRetry}>
+      {t('common.retry')}
+    </button>
+  ) : undefined;
   return (
-    <Notice tone="error" action={action}>
+    <Notice tone="error" action={action ?? retry}>
       <p>{described.message}</p>
       {described.issues.length ? (
         <ul className="issue-list">
