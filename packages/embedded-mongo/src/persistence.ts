@@ -6,8 +6,18 @@ import type { ChangeSink, JournalOp, StorageEngine } from './storage-engine.js';
 /**
  * Durability under a dbPath.
  *
- * Files: `mongod.lock` (owner pid), `snapshot.bson` (full state, generation g), `journal-<g>.bson`
- * (changes since that snapshot). Both files are sequences of records `[u32 length][u32 crc32][BSON]`.
+ * Files: `mongod.lock` (owner pid), `snapshot.bson` (full state as of the start of generation g), and
+ * `journal-<g>.bson`, `journal-<g+1>.bson`, … (changes since, in order; more than one only while a
+ * background compaction is writing the next snapshot, or after a crash during one). All are sequences
+ * of records `[u32 length][u32 crc32][BSON]`.
+ *
+ * Compaction: at startup (synchronously, before serving) and whenever the journal passes
+ * COMPACT_THRESHOLD_BYTES (in the background). A background compaction first switches appends to the
+ * next journal generation, then captures the state — stored documents are immutable, so the capture is
+ * a list of references taken in one tick — and writes it as the new snapshot in batches, yielding to the
+ * event loop between them, so the server keeps answering meanwhile. Only once the snapshot is renamed
+ * into place are the older journals deleted; a crash before that recovers from the old snapshot and
+ * every journal generation after it.
  *
  * fsync policy: each command's changes are one record, written with a synchronous write(2) before the
  * reply is sent, so an acknowledged write survives the process being killed (the data is in the OS page
@@ -120,8 +130,15 @@ function fsyncDirectory(dir: string): void {
 /** The durable side of the engine: journal appends, compaction, lock. */
 export interface Persistence {
   close(): Promise<void>;
-  /** Writes a snapshot of the current state and starts a new journal. */
+  /** Writes a snapshot of the current state and starts a new journal, blocking until done. */
   compact(): void;
+  /** Compacts without blocking the event loop; resolves when the new snapshot is in place. */
+  compactInBackground(): Promise<void>;
+}
+
+export interface PersistenceOptions {
+  /** Journal size that starts a background compaction (default 64 MiB). */
+  compactThresholdBytes?: number;
 }
 
 class JournalPersistence implements ChangeSink, Persistence {
@@ -131,6 +148,7 @@ class JournalPersistence implements ChangeSink, Persistence {
   private isDirty = false;
   private readonly timer: NodeJS.Timeout;
   private isClosed = false;
+  private compaction: Promise<void> | undefined;
 
   constructor(
     private readonly dir: string,
@@ -138,6 +156,7 @@ class JournalPersistence implements ChangeSink, Persistence {
     private readonly engine: StorageEngine,
     generation: number,
     private readonly log: (line: string) => void,
+    private readonly compactThresholdBytes = COMPACT_THRESHOLD_BYTES,
   ) {
     this.generation = generation;
     this.fd = fs.openSync(this.journalPath(generation), 'a');
@@ -158,7 +177,13 @@ class JournalPersistence implements ChangeSink, Persistence {
     this.journalBytes += frame.length;
     if (isSyncRequested) fs.fdatasyncSync(this.fd);
     else this.isDirty = true;
-    if (this.journalBytes > COMPACT_THRESHOLD_BYTES) this.compact();
+    if (this.journalBytes > this.compactThresholdBytes && this.compaction === undefined) {
+      void this.compactInBackground().catch((error: unknown) =>
+        this.log(
+          `background compaction failed (the journal keeps every change): ${(error as Error).message}`,
+        ),
+      );
+    }
   }
 
   private syncIfDirty(): void {
@@ -170,22 +195,58 @@ class JournalPersistence implements ChangeSink, Persistence {
   }
 
   compact(): void {
+    const next = this.switchJournal();
+    writeSnapshot(this.dir, [...this.engine.snapshotOps()], next);
+    this.removeJournalsBefore(next);
+  }
+
+  compactInBackground(): Promise<void> {
+    if (this.compaction !== undefined) return this.compaction;
+    const next = this.switchJournal();
+    // Documents are never mutated in place (updates store new objects), so these references are a
+    // consistent picture of the state at the switch, whatever is written while the snapshot is saved.
+    const ops = [...this.engine.snapshotOps()];
+    const started = Date.now();
+    this.compaction = writeSnapshotInBatches(this.dir, ops, next)
+      .then(() => {
+        this.removeJournalsBefore(next);
+        this.log(
+          `compacted into snapshot generation ${next} (${ops.length} records) in ${Date.now() - started} ms`,
+        );
+      })
+      .finally(() => {
+        this.compaction = undefined;
+      });
+    return this.compaction;
+  }
+
+  /** Makes every later append go to the next generation's journal; returns that generation. */
+  private switchJournal(): number {
     const next = this.generation + 1;
-    writeSnapshot(this.dir, this.engine, next);
     const previous = this.fd;
-    const previousPath = this.journalPath(this.generation);
     this.fd = fs.openSync(this.journalPath(next), 'w');
     fs.fsyncSync(this.fd);
     fsyncDirectory(this.dir);
+    // The previous journal is complete: flush it before it becomes part of what recovery relies on.
+    fs.fdatasyncSync(previous);
     fs.closeSync(previous);
-    fs.rmSync(previousPath, { force: true });
     this.generation = next;
     this.journalBytes = 0;
     this.isDirty = false;
+    return next;
+  }
+
+  /** Deletes the journals a snapshot of generation `generation` has made redundant. */
+  private removeJournalsBefore(generation: number): void {
+    for (const g of journalGenerations(this.dir)) {
+      if (g < generation) fs.rmSync(this.journalPath(g), { force: true });
+    }
   }
 
   async close(): Promise<void> {
     if (this.isClosed) return;
+    // Let a running compaction finish, so that its snapshot is either complete or never renamed.
+    await this.compaction?.catch(() => undefined);
     this.engine.flush();
     clearInterval(this.timer);
     fs.fdatasyncSync(this.fd);
@@ -196,28 +257,48 @@ class JournalPersistence implements ChangeSink, Persistence {
   }
 }
 
-/** Writes the full state as generation `generation`, atomically (temp file, fsync, rename). */
-function writeSnapshot(dir: string, engine: StorageEngine, generation: number): void {
+/** Writes the state as the snapshot of generation `generation`, atomically (temp file, fsync, rename). */
+function writeSnapshot(dir: string, ops: JournalOp[], generation: number): void {
   const temporary = path.join(dir, 'snapshot.bson.tmp');
   const fd = fs.openSync(temporary, 'w');
   try {
     fs.writeSync(fd, encodeRecord({ generation }));
-    let batch: JournalOp[] = [];
-    const writeBatch = (): void => {
-      if (batch.length > 0) fs.writeSync(fd, encodeRecord({ ops: batch }));
-      batch = [];
-    };
-    for (const op of engine.snapshotOps()) {
-      batch.push(op);
-      if (batch.length >= OPS_PER_SNAPSHOT_RECORD) writeBatch();
+    for (let start = 0; start < ops.length; start += OPS_PER_SNAPSHOT_RECORD) {
+      fs.writeSync(fd, encodeRecord({ ops: ops.slice(start, start + OPS_PER_SNAPSHOT_RECORD) }));
     }
-    writeBatch();
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(temporary, path.join(dir, 'snapshot.bson'));
   fsyncDirectory(dir);
+}
+
+/** The same as writeSnapshot, one batch of records per turn of the event loop. */
+async function writeSnapshotInBatches(dir: string, ops: JournalOp[], generation: number): Promise<void> {
+  const temporary = path.join(dir, 'snapshot.bson.tmp');
+  const file = await fs.promises.open(temporary, 'w');
+  try {
+    await file.write(encodeRecord({ generation }));
+    for (let start = 0; start < ops.length; start += OPS_PER_SNAPSHOT_RECORD) {
+      await file.write(encodeRecord({ ops: ops.slice(start, start + OPS_PER_SNAPSHOT_RECORD) }));
+    }
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await fs.promises.rename(temporary, path.join(dir, 'snapshot.bson'));
+  fsyncDirectory(dir);
+}
+
+/** The generations of the journal files present in `dir`, ascending. */
+function journalGenerations(dir: string): number[] {
+  return fs
+    .readdirSync(dir)
+    .map((name) => /^journal-(\d+)\.bson$/.exec(name)?.[1])
+    .filter((g): g is string => g !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 function replayRecords(engine: StorageEngine, records: Document[], log: (line: string) => void): void {
@@ -239,6 +320,7 @@ export async function openPersistence(
   dir: string,
   engine: StorageEngine,
   log: (line: string) => void,
+  options: PersistenceOptions = {},
 ): Promise<Persistence> {
   fs.mkdirSync(dir, { recursive: true });
   const lockPath = acquireLock(dir);
@@ -254,9 +336,16 @@ export async function openPersistence(
       generation = Number(header?.generation ?? 0);
       replayRecords(engine, records, log);
     }
-    const journalPath = path.join(dir, `journal-${generation}.bson`);
+    // Every journal from the snapshot's generation on, in order: there are several when a background
+    // compaction was interrupted before its snapshot was renamed into place.
     let replayed = 0;
-    if (fs.existsSync(journalPath)) {
+    let lastGeneration = generation;
+    for (const g of journalGenerations(dir)) {
+      const journalPath = path.join(dir, `journal-${g}.bson`);
+      if (g < generation) {
+        fs.rmSync(journalPath, { force: true }); // already in the snapshot
+        continue;
+      }
       const content = fs.readFileSync(journalPath);
       const { records, validLength } = decodeRecords(content);
       if (validLength < content.length) {
@@ -266,9 +355,18 @@ export async function openPersistence(
         fs.truncateSync(journalPath, validLength);
       }
       replayRecords(engine, records, log);
-      replayed = records.length;
+      replayed += records.length;
+      lastGeneration = g;
     }
-    const persistence = new JournalPersistence(dir, lockPath, engine, generation, log);
+    fs.rmSync(path.join(dir, 'snapshot.bson.tmp'), { force: true });
+    const persistence = new JournalPersistence(
+      dir,
+      lockPath,
+      engine,
+      lastGeneration,
+      log,
+      options.compactThresholdBytes,
+    );
     // Compacting at startup keeps the next restart bounded by the data size, not the history length.
     if (replayed > 0) persistence.compact();
     engine.attachSink(persistence);

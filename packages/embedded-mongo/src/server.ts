@@ -19,6 +19,8 @@ export interface EmbeddedMongoOptions {
   dbPath?: string;
   /** Replica set name advertised in `hello` (default `rs0`). */
   replSetName?: string;
+  /** With dbPath: journal size that starts a background compaction into a new snapshot (default 64 MiB). */
+  compactThresholdBytes?: number;
   /** How often expired TTL documents are removed (default 1000 ms; MongoDB uses 60 s). */
   ttlMonitorIntervalMs?: number;
   /** Receives log lines (default: stderr). */
@@ -109,7 +111,10 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const log = options.log ?? ((line: string) => process.stderr.write(`[embedded-mongo] ${line}\n`));
   const engine = new StorageEngine();
   let persistence: Persistence | undefined;
-  if (options.dbPath !== undefined) persistence = await openPersistence(options.dbPath, engine, log);
+  if (options.dbPath !== undefined)
+    persistence = await openPersistence(options.dbPath, engine, log, {
+      compactThresholdBytes: options.compactThresholdBytes,
+    });
   const abort = new AbortController();
   const cursors = new CursorManager();
   const info: ServerInfo = {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedMongo } from '../src/index.js';
+import { encodeRecord } from '../src/persistence.js';
 import { spawnCli, waitForExit } from './support/cli-process.js';
 
 const directories: string[] = [];
@@ -69,6 +70,87 @@ describe('durability with dbPath', () => {
     expect(lines.some((line) => line.includes('torn record'))).toBe(true);
     await again.close();
     await restarted.stop();
+  });
+
+  it('compacts in the background past the journal threshold, keeps answering, and loses nothing', async () => {
+    const dbPath = tempDir();
+    const lines: string[] = [];
+    let server = await startEmbeddedMongo({
+      dbPath,
+      compactThresholdBytes: 20_000,
+      log: (line) => lines.push(line),
+    });
+    let client = await MongoClient.connect(server.uri);
+    const items = () => client.db('app').collection('items');
+    await items().createIndex({ code: 1 }, { unique: true });
+    // Each insert is one journal record of ~100 bytes: several compactions happen along the way,
+    // while reads and writes go on.
+    for (let batch = 0; batch < 20; batch++) {
+      await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          items().insertOne({ _id: batch * 25 + i, code: `c${batch * 25 + i}` }),
+        ),
+      );
+      expect(await items().countDocuments()).toBe((batch + 1) * 25);
+    }
+    await items().updateOne({ _id: 7 }, { $set: { code: 'seven' } });
+    await client.close();
+    await server.stop();
+    expect(
+      lines.filter((line) => line.includes('compacted into snapshot generation')).length,
+    ).toBeGreaterThan(1);
+    // Only the journal of the current generation is left beside the snapshot.
+    expect(fs.readdirSync(dbPath).filter((f) => f.startsWith('journal-'))).toHaveLength(1);
+
+    server = await startEmbeddedMongo({ ...quiet, dbPath });
+    client = await MongoClient.connect(server.uri);
+    expect(await items().countDocuments()).toBe(500);
+    expect(await items().findOne({ _id: 7 })).toEqual({ _id: 7, code: 'seven' });
+    await expect(items().insertOne({ code: 'c8' })).rejects.toMatchObject({ code: 11000 });
+    await client.close();
+    await server.stop();
+  });
+
+  it('recovers from the old snapshot and every later journal when a compaction was interrupted', async () => {
+    const dbPath = tempDir();
+    // What a crash leaves after a background compaction switched to journal 1 but before its snapshot
+    // (generation 1) was renamed into place: the generation-0 snapshot and journals 0 and 1.
+    fs.writeFileSync(
+      path.join(dbPath, 'snapshot.bson'),
+      Buffer.concat([
+        encodeRecord({ generation: 0 }),
+        encodeRecord({
+          ops: [
+            { op: 'create', ns: 'app.c', options: {} },
+            { op: 'put', ns: 'app.c', doc: { _id: 1, v: 'snapshot' } },
+          ],
+        }),
+      ]),
+    );
+    fs.writeFileSync(
+      path.join(dbPath, 'journal-0.bson'),
+      encodeRecord({ ops: [{ op: 'put', ns: 'app.c', doc: { _id: 2, v: 'journal 0' } }] }),
+    );
+    fs.writeFileSync(
+      path.join(dbPath, 'journal-1.bson'),
+      encodeRecord({
+        ops: [
+          { op: 'put', ns: 'app.c', doc: { _id: 1, v: 'journal 1' } },
+          { op: 'put', ns: 'app.c', doc: { _id: 3, v: 'journal 1' } },
+        ],
+      }),
+    );
+    fs.writeFileSync(path.join(dbPath, 'snapshot.bson.tmp'), Buffer.from('half a snapshot'));
+    const server = await startEmbeddedMongo({ ...quiet, dbPath });
+    const client = await MongoClient.connect(server.uri);
+    expect(await client.db('app').collection('c').find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, v: 'journal 1' },
+      { _id: 2, v: 'journal 0' },
+      { _id: 3, v: 'journal 1' },
+    ]);
+    await client.close();
+    await server.stop();
+    expect(fs.readdirSync(dbPath).sort()).toEqual(['journal-2.bson', 'snapshot.bson']);
   });
 
   it('refuses a second server on the same directory with a clear error', async () => {
