@@ -50,11 +50,12 @@ async function launch(): Promise<void> {
     } else {
       console.log('Redis    REDIS_URL');
     }
+    // The children parse the same environment themselves; only the database addresses are added.
     const env = { ...process.env, MONGODB_URI: mongoUri, REDIS_URL: redisUrl };
     const main = path.resolve(import.meta.dirname, 'main.js');
     for (const role of ['api', 'worker']) {
       const child = spawn(process.execPath, [main, role], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-      prefixOutput(child, role);
+      prefixOutput(child, role, config.logLevel === 'debug' || config.logLevel === 'trace');
       child.once('exit', (code, signal) => {
         if (!stopping) {
           console.error(`The ${role} process exited (${signal ?? code}); stopping everything.`);
@@ -117,13 +118,13 @@ async function startEmbeddedMongoProcess(dbPath: string): Promise<{ child: Child
   return { child, uri };
 }
 
-function prefixOutput(child: ChildProcess, role: string): void {
+function prefixOutput(child: ChildProcess, role: string, isVerbose: boolean): void {
   if (!child.stdout) return;
   readline.createInterface({ input: child.stdout }).on('line', (line) => {
     // The children log JSON; keep warnings and errors visible, leave routine lines to LOG_LEVEL=debug.
     try {
       const entry = JSON.parse(line) as { level?: number; msg?: string };
-      if ((entry.level ?? 30) >= 40 || process.env.LOG_LEVEL === 'debug') console.log(`[${role}] ${line}`);
+      if ((entry.level ?? 30) >= 40 || isVerbose) console.log(`[${role}] ${line}`);
     } catch {
       console.log(`[${role}] ${line}`);
     }
