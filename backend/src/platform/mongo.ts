@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { withDeadline } from './deadline.js';
 
 /** Connects the default mongoose connection; every model in the app uses it. */
 export async function connectMongo(uri: string, dbName: string): Promise<typeof mongoose> {
@@ -13,10 +14,7 @@ export async function pingMongo(timeoutMs = 1000): Promise<boolean> {
   const db = mongoose.connection.db;
   if (mongoose.connection.readyState !== 1 || !db) return false;
   try {
-    await Promise.race([
-      db.admin().ping(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs)),
-    ]);
+    await withDeadline(db.admin().ping(), timeoutMs);
     return true;
   } catch {
     return false;

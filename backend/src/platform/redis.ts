@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { withDeadline } from './deadline.js';
 
 /** A connection suitable for BullMQ (which needs maxRetriesPerRequest: null) and for our own commands. */
 export function createRedis(url: string): Redis {
@@ -9,11 +10,7 @@ export function createRedis(url: string): Redis {
 export async function pingRedis(redis: Redis, timeoutMs = 1000): Promise<boolean> {
   if (redis.status !== 'ready') return false;
   try {
-    const answer = await Promise.race([
-      redis.ping(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs)),
-    ]);
-    return answer === 'PONG';
+    return (await withDeadline(redis.ping(), timeoutMs)) === 'PONG';
   } catch {
     return false;
   }
