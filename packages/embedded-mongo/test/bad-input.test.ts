@@ -1,5 +1,6 @@
 import { deserialize, Binary, Long, UUID } from 'bson';
 import { describe, expect, it } from 'vitest';
+import type { AnyDoc } from './support/documents.js';
 import { useEmbeddedServer } from './support/server-fixture.js';
 import { opMsg, opQuery, RawWireClient } from './support/raw-wire-client.js';
 
@@ -77,12 +78,13 @@ describe('wire protocol edge cases and bad input', () => {
   });
 
   it('rejects $-prefixed field names in stored documents (52) through the driver', async () => {
-    const items = fixture.db().collection('items');
+    const items = fixture.db().collection<AnyDoc>('items');
     await expect(items.insertOne({ $bad: 1 })).rejects.toMatchObject({ code: 52 });
     await expect(items.insertOne({ nested: { $bad: 1 } })).rejects.toMatchObject({ code: 52 });
     await expect(items.replaceOne({ _id: 1 }, { ok: { $set: 1 } }, { upsert: true })).rejects.toMatchObject({
       code: 52,
     });
+    // @ts-expect-error -- an array _id is invalid on purpose: the server must reject it (53).
     await expect(items.insertOne({ _id: [1, 2] })).rejects.toMatchObject({ code: 53 });
     expect(await items.countDocuments()).toBe(0);
   });

@@ -1,5 +1,6 @@
 import { Double, Int32, Long, MongoServerError, ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
+import type { AnyDoc } from './support/documents.js';
 import { useEmbeddedServer } from './support/server-fixture.js';
 
 const fixture = useEmbeddedServer();
@@ -33,7 +34,7 @@ describe('handshake', () => {
 
 describe('CRUD through the driver', () => {
   it('inserts, finds with filter/sort/skip/limit/projection, updates and deletes', async () => {
-    const items = fixture.db().collection('items');
+    const items = fixture.db().collection<{ _id: number; n: number; group: string; tags: string[] }>('items');
     await items.insertMany(
       [1, 2, 3, 4, 5].map((n) => ({ _id: n, n, group: n % 2 === 0 ? 'even' : 'odd', tags: [`t${n}`] })),
     );
@@ -54,14 +55,23 @@ describe('CRUD through the driver', () => {
   });
 
   it('moves _id to the front of stored documents', async () => {
-    const items = fixture.db().collection('items');
+    const items = fixture.db().collection<{ _id: string; a: number }>('items');
     await items.insertOne({ a: 1, _id: 'x' });
     const raw = await items.findOne({ _id: 'x' });
     expect(Object.keys(raw ?? {})).toEqual(['_id', 'a']);
   });
 
   it('applies $set/$unset/$min/$max/$addToSet/$pull/$setOnInsert', async () => {
-    const items = fixture.db().collection('items');
+    const items = fixture.db().collection<{
+      _id: number;
+      low: number;
+      high: number;
+      set: number[];
+      gone?: boolean;
+      list: number[];
+      never?: number;
+      a?: { b: number };
+    }>('items');
     await items.insertOne({ _id: 1, low: 5, high: 5, set: [1, 2], gone: true, list: [1, 2, 3, 2] });
     await items.updateOne(
       { _id: 1 },
@@ -106,7 +116,7 @@ describe('CRUD through the driver', () => {
   });
 
   it('findOneAndUpdate supports sort, returnDocument, upsert and projection', async () => {
-    const items = fixture.db().collection('items');
+    const items = fixture.db().collection<{ _id: number; q: number }>('items');
     await items.insertMany([
       { _id: 1, q: 1 },
       { _id: 2, q: 1 },
@@ -152,7 +162,8 @@ describe('CRUD through the driver', () => {
   });
 
   it('keeps int32, int64 and double as written and compares them numerically', async () => {
-    const items = fixture.db().collection('items');
+    // AnyDoc: `v` is written as several numeric types and read back unpromoted (BSON wrapper objects).
+    const items = fixture.db().collection<AnyDoc>('items');
     await items.insertMany([
       { _id: 1, v: new Int32(5) },
       { _id: 2, v: Long.fromNumber(5) },
@@ -198,12 +209,14 @@ describe('CRUD through the driver', () => {
 describe('aggregation', () => {
   it('runs $match, $group, $sort, $project, $unwind, $lookup, $count, $facet, $addFields', async () => {
     const db = fixture.db();
-    await db.collection('orders').insertMany([
-      { _id: 1, member: 'a', total: 10, items: ['x', 'y'] },
-      { _id: 2, member: 'a', total: 5, items: ['x'] },
-      { _id: 3, member: 'b', total: 7, items: [] },
-    ]);
-    await db.collection('members').insertMany([
+    await db
+      .collection<{ _id: number; member: string; total: number; items: string[] }>('orders')
+      .insertMany([
+        { _id: 1, member: 'a', total: 10, items: ['x', 'y'] },
+        { _id: 2, member: 'a', total: 5, items: ['x'] },
+        { _id: 3, member: 'b', total: 7, items: [] },
+      ]);
+    await db.collection<{ _id: string; name: string }>('members').insertMany([
       { _id: 'a', name: 'Ann' },
       { _id: 'b', name: 'Bob' },
     ]);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type ObjectId } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedMongo } from '../src/index.js';
 import { encodeRecord } from '../src/persistence.js';
@@ -18,12 +18,30 @@ afterEach(() => {
 });
 const quiet = { log: () => undefined };
 
+/** Numeric `_id`s, except where a test inserts a bare document to hit a unique index (the driver then adds an ObjectId). */
+interface Member {
+  _id?: number | ObjectId;
+  email: string;
+  points?: number;
+}
+interface Item {
+  _id?: number | ObjectId;
+  code: string;
+}
+interface WrittenDoc {
+  _id: number;
+  counter?: number;
+  size?: number;
+  payload?: string;
+  nested?: { id: number; list: number[] };
+}
+
 describe('durability with dbPath', () => {
   it('keeps data, indexes and unique constraints across a restart and compacts at startup', async () => {
     const dbPath = tempDir();
     let server = await startEmbeddedMongo({ ...quiet, dbPath });
     let client = await MongoClient.connect(server.uri);
-    const members = () => client.db('app').collection('members');
+    const members = () => client.db('app').collection<Member>('members');
     await members().createIndex({ email: 1 }, { unique: true });
     await members().insertMany(
       Array.from({ length: 50 }, (_, i) => ({ _id: i, email: `m${i}@x`, points: i })),
@@ -53,7 +71,7 @@ describe('durability with dbPath', () => {
     const client = await MongoClient.connect(server.uri);
     await client
       .db('app')
-      .collection('c')
+      .collection<{ _id: number }>('c')
       .insertMany([{ _id: 1 }, { _id: 2 }]);
     await client.close();
     await server.stop();
@@ -81,7 +99,7 @@ describe('durability with dbPath', () => {
       log: (line) => lines.push(line),
     });
     let client = await MongoClient.connect(server.uri);
-    const items = () => client.db('app').collection('items');
+    const items = () => client.db('app').collection<Item>('items');
     await items().createIndex({ code: 1 }, { unique: true });
     // Each insert is one journal record of ~100 bytes: several compactions happen along the way,
     // while reads and writes go on.
@@ -172,7 +190,7 @@ describe('durability with dbPath', () => {
     const dbPath = tempDir();
     const cli = await spawnCli(['--port', '0', '--dbpath', dbPath]);
     const client = await MongoClient.connect(cli.uri, { retryWrites: false, serverSelectionTimeoutMS: 2000 });
-    const docs = client.db('app').collection('docs');
+    const docs = client.db('app').collection<WrittenDoc>('docs');
     const acknowledged = new Set<number>();
     let acknowledgedIncrements = 0;
     let attemptedIncrements = 0;
@@ -211,16 +229,17 @@ describe('durability with dbPath', () => {
     const again = await MongoClient.connect(restarted.uri);
     const stored = await again
       .db('app')
-      .collection('docs')
+      .collection<WrittenDoc>('docs')
       .find({ _id: { $gte: 0 } })
       .toArray();
-    const storedIds = new Set(stored.map((d) => d._id as number));
+    const storedIds = new Set(stored.map((d) => d._id));
     for (const id of acknowledged) expect(storedIds.has(id)).toBe(true);
     for (const doc of stored) {
       expect(doc.payload).toHaveLength(doc.size as number);
-      expect(doc.nested).toEqual({ id: doc._id, list: [doc._id, (doc._id as number) + 1] });
+      expect(doc.nested).toEqual({ id: doc._id, list: [doc._id, doc._id + 1] });
     }
-    const counter = (await again.db('app').collection('docs').findOne({ _id: -1 }))?.counter as number;
+    const counter = (await again.db('app').collection<WrittenDoc>('docs').findOne({ _id: -1 }))
+      ?.counter as number;
     expect(counter).toBeGreaterThanOrEqual(acknowledgedIncrements);
     expect(counter).toBeLessThanOrEqual(attemptedIncrements);
     await again.close();

@@ -1,5 +1,6 @@
 import { Decimal128 } from 'mongodb';
 import { describe, expect, it } from 'vitest';
+import type { AnyDoc } from './support/documents.js';
 import { useEmbeddedServer } from './support/server-fixture.js';
 
 const fixture = useEmbeddedServer({ ttlMonitorIntervalMs: 100 });
@@ -12,7 +13,7 @@ describe('query planner', () => {
     await members.insertMany(Array.from({ length: 5000 }, (_, i) => ({ code: `c${i}`, points: i })));
     const explain = async (filter: object, options: { sort?: object; limit?: number } = {}) => {
       const find: Record<string, unknown> = { find: 'members', filter, ...options };
-      return members.s.db.command({ explain: find, verbosity: 'executionStats' });
+      return fixture.client.db(members.dbName).command({ explain: find, verbosity: 'executionStats' });
     };
     const equality = await explain({ code: 'c42' });
     expect(equality.queryPlanner.winningPlan.inputStage).toMatchObject({
@@ -38,7 +39,7 @@ describe('query planner', () => {
   });
 
   it('keeps index results correct after updates and deletes', async () => {
-    const members = fixture.db().collection('members');
+    const members = fixture.db().collection<{ _id: number; tier: string | string[] }>('members');
     await members.createIndex({ tier: 1 });
     await members.insertMany([
       { _id: 1, tier: 'gold' },
@@ -54,7 +55,9 @@ describe('query planner', () => {
 
 describe('TTL indexes', () => {
   it('removes expired documents in the background and keeps the others', async () => {
-    const sessions = fixture.db().collection('sessions');
+    const sessions = fixture
+      .db()
+      .collection<{ _id: string; expiresAt?: Date | string; createdAt?: Date }>('sessions');
     await sessions.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
     await sessions.createIndex({ createdAt: 1 }, { expireAfterSeconds: 3600 });
     await sessions.insertMany([
@@ -79,7 +82,7 @@ describe('TTL indexes', () => {
 
 describe('updates', () => {
   it('applies pipeline updates, arrayFilters, positional $ and replacements', async () => {
-    const items = fixture.db().collection('items');
+    const items = fixture.db().collection<AnyDoc>('items');
     await items.insertOne({
       _id: 1,
       a: 2,
@@ -120,7 +123,7 @@ describe('updates', () => {
 describe('catalog and aggregation output', () => {
   it('renames collections, writes $out and $merge, reports stats', async () => {
     const db = fixture.db();
-    await db.collection('orders').insertMany([
+    await db.collection<{ _id: number; m: string; t: number }>('orders').insertMany([
       { _id: 1, m: 'a', t: 5 },
       { _id: 2, m: 'b', t: 7 },
       { _id: 3, m: 'a', t: 1 },
@@ -146,7 +149,9 @@ describe('catalog and aggregation output', () => {
         { $merge: { into: 'totals', whenMatched: 'merge' } },
       ])
       .toArray();
-    expect(await db.collection('totals').findOne({ _id: 'b' })).toEqual({ _id: 'b', total: 7, extra: 7 });
+    expect(
+      await db.collection<{ _id: string; total: number; extra?: number }>('totals').findOne({ _id: 'b' }),
+    ).toEqual({ _id: 'b', total: 7, extra: 7 });
     await db.renameCollection('totals', 'summary');
     expect((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort()).toEqual([
       'orders',
@@ -160,7 +165,7 @@ describe('catalog and aggregation output', () => {
 
 describe('unsupported features fail loudly with MongoDB error codes', () => {
   it('rejects text and geo queries, text indexes, change streams, collations and Decimal128 arithmetic', async () => {
-    const items = fixture.db().collection('items');
+    const items = fixture.db().collection<{ _id: number; price: Decimal128; name: string }>('items');
     await items.insertOne({ _id: 1, price: Decimal128.fromString('1.10'), name: 'Coffee' });
     await expect(items.find({ $text: { $search: 'coffee' } }).toArray()).rejects.toMatchObject({
       code: 27,

@@ -5,7 +5,7 @@ const fixture = useEmbeddedServer();
 
 describe('transactions', () => {
   it('commits atomically; reads inside see their own writes, outside see nothing until commit', async () => {
-    const accounts = fixture.db().collection('accounts');
+    const accounts = fixture.db().collection<{ _id: string; balance?: number; note?: string }>('accounts');
     await accounts.insertMany([
       { _id: 'a', balance: 100 },
       { _id: 'b', balance: 0 },
@@ -32,7 +32,7 @@ describe('transactions', () => {
   });
 
   it('discards everything on abort', async () => {
-    const accounts = fixture.db().collection('accounts');
+    const accounts = fixture.db().collection<{ _id: string; balance?: number }>('accounts');
     await accounts.insertOne({ _id: 'a', balance: 100 });
     const session = fixture.client.startSession();
     session.startTransaction();
@@ -44,7 +44,7 @@ describe('transactions', () => {
   });
 
   it('reads from a snapshot: commits by others after the first read are invisible', async () => {
-    const accounts = fixture.db().collection('accounts');
+    const accounts = fixture.db().collection<{ _id: string; v: number }>('accounts');
     await accounts.insertMany([
       { _id: 'a', v: 1 },
       { _id: 'b', v: 1 },
@@ -64,7 +64,7 @@ describe('transactions', () => {
   });
 
   it('reports a write conflict with TransientTransactionError and withTransaction retries', async () => {
-    const counters = fixture.db().collection('counters');
+    const counters = fixture.db().collection<{ _id: string; n: number }>('counters');
     await counters.insertOne({ _id: 'c', n: 0 });
     const first = fixture.client.startSession();
     first.startTransaction();
