@@ -10,7 +10,7 @@ export type CachedCard = {
   /** Base32 TOTP secret; absent until the card has been fetched once online. */
   cardSecret: string | null;
   member: MemberDetail | null;
-  program: Pick<ProgramSettings, 'name' | 'currency' | 'pendingDays'> | null;
+  program: Pick<ProgramSettings, 'name' | 'currency'> | null;
   savedAt: string | null;
 };
 

@@ -45,7 +45,7 @@ export function useCard(initial: CachedCard, onSignedOut: () => void): CardState
         cardNumber: secret.cardNumber,
         cardSecret: secret.cardSecret,
         member,
-        program: { name: program.name, currency: program.currency, pendingDays: program.pendingDays },
+        program: { name: program.name, currency: program.currency },
         savedAt: new Date().toISOString(),
       };
       writeCachedCard(next);

@@ -180,7 +180,7 @@ export class RuleService {
     const query: Record<string, unknown> = filter.status ? { status: filter.status } : {};
     const result = await paginate(RuleModel, query, page, (doc: RuleDoc) => doc);
     return {
-      items: await Promise.all(result.items.map((doc) => this.toView(doc))),
+      items: await this.toViews(result.items),
       nextCursor: result.nextCursor,
     };
   }
@@ -353,11 +353,10 @@ export class RuleService {
 
   private async loadActiveRules(): Promise<Rule[]> {
     const active = await RuleModel.find({ status: 'published' }, { _id: 1, publishedVersion: 1 }).lean();
-    if (active.length === 0) return [];
-    const versions = await RuleVersionModel.find({
-      $or: active.map((r) => ({ ruleId: String(r._id), version: r.publishedVersion })),
-    }).lean();
-    return versions.map((v) => v.definition as unknown as Rule).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const versions = await publishedVersionsOf(active);
+    return [...versions.values()]
+      .map((v) => v.definition as unknown as Rule)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   private async bumpGeneration(): Promise<void> {
@@ -366,27 +365,45 @@ export class RuleService {
   }
 
   private async toView(doc: RuleDoc) {
-    const published =
-      doc.publishedVersion === null
-        ? null
-        : await RuleVersionModel.findOne({ ruleId: String(doc._id), version: doc.publishedVersion }).lean();
-    return {
-      id: String(doc._id),
-      name: doc.name,
-      status: doc.status,
-      draft: doc.draft,
-      hasUnpublishedChanges: doc.hasUnpublishedChanges,
-      published: published
-        ? {
-            version: published.version,
-            definition: stripIdentity(published.definition),
-            publishedAt: published.publishedAt.toISOString(),
-          }
-        : null,
-      createdAt: doc.createdAt.toISOString(),
-      updatedAt: doc.updatedAt.toISOString(),
-    };
+    const [view] = await this.toViews([doc]);
+    return view as NonNullable<typeof view>;
   }
+
+  /** Views of several rules, with their published versions loaded in one query. */
+  private async toViews(docs: RuleDoc[]) {
+    const versions = await publishedVersionsOf(docs);
+    return docs.map((doc) => {
+      const published = versions.get(String(doc._id));
+      return {
+        id: String(doc._id),
+        name: doc.name,
+        status: doc.status,
+        draft: doc.draft,
+        hasUnpublishedChanges: doc.hasUnpublishedChanges,
+        published: published
+          ? {
+              version: published.version,
+              definition: stripIdentity(published.definition),
+              publishedAt: published.publishedAt.toISOString(),
+            }
+          : null,
+        createdAt: doc.createdAt.toISOString(),
+        updatedAt: doc.updatedAt.toISOString(),
+      };
+    });
+  }
+}
+
+/** The published version of each rule that has one, by rule id. */
+async function publishedVersionsOf(
+  rules: ReadonlyArray<Pick<RuleDoc, '_id' | 'publishedVersion'>>,
+): Promise<Map<string, RuleVersionDoc>> {
+  const wanted = rules.filter((r) => r.publishedVersion !== null);
+  if (wanted.length === 0) return new Map();
+  const versions = await RuleVersionModel.find({
+    $or: wanted.map((r) => ({ ruleId: String(r._id), version: r.publishedVersion })),
+  }).lean();
+  return new Map(versions.map((v) => [v.ruleId, v]));
 }
 
 function toVersionView(v: RuleVersionDoc) {
