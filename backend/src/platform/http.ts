@@ -4,9 +4,10 @@ import { ErrorBody, formatIssuePath } from '@regulars/contracts';
 import express, { type Request, type Response, type Router } from 'express';
 import { z, type ZodTypeAny } from 'zod';
 import { AppError, ForbiddenError, UnauthenticatedError, ValidationError } from './errors.js';
-import type { IdempotencyService } from './idempotency/idempotency.service.js';
+import type { AnswerRecorder, IdempotencyService } from './idempotency/idempotency.service.js';
 import { type Access, type Principal, principalKey } from './principal.js';
 import type { RateLimiter, RateLimitRule } from './rate-limit.js';
+import type { WriteBatch } from './write-batch.js';
 
 export type RouteContext<B, Q, P> = {
   body: B;
@@ -16,6 +17,11 @@ export type RouteContext<B, Q, P> = {
   req: Request;
   res: Response;
   requestId: string;
+  /**
+   * On idempotent routes, stores the route's answer (`body`, sent with the route's status) with the
+   * writes of the operation's transaction; the answer must be what the handler then returns.
+   */
+  recordAnswer: ((batch: WriteBatch, body: unknown) => void) | null;
 };
 
 /** A handler may return a plain body (sent with the route's status) or a full reply. */
@@ -84,9 +90,19 @@ export class Api {
         for (const rule of spec.rateLimits({ body, req, principal }))
           await this.deps.rateLimiter.consume(rule);
       }
-      const ctx = { body, query, params, principal, req, res, requestId: String(req.id ?? '') };
-      const run = async (): Promise<Reply> => {
-        const out = await spec.handler(ctx);
+      const run = async (recordAnswer?: AnswerRecorder): Promise<Reply> => {
+        const out = await spec.handler({
+          body,
+          query,
+          params,
+          principal,
+          req,
+          res,
+          requestId: String(req.id ?? ''),
+          recordAnswer: recordAnswer
+            ? (batch, answer) => recordAnswer(batch, { status, body: answer })
+            : null,
+        });
         return isReply(out) ? out : { status, body: out };
       };
       const key = req.get('Idempotency-Key');

@@ -4,7 +4,7 @@
 // Idempotency-Key and one of 1,000 members. Then GET /api/health for the baseline ratio, and
 // ledger:verify over everything written. BENCH_SECONDS (default 30) and BENCH_CONNECTIONS (32) tune it;
 // BENCH_PROFILE=<dir> writes a CPU profile of each API process there; API_PROCESSES sets their number
-// (default: one per CPU, as in production).
+// (default: one per CPU, as in production); BENCH_TIMELINE=1 prints accruals and p99 per second.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -124,20 +124,47 @@ async function waitForHealth(url: string): Promise<void> {
   throw new Error(`${url} did not answer within 60 s`);
 }
 
-type Measured = { result: autocannon.Result; p50: number; p95: number; p99: number };
+type Measured = {
+  result: autocannon.Result;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Per second of the run: responses and their p99, to tell a stall (a bad second) from a spread tail. */
+  timeline: { second: number; responses: number; p99: number }[];
+};
+
+const percentile = (sorted: readonly number[], q: number) =>
+  Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1));
 
 /** Runs autocannon and computes the percentiles from every response time (autocannon reports no p95). */
 function run(options: autocannon.Options): Promise<Measured> {
   const times: number[] = [];
+  const bySecond: number[][] = [];
+  const start = Date.now();
   return new Promise((resolve, reject) => {
     const instance = autocannon(options, (error, result) => {
       if (error) return reject(error);
       times.sort((a, b) => a - b);
-      const at = (q: number) =>
-        Number((times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0).toFixed(1));
-      resolve({ result, p50: at(0.5), p95: at(0.95), p99: at(0.99) });
+      const timeline = [...bySecond.entries()].map(([second, list = []]) => ({
+        second,
+        responses: list.length,
+        p99: percentile(
+          list.sort((a, b) => a - b),
+          0.99,
+        ),
+      }));
+      resolve({
+        result,
+        p50: percentile(times, 0.5),
+        p95: percentile(times, 0.95),
+        p99: percentile(times, 0.99),
+        timeline,
+      });
     });
-    instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
+      times.push(responseTime);
+      (bySecond[Math.floor((Date.now() - start) / 1000)] ??= []).push(responseTime);
+    });
   });
 }
 
@@ -273,6 +300,12 @@ async function main(): Promise<void> {
       ledgerVerify: { ok: verify.ok, checked: verify.checked, mismatches: verify.mismatches.length },
     };
     console.log(JSON.stringify(report, null, 2));
+    if (process.env.BENCH_TIMELINE) {
+      console.log('second  accruals  p99 ms');
+      for (const t of accrual.timeline) {
+        console.log(`${String(t.second).padStart(6)}  ${String(t.responses).padStart(8)}  ${t.p99}`);
+      }
+    }
   } finally {
     if (api) await stopChild(api);
     await redis.stop();

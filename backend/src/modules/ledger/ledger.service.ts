@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../../platform/errors.js';
 import { paginate, type PageRequest } from '../../platform/pagination.js';
 import type { Principal } from '../../platform/principal.js';
 import { nativeCollection } from '../../platform/mongo.js';
+import { WriteBatch } from '../../platform/write-batch.js';
 import { MemberModel, type Member, type MemberPoints } from '../members/member.model.js';
 import type { ProgramSettings } from '../program/program.service.js';
 import {
@@ -18,6 +19,17 @@ import { LotModel, type Lot } from './lot.model.js';
 import { RetryTransaction, runInTransaction } from './transaction.js';
 
 export type Balance = { available: number; pending: number };
+
+/**
+ * Changes to the member document that ride along with a balance change: `match` guards the update (a
+ * rule's limit not used up meanwhile) and `onMiss` is what to throw when the guard fails.
+ */
+export type MemberUpdate = {
+  match?: Record<string, unknown>;
+  $inc?: Record<string, number>;
+  $set?: Record<string, unknown>;
+  onMiss?: () => Error;
+};
 export type Allocation = { lotId: Types.ObjectId; points: number };
 export type EntryActor = LedgerEntryDoc['actor'];
 
@@ -150,13 +162,19 @@ export class LedgerService {
       /** The member's points as read in this transaction (saves a read when the caller has them). */
       memberPoints?: MemberPoints;
       /** More changes to the member document, written with the balance in one update. */
-      alsoUpdate?: { $inc?: Record<string, number>; $set?: Record<string, unknown> };
+      alsoUpdate?: MemberUpdate;
+      /**
+       * Where the writes go: the caller's batch, which it sends with its own writes (one round trip);
+       * without one they are sent before this returns.
+       */
+      batch?: WriteBatch;
     },
   ): Promise<{ lot: Lot | null; status: 'active' | 'pending'; balance: Balance }> {
-    const { memberPoints: known, alsoUpdate, ...entry } = input;
+    const { memberPoints: known, alsoUpdate, batch: callerBatch, ...entry } = input;
     const current =
       known ?? (await MemberModel.findById(input.memberId, { points: 1 }).session(session).lean())?.points;
     if (!current) throw new NotFoundError('Member', String(input.memberId));
+    const batch = callerBatch ?? new WriteBatch();
     const payoff = Math.min(current.debt, input.points);
     const remaining = input.points - payoff;
     const isPending = input.availableAt.getTime() > input.now.getTime();
@@ -174,14 +192,15 @@ export class LedgerService {
         expiresAt: input.expiresAt,
         expiredPoints: 0,
       };
-      await LotModel.collection.insertOne(lot, { session });
+      batch.insertOne(LotModel, lot);
     }
     const availableDelta = payoff + (isPending ? 0 : remaining);
     const pendingDelta = isPending ? remaining : 0;
-    // The driver directly (every accrual passes here): mongoose would only cast what is already typed
-    // and add the timestamp, which we set ourselves.
-    await nativeCollection<Member>(MemberModel).updateOne(
-      { _id: input.memberId },
+    // Written with the driver (every accrual passes here): mongoose would only cast what is already
+    // typed and add the timestamp, which we set ourselves.
+    batch.updateOne(
+      MemberModel,
+      { ...alsoUpdate?.match, _id: input.memberId },
       {
         $inc: {
           ...alsoUpdate?.$inc,
@@ -191,13 +210,17 @@ export class LedgerService {
         },
         $set: { updatedAt: input.now, ...alsoUpdate?.$set },
       },
-      { session },
+      alsoUpdate?.onMiss,
     );
-    await this.appendInSession(session, {
-      ...entry,
-      lotChanges: lot ? [{ lotId: lot._id, delta: remaining }] : [],
-      debtDelta: -payoff,
-    });
+    batch.insertOne(
+      LedgerEntryModel,
+      entryDocument({
+        ...entry,
+        lotChanges: lot ? [{ lotId: lot._id, delta: remaining }] : [],
+        debtDelta: -payoff,
+      }),
+    );
+    if (!callerBatch) await batch.flush(session);
     return {
       lot,
       status: isPending ? 'pending' : 'active',
@@ -517,24 +540,28 @@ export class LedgerService {
   }
 
   async appendInSession(session: ClientSession, input: EntryInput): Promise<Types.ObjectId> {
-    const doc: LedgerEntryDoc = {
-      _id: new Types.ObjectId(),
-      memberId: input.memberId,
-      type: input.type,
-      points: input.points,
-      reason: input.reason,
-      source: input.source,
-      rules: input.rules ?? [],
-      lotChanges: input.lotChanges,
-      debtDelta: input.debtDelta ?? 0,
-      writtenOff: input.writtenOff ?? 0,
-      actor: input.actor ?? null,
-      at: input.at,
-      dedupeKey: input.dedupeKey,
-    };
-    await LedgerEntryModel.collection.insertOne(doc, { session });
+    const doc = entryDocument(input);
+    await nativeCollection<LedgerEntryDoc>(LedgerEntryModel).insertOne(doc, { session });
     return doc._id;
   }
+}
+
+function entryDocument(input: EntryInput): LedgerEntryDoc {
+  return {
+    _id: new Types.ObjectId(),
+    memberId: input.memberId,
+    type: input.type,
+    points: input.points,
+    reason: input.reason,
+    source: input.source,
+    rules: input.rules ?? [],
+    lotChanges: input.lotChanges,
+    debtDelta: input.debtDelta ?? 0,
+    writtenOff: input.writtenOff ?? 0,
+    actor: input.actor ?? null,
+    at: input.at,
+    dedupeKey: input.dedupeKey,
+  };
 }
 
 function dueFilter(memberId: Types.ObjectId, now: Date) {

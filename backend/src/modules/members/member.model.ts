@@ -23,6 +23,13 @@ export type MemberPoints = {
   writtenOff: number;
 };
 
+/**
+ * How much of one of a rule's per-member limits the member used in the limit's current period
+ * (`periodKey`: `2025-06-01`, `2025-W22`, `2025-06` or `all`). A counter of an earlier period counts as
+ * zero and is overwritten by the next use, so there is one per rule and period, whatever the history.
+ */
+export type RuleUsageCounter = { periodKey: string; times: number; points: number };
+
 export type Member = {
   _id: Types.ObjectId;
   name: string;
@@ -45,6 +52,11 @@ export type Member = {
   joinedAt: Date;
   stats: MemberStats;
   points: MemberPoints;
+  /**
+   * Rule limits used, keyed `<ruleId>|<period>`. Kept on the member, which every accrual reads and
+   * writes anyway, so that enforcing limits costs no extra round trip.
+   */
+  ruleUsage?: Record<string, RuleUsageCounter>;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -80,6 +92,7 @@ const memberSchema = new Schema<Member>(
       debt: { type: Number, default: 0 },
       writtenOff: { type: Number, default: 0 },
     },
+    ruleUsage: { type: Schema.Types.Mixed, default: undefined },
   },
   { collection: 'members', timestamps: true, versionKey: false },
 );

@@ -1,4 +1,3 @@
-import type { ClientSession, Types } from 'mongoose';
 import {
   compileRuleSet,
   evaluate,
@@ -9,15 +8,11 @@ import {
   type RuleConsumption,
 } from '@regulars/rules';
 import type { Member } from '../members/member.model.js';
+import type { MemberUpdate } from '../ledger/ledger.service.js';
 import { RetryTransaction } from '../ledger/transaction.js';
 import { periodKey } from './period-keys.js';
 import { nativeCollection } from '../../platform/mongo.js';
-import {
-  RuleBudgetModel,
-  RuleUsageModel,
-  type RuleBudgetDoc,
-  type RuleUsageDoc,
-} from './rule-usage.model.js';
+import { RuleBudgetModel, type RuleBudgetDoc } from './rule-budget.model.js';
 
 /** Where the published rules come from (the rules module); each rule carries its id and version. */
 export type RuleSource = { publishedRules(): Promise<Rule[]> };
@@ -34,10 +29,11 @@ export type BudgetReservation = { ruleId: string; points: number };
 
 /**
  * Earning: evaluates the published rules for a member's purchase and enforces per-member limits and
- * global budgets atomically. Limits are counters per member, rule and period written inside the
- * purchase's transaction with a guard (`times < maxTimes`); budgets are one counter per rule reserved
- * with a conditional `$inc` (`spentPoints <= total − points`) so that concurrent purchases of different
- * members never overspend a budget, and released again if the purchase fails.
+ * global budgets atomically. Limits are counters on the member document (`ruleUsage`, one per rule and
+ * period) written by the purchase's own update of the member, guarded (`times <= maxTimes − n`) in the
+ * same transaction; budgets are one counter per rule reserved with a conditional `$inc`
+ * (`spentPoints <= total − points`) so that concurrent purchases of different members never overspend a
+ * budget, and released again if the purchase fails.
  */
 export class EarningService {
   private compiled: { rules: readonly Rule[]; signature: string; set: CompiledRuleSet } | null = null;
@@ -57,36 +53,30 @@ export class EarningService {
   }
 
   /**
-   * Evaluates the rules with the member's current usage and the budgets left, reserves the budgets the
-   * result consumes, and records the usage in `session`. Re-evaluates when a budget ran out meanwhile.
+   * Evaluates the rules with the member's current usage and the budgets left, and reserves the budgets
+   * the result consumes (re-evaluating when one ran out meanwhile). Returns the change of the member's
+   * limit counters, for the caller to write with its update of the member in the transaction.
    */
-  async earnInSession(
-    session: ClientSession,
+  async earn(
     input: EarningInput,
     reservations: BudgetReservation[],
-  ): Promise<EvaluationResult> {
+  ): Promise<EvaluationResult & { usageUpdate: MemberUpdate }> {
     const { rules, set } = await this.ruleSet();
-    if (rules.length === 0) return { points: 0, breakdown: [], effects: [], consumption: [], trace: [] };
+    if (rules.length === 0) {
+      return { points: 0, breakdown: [], effects: [], consumption: [], trace: [], usageUpdate: {} };
+    }
     const byId = new Map(rules.map((r) => [r.id, r]));
-    const memberId = input.member._id;
-    const usageIds: string[] = [];
+    const counters = input.member.ruleUsage ?? {};
+    const usage: NonNullable<EvaluationContext['usage']> = {};
     for (const rule of rules) {
       for (const limit of rule.limits ?? []) {
-        usageIds.push(
-          usageId(rule.id, memberId, limit.period, periodKey(limit.period, input.occurredAt, input.timeZone)),
-        );
+        const counter = counters[usageKey(rule.id, limit.period)];
+        if (counter?.periodKey !== periodKey(limit.period, input.occurredAt, input.timeZone)) continue;
+        usage[rule.id] = {
+          ...usage[rule.id],
+          [limit.period]: { times: counter.times, points: counter.points },
+        };
       }
-    }
-    const usageDocs = usageIds.length
-      ? await usageCollection()
-          .find({ _id: { $in: usageIds } }, { session })
-          .toArray()
-      : [];
-    const usage: NonNullable<EvaluationContext['usage']> = {};
-    const usageById = new Map<string, RuleUsageDoc>();
-    for (const doc of usageDocs) {
-      usageById.set(doc._id, doc);
-      usage[doc.ruleId] = { ...usage[doc.ruleId], [doc.period]: { times: doc.times, points: doc.points } };
     }
     const budgetedIds = rules.filter((r) => r.budget).map((r) => r.id);
 
@@ -115,8 +105,7 @@ export class EarningService {
       const refused = await this.reserveBudgets(result.consumption, byId, reservations);
       if (refused && attempt < 5) continue;
       if (refused) throw new RetryTransaction('rule budget contention');
-      await this.recordUsage(session, result.consumption, byId, usageById, input);
-      return result;
+      return { ...result, usageUpdate: usageUpdate(result.consumption, byId, input) };
     }
   }
 
@@ -151,54 +140,42 @@ export class EarningService {
     reservations.push(...taken);
     return false;
   }
+}
 
-  private async recordUsage(
-    session: ClientSession,
-    consumption: readonly RuleConsumption[],
-    byId: Map<string, Rule>,
-    existing: Map<string, RuleUsageDoc>,
-    input: EarningInput,
-  ): Promise<void> {
-    for (const c of consumption) {
-      const rule = byId.get(c.ruleId);
-      for (const limit of rule?.limits ?? []) {
-        const key = periodKey(limit.period, input.occurredAt, input.timeZone);
-        const id = usageId(c.ruleId, input.member._id, limit.period, key);
-        const before = existing.get(id);
-        if (!before) {
-          try {
-            await usageCollection().insertOne(
-              {
-                _id: id,
-                ruleId: c.ruleId,
-                memberId: input.member._id,
-                period: limit.period,
-                periodKey: key,
-                times: c.times,
-                points: c.points,
-              },
-              { session },
-            );
-          } catch (error) {
-            if ((error as { code?: number }).code === 11000)
-              throw new RetryTransaction('rule usage created concurrently');
-            throw error;
-          }
-          continue;
+/**
+ * The member update that counts what the rules with limits consumed. A counter of the current period
+ * is incremented under a guard (the limit still holds if the member changed since it was read); one of
+ * an earlier period, or none, is replaced, guarded by the period it had.
+ */
+function usageUpdate(
+  consumption: readonly RuleConsumption[],
+  byId: Map<string, Rule>,
+  input: EarningInput,
+): MemberUpdate {
+  const update: Required<Omit<MemberUpdate, 'onMiss'>> = { match: {}, $inc: {}, $set: {} };
+  let isGuarded = false;
+  for (const c of consumption) {
+    for (const limit of byId.get(c.ruleId)?.limits ?? []) {
+      const key = periodKey(limit.period, input.occurredAt, input.timeZone);
+      const field = `ruleUsage.${usageKey(c.ruleId, limit.period)}`;
+      const before = input.member.ruleUsage?.[usageKey(c.ruleId, limit.period)];
+      isGuarded = true;
+      if (before?.periodKey === key) {
+        update.match[`${field}.periodKey`] = key;
+        if (limit.maxTimes !== undefined) update.match[`${field}.times`] = { $lte: limit.maxTimes - c.times };
+        if (limit.maxPoints !== undefined) {
+          update.match[`${field}.points`] = { $lte: limit.maxPoints - c.points };
         }
-        // Guarded increment: the limit holds even if the snapshot we evaluated against is stale.
-        const guard: Record<string, unknown> = { _id: id };
-        if (limit.maxTimes !== undefined) guard.times = { $lte: limit.maxTimes - c.times };
-        if (limit.maxPoints !== undefined) guard.points = { $lte: limit.maxPoints - c.points };
-        const res = await usageCollection().updateOne(
-          guard,
-          { $inc: { times: c.times, points: c.points } },
-          { session },
-        );
-        if (res.matchedCount !== 1) throw new RetryTransaction('rule limit used concurrently');
+        update.$inc[`${field}.times`] = c.times;
+        update.$inc[`${field}.points`] = c.points;
+      } else {
+        update.match[`${field}.periodKey`] = before ? before.periodKey : { $exists: false };
+        update.$set[field] = { periodKey: key, times: c.times, points: c.points };
       }
     }
   }
+  if (!isGuarded) return {};
+  return { ...update, onMiss: () => new RetryTransaction('rule limit used concurrently') };
 }
 
 export async function releaseBudgets(reservations: readonly BudgetReservation[]): Promise<void> {
@@ -207,12 +184,11 @@ export async function releaseBudgets(reservations: readonly BudgetReservation[])
   }
 }
 
-// The driver directly on the accrual path: these documents are fully typed, mongoose would only cast.
-const usageCollection = () => nativeCollection<RuleUsageDoc>(RuleUsageModel);
+// The driver directly on the accrual path: the document is fully typed, mongoose would only cast.
 const budgetCollection = () => nativeCollection<RuleBudgetDoc>(RuleBudgetModel);
 
-function usageId(ruleId: string, memberId: Types.ObjectId, period: string, key: string): string {
-  return `${ruleId}|${memberId.toHexString()}|${period}|${key}`;
+function usageKey(ruleId: string, period: string): string {
+  return `${ruleId}|${period}`;
 }
 
 function memberProfile(member: Member): NonNullable<EvaluationContext['member']> {

@@ -49,8 +49,8 @@ export function registerPurchaseRoutes(
       'PURCHASE_EXISTS',
       'REDEMPTION_NOT_APPLICABLE',
     ],
-    handler: async ({ body, principal, req }) =>
-      deps.purchases.create(body, { principal, requestKey: requestKeyOf(req, principal) }),
+    handler: async ({ body, principal, req, recordAnswer }) =>
+      deps.purchases.create(body, { principal, requestKey: requestKeyOf(req, principal), recordAnswer }),
   });
 
   api.route({

@@ -3,7 +3,13 @@ import type { CreatePurchaseBody } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import type { Principal } from '../../platform/principal.js';
-import { lotDates, toBalance, type Balance, type LedgerService } from '../ledger/ledger.service.js';
+import {
+  lotDates,
+  toBalance,
+  type Balance,
+  type LedgerService,
+  type MemberUpdate,
+} from '../ledger/ledger.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
 import { MemberModel, type Member } from '../members/member.model.js';
 import { nativeCollection } from '../../platform/mongo.js';
@@ -12,6 +18,7 @@ import type { ProgramService } from '../program/program.service.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
 import { StoreModel } from '../stores/store.model.js';
 import { TtlCache } from '../../platform/ttl-cache.js';
+import { WriteBatch } from '../../platform/write-batch.js';
 import { releaseBudgets, type BudgetReservation, type EarningService } from './earning.service.js';
 import { PurchaseModel, type Purchase } from './purchase.model.js';
 
@@ -53,7 +60,12 @@ export class PurchaseService {
 
   async create(
     input: CreatePurchaseBody,
-    ctx: { principal: Principal; requestKey: string | null },
+    ctx: {
+      principal: Principal;
+      requestKey: string | null;
+      /** Stores the answer with the purchase's writes (the caller's idempotency record). */
+      recordAnswer?: ((batch: WriteBatch, answer: PurchaseResult) => void) | null;
+    },
   ): Promise<PurchaseResult> {
     const now = this.deps.clock.now();
     const program = await this.deps.program.get();
@@ -145,6 +157,7 @@ export class PurchaseService {
     try {
       return await runInTransaction(async (session) => {
         await releaseBudgets(reservations.splice(0));
+        const batch = new WriteBatch();
         const id = new Types.ObjectId();
         const dates = lotDates(program, occurredAt);
         let pointsEarned = 0;
@@ -163,8 +176,7 @@ export class PurchaseService {
               `Member ${member._id.toHexString()} is blocked and cannot earn points`,
             );
           }
-          const result = await this.deps.earning.earnInSession(
-            session,
+          const result = await this.deps.earning.earn(
             {
               member,
               occurredAt,
@@ -190,12 +202,31 @@ export class PurchaseService {
           );
           pointsEarned = result.points;
           breakdown = result.breakdown.map((b) => ({ ...b }));
+          for (const redemptionId of redemptionIds) {
+            const linked = await RedemptionModel.updateOne(
+              { _id: redemptionId, status: 'completed', purchaseId: null },
+              { $set: { purchaseId: id } },
+              { session },
+            );
+            if (linked.matchedCount !== 1) {
+              throw new ConflictError(
+                'REDEMPTION_ALREADY_APPLIED',
+                `Redemption ${redemptionId.toHexString()} was cancelled or applied to another purchase meanwhile`,
+              );
+            }
+          }
           const stats = member.stats;
-          const statsUpdate = {
-            $inc: { 'stats.purchaseCount': 1, 'stats.totalSpentMinor': input.totalMinor },
+          const { usageUpdate } = result;
+          // The member's stats and rule limits, written with its balance in one update.
+          const memberUpdate: MemberUpdate = {
+            ...usageUpdate,
+            $inc: {
+              ...usageUpdate.$inc,
+              'stats.purchaseCount': 1,
+              'stats.totalSpentMinor': input.totalMinor,
+            },
             $set: {
-              // Written with the driver (see creditInSession): the timestamp mongoose would add.
-              updatedAt: now,
+              ...usageUpdate.$set,
               'stats.firstPurchaseAt':
                 stats.firstPurchaseAt && stats.firstPurchaseAt < occurredAt
                   ? stats.firstPurchaseAt
@@ -219,29 +250,21 @@ export class PurchaseService {
               lotSource: { type: 'purchase', id: id.toHexString() },
               dedupeKey: `earn:${id.toHexString()}`,
               memberPoints: member.points,
-              alsoUpdate: statsUpdate,
+              alsoUpdate: memberUpdate,
+              batch,
             });
             lotId = credit.lot?._id ?? null;
             status = credit.status;
             balance = credit.balance;
           } else {
-            await nativeCollection<Member>(MemberModel).updateOne({ _id: member._id }, statsUpdate, {
-              session,
-            });
-            balance = toBalance(member.points);
-          }
-          for (const redemptionId of redemptionIds) {
-            const linked = await RedemptionModel.updateOne(
-              { _id: redemptionId, status: 'completed', purchaseId: null },
-              { $set: { purchaseId: id } },
-              { session },
+            batch.updateOne(
+              MemberModel,
+              { ...memberUpdate.match, _id: member._id },
+              // Written with the driver: the timestamp mongoose would add is set here.
+              { $inc: memberUpdate.$inc, $set: { ...memberUpdate.$set, updatedAt: now } },
+              memberUpdate.onMiss,
             );
-            if (linked.matchedCount !== 1) {
-              throw new ConflictError(
-                'REDEMPTION_ALREADY_APPLIED',
-                `Redemption ${redemptionId.toHexString()} was cancelled or applied to another purchase meanwhile`,
-              );
-            }
+            balance = toBalance(member.points);
           }
         }
         const purchase: Purchase = {
@@ -268,8 +291,12 @@ export class PurchaseService {
           requestKey: ctx.requestKey,
           createdAt: now,
         };
-        await PurchaseModel.collection.insertOne(purchase, { session });
-        return toResult(purchase, balance);
+        // The lot, the member, the ledger entry and the purchase: one round trip where the server can.
+        batch.insertOne(PurchaseModel, purchase);
+        const answer = toResult(purchase, balance);
+        ctx.recordAnswer?.(batch, answer);
+        await batch.flush(session);
+        return answer;
       });
     } catch (error) {
       await releaseBudgets(reservations.splice(0));

@@ -1,9 +1,17 @@
 import type { Clock } from '../clock.js';
 import { AppError, errorBody } from '../errors.js';
 import { nativeCollection } from '../mongo.js';
+import type { WriteBatch } from '../write-batch.js';
 import { IdempotencyModel, type IdempotencyRecord } from './idempotency.model.js';
 
 export type IdempotentResult = { status: number; body: unknown; headers?: Record<string, string> };
+
+/**
+ * Stores the answer of the running request with the writes of the operation's own transaction: the
+ * answer and what it describes land together (no window where a crash leaves a recorded sale whose key
+ * still says "running"), and the separate write after the operation is saved.
+ */
+export type AnswerRecorder = (batch: WriteBatch, result: IdempotentResult) => void;
 
 export type IdempotencyOptions = {
   clock: Clock;
@@ -40,7 +48,7 @@ export class IdempotencyService {
     scope: string;
     key: string;
     fingerprint: string;
-    execute: () => Promise<IdempotentResult>;
+    execute: (recordAnswer: AnswerRecorder) => Promise<IdempotentResult>;
   }): Promise<IdempotentResult> {
     if (!KEY_PATTERN.test(input.key)) {
       throw new AppError(
@@ -107,10 +115,22 @@ export class IdempotencyService {
     return takeover.modifiedCount === 1;
   }
 
-  private async execute(id: string, execute: () => Promise<IdempotentResult>): Promise<IdempotentResult> {
+  private async execute(
+    id: string,
+    execute: (recordAnswer: AnswerRecorder) => Promise<IdempotentResult>,
+  ): Promise<IdempotentResult> {
     let result: IdempotentResult;
+    let recorded: IdempotentResult | null = null;
+    const recordAnswer: AnswerRecorder = (batch, answer) => {
+      recorded = answer;
+      batch.updateOne(
+        IdempotencyModel,
+        { _id: id, state: 'running' },
+        { $set: { state: 'done', status: answer.status, body: answer.body ?? null } },
+      );
+    };
     try {
-      result = await execute();
+      result = await execute(recordAnswer);
     } catch (error) {
       if (error instanceof AppError && error.status < 500) {
         // A refusal (409 INSUFFICIENT_POINTS...) wrote nothing and is the answer to this request: remember it.
@@ -124,14 +144,20 @@ export class IdempotencyService {
       }
       throw error;
     }
-    await this.finish(id, result);
+    // Recorded in the operation's transaction, which committed since the operation returned.
+    const isRecorded = recorded !== null && sameAnswer(recorded, result);
+    if (!isRecorded) await this.finish(id, result);
     return result;
   }
 
   private async finish(id: string, result: IdempotentResult): Promise<void> {
     await nativeCollection<IdempotencyRecord>(IdempotencyModel).updateOne(
-      { _id: id },
+      { _id: id, state: 'running' },
       { $set: { state: 'done', status: result.status, body: result.body ?? null } },
     );
   }
+}
+
+function sameAnswer(a: IdempotentResult, b: IdempotentResult): boolean {
+  return a.status === b.status && a.body === b.body;
 }
