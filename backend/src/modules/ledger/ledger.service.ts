@@ -6,7 +6,7 @@ import { paginate, type PageRequest } from '../../platform/pagination.js';
 import type { Principal } from '../../platform/principal.js';
 import { nativeCollection } from '../../platform/mongo.js';
 import { WriteBatch } from '../../platform/write-batch.js';
-import { MemberModel, type Member, type MemberPoints } from '../members/member.model.js';
+import { MemberModel, type MemberPoints } from '../members/member.model.js';
 import type { ProgramSettings } from '../program/program.service.js';
 import {
   LedgerEntryModel,
