@@ -25,6 +25,8 @@ export interface CommandContext {
   connectionId: number;
   /** The open transaction when the command runs inside one. */
   txn?: Transaction;
+  /** The command is a retryable write (lsid and txnNumber outside a transaction): executed at most once. */
+  isRetryableWrite?: boolean;
   /** Aborts of awaitable hello when the server stops. */
   signal: AbortSignal;
 }

@@ -3,6 +3,7 @@ import type { CommandContext, CommandHandler, ServerInfo } from './command-conte
 import type { CursorManager } from './cursor-manager.js';
 import { adminCommands } from './commands/admin-commands.js';
 import { aggregateCommands } from './commands/aggregate-commands.js';
+import { bulkWriteCommands } from './commands/bulk-write-commands.js';
 import { catalogCommands } from './commands/catalog-commands.js';
 import { crudCommands } from './commands/crud-commands.js';
 import { isPlainObject, numericValue } from './bson-values.js';
@@ -24,13 +25,27 @@ const handlers = new Map<string, CommandHandler>(
     ...catalogCommands,
     ...crudCommands,
     ...aggregateCommands,
+    ...bulkWriteCommands,
     commitTransaction: transactionOutsideSession,
     abortTransaction: transactionOutsideSession,
   }),
 );
 
 /** Write commands the driver retries with the same (lsid, txnNumber). */
-const retryableCommands = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify']);
+const retryableCommands = new Set([
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'findandmodify',
+  'bulkWrite',
+]);
+
+/** Whether a write command reported a failed statement: `writeErrors` (insert/update/delete) or `nErrors` (bulkWrite). */
+function hasWriteErrors(reply: Document): boolean {
+  if (Array.isArray(reply.writeErrors) && reply.writeErrors.length > 0) return true;
+  return typeof reply.nErrors === 'number' && reply.nErrors > 0;
+}
 
 function noSuchTransaction(message: string): ServerError {
   return new ServerError(ErrorCode.NoSuchTransaction, message, {
@@ -51,21 +66,22 @@ function toBigInt(value: unknown): bigint | undefined {
   return typeof n === 'bigint' ? n : Number.isInteger(n) ? BigInt(n) : undefined;
 }
 
-/** Rejects non-simple collations up front, whichever command carries them. */
+function checkSimpleCollation(collation: unknown): void {
+  if (collation === undefined || collation === null) return;
+  if (isPlainObject(collation) && collation.locale === 'simple') return;
+  throw unsupported('collation not supported: only the simple (binary) collation', ErrorCode.NotImplemented);
+}
+
+/** Statement lists whose elements may carry their own collation (update, delete, bulkWrite). */
+const statementFields = ['updates', 'deletes', 'ops'] as const;
+
+/** Rejects non-simple collations up front, whichever command or statement carries them. */
 function checkCollation(command: Document): void {
-  const collations: unknown[] = [command.collation];
-  for (const field of ['updates', 'deletes']) {
+  checkSimpleCollation(command.collation);
+  for (const field of statementFields) {
     const list: unknown = command[field];
     if (Array.isArray(list))
-      for (const item of list) if (isPlainObject(item)) collations.push(item.collation);
-  }
-  for (const collation of collations) {
-    if (collation === undefined || collation === null) continue;
-    if (isPlainObject(collation) && collation.locale === 'simple') continue;
-    throw unsupported(
-      'collation not supported: only the simple (binary) collation',
-      ErrorCode.NotImplemented,
-    );
+      for (const item of list) if (isPlainObject(item)) checkSimpleCollation(item.collation);
   }
 }
 
@@ -167,6 +183,7 @@ export class CommandDispatcher {
     this.sessions.abortOpen(session);
     session.txn = undefined;
     session.txnNumber = txnNumber;
+    context.isRetryableWrite = true;
     const reply = handler(context) as Document;
     session.retryableReply = { txnNumber, reply: { ...reply } };
     return reply;
@@ -209,7 +226,7 @@ export class CommandDispatcher {
     try {
       const reply = handler({ ...context, txn }) as Document;
       // A failed statement aborts the whole transaction, as in MongoDB.
-      if (Array.isArray(reply.writeErrors) && reply.writeErrors.length > 0) this.abort(session, txn);
+      if (hasWriteErrors(reply)) this.abort(session, txn);
       return reply;
     } catch (error) {
       this.abort(session, txn);

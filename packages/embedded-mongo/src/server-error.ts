@@ -6,6 +6,7 @@ export const ErrorCode = {
   BadValue: 2,
   NoSuchKey: 4,
   FailedToParse: 9,
+  Unauthorized: 13,
   TypeMismatch: 14,
   InvalidLength: 16,
   IllegalOperation: 20,
@@ -39,6 +40,7 @@ export const ErrorCode = {
   Location16755: 16755,
   Location31249: 31249,
   Location40352: 40352,
+  Location40414: 40414,
 } as const;
 
 const codeNames = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));

@@ -6,22 +6,22 @@ import { useEmbeddedServer } from './support/server-fixture.js';
 const fixture = useEmbeddedServer();
 
 describe('handshake', () => {
-  it('advertises a single-node replica set primary', async () => {
+  it('advertises a single-node replica set primary speaking MongoDB 8.0 (wire version 25)', async () => {
     const hello = await fixture.client.db('admin').command({ hello: 1 });
     expect(hello.isWritablePrimary).toBe(true);
     expect(hello.setName).toBe('rs0');
     expect(hello.hosts).toEqual([`127.0.0.1:${fixture.server.port}`]);
-    expect(hello.maxWireVersion).toBeGreaterThanOrEqual(17);
+    expect(hello.maxWireVersion).toBe(25);
     expect(hello.logicalSessionTimeoutMinutes).toBe(30);
   });
 
   it('answers ping, buildInfo and getParameter', async () => {
     const admin = fixture.client.db('admin');
     expect((await admin.command({ ping: 1 })).ok).toBe(1);
-    expect((await admin.command({ buildInfo: 1 })).version).toMatch(/^7\./);
+    expect((await admin.command({ buildInfo: 1 })).version).toMatch(/^8\.0\./);
     expect(
       (await admin.command({ getParameter: 1, featureCompatibilityVersion: 1 })).featureCompatibilityVersion,
-    ).toEqual({ version: '7.0' });
+    ).toEqual({ version: '8.0' });
   });
 
   it('rejects unknown commands with CommandNotFound (59)', async () => {
@@ -113,6 +113,22 @@ describe('CRUD through the driver', () => {
     );
     expect(await items.countDocuments()).toBe(1);
     expect(await items.findOne({ email: 'a@b.c' })).toMatchObject({ seen: false, created: 1 });
+  });
+
+  it('updateOne and replaceOne honour sort (MongoDB 8.0) to pick the document they change', async () => {
+    const items = fixture.db().collection<AnyDoc>('items');
+    await items.insertMany([
+      { _id: 1, group: 'a', rank: 2 },
+      { _id: 2, group: 'a', rank: 9 },
+      { _id: 3, group: 'a', rank: 5 },
+    ]);
+    await items.updateOne({ group: 'a' }, { $set: { isBest: true } }, { sort: { rank: -1 } });
+    await items.replaceOne({ group: 'a' }, { group: 'a', rank: 0 }, { sort: { rank: 1 } });
+    expect(await items.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+      { _id: 1, group: 'a', rank: 0 },
+      { _id: 2, group: 'a', rank: 9, isBest: true },
+      { _id: 3, group: 'a', rank: 5 },
+    ]);
   });
 
   it('findOneAndUpdate supports sort, returnDocument, upsert and projection', async () => {

@@ -91,6 +91,41 @@ describe('mongoose 8 against the embedded server', () => {
     expect(await Ledger.countDocuments({ member: 'txn@example.com' })).toBe(1);
   });
 
+  it("runs the client-level bulkWrite of mongoose's driver inside session.withTransaction", async () => {
+    const Member = connection.model('BulkMember', memberSchema);
+    const Ledger = connection.model('BulkLedger', ledgerSchema);
+    await Member.init();
+    const member = await Member.create({ email: 'bulk@example.com', points: 10 });
+    const namespace = (collection: mongoose.Collection): string =>
+      `${connection.db?.databaseName ?? ''}.${collection.collectionName}`;
+    const session = await connection.startSession();
+    try {
+      await session.withTransaction(async () => {
+        const result = await connection.getClient().bulkWrite<Record<string, mongoose.mongo.Document>>(
+          [
+            {
+              name: 'updateOne',
+              namespace: namespace(Member.collection),
+              filter: { _id: member._id },
+              update: { $inc: { points: 5 } },
+            },
+            {
+              name: 'insertOne',
+              namespace: namespace(Ledger.collection),
+              document: { member: member.email, delta: 5, reason: 'purchase' },
+            },
+          ],
+          { session },
+        );
+        expect(result).toMatchObject({ insertedCount: 1, matchedCount: 1, modifiedCount: 1 });
+      });
+    } finally {
+      await session.endSession();
+    }
+    expect((await Member.findById(member._id).lean())?.points).toBe(15);
+    expect(await Ledger.countDocuments({ member: 'bulk@example.com' })).toBe(1);
+  });
+
   it('supports aggregate and populate-style lookups', async () => {
     const Ledger = connection.model('AggLedger', ledgerSchema);
     await Ledger.insertMany([

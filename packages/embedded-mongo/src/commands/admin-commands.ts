@@ -2,9 +2,14 @@ import { Long, ObjectId, Timestamp, type Document } from 'bson';
 import type { CommandContext, CommandHandler } from '../command-context.js';
 import { isPlainObject, toNumber } from '../bson-values.js';
 
-/** Wire version of MongoDB 7.0: enables every driver feature the product uses. */
-export const MAX_WIRE_VERSION = 21;
-const SERVER_VERSION = '7.0.0';
+/**
+ * Wire version of MongoDB 8.0, which has the client-level `bulkWrite` command. Drivers 6.x gate nothing
+ * else between 21 and 25 (the next gate, `rawData`, is at 27 = MongoDB 8.2).
+ */
+export const MAX_WIRE_VERSION = 25;
+const SERVER_VERSION = '8.0.0';
+/** Most statements one write command may carry (`hello.maxWriteBatchSize`). */
+export const MAX_WRITE_BATCH_SIZE = 100_000;
 
 function hello(context: CommandContext, isLegacy: boolean): Document {
   const { server } = context;
@@ -24,7 +29,7 @@ function hello(context: CommandContext, isLegacy: boolean): Document {
     lastWrite: { opTime, lastWriteDate: now, majorityOpTime: opTime, majorityWriteDate: now },
     maxBsonObjectSize: 16 * 1024 * 1024,
     maxMessageSizeBytes: 48_000_000,
-    maxWriteBatchSize: 100_000,
+    maxWriteBatchSize: MAX_WRITE_BATCH_SIZE,
     localTime: now,
     logicalSessionTimeoutMinutes: 30,
     connectionId: context.connectionId,
@@ -63,7 +68,7 @@ function buildInfo(): Document {
   return {
     version: SERVER_VERSION,
     gitVersion: 'regulars-embedded-mongo',
-    versionArray: [7, 0, 0, 0],
+    versionArray: [8, 0, 0, 0],
     bits: 64,
     debug: false,
     maxBsonObjectSize: 16 * 1024 * 1024,
@@ -84,7 +89,7 @@ export const adminCommands: Record<string, CommandHandler> = {
   getParameter: ({ command }) => {
     const reply: Document = { ok: 1 };
     if (command.featureCompatibilityVersion !== undefined || command.getParameter === '*')
-      reply.featureCompatibilityVersion = { version: '7.0' };
+      reply.featureCompatibilityVersion = { version: '8.0' };
     if (command.transactionLifetimeLimitSeconds !== undefined || command.getParameter === '*')
       reply.transactionLifetimeLimitSeconds = 60;
     return reply;

@@ -1,26 +1,23 @@
-import { Long, ObjectId, type Document } from 'bson';
+import { Long, type Document } from 'bson';
 import type { CommandContext, CommandHandler } from '../command-context.js';
 import { canonicalKey, collectPathValues, isNumeric, isPlainObject, toNumber } from '../bson-values.js';
 import { compileProjection, compileSort, parseSort } from '../sort-projection.js';
-import { ErrorCode, ServerError, toServerError } from '../server-error.js';
-import { applyUpdate, buildUpsertDocument, isReplacement, validateUpdate } from '../update-engine.js';
+import { ErrorCode, ServerError } from '../server-error.js';
+import { applyUpdate, buildUpsertDocument, validateUpdate } from '../update-engine.js';
+import { collectionName, nonNegative, optionalDocument, readDocuments } from './command-helpers.js';
 import {
-  collectionName,
-  isFatalInTransaction,
-  nonNegative,
-  optionalDocument,
-  readDocuments,
-} from './command-helpers.js';
+  applyStatements,
+  deleteDocuments,
+  insertDocument,
+  updateDocuments,
+  WriteTarget,
+} from './write-statements.js';
 
 function documentsField(command: Document, field: string): Document[] {
   const value: unknown = command[field];
   if (!Array.isArray(value))
     throw new ServerError(ErrorCode.TypeMismatch, `BSON field '${field}' is missing or is not an array`);
   return value as Document[];
-}
-
-function isOrdered(command: Document): boolean {
-  return command.ordered !== false;
 }
 
 function cursorReply(
@@ -42,93 +39,63 @@ export function replyWithCursor(
   return cursorReply(namespace, batch, 'firstBatch');
 }
 
-/**
- * Applies a write command's statements in order, collecting per-statement write errors the way MongoDB
- * reports them: an ordered batch (or any batch in a transaction) stops at the first error, and errors
- * that abort a transaction are thrown instead of reported.
- */
-function applyStatements<T>(
-  context: CommandContext,
-  statements: T[],
-  apply: (statement: T, index: number) => void,
-): Document[] {
-  const { command, txn } = context;
-  const writeErrors: Document[] = [];
-  for (let i = 0; i < statements.length; i++) {
-    try {
-      apply(statements[i] as T, i);
-    } catch (error) {
-      if (isFatalInTransaction(error, txn !== undefined)) throw error;
-      writeErrors.push(toServerError(error).toWriteError(i));
-      if (isOrdered(command) || txn !== undefined) break;
-    }
-  }
-  return writeErrors;
-}
-
 function insert(context: CommandContext): Document {
-  const { command, engine, db, txn } = context;
-  const name = collectionName(command);
+  const { command, engine, db } = context;
   const docs = documentsField(command, 'documents');
+  const collection = engine.ensureCollection(db, collectionName(command));
   let n = 0;
-  const collection = engine.ensureCollection(db, name);
-  const writeErrors = applyStatements(context, docs, (original) => {
-    if (!isPlainObject(original))
-      throw new ServerError(ErrorCode.TypeMismatch, 'insert documents must be objects');
-    const doc = original._id === undefined ? { _id: new ObjectId(), ...original } : original;
-    engine.insert(collection, doc, txn);
-    n++;
-  });
+  const writeErrors: Document[] = [];
+  applyStatements(
+    context,
+    docs,
+    (doc) => {
+      insertDocument(context, collection, doc);
+      n++;
+    },
+    (error, i) => writeErrors.push(error.toWriteError(i)),
+  );
   const reply: Document = { n, ok: 1 };
   if (writeErrors.length > 0) reply.writeErrors = writeErrors;
   return reply;
 }
 
-interface UpdateStatement {
+/** An element of the update command's `updates`, as the client sent it. */
+interface UpdateCommandStatement {
   q?: Document;
   u: Document | Document[];
   upsert?: boolean;
   multi?: boolean;
   arrayFilters?: Document[];
+  sort?: Document;
 }
 
 function update(context: CommandContext): Document {
-  const { command, engine, db, txn } = context;
-  const name = collectionName(command);
-  const statements = documentsField(command, 'updates') as UpdateStatement[];
+  const { command, engine, db } = context;
+  const target = new WriteTarget(engine, db, collectionName(command));
+  const statements = documentsField(command, 'updates') as UpdateCommandStatement[];
   const upserted: Document[] = [];
+  const writeErrors: Document[] = [];
   let n = 0;
   let nModified = 0;
-  const writeErrors = applyStatements(context, statements, (statement, i) => {
-    validateUpdate(statement.u);
-    const isMulti = statement.multi === true;
-    if (isMulti && isReplacement(statement.u))
-      throw new ServerError(
-        ErrorCode.FailedToParse,
-        'multi update is not supported for replacement-style update',
-      );
-    const collection =
-      statement.upsert === true ? engine.ensureCollection(db, name) : engine.getCollection(db, name);
-    const { entries: matches } = readDocuments(context, collection, {
-      filter: statement.q,
-      limit: isMulti ? undefined : 1,
-    });
-    const updateContext = { isInsert: false, arrayFilters: statement.arrayFilters, filter: statement.q };
-    if (matches.length === 0 && statement.upsert === true && collection !== undefined) {
-      const doc = buildUpsertDocument(statement.q, statement.u, updateContext);
-      engine.insert(collection, doc, txn);
-      upserted.push({ index: i, _id: doc._id });
-      n++;
-      return;
-    }
-    for (const { key, doc } of matches) {
-      const outcome = applyUpdate(doc, statement.u, updateContext);
-      n++;
-      if (!outcome.isModified || collection === undefined) continue;
-      engine.replace(collection, key, outcome.doc, txn);
-      nModified++;
-    }
-  });
+  applyStatements(
+    context,
+    statements,
+    (statement, i) => {
+      const outcome = updateDocuments(context, {
+        target,
+        filter: statement.q,
+        update: statement.u,
+        isUpsert: statement.upsert === true,
+        isMulti: statement.multi === true,
+        arrayFilters: statement.arrayFilters,
+        sort: statement.sort,
+      });
+      n += outcome.n;
+      nModified += outcome.nModified;
+      if (outcome.upsertedId !== undefined) upserted.push({ index: i, _id: outcome.upsertedId });
+    },
+    (error, i) => writeErrors.push(error.toWriteError(i)),
+  );
   const reply: Document = { n, nModified, ok: 1 };
   if (upserted.length > 0) reply.upserted = upserted;
   if (writeErrors.length > 0) reply.writeErrors = writeErrors;
@@ -136,25 +103,26 @@ function update(context: CommandContext): Document {
 }
 
 function remove(context: CommandContext): Document {
-  const { command, engine, db, txn } = context;
-  const name = collectionName(command);
+  const { command, engine, db } = context;
+  const target = new WriteTarget(engine, db, collectionName(command));
   const statements = documentsField(command, 'deletes');
+  const writeErrors: Document[] = [];
   let n = 0;
-  const collection = engine.getCollection(db, name);
-  const writeErrors = applyStatements(context, statements, (statement) => {
-    const limit = toNumber(statement.limit);
-    if (limit !== 0 && limit !== 1)
-      throw new ServerError(ErrorCode.FailedToParse, 'The limit field in delete objects must be 0 or 1.');
-    const { entries } = readDocuments(context, collection, {
-      filter: statement.q as Document | undefined,
-      limit: limit === 1 ? 1 : undefined,
-    });
-    for (const { key } of entries) {
-      if (collection === undefined) break;
-      engine.remove(collection, key, txn);
-      n++;
-    }
-  });
+  applyStatements(
+    context,
+    statements,
+    (statement) => {
+      const limit = toNumber(statement.limit);
+      if (limit !== 0 && limit !== 1)
+        throw new ServerError(ErrorCode.FailedToParse, 'The limit field in delete objects must be 0 or 1.');
+      n += deleteDocuments(context, {
+        target,
+        filter: statement.q as Document | undefined,
+        isMulti: limit === 0,
+      });
+    },
+    (error, i) => writeErrors.push(error.toWriteError(i)),
+  );
   const reply: Document = { n, ok: 1 };
   if (writeErrors.length > 0) reply.writeErrors = writeErrors;
   return reply;

@@ -55,9 +55,9 @@ export class RawWireClient {
     }
   }
 
-  /** Sends an OP_MSG command and returns the reply body. */
-  async command(body: Document): Promise<Document> {
-    this.send(opMsg(body));
+  /** Sends an OP_MSG command (with optional kind-1 document sequences) and returns the reply body. */
+  async command(body: Document, sequences?: Record<string, Document[]>): Promise<Document> {
+    this.send(sequences === undefined ? opMsg(body) : opMsgWithSequences(body, sequences));
     const frame = await this.nextFrame();
     if (frame === undefined) throw new Error('connection closed');
     return deserialize(frame.subarray(21));
@@ -83,6 +83,23 @@ export function opMsg(body: Document | Buffer, requestId = 1): Buffer {
   frame.writeUInt32LE(0, 16);
   frame[20] = 0;
   bytes.copy(frame, 21);
+  return frame;
+}
+
+/** Builds an OP_MSG frame with a body section followed by kind-1 document sequences, as drivers send `ops`. */
+export function opMsgWithSequences(body: Document, sequences: Record<string, Document[]>): Buffer {
+  const sections: Buffer[] = [Buffer.from([0]), Buffer.from(serialize(body))];
+  for (const [identifier, docs] of Object.entries(sequences)) {
+    const name = Buffer.from(`${identifier}\0`);
+    const payload = docs.map((doc) => Buffer.from(serialize(doc)));
+    const size = Buffer.alloc(4);
+    size.writeInt32LE(4 + name.length + payload.reduce((sum, doc) => sum + doc.length, 0));
+    sections.push(Buffer.from([1]), size, name, ...payload);
+  }
+  const frame = Buffer.concat([Buffer.alloc(20), ...sections]);
+  frame.writeInt32LE(frame.length, 0);
+  frame.writeInt32LE(1, 4);
+  frame.writeInt32LE(2013, 12);
   return frame;
 }
 
