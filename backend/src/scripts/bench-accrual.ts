@@ -100,8 +100,14 @@ async function startMongoChild(dbPath: string): Promise<{ child: ChildProcess; u
       '--dbpath',
       dbPath,
     ],
-    { stdio: ['ignore', 'pipe', 'ignore'], cwd: root },
+    { stdio: ['ignore', 'pipe', process.env.BENCH_TIMELINE ? 'pipe' : 'ignore'], cwd: root },
   );
+  if (child.stderr) {
+    // With the timeline, the server's own log (compactions, fsync trouble) to line up with bad seconds.
+    readline
+      .createInterface({ input: child.stderr })
+      .on('line', (line) => console.error(`[embedded MongoDB ${clockTime()}] ${line}`));
+  }
   const uri = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       const match = /^ready (\S+)/.exec(line);
@@ -124,6 +130,8 @@ async function waitForHealth(url: string): Promise<void> {
   throw new Error(`${url} did not answer within 60 s`);
 }
 
+const clockTime = () => new Date().toISOString().slice(11, 23);
+
 type Measured = {
   result: autocannon.Result;
   p50: number;
@@ -141,6 +149,7 @@ function run(options: autocannon.Options): Promise<Measured> {
   const times: number[] = [];
   const bySecond: number[][] = [];
   const start = Date.now();
+  if (process.env.BENCH_TIMELINE) console.error(`[bench ${clockTime()}] ${options.url}: second 0`);
   return new Promise((resolve, reject) => {
     const instance = autocannon(options, (error, result) => {
       if (error) return reject(error);
