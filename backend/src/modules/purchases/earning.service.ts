@@ -35,17 +35,35 @@ export type BudgetReservation = { ruleId: string; points: number };
  * (`spentPoints <= total − points`) so that concurrent purchases of different members never overspend a
  * budget, and released again if the purchase fails.
  */
+type PreparedRules = {
+  rules: readonly Rule[];
+  signature: string;
+  set: CompiledRuleSet;
+  byId: Map<string, Rule>;
+  /** The rules with per-member limits, and those with a global budget. */
+  limited: readonly Rule[];
+  budgetedIds: readonly string[];
+};
+
 export class EarningService {
-  private compiled: { rules: readonly Rule[]; signature: string; set: CompiledRuleSet } | null = null;
+  private compiled: PreparedRules | null = null;
 
   constructor(public ruleSource: RuleSource) {}
 
-  async ruleSet(): Promise<{ rules: readonly Rule[]; set: CompiledRuleSet }> {
+  /** The published rules compiled, with what each accrual looks up, rebuilt only when a rule changes. */
+  async ruleSet(): Promise<PreparedRules> {
     const rules = await this.ruleSource.publishedRules();
     if (this.compiled?.rules === rules) return this.compiled;
     const signature = rules.map((r) => `${r.id}@${r.version}`).join(',');
     if (this.compiled?.signature !== signature) {
-      this.compiled = { rules, signature, set: compileRuleSet(rules) };
+      this.compiled = {
+        rules,
+        signature,
+        set: compileRuleSet(rules),
+        byId: new Map(rules.map((r) => [r.id, r])),
+        limited: rules.filter((r) => r.limits?.length),
+        budgetedIds: rules.filter((r) => r.budget).map((r) => r.id),
+      };
     } else {
       this.compiled.rules = rules;
     }
@@ -61,14 +79,13 @@ export class EarningService {
     input: EarningInput,
     reservations: BudgetReservation[],
   ): Promise<EvaluationResult & { usageUpdate: MemberUpdate }> {
-    const { rules, set } = await this.ruleSet();
+    const { rules, set, byId, limited, budgetedIds } = await this.ruleSet();
     if (rules.length === 0) {
       return { points: 0, breakdown: [], effects: [], consumption: [], trace: [], usageUpdate: {} };
     }
-    const byId = new Map(rules.map((r) => [r.id, r]));
     const counters = input.member.ruleUsage ?? {};
     const usage: NonNullable<EvaluationContext['usage']> = {};
-    for (const rule of rules) {
+    for (const rule of limited) {
       for (const limit of rule.limits ?? []) {
         const counter = counters[usageKey(rule.id, limit.period)];
         if (counter?.periodKey !== periodKey(limit.period, input.occurredAt, input.timeZone)) continue;
@@ -78,7 +95,6 @@ export class EarningService {
         };
       }
     }
-    const budgetedIds = rules.filter((r) => r.budget).map((r) => r.id);
 
     for (let attempt = 0; ; attempt += 1) {
       const budgets: NonNullable<EvaluationContext['budgets']> = {};

@@ -1,8 +1,25 @@
 import type { LimitPeriod } from '@regulars/rules';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+type LocalDate = { year: number; month: number; day: number };
 
-function localDate(at: Date, timeZone: string): { year: number; month: number; day: number } {
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * The last answer per time zone, by UTC minute: accruals ask about "now" hundreds of times a second
+ * and formatting a date in a time zone costs microseconds. Since 1972 every UTC offset is a whole number
+ * of minutes, so every instant of one UTC minute has the same local date.
+ */
+const lastByZone = new Map<string, { minute: number; date: LocalDate }>();
+
+function localDate(at: Date, timeZone: string): LocalDate {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const last = lastByZone.get(timeZone);
+  if (last?.minute === minute) return last.date;
+  const date = formatLocalDate(at, timeZone);
+  lastByZone.set(timeZone, { minute, date });
+  return date;
+}
+
+function formatLocalDate(at: Date, timeZone: string): LocalDate {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-CA', {
