@@ -27,7 +27,7 @@ export interface CommandContext {
   txn?: Transaction;
   /** The command is a retryable write (lsid and txnNumber outside a transaction): executed at most once. */
   isRetryableWrite?: boolean;
-  /** Aborts of awaitable hello when the server stops. */
+  /** Aborted when the connection closes or the server stops: ends an awaitable hello early. */
   signal: AbortSignal;
 }
 

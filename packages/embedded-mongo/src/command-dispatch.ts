@@ -85,6 +85,13 @@ function checkCollation(command: Document): void {
   }
 }
 
+/** The client connection a command arrived on. */
+export interface ClientConnection {
+  id: number;
+  /** Aborted when the connection closes or the server stops: ends awaitable hellos. */
+  signal: AbortSignal;
+}
+
 /** Routes one command to its handler, handling sessions, transactions, retryable writes and errors. */
 export class CommandDispatcher {
   readonly sessions: SessionManager;
@@ -94,7 +101,6 @@ export class CommandDispatcher {
     private readonly engine: StorageEngine,
     private readonly cursors: CursorManager,
     private readonly server: ServerInfo,
-    private readonly signal: AbortSignal,
   ) {
     this.sessions = new SessionManager(engine);
   }
@@ -118,10 +124,10 @@ export class CommandDispatcher {
   }
 
   /** Executes a command document and returns the reply document (never throws). */
-  run(command: Document, connectionId: number): Document | Promise<Document> {
+  run(command: Document, connection: ClientConnection): Document | Promise<Document> {
     const isSyncRequested = isPlainObject(command.writeConcern) && command.writeConcern.j === true;
     try {
-      const result = this.execute(command, connectionId);
+      const result = this.execute(command, connection);
       if (result instanceof Promise) {
         return result.then(
           (reply) => this.decorate(reply),
@@ -136,7 +142,7 @@ export class CommandDispatcher {
     }
   }
 
-  private execute(command: Document, connectionId: number): Document | Promise<Document> {
+  private execute(command: Document, connection: ClientConnection): Document | Promise<Document> {
     const name = Object.keys(command)[0];
     if (name === undefined)
       throw new ServerError(ErrorCode.CommandNotFound, 'no such command: empty command document');
@@ -151,8 +157,8 @@ export class CommandDispatcher {
       cursors: this.cursors,
       sessions: this.sessions,
       server: this.server,
-      connectionId,
-      signal: this.signal,
+      connectionId: connection.id,
+      signal: connection.signal,
     };
     const key = sessionKey(command.lsid);
     const txnNumber = toBigInt(command.txnNumber);

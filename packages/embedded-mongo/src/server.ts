@@ -2,6 +2,7 @@ import net from 'node:net';
 import { Long, ObjectId, type Document } from 'bson';
 import type { ServerInfo } from './command-context.js';
 import { CommandDispatcher } from './command-dispatch.js';
+import { isStreamableHello } from './commands/admin-commands.js';
 import { CursorManager } from './cursor-manager.js';
 import { ServerError } from './server-error.js';
 import { StorageEngine } from './storage-engine.js';
@@ -43,19 +44,30 @@ function advertisedHost(host: string): string {
 }
 
 /** Per-connection framing: accumulates bytes, decodes whole messages, writes replies in order. */
-function handleConnection(
-  socket: net.Socket,
-  dispatcher: CommandDispatcher,
-  connectionId: number,
-  log: (line: string) => void,
-): void {
+function handleConnection(options: {
+  socket: net.Socket;
+  dispatcher: CommandDispatcher;
+  connectionId: number;
+  /** Aborted when the connection closes or the server stops: ends its awaitable hellos (and hello stream). */
+  closed: AbortController;
+  log: (line: string) => void;
+}): void {
+  const { socket, dispatcher, connectionId, closed, log } = options;
   socket.setNoDelay(true);
+  socket.on('close', () => closed.abort());
+  const connection = { id: connectionId, signal: closed.signal };
   let pending: Buffer = Buffer.alloc(0);
   let replyId = 1;
-  const send = (request: Pick<Request, 'requestId' | 'opCode'>, reply: Document): void => {
-    if (socket.destroyed) return;
+  /** Writes a reply and returns its requestId (what a streamed follow-up reply answers). */
+  const send = (
+    request: Pick<Request, 'requestId' | 'opCode'>,
+    reply: Document,
+    isMoreToCome = false,
+  ): number => {
+    const id = replyId++;
+    if (socket.destroyed) return id;
     try {
-      socket.write(encodeReply(request, replyId++, reply));
+      socket.write(encodeReply(request, id, reply, isMoreToCome));
     } catch (error) {
       log(`connection ${connectionId}: cannot encode reply: ${(error as Error).message}`);
       socket.write(
@@ -66,6 +78,33 @@ function handleConnection(
         ),
       );
     }
+    return id;
+  };
+  /**
+   * SDAM streaming protocol: a successful awaitable hello sent with exhaustAllowed is answered with
+   * moreToCome, and then run again from the topologyVersion just reported, each new reply answering the
+   * previous one, until the connection closes. Without it the driver's monitor fails every heartbeat
+   * ("Server ended moreToCome unexpectedly") and clears the connection pool.
+   */
+  const respond = (request: Request, reply: Document): void => {
+    const isStreaming =
+      request.isExhaustAllowed &&
+      reply.ok === 1 &&
+      isStreamableHello(request.command) &&
+      !closed.signal.aborted;
+    const sentId = send(request, reply, isStreaming);
+    if (!isStreaming) return;
+    dispatch({
+      ...request,
+      requestId: sentId,
+      command: { ...request.command, topologyVersion: reply.topologyVersion as Document },
+    });
+  };
+  const dispatch = (request: Request): void => {
+    const reply = dispatcher.run(request.command, connection);
+    if (request.isFireAndForget) return;
+    if (reply instanceof Promise) void reply.then((document) => respond(request, document));
+    else respond(request, reply);
   };
   const handleFrame = (frame: Buffer): void => {
     let request: Request;
@@ -80,10 +119,7 @@ function handleConnection(
       }
       throw error;
     }
-    const reply = dispatcher.run(request.command, connectionId);
-    if (request.isFireAndForget) return;
-    if (reply instanceof Promise) void reply.then((document) => send(request, document));
-    else send(request, reply);
+    dispatch(request);
   };
   socket.on('data', (chunk: Buffer) => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
@@ -115,7 +151,6 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     persistence = await openPersistence(options.dbPath, engine, log, {
       compactThresholdBytes: options.compactThresholdBytes,
     });
-  const abort = new AbortController();
   const cursors = new CursorManager();
   const info: ServerInfo = {
     host: advertisedHost(host),
@@ -125,13 +160,22 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     startedAt: new Date(),
     topologyCounter: Long.ZERO,
   };
-  const dispatcher = new CommandDispatcher(engine, cursors, info, abort.signal);
-  const sockets = new Set<net.Socket>();
+  const dispatcher = new CommandDispatcher(engine, cursors, info);
+  // One abort controller per connection rather than listeners on one server-wide signal: that would
+  // pile up a listener per open connection (MaxListenersExceededWarning beyond ten).
+  const connections = new Map<net.Socket, AbortController>();
   let connectionCount = 0;
   const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    handleConnection(socket, dispatcher, ++connectionCount, log);
+    const closed = new AbortController();
+    connections.set(socket, closed);
+    socket.on('close', () => connections.delete(socket));
+    handleConnection({
+      socket,
+      dispatcher,
+      connectionId: ++connectionCount,
+      closed,
+      log,
+    });
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -157,10 +201,12 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
       stopped ??= (async () => {
         ttl.stop();
         clearInterval(sessionSweep);
-        abort.abort();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const socket of sockets) socket.destroy();
-        await closed;
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const [socket, closed] of connections) {
+          closed.abort();
+          socket.destroy();
+        }
+        await serverClosed;
         dispatcher.sessions.close();
         await persistence?.close();
       })();

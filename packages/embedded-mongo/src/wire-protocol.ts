@@ -21,6 +21,8 @@ export interface Request {
   command: Document;
   /** The client expects no reply (OP_MSG moreToCome). */
   isFireAndForget: boolean;
+  /** The client accepts a stream of replies to this request (OP_MSG exhaustAllowed). */
+  isExhaustAllowed: boolean;
 }
 
 /** A frame that cannot be parsed at all: the connection must be closed. */
@@ -118,8 +120,9 @@ export function parseRequest(frame: Buffer): Request {
     if (frame.length < HEADER_SIZE + 5) throw new FramingError('OP_MSG too short');
     const flags = frame.readUInt32LE(HEADER_SIZE);
     const isFireAndForget = (flags & MORE_TO_COME) !== 0;
+    const isExhaustAllowed = (flags & EXHAUST_ALLOWED) !== 0;
     try {
-      return { requestId, opCode, command: parseMsg(frame), isFireAndForget };
+      return { requestId, opCode, command: parseMsg(frame), isFireAndForget, isExhaustAllowed };
     } catch (error) {
       if (error instanceof ServerError) throw Object.assign(error, { requestId, opCode, isFireAndForget });
       throw error;
@@ -127,7 +130,13 @@ export function parseRequest(frame: Buffer): Request {
   }
   if (opCode === OpCode.QUERY) {
     try {
-      return { requestId, opCode, command: parseQuery(frame), isFireAndForget: false };
+      return {
+        requestId,
+        opCode,
+        command: parseQuery(frame),
+        isFireAndForget: false,
+        isExhaustAllowed: false,
+      };
     } catch (error) {
       if (error instanceof ServerError)
         throw Object.assign(error, { requestId, opCode, isFireAndForget: false });
@@ -146,11 +155,15 @@ function header(length: number, requestId: number, responseTo: number, opCode: n
   return buffer;
 }
 
-/** Encodes a reply in the format of the request: OP_MSG, or OP_REPLY for a legacy OP_QUERY. */
+/**
+ * Encodes a reply in the format of the request: OP_MSG, or OP_REPLY for a legacy OP_QUERY.
+ * `isMoreToCome` (OP_MSG only) tells the client that further replies follow without a new request.
+ */
 export function encodeReply(
   request: { requestId: number; opCode: number },
   replyId: number,
   reply: Document,
+  isMoreToCome = false,
 ): Buffer {
   const body = serialize(reply, { ignoreUndefined: true });
   if (request.opCode === OpCode.QUERY) {
@@ -167,7 +180,7 @@ export function encodeReply(
   }
   const out = Buffer.allocUnsafe(HEADER_SIZE + 5 + body.length);
   header(out.length, replyId, request.requestId, OpCode.MSG).copy(out, 0);
-  out.writeUInt32LE(0, HEADER_SIZE);
+  out.writeUInt32LE(isMoreToCome ? MORE_TO_COME : 0, HEADER_SIZE);
   out[HEADER_SIZE + 4] = 0;
   out.set(body, HEADER_SIZE + 5);
   return out;

@@ -43,23 +43,57 @@ function hello(context: CommandContext, isLegacy: boolean): Document {
   return reply;
 }
 
-/** Awaitable hello (streaming SDAM): the topology never changes, so answer after `maxAwaitTimeMS`. */
+/** Longest wait of an awaitable hello; drivers ask for `heartbeatFrequencyMS` (default 10 s). */
+const MAX_AWAIT_MS = 10_000;
+
+/** Whether a hello is awaitable: the client sent the topologyVersion it knows and how long to wait. */
+function isAwaitable(command: Document): boolean {
+  return command.topologyVersion !== undefined && command.maxAwaitTimeMS !== undefined;
+}
+
+/** Names of the handshake commands that the streaming protocol (exhaust) applies to. */
+const helloNames = new Set(['hello', 'isMaster', 'ismaster']);
+
+/**
+ * Whether replies to this command may be streamed when the client allows exhaust: an awaitable hello.
+ * The connection then re-runs it after each reply, as mongod does for the SDAM streaming protocol.
+ */
+export function isStreamableHello(command: Document): boolean {
+  const name = Object.keys(command)[0];
+  return name !== undefined && helloNames.has(name) && isAwaitable(command);
+}
+
+/** The client's topologyVersion is the server's current one, so there is nothing new to tell it yet. */
+function isCurrentTopology(context: CommandContext): boolean {
+  const known: unknown = context.command.topologyVersion;
+  if (!isPlainObject(known)) return false;
+  const { processId, topologyCounter } = context.server;
+  return (
+    known.processId instanceof ObjectId &&
+    known.processId.equals(processId) &&
+    toNumber(known.counter, -1) === topologyCounter.toNumber()
+  );
+}
+
+/**
+ * Awaitable hello (SDAM streaming protocol): answers at once when the client's topologyVersion is stale,
+ * otherwise after `maxAwaitTimeMS` (the topology of a single node never changes), or when the connection
+ * closes or the server stops.
+ */
 function helloCommand(isLegacy: boolean): CommandHandler {
   return (context) => {
     const { command, signal } = context;
-    if (command.topologyVersion === undefined || command.maxAwaitTimeMS === undefined)
+    if (!isAwaitable(command) || !isCurrentTopology(context) || signal.aborted)
       return hello(context, isLegacy);
-    const wait = Math.min(toNumber(command.maxAwaitTimeMS), 10_000);
+    const wait = Math.max(0, Math.min(toNumber(command.maxAwaitTimeMS), MAX_AWAIT_MS));
     return new Promise<Document>((resolve) => {
-      const timer = setTimeout(() => resolve(hello(context, isLegacy)), wait);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve(hello(context, isLegacy));
-        },
-        { once: true },
-      );
+      const answer = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', answer);
+        resolve(hello(context, isLegacy));
+      };
+      const timer = setTimeout(answer, wait);
+      signal.addEventListener('abort', answer, { once: true });
     });
   };
 }
