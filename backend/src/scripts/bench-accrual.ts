@@ -3,7 +3,7 @@
 // its own child process, the load generator (autocannon) here. Each request has a unique
 // Idempotency-Key and one of 1,000 members. Then GET /api/health for the baseline ratio, and
 // ledger:verify over everything written. BENCH_SECONDS (default 30) and BENCH_CONNECTIONS (32) tune it;
-// BENCH_PROFILE=<dir> writes a CPU profile of each API process there; API_PROCESSES sets their number
+// BENCH_PROFILE=<dir> writes a CPU profile of each API process and of the embedded server there; API_PROCESSES sets their number
 // (default: one per CPU, as in production); BENCH_TIMELINE=1 prints accruals and p99 per second.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -90,10 +90,15 @@ function compiled(dist: string, source: string): string[] {
   return ['--conditions=source', '--import', 'tsx', path.join(root, source)];
 }
 
+/** With BENCH_PROFILE=<dir>, the API processes and the embedded server each write a CPU profile there. */
+const profileFlags = () =>
+  process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+
 async function startMongoChild(dbPath: string): Promise<{ child: ChildProcess; uri: string }> {
   const child = spawn(
     process.execPath,
     [
+      ...profileFlags(),
       ...compiled('packages/embedded-mongo/dist/cli.js', 'packages/embedded-mongo/src/cli.ts'),
       '--port',
       '0',
@@ -134,6 +139,11 @@ const clockTime = () => new Date().toISOString().slice(11, 23);
 
 type Measured = {
   result: autocannon.Result;
+  /** Responses per second over the measured window (after the warm-up). */
+  requestsPerSecond: number;
+  /** Responses in the measured window: 2xx and others. */
+  ok: number;
+  failed: number;
   p50: number;
   p95: number;
   p99: number;
@@ -144,35 +154,58 @@ type Measured = {
 const percentile = (sorted: readonly number[], q: number) =>
   Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1));
 
-/** Runs autocannon and computes the percentiles from every response time (autocannon reports no p95). */
-function run(options: autocannon.Options): Promise<Measured> {
+/**
+ * Runs autocannon for `warmupSeconds + seconds` without a pause, and measures only what answers after
+ * the warm-up: the steady state, not the connections being opened. Percentiles come from every
+ * response time of the window (autocannon reports no p95).
+ */
+function run(
+  options: autocannon.Options & { url: string },
+  window: { warmupSeconds: number; seconds: number },
+): Promise<Measured> {
   const times: number[] = [];
   const bySecond: number[][] = [];
+  let ok = 0;
+  let failed = 0;
   const start = Date.now();
-  if (process.env.BENCH_TIMELINE) console.error(`[bench ${clockTime()}] ${options.url}: second 0`);
+  const measureFrom = start + window.warmupSeconds * 1000;
+  if (process.env.BENCH_TIMELINE) {
+    const at = new Date(measureFrom).toISOString().slice(11, 23);
+    console.error(`[bench ${clockTime()}] ${options.url}: warm-up; second 0 of the timeline is ${at}`);
+  }
   return new Promise((resolve, reject) => {
-    const instance = autocannon(options, (error, result) => {
-      if (error) return reject(error);
-      times.sort((a, b) => a - b);
-      const timeline = [...bySecond.entries()].map(([second, list = []]) => ({
-        second,
-        responses: list.length,
-        p99: percentile(
-          list.sort((a, b) => a - b),
-          0.99,
-        ),
-      }));
-      resolve({
-        result,
-        p50: percentile(times, 0.5),
-        p95: percentile(times, 0.95),
-        p99: percentile(times, 0.99),
-        timeline,
-      });
-    });
-    instance.on('response', (_client, _status, _bytes, responseTime) => {
+    const instance = autocannon(
+      { ...options, duration: window.warmupSeconds + window.seconds },
+      (error, result) => {
+        if (error) return reject(error);
+        times.sort((a, b) => a - b);
+        const timeline = [...bySecond.entries()].map(([second, list = []]) => ({
+          second,
+          responses: list.length,
+          p99: percentile(
+            list.sort((a, b) => a - b),
+            0.99,
+          ),
+        }));
+        resolve({
+          result,
+          requestsPerSecond: Math.round((ok + failed) / window.seconds),
+          ok,
+          failed,
+          p50: percentile(times, 0.5),
+          p95: percentile(times, 0.95),
+          p99: percentile(times, 0.99),
+          timeline,
+        });
+      },
+    );
+    instance.on('response', (_client, status, _bytes, responseTime) => {
+      const now = Date.now();
+      if (now < measureFrom) return;
+      if (status >= 200 && status < 300) ok += 1;
+      else failed += 1;
       times.push(responseTime);
-      (bySecond[Math.floor((Date.now() - start) / 1000)] ??= []).push(responseTime);
+      (bySecond[Math.floor((now - measureFrom) / 1000)] ??= []).push(responseTime);
     });
   });
 }
@@ -220,11 +253,7 @@ async function main(): Promise<void> {
 
     api = spawn(
       process.execPath,
-      [
-        ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
-        ...compiled('backend/dist/main.js', 'backend/src/main.ts'),
-        'api',
-      ],
+      [...profileFlags(), ...compiled('backend/dist/main.js', 'backend/src/main.ts'), 'api'],
       {
         stdio: ['ignore', 'ignore', 'inherit'],
         cwd: root,
@@ -262,49 +291,40 @@ async function main(): Promise<void> {
         }),
       };
     };
-    // Warm-up (JIT, connection pools, compiled rule set), not measured.
-    await run({
-      url: base,
-      connections: CONNECTIONS,
-      duration: 3,
-      requests: [{ setupRequest: () => purchaseRequest() }],
-    });
-    const accrual = await run({
-      url: base,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      requests: [{ setupRequest: () => purchaseRequest() }],
-    });
-    const health = await run({
-      url: `${base}/api/health`,
-      connections: CONNECTIONS,
-      duration: Math.min(SECONDS, 10),
-    });
+    // The first 3 s warm up (JIT, connection pools, the compiled rule set) and are not measured.
+    const accrual = await run(
+      { url: base, connections: CONNECTIONS, requests: [{ setupRequest: () => purchaseRequest() }] },
+      { warmupSeconds: 3, seconds: SECONDS },
+    );
+    const health = await run(
+      { url: `${base}/api/health`, connections: CONNECTIONS },
+      { warmupSeconds: 1, seconds: Math.min(SECONDS, 10) },
+    );
 
     await mongoose.connect(mongo.uri, { dbName: 'bench' });
     const verify = await new LedgerVerifyService().verify();
     const purchases = await mongoose.connection.collection('purchases').countDocuments();
     await mongoose.disconnect();
 
-    const ok = accrual.result['2xx'];
     const report = {
       apiProcesses: config.apiProcesses,
       publishedRules: published,
       connections: CONNECTIONS,
       seconds: SECONDS,
       accrual: {
-        requestsPerSecond: Math.round(accrual.result.requests.average),
-        ok2xx: ok,
-        non2xx: accrual.result.non2xx,
+        requestsPerSecond: accrual.requestsPerSecond,
+        ok2xx: accrual.ok,
+        non2xx: accrual.failed,
+        // Over the whole run, warm-up included.
         errors: accrual.result.errors,
         timeouts: accrual.result.timeouts,
         latencyMs: { p50: accrual.p50, p95: accrual.p95, p99: accrual.p99 },
       },
       health: {
-        requestsPerSecond: Math.round(health.result.requests.average),
+        requestsPerSecond: health.requestsPerSecond,
         latencyMs: { p50: health.p50, p99: health.p99 },
       },
-      ratio: Number((accrual.result.requests.average / health.result.requests.average).toFixed(3)),
+      ratio: Number((accrual.requestsPerSecond / health.requestsPerSecond).toFixed(3)),
       purchasesWritten: purchases,
       ledgerVerify: { ok: verify.ok, checked: verify.checked, mismatches: verify.mismatches.length },
     };
