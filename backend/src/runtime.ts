@@ -81,6 +81,10 @@ export async function createRuntime(
         s.closeAllConnections?.();
       }
       await workers?.close();
+      // Budget points this process leased but did not give go back to their rules.
+      await services.earning.close().catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not return leased rule budgets');
+      });
       await queues.close();
       redis.disconnect();
       await mongoose.disconnect();

@@ -11,8 +11,7 @@ import type { Member } from '../members/member.model.js';
 import type { MemberUpdate } from '../ledger/ledger.service.js';
 import { RetryTransaction } from '../ledger/transaction.js';
 import { periodKey } from './period-keys.js';
-import { nativeCollection } from '../../platform/mongo.js';
-import { RuleBudgetModel, type RuleBudgetDoc } from './rule-budget.model.js';
+import { BudgetLeases } from './budget-leases.js';
 
 /** Where the published rules come from (the rules module); each rule carries its id and version. */
 export type RuleSource = { publishedRules(): Promise<Rule[]> };
@@ -47,6 +46,8 @@ type PreparedRules = {
 
 export class EarningService {
   private compiled: PreparedRules | null = null;
+
+  private readonly budgets = new BudgetLeases();
 
   constructor(public ruleSource: RuleSource) {}
 
@@ -97,19 +98,16 @@ export class EarningService {
     }
 
     for (let attempt = 0; ; attempt += 1) {
-      const budgets: NonNullable<EvaluationContext['budgets']> = {};
       // The first attempt does not read the budgets: it evaluates as if they were untouched and the
-      // conditional reservation decides. A budget only changes the result when it has fewer points left
-      // than the rule gives, and exactly then the reservation is refused and the next attempt reads them
-      // (one read fewer per accrual while the budgets last, with the same result).
-      if (budgetedIds.length && attempt > 0) {
-        for (const doc of await budgetCollection()
-          .find({ _id: { $in: budgetedIds } })
-          .toArray()) {
-          const total = byId.get(doc._id)?.budget?.totalPoints ?? 0;
-          budgets[doc._id] = { remainingPoints: total - doc.spentPoints };
-        }
-      }
+      // reservation decides. A budget only changes the result when it has fewer points left than the
+      // rule gives, and exactly then the reservation is refused and the next attempt reads them (no
+      // read per accrual while the budgets last, with the same result).
+      const budgets =
+        budgetedIds.length && attempt > 0
+          ? await this.budgets.remaining(
+              budgetedIds.map((id) => ({ ruleId: id, totalPoints: byId.get(id)?.budget?.totalPoints ?? 0 })),
+            )
+          : {};
       const result = evaluate(set, {
         now: input.occurredAt.getTime(),
         timeZone: input.timeZone,
@@ -125,7 +123,7 @@ export class EarningService {
     }
   }
 
-  /** Takes each consumed budget with a conditional $inc; on a refusal gives back what this call took. */
+  /** Takes each consumed budget; on a refusal gives back what this call took and answers true. */
   private async reserveBudgets(
     consumption: readonly RuleConsumption[],
     byId: Map<string, Rule>,
@@ -135,26 +133,24 @@ export class EarningService {
     for (const c of consumption) {
       const total = byId.get(c.ruleId)?.budget?.totalPoints;
       if (!c.hasBudget || total === undefined || c.points === 0) continue;
-      let isTaken = false;
-      try {
-        const res = await budgetCollection().updateOne(
-          { _id: c.ruleId, spentPoints: { $lte: total - c.points } },
-          { $inc: { spentPoints: c.points } },
-          { upsert: true },
-        );
-        isTaken = res.matchedCount === 1 || res.upsertedCount === 1;
-      } catch (error) {
-        // The upsert collides with the existing counter when the condition fails: the budget is short.
-        if ((error as { code?: number }).code !== 11000) throw error;
-      }
-      if (!isTaken) {
-        await releaseBudgets(taken);
+      if (!(await this.budgets.take(c.ruleId, c.points, total))) {
+        this.release(taken);
         return true;
       }
       taken.push({ ruleId: c.ruleId, points: c.points });
     }
     reservations.push(...taken);
     return false;
+  }
+
+  /** Gives back budget points reserved for a purchase that did not commit. */
+  release(reservations: readonly BudgetReservation[]): void {
+    for (const r of reservations) this.budgets.giveBack(r.ruleId, r.points);
+  }
+
+  /** Returns the budget this process holds (graceful shutdown). */
+  close(): Promise<void> {
+    return this.budgets.close();
   }
 }
 
@@ -193,15 +189,6 @@ function usageUpdate(
   if (!isGuarded) return {};
   return { ...update, onMiss: () => new RetryTransaction('rule limit used concurrently') };
 }
-
-export async function releaseBudgets(reservations: readonly BudgetReservation[]): Promise<void> {
-  for (const r of reservations) {
-    await budgetCollection().updateOne({ _id: r.ruleId }, { $inc: { spentPoints: -r.points } });
-  }
-}
-
-// The driver directly on the accrual path: the document is fully typed, mongoose would only cast.
-const budgetCollection = () => nativeCollection<RuleBudgetDoc>(RuleBudgetModel);
 
 function usageKey(ruleId: string, period: string): string {
   return `${ruleId}|${period}`;

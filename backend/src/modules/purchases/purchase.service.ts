@@ -19,7 +19,7 @@ import { RedemptionModel } from '../redemptions/redemption.model.js';
 import { StoreModel } from '../stores/store.model.js';
 import { TtlCache } from '../../platform/ttl-cache.js';
 import { WriteBatch } from '../../platform/write-batch.js';
-import { releaseBudgets, type BudgetReservation, type EarningService } from './earning.service.js';
+import type { BudgetReservation, EarningService } from './earning.service.js';
 import { PurchaseModel, type Purchase } from './purchase.model.js';
 
 /** How far in the future `occurredAt` may be (tills' clocks drift). */
@@ -156,7 +156,7 @@ export class PurchaseService {
     const reservations: BudgetReservation[] = [];
     try {
       return await runInTransaction(async (session) => {
-        await releaseBudgets(reservations.splice(0));
+        this.deps.earning.release(reservations.splice(0));
         const batch = new WriteBatch();
         const id = new Types.ObjectId();
         const dates = lotDates(program, occurredAt);
@@ -299,7 +299,7 @@ export class PurchaseService {
         return answer;
       });
     } catch (error) {
-      await releaseBudgets(reservations.splice(0));
+      this.deps.earning.release(reservations.splice(0));
       if ((error as { code?: number }).code === 11000) {
         // A request with the same key or receipt was recorded first: answer as it did, or refuse.
         const existing = await this.findExisting(input, ctx.requestKey);
