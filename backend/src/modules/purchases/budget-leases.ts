@@ -23,6 +23,10 @@ const budgetCollection = () => nativeCollection<RuleBudgetDoc>(RuleBudgetModel);
  */
 export class BudgetLeases {
   private readonly leases = new Map<string, Lease>();
+  /** Block reservations in flight, per rule. */
+  private readonly refills = new Map<string, Promise<void>>();
+  /** Until when a rule's budget is known to have less than a block left. */
+  private readonly shortUntil = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -32,32 +36,58 @@ export class BudgetLeases {
 
   /** Takes `points` of the rule's budget; false when the budget has fewer left. */
   async take(ruleId: string, points: number, totalPoints: number): Promise<boolean> {
-    const lease = this.leases.get(ruleId);
-    if (lease && lease.points >= points) {
-      lease.points -= points;
-      lease.lastUsedAt = this.now();
-      return true;
+    for (;;) {
+      if (this.takeLeased(ruleId, points)) return true;
+      // One block at a time per rule: concurrent accruals wait for the block being taken and share it,
+      // rather than each leasing one (32 connections would otherwise hold 32 blocks at once).
+      const refill = this.refills.get(ruleId);
+      if (!refill) break;
+      await refill;
+    }
+    const block = Math.min(MAX_LEASE, Math.floor(totalPoints / LEASE_SHARE));
+    if (block > 0 && (this.shortUntil.get(ruleId) ?? 0) <= this.now()) {
+      const refill = reserve(ruleId, points + block, totalPoints);
+      const settled = refill.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.refills.set(ruleId, settled);
+      let isTaken: boolean;
+      try {
+        isTaken = await refill;
+      } finally {
+        this.refills.delete(ruleId);
+      }
+      if (isTaken) {
+        this.credit(ruleId, block);
+        return true;
+      }
+      // Less than a block is left: exact reservations from now on, until a lease may have come back.
+      this.shortUntil.set(ruleId, this.now() + IDLE_MS);
     }
     // What the lease holds stays there for smaller needs: relying on it across the await below could
     // count points that a concurrent accrual of this process takes meanwhile.
-    const block = Math.min(MAX_LEASE, Math.floor(totalPoints / LEASE_SHARE));
-    for (const amount of block > 0 ? [points + block, points] : [points]) {
-      if (await reserve(ruleId, amount, totalPoints)) {
-        const current = this.leases.get(ruleId) ?? { points: 0, lastUsedAt: 0 };
-        current.points += amount - points;
-        current.lastUsedAt = this.now();
-        this.leases.set(ruleId, current);
-        return true;
-      }
-    }
-    return false;
+    return reserve(ruleId, points, totalPoints);
+  }
+
+  private takeLeased(ruleId: string, points: number): boolean {
+    const lease = this.leases.get(ruleId);
+    if (!lease || lease.points < points) return false;
+    lease.points -= points;
+    lease.lastUsedAt = this.now();
+    return true;
+  }
+
+  private credit(ruleId: string, points: number): void {
+    const lease = this.leases.get(ruleId) ?? { points: 0, lastUsedAt: 0 };
+    lease.points += points;
+    lease.lastUsedAt = this.now();
+    this.leases.set(ruleId, lease);
   }
 
   /** Gives back points taken for an accrual that did not commit; they stay leased to this process. */
   giveBack(ruleId: string, points: number): void {
-    const lease = this.leases.get(ruleId) ?? { points: 0, lastUsedAt: this.now() };
-    lease.points += points;
-    this.leases.set(ruleId, lease);
+    this.credit(ruleId, points);
   }
 
   /**
