@@ -30,6 +30,25 @@ export type MemberUpdate = {
   $set?: Record<string, unknown>;
   onMiss?: () => Error;
 };
+
+/**
+ * Queues an update of the member, guarded by `update.match`. Written with the driver (every accrual
+ * passes here): mongoose would only cast what is already typed and add the timestamp, set here instead.
+ */
+export function queueMemberUpdate(
+  batch: WriteBatch,
+  memberId: Types.ObjectId,
+  now: Date,
+  update: MemberUpdate,
+): void {
+  batch.updateOne(
+    MemberModel,
+    { ...update.match, _id: memberId },
+    { ...(update.$inc ? { $inc: update.$inc } : {}), $set: { ...update.$set, updatedAt: now } },
+    update.onMiss,
+  );
+}
+
 export type Allocation = { lotId: Types.ObjectId; points: number };
 export type EntryActor = LedgerEntryDoc['actor'];
 
@@ -196,22 +215,15 @@ export class LedgerService {
     }
     const availableDelta = payoff + (isPending ? 0 : remaining);
     const pendingDelta = isPending ? remaining : 0;
-    // Written with the driver (every accrual passes here): mongoose would only cast what is already
-    // typed and add the timestamp, which we set ourselves.
-    batch.updateOne(
-      MemberModel,
-      { ...alsoUpdate?.match, _id: input.memberId },
-      {
-        $inc: {
-          ...alsoUpdate?.$inc,
-          'points.available': availableDelta,
-          'points.pending': pendingDelta,
-          'points.debt': -payoff,
-        },
-        $set: { updatedAt: input.now, ...alsoUpdate?.$set },
+    queueMemberUpdate(batch, input.memberId, input.now, {
+      ...alsoUpdate,
+      $inc: {
+        ...alsoUpdate?.$inc,
+        'points.available': availableDelta,
+        'points.pending': pendingDelta,
+        'points.debt': -payoff,
       },
-      alsoUpdate?.onMiss,
-    );
+    });
     batch.insertOne(
       LedgerEntryModel,
       entryDocument({

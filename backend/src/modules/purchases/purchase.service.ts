@@ -9,6 +9,7 @@ import {
   type Balance,
   type LedgerService,
   type MemberUpdate,
+  queueMemberUpdate,
 } from '../ledger/ledger.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
 import { MemberModel, type Member } from '../members/member.model.js';
@@ -257,13 +258,7 @@ export class PurchaseService {
             status = credit.status;
             balance = credit.balance;
           } else {
-            batch.updateOne(
-              MemberModel,
-              { ...memberUpdate.match, _id: member._id },
-              // Written with the driver: the timestamp mongoose would add is set here.
-              { $inc: memberUpdate.$inc, $set: { ...memberUpdate.$set, updatedAt: now } },
-              memberUpdate.onMiss,
-            );
+            queueMemberUpdate(batch, member._id, now, memberUpdate);
             balance = toBalance(member.points);
           }
         }
