@@ -55,6 +55,7 @@ import { RefundService } from './modules/refunds/refund.service.js';
 import { RewardService } from './modules/rewards/reward.service.js';
 import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
+import { EventService } from './modules/events/event.service.js';
 import { registerRedemptionRoutes } from './modules/redemptions/redemption.routes.js';
 
 export type Platform = {
@@ -78,6 +79,7 @@ export function createServices(platform: Platform) {
         ? new UnconfiguredMessageSender()
         : new LogMessageSender(logger));
   const audit = new AuditService(clock);
+  const events = new EventService({ clock });
   const program = new ProgramService({ clock, audit });
   const tokens = new TokenService({
     secret: config.jwtSecret,
@@ -109,6 +111,7 @@ export function createServices(platform: Platform) {
   const redemptions = new RedemptionService({ clock, program, members, rewards, ledger });
   const refunds = new RefundService({ clock, program, ledger, redemptions });
   return {
+    events,
     rules,
     ledger,
     ledgerVerifier,
