@@ -129,7 +129,8 @@ describe('a scanned card code', () => {
 describe('dryRun', () => {
   it('answers 200 with what a purchase would earn and writes nothing', async () => {
     const member = await createMember(world);
-    const body = purchaseBody(world, member.id, 2550, { externalId: `R-${randomUUID()}` });
+    const externalId = `R-${randomUUID()}`;
+    const body = purchaseBody(world, member.id, 2550, { externalId });
     const dry = await world.app.request
       .post('/api/v1/purchases')
       .set(world.cashier.auth)
@@ -142,7 +143,7 @@ describe('dryRun', () => {
     expect(detail.balance).toMatchObject({ available: 0, pending: 0 });
     await world.app.request.get(`/api/v1/purchases/${dry.body.id}`).set(world.manager.auth).expect(404);
     // The same receipt can still be recorded for real, and earns what the dry run said.
-    const real = await buy(world, member.id, 2550, { externalId: body.externalId });
+    const real = await buy(world, member.id, 2550, { externalId });
     expect(real.pointsEarned).toBe(dry.body.pointsEarned);
     expect(await ledgerOf(member.id)).toHaveLength(1);
   });
