@@ -5,6 +5,7 @@ import {
   compareValues,
   isNumeric,
   isPlainObject,
+  newDocument,
   numericValue,
   toPlain,
   typeRank,
@@ -158,7 +159,7 @@ export class CollectionIndex {
 
   /** The E11000 error MongoDB reports for a duplicate of `tuple` in this index. */
   duplicateError(tuple: unknown[], namespace: string): ServerError {
-    const keyValue: Document = {};
+    const keyValue = newDocument();
     this.fields.forEach((field, i) => {
       keyValue[field.path] = tuple[i] ?? null;
     });

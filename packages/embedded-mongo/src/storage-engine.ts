@@ -1,5 +1,5 @@
 import { calculateObjectSize, ObjectId, type Document } from 'bson';
-import { canonicalKey, isPlainObject } from './bson-values.js';
+import { canonicalKey, withIdFirst } from './bson-values.js';
 import { CollectionIndex, type IndexSpec } from './index-manager.js';
 import { planQuery, type QueryPlan } from './query-planner.js';
 import type { Predicate } from './query-matcher.js';
@@ -101,7 +101,10 @@ const writeConflict = (): ServerError =>
     { errorLabels: ['TransientTransactionError'] },
   );
 
-/** Validates a document before storing it: `_id` rules, `$`-prefixed names, size. */
+/**
+ * Validates a document before storing it: `_id` rules and size. `$`-prefixed and dotted field names are
+ * stored as MongoDB 5.0+ stores them (the update paths that may not create them are refused earlier).
+ */
 export function validateForStorage(doc: Document): void {
   const id = doc._id;
   if (Array.isArray(id))
@@ -113,31 +116,12 @@ export function validateForStorage(doc: Document): void {
   ) {
     throw new ServerError(ErrorCode.InvalidIdField, "can't use a regex for _id");
   }
-  checkFieldNames(doc, '');
   const size = calculateObjectSize(doc);
   if (size > MAX_BSON_SIZE) {
     throw new ServerError(
       ErrorCode.BSONObjectTooLarge,
       `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_SIZE}`,
     );
-  }
-}
-
-function checkFieldNames(value: unknown, prefix: string): void {
-  if (Array.isArray(value)) {
-    for (const element of value) checkFieldNames(element, prefix);
-    return;
-  }
-  if (!isPlainObject(value)) return;
-  for (const key of Object.keys(value)) {
-    if (key.startsWith('$') && key !== '$ref' && key !== '$id' && key !== '$db') {
-      throw new ServerError(
-        ErrorCode.DollarPrefixedFieldName,
-        `The dollar ($) prefixed field '${key}' in '${prefix}${key}' is not valid for storage.`,
-      );
-    }
-    const nested = value[key];
-    if (nested !== null && typeof nested === 'object') checkFieldNames(nested, `${prefix}${key}.`);
   }
 }
 
@@ -381,7 +365,7 @@ export class StorageEngine {
   /** Inserts a document (buffered when inside a transaction). */
   insert(collection: Collection, original: Document, txn?: Transaction): void {
     // MongoDB stores _id as the first field whatever order the client sent.
-    const doc = Object.keys(original)[0] === '_id' ? original : { _id: original._id, ...original };
+    const doc = Object.keys(original)[0] === '_id' ? original : withIdFirst(original);
     validateForStorage(doc);
     const key = canonicalKey(doc._id);
     if (this.visible(collection, key, txn) !== undefined) {
