@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import 'mingo/init/system';
 import { Aggregator } from 'mingo';
-import { computeValue, Context, OpType, type Options } from 'mingo/core';
+import { computeValue, Context, initOptions, OpType, type Options } from 'mingo/core';
 import { Query } from 'mingo/query';
 import { $first as firstAccumulator, $last as lastAccumulator } from 'mingo/operators/accumulator';
 import { isPlainObject, newDocument, toPlain } from './bson-values.js';
@@ -393,7 +393,8 @@ export function compileExprPredicate(expression: unknown, options: EvaluationOpt
 /** Evaluates one aggregation expression against a stored document (computed fields of find projections). */
 export function evaluateOnDocument(doc: Document, expression: unknown, options: EvaluationOptions = {}): unknown {
   try {
-    const value = computeValue(encodeValue(doc), encodeExpression(expression), null, mingoOptions(options) as Options) as unknown;
+    const settings = initOptions(mingoOptions(options));
+    const value = computeValue(encodeValue(doc), encodeExpression(expression), null, settings) as unknown;
     return decodeValue(value);
   } catch (error) {
     throw toAggregationError(error);

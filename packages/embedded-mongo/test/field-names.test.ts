@@ -56,7 +56,8 @@ describe('field names are data, never JavaScript object keys', () => {
 
   it('{name: {$exists: true}} matches only documents that store the field, for every prototype name', async () => {
     const c = fixture.db().collection<AnyDoc>('exists');
-    await c.insertMany([{ _id: 1, plain: true }, ...prototypeNames.map((name, i) => ({ _id: 10 + i, [name]: i }))]);
+    const named: AnyDoc[] = prototypeNames.map((name, i) => Object.fromEntries([['_id', 10 + i], [name, i]]));
+    await c.insertMany([{ _id: 1, plain: true }, ...named]);
     for (const [i, name] of prototypeNames.entries()) {
       expect((await c.find({ [name]: { $exists: true } }).toArray()).map((d) => d._id)).toEqual([10 + i]);
       expect(await c.countDocuments({ [name]: { $exists: false } })).toBe(prototypeNames.length);
@@ -91,11 +92,8 @@ describe('field names are data, never JavaScript object keys', () => {
       { _id: 2, constructor: 'gold', toString: 7 },
       { _id: 3, name: 'no prototype fields' },
     ]);
-    expect(await c.find({}, { projection: { constructor: 1, _id: 0 } }).toArray()).toEqual([
-      { constructor: 'gold' },
-      { constructor: 'gold' },
-      {},
-    ]);
+    const projected: AnyDoc[] = [{ constructor: 'gold' }, { constructor: 'gold' }, {}];
+    expect(await c.find({}, { projection: { constructor: 1, _id: 0 } }).toArray()).toEqual(projected);
     expect(await c.find({ _id: 3 }, { projection: { toString: 0 } }).toArray()).toEqual([
       { _id: 3, name: 'no prototype fields' },
     ]);

@@ -225,6 +225,7 @@ function aggregate(context: CommandContext): Document {
     filter: prepared.filter,
     sort: prepared.sort,
     variables,
+    hint: command.hint,
   });
   const results = runPipeline(context, docs, prepared.rest, variables);
   if (prepared.output !== undefined) {

@@ -45,14 +45,17 @@ export interface ReadOptions {
 export function checkHint(collection: Collection | undefined, hint: unknown): void {
   if (hint === undefined || hint === null || collection === undefined) return;
   if (typeof hint === 'string') {
-    if (hint === '_id_' || collection.findIndex(hint) !== undefined) return;
+    if (hint === '_id_') return;
+    const index = collection.findIndex(hint);
+    if (index !== undefined && index.spec.hidden !== true) return;
   } else if (isPlainObject(hint)) {
     const keys = Object.keys(hint);
     if (keys.length === 0) return;
     if (keys.length === 1 && keys[0] === '$natural') return;
     const wanted = canonicalKey(hint);
     if (wanted === canonicalKey({ _id: 1 })) return;
-    if (collection.indexes.some((index) => canonicalKey(index.spec.key) === wanted)) return;
+    if (collection.indexes.some((index) => index.spec.hidden !== true && canonicalKey(index.spec.key) === wanted))
+      return;
   } else {
     throw new ServerError(ErrorCode.FailedToParse, 'hint must be a string or an object');
   }
