@@ -20,7 +20,7 @@ function create(context: CommandContext): Document {
   const name = collectionName(command);
   for (const option of ['capped', 'timeseries', 'clusteredIndex', 'viewOn', 'changeStreamPreAndPostImages']) {
     if (command[option] !== undefined && command[option] !== false)
-      throw unsupported(`The create option '${option}'`, ErrorCode.InvalidOptions);
+      throw unsupported(`The create option '${option}'`);
   }
   const options: Document = {};
   for (const option of ['validator', 'validationLevel', 'validationAction'])
