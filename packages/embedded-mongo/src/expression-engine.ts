@@ -81,7 +81,8 @@ function encodeFieldNameOperand(operand: unknown): unknown {
 
 /** `$getField` / `$setField` / `$unsetField`: the field operand is a literal field name, never a path. */
 function encodeFieldOperator(operand: unknown): unknown {
-  if (!isPlainObject(operand) || Object.keys(operand)[0] === '$literal') return encodeFieldNameOperand(operand);
+  if (!isPlainObject(operand) || Object.keys(operand)[0] === '$literal')
+    return encodeFieldNameOperand(operand);
   const out: Document = {};
   for (const [key, value] of Object.entries(operand))
     out[key] = key === 'field' ? encodeFieldNameOperand(value) : encodeExpression(value);
@@ -154,7 +155,9 @@ function encodeCondition(condition: unknown): unknown {
   for (const [operator, operand] of Object.entries(condition)) {
     if (operator === '$elemMatch') {
       const keys = isPlainObject(operand) ? Object.keys(operand) : [];
-      const isValueSpec = keys.length > 0 && keys.every((k) => k.startsWith('$') && !['$and', '$or', '$nor', '$expr'].includes(k));
+      const isValueSpec =
+        keys.length > 0 &&
+        keys.every((k) => k.startsWith('$') && !['$and', '$or', '$nor', '$expr'].includes(k));
       out[operator] = isValueSpec ? encodeCondition(operand) : encodeQuery(operand);
     } else if (operator === '$not') out[operator] = encodeCondition(operand);
     else if (operator === '$all' && Array.isArray(operand))
@@ -239,7 +242,7 @@ function encodeStage(name: string, spec: unknown): unknown {
     case '$setWindowFields':
       if (!isPlainObject(spec)) return spec;
       return {
-        ...encodeExpression({ partitionBy: spec.partitionBy, output: spec.output }) as Document,
+        ...(encodeExpression({ partitionBy: spec.partitionBy, output: spec.output }) as Document),
         ...(spec.sortBy === undefined ? {} : { sortBy: encodeSortSpec(spec.sortBy) }),
       };
     default:
@@ -267,10 +270,7 @@ function arrayEnd(which: 'first' | 'last') {
     const value = computeValue(obj, expr, null, options) as unknown;
     if (value === null || value === undefined) return null;
     if (!Array.isArray(value))
-      throw new ServerError(
-        28689,
-        `$${which}'s argument must be an array, but is ${typeof value}`,
-      );
+      throw new ServerError(28689, `$${which}'s argument must be an array, but is ${typeof value}`);
     return value.length === 0 ? undefined : which === 'first' ? value[0] : value[value.length - 1];
   };
 }
@@ -352,7 +352,8 @@ function mingoOptions(options: EvaluationOptions): Partial<Options> {
     collectionResolver:
       options.collectionResolver === undefined
         ? undefined
-        : (name: string) => (options.collectionResolver as (n: string) => Document[])(name).map(encodeValue) as Document[],
+        : (name: string) =>
+            (options.collectionResolver as (n: string) => Document[])(name).map(encodeValue) as Document[],
   } as Partial<Options>;
 }
 
@@ -375,9 +376,15 @@ export function runStages(docs: Document[], stages: Document[], options: Evaluat
 }
 
 /** Compiles `$expr` into a predicate over stored documents. */
-export function compileExprPredicate(expression: unknown, options: EvaluationOptions = {}): (doc: Document) => boolean {
+export function compileExprPredicate(
+  expression: unknown,
+  options: EvaluationOptions = {},
+): (doc: Document) => boolean {
   try {
-    const query = new Query({ $expr: encodeExpression(expression) } as Document, mingoOptions(options) as Options);
+    const query = new Query(
+      { $expr: encodeExpression(expression) } as Document,
+      mingoOptions(options) as Options,
+    );
     return (doc) => {
       try {
         return query.test(encodeValue(doc) as Document);
@@ -391,7 +398,11 @@ export function compileExprPredicate(expression: unknown, options: EvaluationOpt
 }
 
 /** Evaluates one aggregation expression against a stored document (computed fields of find projections). */
-export function evaluateOnDocument(doc: Document, expression: unknown, options: EvaluationOptions = {}): unknown {
+export function evaluateOnDocument(
+  doc: Document,
+  expression: unknown,
+  options: EvaluationOptions = {},
+): unknown {
   try {
     const settings = initOptions(mingoOptions(options));
     const value = computeValue(encodeValue(doc), encodeExpression(expression), null, settings) as unknown;
@@ -405,7 +416,10 @@ export function evaluateOnDocument(doc: Document, expression: unknown, options: 
 export function evaluateLet(spec: unknown): Document | undefined {
   if (spec === undefined || spec === null) return undefined;
   if (!isPlainObject(spec))
-    throw new ServerError(ErrorCode.TypeMismatch, "BSON field 'let' is the wrong type, expected type 'object'");
+    throw new ServerError(
+      ErrorCode.TypeMismatch,
+      "BSON field 'let' is the wrong type, expected type 'object'",
+    );
   const variables = newDocument();
   for (const [name, expression] of Object.entries(spec)) {
     checkVariableName(name);

@@ -403,7 +403,17 @@ export function parseIndexSpec(raw: unknown): IndexSpec {
   if (raw.expireAfterSeconds !== undefined)
     spec.expireAfterSeconds = Number(numericValue(raw.expireAfterSeconds));
   if (raw.hidden === true) spec.hidden = true;
-  const known = new Set(['v', 'key', 'name', 'ns', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'hidden']);
+  const known = new Set([
+    'v',
+    'key',
+    'name',
+    'ns',
+    'unique',
+    'sparse',
+    'partialFilterExpression',
+    'expireAfterSeconds',
+    'hidden',
+  ]);
   const extra = newDocument();
   for (const [key, value] of Object.entries(raw)) if (!known.has(key)) extra[key] = value;
   if (Object.keys(extra).length > 0) spec.extra = extra;

@@ -156,7 +156,10 @@ function parseProjection(spec: Document, options: ProjectionOptions) {
   const visit = (prefix: string, fields: Document): void => {
     for (const [key, value] of Object.entries(fields)) {
       if (key.startsWith('$'))
-        throw new ServerError(16410, `FieldPath field names may not start with '$'. Consider using $getField or $setField.`);
+        throw new ServerError(
+          16410,
+          `FieldPath field names may not start with '$'. Consider using $getField or $setField.`,
+        );
       const path = prefix === '' ? key : `${prefix}.${key}`;
       if (key.endsWith('.$') || key === '$') {
         if (options.isAggregation === true)
@@ -170,13 +173,21 @@ function parseProjection(spec: Document, options: ProjectionOptions) {
         const keys = Object.keys(value);
         const operator = keys[0];
         if (operator === undefined)
-          throw new ServerError(51270, `An empty sub-projection is not a valid value. Found empty object at path ${path}`);
+          throw new ServerError(
+            51270,
+            `An empty sub-projection is not a valid value. Found empty object at path ${path}`,
+          );
         if (!operator.startsWith('$')) {
           visit(path, value); // embedded syntax: {child: {name: 1}} is {'child.name': 1}
           continue;
         }
         if (operator === '$meta') throw unsupported('Projection of $meta (text score)');
-        if (options.isAggregation !== true && keys.length === 1 && operator === '$slice' && isSliceOperand(value.$slice)) {
+        if (
+          options.isAggregation !== true &&
+          keys.length === 1 &&
+          operator === '$slice' &&
+          isSliceOperand(value.$slice)
+        ) {
           add(path, { kind: 'operator', apply: sliceOperator(value.$slice), isInclusion: false });
           continue;
         }
@@ -213,7 +224,8 @@ function parseProjection(spec: Document, options: ProjectionOptions) {
       `Invalid projection: cannot do exclusion in inclusion projection (or inclusion in exclusion projection)`,
     );
   }
-  const isInclusion = includes + computed > 0 || (excludes === 0 && idFlag === true && root.children.size === 0);
+  const isInclusion =
+    includes + computed > 0 || (excludes === 0 && idFlag === true && root.children.size === 0);
   return { root, isInclusion, idFlag };
 }
 
@@ -251,7 +263,12 @@ export function compileProjection(spec: unknown, options: ProjectionOptions = {}
     return node.hasComputed ? includeDocument(node, newDocument(), rootDoc, false) : undefined;
   };
 
-  const includeDocument = (node: ProjectionNode, doc: Document, rootDoc: Document, isRoot: boolean): Document => {
+  const includeDocument = (
+    node: ProjectionNode,
+    doc: Document,
+    rootDoc: Document,
+    isRoot: boolean,
+  ): Document => {
     const out = newDocument();
     if (isRoot) {
       const idNode = node.children.get('_id');
@@ -289,7 +306,11 @@ export function compileProjection(spec: unknown, options: ProjectionOptions = {}
       if (child.leaf?.kind === 'computed') {
         const value = evaluate(rootDoc, child.leaf.expression);
         if (value !== undefined) out[key] = value;
-      } else if (child.leaf === undefined && child.hasComputed && !Object.prototype.hasOwnProperty.call(doc, key)) {
+      } else if (
+        child.leaf === undefined &&
+        child.hasComputed &&
+        !Object.prototype.hasOwnProperty.call(doc, key)
+      ) {
         out[key] = includeDocument(child, newDocument(), rootDoc, false);
       }
     }

@@ -61,12 +61,21 @@ export class Collection {
     const level: unknown = options.validationLevel ?? 'strict';
     const action: unknown = options.validationAction ?? 'error';
     if (level !== 'strict' && level !== 'moderate' && level !== 'off')
-      throw new ServerError(ErrorCode.BadValue, `Enumeration value '${String(level)}' for field 'validationLevel' is not a valid value.`);
+      throw new ServerError(
+        ErrorCode.BadValue,
+        `Enumeration value '${String(level)}' for field 'validationLevel' is not a valid value.`,
+      );
     if (action !== 'error' && action !== 'warn')
-      throw new ServerError(ErrorCode.BadValue, `Enumeration value '${String(action)}' for field 'validationAction' is not a valid value.`);
+      throw new ServerError(
+        ErrorCode.BadValue,
+        `Enumeration value '${String(action)}' for field 'validationAction' is not a valid value.`,
+      );
     const validator: unknown = options.validator;
     if (validator !== undefined && !isPlainObject(validator))
-      throw new ServerError(ErrorCode.TypeMismatch, "BSON field 'validator' is the wrong type, expected type 'object'");
+      throw new ServerError(
+        ErrorCode.TypeMismatch,
+        "BSON field 'validator' is the wrong type, expected type 'object'",
+      );
     this.validatorPredicate =
       validator === undefined || Object.keys(validator).length === 0 ? undefined : compileFilter(validator);
     this.options = options;
@@ -87,7 +96,12 @@ export class Collection {
       return;
     }
     throw new ServerError(ErrorCode.DocumentValidationFailure, 'Document failed validation', {
-      details: { errInfo: { failingDocumentId: doc._id, details: { operatorName: '$and', specifiedAs: this.options.validator } } },
+      details: {
+        errInfo: {
+          failingDocumentId: doc._id,
+          details: { operatorName: '$and', specifiedAs: this.options.validator },
+        },
+      },
     });
   }
 
@@ -322,7 +336,8 @@ export class StorageEngine {
       const index = collection.findIndex(String(change.name));
       if (index === undefined) continue;
       if (change.hidden !== undefined) index.spec.hidden = change.hidden === true ? true : undefined;
-      if (change.expireAfterSeconds !== undefined) index.spec.expireAfterSeconds = Number(change.expireAfterSeconds);
+      if (change.expireAfterSeconds !== undefined)
+        index.spec.expireAfterSeconds = Number(change.expireAfterSeconds);
     }
     this.record({ op: 'collMod', ns: collection.namespace, options, indexes });
   }

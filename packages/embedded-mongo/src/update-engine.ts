@@ -290,7 +290,16 @@ function checkConflicts(paths: string[]): void {
   }
 }
 
-const queryLevelOperators = new Set(['$and', '$or', '$nor', '$expr', '$comment', '$where', '$text', '$jsonSchema']);
+const queryLevelOperators = new Set([
+  '$and',
+  '$or',
+  '$nor',
+  '$expr',
+  '$comment',
+  '$where',
+  '$text',
+  '$jsonSchema',
+]);
 
 /**
  * `$pull`'s condition applied to each element as MongoDB does: a document whose fields are field names

@@ -16,7 +16,9 @@ describe('collection validators', () => {
       code: 121,
       errInfo: { failingDocumentId: 2 },
     });
-    await expect(c.updateOne({ _id: 1 }, { $set: { email: 'x@example.com' } })).rejects.toMatchObject({ code: 121 });
+    await expect(c.updateOne({ _id: 1 }, { $set: { email: 'x@example.com' } })).rejects.toMatchObject({
+      code: 121,
+    });
     await expect(c.updateOne({ _id: 3 }, { $set: { name: 'Zed' } }, { upsert: true })).rejects.toMatchObject({
       code: 121,
     });
@@ -29,7 +31,10 @@ describe('collection validators', () => {
   it('honours validationLevel moderate / off and validationAction warn, and changes them with collMod', async () => {
     const db = fixture.db();
     const c = db.collection<AnyDoc>('items');
-    await c.insertMany([{ _id: 1, qty: -1 }, { _id: 2, qty: 5 }]);
+    await c.insertMany([
+      { _id: 1, qty: -1 },
+      { _id: 2, qty: 5 },
+    ]);
     await db.command({ collMod: 'items', validator: { qty: { $gte: 0 } }, validationLevel: 'moderate' });
     await c.updateOne({ _id: 1 }, { $set: { qty: -2 } }); // already invalid: not checked under moderate
     await expect(c.updateOne({ _id: 2 }, { $set: { qty: -3 } })).rejects.toMatchObject({ code: 121 });
@@ -45,7 +50,9 @@ describe('collection validators', () => {
   it('refuses a $jsonSchema validator at create with 238 and stores nothing', async () => {
     const db = fixture.db();
     await expect(
-      db.createCollection('students', { validator: { $jsonSchema: { bsonType: 'object', required: ['name'] } } }),
+      db.createCollection('students', {
+        validator: { $jsonSchema: { bsonType: 'object', required: ['name'] } },
+      }),
     ).rejects.toMatchObject({ code: 238, message: expect.stringMatching(/\$jsonSchema/) });
     expect(await db.listCollections({ name: 'students' }).toArray()).toEqual([]);
   });
@@ -62,7 +69,9 @@ describe('indexes: hint, hidden, listIndexes options', () => {
     await expect(c.find({ a: 1 }, { hint: 'b_1' }).toArray()).rejects.toMatchObject({ code: 2 });
     await expect(c.find({ a: 1 }, { hint: { b: 1 } }).toArray()).rejects.toMatchObject({ code: 2 });
     await expect(c.countDocuments({ a: 1 }, { hint: 'nope' })).rejects.toMatchObject({ code: 2 });
-    await expect(c.updateOne({ a: 1 }, { $set: { b: 1 } }, { hint: 'nope' })).rejects.toMatchObject({ code: 2 });
+    await expect(c.updateOne({ a: 1 }, { $set: { b: 1 } }, { hint: 'nope' })).rejects.toMatchObject({
+      code: 2,
+    });
     await expect(c.deleteOne({ a: 1 }, { hint: 'nope' })).rejects.toMatchObject({ code: 2 });
   });
 

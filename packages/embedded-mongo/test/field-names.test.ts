@@ -15,7 +15,10 @@ describe('field names are data, never JavaScript object keys', () => {
     const before = prototypeSnapshot();
     const db = fixture.db();
     const other = fixture.client.db(`${db.databaseName}_other`).collection<AnyDoc>('bystanders');
-    await other.insertMany([{ _id: 1, name: 'ann' }, { _id: 2, name: 'bob' }]);
+    await other.insertMany([
+      { _id: 1, name: 'ann' },
+      { _id: 2, name: 'bob' },
+    ]);
     const c = db.collection<AnyDoc>('victims');
     await c.updateOne({ _id: 9 }, { $set: { 'a2.__proto__.polluted': 1 } }, { upsert: true });
     await c.insertOne({ _id: 10, hello: 'world' });
@@ -40,7 +43,10 @@ describe('field names are data, never JavaScript object keys', () => {
     // `{polluted: 1}` matches nothing anywhere: no document stores a top-level `polluted`.
     expect(await other.find({ polluted: 1 }).toArray()).toEqual([]);
     expect(await c.find({ polluted: 1 }).toArray()).toEqual([]);
-    expect(await other.find({}).toArray()).toEqual([{ _id: 1, name: 'ann' }, { _id: 2, name: 'bob' }]);
+    expect(await other.find({}).toArray()).toEqual([
+      { _id: 1, name: 'ann' },
+      { _id: 2, name: 'bob' },
+    ]);
     // The writes created ordinary fields named after prototype properties.
     expect(await c.findOne({ _id: 9 })).toMatchObject({ a2: { ['__proto__']: { polluted: 1 } } });
     const renamed = await c.findOne({ _id: 10 });
@@ -56,7 +62,12 @@ describe('field names are data, never JavaScript object keys', () => {
 
   it('{name: {$exists: true}} matches only documents that store the field, for every prototype name', async () => {
     const c = fixture.db().collection<AnyDoc>('exists');
-    const named: AnyDoc[] = prototypeNames.map((name, i) => Object.fromEntries([['_id', 10 + i], [name, i]]));
+    const named: AnyDoc[] = prototypeNames.map((name, i) =>
+      Object.fromEntries([
+        ['_id', 10 + i],
+        [name, i],
+      ]),
+    );
     await c.insertMany([{ _id: 1, plain: true }, ...named]);
     for (const [i, name] of prototypeNames.entries()) {
       expect((await c.find({ [name]: { $exists: true } }).toArray()).map((d) => d._id)).toEqual([10 + i]);
@@ -70,8 +81,13 @@ describe('field names are data, never JavaScript object keys', () => {
   it("{$set: {'constructor.x': 1}} creates {constructor: {x: 1}}", async () => {
     const c = fixture.db().collection<AnyDoc>('set');
     await c.insertOne({ _id: 1 });
-    await c.updateOne({ _id: 1 }, { $set: { 'constructor.x': 1, 'toString.y': 2, 'valueOf': 3 } });
-    expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, constructor: { x: 1 }, toString: { y: 2 }, valueOf: 3 });
+    await c.updateOne({ _id: 1 }, { $set: { 'constructor.x': 1, 'toString.y': 2, valueOf: 3 } });
+    expect(await c.findOne({ _id: 1 })).toEqual({
+      _id: 1,
+      constructor: { x: 1 },
+      toString: { y: 2 },
+      valueOf: 3,
+    });
     await c.updateOne({ _id: 1 }, { $inc: { 'constructor.x': 1 }, $unset: { valueOf: '' } });
     expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, constructor: { x: 2 }, toString: { y: 2 } });
     expect(await c.findOne({ 'constructor.x': 2 })).toMatchObject({ _id: 1 });
@@ -113,7 +129,10 @@ describe('field names are data, never JavaScript object keys', () => {
       ])
       .toArray();
     expect(joined).toEqual([{ _id: 1, tier: 'yes' }]);
-    await c.createIndex({ constructor: 1 }, { unique: true, partialFilterExpression: { toString: { $gt: 6 } } });
+    await c.createIndex(
+      { constructor: 1 },
+      { unique: true, partialFilterExpression: { toString: { $gt: 6 } } },
+    );
     await c.insertOne({ _id: 4, constructor: 'gold', toString: 1 });
     await expect(c.insertOne({ _id: 5, constructor: 'gold', toString: 9 })).rejects.toMatchObject({
       code: 11000,
@@ -127,7 +146,11 @@ describe('$-prefixed and dotted field names as MongoDB 5.0+', () => {
   it('stores them on insert and nested in replacements, and returns them', async () => {
     const c = fixture.db().collection<AnyDoc>('sales');
     await c.insertOne({ _id: 1, $price: 50, quantity: 30, 'a.b': 1 });
-    await c.insertOne({ _id: 2, $id: 'h1961-01', location: { $db: 'novels', $ref: '2007042768', $inc: true } });
+    await c.insertOne({
+      _id: 2,
+      $id: 'h1961-01',
+      location: { $db: 'novels', $ref: '2007042768', $inc: true },
+    });
     expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, $price: 50, quantity: 30, 'a.b': 1 });
     expect(await c.findOne({ _id: 2 })).toEqual({
       _id: 2,
@@ -152,9 +175,7 @@ describe('$-prefixed and dotted field names as MongoDB 5.0+', () => {
       { _id: 1, item: 'sweatshirt', 'price.usd': 45.99, $qty: 300 },
       { _id: 2, item: 'winter coat', 'price.usd': 499.99, $qty: 200 },
     ]);
-    const expensive = await c
-      .find({ $expr: { $gt: [{ $getField: 'price.usd' }, 200] } })
-      .toArray();
+    const expensive = await c.find({ $expr: { $gt: [{ $getField: 'price.usd' }, 200] } }).toArray();
     expect(expensive.map((d) => d._id)).toEqual([2]);
     const quantities = await c
       .aggregate([{ $project: { _id: 0, qty: { $getField: { $literal: '$qty' } } } }])

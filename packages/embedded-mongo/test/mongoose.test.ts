@@ -198,7 +198,10 @@ describe('mongoose patterns that depend on MongoDB 4.4+/5.0+ semantics', () => {
     expect(await Cart.countDocuments({ 'perks.valueOf': { $exists: true } })).toBe(0);
     reloaded?.perks?.delete('welcome');
     await reloaded?.save();
-    expect(Object.keys((await Cart.findById(cart._id).lean())?.perks ?? {})).toEqual(['birthday', 'referral']);
+    expect(Object.keys((await Cart.findById(cart._id).lean())?.perks ?? {})).toEqual([
+      'birthday',
+      'referral',
+    ]);
   });
 
   it('projects nested paths and returns only what was asked for', async () => {

@@ -31,7 +31,11 @@ describe('projections as MongoDB 4.4+, the same in find, findAndModify and $proj
 
   it('computes fields from paths, literals and expressions, _id first', async () => {
     const docs = [{ _id: 1, name: 'ann', points: 5, secret: 's' }];
-    for (const result of await projectEverywhere(docs, { n: '$name', double: { $multiply: ['$points', 2] }, points: 1 }))
+    for (const result of await projectEverywhere(docs, {
+      n: '$name',
+      double: { $multiply: ['$points', 2] },
+      points: 1,
+    }))
       expect(result).toEqual([{ _id: 1, points: 5, n: 'ann', double: 10 }]);
     for (const result of await projectEverywhere(docs, { label: { $literal: '$name' }, _id: 0 }))
       expect(result).toEqual([{ label: '$name' }]);
@@ -53,7 +57,14 @@ describe('projections as MongoDB 4.4+, the same in find, findAndModify and $proj
   it('$elemMatch projections accept operator-only conditions and filters', async () => {
     const c = fixture.db().collection<AnyDoc>('schools');
     await c.insertMany([
-      { _id: 1, ids: [1, 2, 3], students: [{ name: 'john', age: 10 }, { name: 'jess', age: 12 }] },
+      {
+        _id: 1,
+        ids: [1, 2, 3],
+        students: [
+          { name: 'john', age: 10 },
+          { name: 'jess', age: 12 },
+        ],
+      },
       { _id: 2, ids: [0], students: [{ name: 'jeff', age: 15 }] },
     ]);
     expect(await c.find({}, { projection: { ids: { $elemMatch: { $gte: 2 } } } }).toArray()).toEqual([
@@ -84,7 +95,10 @@ describe('projections as MongoDB 4.4+, the same in find, findAndModify and $proj
 
   it('mongoose-style nested path projections and mixed projections are answered as MongoDB does', async () => {
     const c = fixture.db().collection<AnyDoc>('nested');
-    await c.insertOne({ _id: 1, profile: { name: 'ann', email: 'a@x', address: { city: 'Chisinau', zip: '2000' } } });
+    await c.insertOne({
+      _id: 1,
+      profile: { name: 'ann', email: 'a@x', address: { city: 'Chisinau', zip: '2000' } },
+    });
     expect(await c.findOne({}, { projection: { 'profile.address.city': 1, 'profile.name': 1 } })).toEqual({
       _id: 1,
       profile: { name: 'ann', address: { city: 'Chisinau' } },

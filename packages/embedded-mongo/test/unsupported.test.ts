@@ -37,18 +37,27 @@ async function seeded(db: Db) {
 /** One entry per README row (the row's feature cell is the key), each with the refusals it promises. */
 const cases: Record<string, Refusal[]> = {
   '`$text`, text indexes': [
-    { run: async (db) => (await seeded(db)).find({ $text: { $search: 'x' } }).toArray(), code: 27, names: /\$text/ },
+    {
+      run: async (db) => (await seeded(db)).find({ $text: { $search: 'x' } }).toArray(),
+      code: 27,
+      names: /\$text/,
+    },
     { run: async (db) => (await seeded(db)).createIndex({ a: 'text' }), code: 67, names: /Text indexes/ },
   ],
   '`$near`, `$nearSphere`, `$geoNear`, `$geoWithin`, `$geoIntersects`, 2d/2dsphere indexes': [
-    { run: async (db) => (await seeded(db)).find({ loc: { $near: [0, 0] } }).toArray(), code: 291, names: /\$near/ },
+    {
+      run: async (db) => (await seeded(db)).find({ loc: { $near: [0, 0] } }).toArray(),
+      code: 291,
+      names: /\$near/,
+    },
     {
       run: async (db) => (await seeded(db)).find({ loc: { $geoWithin: { $center: [[0, 0], 1] } } }).toArray(),
       code: 291,
       names: /\$geoWithin/,
     },
     {
-      run: async (db) => (await seeded(db)).aggregate([{ $geoNear: { near: [0, 0], distanceField: 'd' } }]).toArray(),
+      run: async (db) =>
+        (await seeded(db)).aggregate([{ $geoNear: { near: [0, 0], distanceField: 'd' } }]).toArray(),
       code: 291,
       names: /\$geoNear/,
     },
@@ -67,7 +76,11 @@ const cases: Record<string, Refusal[]> = {
     },
   ],
   'Change streams (`$changeStream`, `watch()`)': [
-    { run: async (db) => (await seeded(db)).aggregate([{ $changeStream: {} }]).toArray(), code: 40573, names: /Change streams/ },
+    {
+      run: async (db) => (await seeded(db)).aggregate([{ $changeStream: {} }]).toArray(),
+      code: 40573,
+      names: /Change streams/,
+    },
     {
       run: async (db) => {
         const stream = (await seeded(db)).watch();
@@ -82,7 +95,11 @@ const cases: Record<string, Refusal[]> = {
     },
   ],
   'Decimal128 arithmetic (`$inc`/`$mul` on Decimal128; Decimal128 values reaching aggregation expressions)': [
-    { run: async (db) => (await seeded(db)).updateOne({ _id: 1 }, { $inc: { d: 1 } }), code: 238, names: /Decimal128/ },
+    {
+      run: async (db) => (await seeded(db)).updateOne({ _id: 1 }, { $inc: { d: 1 } }),
+      code: 238,
+      names: /Decimal128/,
+    },
     {
       run: async (db) => (await seeded(db)).aggregate([{ $project: { x: { $add: ['$d', 1] } } }]).toArray(),
       code: 238,
@@ -107,13 +124,21 @@ const cases: Record<string, Refusal[]> = {
       code: 238,
       names: /\$accumulator/,
     },
-    { run: async (db) => (await seeded(db)).find({ $jsonSchema: {} }).toArray(), code: 238, names: /\$jsonSchema/ },
+    {
+      run: async (db) => (await seeded(db)).find({ $jsonSchema: {} }).toArray(),
+      code: 238,
+      names: /\$jsonSchema/,
+    },
     {
       run: (db) => db.createCollection('validated', { validator: { $jsonSchema: { required: ['a'] } } }),
       code: 238,
       names: /\$jsonSchema/,
     },
-    { run: async (db) => (await seeded(db)).find({ a: { $bitsAllSet: 1 } }).toArray(), code: 238, names: /\$bitsAllSet/ },
+    {
+      run: async (db) => (await seeded(db)).find({ a: { $bitsAllSet: 1 } }).toArray(),
+      code: 238,
+      names: /\$bitsAllSet/,
+    },
   ],
   'Tailable cursors, capped / time-series / clustered collections, views': [
     {
@@ -122,16 +147,28 @@ const cases: Record<string, Refusal[]> = {
       names: /tailable cursors/,
     },
     { run: (db) => db.createCollection('capped', { capped: true, size: 4096 }), code: 238, names: /capped/ },
-    { run: (db) => db.createCollection('ts', { timeseries: { timeField: 't' } }), code: 238, names: /timeseries/ },
+    {
+      run: (db) => db.createCollection('ts', { timeseries: { timeField: 't' } }),
+      code: 238,
+      names: /timeseries/,
+    },
     {
       run: (db) => db.createCollection('clustered', { clusteredIndex: { key: { _id: 1 }, unique: true } }),
       code: 238,
       names: /clusteredIndex/,
     },
-    { run: (db) => db.createCollection('view', { viewOn: 'things', pipeline: [] }), code: 238, names: /viewOn/ },
+    {
+      run: (db) => db.createCollection('view', { viewOn: 'things', pipeline: [] }),
+      code: 238,
+      names: /viewOn/,
+    },
   ],
   '`$meta` sorts and projections': [
-    { run: async (db) => (await seeded(db)).find({}, { sort: { s: { $meta: 'textScore' } } }).toArray(), code: 238, names: /\$meta/ },
+    {
+      run: async (db) => (await seeded(db)).find({}, { sort: { s: { $meta: 'textScore' } } }).toArray(),
+      code: 238,
+      names: /\$meta/,
+    },
     {
       run: async (db) => (await seeded(db)).find({}, { projection: { s: { $meta: 'textScore' } } }).toArray(),
       code: 238,
@@ -140,10 +177,26 @@ const cases: Record<string, Refusal[]> = {
   ],
   'Database-level `aggregate: 1`, `$collStats`, `$indexStats`, `$currentOp`, Atlas Search': [
     { run: (db) => db.aggregate([{ $documents: [{ a: 1 }] }]).toArray(), code: 238, names: /aggregate: 1/ },
-    { run: async (db) => (await seeded(db)).aggregate([{ $collStats: {} }]).toArray(), code: 238, names: /\$collStats/ },
-    { run: async (db) => (await seeded(db)).aggregate([{ $indexStats: {} }]).toArray(), code: 238, names: /\$indexStats/ },
-    { run: async (db) => (await seeded(db)).aggregate([{ $currentOp: {} }]).toArray(), code: 238, names: /\$currentOp/ },
-    { run: async (db) => (await seeded(db)).aggregate([{ $search: {} }]).toArray(), code: 238, names: /Atlas Search/ },
+    {
+      run: async (db) => (await seeded(db)).aggregate([{ $collStats: {} }]).toArray(),
+      code: 238,
+      names: /\$collStats/,
+    },
+    {
+      run: async (db) => (await seeded(db)).aggregate([{ $indexStats: {} }]).toArray(),
+      code: 238,
+      names: /\$indexStats/,
+    },
+    {
+      run: async (db) => (await seeded(db)).aggregate([{ $currentOp: {} }]).toArray(),
+      code: 238,
+      names: /\$currentOp/,
+    },
+    {
+      run: async (db) => (await seeded(db)).aggregate([{ $search: {} }]).toArray(),
+      code: 238,
+      names: /Atlas Search/,
+    },
   ],
   '`let` variables in `bulkWrite` (refused rather than ignored: `$$name` would evaluate wrongly)': [
     {
@@ -158,7 +211,7 @@ const cases: Record<string, Refusal[]> = {
       names: /let variables/,
     },
   ],
-  'Snapshot sessions (`startSession({ snapshot: true })`, `readConcern: \'snapshot\'` outside a transaction)': [
+  "Snapshot sessions (`startSession({ snapshot: true })`, `readConcern: 'snapshot'` outside a transaction)": [
     {
       run: async (db) => {
         const c = await seeded(db);
@@ -188,7 +241,10 @@ describe("README's list of unsupported features", () => {
           (caught: unknown) => caught as { code?: number; message?: string },
         );
         expect(error, `${feature}: ${refusal.names.source}`).toBeDefined();
-        expect({ code: error?.code, names: refusal.names.test(error?.message ?? '') }, error?.message).toEqual({
+        expect(
+          { code: error?.code, names: refusal.names.test(error?.message ?? '') },
+          error?.message,
+        ).toEqual({
           code: refusal.code,
           names: true,
         });

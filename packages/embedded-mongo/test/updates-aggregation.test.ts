@@ -31,16 +31,45 @@ describe('$pull applies any query condition to each element', () => {
     expect((await c.findOne({ _id: 1 }))?.votes).toEqual([3, 5]);
     await c.updateOne({ _id: 2 }, { $pull: { results: { $or: [{ item: 'C' }, { score: { $lt: 0 } }] } } });
     expect((await c.findOne({ _id: 2 }))?.results).toEqual([{ item: 'B', score: 4 }]);
-    await c.updateOne({ _id: 2 }, { $push: { results: { $each: [{ item: 'D', score: 1 }, { item: 'E', score: 9 }] } } });
-    await c.updateOne({ _id: 2 }, { $pull: { results: { $and: [{ score: { $gt: 3 } }, { item: { $ne: 'E' } }] } } });
+    await c.updateOne(
+      { _id: 2 },
+      {
+        $push: {
+          results: {
+            $each: [
+              { item: 'D', score: 1 },
+              { item: 'E', score: 9 },
+            ],
+          },
+        },
+      },
+    );
+    await c.updateOne(
+      { _id: 2 },
+      { $pull: { results: { $and: [{ score: { $gt: 3 } }, { item: { $ne: 'E' } }] } } },
+    );
     expect((await c.findOne({ _id: 2 }))?.results).toEqual([
       { item: 'D', score: 1 },
       { item: 'E', score: 9 },
     ]);
     await c.updateOne({ _id: 2 }, { $pull: { results: { $nor: [{ item: 'D' }] } } });
     expect((await c.findOne({ _id: 2 }))?.results).toEqual([{ item: 'D', score: 1 }]);
-    await c.insertOne({ _id: 3, results: [{ answers: [{ q: 1, a: 4 }, { q: 2, a: 6 }] }, { answers: [{ q: 1, a: 8 }] }] });
-    await c.updateOne({ _id: 3 }, { $pull: { results: { answers: { $elemMatch: { q: 2, a: { $gte: 6 } } } } } });
+    await c.insertOne({
+      _id: 3,
+      results: [
+        {
+          answers: [
+            { q: 1, a: 4 },
+            { q: 2, a: 6 },
+          ],
+        },
+        { answers: [{ q: 1, a: 8 }] },
+      ],
+    });
+    await c.updateOne(
+      { _id: 3 },
+      { $pull: { results: { answers: { $elemMatch: { q: 2, a: { $gte: 6 } } } } } },
+    );
     expect((await c.findOne({ _id: 3 }))?.results).toEqual([{ answers: [{ q: 1, a: 8 }] }]);
     await c.updateOne({ _id: 1 }, { $pull: { votes: { $in: [3, 9] } } });
     expect((await c.findOne({ _id: 1 }))?.votes).toEqual([5]);
@@ -97,16 +126,20 @@ describe('aggregation', () => {
     const byFind = await c.find({ $expr: { $eq: ['$flavor', '$$targetFlavor'] } }, { let: vars }).toArray();
     expect(byFind.map((d) => d._id)).toEqual([3]);
     const byAggregate = await c
-      .aggregate([{ $match: { $expr: { $eq: ['$flavor', '$$targetFlavor'] } } }, { $project: { v: '$$targetFlavor' } }], {
-        let: vars,
-      })
+      .aggregate(
+        [
+          { $match: { $expr: { $eq: ['$flavor', '$$targetFlavor'] } } },
+          { $project: { v: '$$targetFlavor' } },
+        ],
+        {
+          let: vars,
+        },
+      )
       .toArray();
     expect(byAggregate).toEqual([{ _id: 3, v: 'cherry' }]);
-    await c.updateOne(
-      { $expr: { $eq: ['$flavor', '$$oldFlavor'] } },
-      [{ $set: { flavor: '$$newFlavor' } }],
-      { let: { oldFlavor: 'cherry', newFlavor: 'orange' } },
-    );
+    await c.updateOne({ $expr: { $eq: ['$flavor', '$$oldFlavor'] } }, [{ $set: { flavor: '$$newFlavor' } }], {
+      let: { oldFlavor: 'cherry', newFlavor: 'orange' },
+    });
     expect(await c.findOne({ _id: 3 })).toEqual({ _id: 3, flavor: 'orange' });
     const modified = await c.findOneAndUpdate(
       { $expr: { $eq: ['$flavor', '$$f'] } },

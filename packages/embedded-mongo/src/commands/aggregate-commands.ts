@@ -9,22 +9,24 @@ import type { Collection } from '../storage-engine.js';
 import { collectionName, optionalDocument, readDocuments } from './command-helpers.js';
 import { replyWithCursor } from './crud-commands.js';
 
-const unsupportedStages = new Map<string, [string, number]>(Object.entries({
-  $changeStream: ['Change streams ($changeStream)', ErrorCode.Location40573],
-  $geoNear: ['Geospatial queries ($geoNear)', ErrorCode.NoQueryExecutionPlans],
-  $search: ['Atlas Search ($search)', ErrorCode.NotImplemented],
-  $searchMeta: ['Atlas Search ($searchMeta)', ErrorCode.NotImplemented],
-  $vectorSearch: ['Vector search ($vectorSearch)', ErrorCode.NotImplemented],
-  $collStats: ['The $collStats stage', ErrorCode.NotImplemented],
-  $indexStats: ['The $indexStats stage', ErrorCode.NotImplemented],
-  $currentOp: ['The $currentOp stage', ErrorCode.NotImplemented],
-  $listSessions: ['The $listSessions stage', ErrorCode.NotImplemented],
-  $planCacheStats: ['The $planCacheStats stage', ErrorCode.NotImplemented],
-  $function: ['JavaScript execution ($function)', ErrorCode.NotImplemented],
-  $accumulator: ['JavaScript execution ($accumulator)', ErrorCode.NotImplemented],
-  $where: ['JavaScript execution ($where)', ErrorCode.NotImplemented],
-  $text: ['Text search ($text)', ErrorCode.IndexNotFound],
-} satisfies Record<string, [string, number]>));
+const unsupportedStages = new Map<string, [string, number]>(
+  Object.entries({
+    $changeStream: ['Change streams ($changeStream)', ErrorCode.Location40573],
+    $geoNear: ['Geospatial queries ($geoNear)', ErrorCode.NoQueryExecutionPlans],
+    $search: ['Atlas Search ($search)', ErrorCode.NotImplemented],
+    $searchMeta: ['Atlas Search ($searchMeta)', ErrorCode.NotImplemented],
+    $vectorSearch: ['Vector search ($vectorSearch)', ErrorCode.NotImplemented],
+    $collStats: ['The $collStats stage', ErrorCode.NotImplemented],
+    $indexStats: ['The $indexStats stage', ErrorCode.NotImplemented],
+    $currentOp: ['The $currentOp stage', ErrorCode.NotImplemented],
+    $listSessions: ['The $listSessions stage', ErrorCode.NotImplemented],
+    $planCacheStats: ['The $planCacheStats stage', ErrorCode.NotImplemented],
+    $function: ['JavaScript execution ($function)', ErrorCode.NotImplemented],
+    $accumulator: ['JavaScript execution ($accumulator)', ErrorCode.NotImplemented],
+    $where: ['JavaScript execution ($where)', ErrorCode.NotImplemented],
+    $text: ['Text search ($text)', ErrorCode.IndexNotFound],
+  } satisfies Record<string, [string, number]>),
+);
 
 /** Walks a pipeline (sub-pipelines included) and rejects features this server does not implement. */
 function rejectUnsupported(value: unknown): void {
@@ -53,7 +55,8 @@ function hasDecimal(value: unknown): boolean {
 /** Refuses Decimal128 values reaching expressions (mingo would compute with binary floats). */
 function refuseDecimals(docs: Document[]): Document[] {
   for (const doc of docs)
-    if (hasDecimal(doc)) throw unsupported('Decimal128 arithmetic (Decimal128 values in aggregation expressions)');
+    if (hasDecimal(doc))
+      throw unsupported('Decimal128 arithmetic (Decimal128 values in aggregation expressions)');
   return docs;
 }
 
@@ -64,11 +67,12 @@ function validateStages(pipeline: unknown[]): void {
       throw new ServerError(40323, 'A pipeline stage specification object must contain exactly one field.');
     const name = Object.keys(stage)[0] as string;
     if (name === '$out' || name === '$merge') continue;
-    if (!isKnownStage(name))
-      throw new ServerError(40324, `Unrecognized pipeline stage name: '${name}'`);
+    if (!isKnownStage(name)) throw new ServerError(40324, `Unrecognized pipeline stage name: '${name}'`);
     const spec: unknown = stage[name];
-    if (name === '$lookup' && isPlainObject(spec) && Array.isArray(spec.pipeline)) validateStages(spec.pipeline);
-    if (name === '$unionWith' && isPlainObject(spec) && Array.isArray(spec.pipeline)) validateStages(spec.pipeline);
+    if (name === '$lookup' && isPlainObject(spec) && Array.isArray(spec.pipeline))
+      validateStages(spec.pipeline);
+    if (name === '$unionWith' && isPlainObject(spec) && Array.isArray(spec.pipeline))
+      validateStages(spec.pipeline);
     if (name === '$facet' && isPlainObject(spec))
       for (const sub of Object.values(spec)) if (Array.isArray(sub)) validateStages(sub);
   }

@@ -33,7 +33,20 @@ function create(context: CommandContext): Document {
 function collMod(context: CommandContext): Document {
   const { command, engine } = context;
   const collection = requireCollection(context, collectionName(command));
-  const allowed = new Set(['collMod', 'validator', 'validationLevel', 'validationAction', 'index', '$db', 'lsid', 'txnNumber', '$clusterTime', 'writeConcern', 'comment', '$readPreference']);
+  const allowed = new Set([
+    'collMod',
+    'validator',
+    'validationLevel',
+    'validationAction',
+    'index',
+    '$db',
+    'lsid',
+    'txnNumber',
+    '$clusterTime',
+    'writeConcern',
+    'comment',
+    '$readPreference',
+  ]);
   for (const option of Object.keys(command))
     if (!allowed.has(option)) throw unsupported(`The collMod option '${option}'`, ErrorCode.InvalidOptions);
   const options: Document = { ...collection.options };
@@ -44,12 +57,17 @@ function collMod(context: CommandContext): Document {
   if (command.index !== undefined) {
     const change: unknown = command.index;
     if (!isPlainObject(change))
-      throw new ServerError(ErrorCode.TypeMismatch, "BSON field 'collMod.index' is the wrong type, expected type 'object'");
+      throw new ServerError(
+        ErrorCode.TypeMismatch,
+        "BSON field 'collMod.index' is the wrong type, expected type 'object'",
+      );
     const index =
       typeof change.name === 'string'
         ? collection.findIndex(change.name)
         : isPlainObject(change.keyPattern)
-          ? collection.indexes.find((candidate) => canonicalKey(candidate.spec.key) === canonicalKey(change.keyPattern))
+          ? collection.indexes.find(
+              (candidate) => canonicalKey(candidate.spec.key) === canonicalKey(change.keyPattern),
+            )
           : undefined;
     if (index === undefined) throw new ServerError(ErrorCode.IndexNotFound, 'cannot find index for collMod');
     const entry: Document = { name: index.spec.name };
@@ -72,7 +90,10 @@ function collMod(context: CommandContext): Document {
 }
 
 function describeIndexes(collection: Collection): Document[] {
-  return [{ v: 2, key: { _id: 1 }, name: '_id_' }, ...collection.indexes.map((index) => index.describeForListing())];
+  return [
+    { v: 2, key: { _id: 1 }, name: '_id_' },
+    ...collection.indexes.map((index) => index.describeForListing()),
+  ];
 }
 
 function listCollections(context: CommandContext): Document {

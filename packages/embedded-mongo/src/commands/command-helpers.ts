@@ -54,12 +54,19 @@ export function checkHint(collection: Collection | undefined, hint: unknown): vo
     if (keys.length === 1 && keys[0] === '$natural') return;
     const wanted = canonicalKey(hint);
     if (wanted === canonicalKey({ _id: 1 })) return;
-    if (collection.indexes.some((index) => index.spec.hidden !== true && canonicalKey(index.spec.key) === wanted))
+    if (
+      collection.indexes.some(
+        (index) => index.spec.hidden !== true && canonicalKey(index.spec.key) === wanted,
+      )
+    )
       return;
   } else {
     throw new ServerError(ErrorCode.FailedToParse, 'hint must be a string or an object');
   }
-  throw new ServerError(ErrorCode.BadValue, 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
+  throw new ServerError(
+    ErrorCode.BadValue,
+    'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+  );
 }
 
 /** Matching documents with their storage keys, after sort/skip/limit, and their projected form. */
