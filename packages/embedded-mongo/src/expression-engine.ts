@@ -4,7 +4,7 @@ import { Aggregator } from 'mingo';
 import { computeValue, Context, initOptions, OpType, type Options } from 'mingo/core';
 import { Query } from 'mingo/query';
 import { $first as firstAccumulator, $last as lastAccumulator } from 'mingo/operators/accumulator';
-import { isPlainObject, newDocument, toPlain } from './bson-values.js';
+import { isPlainObject, newDocument, toPlain, withIdFirst } from './bson-values.js';
 import { ErrorCode, ServerError } from './server-error.js';
 import { compileProjection } from './sort-projection.js';
 
@@ -369,7 +369,12 @@ export function toAggregationError(error: unknown): ServerError {
 export function runStages(docs: Document[], stages: Document[], options: EvaluationOptions = {}): Document[] {
   try {
     const aggregator = new Aggregator(encodePipeline(stages), mingoOptions(options) as Options);
-    return aggregator.run(docs.map(encodeValue) as Document[]).map(decodeValue) as Document[];
+    // MongoDB writes `_id` first in every document a stage builds ($group, $bucket, $replaceWith, …).
+    return aggregator.run(docs.map(encodeValue) as Document[]).map((result) => {
+      const doc = decodeValue(result) as Document;
+      const first = Object.keys(doc)[0];
+      return first === undefined || first === '_id' || doc._id === undefined ? doc : withIdFirst(doc);
+    });
   } catch (error) {
     throw toAggregationError(error);
   }

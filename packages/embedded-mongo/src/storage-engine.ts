@@ -81,6 +81,11 @@ export class Collection {
     this.options = options;
   }
 
+  /** Whether writes must be checked against a validator. */
+  get hasValidator(): boolean {
+    return this.validatorPredicate !== undefined;
+  }
+
   /**
    * Enforces the validator as MongoDB does: 121 DocumentValidationFailure for a document that fails it,
    * unless validationLevel is 'off', or 'moderate' and the update changes a document that already failed,
@@ -442,7 +447,8 @@ export class StorageEngine {
     if (this.visible(collection, key, txn) !== undefined) {
       throw idDuplicate(collection, doc._id);
     }
-    if (!this.isValidationBypassed && !this.isReplaying) collection.validate(doc, undefined, this.log);
+    if (collection.hasValidator && !this.isValidationBypassed && !this.isReplaying)
+      collection.validate(doc, undefined, this.log);
     if (txn !== undefined) this.bufferWrite(collection, key, doc, txn);
     else this.commitWrite(collection, key, doc);
   }
@@ -450,7 +456,7 @@ export class StorageEngine {
   /** Replaces a stored document with a new version. */
   replace(collection: Collection, key: string, doc: Document, txn?: Transaction): void {
     validateForStorage(doc);
-    if (!this.isValidationBypassed && !this.isReplaying)
+    if (collection.hasValidator && !this.isValidationBypassed && !this.isReplaying)
       collection.validate(doc, this.visible(collection, key, txn), this.log);
     if (txn !== undefined) this.bufferWrite(collection, key, doc, txn);
     else this.commitWrite(collection, key, doc);

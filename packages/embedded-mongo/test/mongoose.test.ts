@@ -178,13 +178,15 @@ describe('mongoose patterns that depend on MongoDB 4.4+/5.0+ semantics', () => {
 
   it('saves a Map of subdocuments and queries its entries by key', async () => {
     const Cart = connection.model('MapCart', cartSchema);
-    const cart = new Cart({ owner: 'bob' });
-    cart.perks = new Map([
-      ['welcome', { label: 'Welcome', points: 50 }],
-      ['birthday', { label: 'Birthday', points: 5 }],
-    ]) as never;
+    const cart = new Cart({
+      owner: 'bob',
+      perks: new Map([
+        ['welcome', { label: 'Welcome', points: 50 }],
+        ['birthday', { label: 'Birthday', points: 5 }],
+      ]),
+    });
     await cart.save();
-    cart.perks?.set('referral', { label: 'Referral', points: 1 } as never);
+    cart.perks?.set('referral', { label: 'Referral', points: 1 });
     await cart.save();
     const stored = await Cart.findById(cart._id).lean();
     expect(stored?.perks).toEqual({

@@ -1,6 +1,6 @@
 import { calculateObjectSize, type Document } from 'bson';
 import type { CommandContext, CommandHandler } from '../command-context.js';
-import { canonicalKey, isPlainObject } from '../bson-values.js';
+import { adoptDocuments, canonicalKey, isPlainObject } from '../bson-values.js';
 import { defaultIndexName, parseIndexSpec } from '../index-manager.js';
 import { compileFilter } from '../query-matcher.js';
 import { ErrorCode, ServerError, unsupported } from '../server-error.js';
@@ -99,13 +99,16 @@ function describeIndexes(collection: Collection): Document[] {
 function listCollections(context: CommandContext): Document {
   const { command, engine, db } = context;
   const filter = isPlainObject(command.filter) ? compileFilter(command.filter) : () => true;
-  const infos = engine.listCollections(db).map((collection) => ({
-    name: collection.name,
-    type: 'collection',
-    options: collection.options,
-    info: { readOnly: false, uuid: collection.uuid },
-    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-  }));
+  // adoptDocuments: a filter on a prototype name (`{constructor: …}`) must not see Object.prototype.
+  const infos = engine.listCollections(db).map((collection) =>
+    adoptDocuments({
+      name: collection.name,
+      type: 'collection',
+      options: collection.options,
+      info: { readOnly: false, uuid: collection.uuid },
+      idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+    }),
+  );
   const docs = infos
     .filter((info) => filter(info))
     .map((info) => (command.nameOnly === true ? { name: info.name, type: info.type } : info));
