@@ -8,6 +8,50 @@ import { Double, Int32, Long, type Document } from 'bson';
  * here also accepts plain JS numbers (produced by aggregation expressions).
  */
 
+/**
+ * The prototype of every document the server holds: an empty object with no prototype of its own. A
+ * user's field name is data, so `doc.constructor`, `doc.toString` or `doc.__proto__` must read the
+ * document's own field (or nothing), never something inherited from `Object.prototype`, and writing
+ * `doc['__proto__'] = x` must create a field instead of changing the object's prototype. Objects made
+ * with `Object.create(DOCUMENT_PROTOTYPE)` stay in V8's fast mode (`Object.create(null)` objects do not).
+ */
+const DOCUMENT_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
+
+/** A new empty document (no inherited properties: any string is a safe key). */
+export function newDocument(): Document {
+  return Object.create(DOCUMENT_PROTOTYPE) as Document;
+}
+
+/**
+ * Re-parents, in place, every embedded document of a value freshly decoded from BSON (a command or a
+ * journal record) onto DOCUMENT_PROTOTYPE, so no later lookup by field name can reach Object.prototype.
+ * The BSON decoder already stores a field named `__proto__` as an own property.
+ */
+export function adoptDocuments<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (const element of value) if (element !== null && typeof element === 'object') adoptDocuments(element);
+    return value;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== DOCUMENT_PROTOTYPE) return value;
+  if (prototype === Object.prototype) Object.setPrototypeOf(value, DOCUMENT_PROTOTYPE);
+  const doc = value as Document;
+  for (const key in doc) {
+    const nested: unknown = doc[key];
+    if (nested !== null && typeof nested === 'object') adoptDocuments(nested);
+  }
+  return value;
+}
+
+/** A copy of `doc` (shallow) with `_id` as its first field: `id` when given, else the document's own. */
+export function withIdFirst(doc: Document, id: unknown = doc._id): Document {
+  const out = newDocument();
+  if (id !== undefined) out._id = id;
+  for (const key of Object.keys(doc)) if (key !== '_id') out[key] = doc[key];
+  return out;
+}
+
 /** A JS object that is a BSON embedded document (not an array and not a BSON value class). */
 export function isPlainObject(value: unknown): value is Document {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -155,9 +199,21 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
-  return Buffer.compare(a, b);
+/** The bytes and subtype of a BSON binary (a bare Uint8Array is generic binary, subtype 0). */
+function binaryParts(value: unknown): { bytes: Uint8Array; subtype: number } {
+  if (value instanceof Uint8Array) return { bytes: value, subtype: 0 };
+  const binary = value as { buffer: Uint8Array; position?: number; sub_type: number };
+  const length = binary.position ?? binary.buffer.length;
+  return { bytes: binary.buffer.subarray(0, length), subtype: binary.sub_type };
+}
+
+/** MongoDB's binary order: length first, then subtype, then the bytes. */
+function compareBinary(a: unknown, b: unknown): number {
+  const x = binaryParts(a);
+  const y = binaryParts(b);
+  if (x.bytes.length !== y.bytes.length) return x.bytes.length < y.bytes.length ? -1 : 1;
+  if (x.subtype !== y.subtype) return x.subtype < y.subtype ? -1 : 1;
+  return Buffer.compare(x.bytes, y.bytes);
 }
 
 /** Total order over BSON values, as MongoDB sorts and compares them. */
@@ -186,11 +242,8 @@ export function compareValues(a: unknown, b: unknown): number {
       }
       return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
     }
-    case 7: {
-      const x = a instanceof Uint8Array ? a : (a as { buffer: Uint8Array }).buffer;
-      const y = b instanceof Uint8Array ? b : (b as { buffer: Uint8Array }).buffer;
-      return compareBytes(x, y);
-    }
+    case 7:
+      return compareBinary(a, b);
     case 8:
       return compareStrings(
         (a as { toHexString(): string }).toHexString(),
@@ -260,7 +313,7 @@ export function canonicalKey(value: unknown): string {
   if (Array.isArray(value)) return '[' + value.map(canonicalKey).join(',') + ']';
   if (value instanceof Date) return 'd' + value.getTime();
   if (value instanceof RegExp) return 'r' + JSON.stringify(value.source) + value.flags;
-  if (value instanceof Uint8Array) return 'b' + Buffer.from(value).toString('base64');
+  if (value instanceof Uint8Array) return 'b0:' + Buffer.from(value).toString('base64');
   switch (bsonType(value)) {
     case undefined:
       return (
@@ -278,8 +331,8 @@ export function canonicalKey(value: unknown): string {
     case 'Decimal128':
       return 'n' + numberKey(value);
     case 'Binary': {
-      const binary = value as { sub_type: number; buffer: Uint8Array };
-      return 'b' + binary.sub_type + ':' + Buffer.from(binary.buffer).toString('base64');
+      const { bytes, subtype } = binaryParts(value);
+      return 'b' + subtype + ':' + Buffer.from(bytes).toString('base64');
     }
     case 'Timestamp':
       return 'T' + (value as Long).toString();
@@ -302,11 +355,19 @@ export function canonicalKey(value: unknown): string {
 export function cloneValue<T>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneValue) as T;
   if (isPlainObject(value)) {
-    const copy: Document = {};
+    const copy = newDocument();
     for (const key of Object.keys(value)) copy[key] = cloneValue(value[key]);
     return copy as T;
   }
   return value;
+}
+
+/**
+ * A document's own field, never an inherited property. Stored documents and decoded commands have no
+ * inherited properties (see DOCUMENT_PROTOTYPE); this guards the objects a client library or mingo made.
+ */
+export function ownField(doc: Document, name: string): unknown {
+  return Object.prototype.hasOwnProperty.call(doc, name) ? doc[name] : undefined;
 }
 
 /** Reads a dotted path without traversing arrays except by numeric component. */
@@ -318,7 +379,7 @@ export function getPath(doc: unknown, path: string): unknown {
       if (!Number.isInteger(index)) return undefined;
       current = current[index];
     } else if (isPlainObject(current)) {
-      current = current[part];
+      current = ownField(current, part);
     } else {
       return undefined;
     }
@@ -348,19 +409,19 @@ export function collectPathValues(doc: unknown, parts: readonly string[], out: u
       return;
     }
     for (const element of doc) {
-      if (isPlainObject(element)) collectPathValues(element[part], parts, out, index + 1);
+      if (isPlainObject(element)) collectPathValues(ownField(element, part), parts, out, index + 1);
     }
     return;
   }
-  if (isPlainObject(doc)) collectPathValues(doc[part], parts, out, index + 1);
+  if (isPlainObject(doc)) collectPathValues(ownField(doc, part), parts, out, index + 1);
   else out.push(undefined);
 }
 
-/** Converts stored values into plain JS values for mingo (numbers unwrapped). */
+/** Converts stored values into plain JS values (numbers unwrapped), e.g. to print them in messages. */
 export function toPlain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toPlain);
   if (isPlainObject(value)) {
-    const copy: Document = {};
+    const copy = newDocument();
     for (const key of Object.keys(value)) copy[key] = toPlain(value[key]);
     return copy;
   }

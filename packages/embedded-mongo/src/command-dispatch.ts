@@ -85,6 +85,20 @@ function checkCollation(command: Document): void {
   }
 }
 
+/**
+ * Snapshot reads outside transactions (`startSession({ snapshot: true })`, `readConcern: 'snapshot'`)
+ * are refused at their first command rather than answered with the latest data. Inside a transaction
+ * the snapshot level is what every transaction here already gives.
+ */
+function checkReadConcern(command: Document): void {
+  const readConcern: unknown = command.readConcern;
+  if (!isPlainObject(readConcern) || readConcern.level !== 'snapshot') return;
+  if (command.autocommit === false) return;
+  throw unsupported(
+    "Snapshot sessions and readConcern 'snapshot' outside transactions (use a transaction for snapshot reads)",
+  );
+}
+
 /** The client connection a command arrived on. */
 export interface ClientConnection {
   id: number;
@@ -126,6 +140,7 @@ export class CommandDispatcher {
   /** Executes a command document and returns the reply document (never throws). */
   run(command: Document, connection: ClientConnection): Document | Promise<Document> {
     const isSyncRequested = isPlainObject(command.writeConcern) && command.writeConcern.j === true;
+    this.engine.isValidationBypassed = command.bypassDocumentValidation === true;
     try {
       const result = this.execute(command, connection);
       if (result instanceof Promise) {
@@ -138,6 +153,7 @@ export class CommandDispatcher {
     } catch (error) {
       return this.decorate(toServerError(error).toReply());
     } finally {
+      this.engine.isValidationBypassed = false;
       this.engine.flush(isSyncRequested);
     }
   }
@@ -160,6 +176,7 @@ export class CommandDispatcher {
       connectionId: connection.id,
       signal: connection.signal,
     };
+    checkReadConcern(command);
     const key = sessionKey(command.lsid);
     const txnNumber = toBigInt(command.txnNumber);
     if (key === undefined || txnNumber === undefined) return handler(context);

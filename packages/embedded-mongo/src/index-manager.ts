@@ -5,6 +5,7 @@ import {
   compareValues,
   isNumeric,
   isPlainObject,
+  newDocument,
   numericValue,
   toPlain,
   typeRank,
@@ -20,6 +21,10 @@ export interface IndexSpec {
   sparse?: boolean;
   partialFilterExpression?: Document;
   expireAfterSeconds?: number;
+  /** Kept by the index, not used by the planner or by `hint` (collMod can change it). */
+  hidden?: boolean;
+  /** Other options the client gave at creation, returned as given by listIndexes. */
+  extra?: Document;
 }
 
 interface IndexField {
@@ -104,7 +109,7 @@ export class CollectionIndex {
 
   /** Whether the planner may answer queries from this index (partial and sparse ones may miss documents). */
   get isUsableForQueries(): boolean {
-    return this.partial === undefined && this.spec.sparse !== true;
+    return this.partial === undefined && this.spec.sparse !== true && this.spec.hidden !== true;
   }
 
   /** The key tuples a document contributes (several when a field is an array). */
@@ -158,7 +163,7 @@ export class CollectionIndex {
 
   /** The E11000 error MongoDB reports for a duplicate of `tuple` in this index. */
   duplicateError(tuple: unknown[], namespace: string): ServerError {
-    const keyValue: Document = {};
+    const keyValue = newDocument();
     this.fields.forEach((field, i) => {
       keyValue[field.path] = tuple[i] ?? null;
     });
@@ -356,6 +361,14 @@ export class CollectionIndex {
     if (this.spec.partialFilterExpression !== undefined)
       out.partialFilterExpression = this.spec.partialFilterExpression;
     if (this.spec.expireAfterSeconds !== undefined) out.expireAfterSeconds = this.spec.expireAfterSeconds;
+    if (this.spec.hidden === true) out.hidden = true;
+    return out;
+  }
+
+  /** The listIndexes entry: the significant options plus whatever else the client gave at creation. */
+  describeForListing(): Document {
+    const out = this.describe();
+    for (const [key, value] of Object.entries(this.spec.extra ?? {})) if (!(key in out)) out[key] = value;
     return out;
   }
 }
@@ -389,5 +402,20 @@ export function parseIndexSpec(raw: unknown): IndexSpec {
   if (isPlainObject(raw.partialFilterExpression)) spec.partialFilterExpression = raw.partialFilterExpression;
   if (raw.expireAfterSeconds !== undefined)
     spec.expireAfterSeconds = Number(numericValue(raw.expireAfterSeconds));
+  if (raw.hidden === true) spec.hidden = true;
+  const known = new Set([
+    'v',
+    'key',
+    'name',
+    'ns',
+    'unique',
+    'sparse',
+    'partialFilterExpression',
+    'expireAfterSeconds',
+    'hidden',
+  ]);
+  const extra = newDocument();
+  for (const [key, value] of Object.entries(raw)) if (!known.has(key)) extra[key] = value;
+  if (Object.keys(extra).length > 0) spec.extra = extra;
   return spec;
 }

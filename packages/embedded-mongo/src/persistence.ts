@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { deserialize, serialize, type Document } from 'bson';
 import type { ChangeSink, JournalOp, StorageEngine } from './storage-engine.js';
+import { adoptDocuments } from './bson-values.js';
 
 /**
  * Durability under a dbPath.
@@ -77,7 +78,7 @@ export function decodeRecords(buffer: Buffer): { records: Document[]; validLengt
     const body = buffer.subarray(position + 8, end);
     if (crc32(body) !== checksum) break;
     try {
-      records.push(deserialize(body, deserializeOptions));
+      records.push(adoptDocuments(deserialize(body, deserializeOptions)));
     } catch {
       break;
     }

@@ -1,17 +1,17 @@
 import type { Document } from 'bson';
-import 'mingo/init/system';
-import { Query } from 'mingo';
 import {
   bsonTypeName,
   compareValues,
+  getPath,
   isNumeric,
   isPlainObject,
+  newDocument,
   numericValue,
-  toPlain,
   typeNumbers,
   typeRank,
   valuesEqual,
 } from './bson-values.js';
+import { compileExprPredicate } from './expression-engine.js';
 import { ErrorCode, ServerError, unsupported } from './server-error.js';
 
 /** A compiled query filter. */
@@ -321,13 +321,41 @@ export function compileFieldCondition(path: string, condition: unknown): Predica
     negations.every((p) => !p(doc));
 }
 
-function exprPredicate(expression: unknown): Predicate {
-  const query = new Query({ $expr: toPlain(expression) });
-  return (doc) => query.test(toPlain(doc) as Document);
+/** Options of a filter: `$$variables` bound by a command's `let`, visible to `$expr`. */
+export interface FilterOptions {
+  variables?: Document;
+}
+
+/**
+ * The index of the first element of the array at `prefix` that satisfies the filter's conditions on
+ * that array (what the positional `$` of updates and projections designates), or -1.
+ */
+export function matchedArrayIndex(doc: Document, prefix: string, filter: Document): number {
+  const array = getPath(doc, prefix);
+  if (!Array.isArray(array)) return -1;
+  const conditions: Predicate[] = [];
+  const collect = (f: Document): void => {
+    for (const [key, condition] of Object.entries(f)) {
+      if (key === '$and' && Array.isArray(condition)) condition.forEach((c) => collect(c as Document));
+      else if (key === prefix) conditions.push(compileFieldCondition('v', condition));
+      else if (key.startsWith(prefix + '.'))
+        conditions.push(compileFieldCondition('v.' + key.slice(prefix.length + 1), condition));
+    }
+  };
+  collect(filter);
+  if (conditions.length === 0) return -1;
+  return array.findIndex((element) => {
+    const wrapper = newDocument();
+    wrapper.v = element;
+    if (conditions.every((c) => c(wrapper))) return true;
+    // A condition on the whole array (e.g. $elemMatch) holds for the element when it holds for [element].
+    wrapper.v = [element];
+    return conditions.every((c) => c(wrapper));
+  });
 }
 
 /** Compiles a MongoDB query filter into a predicate over stored documents. */
-export function compileFilter(filter: Document | undefined): Predicate {
+export function compileFilter(filter: Document | undefined, options: FilterOptions = {}): Predicate {
   if (filter === undefined || filter === null) return () => true;
   if (!isPlainObject(filter)) throw badValue('filter must be an object');
   const predicates: Predicate[] = [];
@@ -342,14 +370,14 @@ export function compileFilter(filter: Document | undefined): Predicate {
       case '$nor': {
         if (!Array.isArray(condition) || condition.length === 0)
           throw badValue(`${key} must be a nonempty array`);
-        const parts = condition.map((c) => compileFilter(c as Document));
+        const parts = condition.map((c) => compileFilter(c as Document, options));
         if (key === '$and') predicates.push((doc) => parts.every((p) => p(doc)));
         else if (key === '$or') predicates.push((doc) => parts.some((p) => p(doc)));
         else predicates.push((doc) => !parts.some((p) => p(doc)));
         break;
       }
       case '$expr':
-        predicates.push(exprPredicate(condition));
+        predicates.push(compileExprPredicate(condition, options));
         break;
       case '$comment':
         break;

@@ -30,6 +30,9 @@ export const ErrorCode = {
   WriteConflict: 112,
   CommandNotSupported: 115,
   NoQueryExecutionPlans: 291,
+  DocumentValidationFailure: 121,
+  OperationNotSupportedInTransaction: 263,
+  InvalidUUID: 207,
   NoSuchTransaction: 251,
   TransactionTooOld: 225,
   NotImplemented: 238,
@@ -44,6 +47,8 @@ export const ErrorCode = {
 } as const;
 
 const codeNames = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
+// `count` in a transaction answers 50851 under this name (the code predates the generic 263).
+codeNames.set(50851, 'OperationNotSupportedInTransaction');
 
 /** The one error type of the server: becomes `{ ok: 0, errmsg, code, codeName, errorLabels }` on the wire. */
 export class ServerError extends Error {

@@ -146,6 +146,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => process.stderr.write(`[embedded-mongo] ${line}\n`));
   const engine = new StorageEngine();
+  engine.log = log;
   let persistence: Persistence | undefined;
   if (options.dbPath !== undefined)
     persistence = await openPersistence(options.dbPath, engine, log, {

@@ -1,16 +1,13 @@
 import type { Document } from 'bson';
-import 'mingo/init/system';
-import { Aggregator } from 'mingo';
 import {
-  cloneValue,
   collectPathValues,
   compareValues,
   isNumeric,
   isPlainObject,
+  newDocument,
   numericValue,
-  toPlain,
 } from './bson-values.js';
-import { compileFilter } from './query-matcher.js';
+import { compileFieldCondition, matchedArrayIndex } from './query-matcher.js';
 import { ErrorCode, ServerError, unsupported } from './server-error.js';
 
 /** Orders two documents; negative when the first sorts first. */
@@ -61,8 +58,6 @@ export function compileSort(keys: SortKey[]): Comparator | undefined {
   };
 }
 
-type ProjectionTree = { [field: string]: ProjectionTree | true | ((value: unknown) => unknown) };
-
 function isTruthyFlag(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   return isNumeric(value) && numericValue(value) !== 0;
@@ -84,120 +79,266 @@ function sliceOperator(operand: unknown): (value: unknown) => unknown {
   };
 }
 
+function isSliceOperand(operand: unknown): boolean {
+  return isNumeric(operand) || (Array.isArray(operand) && operand.length === 2 && operand.every(isNumeric));
+}
+
+/** `$elemMatch` projection: the first element matching the condition (operators alone or a filter). */
 function elemMatchOperator(operand: unknown): (value: unknown) => unknown {
-  const predicate = compileFilter(operand as Document);
+  if (!isPlainObject(operand)) throw new ServerError(ErrorCode.BadValue, '$elemMatch needs an Object');
+  const predicate = compileFieldCondition('v', { $elemMatch: operand });
   return (value) => {
     if (!Array.isArray(value)) return undefined;
-    const found = value.find((element) => isPlainObject(element) && predicate(element));
+    const found = value.find((element) => {
+      const wrapper = newDocument();
+      wrapper.v = [element];
+      return predicate(wrapper);
+    });
     return found === undefined ? undefined : [found];
   };
 }
 
-function insertPath(tree: ProjectionTree, path: string, leaf: true | ((value: unknown) => unknown)): void {
-  const parts = path.split('.');
-  let node = tree;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const part = parts[i] as string;
-    const next = node[part];
-    if (next === undefined || typeof next !== 'object') node[part] = {};
-    node = node[part] as ProjectionTree;
-  }
-  node[parts[parts.length - 1] as string] = leaf;
+type Leaf =
+  | { kind: 'include' }
+  | { kind: 'exclude' }
+  | { kind: 'computed'; expression: unknown }
+  | { kind: 'operator'; apply: (value: unknown) => unknown; isInclusion: boolean }
+  | { kind: 'positional'; path: string };
+
+/** A projection as a tree of field names (a Map: field names are data, never object keys). */
+interface ProjectionNode {
+  children: Map<string, ProjectionNode>;
+  leaf?: Leaf;
+  hasComputed: boolean;
 }
 
-function projectInclude(value: unknown, tree: ProjectionTree): unknown {
-  if (Array.isArray(value)) {
-    return value
-      .filter((element) => isPlainObject(element) || Array.isArray(element))
-      .map((element) => projectInclude(element, tree));
-  }
-  if (!isPlainObject(value)) return undefined;
-  const out: Document = {};
-  for (const key of Object.keys(value)) {
-    const node = tree[key];
-    if (node === undefined) continue;
-    if (node === true) out[key] = cloneValue(value[key]);
-    else if (typeof node === 'function') {
-      const projected = node(value[key]);
-      if (projected !== undefined) out[key] = projected;
-    } else {
-      const projected = projectInclude(value[key], node);
-      if (projected !== undefined) out[key] = projected;
+function newNode(): ProjectionNode {
+  return { children: new Map(), hasComputed: false };
+}
+
+/** Evaluates an aggregation expression against the root document (computed projection fields). */
+export type ExpressionEvaluator = (root: Document, expression: unknown) => unknown;
+
+/** How a projection is read: find's language (`$slice`, `$elemMatch`, `a.$`) or `$project`'s. */
+export interface ProjectionOptions {
+  isAggregation?: boolean;
+  evaluate?: ExpressionEvaluator;
+  /** The query, for the positional `$` projection. */
+  filter?: Document;
+}
+
+function parseProjection(spec: Document, options: ProjectionOptions) {
+  const root = newNode();
+  let includes = 0;
+  let excludes = 0;
+  let computed = 0;
+  let idFlag: boolean | undefined;
+  const add = (path: string, leaf: Leaf): void => {
+    const parts = path.split('.');
+    let node = root;
+    const trail: ProjectionNode[] = [];
+    for (const part of parts) {
+      if (node.leaf !== undefined)
+        throw new ServerError(31250, `Path collision at ${path} remaining portion ${part}`);
+      let child = node.children.get(part);
+      if (child === undefined) {
+        child = newNode();
+        node.children.set(part, child);
+      }
+      trail.push(node);
+      node = child;
     }
-  }
-  return out;
-}
-
-function projectExclude(value: unknown, tree: ProjectionTree): unknown {
-  if (Array.isArray(value))
-    return value.map((element) =>
-      isPlainObject(element) || Array.isArray(element) ? projectExclude(element, tree) : element,
+    if (node.leaf !== undefined || node.children.size > 0)
+      throw new ServerError(31250, `Path collision at ${path}`);
+    node.leaf = leaf;
+    if (leaf.kind === 'computed') for (const ancestor of [...trail, node]) ancestor.hasComputed = true;
+  };
+  const visit = (prefix: string, fields: Document): void => {
+    for (const [key, value] of Object.entries(fields)) {
+      if (key.startsWith('$'))
+        throw new ServerError(
+          16410,
+          `FieldPath field names may not start with '$'. Consider using $getField or $setField.`,
+        );
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      if (key.endsWith('.$') || key === '$') {
+        if (options.isAggregation === true)
+          throw new ServerError(31324, 'Cannot use positional projection in aggregation projection');
+        const arrayPath = path.slice(0, -2);
+        add(arrayPath, { kind: 'positional', path: arrayPath });
+        includes++;
+        continue;
+      }
+      if (isPlainObject(value)) {
+        const keys = Object.keys(value);
+        const operator = keys[0];
+        if (operator === undefined)
+          throw new ServerError(
+            51270,
+            `An empty sub-projection is not a valid value. Found empty object at path ${path}`,
+          );
+        if (!operator.startsWith('$')) {
+          visit(path, value); // embedded syntax: {child: {name: 1}} is {'child.name': 1}
+          continue;
+        }
+        if (operator === '$meta') throw unsupported('Projection of $meta (text score)');
+        if (
+          options.isAggregation !== true &&
+          keys.length === 1 &&
+          operator === '$slice' &&
+          isSliceOperand(value.$slice)
+        ) {
+          add(path, { kind: 'operator', apply: sliceOperator(value.$slice), isInclusion: false });
+          continue;
+        }
+        if (options.isAggregation !== true && keys.length === 1 && operator === '$elemMatch') {
+          if (prefix !== '' || key.includes('.'))
+            throw new ServerError(ErrorCode.BadValue, 'Cannot use $elemMatch projection on a nested field.');
+          add(path, { kind: 'operator', apply: elemMatchOperator(value.$elemMatch), isInclusion: true });
+          includes++;
+          continue;
+        }
+        add(path, { kind: 'computed', expression: value });
+        computed++;
+        continue;
+      }
+      if (isNumeric(value) || typeof value === 'boolean') {
+        const include = isTruthyFlag(value);
+        if (path === '_id') {
+          idFlag = include;
+          continue;
+        }
+        add(path, { kind: include ? 'include' : 'exclude' });
+        if (include) includes++;
+        else excludes++;
+        continue;
+      }
+      add(path, { kind: 'computed', expression: value });
+      computed++;
+    }
+  };
+  visit('', spec);
+  if (excludes > 0 && includes + computed > 0) {
+    throw new ServerError(
+      31254,
+      `Invalid projection: cannot do exclusion in inclusion projection (or inclusion in exclusion projection)`,
     );
-  if (!isPlainObject(value)) return value;
-  const out: Document = {};
-  for (const key of Object.keys(value)) {
-    const node = tree[key];
-    if (node === true) continue;
-    if (node === undefined) out[key] = cloneValue(value[key]);
-    else if (typeof node === 'function') out[key] = node(value[key]);
-    else out[key] = projectExclude(value[key], node);
   }
-  return out;
+  const isInclusion =
+    includes + computed > 0 || (excludes === 0 && idFlag === true && root.children.size === 0);
+  return { root, isInclusion, idFlag };
 }
 
-/** A compiled find projection. */
+/** A compiled find/findAndModify/`$project` projection. */
 export type Projector = (doc: Document) => Document;
 
-/** Compiles a find/findAndModify projection (inclusion, exclusion, `$slice`, `$elemMatch`, expressions). */
-export function compileProjection(spec: unknown): Projector | undefined {
+/**
+ * Compiles a projection as MongoDB 4.4+ does, for find, findAndModify and `$project` alike: inclusion
+ * (only the named fields exist in the output, `_id` first, computed fields after the included ones),
+ * exclusion, embedded-document syntax, computed fields (`{n: '$name'}`, literals, expressions), and in
+ * find's language `$slice`, `$elemMatch` (operator-only conditions too) and the positional `a.$`.
+ */
+export function compileProjection(spec: unknown, options: ProjectionOptions = {}): Projector | undefined {
   if (spec === undefined || spec === null || (isPlainObject(spec) && Object.keys(spec).length === 0))
     return undefined;
   if (!isPlainObject(spec)) throw new ServerError(ErrorCode.BadValue, 'projection must be an object');
-  const tree: ProjectionTree = {};
-  let mode: 'include' | 'exclude' | undefined;
-  let includeId = true;
-  let needsExpressions = false;
-  for (const [path, value] of Object.entries(spec)) {
-    if (path.endsWith('.$')) throw unsupported('The positional projection operator ($)');
-    if (isPlainObject(value)) {
-      const operator = Object.keys(value)[0];
-      if (operator === '$slice') insertPath(tree, path, sliceOperator(value.$slice));
-      else if (operator === '$elemMatch') {
-        insertPath(tree, path, elemMatchOperator(value.$elemMatch));
-        mode ??= 'include';
-      } else if (operator === '$meta') throw unsupported('Projection of $meta (text score)');
-      else needsExpressions = true;
-      continue;
+  const { root, isInclusion, idFlag } = parseProjection(spec, options);
+  const evaluate: ExpressionEvaluator =
+    options.evaluate ??
+    (() => {
+      throw new ServerError(ErrorCode.BadValue, 'computed projection fields need an expression evaluator');
+    });
+  const filter = options.filter;
+
+  const includeValue = (node: ProjectionNode, value: unknown, rootDoc: Document): unknown => {
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (const element of value) {
+        if (isPlainObject(element) || Array.isArray(element)) out.push(includeValue(node, element, rootDoc));
+        else if (node.hasComputed) out.push(includeDocument(node, newDocument(), rootDoc, false));
+      }
+      return out;
     }
-    if (!isNumeric(value) && typeof value !== 'boolean') {
-      needsExpressions = true;
-      continue;
+    if (isPlainObject(value)) return includeDocument(node, value, rootDoc, false);
+    return node.hasComputed ? includeDocument(node, newDocument(), rootDoc, false) : undefined;
+  };
+
+  const includeDocument = (
+    node: ProjectionNode,
+    doc: Document,
+    rootDoc: Document,
+    isRoot: boolean,
+  ): Document => {
+    const out = newDocument();
+    if (isRoot) {
+      const idNode = node.children.get('_id');
+      if (idNode?.leaf?.kind === 'computed') {
+        const id = evaluate(rootDoc, idNode.leaf.expression);
+        if (id !== undefined) out._id = id;
+      } else if (idFlag !== false && idNode === undefined && doc._id !== undefined) out._id = doc._id;
     }
-    const include = isTruthyFlag(value);
-    if (path === '_id') {
-      includeId = include;
-      continue;
+    for (const key of Object.keys(doc)) {
+      const child = node.children.get(key);
+      if (child === undefined) continue;
+      const value: unknown = doc[key];
+      const leaf = child.leaf;
+      if (leaf === undefined) {
+        const projected = includeValue(child, value, rootDoc);
+        if (projected !== undefined) out[key] = projected;
+      } else if (leaf.kind === 'include') out[key] = value;
+      else if (leaf.kind === 'operator') {
+        const projected = leaf.apply(value);
+        if (projected !== undefined) out[key] = projected;
+      } else if (leaf.kind === 'positional') {
+        if (!Array.isArray(value)) continue;
+        const index = filter === undefined ? -1 : matchedArrayIndex(rootDoc, leaf.path, filter);
+        if (index < 0)
+          throw new ServerError(
+            51246,
+            "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array",
+          );
+        out[key] = [value[index]];
+      }
     }
-    const wanted = include ? 'include' : 'exclude';
-    if (mode !== undefined && mode !== wanted && !Object.values(spec).some(isPlainObject)) {
-      throw new ServerError(
-        31254,
-        `Cannot do ${wanted === 'exclude' ? 'exclusion' : 'inclusion'} on field ${path} in ${mode === 'exclude' ? 'exclusion' : 'inclusion'} projection`,
+    if (!node.hasComputed) return out;
+    for (const [key, child] of node.children) {
+      if (isRoot && key === '_id') continue;
+      if (child.leaf?.kind === 'computed') {
+        const value = evaluate(rootDoc, child.leaf.expression);
+        if (value !== undefined) out[key] = value;
+      } else if (
+        child.leaf === undefined &&
+        child.hasComputed &&
+        !Object.prototype.hasOwnProperty.call(doc, key)
+      ) {
+        out[key] = includeDocument(child, newDocument(), rootDoc, false);
+      }
+    }
+    return out;
+  };
+
+  const excludeValue = (node: ProjectionNode, value: unknown): unknown => {
+    if (Array.isArray(value))
+      return value.map((element) =>
+        isPlainObject(element) || Array.isArray(element) ? excludeValue(node, element) : element,
       );
+    return isPlainObject(value) ? excludeDocument(node, value, false) : value;
+  };
+
+  const excludeDocument = (node: ProjectionNode, doc: Document, isRoot: boolean): Document => {
+    const out = newDocument();
+    for (const key of Object.keys(doc)) {
+      const value: unknown = doc[key];
+      if (isRoot && key === '_id' && idFlag === false) continue;
+      const child = node.children.get(key);
+      if (child === undefined) out[key] = value;
+      else if (child.leaf === undefined) out[key] = excludeValue(child, value);
+      else if (child.leaf.kind === 'operator') out[key] = child.leaf.apply(value);
+      else if (child.leaf.kind !== 'exclude') out[key] = value;
     }
-    mode = wanted;
-    insertPath(tree, path, true);
-  }
-  if (needsExpressions) {
-    // Computed fields need the expression engine; mingo evaluates them on plain values.
-    const aggregator = new Aggregator([{ $project: toPlain(spec) }]);
-    return (doc) => (aggregator.run([toPlain(doc) as Document])[0] ?? {}) as Document;
-  }
-  const onlyId = mode === undefined && includeId && Object.keys(tree).length === 0 && '_id' in spec;
-  if (mode === 'include' || onlyId) {
-    if (includeId) tree._id = true;
-    return (doc) => projectInclude(doc, tree) as Document;
-  }
-  if (!includeId) tree._id = true;
-  return (doc) => projectExclude(doc, tree) as Document;
+    return out;
+  };
+
+  if (isInclusion) return (doc) => includeDocument(root, doc, doc, true);
+  return (doc) => excludeDocument(root, doc, true);
 }

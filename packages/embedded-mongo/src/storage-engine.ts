@@ -1,5 +1,6 @@
 import { calculateObjectSize, ObjectId, type Document } from 'bson';
-import { canonicalKey, isPlainObject } from './bson-values.js';
+import { canonicalKey, isPlainObject, withIdFirst } from './bson-values.js';
+import { compileFilter } from './query-matcher.js';
 import { CollectionIndex, type IndexSpec } from './index-manager.js';
 import { planQuery, type QueryPlan } from './query-planner.js';
 import type { Predicate } from './query-matcher.js';
@@ -28,6 +29,7 @@ export type JournalOp =
   | { op: 'dropDatabase'; db: string }
   | { op: 'rename'; from: string; to: string }
   | { op: 'createIndex'; ns: string; spec: Document }
+  | { op: 'collMod'; ns: string; options: Document; indexes: Document[] }
   | { op: 'dropIndex'; ns: string; name: string }
   | { op: 'put'; ns: string; doc: Document }
   | { op: 'delete'; ns: string; id: unknown };
@@ -44,12 +46,69 @@ export class Collection {
   readonly history = new Map<string, HistoryEntry[]>();
   readonly uuid = new ObjectId();
   isDropped = false;
+  private validatorPredicate: Predicate | undefined;
 
   constructor(
     public db: string,
     public name: string,
     public options: Document,
-  ) {}
+  ) {
+    this.setOptions(options);
+  }
+
+  /** Replaces the collection options (create, collMod); a validator is compiled, and refused if invalid. */
+  setOptions(options: Document): void {
+    const level: unknown = options.validationLevel ?? 'strict';
+    const action: unknown = options.validationAction ?? 'error';
+    if (level !== 'strict' && level !== 'moderate' && level !== 'off')
+      throw new ServerError(
+        ErrorCode.BadValue,
+        `Enumeration value '${String(level)}' for field 'validationLevel' is not a valid value.`,
+      );
+    if (action !== 'error' && action !== 'warn')
+      throw new ServerError(
+        ErrorCode.BadValue,
+        `Enumeration value '${String(action)}' for field 'validationAction' is not a valid value.`,
+      );
+    const validator: unknown = options.validator;
+    if (validator !== undefined && !isPlainObject(validator))
+      throw new ServerError(
+        ErrorCode.TypeMismatch,
+        "BSON field 'validator' is the wrong type, expected type 'object'",
+      );
+    this.validatorPredicate =
+      validator === undefined || Object.keys(validator).length === 0 ? undefined : compileFilter(validator);
+    this.options = options;
+  }
+
+  /** Whether writes must be checked against a validator. */
+  get hasValidator(): boolean {
+    return this.validatorPredicate !== undefined;
+  }
+
+  /**
+   * Enforces the validator as MongoDB does: 121 DocumentValidationFailure for a document that fails it,
+   * unless validationLevel is 'off', or 'moderate' and the update changes a document that already failed,
+   * or validationAction is 'warn' (logged, accepted).
+   */
+  validate(doc: Document, previous: Document | undefined, log: (line: string) => void): void {
+    const predicate = this.validatorPredicate;
+    if (predicate === undefined || this.options.validationLevel === 'off') return;
+    if (previous !== undefined && this.options.validationLevel === 'moderate' && !predicate(previous)) return;
+    if (predicate(doc)) return;
+    if (this.options.validationAction === 'warn') {
+      log(`Document would fail validation collection: ${this.namespace} _id: ${String(doc._id)}`);
+      return;
+    }
+    throw new ServerError(ErrorCode.DocumentValidationFailure, 'Document failed validation', {
+      details: {
+        errInfo: {
+          failingDocumentId: doc._id,
+          details: { operatorName: '$and', specifiedAs: this.options.validator },
+        },
+      },
+    });
+  }
 
   get namespace(): string {
     return `${this.db}.${this.name}`;
@@ -101,7 +160,10 @@ const writeConflict = (): ServerError =>
     { errorLabels: ['TransientTransactionError'] },
   );
 
-/** Validates a document before storing it: `_id` rules, `$`-prefixed names, size. */
+/**
+ * Validates a document before storing it: `_id` rules and size. `$`-prefixed and dotted field names are
+ * stored as MongoDB 5.0+ stores them (the update paths that may not create them are refused earlier).
+ */
 export function validateForStorage(doc: Document): void {
   const id = doc._id;
   if (Array.isArray(id))
@@ -113,31 +175,12 @@ export function validateForStorage(doc: Document): void {
   ) {
     throw new ServerError(ErrorCode.InvalidIdField, "can't use a regex for _id");
   }
-  checkFieldNames(doc, '');
   const size = calculateObjectSize(doc);
   if (size > MAX_BSON_SIZE) {
     throw new ServerError(
       ErrorCode.BSONObjectTooLarge,
       `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_SIZE}`,
     );
-  }
-}
-
-function checkFieldNames(value: unknown, prefix: string): void {
-  if (Array.isArray(value)) {
-    for (const element of value) checkFieldNames(element, prefix);
-    return;
-  }
-  if (!isPlainObject(value)) return;
-  for (const key of Object.keys(value)) {
-    if (key.startsWith('$') && key !== '$ref' && key !== '$id' && key !== '$db') {
-      throw new ServerError(
-        ErrorCode.DollarPrefixedFieldName,
-        `The dollar ($) prefixed field '${key}' in '${prefix}${key}' is not valid for storage.`,
-      );
-    }
-    const nested = value[key];
-    if (nested !== null && typeof nested === 'object') checkFieldNames(nested, `${prefix}${key}.`);
   }
 }
 
@@ -163,6 +206,10 @@ export class StorageEngine {
   private isReplaying = false;
   /** Documents examined by queries since start; lets tests prove that indexed lookups do not scan. */
   docsExaminedTotal = 0;
+  /** Set by the dispatcher for the duration of a command sent with `bypassDocumentValidation: true`. */
+  isValidationBypassed = false;
+  /** Where validation warnings go (validationAction 'warn'). */
+  log: (line: string) => void = () => undefined;
 
   constructor(private sink?: ChangeSink) {}
 
@@ -287,6 +334,19 @@ export class StorageEngine {
     return true;
   }
 
+  /** collMod: new collection options and index changes (`hidden`, `expireAfterSeconds`), journaled. */
+  modifyCollection(collection: Collection, options: Document, indexes: Document[]): void {
+    collection.setOptions(options);
+    for (const change of indexes) {
+      const index = collection.findIndex(String(change.name));
+      if (index === undefined) continue;
+      if (change.hidden !== undefined) index.spec.hidden = change.hidden === true ? true : undefined;
+      if (change.expireAfterSeconds !== undefined)
+        index.spec.expireAfterSeconds = Number(change.expireAfterSeconds);
+    }
+    this.record({ op: 'collMod', ns: collection.namespace, options, indexes });
+  }
+
   dropIndex(collection: Collection, name: string): void {
     const position = collection.indexes.findIndex((index) => index.spec.name === name);
     if (position < 0) throw new ServerError(ErrorCode.IndexNotFound, `index not found with name [${name}]`);
@@ -381,12 +441,14 @@ export class StorageEngine {
   /** Inserts a document (buffered when inside a transaction). */
   insert(collection: Collection, original: Document, txn?: Transaction): void {
     // MongoDB stores _id as the first field whatever order the client sent.
-    const doc = Object.keys(original)[0] === '_id' ? original : { _id: original._id, ...original };
+    const doc = Object.keys(original)[0] === '_id' ? original : withIdFirst(original);
     validateForStorage(doc);
     const key = canonicalKey(doc._id);
     if (this.visible(collection, key, txn) !== undefined) {
       throw idDuplicate(collection, doc._id);
     }
+    if (collection.hasValidator && !this.isValidationBypassed && !this.isReplaying)
+      collection.validate(doc, undefined, this.log);
     if (txn !== undefined) this.bufferWrite(collection, key, doc, txn);
     else this.commitWrite(collection, key, doc);
   }
@@ -394,6 +456,8 @@ export class StorageEngine {
   /** Replaces a stored document with a new version. */
   replace(collection: Collection, key: string, doc: Document, txn?: Transaction): void {
     validateForStorage(doc);
+    if (collection.hasValidator && !this.isValidationBypassed && !this.isReplaying)
+      collection.validate(doc, this.visible(collection, key, txn), this.log);
     if (txn !== undefined) this.bufferWrite(collection, key, doc, txn);
     else this.commitWrite(collection, key, doc);
   }
@@ -584,6 +648,11 @@ export class StorageEngine {
         case 'createIndex':
           this.createIndex(this.ensureCollection(db, name), op.spec as IndexSpec);
           break;
+        case 'collMod': {
+          const collection = this.getCollection(db, name);
+          if (collection !== undefined) this.modifyCollection(collection, op.options, op.indexes);
+          break;
+        }
         case 'dropIndex': {
           const collection = this.getCollection(db, name);
           if (collection?.findIndex(op.name) !== undefined) this.dropIndex(collection, op.name);

@@ -1,6 +1,4 @@
 import { Double, Int32, Long, ObjectId, Timestamp, type Document } from 'bson';
-import 'mingo/init/system';
-import { Aggregator } from 'mingo';
 import {
   bsonTypeName,
   cloneValue,
@@ -8,13 +6,16 @@ import {
   getPath,
   isNumeric,
   isPlainObject,
+  newDocument,
   numericKind,
   numericValue,
   toPlain,
   valuesEqual,
   widerKind,
+  withIdFirst,
 } from './bson-values.js';
-import { compileFieldCondition, compileFilter, type Predicate } from './query-matcher.js';
+import { runStages } from './expression-engine.js';
+import { compileFieldCondition, compileFilter, matchedArrayIndex, type Predicate } from './query-matcher.js';
 import { parseSort, compileSort } from './sort-projection.js';
 import { ErrorCode, ServerError, unsupported } from './server-error.js';
 
@@ -23,6 +24,8 @@ export interface UpdateContext {
   isInsert: boolean;
   arrayFilters?: Document[];
   filter?: Document;
+  /** `$$variables` bound by the command's `let` (pipeline updates). */
+  variables?: Document;
 }
 
 /** The updated document and whether anything changed. */
@@ -141,14 +144,14 @@ function resolveParent(
       if (next === undefined || next === null) {
         if (!isCreating) return undefined;
         while (node.length < index) node.push(null);
-        next = {};
+        next = newDocument();
         node[index] = next;
       }
     } else if (isPlainObject(node)) {
       next = node[part];
       if (next === undefined) {
         if (!isCreating) return undefined;
-        next = {};
+        next = newDocument();
         node[part] = next;
       }
     } else {
@@ -196,31 +199,14 @@ function removeSlot(parent: Document | unknown[], key: string): boolean {
 
 /** Finds the array index the query matched, for the positional `$` operator. */
 function positionalIndex(doc: Document, prefix: string, filter: Document | undefined): number {
-  const array = getPath(doc, prefix);
-  if (Array.isArray(array) && filter !== undefined) {
-    const conditions: Predicate[] = [];
-    const collect = (f: Document): void => {
-      for (const [key, condition] of Object.entries(f)) {
-        if (key === '$and' && Array.isArray(condition)) condition.forEach((c) => collect(c as Document));
-        else if (key === prefix) {
-          if (isPlainObject(condition) && '$elemMatch' in condition) {
-            const inner = compileFilter(condition.$elemMatch as Document);
-            const valueTest = compileFieldCondition('v', condition.$elemMatch);
-            conditions.push(
-              (wrapper) => (isPlainObject(wrapper.v) && inner(wrapper.v)) || valueTest(wrapper),
-            );
-          } else conditions.push(compileFieldCondition('v', condition));
-        } else if (key.startsWith(prefix + '.'))
-          conditions.push(compileFieldCondition('v.' + key.slice(prefix.length + 1), condition));
-      }
-    };
-    collect(filter);
-    if (conditions.length > 0) {
-      const index = array.findIndex((element) => conditions.every((c) => c({ v: element })));
-      if (index >= 0) return index;
-    }
-  }
+  const index = filter === undefined ? -1 : matchedArrayIndex(doc, prefix, filter);
+  if (index >= 0) return index;
   return fail(ErrorCode.BadValue, 'The positional operator did not find the match needed from the query.');
+}
+
+/** `$`, `$[]` and `$[identifier]`: every other `$`-prefixed component (`$street`, `$*`) is a field name. */
+function isPositionalToken(part: string): boolean {
+  return part === '$' || (part.startsWith('$[') && part.endsWith(']'));
 }
 
 /** Expands `$`, `$[]` and `$[identifier]` into the concrete paths they designate in this document. */
@@ -231,11 +217,11 @@ function expandPath(
   filters: Map<string, Predicate>,
 ): string[][] {
   const parts = path.split('.');
-  if (!parts.some((p) => p.startsWith('$'))) return [parts];
+  if (!parts.some(isPositionalToken)) return [parts];
   let results: string[][] = [[]];
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as string;
-    if (!part.startsWith('$')) {
+    if (!isPositionalToken(part)) {
       results = results.map((r) => [...r, part]);
       continue;
     }
@@ -260,8 +246,9 @@ function expandPath(
       if (identifier !== '' && predicate === undefined)
         fail(ErrorCode.BadValue, `No array filter found for identifier '${identifier}' in path '${path}'`);
       array.forEach((element, index) => {
-        if (predicate === undefined || predicate({ [identifier]: element }))
-          next.push([...prefix, String(index)]);
+        const wrapper = newDocument();
+        wrapper[identifier] = element;
+        if (predicate === undefined || predicate(wrapper)) next.push([...prefix, String(index)]);
       });
     }
     results = next;
@@ -303,12 +290,35 @@ function checkConflicts(paths: string[]): void {
   }
 }
 
+const queryLevelOperators = new Set([
+  '$and',
+  '$or',
+  '$nor',
+  '$expr',
+  '$comment',
+  '$where',
+  '$text',
+  '$jsonSchema',
+]);
+
+/**
+ * `$pull`'s condition applied to each element as MongoDB does: a document whose fields are field names
+ * or query-level operators (`$or`, `$and`, `$nor`, … — what mongoose's `pull(subdoc)` sends) is a query
+ * against each document element; an operator object (`{$gte: 6}`, `{$in: […]}`, `{$elemMatch: …}`) is a
+ * condition on each element's value; anything else is an equality.
+ */
 function pullMatcher(condition: unknown): (element: unknown) => boolean {
   if (isPlainObject(condition)) {
-    const first = Object.keys(condition)[0];
-    if (first !== undefined && first.startsWith('$')) {
+    const keys = Object.keys(condition);
+    const isValueCondition =
+      keys.length > 0 && keys.every((key) => key.startsWith('$') && !queryLevelOperators.has(key));
+    if (isValueCondition) {
       const test = compileFieldCondition('v', condition);
-      return (element) => test({ v: element });
+      return (element) => {
+        const wrapper = newDocument();
+        wrapper.v = element;
+        return test(wrapper);
+      };
     }
     const predicate = compileFilter(condition);
     return (element) => isPlainObject(element) && predicate(element);
@@ -511,9 +521,8 @@ function applyRename(doc: Document, from: string, to: unknown): boolean {
   return true;
 }
 
-function applyPipeline(doc: Document, pipeline: Document[]): Document {
-  const result = new Aggregator(toPlain(pipeline) as Document[]).run([toPlain(doc) as Document])[0];
-  return (result ?? {}) as Document;
+function applyPipeline(doc: Document, pipeline: Document[], variables: Document | undefined): Document {
+  return runStages([doc], pipeline, { variables })[0] ?? newDocument();
 }
 
 /** Applies an update (operators, replacement or pipeline) to a copy of `doc`. */
@@ -523,9 +532,9 @@ export function applyUpdate(
   context: UpdateContext,
 ): UpdateResult {
   if (Array.isArray(update)) {
-    const next = applyPipeline(doc, update);
-    if (doc._id !== undefined && !('_id' in next)) next._id = doc._id;
-    return { doc: keepIdFirst(next), isModified: !isSameDocument(doc, next) };
+    const result = applyPipeline(doc, update, context.variables);
+    const next = withIdFirst(result, result._id ?? doc._id);
+    return { doc: next, isModified: !isSameDocument(doc, next) };
   }
   if (isReplacement(update)) {
     if (!context.isInsert && update._id !== undefined && !valuesEqual(update._id, doc._id)) {
@@ -534,8 +543,7 @@ export function applyUpdate(
         "After applying the update, the (immutable) field '_id' was found to have been altered",
       );
     }
-    const next: Document = { _id: doc._id, ...cloneValue(update) };
-    if (next._id === undefined) delete next._id;
+    const next = withIdFirst(cloneValue(update), update._id ?? doc._id);
     return { doc: next, isModified: !isSameDocument(doc, next) };
   }
   const working = cloneValue(doc);
@@ -545,6 +553,14 @@ export function applyUpdate(
   for (const [operator, fields] of Object.entries(update)) {
     if (operator === '$setOnInsert' && !context.isInsert) continue;
     for (const [path, operand] of Object.entries(fields as Document)) {
+      // MongoDB 5.0+: an update may create a `$`-prefixed top-level field only when it inserts (upsert).
+      for (const target of operator === '$rename' ? [path, String(operand)] : [path]) {
+        if (!context.isInsert && target.startsWith('$'))
+          fail(
+            ErrorCode.DollarPrefixedFieldName,
+            `The dollar ($) prefixed field '${target.split('.')[0] ?? target}' in '${target}' is not valid for storage.`,
+          );
+      }
       if (operator === '$rename') {
         targets.push(path, String(operand));
         steps.push(() => applyRename(working, path, operand));
@@ -569,9 +585,8 @@ export function applyUpdate(
 }
 
 function keepIdFirst(doc: Document): Document {
-  if (Object.keys(doc)[0] === '_id' || !('_id' in doc)) return doc;
-  const { _id, ...rest } = doc;
-  return { _id, ...rest };
+  if (Object.keys(doc)[0] === '_id' || !Object.prototype.hasOwnProperty.call(doc, '_id')) return doc;
+  return withIdFirst(doc);
 }
 
 function isSameDocument(a: Document, b: Document): boolean {
@@ -580,7 +595,7 @@ function isSameDocument(a: Document, b: Document): boolean {
 
 /** Builds the document an upsert inserts before its update is applied: equality fields of the filter. */
 export function seedFromFilter(filter: Document | undefined, isReplacementUpdate: boolean): Document {
-  const seed: Document = {};
+  const seed = newDocument();
   const visit = (f: Document): void => {
     for (const [key, condition] of Object.entries(f)) {
       if (key === '$and' && Array.isArray(condition)) {
@@ -627,6 +642,6 @@ export function buildUpsertDocument(
       "After applying the update, the (immutable) field '_id' was found to have been altered",
     );
   }
-  if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
+  if (doc._id === undefined) return withIdFirst(doc, new ObjectId());
   return keepIdFirst(doc);
 }

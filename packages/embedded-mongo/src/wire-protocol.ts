@@ -1,4 +1,5 @@
 import { deserialize, serialize, type Document } from 'bson';
+import { adoptDocuments } from './bson-values.js';
 import { ErrorCode, ServerError } from './server-error.js';
 
 /** Opcodes of the MongoDB wire protocol this server speaks. */
@@ -43,7 +44,9 @@ function readDocument(buffer: Buffer, offset: number, limit: number): { doc: Doc
   if (size < 5 || offset + size > limit)
     throw new ServerError(ErrorCode.InvalidBSON, `invalid BSON document size ${size}`);
   try {
-    return { doc: deserialize(buffer.subarray(offset, offset + size), deserializeOptions), size };
+    // Field names are data: no decoded document may inherit from Object.prototype (see adoptDocuments).
+    const doc = adoptDocuments(deserialize(buffer.subarray(offset, offset + size), deserializeOptions));
+    return { doc, size };
   } catch (error) {
     throw new ServerError(ErrorCode.InvalidBSON, `invalid BSON: ${(error as Error).message}`);
   }

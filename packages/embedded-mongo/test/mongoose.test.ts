@@ -143,3 +143,96 @@ describe('mongoose 8 against the embedded server', () => {
     ]);
   });
 });
+
+describe('mongoose patterns that depend on MongoDB 4.4+/5.0+ semantics', () => {
+  const lineSchema = new Schema({ sku: String, qty: Number }, { _id: false });
+  const perkSchema = new Schema({ label: String, points: Number }, { _id: false });
+  const cartSchema = new Schema({
+    owner: String,
+    lines: [lineSchema],
+    perks: { type: Map, of: perkSchema },
+    profile: { name: String, address: { city: String, zip: String } },
+  });
+
+  it('pulls a subdocument from an array of _id-less subdocuments (mongoose sends $pull with $or)', async () => {
+    const Cart = connection.model('PullCart', cartSchema);
+    const cart = await Cart.create({
+      owner: 'ann',
+      lines: [
+        { sku: 'coffee', qty: 1 },
+        { sku: 'cake', qty: 2 },
+        { sku: 'tea', qty: 3 },
+      ],
+    });
+    const cake = cart.lines.find((line) => line.sku === 'cake');
+    expect(cake).toBeDefined();
+    cart.lines.pull(cake);
+    await cart.save();
+    expect((await Cart.findById(cart._id).lean())?.lines).toEqual([
+      { sku: 'coffee', qty: 1 },
+      { sku: 'tea', qty: 3 },
+    ]);
+    await Cart.updateOne({ _id: cart._id }, { $pull: { lines: { qty: { $gte: 3 } } } });
+    expect((await Cart.findById(cart._id).lean())?.lines).toEqual([{ sku: 'coffee', qty: 1 }]);
+  });
+
+  it('saves a Map of subdocuments and queries its entries by key', async () => {
+    const Cart = connection.model('MapCart', cartSchema);
+    const cart = new Cart({
+      owner: 'bob',
+      perks: new Map([
+        ['welcome', { label: 'Welcome', points: 50 }],
+        ['birthday', { label: 'Birthday', points: 5 }],
+      ]),
+    });
+    await cart.save();
+    cart.perks?.set('referral', { label: 'Referral', points: 1 });
+    await cart.save();
+    const stored = await Cart.findById(cart._id).lean();
+    expect(stored?.perks).toEqual({
+      welcome: { label: 'Welcome', points: 50 },
+      birthday: { label: 'Birthday', points: 5 },
+      referral: { label: 'Referral', points: 1 },
+    });
+    const reloaded = await Cart.findById(cart._id);
+    expect(reloaded?.perks?.get('birthday')?.points).toBe(5);
+    expect(await Cart.countDocuments({ 'perks.birthday.points': 5 })).toBe(1);
+    expect(await Cart.countDocuments({ 'perks.valueOf': { $exists: true } })).toBe(0);
+    reloaded?.perks?.delete('welcome');
+    await reloaded?.save();
+    expect(Object.keys((await Cart.findById(cart._id).lean())?.perks ?? {})).toEqual([
+      'birthday',
+      'referral',
+    ]);
+  });
+
+  it('projects nested paths and returns only what was asked for', async () => {
+    const Cart = connection.model('ProjectedCart', cartSchema);
+    await Cart.create({ owner: 'cy', profile: { name: 'Cy', address: { city: 'Chisinau', zip: '2000' } } });
+    const projected = await Cart.findOne({ owner: 'cy' }).select('profile.address.city -_id').lean();
+    expect(projected).toEqual({ profile: { address: { city: 'Chisinau' } } });
+    const none = await Cart.findOne({ owner: 'cy' }).select({ missing: 1, _id: 0 }).lean();
+    expect(none).toEqual({});
+    const aggregated = await Cart.aggregate([
+      { $match: { owner: 'cy' } },
+      { $project: { _id: 0, profile: { name: 1 } } },
+    ]);
+    expect(aggregated).toEqual([{ profile: { name: 'Cy' } }]);
+  });
+
+  it('$lookup + $first with $ifNull gives a default for members without a match', async () => {
+    const Cart = connection.model('LookupCart', cartSchema);
+    const Owner = connection.model('LookupOwner', new Schema({ handle: String, tier: String }));
+    await Owner.create({ handle: 'dee', tier: 'gold' });
+    await Cart.create([{ owner: 'dee' }, { owner: 'eve' }]);
+    const rows = await Cart.aggregate<{ owner: string; tier: string }>([
+      { $lookup: { from: Owner.collection.name, localField: 'owner', foreignField: 'handle', as: 'o' } },
+      { $project: { _id: 0, owner: 1, tier: { $ifNull: [{ $first: '$o.tier' }, 'none'] } } },
+      { $sort: { owner: 1 } },
+    ]);
+    expect(rows).toEqual([
+      { owner: 'dee', tier: 'gold' },
+      { owner: 'eve', tier: 'none' },
+    ]);
+  });
+});

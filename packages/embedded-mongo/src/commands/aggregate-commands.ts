@@ -1,8 +1,7 @@
 import { ObjectId, type Document } from 'bson';
-import 'mingo/init/system';
-import { Aggregator } from 'mingo';
 import type { CommandContext, CommandHandler } from '../command-context.js';
-import { cloneValue, isPlainObject, toNumber, toPlain } from '../bson-values.js';
+import { cloneValue, isPlainObject, newDocument, toNumber, withIdFirst } from '../bson-values.js';
+import { evaluateLet, isKnownStage, runStages } from '../expression-engine.js';
 import { compileFilter } from '../query-matcher.js';
 import { parseSort } from '../sort-projection.js';
 import { ErrorCode, ServerError, unsupported } from '../server-error.js';
@@ -10,22 +9,24 @@ import type { Collection } from '../storage-engine.js';
 import { collectionName, optionalDocument, readDocuments } from './command-helpers.js';
 import { replyWithCursor } from './crud-commands.js';
 
-const unsupportedStages: Record<string, [string, number]> = {
-  $changeStream: ['Change streams ($changeStream)', ErrorCode.Location40573],
-  $geoNear: ['Geospatial queries ($geoNear)', ErrorCode.NoQueryExecutionPlans],
-  $search: ['Atlas Search ($search)', ErrorCode.NotImplemented],
-  $searchMeta: ['Atlas Search ($searchMeta)', ErrorCode.NotImplemented],
-  $vectorSearch: ['Vector search ($vectorSearch)', ErrorCode.NotImplemented],
-  $collStats: ['The $collStats stage', ErrorCode.NotImplemented],
-  $indexStats: ['The $indexStats stage', ErrorCode.NotImplemented],
-  $currentOp: ['The $currentOp stage', ErrorCode.NotImplemented],
-  $listSessions: ['The $listSessions stage', ErrorCode.NotImplemented],
-  $planCacheStats: ['The $planCacheStats stage', ErrorCode.NotImplemented],
-  $function: ['JavaScript execution ($function)', ErrorCode.NotImplemented],
-  $accumulator: ['JavaScript execution ($accumulator)', ErrorCode.NotImplemented],
-  $where: ['JavaScript execution ($where)', ErrorCode.NotImplemented],
-  $text: ['Text search ($text)', ErrorCode.IndexNotFound],
-};
+const unsupportedStages = new Map<string, [string, number]>(
+  Object.entries({
+    $changeStream: ['Change streams ($changeStream)', ErrorCode.Location40573],
+    $geoNear: ['Geospatial queries ($geoNear)', ErrorCode.NoQueryExecutionPlans],
+    $search: ['Atlas Search ($search)', ErrorCode.NotImplemented],
+    $searchMeta: ['Atlas Search ($searchMeta)', ErrorCode.NotImplemented],
+    $vectorSearch: ['Vector search ($vectorSearch)', ErrorCode.NotImplemented],
+    $collStats: ['The $collStats stage', ErrorCode.NotImplemented],
+    $indexStats: ['The $indexStats stage', ErrorCode.NotImplemented],
+    $currentOp: ['The $currentOp stage', ErrorCode.NotImplemented],
+    $listSessions: ['The $listSessions stage', ErrorCode.NotImplemented],
+    $planCacheStats: ['The $planCacheStats stage', ErrorCode.NotImplemented],
+    $function: ['JavaScript execution ($function)', ErrorCode.NotImplemented],
+    $accumulator: ['JavaScript execution ($accumulator)', ErrorCode.NotImplemented],
+    $where: ['JavaScript execution ($where)', ErrorCode.NotImplemented],
+    $text: ['Text search ($text)', ErrorCode.IndexNotFound],
+  } satisfies Record<string, [string, number]>),
+);
 
 /** Walks a pipeline (sub-pipelines included) and rejects features this server does not implement. */
 function rejectUnsupported(value: unknown): void {
@@ -35,7 +36,7 @@ function rejectUnsupported(value: unknown): void {
   }
   if (!isPlainObject(value)) return;
   for (const [key, nested] of Object.entries(value)) {
-    const feature = unsupportedStages[key];
+    const feature = unsupportedStages.get(key);
     if (feature !== undefined) throw unsupported(feature[0], feature[1]);
     rejectUnsupported(nested);
   }
@@ -51,68 +52,46 @@ function hasDecimal(value: unknown): boolean {
   );
 }
 
-/** Converts documents for mingo, refusing Decimal128 (mingo would compute with binary floats). */
-function forExpressions(docs: Document[]): Document[] {
-  return docs.map((doc) => {
+/** Refuses Decimal128 values reaching expressions (mingo would compute with binary floats). */
+function refuseDecimals(docs: Document[]): Document[] {
+  for (const doc of docs)
     if (hasDecimal(doc))
       throw unsupported('Decimal128 arithmetic (Decimal128 values in aggregation expressions)');
-    return toPlain(doc) as Document;
-  });
+  return docs;
 }
 
-function mingoError(error: unknown): ServerError {
-  if (error instanceof ServerError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ServerError(
-    /unknown|unrecognized|invalid.*operator/i.test(message) ? 40324 : ErrorCode.BadValue,
-    `aggregation failed: ${message}`,
-  );
-}
-
-const TEMPORARY_ID = '__embeddedMongoComputedId';
-
-function isComputedValue(value: unknown): boolean {
-  return (typeof value === 'string' && value.startsWith('$')) || isPlainObject(value);
-}
-
-/**
- * mingo keeps the input `_id` when `$project` computes a new one (MongoDB replaces it), so such a
- * stage is rewritten into stages mingo evaluates correctly, keeping `_id` as the first field.
- */
-export function rewriteComputedIdProjections(stages: Document[]): Document[] {
-  return stages.flatMap((stage) => {
-    if (isPlainObject(stage.$facet)) {
-      const facets: Document = {};
-      for (const [name, sub] of Object.entries(stage.$facet))
-        facets[name] = Array.isArray(sub) ? rewriteComputedIdProjections(sub as Document[]) : sub;
-      return [{ $facet: facets }];
-    }
-    const projection: unknown = stage.$project;
-    if (!isPlainObject(projection) || !isComputedValue(projection._id)) return [stage];
-    const { _id: idExpression, ...rest } = projection;
-    return [
-      { $addFields: { [TEMPORARY_ID]: idExpression } },
-      { $project: { ...rest, _id: 0, [TEMPORARY_ID]: 1 } },
-      { $replaceWith: { $mergeObjects: [{ _id: `$${TEMPORARY_ID}` }, '$$ROOT'] } },
-      { $project: { [TEMPORARY_ID]: 0 } },
-    ];
-  });
-}
-
-function runPipeline(context: CommandContext, docs: Document[], stages: Document[]): Document[] {
-  if (stages.length === 0) return docs;
-  const collectionResolver = (name: string): Document[] =>
-    forExpressions(readDocuments(context, context.engine.getCollection(context.db, name), {}).docs);
-  try {
-    const plainStages = rewriteComputedIdProjections(toPlain(stages) as Document[]);
-    return new Aggregator(plainStages, { collectionResolver }).run(forExpressions(docs)) as Document[];
-  } catch (error) {
-    throw mingoError(error);
+/** Every stage must be a one-field document naming a stage this server runs, as MongoDB checks first. */
+function validateStages(pipeline: unknown[]): void {
+  for (const stage of pipeline) {
+    if (!isPlainObject(stage) || Object.keys(stage).length !== 1)
+      throw new ServerError(40323, 'A pipeline stage specification object must contain exactly one field.');
+    const name = Object.keys(stage)[0] as string;
+    if (name === '$out' || name === '$merge') continue;
+    if (!isKnownStage(name)) throw new ServerError(40324, `Unrecognized pipeline stage name: '${name}'`);
+    const spec: unknown = stage[name];
+    if (name === '$lookup' && isPlainObject(spec) && Array.isArray(spec.pipeline))
+      validateStages(spec.pipeline);
+    if (name === '$unionWith' && isPlainObject(spec) && Array.isArray(spec.pipeline))
+      validateStages(spec.pipeline);
+    if (name === '$facet' && isPlainObject(spec))
+      for (const sub of Object.values(spec)) if (Array.isArray(sub)) validateStages(sub);
   }
 }
 
+function runPipeline(
+  context: CommandContext,
+  docs: Document[],
+  stages: Document[],
+  variables: Document | undefined,
+): Document[] {
+  if (stages.length === 0) return docs;
+  const collectionResolver = (name: string): Document[] =>
+    refuseDecimals(readDocuments(context, context.engine.getCollection(context.db, name), {}).docs);
+  return runStages(refuseDecimals(docs), stages, { collectionResolver, variables });
+}
+
 function withId(doc: Document): Document {
-  return doc._id === undefined ? { _id: new ObjectId(), ...doc } : doc;
+  return doc._id === undefined ? withIdFirst(doc, new ObjectId()) : doc;
 }
 
 function target(spec: unknown, db: string): { db: string; name: string } {
@@ -153,7 +132,7 @@ function writeMerge(context: CommandContext, results: Document[], spec: unknown)
   const whenMatched: unknown = options.whenMatched ?? 'merge';
   const whenNotMatched: unknown = options.whenNotMatched ?? 'insert';
   for (const result of results) {
-    const filter: Document = {};
+    const filter = newDocument();
     for (const field of on) filter[field] = result[field] ?? null;
     const match = engine.query(collection, { filter, predicate: compileFilter(filter), sort: [], limit: 1 })
       .entries[0];
@@ -175,13 +154,16 @@ function writeMerge(context: CommandContext, results: Document[], spec: unknown)
             `E11000 duplicate key error collection: ${collection.namespace} index: _id_`,
           );
     let next: Document;
-    if (whenMatched === 'replace') next = { ...result, _id: match.doc._id };
-    else if (whenMatched === 'merge') next = { ...cloneValue(match.doc), ...result, _id: match.doc._id };
-    else if (Array.isArray(whenMatched)) {
-      const merged = new Aggregator(toPlain(whenMatched) as Document[], { variables: { new: result } }).run([
-        toPlain(match.doc) as Document,
-      ])[0];
-      next = { ...(merged as Document), _id: match.doc._id };
+    if (whenMatched === 'replace') next = withIdFirst(result, match.doc._id);
+    else if (whenMatched === 'merge') {
+      const merged = cloneValue(match.doc);
+      for (const key of Object.keys(result)) merged[key] = result[key];
+      next = withIdFirst(merged, match.doc._id);
+    } else if (Array.isArray(whenMatched)) {
+      const variables = newDocument();
+      variables.new = result;
+      const merged = runStages([match.doc], whenMatched as Document[], { variables })[0] ?? newDocument();
+      next = withIdFirst(merged, match.doc._id);
     } else throw new ServerError(ErrorCode.BadValue, `Unsupported whenMatched mode: ${String(whenMatched)}`);
     engine.replace(collection, match.key, next);
   }
@@ -229,7 +211,9 @@ function aggregate(context: CommandContext): Document {
   if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject))
     throw new ServerError(ErrorCode.TypeMismatch, "'pipeline' option must be specified as an array");
   rejectUnsupported(pipeline);
+  validateStages(pipeline);
   if (typeof command.aggregate !== 'string') throw unsupported('Database-level aggregation (aggregate: 1)');
+  const variables = evaluateLet(command.let);
   if (command.explain === true) return explainQuery(context, { aggregate: command.aggregate, pipeline });
   if (!isPlainObject(command.cursor))
     throw new ServerError(
@@ -244,8 +228,10 @@ function aggregate(context: CommandContext): Document {
   const { docs } = readDocuments(context, engine.getCollection(db, name), {
     filter: prepared.filter,
     sort: prepared.sort,
+    variables,
+    hint: command.hint,
   });
-  const results = runPipeline(context, docs, prepared.rest);
+  const results = runPipeline(context, docs, prepared.rest, variables);
   if (prepared.output !== undefined) {
     if (prepared.output.stage === '$out') writeOut(context, results, prepared.output.spec);
     else writeMerge(context, results, prepared.output.spec);

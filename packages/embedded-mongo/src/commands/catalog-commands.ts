@@ -1,6 +1,6 @@
 import { calculateObjectSize, type Document } from 'bson';
 import type { CommandContext, CommandHandler } from '../command-context.js';
-import { canonicalKey, isPlainObject } from '../bson-values.js';
+import { adoptDocuments, canonicalKey, isPlainObject } from '../bson-values.js';
 import { defaultIndexName, parseIndexSpec } from '../index-manager.js';
 import { compileFilter } from '../query-matcher.js';
 import { ErrorCode, ServerError, unsupported } from '../server-error.js';
@@ -20,28 +20,95 @@ function create(context: CommandContext): Document {
   const name = collectionName(command);
   for (const option of ['capped', 'timeseries', 'clusteredIndex', 'viewOn', 'changeStreamPreAndPostImages']) {
     if (command[option] !== undefined && command[option] !== false)
-      throw unsupported(`The create option '${option}'`, ErrorCode.InvalidOptions);
+      throw unsupported(`The create option '${option}'`);
   }
   const options: Document = {};
-  if (command.validator !== undefined) options.validator = command.validator;
+  for (const option of ['validator', 'validationLevel', 'validationAction'])
+    if (command[option] !== undefined) options[option] = command[option];
   engine.createCollection(db, name, options);
   return { ok: 1 };
 }
 
+/** collMod: validator / validationLevel / validationAction, and an index's `hidden` or `expireAfterSeconds`. */
+function collMod(context: CommandContext): Document {
+  const { command, engine } = context;
+  const collection = requireCollection(context, collectionName(command));
+  const allowed = new Set([
+    'collMod',
+    'validator',
+    'validationLevel',
+    'validationAction',
+    'index',
+    '$db',
+    'lsid',
+    'txnNumber',
+    '$clusterTime',
+    'writeConcern',
+    'comment',
+    '$readPreference',
+  ]);
+  for (const option of Object.keys(command))
+    if (!allowed.has(option)) throw unsupported(`The collMod option '${option}'`, ErrorCode.InvalidOptions);
+  const options: Document = { ...collection.options };
+  for (const option of ['validator', 'validationLevel', 'validationAction'])
+    if (command[option] !== undefined) options[option] = command[option];
+  const indexes: Document[] = [];
+  const reply: Document = { ok: 1 };
+  if (command.index !== undefined) {
+    const change: unknown = command.index;
+    if (!isPlainObject(change))
+      throw new ServerError(
+        ErrorCode.TypeMismatch,
+        "BSON field 'collMod.index' is the wrong type, expected type 'object'",
+      );
+    const index =
+      typeof change.name === 'string'
+        ? collection.findIndex(change.name)
+        : isPlainObject(change.keyPattern)
+          ? collection.indexes.find(
+              (candidate) => canonicalKey(candidate.spec.key) === canonicalKey(change.keyPattern),
+            )
+          : undefined;
+    if (index === undefined) throw new ServerError(ErrorCode.IndexNotFound, 'cannot find index for collMod');
+    const entry: Document = { name: index.spec.name };
+    if (change.hidden !== undefined) {
+      reply.hidden_old = index.spec.hidden === true;
+      reply.hidden_new = change.hidden === true;
+      entry.hidden = change.hidden === true;
+    }
+    if (change.expireAfterSeconds !== undefined) {
+      if (index.spec.expireAfterSeconds === undefined)
+        throw new ServerError(ErrorCode.InvalidOptions, 'no expireAfterSeconds field to update');
+      reply.expireAfterSeconds_old = index.spec.expireAfterSeconds;
+      reply.expireAfterSeconds_new = Number(change.expireAfterSeconds);
+      entry.expireAfterSeconds = Number(change.expireAfterSeconds);
+    }
+    indexes.push(entry);
+  }
+  engine.modifyCollection(collection, options, indexes);
+  return reply;
+}
+
 function describeIndexes(collection: Collection): Document[] {
-  return [{ v: 2, key: { _id: 1 }, name: '_id_' }, ...collection.indexes.map((index) => index.describe())];
+  return [
+    { v: 2, key: { _id: 1 }, name: '_id_' },
+    ...collection.indexes.map((index) => index.describeForListing()),
+  ];
 }
 
 function listCollections(context: CommandContext): Document {
   const { command, engine, db } = context;
   const filter = isPlainObject(command.filter) ? compileFilter(command.filter) : () => true;
-  const infos = engine.listCollections(db).map((collection) => ({
-    name: collection.name,
-    type: 'collection',
-    options: collection.options,
-    info: { readOnly: false, uuid: collection.uuid },
-    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-  }));
+  // adoptDocuments: a filter on a prototype name (`{constructor: …}`) must not see Object.prototype.
+  const infos = engine.listCollections(db).map((collection) =>
+    adoptDocuments({
+      name: collection.name,
+      type: 'collection',
+      options: collection.options,
+      info: { readOnly: false, uuid: collection.uuid },
+      idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+    }),
+  );
   const docs = infos
     .filter((info) => filter(info))
     .map((info) => (command.nameOnly === true ? { name: info.name, type: info.type } : info));
@@ -170,6 +237,7 @@ function dbStats(context: CommandContext): Document {
 /** Collection and index management commands. */
 export const catalogCommands: Record<string, CommandHandler> = {
   create,
+  collMod,
   drop: (context) => {
     const name = collectionName(context.command);
     const collection = context.engine.getCollection(context.db, name);

@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import type { CommandContext } from '../command-context.js';
-import { isPlainObject, toNumber } from '../bson-values.js';
+import { canonicalKey, isPlainObject, toNumber } from '../bson-values.js';
+import { evaluateOnDocument } from '../expression-engine.js';
 import { compileFilter } from '../query-matcher.js';
 import { compileProjection, compileSort, parseSort } from '../sort-projection.js';
 import { ErrorCode, ServerError } from '../server-error.js';
@@ -34,6 +35,38 @@ export interface ReadOptions {
   skip?: number;
   limit?: number;
   projection?: unknown;
+  /** `$$variables` bound by the command's `let`. */
+  variables?: Document;
+  /** An index name or key pattern the client asked the query to use. */
+  hint?: unknown;
+}
+
+/** A `hint` must name an existing index (by name or key pattern), as in MongoDB; `$natural` is a scan. */
+export function checkHint(collection: Collection | undefined, hint: unknown): void {
+  if (hint === undefined || hint === null || collection === undefined) return;
+  if (typeof hint === 'string') {
+    if (hint === '_id_') return;
+    const index = collection.findIndex(hint);
+    if (index !== undefined && index.spec.hidden !== true) return;
+  } else if (isPlainObject(hint)) {
+    const keys = Object.keys(hint);
+    if (keys.length === 0) return;
+    if (keys.length === 1 && keys[0] === '$natural') return;
+    const wanted = canonicalKey(hint);
+    if (wanted === canonicalKey({ _id: 1 })) return;
+    if (
+      collection.indexes.some(
+        (index) => index.spec.hidden !== true && canonicalKey(index.spec.key) === wanted,
+      )
+    )
+      return;
+  } else {
+    throw new ServerError(ErrorCode.FailedToParse, 'hint must be a string or an object');
+  }
+  throw new ServerError(
+    ErrorCode.BadValue,
+    'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+  );
 }
 
 /** Matching documents with their storage keys, after sort/skip/limit, and their projected form. */
@@ -50,9 +83,14 @@ export function readDocuments(
   options: ReadOptions,
 ): ReadResult {
   const sortKeys = parseSort(options.sort);
-  const projector = compileProjection(options.projection);
-  const predicate = compileFilter(options.filter);
+  const { variables } = options;
+  const projector = compileProjection(options.projection, {
+    filter: options.filter,
+    evaluate: (doc, expression) => evaluateOnDocument(doc, expression, { variables }),
+  });
+  const predicate = compileFilter(options.filter, { variables });
   if (collection === undefined) return { entries: [], docs: [] };
+  checkHint(collection, options.hint);
   const skip = options.skip ?? 0;
   const limit = options.limit !== undefined && options.limit > 0 ? options.limit : undefined;
   const comparator = compileSort(sortKeys);

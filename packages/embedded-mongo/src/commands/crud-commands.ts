@@ -1,6 +1,7 @@
 import { Long, type Document } from 'bson';
 import type { CommandContext, CommandHandler } from '../command-context.js';
 import { canonicalKey, collectPathValues, isNumeric, isPlainObject, toNumber } from '../bson-values.js';
+import { evaluateLet, evaluateOnDocument } from '../expression-engine.js';
 import { compileProjection, compileSort, parseSort } from '../sort-projection.js';
 import { ErrorCode, ServerError } from '../server-error.js';
 import { applyUpdate, buildUpsertDocument, validateUpdate } from '../update-engine.js';
@@ -67,12 +68,14 @@ interface UpdateCommandStatement {
   multi?: boolean;
   arrayFilters?: Document[];
   sort?: Document;
+  hint?: unknown;
 }
 
 function update(context: CommandContext): Document {
   const { command, engine, db } = context;
   const target = new WriteTarget(engine, db, collectionName(command));
   const statements = documentsField(command, 'updates') as UpdateCommandStatement[];
+  const variables = evaluateLet(command.let);
   const upserted: Document[] = [];
   const writeErrors: Document[] = [];
   let n = 0;
@@ -89,6 +92,8 @@ function update(context: CommandContext): Document {
         isMulti: statement.multi === true,
         arrayFilters: statement.arrayFilters,
         sort: statement.sort,
+        variables,
+        hint: statement.hint,
       });
       n += outcome.n;
       nModified += outcome.nModified;
@@ -106,6 +111,7 @@ function remove(context: CommandContext): Document {
   const { command, engine, db } = context;
   const target = new WriteTarget(engine, db, collectionName(command));
   const statements = documentsField(command, 'deletes');
+  const variables = evaluateLet(command.let);
   const writeErrors: Document[] = [];
   let n = 0;
   applyStatements(
@@ -119,6 +125,8 @@ function remove(context: CommandContext): Document {
         target,
         filter: statement.q as Document | undefined,
         isMulti: limit === 0,
+        variables,
+        hint: statement.hint,
       });
     },
     (error, i) => writeErrors.push(error.toWriteError(i)),
@@ -144,6 +152,8 @@ function find(context: CommandContext): Document {
     skip: nonNegative(command.skip, 'skip'),
     limit,
     projection: command.projection,
+    variables: evaluateLet(command.let),
+    hint: command.hint,
   });
   const batchSize = nonNegative(isPlainObject(command) ? command.batchSize : undefined, 'batchSize');
   return replyWithCursor(context, `${db}.${name}`, docs, {
@@ -188,18 +198,28 @@ function findAndModify(context: CommandContext): Document {
   if (isRemove && command.upsert === true)
     throw new ServerError(ErrorCode.FailedToParse, 'Cannot specify both an upsert and remove=true');
   if (updateSpec !== undefined) validateUpdate(updateSpec);
-  const projector = compileProjection(command.fields);
+  const variables = evaluateLet(command.let);
+  const projector = compileProjection(command.fields, {
+    filter,
+    evaluate: (doc, expression) => evaluateOnDocument(doc, expression, { variables }),
+  });
   const project = (doc: Document | null): Document | null =>
     doc === null || projector === undefined ? doc : projector(doc);
   const collection =
     command.upsert === true ? engine.ensureCollection(db, name) : engine.getCollection(db, name);
-  const match = readDocuments(context, collection, { filter, sort: command.sort, limit: 1 }).entries[0];
+  const match = readDocuments(context, collection, {
+    filter,
+    sort: command.sort,
+    limit: 1,
+    variables,
+    hint: command.hint,
+  }).entries[0];
   const arrayFilters = Array.isArray(command.arrayFilters) ? (command.arrayFilters as Document[]) : undefined;
   if (match === undefined || collection === undefined) {
     if (command.upsert !== true || updateSpec === undefined || collection === undefined) {
       return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
     }
-    const doc = buildUpsertDocument(filter, updateSpec, { arrayFilters, filter });
+    const doc = buildUpsertDocument(filter, updateSpec, { arrayFilters, filter, variables });
     engine.insert(collection, doc, txn);
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
@@ -215,6 +235,7 @@ function findAndModify(context: CommandContext): Document {
     isInsert: false,
     arrayFilters,
     filter,
+    variables,
   });
   if (outcome.isModified) engine.replace(collection, match.key, outcome.doc, txn);
   return {
@@ -226,10 +247,16 @@ function findAndModify(context: CommandContext): Document {
 
 function count(context: CommandContext): Document {
   const { command, engine, db } = context;
+  if (context.txn !== undefined)
+    throw new ServerError(
+      50851,
+      "Cannot run 'count' in a multi-document transaction. Please see http://dochub.mongodb.org/core/transaction-count for a recommended alternative.",
+    );
   const { docs } = readDocuments(context, engine.getCollection(db, collectionName(command)), {
     filter: optionalDocument(command, 'query'),
     skip: nonNegative(command.skip, 'skip'),
     limit: command.limit === undefined ? undefined : Math.abs(toNumber(command.limit)),
+    hint: command.hint,
   });
   return { n: docs.length, ok: 1 };
 }

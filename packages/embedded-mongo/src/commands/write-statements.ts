@@ -1,6 +1,6 @@
 import { ObjectId, type Document } from 'bson';
 import type { CommandContext } from '../command-context.js';
-import { isPlainObject } from '../bson-values.js';
+import { isPlainObject, withIdFirst } from '../bson-values.js';
 import { ErrorCode, ServerError, toServerError } from '../server-error.js';
 import type { Collection, StorageEngine } from '../storage-engine.js';
 import { applyUpdate, buildUpsertDocument, isReplacement, validateUpdate } from '../update-engine.js';
@@ -62,7 +62,7 @@ export function applyStatements<T>(
 export function insertDocument(context: CommandContext, collection: Collection, original: unknown): void {
   if (!isPlainObject(original))
     throw new ServerError(ErrorCode.TypeMismatch, 'insert documents must be objects');
-  const doc = original._id === undefined ? { _id: new ObjectId(), ...original } : original;
+  const doc = original._id === undefined ? withIdFirst(original, new ObjectId()) : original;
   context.engine.insert(collection, doc, context.txn);
 }
 
@@ -77,6 +77,9 @@ export interface UpdateStatement {
   arrayFilters: Document[] | undefined;
   /** Which document a single (non-multi) update picks when several match. */
   sort: unknown;
+  /** `$$variables` bound by the command's `let`. */
+  variables?: Document;
+  hint?: unknown;
 }
 
 /** What one update statement did: `n` matched (1 for an upsert), `upsertedId` set when it inserted. */
@@ -99,8 +102,15 @@ export function updateDocuments(context: CommandContext, statement: UpdateStatem
   if (isMulti && sort !== undefined && sort !== null)
     throw new ServerError(ErrorCode.InvalidOptions, 'Cannot specify sort with multi=true');
   const collection = statement.isUpsert ? statement.target.ensure() : statement.target.existing();
-  const { entries } = readDocuments(context, collection, { filter, sort, limit: isMulti ? undefined : 1 });
-  const updateContext = { isInsert: false, arrayFilters: statement.arrayFilters, filter };
+  const { variables } = statement;
+  const { entries } = readDocuments(context, collection, {
+    filter,
+    sort,
+    limit: isMulti ? undefined : 1,
+    variables,
+    hint: statement.hint,
+  });
+  const updateContext = { isInsert: false, arrayFilters: statement.arrayFilters, filter, variables };
   if (collection === undefined) return { n: 0, nModified: 0 };
   if (entries.length === 0 && statement.isUpsert) {
     const doc = buildUpsertDocument(filter, update, updateContext);
@@ -122,6 +132,8 @@ export interface DeleteStatement {
   target: WriteTarget;
   filter: Document | undefined;
   isMulti: boolean;
+  variables?: Document;
+  hint?: unknown;
 }
 
 /** Runs one delete statement; returns how many documents it removed. */
@@ -130,6 +142,8 @@ export function deleteDocuments(context: CommandContext, statement: DeleteStatem
   const { entries } = readDocuments(context, collection, {
     filter: statement.filter,
     limit: statement.isMulti ? undefined : 1,
+    variables: statement.variables,
+    hint: statement.hint,
   });
   if (collection === undefined) return 0;
   for (const { key } of entries) context.engine.remove(collection, key, context.txn);
