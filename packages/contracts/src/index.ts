@@ -7,3 +7,4 @@ export * from './ledger.js';
 export * from './purchases.js';
 export * from './rewards.js';
 export * from './redemptions.js';
+export * from './sandbox.js';
