@@ -29,6 +29,7 @@ describe('the job registry and the sandbox clock', () => {
     const timerAllowed = new Map([
       ['modules/ledger/transaction.ts', 'backoff between retries of a conflicting transaction'],
       ['modules/sandbox/sandbox.service.ts', 'how long an advance answers synchronously'],
+      ['modules/purchases/budget-leases.ts', "returning a process's idle budget leases"],
     ]);
     for (const file of jobFiles) {
       const exported = Object.values((await import(file)) as Record<string, unknown>).filter(
@@ -49,9 +50,11 @@ describe('the job registry and the sandbox clock', () => {
         true,
       );
     }
-    expect(allJobs().filter((job) => job.sweep).map((job) => job.name)).toEqual(
-      expect.arrayContaining(['ledger.activate-points', 'ledger.expire-points']),
-    );
+    expect(
+      allJobs()
+        .filter((job) => job.sweep)
+        .map((job) => job.name),
+    ).toEqual(expect.arrayContaining(['ledger.activate-points', 'ledger.expire-points']));
   });
 
   it('runs every sweep, and only sweeps, when the clock advances', async () => {
@@ -64,7 +67,9 @@ describe('the job registry and the sandbox clock', () => {
       },
     }));
     const result = await runSweepsUntilIdle(recording, {} as never);
-    const sweeps = allJobs().filter((job) => job.sweep).map((job) => job.name);
+    const sweeps = allJobs()
+      .filter((job) => job.sweep)
+      .map((job) => job.name);
     expect(calls).toEqual(sweeps);
     expect(Object.keys(result.ran)).toEqual(sweeps);
   });
@@ -97,8 +102,11 @@ describe('the job registry and the sandbox clock', () => {
     const timerAllowed = new Map([
       ['modules/ledger/transaction.ts', 'backoff between retries of a conflicting transaction'],
       ['modules/sandbox/sandbox.service.ts', 'how long an advance answers synchronously'],
+      ['modules/purchases/budget-leases.ts', "returning a process's idle budget leases"],
     ]);
-    for (const file of sourceFiles(path.join(SRC, 'modules')).concat(sourceFiles(path.join(SRC, 'platform')))) {
+    for (const file of sourceFiles(path.join(SRC, 'modules')).concat(
+      sourceFiles(path.join(SRC, 'platform')),
+    )) {
       const text = readFileSync(file, 'utf8');
       const name = relative(file);
       if (text.includes('expireAfterSeconds')) expect(ttlAllowed, `${name} has a TTL index`).toContain(name);

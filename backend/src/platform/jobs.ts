@@ -146,7 +146,10 @@ function addCounts(into: SweepSummary, more: unknown): number {
 export async function runSweepsUntilIdle<C>(
   jobs: JobDefinition<ZodTypeAny, C>[],
   context: C,
-  options: { maxPasses?: number; onPass?: (ran: Record<string, SweepSummary>, pass: number) => Promise<void> } = {},
+  options: {
+    maxPasses?: number;
+    onPass?: (ran: Record<string, SweepSummary>, pass: number) => Promise<void>;
+  } = {},
 ): Promise<{ ran: Record<string, SweepSummary>; passes: number }> {
   const sweeps = jobs.filter((job) => job.sweep);
   const ran: Record<string, SweepSummary> = Object.fromEntries(sweeps.map((job) => [job.name, {}]));

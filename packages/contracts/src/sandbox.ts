@@ -12,7 +12,8 @@ export const SandboxClock = z.object({
 export type SandboxClock = z.infer<typeof SandboxClock>;
 
 /** An ISO 8601 duration such as PT1H, P1D, P7D, P1M or P1Y2M10DT2H30M (no negative or fractional parts). */
-export const ISO_DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+export const ISO_DURATION =
+  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
 export const AdvanceClockBody = z
   .object({
