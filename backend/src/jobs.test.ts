@@ -25,12 +25,6 @@ describe('the job registry and the sandbox clock', () => {
     const registered = new Set(allJobs().map((job) => job.name));
     const jobFiles = sourceFiles(path.join(SRC, 'modules')).filter((file) => file.endsWith('.job.ts'));
     expect(jobFiles.length).toBeGreaterThan(0);
-    // Timers that wait real time for technical reasons, never for a business date.
-    const timerAllowed = new Map([
-      ['modules/ledger/transaction.ts', 'backoff between retries of a conflicting transaction'],
-      ['modules/sandbox/sandbox.service.ts', 'how long an advance answers synchronously'],
-      ['modules/purchases/budget-leases.ts', "returning a process's idle budget leases"],
-    ]);
     for (const file of jobFiles) {
       const exported = Object.values((await import(file)) as Record<string, unknown>).filter(
         (value): value is Job =>
