@@ -126,6 +126,8 @@ export function createServices(platform: Platform) {
       runSweepsUntilIdle(allJobs(), { services, clock, logger }, { onPass }),
   });
   const services = {
+    /** Business time (the sandbox clock on a sandbox), for the seed and scripts that date things. */
+    clock,
     sandbox,
     rules,
     ledger,
