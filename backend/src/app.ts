@@ -56,6 +56,7 @@ import { RefundService } from './modules/refunds/refund.service.js';
 import { RewardService } from './modules/rewards/reward.service.js';
 import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
+import { EventService } from './modules/events/event.service.js';
 import { registerRedemptionRoutes } from './modules/redemptions/redemption.routes.js';
 import { SandboxService, type SweepRunner } from './modules/sandbox/sandbox.service.js';
 import { registerSandboxRoutes } from './modules/sandbox/sandbox.routes.js';
@@ -84,6 +85,7 @@ export function createServices(platform: Platform) {
         ? new UnconfiguredMessageSender()
         : new LogMessageSender(logger));
   const audit = new AuditService(clock);
+  const events = new EventService({ clock });
   const program = new ProgramService({ clock, audit });
   // Security windows (tokens, one-time codes, idempotency retention) run on real time, never on the
   // business clock: moving a sandbox clock must not be a way to skip them (docs/sandbox.md).
@@ -120,6 +122,7 @@ export function createServices(platform: Platform) {
     sandboxClock: platform.sandboxClock ?? null,
     clock,
     audit,
+    events,
     logger,
     // What the worker gives its jobs; the services are complete by the time an advance runs.
     runSweeps: (onPass): ReturnType<SweepRunner> =>
@@ -129,6 +132,7 @@ export function createServices(platform: Platform) {
     /** Business time (the sandbox clock on a sandbox), for the seed and scripts that date things. */
     clock,
     sandbox,
+    events,
     rules,
     ledger,
     ledgerVerifier,

@@ -83,21 +83,41 @@ describe('Idempotency-Key over HTTP', () => {
     expect(again.body).toEqual(first.body);
   });
 
-  it('scopes keys per caller: another caller with the same key runs its own request', async () => {
+  it('shares one key space across the merchant: another staff account with the same key and body gets the first answer', async () => {
     const other = await signInStaff(app, 'admin');
-    await app.request
+    const first = await app.request
       .post('/api/v1/stores')
       .set(admin.auth)
       .set('Idempotency-Key', 'k-scope')
       .send({ name: 'S1', code: 'SCOPE1' })
       .expect(201);
-    await app.request
+    const again = await app.request
       .post('/api/v1/stores')
       .set(other.auth)
       .set('Idempotency-Key', 'k-scope')
-      .send({ name: 'S2', code: 'SCOPE2' })
+      .send({ name: 'S1', code: 'SCOPE1' })
       .expect(201);
-    expect(await storeCount('SCOPE2')).toBe(1);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await storeCount('SCOPE1')).toBe(1);
+  });
+
+  it('refuses the same key from another credential for another request with 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const other = await signInStaff(app, 'admin');
+    await app.request
+      .post('/api/v1/stores')
+      .set(admin.auth)
+      .set('Idempotency-Key', 'k-scope-2')
+      .send({ name: 'S3', code: 'SCOPE3' })
+      .expect(201);
+    const refused = await app.request
+      .post('/api/v1/stores')
+      .set(other.auth)
+      .set('Idempotency-Key', 'k-scope-2')
+      .send({ name: 'S4', code: 'SCOPE4' })
+      .expect(422);
+    expect(refused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await storeCount('SCOPE4')).toBe(0);
   });
 });
 

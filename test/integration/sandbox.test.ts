@@ -84,6 +84,12 @@ describe('POST /api/v1/sandbox/clock/advance', () => {
     }
     await world.app.request.post('/api/v1/sandbox/clock/advance').send({ by: 'P1D' }).expect(401);
     expect(await clockOf(world)).toMatchObject({ enabled: true, offsetSeconds: 0 });
+    expect(
+      await mongoose.connection.collection('events').countDocuments({ type: 'sandbox.clock_advanced' }),
+    ).toBe(0);
+    expect(
+      await mongoose.connection.collection('audit_log').countDocuments({ 'entity.type': 'sandbox_clock' }),
+    ).toBe(0);
   });
 
   it('moves every clock reading forward, activates due points, and writes an audit entry', async () => {
@@ -120,6 +126,19 @@ describe('POST /api/v1/sandbox/clock/advance', () => {
       reason: 'by P15D',
       before: { offsetSeconds: 0 },
       after: { offsetSeconds: 15 * 86_400 },
+    });
+
+    const events = await mongoose.connection
+      .collection('events')
+      .find({ type: 'sandbox.clock_advanced' })
+      .toArray();
+    expect(events).toHaveLength(1);
+    expect(events[0]?.payload).toMatchObject({
+      by: 'P15D',
+      offsetSeconds: 15 * 86_400,
+      from: response.body.from,
+      to: response.body.now,
+      actor: { kind: 'staff', id: world.admin.id },
     });
 
     // A new purchase is dated on the sandbox clock and pends from there.
@@ -177,6 +196,7 @@ describe('POST /api/v1/sandbox/clock/advance', () => {
       sandboxClock: platform.sandboxClock ?? null,
       clock: platform.clock,
       audit: services.audit,
+      events: services.events,
       logger: platform.logger,
       waitMs: 0,
       runSweeps: async (onPass) => {

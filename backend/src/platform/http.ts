@@ -5,7 +5,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z, type ZodTypeAny } from 'zod';
 import { AppError, ForbiddenError, UnauthenticatedError, ValidationError } from './errors.js';
 import type { AnswerRecorder, IdempotencyService } from './idempotency/idempotency.service.js';
-import { type Access, type Principal, principalKey } from './principal.js';
+import { type Access, type Principal, idempotencyScopeOf, storeBindingOf } from './principal.js';
 import type { RateLimiter, RateLimitRule } from './rate-limit.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -109,9 +109,13 @@ export class Api {
       let result: Reply;
       if (spec.idempotency && key !== undefined) {
         result = await this.deps.idempotency.run({
-          scope: `${principalKey(principal)} ${spec.method.toUpperCase()} ${spec.path}`,
+          scope: `${idempotencyScopeOf(principal)} ${spec.method.toUpperCase()} ${spec.path}`,
           key,
-          fingerprint: fingerprint({ params: req.params, body: req.body ?? null }),
+          fingerprint: fingerprint({
+            params: req.params,
+            body: req.body ?? null,
+            storeBinding: storeBindingOf(principal),
+          }),
           execute: run,
         });
       } else if (spec.idempotency === 'required') {

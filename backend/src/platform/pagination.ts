@@ -7,18 +7,43 @@ import { AppError } from './errors.js';
  * Request `?limit=50&cursor=<opaque>`; response `{ items, nextCursor }` (null on the last page).
  * Cursors are stable under inserts: a page never repeats or skips an item.
  */
-export type PageRequest = { limit: number; cursor?: string | undefined; order?: 'newest' | 'oldest' };
+export type PageRequest = {
+  limit: number;
+  cursor?: string | undefined;
+  order?: 'newest' | 'oldest';
+  /** Names the list in its cursors, so that a cursor of another list is refused instead of misread. */
+  list?: string;
+};
 
-export function encodeCursor(id: Types.ObjectId | string): string {
-  return Buffer.from(String(id)).toString('base64url');
+export function encodeCursor(id: Types.ObjectId | string, list?: string): string {
+  return Buffer.from(list ? `${list}:${String(id)}` : String(id)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): Types.ObjectId {
+export function decodeCursor(cursor: string, list?: string): Types.ObjectId {
   const raw = Buffer.from(cursor, 'base64url').toString();
-  if (!Types.ObjectId.isValid(raw) || raw.length !== 24) {
+  const separator = raw.lastIndexOf(':');
+  const cursorList = separator >= 0 ? raw.slice(0, separator) : undefined;
+  const id = separator >= 0 ? raw.slice(separator + 1) : raw;
+  if (cursorList !== list) {
+    throw new AppError(
+      'bad_request',
+      'INVALID_CURSOR',
+      `This cursor belongs to ${cursorList ? `the ${cursorList} list` : 'another list'}; start again without one`,
+    );
+  }
+  if (!Types.ObjectId.isValid(id) || id.length !== 24) {
     throw new AppError('bad_request', 'INVALID_CURSOR', 'The cursor is not valid; start again without one');
   }
-  return new Types.ObjectId(raw);
+  return new Types.ObjectId(id);
+}
+
+/** A `{ $gte, $lt }` condition for an ISO `from`/`to` range, or undefined when neither is given. */
+export function timeRange(range: { from?: string | undefined; to?: string | undefined }) {
+  if (!range.from && !range.to) return undefined;
+  return {
+    ...(range.from ? { $gte: new Date(range.from) } : {}),
+    ...(range.to ? { $lt: new Date(range.to) } : {}),
+  };
 }
 
 export async function paginate<T extends { _id: Types.ObjectId }, R = T>(
@@ -29,7 +54,7 @@ export async function paginate<T extends { _id: Types.ObjectId }, R = T>(
 ): Promise<{ items: R[]; nextCursor: string | null }> {
   const newestFirst = (page.order ?? 'newest') === 'newest';
   const query: Record<string, unknown> = { ...filter };
-  if (page.cursor) query._id = { [newestFirst ? '$lt' : '$gt']: decodeCursor(page.cursor) };
+  if (page.cursor) query._id = { [newestFirst ? '$lt' : '$gt']: decodeCursor(page.cursor, page.list) };
   const docs = (await model
     .find(query)
     .sort({ _id: newestFirst ? -1 : 1 })
@@ -38,5 +63,5 @@ export async function paginate<T extends { _id: Types.ObjectId }, R = T>(
   const hasMore = docs.length > page.limit;
   const items = hasMore ? docs.slice(0, page.limit) : docs;
   const last = items[items.length - 1];
-  return { items: items.map(map), nextCursor: hasMore && last ? encodeCursor(last._id) : null };
+  return { items: items.map(map), nextCursor: hasMore && last ? encodeCursor(last._id, page.list) : null };
 }

@@ -9,6 +9,7 @@ export type StaffRole = z.infer<typeof StaffRole>;
 export const API_SCOPES = [
   'members:read',
   'members:write',
+  'purchases:read',
   'purchases:write',
   'refunds:write',
   'rewards:read',

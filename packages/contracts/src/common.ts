@@ -23,6 +23,21 @@ export const PageQuery = z.object({
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
+/**
+ * The filters of the reconciliation lists (purchases, refunds, redemptions): a time range (`from`
+ * inclusive, `to` exclusive, ISO 8601 with an offset) plus the standard page.
+ */
+export const TimeRangeQuery = PageQuery.extend({
+  from: z.string().datetime({ offset: true }).optional(),
+  to: z.string().datetime({ offset: true }).optional(),
+});
+
+/** `from` must come before `to`: a reversed range is a typo, not an empty list. */
+export function checkTimeRange(range: { from?: string | undefined; to?: string | undefined }): boolean {
+  return !range.from || !range.to || new Date(range.from) < new Date(range.to);
+}
+export const TIME_RANGE_MESSAGE = { message: '`from` must be before `to`', path: ['to'] };
+
 /** Every list endpoint answers `{ items, nextCursor }`; `nextCursor` is null on the last page. */
 export function Page<T extends z.ZodTypeAny>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -8,3 +8,4 @@ export * from './purchases.js';
 export * from './rewards.js';
 export * from './redemptions.js';
 export * from './sandbox.js';
+export * from './events.js';

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CurrencyCode, ObjectIdString } from './common.js';
+import {
+  CurrencyCode,
+  ObjectIdString,
+  TIME_RANGE_MESSAGE,
+  TimeRangeQuery,
+  checkTimeRange,
+} from './common.js';
 import { PointsBalance } from './members.js';
 import { RuleBreakdown } from './ledger.js';
 
@@ -41,6 +47,8 @@ export const CreatePurchaseBody = z
     /** Redemptions applied to this basket: refunds give their points back in proportion. */
     redemptionIds: z.array(ObjectIdString).max(20).optional(),
     channel: z.string().trim().max(40).optional(),
+    /** Evaluate and answer what this purchase would earn, writing nothing (200 instead of 201). */
+    dryRun: z.boolean().optional(),
   })
   .strict()
   .refine((b) => !(b.memberId && b.cardCode), {
@@ -53,6 +61,8 @@ export const PurchaseStatus = z.enum(['active', 'pending']);
 
 /** The answer to `POST /api/v1/purchases`. */
 export const PurchaseCreated = z.object({
+  /** `true` on a dry run: nothing was recorded and `id` names no purchase. */
+  dryRun: z.literal(true).optional(),
   id: ObjectIdString,
   memberId: ObjectIdString.nullable(),
   pointsEarned: z.number().int(),
@@ -93,6 +103,53 @@ export const PurchaseDetail = z.object({
   createdAt: z.string(),
 });
 export type PurchaseDetail = z.infer<typeof PurchaseDetail>;
+
+/** `GET /api/v1/purchases`: the reconciliation list, newest first; `from`/`to` filter `occurredAt`. */
+export const PurchaseListQuery = TimeRangeQuery.extend({
+  storeId: ObjectIdString.optional(),
+  memberId: ObjectIdString.optional(),
+  externalId: z.string().trim().min(1).max(100).optional(),
+})
+  .strict()
+  .refine(checkTimeRange, TIME_RANGE_MESSAGE);
+export type PurchaseListQuery = z.infer<typeof PurchaseListQuery>;
+
+/** `GET /api/v1/refunds`: newest first; `externalId` is the refunded purchase's receipt, `from`/`to` filter `createdAt`. */
+export const RefundListQuery = TimeRangeQuery.extend({
+  storeId: ObjectIdString.optional(),
+  memberId: ObjectIdString.optional(),
+  purchaseId: ObjectIdString.optional(),
+  externalId: z.string().trim().min(1).max(100).optional(),
+})
+  .strict()
+  .refine(checkTimeRange, TIME_RANGE_MESSAGE);
+export type RefundListQuery = z.infer<typeof RefundListQuery>;
+
+/** Who did something, as the ledger, refunds and the audit log name them. */
+export const Actor = z.object({
+  kind: z.string(),
+  id: z.string().nullable(),
+  label: z.string().nullable(),
+});
+
+/** One refund, as `GET /api/v1/refunds/:id` and the list give it. */
+export const RefundDetail = z.object({
+  id: ObjectIdString,
+  purchaseId: ObjectIdString,
+  memberId: ObjectIdString.nullable(),
+  storeId: ObjectIdString,
+  /** The refunded purchase's receipt number, when it has one. */
+  externalId: z.string().nullable(),
+  amountMinor: z.number().int(),
+  items: z.array(z.object({ sku: z.string(), quantity: z.number().int() })).nullable(),
+  reason: z.string().nullable(),
+  pointsReversed: z.number().int(),
+  pointsRestored: z.number().int(),
+  pointsWrittenOff: z.number().int(),
+  actor: Actor.nullable(),
+  createdAt: z.string(),
+});
+export type RefundDetail = z.infer<typeof RefundDetail>;
 
 /** `POST /api/v1/purchases/:id/refunds` (Idempotency-Key required): an amount or returned items. */
 export const CreateRefundBody = z.union([

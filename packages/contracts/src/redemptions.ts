@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ObjectIdString, PageQuery } from './common.js';
+import { ObjectIdString, TIME_RANGE_MESSAGE, TimeRangeQuery, checkTimeRange } from './common.js';
 import { PointsBalance } from './members.js';
 import { RewardKind } from './rewards.js';
 
@@ -14,6 +14,10 @@ export const CreateRedemptionBody = z.union([
       memberId: ObjectIdString,
       rewardId: ObjectIdString,
       cardCode: z.string().trim().min(3).max(100).optional(),
+      /** The store where it is redeemed; defaults to the store the caller is bound to. */
+      storeId: ObjectIdString.optional(),
+      /** Check the redemption and answer what it would spend, writing nothing (200 instead of 201). */
+      dryRun: z.boolean().optional(),
     })
     .strict(),
   z
@@ -21,6 +25,10 @@ export const CreateRedemptionBody = z.union([
       memberId: ObjectIdString,
       points: z.number().int('points are whole numbers').min(1).max(10_000_000),
       cardCode: z.string().trim().min(3).max(100).optional(),
+      /** The store where it is redeemed; defaults to the store the caller is bound to. */
+      storeId: ObjectIdString.optional(),
+      /** Check the redemption and answer what it would spend, writing nothing (200 instead of 201). */
+      dryRun: z.boolean().optional(),
     })
     .strict(),
 ]);
@@ -38,9 +46,12 @@ export type RedemptionApply = z.infer<typeof RedemptionApply>;
 export const RedemptionStatus = z.enum(['completed', 'cancelled']);
 
 export const Redemption = z.object({
+  /** `true` on a dry run: nothing was spent and `id` names no redemption. */
+  dryRun: z.literal(true).optional(),
   id: ObjectIdString,
   memberId: ObjectIdString,
   rewardId: ObjectIdString.nullable(),
+  storeId: ObjectIdString.nullable(),
   pointsSpent: z.number().int(),
   apply: RedemptionApply,
   status: RedemptionStatus,
@@ -58,5 +69,13 @@ export const RedemptionCancelled = Redemption.extend({
   pointsExpired: z.number().int(),
 });
 
-export const RedemptionListQuery = PageQuery.extend({ memberId: ObjectIdString.optional() }).strict();
+/** `GET /api/v1/redemptions`: newest first; `from`/`to` filter `createdAt`; `storeId` is where it was made. */
+export const RedemptionListQuery = TimeRangeQuery.extend({
+  memberId: ObjectIdString.optional(),
+  storeId: ObjectIdString.optional(),
+  purchaseId: ObjectIdString.optional(),
+  status: RedemptionStatus.optional(),
+})
+  .strict()
+  .refine(checkTimeRange, TIME_RANGE_MESSAGE);
 export type RedemptionListQuery = z.infer<typeof RedemptionListQuery>;

@@ -62,7 +62,7 @@ type EntryInput = {
   lotChanges: LotChange[];
   debtDelta?: number;
   writtenOff?: number;
-  actor?: EntryActor;
+  actor: EntryActor;
   at: Date;
   dedupeKey: string;
 };
@@ -92,6 +92,9 @@ export function lotDates(
     expiresAt: program.expiryMonths > 0 ? addMonths(earnedAt, program.expiryMonths) : null,
   };
 }
+
+/** The actor of entries that a job writes on its own (expiry), named like every other actor. */
+export const EXPIRY_ACTOR: EntryActor = { kind: 'system', id: null, label: 'points expiry' };
 
 export function actorOf(principal: Principal): EntryActor {
   if (principal.kind === 'anonymous') return { kind: 'system', id: null, label: null };
@@ -456,6 +459,7 @@ export class LedgerService {
     await this.appendInSession(session, {
       memberId: lot.memberId,
       type: 'expire',
+      actor: EXPIRY_ACTOR,
       points: -lot.remaining,
       reason: `Expired: ${lot.remaining} of ${lot.points} points earned on ${lot.earnedAt.toISOString().slice(0, 10)}`,
       source: { type: 'lot', id: lot._id.toHexString() },

@@ -34,7 +34,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function runInTransaction<T>(
   work: (session: ClientSession) => Promise<T>,
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /**
+     * Runs every write and guard of `work` (so the answer is exactly what a real request would get,
+     * refusals included), then aborts instead of committing: `dryRun` requests answer without writing.
+     */
+    isDryRun?: boolean;
+  } = {},
 ): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   const session = await mongoose.startSession();
@@ -52,6 +59,10 @@ export async function runInTransaction<T>(
         }
         if (isTransient(error)) throw busy();
         throw error;
+      }
+      if (options.isDryRun) {
+        await session.abortTransaction();
+        return result;
       }
       try {
         await commitWithRetry(session);

@@ -3,12 +3,13 @@ import type { IdentifyMethod, MemberLookupQuery, MemberSignup, UpdateMemberBody 
 import { Types, type ClientSession } from 'mongoose';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { nativeCollection } from '../../platform/mongo.js';
 import { paginate } from '../../platform/pagination.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { ProgramService } from '../program/program.service.js';
 import { matchTotp, parseCardPayload } from './card-code.js';
-import { CardCodeUseModel } from './card-code-use.model.js';
+import { CardCodeUseModel, type CardCodeUse } from './card-code-use.model.js';
 import { generateCardNumber, isValidCardNumber } from './card-number.js';
 import { MemberModel, nameKeyOf, type Member } from './member.model.js';
 import { normalisePhone, tryNormalisePhone } from './phone.js';
@@ -36,6 +37,15 @@ export function generateCardSecret(): string {
 
 /** A scanned QR payload that matched: the member and the TOTP step of the code. */
 export type VerifiedCardCode = { member: Member; counter: number };
+export type CardCodeUsePurpose = 'purchase' | 'redemption';
+
+export function cardCodeUsed(use: CardCodeUsePurpose): ConflictError {
+  return new ConflictError(
+    'CARD_CODE_USED',
+    `This card code was already used for a ${use}; ask the member to show the card again for a new code`,
+    { use },
+  );
+}
 
 /** Members: sign-up, profile, lookup, blocking, card codes. The ledger keeps their points. */
 export class MemberService {
@@ -216,33 +226,42 @@ export class MemberService {
   }
 
   /**
-   * Marks a card code as used for a redemption, inside the redemption's transaction: the same code
-   * presented again (a replayed screenshot) is refused with CARD_CODE_USED.
+   * The record that marks a card code as used for one purpose. A scanned code authorises one purchase
+   * and one redemption (the same sale at the till), never more: `_id` is `<memberId>:<TOTP counter>:<use>`,
+   * so the same code presented again for that use (a replayed screenshot) fails on the unique _id.
+   * Kept a day (real time: codes are valid for 90 seconds at most).
    */
-  async consumeCardCode(session: ClientSession, verified: VerifiedCardCode): Promise<void> {
+  cardCodeUse(verified: VerifiedCardCode, use: CardCodeUsePurpose): CardCodeUse {
     // The replay guard lives as long as the code could be replayed: real time (see identifyByCode).
-    const now = systemClock.now();
+    const usedAt = systemClock.now();
+    return {
+      _id: `${verified.member._id.toHexString()}:${verified.counter}:${use}`,
+      memberId: verified.member._id,
+      usedAt,
+      expiresAt: new Date(usedAt.getTime() + 24 * 3600_000),
+    };
+  }
+
+  /** Marks a card code as used for `use` inside the operation's transaction (see cardCodeUse). */
+  async consumeCardCode(
+    session: ClientSession,
+    verified: VerifiedCardCode,
+    use: CardCodeUsePurpose,
+  ): Promise<void> {
     try {
-      await CardCodeUseModel.create(
-        [
-          {
-            _id: `${verified.member._id.toHexString()}:${verified.counter}`,
-            memberId: verified.member._id,
-            usedAt: now,
-            expiresAt: new Date(now.getTime() + 24 * 3600_000),
-          },
-        ],
-        { session },
-      );
+      await nativeCollection<CardCodeUse>(CardCodeUseModel).insertOne(this.cardCodeUse(verified, use), {
+        session,
+      });
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) {
-        throw new ConflictError(
-          'CARD_CODE_USED',
-          'This card code was already used for a redemption; ask the member to show the card again for a new code',
-        );
-      }
+      if ((error as { code?: number }).code === 11000) throw cardCodeUsed(use);
       throw error;
     }
+  }
+
+  /** Whether the code was already used for `use` (answers a duplicate-key error of a batched write). */
+  async isCardCodeUsed(verified: VerifiedCardCode, use: CardCodeUsePurpose): Promise<boolean> {
+    const id = this.cardCodeUse(verified, use)._id;
+    return (await CardCodeUseModel.countDocuments({ _id: id })) > 0;
   }
 
   /** Who is at the till: a scanned card code, a typed card number or a phone number. */

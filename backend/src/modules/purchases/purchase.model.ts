@@ -89,5 +89,8 @@ purchaseSchema.index(
   { unique: true, partialFilterExpression: { requestKey: { $type: 'string' } } },
 );
 purchaseSchema.index({ memberId: 1, occurredAt: -1 });
+// The reconciliation list: one store's sales (or one member's), newest first.
+purchaseSchema.index({ storeId: 1, _id: -1 });
+purchaseSchema.index({ memberId: 1, _id: -1 });
 
 export const PurchaseModel = mongoose.model<Purchase>('Purchase', purchaseSchema);

@@ -2,16 +2,20 @@ import {
   CreatePurchaseBody,
   CreateRefundBody,
   ObjectIdString,
+  Page,
   PurchaseCreated,
   PurchaseDetail,
+  PurchaseListQuery,
   RefundCreated,
+  RefundDetail,
+  RefundListQuery,
 } from '@regulars/contracts';
 import { z } from 'zod';
 import { ForbiddenError } from '../../platform/errors.js';
-import type { Api } from '../../platform/http.js';
-import { MANAGERS, STORE_STAFF } from '../../platform/principal.js';
+import { reply, type Api } from '../../platform/http.js';
+import { MANAGERS, STORE_STAFF, storeScopeOf } from '../../platform/principal.js';
 import { requestKeyOf } from '../ledger/request-key.js';
-import type { RefundService } from '../refunds/refund.service.js';
+import { toRefundDetail, type RefundService } from '../refunds/refund.service.js';
 import { toPurchaseDetail, type PurchaseService } from './purchase.service.js';
 
 export function registerPurchaseRoutes(
@@ -26,7 +30,9 @@ export function registerPurchaseRoutes(
     description:
       'Send an `Idempotency-Key` (one per sale, reused on retries): the same key and body always give the first answer and earn once. ' +
       '`externalId` (the receipt number) is unique per store: another request for the same receipt gets 409 PURCHASE_EXISTS. ' +
-      'Without memberId and cardCode the purchase is recorded for the KPIs and earns nothing.',
+      'Without memberId and cardCode the purchase is recorded for the KPIs and earns nothing. ' +
+      'A scanned `cardCode` authorises one purchase (and one redemption): presenting it again answers 409 CARD_CODE_USED. ' +
+      '`dryRun: true` evaluates the rules and answers 200 with what the purchase would earn (`dryRun: true` in the answer), writing nothing.',
     tags: ['Purchases'],
     access: { staff: STORE_STAFF, apiKey: ['purchases:write'] },
     body: CreatePurchaseBody,
@@ -46,11 +52,82 @@ export function registerPurchaseRoutes(
       'STORE_MISMATCH',
       'CARD_CODE_INVALID',
       'CARD_CODE_EXPIRED',
+      'CARD_CODE_USED',
       'PURCHASE_EXISTS',
       'REDEMPTION_NOT_APPLICABLE',
     ],
-    handler: async ({ body, principal, req, recordAnswer }) =>
-      deps.purchases.create(body, { principal, requestKey: requestKeyOf(req, principal), recordAnswer }),
+    handler: async ({ body, principal, req, recordAnswer }) => {
+      const answer = await deps.purchases.create(body, {
+        principal,
+        requestKey: requestKeyOf(req, principal),
+        recordAnswer,
+      });
+      return answer.dryRun ? reply(200, answer) : answer;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/purchases',
+    summary: 'Purchases, newest first, by store, member, receipt number and time of sale (reconciliation)',
+    description:
+      '`from` (inclusive) and `to` (exclusive) filter `occurredAt`. A caller bound to a store sees that store only ' +
+      '(no `storeId` means theirs; another one is 403 STORE_MISMATCH); a member sees only their own purchases.',
+    tags: ['Purchases'],
+    access: {
+      staff: STORE_STAFF,
+      member: true,
+      apiKey: ['purchases:read', 'purchases:write', 'refunds:write'],
+    },
+    query: PurchaseListQuery,
+    response: { schema: Page(PurchaseDetail) },
+    errors: ['STORE_MISMATCH', 'INVALID_CURSOR', 'FORBIDDEN'],
+    handler: async ({ query, principal }) => {
+      if (principal.kind === 'member' && query.memberId && query.memberId !== principal.id) {
+        throw new ForbiddenError('Members can only see their own purchases');
+      }
+      const memberId = principal.kind === 'member' ? principal.id : query.memberId;
+      const storeId = storeScopeOf(principal, query.storeId);
+      return deps.purchases.list({
+        ...query,
+        ...(memberId ? { memberId } : {}),
+        ...(storeId ? { storeId } : {}),
+      });
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/refunds',
+    summary: 'Refunds, newest first, by store, member, purchase, receipt number and time (reconciliation)',
+    description:
+      '`from` (inclusive) and `to` (exclusive) filter when the refund was recorded; `externalId` is the refunded ' +
+      "purchase's receipt number. A caller bound to a store sees that store only.",
+    tags: ['Purchases'],
+    access: { staff: MANAGERS, apiKey: ['purchases:read', 'refunds:write'] },
+    query: RefundListQuery,
+    response: { schema: Page(RefundDetail) },
+    errors: ['STORE_MISMATCH', 'INVALID_CURSOR'],
+    handler: async ({ query, principal }) => {
+      const storeId = storeScopeOf(principal, query.storeId);
+      return deps.refunds.list({ ...query, ...(storeId ? { storeId } : {}) });
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/refunds/:id',
+    summary: 'One refund: the money given back and the points that followed it',
+    tags: ['Purchases'],
+    access: { staff: MANAGERS, apiKey: ['purchases:read', 'refunds:write'] },
+    params: z.object({ id: ObjectIdString }),
+    response: { schema: RefundDetail },
+    errors: ['REFUND_NOT_FOUND', 'STORE_MISMATCH'],
+    handler: async ({ params, principal }) => {
+      const refund = await deps.refunds.get(params.id);
+      storeScopeOf(principal, refund.storeId.toHexString());
+      return toRefundDetail(refund);
+    },
   });
 
   api.route({

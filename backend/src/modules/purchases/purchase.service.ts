@@ -1,9 +1,10 @@
 import { Types } from 'mongoose';
-import type { CreatePurchaseBody } from '@regulars/contracts';
+import type { CreatePurchaseBody, PurchaseListQuery } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import {
+  actorOf,
   lotDates,
   toBalance,
   type Balance,
@@ -14,7 +15,9 @@ import {
 import { runInTransaction } from '../ledger/transaction.js';
 import { MemberModel, type Member } from '../members/member.model.js';
 import { nativeCollection } from '../../platform/mongo.js';
-import type { MemberService } from '../members/member.service.js';
+import { paginate, timeRange } from '../../platform/pagination.js';
+import { CardCodeUseModel } from '../members/card-code-use.model.js';
+import { cardCodeUsed, type MemberService } from '../members/member.service.js';
 import type { ProgramService } from '../program/program.service.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
 import { StoreModel } from '../stores/store.model.js';
@@ -27,6 +30,8 @@ import { PurchaseModel, type Purchase } from './purchase.model.js';
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
 export type PurchaseResult = {
+  /** Present on a dry run: nothing was written, `id` names no purchase. */
+  dryRun?: true;
   id: string;
   memberId: string | null;
   pointsEarned: number;
@@ -57,6 +62,23 @@ export class PurchaseService {
     const purchase = Types.ObjectId.isValid(id) ? await PurchaseModel.findById(id).lean() : null;
     if (!purchase) throw new NotFoundError('Purchase', id);
     return purchase;
+  }
+
+  /** The reconciliation list, newest first; `storeId` is already limited to the caller's store. */
+  async list(query: PurchaseListQuery & { storeId?: string | undefined }) {
+    const occurredAt = timeRange(query);
+    const filter = {
+      ...(query.storeId ? { storeId: new Types.ObjectId(query.storeId) } : {}),
+      ...(query.memberId ? { memberId: new Types.ObjectId(query.memberId) } : {}),
+      ...(query.externalId ? { externalId: query.externalId } : {}),
+      ...(occurredAt ? { occurredAt } : {}),
+    };
+    return paginate(
+      PurchaseModel,
+      filter,
+      { limit: query.limit, cursor: query.cursor, list: 'purchases' },
+      toPurchaseDetail,
+    );
   }
 
   async create(
@@ -123,11 +145,8 @@ export class PurchaseService {
     }
     await this.checkStore(input.storeId, ctx.principal);
     // The member document itself is read inside the transaction (blocked or not, stats, debt).
-    const memberId = input.memberId
-      ? new Types.ObjectId(input.memberId)
-      : input.cardCode
-        ? (await this.deps.members.verifyCardCode(input.cardCode)).member._id
-        : null;
+    const cardCode = input.cardCode ? await this.deps.members.verifyCardCode(input.cardCode) : null;
+    const memberId = input.memberId ? new Types.ObjectId(input.memberId) : (cardCode?.member._id ?? null);
     const redemptionIds = (input.redemptionIds ?? []).map((id) => new Types.ObjectId(id));
     let pointsSpent = 0;
     if (redemptionIds.length > 0) {
@@ -156,149 +175,164 @@ export class PurchaseService {
     // at insert time, and the catch below answers it.
     const reservations: BudgetReservation[] = [];
     try {
-      return await runInTransaction(async (session) => {
-        this.deps.earning.release(reservations.splice(0));
-        const batch = new WriteBatch();
-        const id = new Types.ObjectId();
-        const dates = lotDates(program, occurredAt);
-        let pointsEarned = 0;
-        let breakdown: Purchase['breakdown'] = [];
-        let lotId: Types.ObjectId | null = null;
-        let status: 'active' | 'pending' = dates.availableAt > now ? 'pending' : 'active';
-        let balance: Balance = { available: 0, pending: 0 };
-        const member = memberId
-          ? await nativeCollection<Member>(MemberModel).findOne({ _id: memberId }, { session })
-          : null;
-        if (memberId && !member) throw new NotFoundError('Member', memberId.toHexString());
-        if (member) {
-          if (member.isBlocked) {
-            throw new ConflictError(
-              'MEMBER_BLOCKED',
-              `Member ${member._id.toHexString()} is blocked and cannot earn points`,
-            );
-          }
-          const result = await this.deps.earning.earn(
-            {
-              member,
-              occurredAt,
-              timeZone: program.timeZone,
-              purchase: {
-                id: id.toHexString(),
-                currency: input.currency,
-                storeId: input.storeId,
-                ...(input.channel ? { channel: input.channel } : {}),
-                totalMinor: input.totalMinor,
-                items: items.map((i) => ({
-                  sku: i.sku,
-                  ...(i.name ? { name: i.name } : {}),
-                  ...(i.category ? { category: i.category } : {}),
-                  quantity: i.quantity,
-                  unitPriceMinor: i.unitPriceMinor,
-                  discountMinor: i.discountMinor,
-                  paidWithPointsMinor: i.paidWithPointsMinor,
-                })),
-              },
-            },
-            reservations,
-          );
-          pointsEarned = result.points;
-          breakdown = result.breakdown.map((b) => ({ ...b }));
-          for (const redemptionId of redemptionIds) {
-            const linked = await RedemptionModel.updateOne(
-              { _id: redemptionId, status: 'completed', purchaseId: null },
-              { $set: { purchaseId: id } },
-              { session },
-            );
-            if (linked.matchedCount !== 1) {
+      const answer = await runInTransaction(
+        async (session) => {
+          this.deps.earning.release(reservations.splice(0));
+          const batch = new WriteBatch();
+          const id = new Types.ObjectId();
+          const dates = lotDates(program, occurredAt);
+          let pointsEarned = 0;
+          let breakdown: Purchase['breakdown'] = [];
+          let lotId: Types.ObjectId | null = null;
+          let status: 'active' | 'pending' = dates.availableAt > now ? 'pending' : 'active';
+          let balance: Balance = { available: 0, pending: 0 };
+          const member = memberId
+            ? await nativeCollection<Member>(MemberModel).findOne({ _id: memberId }, { session })
+            : null;
+          if (memberId && !member) throw new NotFoundError('Member', memberId.toHexString());
+          if (member) {
+            if (member.isBlocked) {
               throw new ConflictError(
-                'REDEMPTION_ALREADY_APPLIED',
-                `Redemption ${redemptionId.toHexString()} was cancelled or applied to another purchase meanwhile`,
+                'MEMBER_BLOCKED',
+                `Member ${member._id.toHexString()} is blocked and cannot earn points`,
               );
             }
+            const result = await this.deps.earning.earn(
+              {
+                member,
+                occurredAt,
+                timeZone: program.timeZone,
+                purchase: {
+                  id: id.toHexString(),
+                  currency: input.currency,
+                  storeId: input.storeId,
+                  ...(input.channel ? { channel: input.channel } : {}),
+                  totalMinor: input.totalMinor,
+                  items: items.map((i) => ({
+                    sku: i.sku,
+                    ...(i.name ? { name: i.name } : {}),
+                    ...(i.category ? { category: i.category } : {}),
+                    quantity: i.quantity,
+                    unitPriceMinor: i.unitPriceMinor,
+                    discountMinor: i.discountMinor,
+                    paidWithPointsMinor: i.paidWithPointsMinor,
+                  })),
+                },
+              },
+              reservations,
+            );
+            pointsEarned = result.points;
+            breakdown = result.breakdown.map((b) => ({ ...b }));
+            for (const redemptionId of redemptionIds) {
+              const linked = await RedemptionModel.updateOne(
+                { _id: redemptionId, status: 'completed', purchaseId: null },
+                { $set: { purchaseId: id } },
+                { session },
+              );
+              if (linked.matchedCount !== 1) {
+                throw new ConflictError(
+                  'REDEMPTION_ALREADY_APPLIED',
+                  `Redemption ${redemptionId.toHexString()} was cancelled or applied to another purchase meanwhile`,
+                );
+              }
+            }
+            const stats = member.stats;
+            const { usageUpdate } = result;
+            // The member's stats and rule limits, written with its balance in one update.
+            const memberUpdate: MemberUpdate = {
+              ...usageUpdate,
+              $inc: {
+                ...usageUpdate.$inc,
+                'stats.purchaseCount': 1,
+                'stats.totalSpentMinor': input.totalMinor,
+              },
+              $set: {
+                ...usageUpdate.$set,
+                'stats.firstPurchaseAt':
+                  stats.firstPurchaseAt && stats.firstPurchaseAt < occurredAt
+                    ? stats.firstPurchaseAt
+                    : occurredAt,
+                'stats.lastPurchaseAt':
+                  stats.lastPurchaseAt && stats.lastPurchaseAt > occurredAt
+                    ? stats.lastPurchaseAt
+                    : occurredAt,
+              },
+            };
+            if (pointsEarned > 0) {
+              const credit = await this.deps.ledger.creditInSession(session, {
+                memberId: member._id,
+                type: 'earn',
+                actor: actorOf(ctx.principal),
+                points: pointsEarned,
+                reason: `Purchase ${input.externalId ?? id.toHexString()}`,
+                source: { type: 'purchase', id: id.toHexString() },
+                rules: breakdown,
+                at: occurredAt,
+                now,
+                availableAt: dates.availableAt,
+                expiresAt: dates.expiresAt,
+                lotSource: { type: 'purchase', id: id.toHexString() },
+                dedupeKey: `earn:${id.toHexString()}`,
+                memberPoints: member.points,
+                alsoUpdate: memberUpdate,
+                batch,
+              });
+              lotId = credit.lot?._id ?? null;
+              status = credit.status;
+              balance = credit.balance;
+            } else {
+              queueMemberUpdate(batch, member._id, now, memberUpdate);
+              balance = toBalance(member.points);
+            }
           }
-          const stats = member.stats;
-          const { usageUpdate } = result;
-          // The member's stats and rule limits, written with its balance in one update.
-          const memberUpdate: MemberUpdate = {
-            ...usageUpdate,
-            $inc: {
-              ...usageUpdate.$inc,
-              'stats.purchaseCount': 1,
-              'stats.totalSpentMinor': input.totalMinor,
-            },
-            $set: {
-              ...usageUpdate.$set,
-              'stats.firstPurchaseAt':
-                stats.firstPurchaseAt && stats.firstPurchaseAt < occurredAt
-                  ? stats.firstPurchaseAt
-                  : occurredAt,
-              'stats.lastPurchaseAt':
-                stats.lastPurchaseAt && stats.lastPurchaseAt > occurredAt ? stats.lastPurchaseAt : occurredAt,
-            },
+          const purchase: Purchase = {
+            _id: id,
+            memberId: member?._id ?? null,
+            storeId: new Types.ObjectId(input.storeId),
+            externalId: input.externalId ?? null,
+            channel: input.channel ?? null,
+            currency: input.currency,
+            totalMinor: input.totalMinor,
+            refundedMinor: 0,
+            items,
+            occurredAt,
+            pointsEarned,
+            pointsReversed: 0,
+            pointsSpent,
+            pointsRestored: 0,
+            breakdown,
+            lotId,
+            pointsStatus: status,
+            availableAt: dates.availableAt,
+            redemptionIds,
+            isFullyRefunded: false,
+            requestKey: ctx.requestKey,
+            createdAt: now,
           };
-          if (pointsEarned > 0) {
-            const credit = await this.deps.ledger.creditInSession(session, {
-              memberId: member._id,
-              type: 'earn',
-              points: pointsEarned,
-              reason: `Purchase ${input.externalId ?? id.toHexString()}`,
-              source: { type: 'purchase', id: id.toHexString() },
-              rules: breakdown,
-              at: occurredAt,
-              now,
-              availableAt: dates.availableAt,
-              expiresAt: dates.expiresAt,
-              lotSource: { type: 'purchase', id: id.toHexString() },
-              dedupeKey: `earn:${id.toHexString()}`,
-              memberPoints: member.points,
-              alsoUpdate: memberUpdate,
-              batch,
-            });
-            lotId = credit.lot?._id ?? null;
-            status = credit.status;
-            balance = credit.balance;
-          } else {
-            queueMemberUpdate(batch, member._id, now, memberUpdate);
-            balance = toBalance(member.points);
-          }
-        }
-        const purchase: Purchase = {
-          _id: id,
-          memberId: member?._id ?? null,
-          storeId: new Types.ObjectId(input.storeId),
-          externalId: input.externalId ?? null,
-          channel: input.channel ?? null,
-          currency: input.currency,
-          totalMinor: input.totalMinor,
-          refundedMinor: 0,
-          items,
-          occurredAt,
-          pointsEarned,
-          pointsReversed: 0,
-          pointsSpent,
-          pointsRestored: 0,
-          breakdown,
-          lotId,
-          pointsStatus: status,
-          availableAt: dates.availableAt,
-          redemptionIds,
-          isFullyRefunded: false,
-          requestKey: ctx.requestKey,
-          createdAt: now,
-        };
-        // The lot, the member, the ledger entry and the purchase: one round trip where the server can.
-        batch.insertOne(PurchaseModel, purchase);
-        const answer = toResult(purchase, balance);
-        ctx.recordAnswer?.(batch, answer);
-        await batch.flush(session);
-        return answer;
-      });
+          // The lot, the member, the ledger entry and the purchase: one round trip where the server can.
+          batch.insertOne(PurchaseModel, purchase);
+          if (cardCode)
+            batch.insertOne(CardCodeUseModel, this.deps.members.cardCodeUse(cardCode, 'purchase'));
+          const answer = toResult(purchase, balance, input.dryRun === true);
+          // A dry run stores no answer: its writes are rolled back, and the platform stores the answer.
+          if (!input.dryRun) ctx.recordAnswer?.(batch, answer);
+          await batch.flush(session);
+          return answer;
+        },
+        { isDryRun: input.dryRun === true },
+      );
+      // A dry run spent no budget: what it reserved goes back.
+      if (input.dryRun) this.deps.earning.release(reservations.splice(0));
+      return answer;
     } catch (error) {
       this.deps.earning.release(reservations.splice(0));
       if ((error as { code?: number }).code === 11000) {
         // A request with the same key or receipt was recorded first: answer as it did, or refuse.
         const existing = await this.findExisting(input, ctx.requestKey);
         if (existing) return this.replay(existing);
+        if (cardCode && (await this.deps.members.isCardCodeUsed(cardCode, 'purchase'))) {
+          throw cardCodeUsed('purchase');
+        }
       }
       throw error;
     }
@@ -355,8 +389,9 @@ export class PurchaseService {
   }
 }
 
-function toResult(purchase: Purchase, balance: Balance): PurchaseResult {
+function toResult(purchase: Purchase, balance: Balance, isDryRun = false): PurchaseResult {
   return {
+    ...(isDryRun ? { dryRun: true } : {}),
     id: purchase._id.toHexString(),
     memberId: purchase.memberId?.toHexString() ?? null,
     pointsEarned: purchase.pointsEarned,

@@ -8,6 +8,8 @@ export type Redemption = {
   _id: Types.ObjectId;
   memberId: Types.ObjectId;
   rewardId: Types.ObjectId | null;
+  /** Where it was made: the body's storeId, or the store the caller is bound to (null: not known). */
+  storeId: Types.ObjectId | null;
   pointsSpent: number;
   apply: RedemptionApply;
   status: 'completed' | 'cancelled';
@@ -23,6 +25,7 @@ const redemptionSchema = new Schema<Redemption>(
   {
     memberId: { type: Schema.Types.ObjectId, required: true },
     rewardId: { type: Schema.Types.ObjectId, default: null },
+    storeId: { type: Schema.Types.ObjectId, default: null },
     pointsSpent: { type: Number, required: true },
     apply: { type: Schema.Types.Mixed, required: true },
     status: { type: String, enum: ['completed', 'cancelled'], required: true },
@@ -40,5 +43,6 @@ redemptionSchema.index(
 );
 redemptionSchema.index({ memberId: 1, _id: -1 });
 redemptionSchema.index({ rewardId: 1, memberId: 1, status: 1 });
+redemptionSchema.index({ storeId: 1, _id: -1 });
 
 export const RedemptionModel = mongoose.model<Redemption>('Redemption', redemptionSchema);

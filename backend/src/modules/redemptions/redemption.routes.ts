@@ -8,8 +8,8 @@ import {
 } from '@regulars/contracts';
 import { z } from 'zod';
 import { ForbiddenError } from '../../platform/errors.js';
-import type { Api } from '../../platform/http.js';
-import { ALL_STAFF, STORE_STAFF } from '../../platform/principal.js';
+import { reply, type Api } from '../../platform/http.js';
+import { ALL_STAFF, STORE_STAFF, storeScopeOf } from '../../platform/principal.js';
 import { toBalance, type LedgerService } from '../ledger/ledger.service.js';
 import { requestKeyOf } from '../ledger/request-key.js';
 import { MemberModel } from '../members/member.model.js';
@@ -26,7 +26,8 @@ export function registerRedemptionRoutes(
     description:
       'Send `{ memberId, rewardId, cardCode? }` or `{ memberId, points, cardCode? }` with an `Idempotency-Key`. ' +
       'Points are spent from the lots that expire soonest. A refusal (409 INSUFFICIENT_POINTS, OUT_OF_STOCK, LIMIT_REACHED…) changes nothing. ' +
-      'A `cardCode` (the scanned QR payload) must belong to the member and can pay only once.',
+      'A `cardCode` (the scanned QR payload) must belong to the member and authorises one redemption. ' +
+      '`dryRun: true` runs every check and answers 200 with what would be spent (`dryRun: true` in the answer), writing nothing.',
     tags: ['Redemptions'],
     access: { staff: STORE_STAFF, apiKey: ['redemptions:write'] },
     body: CreateRedemptionBody,
@@ -43,32 +44,41 @@ export function registerRedemptionRoutes(
       'CARD_CODE_USED',
       'CARD_CODE_EXPIRED',
       'CARD_CODE_MEMBER_MISMATCH',
+      'STORE_MISMATCH',
       'IDEMPOTENCY_KEY_REQUIRED',
       'IDEMPOTENCY_KEY_REUSED',
     ],
     handler: async ({ body, principal, req }) => {
-      const { redemption, balance } = await deps.redemptions.create(body, {
+      const { redemption, balance, isDryRun } = await deps.redemptions.create(body, {
         principal,
         requestKey: requestKeyOf(req, principal),
       });
-      return toRedemptionResponse(redemption, balance);
+      const answer = toRedemptionResponse(redemption, balance, isDryRun);
+      return isDryRun ? reply(200, answer) : answer;
     },
   });
 
   api.route({
     method: 'get',
     path: '/redemptions',
-    summary: 'Redemptions, newest first (a member sees only their own)',
+    summary:
+      'Redemptions, newest first, by member, store, purchase, status and time (a member sees only their own)',
     tags: ['Redemptions'],
-    access: { staff: ALL_STAFF, member: true, apiKey: ['redemptions:write'] },
+    access: { staff: ALL_STAFF, member: true, apiKey: ['redemptions:write', 'purchases:read'] },
     query: RedemptionListQuery,
     response: { schema: Page(Redemption) },
+    errors: ['STORE_MISMATCH', 'INVALID_CURSOR', 'FORBIDDEN'],
     handler: async ({ query, principal }) => {
-      const memberId = principal.kind === 'member' ? principal.id : query.memberId;
       if (principal.kind === 'member' && query.memberId && query.memberId !== principal.id) {
         throw new ForbiddenError('Members can only see their own redemptions');
       }
-      const page = await deps.redemptions.list({ ...query, ...(memberId ? { memberId } : {}) });
+      const memberId = principal.kind === 'member' ? principal.id : query.memberId;
+      const storeId = storeScopeOf(principal, query.storeId);
+      const page = await deps.redemptions.list({
+        ...query,
+        ...(memberId ? { memberId } : {}),
+        ...(storeId ? { storeId } : {}),
+      });
       const members = await MemberModel.find(
         { _id: { $in: [...new Set(page.items.map((r) => r.memberId.toHexString()))] } },
         { points: 1 },

@@ -2,9 +2,9 @@ import { Types, type ClientSession } from 'mongoose';
 import type { CreateRedemptionBody, RedemptionApply, RedemptionListQuery } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
-import { paginate } from '../../platform/pagination.js';
-import type { Principal } from '../../platform/principal.js';
-import { actorOf, type Balance, type LedgerService } from '../ledger/ledger.service.js';
+import { paginate, timeRange } from '../../platform/pagination.js';
+import { storeScopeOf, type Principal } from '../../platform/principal.js';
+import { actorOf, type Balance, type EntryActor, type LedgerService } from '../ledger/ledger.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
 import type { MemberService, VerifiedCardCode } from '../members/member.service.js';
 import type { ProgramService } from '../program/program.service.js';
@@ -30,12 +30,20 @@ export class RedemptionService {
     return redemption;
   }
 
-  async list(query: RedemptionListQuery) {
-    const filter = query.memberId ? { memberId: new Types.ObjectId(query.memberId) } : {};
+  /** Newest first; `storeId` is already limited to the caller's store. */
+  async list(query: RedemptionListQuery & { storeId?: string | undefined }) {
+    const createdAt = timeRange(query);
+    const filter = {
+      ...(query.memberId ? { memberId: new Types.ObjectId(query.memberId) } : {}),
+      ...(query.storeId ? { storeId: new Types.ObjectId(query.storeId) } : {}),
+      ...(query.purchaseId ? { purchaseId: new Types.ObjectId(query.purchaseId) } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(createdAt ? { createdAt } : {}),
+    };
     return paginate(
       RedemptionModel,
       filter,
-      { limit: query.limit, cursor: query.cursor },
+      { limit: query.limit, cursor: query.cursor, list: 'redemptions' },
       (r: Redemption) => r,
     );
   }
@@ -43,7 +51,9 @@ export class RedemptionService {
   async create(
     input: CreateRedemptionBody,
     ctx: { principal: Principal; requestKey: string | null },
-  ): Promise<{ redemption: Redemption; balance: Balance }> {
+  ): Promise<{ redemption: Redemption; balance: Balance; isDryRun: boolean }> {
+    const isDryRun = input.dryRun === true;
+    const storeId = storeScopeOf(ctx.principal, input.storeId);
     const member = await this.deps.members.get(input.memberId);
     if (member.isBlocked) {
       throw new ConflictError('MEMBER_BLOCKED', `Member ${input.memberId} is blocked and cannot redeem`);
@@ -77,77 +87,85 @@ export class RedemptionService {
       points = input.points;
       apply = { kind: 'points_payment', valueMinor: input.points * program.pointValueMinor };
     }
-    if (ctx.requestKey) {
+    if (ctx.requestKey && !isDryRun) {
       const existing = await RedemptionModel.findOne({ requestKey: ctx.requestKey }).lean();
-      if (existing) return { redemption: existing, balance: await this.deps.ledger.balance(member._id) };
+      if (existing) return this.answer(existing, isDryRun);
     }
     const now = this.deps.clock.now();
     try {
-      return await runInTransaction(async (session) => {
-        if (verified) await this.deps.members.consumeCardCode(session, verified);
-        const id = new Types.ObjectId();
-        if (reward?.perMemberLimit) {
-          // Every redemption of the member writes the member's balance in its transaction, so two
-          // concurrent ones conflict and this count cannot be stale when the transaction commits.
-          const used = await RedemptionModel.countDocuments({
-            rewardId: reward._id,
-            memberId: member._id,
-            status: 'completed',
-          }).session(session);
-          if (used >= reward.perMemberLimit) {
-            throw new ConflictError(
-              'LIMIT_REACHED',
-              `The reward "${reward.name}" can be redeemed ${reward.perMemberLimit} time(s) per member; this member has used it ${used} time(s)`,
-              { limit: reward.perMemberLimit, used },
+      return await runInTransaction(
+        async (session) => {
+          if (verified) await this.deps.members.consumeCardCode(session, verified, 'redemption');
+          const id = new Types.ObjectId();
+          if (reward?.perMemberLimit) {
+            // Every redemption of the member writes the member's balance in its transaction, so two
+            // concurrent ones conflict and this count cannot be stale when the transaction commits.
+            const used = await RedemptionModel.countDocuments({
+              rewardId: reward._id,
+              memberId: member._id,
+              status: 'completed',
+            }).session(session);
+            if (used >= reward.perMemberLimit) {
+              throw new ConflictError(
+                'LIMIT_REACHED',
+                `The reward "${reward.name}" can be redeemed ${reward.perMemberLimit} time(s) per member; this member has used it ${used} time(s)`,
+                { limit: reward.perMemberLimit, used },
+              );
+            }
+          }
+          if (reward && reward.stock !== null) {
+            const taken = await RewardModel.updateOne(
+              { _id: reward._id, stock: { $gte: 1 } },
+              { $inc: { stock: -1 } },
+              { session },
             );
+            if (taken.matchedCount !== 1) {
+              throw new ConflictError('OUT_OF_STOCK', `The reward "${reward.name}" is out of stock`);
+            }
           }
-        }
-        if (reward && reward.stock !== null) {
-          const taken = await RewardModel.updateOne(
-            { _id: reward._id, stock: { $gte: 1 } },
-            { $inc: { stock: -1 } },
-            { session },
-          );
-          if (taken.matchedCount !== 1) {
-            throw new ConflictError('OUT_OF_STOCK', `The reward "${reward.name}" is out of stock`);
-          }
-        }
-        const allocations = await this.deps.ledger.debitInSession(session, {
-          memberId: member._id,
-          type: 'redeem',
-          points,
-          reason: reward
-            ? `Redeemed "${reward.name}"`
-            : `Paid with points (${apply.valueMinor ?? 0} minor units)`,
-          source: { type: 'redemption', id: id.toHexString() },
-          actor: actorOf(ctx.principal),
-          at: now,
-          now,
-          dedupeKey: `redeem:${id.toHexString()}`,
-        });
-        const redemption: Redemption = {
-          _id: id,
-          memberId: member._id,
-          rewardId: reward?._id ?? null,
-          pointsSpent: points,
-          apply,
-          status: 'completed',
-          allocations: allocations.map((a) => ({ lotId: a.lotId, points: a.points, returned: 0 })),
-          purchaseId: null,
-          requestKey: ctx.requestKey,
-          createdAt: now,
-          cancelledAt: null,
-        };
-        await RedemptionModel.collection.insertOne(redemption, { session });
-        return { redemption, balance: await this.deps.ledger.balance(member._id, session) };
-      });
+          const allocations = await this.deps.ledger.debitInSession(session, {
+            memberId: member._id,
+            type: 'redeem',
+            points,
+            reason: reward
+              ? `Redeemed "${reward.name}"`
+              : `Paid with points (${apply.valueMinor ?? 0} minor units)`,
+            source: { type: 'redemption', id: id.toHexString() },
+            actor: actorOf(ctx.principal),
+            at: now,
+            now,
+            dedupeKey: `redeem:${id.toHexString()}`,
+          });
+          const redemption: Redemption = {
+            _id: id,
+            memberId: member._id,
+            rewardId: reward?._id ?? null,
+            storeId: storeId ? new Types.ObjectId(storeId) : null,
+            pointsSpent: points,
+            apply,
+            status: 'completed',
+            allocations: allocations.map((a) => ({ lotId: a.lotId, points: a.points, returned: 0 })),
+            purchaseId: null,
+            requestKey: ctx.requestKey,
+            createdAt: now,
+            cancelledAt: null,
+          };
+          await RedemptionModel.collection.insertOne(redemption, { session });
+          return { redemption, balance: await this.deps.ledger.balance(member._id, session), isDryRun };
+        },
+        { isDryRun },
+      );
     } catch (error) {
-      if ((error as { code?: number }).code === 11000 && ctx.requestKey) {
+      if ((error as { code?: number }).code === 11000 && ctx.requestKey && !isDryRun) {
         const existing = await RedemptionModel.findOne({ requestKey: ctx.requestKey }).lean();
-        if (existing) return { redemption: existing, balance: await this.deps.ledger.balance(member._id) };
+        if (existing) return this.answer(existing, isDryRun);
       }
       throw error;
     }
+  }
+
+  private async answer(redemption: Redemption, isDryRun: boolean) {
+    return { redemption, balance: await this.deps.ledger.balance(redemption.memberId), isDryRun };
   }
 
   /**
@@ -221,6 +239,7 @@ export class RedemptionService {
       points: number;
       refundId: string;
       memberId: Types.ObjectId;
+      actor: EntryActor;
       now: Date;
     },
   ): Promise<{ restored: number; expired: number }> {
@@ -242,6 +261,7 @@ export class RedemptionService {
     const result = await this.deps.ledger.restoreInSession(session, {
       memberId: input.memberId,
       type: 'refund_restore',
+      actor: input.actor,
       allocations: plan.map((p) => ({
         lotId: p.redemption.allocations[p.index]?.lotId ?? new Types.ObjectId(),
         points: p.points,
@@ -268,11 +288,13 @@ export class RedemptionService {
   }
 }
 
-export function toRedemptionResponse(r: Redemption, balance: Balance) {
+export function toRedemptionResponse(r: Redemption, balance: Balance, isDryRun = false) {
   return {
+    ...(isDryRun ? { dryRun: true as const } : {}),
     id: r._id.toHexString(),
     memberId: r.memberId.toHexString(),
     rewardId: r.rewardId?.toHexString() ?? null,
+    storeId: r.storeId?.toHexString() ?? null,
     pointsSpent: r.pointsSpent,
     apply: r.apply,
     status: r.status,

@@ -5,6 +5,9 @@ export type Refund = {
   _id: Types.ObjectId;
   purchaseId: Types.ObjectId;
   memberId: Types.ObjectId | null;
+  /** The refunded purchase's store and receipt number, copied for the reconciliation list. */
+  storeId: Types.ObjectId;
+  externalId: string | null;
   amountMinor: number;
   items: { sku: string; quantity: number }[] | null;
   reason: string | null;
@@ -20,6 +23,8 @@ const refundSchema = new Schema<Refund>(
   {
     purchaseId: { type: Schema.Types.ObjectId, required: true, index: true },
     memberId: { type: Schema.Types.ObjectId, default: null },
+    storeId: { type: Schema.Types.ObjectId, required: true },
+    externalId: { type: String, default: null },
     amountMinor: { type: Number, required: true },
     items: { type: [{ _id: false, sku: String, quantity: Number }], default: null },
     reason: { type: String, default: null },
@@ -36,5 +41,8 @@ refundSchema.index(
   { requestKey: 1 },
   { unique: true, partialFilterExpression: { requestKey: { $type: 'string' } } },
 );
+
+refundSchema.index({ storeId: 1, _id: -1 });
+refundSchema.index({ memberId: 1, _id: -1 });
 
 export const RefundModel = mongoose.model<Refund>('Refund', refundSchema);

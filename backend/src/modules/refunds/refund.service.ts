@@ -1,7 +1,8 @@
 import { Types, type ClientSession } from 'mongoose';
-import type { CreateRefundBody } from '@regulars/contracts';
+import type { CreateRefundBody, RefundListQuery } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
+import { paginate, timeRange } from '../../platform/pagination.js';
 import type { Principal } from '../../platform/principal.js';
 import { actorOf, type Balance, type LedgerService } from '../ledger/ledger.service.js';
 import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
@@ -40,6 +41,30 @@ export class RefundService {
       redemptions: RedemptionService;
     },
   ) {}
+
+  async get(id: string): Promise<Refund> {
+    const refund = Types.ObjectId.isValid(id) ? await RefundModel.findById(id).lean() : null;
+    if (!refund) throw new NotFoundError('Refund', id);
+    return refund;
+  }
+
+  /** The reconciliation list, newest first; `storeId` is already limited to the caller's store. */
+  async list(query: RefundListQuery & { storeId?: string | undefined }) {
+    const createdAt = timeRange(query);
+    const filter = {
+      ...(query.storeId ? { storeId: new Types.ObjectId(query.storeId) } : {}),
+      ...(query.memberId ? { memberId: new Types.ObjectId(query.memberId) } : {}),
+      ...(query.purchaseId ? { purchaseId: new Types.ObjectId(query.purchaseId) } : {}),
+      ...(query.externalId ? { externalId: query.externalId } : {}),
+      ...(createdAt ? { createdAt } : {}),
+    };
+    return paginate(
+      RefundModel,
+      filter,
+      { limit: query.limit, cursor: query.cursor, list: 'refunds' },
+      toRefundDetail,
+    );
+  }
 
   async create(
     purchaseId: string,
@@ -130,6 +155,7 @@ export class RefundService {
                 points: toRestore,
                 refundId: id.toHexString(),
                 memberId: purchase.memberId,
+                actor: actorOf(ctx.principal),
                 now,
               })
             ).restored;
@@ -140,6 +166,8 @@ export class RefundService {
           _id: id,
           purchaseId: purchase._id,
           memberId: purchase.memberId,
+          storeId: purchase.storeId,
+          externalId: purchase.externalId,
           amountMinor,
           items: 'items' in input ? input.items : null,
           reason: input.reason ?? null,
@@ -218,6 +246,19 @@ export class RefundService {
       },
     };
   }
+}
+
+export function toRefundDetail(refund: Refund) {
+  return {
+    ...toRefundFields(refund),
+    memberId: refund.memberId?.toHexString() ?? null,
+    storeId: refund.storeId.toHexString(),
+    externalId: refund.externalId,
+    items: refund.items,
+    reason: refund.reason,
+    actor: refund.actor,
+    createdAt: refund.createdAt.toISOString(),
+  };
 }
 
 function toRefundFields(refund: Refund) {

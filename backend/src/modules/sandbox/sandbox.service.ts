@@ -6,6 +6,7 @@ import type { SweepSummary } from '../../platform/jobs.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { EventService } from '../events/event.service.js';
 import { addMonths } from '../ledger/ledger.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
 import { addDuration, parseDuration } from './duration.js';
@@ -20,8 +21,9 @@ export type SweepRunner = (
 const MAX_ADVANCE_MONTHS = 60;
 
 /**
- * The sandbox clock's control: moves the shared offset forward (never back), with an audit entry in the
- * same transaction, then runs every sweep until nothing is due at the new time.
+ * The sandbox clock's control: moves the shared offset forward (never back), with an audit entry and a
+ * `sandbox.clock_advanced` event in the same transaction, then runs every sweep until nothing is due at
+ * the new time.
  */
 export class SandboxService {
   private readonly waitMs: number;
@@ -32,6 +34,7 @@ export class SandboxService {
       sandboxClock: SandboxClock | null;
       clock: Clock;
       audit: AuditService;
+      events: EventService;
       runSweeps: SweepRunner;
       logger: Logger;
       /** How long an advance answers synchronously before handing back its id to follow (ms). */
@@ -151,6 +154,17 @@ export class SandboxService {
           reason: body.by === undefined ? `to ${body.to ?? ''}` : `by ${body.by}`,
           ...(requestId ? { requestId } : {}),
           session,
+        });
+        await this.deps.events.append(session, {
+          type: 'sandbox.clock_advanced',
+          occurredAt: from,
+          payload: {
+            from: from.toISOString(),
+            to: to.toISOString(),
+            offsetSeconds: Math.floor(offsetMs / 1000),
+            ...(body.by === undefined ? { requestedTo: body.to } : { by: body.by }),
+            actor: actorLabel(principal),
+          },
         });
         return true;
       });

@@ -1,0 +1,67 @@
+import mongoose, { Schema, type Types } from 'mongoose';
+import type { EventType } from '@regulars/contracts';
+
+/**
+ * A domain event in the transactional outbox. `_id` is an ObjectId generated inside the transaction
+ * that writes the change, so ids sort by time; events of one member also sort in commit order, because
+ * every transaction that emits for a member writes the member document and conflicting transactions
+ * retry (and generate their id again) until the other one has committed.
+ * `fanout` is `pending` until the dispatcher has handed the event to every subscriber.
+ */
+export type EventDoc = {
+  _id: Types.ObjectId;
+  type: EventType;
+  occurredAt: Date;
+  memberId: Types.ObjectId | null;
+  storeId: Types.ObjectId | null;
+  /** Ids of the things the event is about: `{ purchaseId, ruleId, ... }`. */
+  subject: Record<string, string>;
+  payloadVersion: number;
+  payload: Record<string, unknown>;
+  fanout: 'pending' | 'done';
+};
+
+const eventSchema = new Schema<EventDoc>(
+  {
+    type: { type: String, required: true },
+    occurredAt: { type: Date, required: true },
+    memberId: { type: Schema.Types.ObjectId, default: null },
+    storeId: { type: Schema.Types.ObjectId, default: null },
+    subject: { type: Schema.Types.Mixed, default: {} },
+    payloadVersion: { type: Number, required: true },
+    payload: { type: Schema.Types.Mixed, default: {} },
+    fanout: { type: String, required: true },
+  },
+  { collection: 'events', versionKey: false, minimize: false },
+);
+// The dispatcher reads what is left to fan out, oldest first.
+eventSchema.index({ fanout: 1, _id: 1 });
+// The pull feed filtered by member.
+eventSchema.index({ memberId: 1, _id: 1 });
+
+export const EventModel = mongoose.model<EventDoc>('Event', eventSchema);
+
+/** How far each subscriber has come: the last event it handled, for progress and the dashboard. */
+export type SubscriberCursorDoc = {
+  _id: string;
+  lastEventId: Types.ObjectId | null;
+  handled: number;
+  lastError: string | null;
+  updatedAt: Date;
+};
+
+const cursorSchema = new Schema<SubscriberCursorDoc>(
+  {
+    _id: { type: String, required: true },
+    lastEventId: { type: Schema.Types.ObjectId, default: null },
+    handled: { type: Number, default: 0 },
+    lastError: { type: String, default: null },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'event_subscriber_cursors', versionKey: false },
+);
+
+export const SubscriberCursorModel = mongoose.model<SubscriberCursorDoc>(
+  'EventSubscriberCursor',
+  cursorSchema,
+);
