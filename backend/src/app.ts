@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import swaggerUi from 'swagger-ui-express';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import type { Clock } from './platform/clock.js';
+import { systemClock, type Clock, type SandboxClock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
 import { Api, createRouter } from './platform/http.js';
 import { createRegistry, generateOpenApiDocument } from './platform/openapi.js';
@@ -18,7 +18,8 @@ import { authenticate } from './platform/authenticate.js';
 import { RateLimiter } from './platform/rate-limit.js';
 import { principalKey } from './platform/principal.js';
 import { IdempotencyService } from './platform/idempotency/idempotency.service.js';
-import type { QueueSet } from './platform/jobs.js';
+import { runSweepsUntilIdle, type QueueSet } from './platform/jobs.js';
+import { allJobs } from './jobs.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -57,10 +58,15 @@ import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
 import { EventService } from './modules/events/event.service.js';
 import { registerRedemptionRoutes } from './modules/redemptions/redemption.routes.js';
+import { SandboxService, type SweepRunner } from './modules/sandbox/sandbox.service.js';
+import { registerSandboxRoutes } from './modules/sandbox/sandbox.routes.js';
 
 export type Platform = {
   config: Config;
+  /** Business time: the sandbox clock on a sandbox deployment, else the system clock (or a test's). */
   clock: Clock;
+  /** This process's sandbox clock when SANDBOX_CLOCK is on (the same object as `clock`). */
+  sandboxClock?: SandboxClock;
   logger: Logger;
   redis: Redis;
   queues: QueueSet;
@@ -81,15 +87,17 @@ export function createServices(platform: Platform) {
   const audit = new AuditService(clock);
   const events = new EventService({ clock });
   const program = new ProgramService({ clock, audit });
+  // Security windows (tokens, one-time codes, idempotency retention) run on real time, never on the
+  // business clock: moving a sandbox clock must not be a way to skip them (docs/sandbox.md).
   const tokens = new TokenService({
     secret: config.jwtSecret,
     accessTtlSeconds: config.accessTokenTtlSeconds,
     refreshTtlDays: config.refreshTokenTtlDays,
-    clock,
+    clock: systemClock,
   });
   const members = new MemberService({ clock, program, audit });
   const auth = new AuthService({
-    clock,
+    clock: systemClock,
     tokens,
     members,
     messages,
@@ -99,7 +107,7 @@ export function createServices(platform: Platform) {
   const staff = new StaffService({ audit, bcryptCost: config.bcryptCost });
   const stores = new StoreService({ audit });
   const apiKeys = new ApiKeyService({ clock, audit });
-  const idempotency = new IdempotencyService({ clock });
+  const idempotency = new IdempotencyService({ clock: systemClock });
   const rateLimiter = new RateLimiter(platform.redis, config.redisPrefix);
   const rules = new RuleService({ clock, audit, program });
   const ledger = new LedgerService({ clock });
@@ -110,7 +118,20 @@ export function createServices(platform: Platform) {
   const rewards = new RewardService({ clock, audit });
   const redemptions = new RedemptionService({ clock, program, members, rewards, ledger });
   const refunds = new RefundService({ clock, program, ledger, redemptions });
-  return {
+  const sandbox: SandboxService = new SandboxService({
+    sandboxClock: platform.sandboxClock ?? null,
+    clock,
+    audit,
+    events,
+    logger,
+    // What the worker gives its jobs; the services are complete by the time an advance runs.
+    runSweeps: (onPass): ReturnType<SweepRunner> =>
+      runSweepsUntilIdle(allJobs(), { services, clock, logger }, { onPass }),
+  });
+  const services = {
+    /** Business time (the sandbox clock on a sandbox), for the seed and scripts that date things. */
+    clock,
+    sandbox,
     events,
     rules,
     ledger,
@@ -133,6 +154,7 @@ export function createServices(platform: Platform) {
     idempotency,
     rateLimiter,
   };
+  return services;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -211,6 +233,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerPurchaseRoutes(api, { purchases: services.purchases, refunds: services.refunds });
   registerRewardRoutes(api, { rewards: services.rewards });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
+  registerSandboxRoutes(api, { sandbox: services.sandbox });
 
   const openapi = generateOpenApiDocument(registry, config.publicUrl ?? '/');
   apiRoot.get('/openapi.json', (_req, res) => {

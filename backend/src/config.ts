@@ -47,6 +47,10 @@ const EnvSchema = z.object({
     .enum(['true', 'false'])
     .optional()
     .transform((v) => (v === undefined ? undefined : v === 'true')),
+  SANDBOX_CLOCK: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export type Config = {
@@ -82,6 +86,11 @@ export type Config = {
   sms: { webhookUrl: string | undefined; webhookToken: string | undefined };
   frontendDist: string;
   seedDemo: boolean;
+  /**
+   * The sandbox clock (docs/sandbox.md): business time is the system time plus an offset kept in the
+   * database, which admins move forward. Never in production.
+   */
+  sandboxClock: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -102,6 +111,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // be shared by every API instance.
     if (isProduction) throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production');
     jwtSecret = e.NODE_ENV === 'test' ? randomBytes(32).toString('hex') : developmentSecret(dataDir);
+  }
+  if (isProduction && e.SANDBOX_CLOCK) {
+    // A movable clock would let anyone with an admin login expire every customer's points.
+    throw new ConfigError(
+      'Invalid configuration:\n  SANDBOX_CLOCK: must not be true in production (it lets admins move business time forward)',
+    );
   }
   return {
     env: e.NODE_ENV,
@@ -137,7 +152,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sms: { webhookUrl: e.SMS_WEBHOOK_URL, webhookToken: e.SMS_WEBHOOK_TOKEN },
     frontendDist: path.resolve(e.FRONTEND_DIST),
     seedDemo: e.SEED_DEMO ?? !isProduction,
+    sandboxClock: e.SANDBOX_CLOCK,
   };
+}
+
+/**
+ * The environment `pnpm start` gives its processes: the demo runs on the sandbox clock (so a new user can
+ * move time forward and watch points activate and expire) unless SANDBOX_CLOCK says otherwise; a
+ * production start never turns it on by itself.
+ */
+export function launcherEnvironment(
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string | undefined> {
+  if (env.SANDBOX_CLOCK !== undefined || env.NODE_ENV === 'production') return { ...env };
+  return { ...env, SANDBOX_CLOCK: 'true' };
 }
 
 /** Development generates its secret once and keeps it under the data directory, so sessions survive restarts. */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import readline from 'node:readline';
-import { loadConfig } from './config.js';
+import { launcherEnvironment, loadConfig } from './config.js';
 import { startLocalRedis, stopChild, type LocalRedis } from './platform/local-redis.js';
 import { DEMO_PASSWORD, DEMO_STAFF } from './seed/demo-seed.js';
 
@@ -12,7 +12,9 @@ import { DEMO_PASSWORD, DEMO_STAFF } from './seed/demo-seed.js';
  * Ctrl-C stops every child, API first, databases last.
  */
 async function launch(): Promise<void> {
-  const config = loadConfig();
+  // The demo runs on the sandbox clock unless SANDBOX_CLOCK=false (or NODE_ENV=production).
+  const environment = launcherEnvironment();
+  const config = loadConfig(environment);
   const children: ChildProcess[] = [];
   let redis: LocalRedis | undefined;
   let mongo: ChildProcess | undefined;
@@ -51,7 +53,7 @@ async function launch(): Promise<void> {
       console.log('Redis    REDIS_URL');
     }
     // The children parse the same environment themselves; only the database addresses are added.
-    const env = { ...process.env, MONGODB_URI: mongoUri, REDIS_URL: redisUrl };
+    const env = { ...environment, MONGODB_URI: mongoUri, REDIS_URL: redisUrl };
     const main = path.resolve(import.meta.dirname, 'main.js');
     for (const role of ['api', 'worker']) {
       const child = spawn(process.execPath, [main, role], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -76,6 +78,9 @@ async function launch(): Promise<void> {
         `  API reference         ${base}/api/docs   (OpenAPI: ${base}/api/openapi.json)`,
         `  Health                ${base}/api/health`,
         '',
+        config.sandboxClock
+          ? 'Sandbox clock on: admins move time forward under Sandbox in the staff portal (SANDBOX_CLOCK=false turns it off).'
+          : '',
         config.seedDemo ? `Demo logins (password ${DEMO_PASSWORD}):` : '',
         ...(config.seedDemo ? DEMO_STAFF.map((s) => `  ${s.role.padEnd(9)} ${s.email}`) : []),
         '',

@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Config } from './config.js';
 import { createApp, createServices, type Platform, type Services } from './app.js';
-import { systemClock, type Clock } from './platform/clock.js';
+import { SandboxClock, systemClock, type Clock } from './platform/clock.js';
+import { readSandboxOffset } from './modules/sandbox/sandbox.model.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { connectMongo } from './platform/mongo.js';
 import { createRedis, waitForRedis } from './platform/redis.js';
@@ -40,9 +41,19 @@ export async function createRuntime(
   const connection = { url: config.redisUrl, maxRetriesPerRequest: null };
   const jobs = allJobs();
   const queues = createQueues(jobs, connection, config.redisPrefix);
+  // A test's own clock wins; otherwise a sandbox deployment reads the shared offset (once a second).
+  const sandboxClock =
+    config.sandboxClock && !options.clock
+      ? new SandboxClock({
+          readOffset: readSandboxOffset,
+          onError: (error) => logger.warn({ err: error }, 'could not read the sandbox clock'),
+        })
+      : undefined;
+  await sandboxClock?.start();
   const platform: Platform = {
     config,
-    clock: options.clock ?? systemClock,
+    clock: options.clock ?? sandboxClock ?? systemClock,
+    ...(sandboxClock ? { sandboxClock } : {}),
     logger,
     redis,
     queues,
@@ -85,6 +96,7 @@ export async function createRuntime(
       await services.earning.close().catch((error: unknown) => {
         logger.warn({ err: error }, 'could not return leased rule budgets');
       });
+      sandboxClock?.stop();
       await queues.close();
       redis.disconnect();
       await mongoose.disconnect();

@@ -1,25 +1,11 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, signUpMember } from '../support/callers.js';
+import { curlBlocks, runCurlBlock, type CurlAnswer } from '../support/doc-curl.js';
 import { cardCode, createLedgerWorld, expectLedgerClean, type LedgerWorld } from './ledger-helpers.js';
 
-const run = promisify(execFile);
 const DOC = path.resolve(import.meta.dirname, '../../docs/api.md');
-
-/** The ```bash blocks of docs/api.md, in order, with the status each expects (`# expect 409`, else 2xx). */
-function curlBlocks(): { command: string; expectStatus: number | null }[] {
-  const text = readFileSync(DOC, 'utf8');
-  return [...text.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => {
-    const lines = (match[1] ?? '').trim().split('\n');
-    const expectLine = /^# expect (\d{3})$/.exec(lines[0] ?? '');
-    const command = (expectLine ? lines.slice(1) : lines).join('\n');
-    return { command, expectStatus: expectLine ? Number(expectLine[1]) : null };
-  });
-}
 
 let world: LedgerWorld;
 let baseUrl: string;
@@ -32,7 +18,7 @@ afterAll(() => world.close());
 
 describe('docs/api.md', () => {
   it('has curl examples that run as documented against a live server', async () => {
-    const blocks = curlBlocks();
+    const blocks = curlBlocks(DOC);
     expect(blocks.length).toBeGreaterThanOrEqual(10);
     const key = await createApiKey(world.app, [
       'members:read',
@@ -62,18 +48,11 @@ describe('docs/api.md', () => {
       PURCHASE_ID: '',
       REDEMPTION_ID: '',
     };
-    const answers: { command: string; status: number; body: Record<string, unknown> }[] = [];
+    const answers: CurlAnswer[] = [];
     for (const block of blocks) {
-      expect(block.command.startsWith('curl ')).toBe(true);
       // A fresh QR code per call, as the member's phone would show it.
       env.CARD_CODE = cardCode(card.body.cardNumber as string, card.body.cardSecret as string);
-      const command = block.command.replace(/^curl /, `curl -sS -w '\\n%{http_code}' `);
-      const { stdout } = await run('bash', ['-c', command], {
-        env: { PATH: process.env.PATH ?? '', ...env },
-      });
-      const lines = stdout.trimEnd().split('\n');
-      const status = Number(lines.pop());
-      const body = JSON.parse(lines.join('\n')) as Record<string, unknown>;
+      const { status, body } = await runCurlBlock(block, env);
       if (block.expectStatus === null) {
         expect({ command: block.command, status, body }).toMatchObject({
           status: expect.toSatisfy((s: number) => s >= 200 && s < 300),

@@ -78,6 +78,10 @@ describe.skipIf(!existsSync(launcher))('pnpm start (the launcher)', () => {
       body: JSON.stringify({ name: 'Survives restarts', code: 'KEEP' }),
     });
     expect(created.status).toBe(201);
+    // The demo runs on the sandbox clock (SANDBOX_CLOCK=false turns it off), still on real time.
+    const clock = await fetch(`http://127.0.0.1:${port}/api/v1/sandbox/clock`);
+    expect(await clock.json()).toMatchObject({ enabled: true, offsetSeconds: 0 });
+    expect(first.output.join('\n')).toContain('Sandbox clock on');
     expect(await stop(first.child)).toBe(0);
 
     const second = await launch(port);

@@ -5,7 +5,6 @@ import {
   createRuntime,
   loadConfig,
   LogMessageSender,
-  systemClock,
   createLogger,
   type Runtime,
   type Clock,
@@ -38,7 +37,13 @@ export async function createTestApp(
   });
   const logger = createLogger(config);
   const messages = new LogMessageSender(logger);
-  const runtime = await createRuntime(config, { clock: options.clock ?? systemClock, messages, logger });
+  // Without a clock of the test's own, the runtime picks the system clock, or the sandbox clock when
+  // the test's env turns SANDBOX_CLOCK on.
+  const runtime = await createRuntime(config, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    messages,
+    logger,
+  });
   return {
     runtime,
     request: supertest(runtime.app),

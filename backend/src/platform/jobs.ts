@@ -17,6 +17,17 @@ export type JobDefinition<S extends ZodTypeAny = ZodTypeAny, C = never> = {
   ) => Promise<unknown>;
   /** Repeat on a schedule (cron pattern or every N ms); the scheduler entry is upserted at start. */
   repeat?: { pattern?: string; every?: number };
+  /**
+   * A due-date sweep: with data {} it processes everything due at context.clock.now() and returns a
+   * JSON summary of counts (`{ activated: 12 }`). The sandbox clock's advance runs every sweep until
+   * nothing is due, so a sweep must be idempotent and batch by indexed cursor.
+   */
+  sweep?: boolean;
+  /**
+   * Why a repeatable job that is not a sweep does not depend on business time (a real-time maintenance
+   * task, say). A test refuses a repeatable job that is neither a sweep nor says this.
+   */
+  notTimeBased?: string;
   concurrency?: number;
   defaultOptions?: JobsOptions;
 };
@@ -110,4 +121,47 @@ export function startWorkers<C>(
       await Promise.all(workers.map((w) => w.close()));
     },
   };
+}
+
+/** A summary a sweep returns: counts per kind of thing it did (`{ activated: 12 }`). */
+export type SweepSummary = Record<string, number>;
+
+/** Adds the counts of `more` into `into` (numbers only; anything else a handler returns is ignored). */
+function addCounts(into: SweepSummary, more: unknown): number {
+  let total = 0;
+  if (!more || typeof more !== 'object') return total;
+  for (const [key, value] of Object.entries(more as Record<string, unknown>)) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+    into[key] = (into[key] ?? 0) + value;
+    total += value;
+  }
+  return total;
+}
+
+/**
+ * Runs every sweep (`sweep: true`) with data {}, in order, again and again until a whole pass finds
+ * nothing due (an activation can make an expiry due, a later module's renewal a new activation...).
+ * Returns the counts per sweep, summed over the passes. `onPass` reports progress after each pass.
+ */
+export async function runSweepsUntilIdle<C>(
+  jobs: JobDefinition<ZodTypeAny, C>[],
+  context: C,
+  options: {
+    maxPasses?: number;
+    onPass?: (ran: Record<string, SweepSummary>, pass: number) => Promise<void>;
+  } = {},
+): Promise<{ ran: Record<string, SweepSummary>; passes: number }> {
+  const sweeps = jobs.filter((job) => job.sweep);
+  const ran: Record<string, SweepSummary> = Object.fromEntries(sweeps.map((job) => [job.name, {}]));
+  const maxPasses = options.maxPasses ?? 50;
+  for (let pass = 1; pass <= maxPasses; pass += 1) {
+    let done = 0;
+    for (const job of sweeps) {
+      const result = await job.handler(job.schema.parse({}), context, { attempt: 1, jobId: undefined });
+      done += addCounts((ran[job.name] ??= {}), result);
+    }
+    await options.onPass?.(ran, pass);
+    if (done === 0) return { ran, passes: pass };
+  }
+  throw new Error(`the sweeps still found work after ${maxPasses} passes; is a sweep not idempotent?`);
 }

@@ -114,8 +114,9 @@ async function seedHistory(services: Services, logger: Logger): Promise<void> {
   const stores = await StoreModel.find({ isActive: true }).lean();
   const rewards = await RewardModel.find({ stock: null }).sort({ pointsCost: 1 }).lean();
   if (stores.length === 0) return;
-  const realNow = Date.now();
-  const start = realNow - 365 * DAY;
+  // The year ends at business time: on a sandbox whose clock has moved, that is the sandbox's "now".
+  const endOfHistory = services.clock.now().getTime();
+  const start = endOfHistory - 365 * DAY;
   const clock = new ManualClock(start);
   const program = services.program;
   const members = new MemberService({ clock, program, audit: services.audit });
@@ -206,7 +207,7 @@ async function seedHistory(services: Services, logger: Logger): Promise<void> {
       await ledger.expireDue();
     }
   }
-  clock.set(realNow);
+  clock.set(endOfHistory);
   await ledger.activateDue();
   await ledger.expireDue();
   logger.info({ members: roster.length, purchases: purchaseCount }, 'seeded a year of purchase history');

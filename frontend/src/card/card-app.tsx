@@ -4,9 +4,21 @@ import { cardClient } from './card-api.js';
 import { readCachedCard, writeCachedCard, type CachedCard } from './card-cache.js';
 import { CardHome } from './home/card-home.js';
 import { JoinFlow } from './join/join-flow.js';
+import { useI18n } from './card-i18n.js';
+import { SandboxBanner } from '../shared/sandbox/sandbox-banner.js';
 
-/** Join (or sign in) when there is no card on this phone; the card otherwise. */
+/** Join (or sign in) when there is no card on this phone; the card otherwise; a sandbox says so on both. */
 export function CardApp() {
+  const { language } = useI18n();
+  return (
+    <>
+      <SandboxBanner language={language} />
+      <CardScreens />
+    </>
+  );
+}
+
+function CardScreens() {
   const [card, setCard] = useState<CachedCard | null>(() =>
     cardClient.isSignedIn() ? readCachedCard() : null,
   );

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LedgerEntry, Page } from '@regulars/contracts';
 import { ApiError } from '../shared/api/errors.js';
 import { cardApi } from './card-api.js';
+import { serverNow } from '../shared/sandbox/server-clock.js';
 import { readCachedCard, writeCachedCard, type CachedCard } from './card-cache.js';
 
 const REFRESH_EVERY_MS = 30_000;
@@ -46,7 +47,8 @@ export function useCard(initial: CachedCard, onSignedOut: () => void): CardState
         cardSecret: secret.cardSecret,
         member,
         program: { name: program.name, currency: program.currency },
-        savedAt: new Date().toISOString(),
+        // The server's time, so that "as of" agrees with the dates it sends (a sandbox runs ahead).
+        savedAt: new Date(serverNow()).toISOString(),
       };
       writeCachedCard(next);
       setCard(next);

@@ -17,6 +17,7 @@ import type {
   RefundCreated,
   Reward,
   RuleStatus,
+  SandboxAdvance,
   RuleVersionView,
   RuleView,
   SimulateBody,
@@ -70,6 +71,9 @@ export const staffApi = {
     staffClient.get<Page<RuleVersionView> | { items: RuleVersionView[] }>(`/rules/${id}/versions`),
   simulate: (body: SimulateBody) => staffClient.post<SimulationResult>('/rules/simulate', body),
   templates: () => staffClient.get<{ items: RuleTemplateView[] }>('/rule-templates'),
+  advanceClock: (body: { by: string } | { to: string }, { idempotencyKey }: WithKey) =>
+    staffClient.post<SandboxAdvance>('/sandbox/clock/advance', body, { idempotencyKey }),
+  sandboxAdvance: (id: string) => staffClient.get<SandboxAdvance>(`/sandbox/clock/advances/${id}`),
   instantiate: (templateId: string, params: Record<string, unknown>) =>
     staffClient.post<RuleView>(`/rule-templates/${templateId}/instantiate`, { params }),
 };

@@ -11,6 +11,8 @@ import { useI18n } from './staff-i18n.js';
 import type { StaffMessageKey } from './staff-messages.js';
 import { ErrorNotice } from './ui/error-notice.js';
 import { DeskScreen } from './desk/desk-screen.js';
+import { SandboxBanner } from '../shared/sandbox/sandbox-banner.js';
+import { useServerClock } from '../shared/sandbox/server-clock.js';
 
 // The designer pulls in the rule language (zod); cashiers never download it.
 const RulesScreen = lazy(() => import('./rules/rules-screen.js').then((m) => ({ default: m.RulesScreen })));
@@ -20,15 +22,24 @@ const RuleEditorScreen = lazy(() =>
 const MembersScreen = lazy(() =>
   import('./members/members-screen.js').then((m) => ({ default: m.MembersScreen })),
 );
+const SandboxScreen = lazy(() =>
+  import('./sandbox/sandbox-screen.js').then((m) => ({ default: m.SandboxScreen })),
+);
 const MemberDetailScreen = lazy(() =>
   import('./members/member-detail-screen.js').then((m) => ({ default: m.MemberDetailScreen })),
 );
 
-type NavItem = { path: string; label: StaffMessageKey; isAllowed(session: StaffSession): boolean };
+type NavItem = {
+  path: string;
+  label: StaffMessageKey;
+  isAllowed(session: StaffSession, context: { isSandbox: boolean }): boolean;
+};
 const NAV: NavItem[] = [
   { path: '/desk', label: 'nav.desk', isAllowed: (s) => hasRole(s, DESK_ROLES) },
   { path: '/members', label: 'nav.members', isAllowed: () => true },
   { path: '/rules', label: 'nav.rules', isAllowed: (s) => s.staff.role !== 'cashier' },
+  // The admin's time control exists only where the clock can move.
+  { path: '/sandbox', label: 'nav.sandbox', isAllowed: (s, c) => c.isSandbox && s.staff.role === 'admin' },
 ];
 
 function homePath(staff: StaffSummary): string {
@@ -37,8 +48,19 @@ function homePath(staff: StaffSummary): string {
 
 type Loaded = { staff: StaffSummary; program: ProgramSettings; stores: Store[] };
 
-/** Sign-in, then the portal: navigation by role and one screen per path. */
+/** Sign-in, then the portal; a sandbox deployment says so on every screen. */
 export function StaffApp() {
+  const { language } = useI18n();
+  return (
+    <>
+      <SandboxBanner language={language} />
+      <StaffScreens />
+    </>
+  );
+}
+
+/** Sign-in, then the portal: navigation by role and one screen per path. */
+function StaffScreens() {
   const { t } = useI18n();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [isLoading, setLoading] = useState(() => staffClient.isSignedIn());
@@ -102,7 +124,8 @@ export function StaffApp() {
 function Portal({ session }: { session: StaffSession }) {
   const { t, language, setLanguage } = useI18n();
   const path = usePath();
-  const allowed = NAV.filter((item) => item.isAllowed(session));
+  const { isSandbox } = useServerClock();
+  const allowed = NAV.filter((item) => item.isAllowed(session, { isSandbox }));
   useEffect(() => {
     if (path === '/' || path === '') navigate(homePath(session.staff), { replace: true });
   }, [path, session.staff]);
@@ -155,6 +178,7 @@ function Route({ path, session }: { path: string; session: StaffSession }) {
   if (path === '/members') return <MembersScreen />;
   const member = matchPath('/members/:id', path);
   if (member?.id) return <MemberDetailScreen memberId={member.id} />;
+  if (path === '/sandbox' && session.staff.role === 'admin') return <SandboxScreen />;
   if (session.staff.role !== 'cashier') {
     if (path === '/rules') return <RulesScreen />;
     const rule = matchPath('/rules/:id', path);

@@ -22,6 +22,10 @@ export const EVENT_CATALOGUE = {
   'rule.published': { version: 1, description: 'A rule version was published' },
   'rule.paused': { version: 1, description: 'A rule was paused' },
   'program.updated': { version: 1, description: 'The program settings changed' },
+  'sandbox.clock_advanced': {
+    version: 1,
+    description: "A sandbox deployment's clock was moved forward (before its due-date sweeps ran)",
+  },
 } as const satisfies Record<string, { version: number; description: string }>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

@@ -7,4 +7,5 @@ export * from './ledger.js';
 export * from './purchases.js';
 export * from './rewards.js';
 export * from './redemptions.js';
+export * from './sandbox.js';
 export * from './events.js';

@@ -14,7 +14,7 @@ export type E2eApp = { runtime: Runtime; baseUrl: string; close(): Promise<void>
  * The real product on a free port: API, built card and staff apps, demo data (staff logins, store, the
  * base earn rule), in a database of its own on the run's MongoDB and Redis.
  */
-export async function startE2eApp(): Promise<E2eApp> {
+export async function startE2eApp(options: { env?: Record<string, string> } = {}): Promise<E2eApp> {
   if (
     !existsSync(path.join(frontendDist, 'card', 'index.html')) ||
     !existsSync(path.join(frontendDist, 'staff', 'index.html'))
@@ -34,6 +34,7 @@ export async function startE2eApp(): Promise<E2eApp> {
     BCRYPT_COST: '4',
     FRONTEND_DIST: frontendDist,
     SEED_DEMO: 'true',
+    ...options.env,
   });
   const logger = createLogger(config);
   const runtime = await createRuntime(config, { logger });

@@ -7,6 +7,7 @@ export const expirePointsJob = defineJob({
   name: 'ledger.expire-points',
   schema: z.object({ batchSize: z.number().int().min(1).max(5000).optional() }),
   repeat: { every: 60_000 },
+  sweep: true,
   handler: async (data, context: JobContext) => {
     const result = await context.services.ledger.expireDue({ batchSize: data.batchSize ?? 500 });
     if (result.expired > 0) context.logger.info(result, 'expired points');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IdentifyMethod, MemberLookupQuery, MemberSignup, UpdateMemberBody } from '@regulars/contracts';
 import { Types, type ClientSession } from 'mongoose';
-import type { Clock } from '../../platform/clock.js';
+import { systemClock, type Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { nativeCollection } from '../../platform/mongo.js';
 import { paginate } from '../../platform/pagination.js';
@@ -212,7 +212,9 @@ export class MemberService {
     }
     const member = await MemberModel.findOne({ cardNumber: parsed.cardNumber }).lean();
     if (!member) throw new NotFoundError('Member', `with card ${parsed.cardNumber}`);
-    const counter = matchTotp(member.cardSecret, parsed.code, this.deps.clock.now());
+    // The card computes its code from the phone's real time, and a code's 30-second window is a security
+    // window: the system clock, never the (sandbox) business clock.
+    const counter = matchTotp(member.cardSecret, parsed.code, systemClock.now());
     if (counter === null) {
       throw new AppError(
         'unprocessable',
@@ -230,7 +232,8 @@ export class MemberService {
    * Kept a day (real time: codes are valid for 90 seconds at most).
    */
   cardCodeUse(verified: VerifiedCardCode, use: CardCodeUsePurpose): CardCodeUse {
-    const usedAt = new Date();
+    // The replay guard lives as long as the code could be replayed: real time (see identifyByCode).
+    const usedAt = systemClock.now();
     return {
       _id: `${verified.member._id.toHexString()}:${verified.counter}:${use}`,
       memberId: verified.member._id,

@@ -8,6 +8,7 @@ import { cardApi } from '../card-api.js';
 import { useI18n } from '../card-i18n.js';
 import { LoadError } from '../home/load-error.js';
 import { joinErrors, phoneError, type JoinErrors } from './join-validation.js';
+import { serverNow } from '../../shared/sandbox/server-clock.js';
 
 /** Join or sign in: phone → one-time code (with name, birth date and consents when the phone is new). */
 export function JoinFlow({ onJoined }: { onJoined(session: MemberSessionResponse): void }) {
@@ -102,7 +103,7 @@ function CodeStep({
   const [error, setError] = useState<unknown>(null);
   const [isVerifying, setVerifying] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = new Date(serverNow()).toISOString().slice(0, 10);
 
   const set = (name: keyof typeof fields) => (event: { target: { value: string } }) =>
     setFields((previous) => ({ ...previous, [name]: event.target.value }));
