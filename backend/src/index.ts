@@ -17,3 +17,4 @@ export {
 export { createLogger } from './platform/logger.js';
 export { seedDemoData, DEMO_PASSWORD, DEMO_STAFF } from './seed/demo-seed.js';
 export { allJobs } from './jobs.js';
+export { migrateStackingModes } from './modules/rules/stacking-migration.js';

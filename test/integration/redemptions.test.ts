@@ -205,4 +205,62 @@ describe('POST /api/v1/redemptions/:id/cancel', () => {
     ]);
     await expectLedgerClean(world);
   });
+
+  it('answers 409 REDEMPTION_SETTLED for a redemption that paid for a recorded sale, and changes nothing', async () => {
+    const member = await createMember(world);
+    await buy(world, member.id, 3000);
+    const reward = await createReward({
+      name: '€1.50 off',
+      kind: 'fixed_discount',
+      valueMinor: 150,
+      pointsCost: 15,
+      stock: 4,
+    });
+    const redemption = await redeem({ memberId: member.id, rewardId: reward.id }).expect(201);
+    const redemptionId = redemption.body.id as string;
+    // The sale the redemption paid for: €5 of coffee with the €1.50 off.
+    const sale = await buy(world, member.id, 350, {
+      items: [{ sku: 'COFFEE', name: 'Coffee', quantity: 1, unitPriceMinor: 500, discountMinor: 150 }],
+      redemptionIds: [redemptionId],
+    });
+    const before = await memberDetail(world, member.id);
+    const ledgerBefore = await world.app.request
+      .get(`/api/v1/members/${member.id}/ledger`)
+      .set(world.cashier.auth)
+      .expect(200);
+
+    const refused = await world.app.request
+      .post(`/api/v1/redemptions/${redemptionId}/cancel`)
+      .set(world.cashier.auth)
+      .expect(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'REDEMPTION_SETTLED',
+      details: { purchaseId: sale.id },
+    });
+
+    const after = await memberDetail(world, member.id);
+    expect(after.balance).toEqual(before.balance);
+    const ledgerAfter = await world.app.request
+      .get(`/api/v1/members/${member.id}/ledger`)
+      .set(world.cashier.auth)
+      .expect(200);
+    expect(ledgerAfter.body.items).toEqual(ledgerBefore.body.items);
+    const still = await world.app.request
+      .get(`/api/v1/redemptions/${redemptionId}`)
+      .set(world.cashier.auth)
+      .expect(200);
+    expect(still.body).toMatchObject({ status: 'completed', purchaseId: sale.id });
+    const stock = await world.app.request.get(`/api/v1/rewards/${reward.id}`).set(world.cashier.auth);
+    expect(stock.body.stock).toBe(3);
+
+    // The way back is the refund of that sale: the spent points come back with it.
+    const refund = await world.app.request
+      .post(`/api/v1/purchases/${sale.id}/refunds`)
+      .set(world.manager.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ amountMinor: 350, reason: 'returned' })
+      .expect(201);
+    expect(refund.body.pointsRestored).toBe(15);
+    await expectLedgerClean(world);
+  });
 });

@@ -125,8 +125,8 @@ describe('validation at save time', () => {
           conditions: { all: [{ field: 'purchase.totalMinor', op: 'gt', value: 'lots' }] },
         },
       })
-      .expect(400);
-    expect(response.body.error.code).toBe('VALIDATION_FAILED');
+      .expect(422);
+    expect(response.body.error.code).toBe('RULE_INVALID');
     expect(response.body.error.details[0].path).toBe('definition.conditions.all[0].value');
     expect(response.body.error.message).toMatch(/^definition\.conditions\.all\[0\]\.value: /);
   });
@@ -136,14 +136,14 @@ describe('validation at save time', () => {
       .post('/api/v1/rules')
       .set(marketer.auth)
       .send({ definition: { ...baseEarn, conditions: { field: 'purchase.hour', op: 'around', value: 3 } } })
-      .expect(400);
+      .expect(422);
     expect(unknownOp.body.error.details[0].message).toContain("unknown operator 'around'");
 
     const reversed = await app.request
       .post('/api/v1/rules')
       .set(marketer.auth)
       .send({ definition: { ...baseEarn, schedule: { startsAt: '2026-06-30', endsAt: '2026-06-01' } } })
-      .expect(400);
+      .expect(422);
     expect(reversed.body.error.details[0].path).toBe('definition.schedule.endsAt');
 
     const unbounded = await app.request
@@ -155,7 +155,7 @@ describe('validation at save time', () => {
           effects: [{ type: 'awardPointsPerSpend', points: 500, perAmountMinor: 1 }],
         },
       })
-      .expect(400);
+      .expect(422);
     expect(unbounded.body.error.details[0].path).toBe('definition.effects[0].maxPoints');
   });
 

@@ -27,7 +27,7 @@ export type EvaluationUnit =
   | { readonly kind: 'rule'; readonly rule: CompiledRule }
   | {
       readonly kind: 'group';
-      readonly mode: 'exclusive' | 'bestOf';
+      readonly mode: 'exclusive_in_group' | 'bestOf';
       readonly group: string;
       /** By priority (highest first), then id. */
       readonly members: readonly CompiledRule[];
@@ -39,7 +39,11 @@ export interface CompiledRuleSet {
   /** The rules in evaluation order: level, then priority (highest first), then id. */
   readonly rules: readonly CompiledRule[];
   readonly units: readonly EvaluationUnit[];
+  /** Rules with the `exclusive` mode, by priority (highest first), then id; decided before any unit. */
+  readonly exclusives: readonly CompiledRule[];
   readonly matchSlots: number;
+  /** How many compiled condition nodes an evaluation memoises (see `ConditionMemo`). */
+  readonly conditionSlots: number;
 }
 
 /** Thrown by `compileRuleSet` when the rules cannot be evaluated together (see `validateRuleSet`). */
@@ -84,11 +88,16 @@ export function compileRuleSet(rules: readonly Rule[]): CompiledRuleSet {
   }));
 
   const units: EvaluationUnit[] = [];
+  const exclusives: CompiledRule[] = [];
   const groups = new Map<string, CompiledRule[]>();
   for (const rule of compiled) {
     const stacking = rule.rule.stacking;
     if (stacking.mode === 'stackable') {
       units.push({ kind: 'rule', rule });
+      continue;
+    }
+    if (stacking.mode === 'exclusive') {
+      exclusives.push(rule);
       continue;
     }
     let members = groups.get(stacking.group);
@@ -99,5 +108,12 @@ export function compileRuleSet(rules: readonly Rule[]): CompiledRuleSet {
     }
     members.push(rule);
   }
-  return { kind: 'compiledRuleSet', rules: compiled, units, matchSlots: slots.size };
+  return {
+    kind: 'compiledRuleSet',
+    rules: compiled,
+    units,
+    exclusives,
+    matchSlots: slots.size,
+    conditionSlots: slots.conditionCount,
+  };
 }

@@ -225,19 +225,21 @@ describe('item conditions', () => {
       makeItem({ sku: 'esp', category: 'coffee', quantity: 1, unitPriceMinor: 250 }),
       makeItem({ sku: 'lat', category: 'coffee', quantity: 2, unitPriceMinor: 350, discountMinor: 350 }),
       makeItem({ sku: 'cro', category: 'pastry', quantity: 1, unitPriceMinor: 200 }),
+      // A coffee given free by a reward: its whole price is discounted.
+      makeItem({ sku: 'free', category: 'coffee', quantity: 1, unitPriceMinor: 250, discountMinor: 250 }),
     ],
   });
 
-  it('counts eligible units: a unit discounted by a reward does not count', () => {
-    expect(check({ items: { categories: ['coffee'], minQuantity: 2 } }, basket)).toBe('matched');
-    expect(check({ items: { categories: ['coffee'], minQuantity: 3 } }, basket)).toBe(
-      'items of category coffee: quantity is 2; the rule needs at least 3',
+  it('counts units bought whatever their discount, but not a unit given free', () => {
+    expect(check({ items: { categories: ['coffee'], minQuantity: 3 } }, basket)).toBe('matched');
+    expect(check({ items: { categories: ['coffee'], minQuantity: 4 } }, basket)).toBe(
+      'items of category coffee: quantity is 3; the rule needs at least 4',
     );
   });
 
   it('matches skus and categories together, and spend', () => {
-    expect(check({ items: { categories: ['coffee'], skus: ['lat'], minQuantity: 2 } }, basket)).toBe(
-      'items of category coffee with sku lat: quantity is 1; the rule needs at least 2',
+    expect(check({ items: { categories: ['coffee'], skus: ['lat'], minQuantity: 3 } }, basket)).toBe(
+      'items of category coffee with sku lat: quantity is 2; the rule needs at least 3',
     );
     expect(check({ items: { categories: ['coffee'], minSpendMinor: 600 } }, basket)).toBe('matched');
     expect(check({ items: { categories: ['coffee', 'pastry'], minSpendMinor: 1000 } }, basket)).toBe(

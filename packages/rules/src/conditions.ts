@@ -33,9 +33,21 @@ export interface CompiledCondition {
   describe(facts: Facts): string;
 }
 
-/** Hands out cache slots so that rules sharing an item match compute it once per evaluation. */
+/**
+ * Hands out cache slots so that rules sharing an item match compute it once per evaluation, and numbers
+ * condition nodes so that an evaluation tests and describes each at most once (see `memoised`).
+ */
 export class MatchSlots {
   private readonly slots = new Map<string, number>([['*', 0]]);
+  private conditions = 0;
+  /** A new condition node's memo slot. */
+  nextConditionSlot(): number {
+    return this.conditions++;
+  }
+  /** How many condition nodes an evaluation must provide memo slots for. */
+  get conditionCount(): number {
+    return this.conditions;
+  }
   /** The slot of a match key, allocated on first sight. */
   slotOf(key: string): number {
     let slot = this.slots.get(key);
@@ -79,7 +91,7 @@ export function compileItemMatch(match: ItemMatch | undefined, slots: MatchSlots
 }
 
 /**
- * The eligible quantity and spend of the lines a match selects. Without `claimed` the result covers all
+ * The units bought and eligible spend of the lines a match selects. Without `claimed` the result covers all
  * lines and is cached for the evaluation; with it, only the lines not claimed yet (see stacking).
  */
 export function summarise(match: CompiledItemMatch, facts: Facts, claimed?: Uint8Array): MatchSummary {
@@ -90,7 +102,7 @@ export function summarise(match: CompiledItemMatch, facts: Facts, claimed?: Uint
     const lines: number[] = [];
     for (const line of facts.lines) {
       if (line.earnBaseMinor === 0 || !match.test(line)) continue;
-      quantity += line.eligibleQuantity;
+      quantity += line.unitsBought;
       spendMinor += line.earnBaseMinor;
       lines.push(line.index);
     }
@@ -107,7 +119,7 @@ export function summarise(match: CompiledItemMatch, facts: Facts, claimed?: Uint
   for (const index of all.lines) {
     const line = facts.lines[index];
     if (line === undefined || claimed[index] !== 0) continue;
-    quantity += line.eligibleQuantity;
+    quantity += line.unitsBought;
     spendMinor += line.earnBaseMinor;
     lines.push(index);
   }
@@ -351,8 +363,41 @@ function compileItems(condition: ItemsCondition, path: string, slots: MatchSlots
   };
 }
 
+/**
+ * A node whose test and description are computed at most once per evaluation. A `not` explains its failure
+ * with its child's description, and an `any` explains itself by the child that holds; without the memo
+ * both re-test their subtree, which made nested `not`s cost exponential time in their depth (each level
+ * tested its child once and described it once, and describing a `not` tests its child again).
+ */
+function memoised(slot: number, node: CompiledCondition): CompiledCondition {
+  return {
+    test(facts) {
+      const memo = facts.conditions;
+      const known = memo.tests[slot];
+      if (known !== undefined) return known === null ? undefined : known;
+      memo.visits++;
+      const failure = node.test(facts);
+      memo.tests[slot] = failure ?? null;
+      return failure;
+    },
+    describe(facts) {
+      const memo = facts.conditions;
+      const known = memo.descriptions[slot];
+      if (known !== undefined) return known;
+      memo.visits++;
+      const text = node.describe(facts);
+      memo.descriptions[slot] = text;
+      return text;
+    },
+  };
+}
+
 /** Compiles a condition tree; `path` is where it sits in the rule (`conditions`). */
 export function compileCondition(condition: Condition, path: string, slots: MatchSlots): CompiledCondition {
+  return memoised(slots.nextConditionSlot(), compileNode(condition, path, slots));
+}
+
+function compileNode(condition: Condition, path: string, slots: MatchSlots): CompiledCondition {
   if ('all' in condition) {
     const parts = condition.all.map((part, index) => compileCondition(part, `${path}.all[${index}]`, slots));
     return {

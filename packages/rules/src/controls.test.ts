@@ -24,7 +24,7 @@ describe('stacking', () => {
     id: string,
     priority: number,
     points: number,
-    mode: 'exclusive' | 'bestOf',
+    mode: 'exclusive_in_group' | 'bestOf',
   ): Partial<RuleInput> => ({
     id,
     priority,
@@ -34,9 +34,9 @@ describe('stacking', () => {
 
   it('exclusive: the highest priority wins, ties go to the lower id', () => {
     const result = run([
-      bonus('low', 1, 500, 'exclusive'),
-      bonus('high', 9, 50, 'exclusive'),
-      bonus('also-high', 9, 70, 'exclusive'),
+      bonus('low', 1, 500, 'exclusive_in_group'),
+      bonus('high', 9, 50, 'exclusive_in_group'),
+      bonus('also-high', 9, 70, 'exclusive_in_group'),
     ]);
     expect(result.points).toBe(70);
     expect(traceOf(result, 'high')).toMatchObject({
@@ -51,8 +51,11 @@ describe('stacking', () => {
 
   it('exclusive: a rule whose conditions fail does not take part', () => {
     const result = run([
-      { ...bonus('high', 9, 50, 'exclusive'), conditions: { field: 'member.tier', op: 'eq', value: 'gold' } },
-      bonus('low', 1, 500, 'exclusive'),
+      {
+        ...bonus('high', 9, 50, 'exclusive_in_group'),
+        conditions: { field: 'member.tier', op: 'eq', value: 'gold' },
+      },
+      bonus('low', 1, 500, 'exclusive_in_group'),
     ]);
     expect(result.points).toBe(500);
   });
@@ -237,7 +240,7 @@ describe('limits and budgets', () => {
     expect(traceOf(result, 'rule-0')).toMatchObject({
       cappedBy: 'limit',
       message:
-        'gave 5 points (1 point per 1.00 EUR of 10.00 EUR eligible spend on all items); capped at 5 points by the limit of 25 this month',
+        'gave 5 points (1 point per 1.00 EUR on the amount paid, 10.00 EUR for all items); capped at 5 points by the limit of 25 this month',
     });
     expect(result.consumption).toEqual([
       {
@@ -283,13 +286,13 @@ describe('limits and budgets', () => {
           id: 'first',
           priority: 9,
           limits: [{ period: 'lifetime', maxTimes: 1 }],
-          stacking: { mode: 'exclusive', group: 'g' },
+          stacking: { mode: 'exclusive_in_group', group: 'g' },
         },
         {
           id: 'second',
           priority: 1,
           effects: [{ type: 'awardFixedPoints', points: 3 }],
-          stacking: { mode: 'exclusive', group: 'g' },
+          stacking: { mode: 'exclusive_in_group', group: 'g' },
         },
       ],
       makeContext({ usage: { first: { lifetime: { times: 1, points: 10 } } } }),

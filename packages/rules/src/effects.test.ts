@@ -47,7 +47,7 @@ describe('point effects', () => {
     const result = run([{}], context);
     expect(result.points).toBe(18);
     expect(traceOf(result, 'rule-0')).toMatchObject({
-      message: 'gave 18 points (1 point per 1.00 EUR of 18.00 EUR eligible spend on all items)',
+      message: 'gave 18 points (1 point per 1.00 EUR on the amount paid, 18.00 EUR for all items)',
       lines: [0, 3],
     });
   });
@@ -73,7 +73,7 @@ describe('point effects', () => {
     expect(traceOf(result, 'rule-0')).toMatchObject({
       cappedBy: 'maxPoints',
       message:
-        'gave 50 points (10 points per 1.00 EUR of 7.50 EUR eligible spend on items of category coffee, capped at 50 points)',
+        'gave 50 points (10 points per 1.00 EUR on the amount paid, 7.50 EUR for items of category coffee, capped at 50 points)',
       lines: [0],
     });
   });
@@ -85,7 +85,7 @@ describe('point effects', () => {
     );
     expect(result.points).toBe(15);
     expect(traceOf(result, 'rule-0').message).toBe(
-      'gave 15 points (5 points per unit × 3 items of category coffee)',
+      'gave 15 points (5 points per unit on the units bought, 3 for items of category coffee)',
     );
   });
 
@@ -116,7 +116,7 @@ describe('point effects', () => {
       {
         id: 'bonus',
         effects: [{ type: 'awardFixedPoints', points: 20 }],
-        stacking: { mode: 'exclusive', group: 'promo' },
+        stacking: { mode: 'exclusive_in_group', group: 'promo' },
       },
       {
         id: 'double-promo',

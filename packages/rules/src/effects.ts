@@ -54,7 +54,7 @@ export interface PointsRun {
   readonly points: number;
   readonly lines: readonly number[];
   readonly isCapped: boolean;
-  /** "1 point per 1.00 EUR of 42.50 EUR eligible spend on all items". */
+  /** What the effect computed and on which base: "1 point per 1.00 EUR on the amount paid, 42.50 EUR for all items". */
   readonly detail: string;
 }
 
@@ -120,13 +120,13 @@ function compilePointsEffect(
         const currency = facts.context.purchase.currency;
         if (currency !== rateCurrency) {
           rateCurrency = currency;
-          rateText = `${formatPoints(effect.points)} per ${formatMoney(effect.perAmountMinor, currency)} of `;
+          rateText = `${formatPoints(effect.points)} per ${formatMoney(effect.perAmountMinor, currency)} on the amount paid, `;
         }
         return {
           points,
           lines: summary.lines,
           isCapped,
-          detail: `${rateText}${formatMoney(summary.spendMinor, currency)} eligible spend on ${match.label}${capNote(isCapped, effect.maxPoints)}`,
+          detail: `${rateText}${formatMoney(summary.spendMinor, currency)} for ${match.label}${capNote(isCapped, effect.maxPoints)}`,
         };
       };
     }
@@ -141,7 +141,7 @@ function compilePointsEffect(
           points,
           lines: summary.lines,
           isCapped,
-          detail: `${formatPoints(effect.points)} per unit × ${summary.quantity} ${match.label}${capNote(isCapped, effect.maxPoints)}`,
+          detail: `${formatPoints(effect.points)} per unit on the units bought, ${summary.quantity} for ${match.label}${capNote(isCapped, effect.maxPoints)}`,
         };
       };
     }

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { compileRuleSet } from './compile.js';
 import type { EvaluationContext } from './context.schema.js';
 import { evaluate } from './evaluate.js';
-import type { Effect, Limit, MultiplierTargets, Rule, RuleInput } from './rule.schema.js';
+import {
+  stackingGroup,
+  type Effect,
+  type Limit,
+  type MultiplierTargets,
+  type Rule,
+  type RuleInput,
+} from './rule.schema.js';
 import { validateRuleSet } from './validate.js';
 
 const CATEGORIES = ['coffee', 'tea', 'cake'];
@@ -91,7 +98,7 @@ const ruleBody = (isMultiplier: boolean) =>
         ? fc.constantFrom({ mode: 'stackable' as const }, { mode: 'bestOf' as const, group: 'multipliers' })
         : fc.constantFrom(
             { mode: 'stackable' as const },
-            { mode: 'exclusive' as const, group: 'exclusive-group' },
+            { mode: 'exclusive_in_group' as const, group: 'exclusive-group' },
             { mode: 'bestOf' as const, group: 'best-group' },
             { mode: 'bestOf' as const, group: 'other-best' },
           ),
@@ -234,8 +241,9 @@ describe('evaluate invariants', () => {
         const winners = new Map<string, number>();
         for (const entry of result.trace) {
           const stacking = byId.get(entry.ruleId)?.stacking;
-          if (entry.outcome === 'applied' && stacking && stacking.mode !== 'stackable') {
-            winners.set(stacking.group, (winners.get(stacking.group) ?? 0) + 1);
+          const group = stacking && stackingGroup(stacking);
+          if (entry.outcome === 'applied' && group !== undefined) {
+            winners.set(group, (winners.get(group) ?? 0) + 1);
           }
         }
         for (const [, count] of winners) expect(count).toBe(1);

@@ -199,7 +199,7 @@ function givenPoints(outcome: PointsOutcome): number {
 }
 
 function runGroup(
-  mode: 'exclusive' | 'bestOf',
+  mode: 'exclusive_in_group' | 'bestOf',
   group: string,
   members: readonly CompiledRule[],
   candidates: readonly boolean[],
@@ -234,11 +234,73 @@ function runGroup(
     if (compiled === winner.compiled) continue;
     const points = givenPoints(outcome);
     const message =
-      mode === 'exclusive'
+      mode === 'exclusive_in_group'
         ? `exclusive group '${group}' went to rule '${winnerRule.id}' (priority ${winnerRule.priority}; this rule ${compiled.rule.priority})`
         : `best-of group '${group}' went to rule '${winnerRule.id}' (${formatPoints(winnerPoints)}; this rule ${formatPoints(points)})`;
     state.trace[compiled.order] = skip(compiled.rule, 'stacking', message);
   }
+}
+
+/** True when applying the rule would emit something (a stamp card only when stamps are added). */
+function wouldEmit(compiled: CompiledRule, facts: Facts): boolean {
+  if (compiled.effects.side.length === 0) return false;
+  const scratch = new Map<string, number>();
+  return compiled.effects.side.some((effect) => effect(facts, scratch) !== undefined);
+}
+
+/**
+ * Decides the `exclusive` rules before anything else: of those that would apply (matched, not refused by
+ * a limit or budget, giving points or an effect), the highest priority wins, then the larger points, then
+ * the lower id; when one wins, it is the only rule applied to the purchase. Returns whether one won.
+ */
+function runExclusives(
+  exclusives: readonly CompiledRule[],
+  candidates: boolean[],
+  state: State,
+  rules: readonly CompiledRule[],
+): boolean {
+  let winner: { compiled: CompiledRule; outcome: PointsOutcome; points: number } | undefined;
+  const contenders: { compiled: CompiledRule; points: number }[] = [];
+  for (const compiled of exclusives) {
+    if (!candidates[compiled.order]) continue;
+    const outcome = computePoints(compiled, state, undefined);
+    const points = givenPoints(outcome);
+    if (outcome.cap.isRefused || (points === 0 && !wouldEmit(compiled, state.facts))) {
+      // It does not apply, so it excludes nothing: its trace says why (limit, budget or nothing to give).
+      apply(compiled, outcome, state);
+      candidates[compiled.order] = false;
+      continue;
+    }
+    contenders.push({ compiled, points });
+    // Exclusives come by priority, then id: a later one only wins on equal priority and more points.
+    if (
+      winner === undefined ||
+      (compiled.rule.priority === winner.compiled.rule.priority && points > winner.points)
+    ) {
+      winner = { compiled, outcome, points };
+    }
+  }
+  if (winner === undefined) return false;
+  apply(winner.compiled, winner.outcome, state);
+  const { rule: won } = winner.compiled;
+  for (const { compiled, points } of contenders) {
+    if (compiled === winner.compiled) continue;
+    state.trace[compiled.order] = skip(
+      compiled.rule,
+      'stacking',
+      `exclusive rule '${won.id}' applied instead (priority ${won.priority}, ${formatPoints(winner.points)}; this rule priority ${compiled.rule.priority}, ${formatPoints(points)})`,
+    );
+  }
+  for (const compiled of rules) {
+    if (compiled === winner.compiled || !candidates[compiled.order]) continue;
+    if (compiled.rule.stacking.mode === 'exclusive') continue;
+    state.trace[compiled.order] = skip(
+      compiled.rule,
+      'stacking',
+      `exclusive rule '${won.id}' applies to this purchase, so no other rule does`,
+    );
+  }
+  return true;
 }
 
 /** True for a rule set already compiled by `compileRuleSet`. */
@@ -254,8 +316,27 @@ export function evaluate(
   ruleSet: CompiledRuleSet | readonly Rule[],
   context: EvaluationContext,
 ): EvaluationResult {
+  return run(ruleSet, context).result;
+}
+
+/**
+ * Like `evaluate`, also counting the condition nodes computed (tests and descriptions): the measure of
+ * work the linear-evaluation property test checks. Not part of the package's API.
+ */
+export function evaluateCountingWork(
+  ruleSet: CompiledRuleSet | readonly Rule[],
+  context: EvaluationContext,
+): { result: EvaluationResult; conditionVisits: number } {
+  const { result, facts } = run(ruleSet, context);
+  return { result, conditionVisits: facts.conditions.visits };
+}
+
+function run(
+  ruleSet: CompiledRuleSet | readonly Rule[],
+  context: EvaluationContext,
+): { result: EvaluationResult; facts: Facts } {
   const compiled = isCompiledRuleSet(ruleSet) ? ruleSet : compileRuleSet(ruleSet);
-  const facts = buildFacts(context, compiled.matchSlots);
+  const facts = buildFacts(context, compiled.matchSlots, compiled.conditionSlots);
   const count = compiled.rules.length;
   const state: State = {
     facts,
@@ -274,22 +355,28 @@ export function evaluate(
     if (stopped !== undefined) state.trace[rule.order] = stopped;
     candidates[rule.order] = stopped === undefined;
   }
-  for (const unit of compiled.units) {
-    if (unit.kind === 'group') {
-      runGroup(unit.mode, unit.group, unit.members, candidates, state);
-    } else if (candidates[unit.rule.order]) {
-      apply(unit.rule, computePoints(unit.rule, state, undefined), state);
+  // An exclusive rule that applies is the only rule applied; otherwise the units run as usual.
+  const isDecided =
+    compiled.exclusives.length > 0 && runExclusives(compiled.exclusives, candidates, state, compiled.rules);
+  if (!isDecided) {
+    for (const unit of compiled.units) {
+      if (unit.kind === 'group') {
+        runGroup(unit.mode, unit.group, unit.members, candidates, state);
+      } else if (candidates[unit.rule.order]) {
+        apply(unit.rule, computePoints(unit.rule, state, undefined), state);
+      }
     }
   }
   let points = 0;
   for (const given of state.points) points += given;
   const trace: TraceEntry[] = [];
   for (const entry of state.trace) if (entry !== undefined) trace.push(entry);
-  return {
+  const result = {
     points,
     breakdown: state.breakdown,
     effects: state.effects,
     consumption: state.consumption,
     trace,
   };
+  return { result, facts };
 }

@@ -2,7 +2,6 @@
 // earn base of each line, member figures. Member figures that need more time-zone work are computed on
 // first use, because most rule sets never read them.
 import type { EvaluationContext, MemberProfile } from './context.schema.js';
-import { mulDiv } from './integer-math.js';
 import { dayNumberOf, localTime, toEpochMs, type LocalTime } from './local-time.js';
 
 /** One purchase line as the rules see it. */
@@ -15,11 +14,15 @@ export interface LineFacts {
   readonly grossMinor: number;
   /** What earns: gross − discount − paid with points, 0 for lines excluded from earn. */
   readonly earnBaseMinor: number;
-  /** Units that earn: quantity scaled by earn base ÷ gross, rounded down (a free coffee earns no stamp). */
-  readonly eligibleQuantity: number;
+  /**
+   * Units bought: the whole quantity, whatever the discount on them, or 0 when nothing of the line earns
+   * (excluded from earn, or its whole price discounted or paid with points: a free coffee earns no stamp).
+   * Discounts belong in amount-based effects, which use `earnBaseMinor`.
+   */
+  readonly unitsBought: number;
 }
 
-/** The matching lines' eligible quantity and spend, and which lines they are. */
+/** The matching lines' units bought and eligible spend, and which lines they are. */
 export interface MatchSummary {
   readonly quantity: number;
   readonly spendMinor: number;
@@ -38,6 +41,8 @@ export interface Facts {
   readonly member: MemberProfile | undefined;
   /** Summaries of item matches over all lines, by compiled match slot (filled on first use). */
   readonly matchCache: (MatchSummary | undefined)[];
+  /** Condition results of this evaluation, by compiled condition slot. */
+  readonly conditions: ConditionMemo;
   /** Lazily computed member figures; `null` means "not known". */
   memo: {
     daysSinceLastPurchase?: number | null;
@@ -46,13 +51,30 @@ export interface Facts {
   };
 }
 
+/**
+ * Per evaluation, what each compiled condition node answered (`null`: it holds) and how it was described,
+ * so that no node is computed twice; `visits` counts the nodes actually computed.
+ */
+export interface ConditionMemo {
+  readonly tests: (ConditionFailureLike | null | undefined)[];
+  readonly descriptions: (string | undefined)[];
+  visits: number;
+}
+
+/** A condition failure as the memo stores it (see conditions.ts). */
+export interface ConditionFailureLike {
+  readonly path: string;
+  readonly message: string;
+  readonly id: number;
+}
+
 interface Birthday {
   readonly daysUntil: number;
   readonly isThisMonth: boolean;
 }
 
 /** Derives the facts of a context. */
-export function buildFacts(context: EvaluationContext, matchSlots: number): Facts {
+export function buildFacts(context: EvaluationContext, matchSlots: number, conditionSlots = 0): Facts {
   const epochMs = toEpochMs(context.now);
   const lines: LineFacts[] = [];
   let totalMinor = 0;
@@ -66,7 +88,7 @@ export function buildFacts(context: EvaluationContext, matchSlots: number): Fact
     const earnBase = item.isExcludedFromEarn
       ? 0
       : Math.max(0, grossMinor - discountMinor - (item.paidWithPointsMinor ?? 0));
-    const eligibleQuantity = grossMinor === 0 ? 0 : mulDiv(item.quantity, earnBase, grossMinor, 'floor');
+    const unitsBought = earnBase > 0 ? item.quantity : 0;
     lines.push({
       index,
       sku: item.sku,
@@ -74,7 +96,7 @@ export function buildFacts(context: EvaluationContext, matchSlots: number): Fact
       quantity: item.quantity,
       grossMinor,
       earnBaseMinor: earnBase,
-      eligibleQuantity,
+      unitsBought,
     });
     totalMinor += Math.max(0, grossMinor - discountMinor);
     earnBaseMinor += earnBase;
@@ -90,6 +112,11 @@ export function buildFacts(context: EvaluationContext, matchSlots: number): Fact
     itemQuantity,
     member: context.member,
     matchCache: new Array<MatchSummary | undefined>(matchSlots),
+    conditions: {
+      tests: new Array<ConditionFailureLike | null | undefined>(conditionSlots),
+      descriptions: new Array<string | undefined>(conditionSlots),
+      visits: 0,
+    },
     memo: {},
   };
 }

@@ -1,6 +1,6 @@
 // Checks that need the whole rule set: duplicate ids, which rules each multiplier multiplies, cycles and
 // unbounded chains of multipliers, and stacking groups whose members cannot be compared.
-import { RULE_BOUNDS, type Rule } from './rule.schema.js';
+import { RULE_BOUNDS, stackingGroup, type Rule } from './rule.schema.js';
 import { formatPath, type ValidationIssue } from './issues.js';
 
 /** The multiplier graph of a rule set, by position in the given array. */
@@ -19,7 +19,7 @@ function resolveTargets(rules: readonly Rule[], self: number, effectIndex: numbe
   const out: number[] = [];
   rules.forEach((rule, index) => {
     if (index === self) return;
-    const group = rule.stacking.mode === 'stackable' ? undefined : rule.stacking.group;
+    const group = stackingGroup(rule.stacking);
     if (
       (baseEarn === true && rule.isBaseEarn) ||
       ruleIds?.includes(rule.id) === true ||
@@ -109,26 +109,72 @@ export function analyseRuleSet(rules: readonly Rule[]): {
 
   const groups = new Map<string, number>();
   rules.forEach((rule, index) => {
-    if (rule.stacking.mode === 'stackable') return;
-    const first = groups.get(rule.stacking.group);
+    const group = stackingGroup(rule.stacking);
+    if (group === undefined) return;
+    const first = groups.get(group);
     if (first === undefined) {
-      groups.set(rule.stacking.group, index);
+      groups.set(group, index);
       return;
     }
     const other = rules[first]!;
     if (other.stacking.mode !== rule.stacking.mode) {
       issues.push({
         path: formatPath([index, 'stacking', 'mode']),
-        message: `group '${rule.stacking.group}' is ${other.stacking.mode} in rule '${other.id}'; all rules of a group share one mode`,
+        message: `group '${group}' is ${other.stacking.mode} in rule '${other.id}'; all rules of a group share one mode`,
       });
     } else if (levels[first] !== levels[index]) {
       // A multiplier's points depend on other rules', so it can only be compared with rules computed at the
       // same step.
       issues.push({
         path: formatPath([index, 'stacking', 'group']),
-        message: `group '${rule.stacking.group}' mixes rules that award points with rules that multiply them (see rule '${other.id}')`,
+        message: `group '${group}' mixes rules that award points with rules that multiply them (see rule '${other.id}')`,
       });
     }
   });
+  issues.push(...exclusiveTies(rules));
   return { graph: { targets, levels }, issues };
+}
+
+/** The points a rule gives whatever the purchase (only fixed awards), or undefined when they depend on it. */
+function fixedPoints(rule: Rule): number | undefined {
+  let points = 0;
+  for (const effect of rule.effects) {
+    if (effect.type === 'awardFixedPoints') points += effect.points;
+    else if (effect.type === 'awardPointsPerSpend' || effect.type === 'awardPointsPerItem') return undefined;
+  }
+  return points;
+}
+
+function sortedEffects(rule: Rule): string {
+  return rule.effects
+    .map((effect) => JSON.stringify(effect))
+    .sort()
+    .join(',');
+}
+
+/**
+ * Exclusive rules of equal priority are told apart by the larger effect on the purchase. Two whose effects
+ * are the same (or give the same fixed points) can never be told apart: nothing would decide which applies.
+ */
+function exclusiveTies(rules: readonly Rule[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen: number[] = [];
+  rules.forEach((rule, index) => {
+    if (rule.stacking.mode !== 'exclusive') return;
+    for (const earlier of seen) {
+      const other = rules[earlier]!;
+      if (other.priority !== rule.priority) continue;
+      const fixed = fixedPoints(rule);
+      const isSameEffect =
+        sortedEffects(rule) === sortedEffects(other) || (fixed !== undefined && fixed === fixedPoints(other));
+      if (!isSameEffect) continue;
+      issues.push({
+        path: formatPath([index, 'priority']),
+        message: `rules '${other.id}' and '${rule.id}' are both exclusive with priority ${rule.priority} and give the same effect, so nothing decides which one applies; give one of them another priority`,
+      });
+      break;
+    }
+    seen.push(index);
+  });
+  return issues;
 }

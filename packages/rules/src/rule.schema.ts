@@ -214,13 +214,38 @@ export type MultiplyPoints = z.infer<typeof MultiplyPoints>;
 export type AddStamps = z.infer<typeof AddStamps>;
 export type IssueCoupon = z.infer<typeof IssueCoupon>;
 
-/** How a rule combines with others: always, or one winner per group (highest priority or most points). */
+/** The stacking modes, as written in `stacking.mode`. */
+export const STACKING_MODES = ['stackable', 'exclusive_in_group', 'bestOf', 'exclusive'] as const;
+export type StackingMode = (typeof STACKING_MODES)[number];
+
+/**
+ * How a rule combines with others: always (`stackable`); one winner per group, by priority
+ * (`exclusive_in_group`) or by points (`bestOf`); or alone (`exclusive`: when it applies, no other rule
+ * applies to the purchase).
+ */
 export const Stacking = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('stackable') }).strict(),
-  z.object({ mode: z.literal('exclusive'), group: Name }).strict(),
+  z.object({ mode: z.literal('exclusive_in_group'), group: Name }).strict(),
   z.object({ mode: z.literal('bestOf'), group: Name }).strict(),
+  z
+    .object({
+      mode: z.literal('exclusive'),
+      // Rules written before `exclusive_in_group` existed said `exclusive` with a group; say what changed.
+      group: z
+        .custom<never>((value) => value === undefined, {
+          message:
+            'an exclusive rule excludes every other rule and has no group; for one winner per group use the mode exclusive_in_group',
+        })
+        .optional(),
+    })
+    .strict(),
 ]);
 export type Stacking = z.infer<typeof Stacking>;
+
+/** The group a rule competes in (`exclusive_in_group`, `bestOf`), if any. */
+export function stackingGroup(stacking: Stacking): string | undefined {
+  return stacking.mode === 'exclusive_in_group' || stacking.mode === 'bestOf' ? stacking.group : undefined;
+}
 
 /** An IANA time zone such as Europe/Paris. */
 export const TimeZone = z.string().refine(
@@ -330,7 +355,7 @@ export const Rule = z
     version: z.number().int().min(1),
     name: Name,
     description: z.string().max(1000).optional(),
-    /** Higher runs first and wins exclusive groups; ties are broken by id. */
+    /** Higher runs first and wins exclusive rules and groups; ties are broken by id. */
     priority: z.number().int().min(-1000).max(1000).default(0),
     /** Base earn rules are what `{ "targets": { "baseEarn": true } }` multipliers multiply. */
     isBaseEarn: z.boolean().default(false),
@@ -373,6 +398,14 @@ export const Rule = z
         code: 'custom',
         path: ['effects'],
         message: 'a rule either awards points or multiplies them, not both; split it into two rules',
+      });
+    }
+    if (multiplies && rule.stacking.mode === 'exclusive') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stacking', 'mode'],
+        message:
+          'a multiplier cannot be exclusive: when an exclusive rule applies no other rule does, so it would have nothing to multiply',
       });
     }
     const periods = new Set<string>();

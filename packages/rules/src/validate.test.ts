@@ -319,7 +319,7 @@ describe('validateRuleSet', () => {
   it('rejects a group that mixes modes or mixes multipliers with awards', () => {
     expect(
       validateRuleSet([
-        makeRuleInput({ id: 'a', stacking: { mode: 'exclusive', group: 'g' } }),
+        makeRuleInput({ id: 'a', stacking: { mode: 'exclusive_in_group', group: 'g' } }),
         makeRuleInput({ id: 'b', stacking: { mode: 'bestOf', group: 'g' } }),
       ]),
     ).toEqual({
@@ -327,7 +327,7 @@ describe('validateRuleSet', () => {
       issues: [
         {
           path: '[1].stacking.mode',
-          message: "group 'g' is exclusive in rule 'a'; all rules of a group share one mode",
+          message: "group 'g' is exclusive_in_group in rule 'a'; all rules of a group share one mode",
         },
       ],
     });

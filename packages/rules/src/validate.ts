@@ -2,6 +2,7 @@
 // `{ path, message }` with paths such as `conditions.all[2].value`, and nothing is half-accepted.
 import { EvaluationContext } from './context.schema.js';
 import { formatPath, parseWith, type ValidationIssue } from './issues.js';
+import { checkRuleLimits, checkRuleSetLimits } from './limits.js';
 import { analyseRuleSet } from './rule-set.js';
 import { Rule } from './rule.schema.js';
 
@@ -18,8 +19,14 @@ export type ContextValidation =
   | { readonly ok: true; readonly context: EvaluationContext }
   | { readonly ok: false; readonly issues: ValidationIssue[] };
 
-/** Validates one rule as written (JSON) and returns it with defaults filled in, or every issue. */
+/**
+ * Validates one rule as written (JSON) and returns it with defaults filled in, or every issue. The limits
+ * (`RULE_LIMITS`: nesting, sizes, lengths) are checked first, on the raw input; a rule beyond them is
+ * refused with those issues only (see `isLimitIssue`).
+ */
 export function validateRule(input: unknown): RuleValidation {
+  const tooComplex = checkRuleLimits(input);
+  if (tooComplex.length > 0) return { ok: false, issues: tooComplex };
   const result = parseWith(Rule, input);
   return result.ok ? { ok: true, rule: result.value } : result;
 }
@@ -29,6 +36,8 @@ export function validateRule(input: unknown): RuleValidation {
  * ids, cyclic or unbounded multipliers and inconsistent stacking groups.
  */
 export function validateRuleSet(input: readonly unknown[]): RuleSetValidation {
+  const tooMany = checkRuleSetLimits(input.length);
+  if (tooMany.length > 0) return { ok: false, issues: tooMany };
   const rules: Rule[] = [];
   const issues: ValidationIssue[] = [];
   input.forEach((candidate, index) => {
@@ -39,7 +48,7 @@ export function validateRuleSet(input: readonly unknown[]): RuleSetValidation {
     }
     const prefix = formatPath([index]);
     for (const issue of result.issues) {
-      issues.push({ path: issue.path === '' ? prefix : `${prefix}.${issue.path}`, message: issue.message });
+      issues.push({ ...issue, path: issue.path === '' ? prefix : `${prefix}.${issue.path}` });
     }
   });
   if (issues.length > 0) return { ok: false, issues };

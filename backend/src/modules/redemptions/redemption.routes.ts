@@ -114,13 +114,16 @@ export function registerRedemptionRoutes(
   api.route({
     method: 'post',
     path: '/redemptions/:id/cancel',
-    summary: 'Cancel a redemption: points go back to their original lots (expired lots stay expired)',
+    summary:
+      'Cancel a redemption that did not go through at the till: points go back to their original lots (expired lots stay expired)',
+    description:
+      'A redemption linked to a recorded purchase (`purchaseId`) cannot be cancelled on its own: 409 `REDEMPTION_SETTLED` with `details.purchaseId`. Refund that purchase instead; the refund gives the spent points back in proportion.',
     tags: ['Redemptions'],
     access: { staff: STORE_STAFF, apiKey: ['redemptions:write'] },
     params: z.object({ id: ObjectIdString }),
     idempotency: 'optional',
     response: { status: 200, schema: RedemptionCancelled },
-    errors: ['REDEMPTION_NOT_FOUND', 'REDEMPTION_ALREADY_CANCELLED'],
+    errors: ['REDEMPTION_NOT_FOUND', 'REDEMPTION_ALREADY_CANCELLED', 'REDEMPTION_SETTLED'],
     handler: async ({ params, principal }) => {
       const result = await deps.redemptions.cancel(params.id, principal);
       return {

@@ -169,8 +169,10 @@ export class RedemptionService {
   }
 
   /**
-   * Cancels a redemption: its points go back to the lots they came from (those whose lot expired
-   * meanwhile stay expired) and a limited reward's unit goes back to stock.
+   * Cancels a redemption that did not go through at the till: its points go back to the lots they came
+   * from (those whose lot expired meanwhile stay expired) and a limited reward's unit goes back to stock.
+   * A redemption that paid for a recorded purchase is settled: only a refund of that sale gives its
+   * points back (409 `REDEMPTION_SETTLED`), so that the sale never keeps a discount nobody paid for.
    */
   async cancel(
     id: string,
@@ -184,6 +186,7 @@ export class RedemptionService {
       if (redemption.status === 'cancelled') {
         throw new ConflictError('REDEMPTION_ALREADY_CANCELLED', `Redemption ${id} was already cancelled`);
       }
+      if (redemption.purchaseId) throw settled(id, redemption.purchaseId);
       const outstanding = redemption.allocations.map((a) => ({
         lotId: a.lotId,
         points: a.points - a.returned,
@@ -199,8 +202,9 @@ export class RedemptionService {
         now,
         dedupeKey: `cancel:${id}`,
       });
+      // `purchaseId: null` in the condition: a purchase linking this redemption meanwhile wins.
       const updated = await RedemptionModel.findOneAndUpdate(
-        { _id: redemption._id, status: 'completed' },
+        { _id: redemption._id, status: 'completed', purchaseId: null },
         {
           $set: {
             status: 'cancelled',
@@ -210,8 +214,11 @@ export class RedemptionService {
         },
         { session, new: true, lean: true },
       );
-      if (!updated)
+      if (!updated) {
+        const current = await RedemptionModel.findById(redemption._id).session(session).lean();
+        if (current?.purchaseId) throw settled(id, current.purchaseId);
         throw new ConflictError('REDEMPTION_ALREADY_CANCELLED', `Redemption ${id} was already cancelled`);
+      }
       if (redemption.rewardId) {
         await RewardModel.updateOne(
           { _id: redemption.rewardId, stock: { $ne: null } },
@@ -286,6 +293,14 @@ export class RedemptionService {
     }
     return result;
   }
+}
+
+function settled(id: string, purchaseId: Types.ObjectId): ConflictError {
+  return new ConflictError(
+    'REDEMPTION_SETTLED',
+    `Redemption ${id} paid for purchase ${purchaseId.toHexString()}; refund that purchase to give its points back`,
+    { purchaseId: purchaseId.toHexString() },
+  );
 }
 
 export function toRedemptionResponse(r: Redemption, balance: Balance, isDryRun = false) {

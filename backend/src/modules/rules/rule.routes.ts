@@ -38,12 +38,12 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
     path: '/rules',
     summary: 'Create a draft rule',
     description:
-      'The definition is validated in full at save time; problems are listed by path (`definition.conditions.all[2].value`).',
+      'The definition is validated in full at save time: 422 `RULE_INVALID` (or `RULE_TOO_COMPLEX` beyond the size and nesting limits) lists problems by path (`definition.conditions.all[2].value`).',
     tags: ['Rules'],
     access: { staff: MARKETERS },
     body: CreateRuleBody,
     response: { schema: RuleView },
-    errors: ['VALIDATION_FAILED', 'RULE_SET_CONFLICT'],
+    errors: ['VALIDATION_FAILED', 'RULE_INVALID', 'RULE_TOO_COMPLEX', 'RULE_SET_CONFLICT'],
     handler: ({ body, principal }) => rules.create(body.definition, principal),
   });
 
@@ -68,7 +68,14 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
     params: IdParams,
     body: UpdateRuleBody,
     response: { schema: RuleView },
-    errors: ['VALIDATION_FAILED', 'RULE_SET_CONFLICT', 'RULE_ARCHIVED', 'RULE_CHANGED'],
+    errors: [
+      'VALIDATION_FAILED',
+      'RULE_INVALID',
+      'RULE_TOO_COMPLEX',
+      'RULE_SET_CONFLICT',
+      'RULE_ARCHIVED',
+      'RULE_CHANGED',
+    ],
     handler: ({ params, body, principal }) => rules.update(params.id, body.definition, principal),
   });
 
@@ -76,7 +83,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
     [
       'publish',
       'Publish the draft as the next immutable version',
-      ['NOTHING_TO_PUBLISH', 'RULE_ARCHIVED', 'RULE_SET_CONFLICT'],
+      ['NOTHING_TO_PUBLISH', 'RULE_ARCHIVED', 'RULE_INVALID', 'RULE_TOO_COMPLEX', 'RULE_SET_CONFLICT'],
     ],
     ['pause', 'Pause a published rule (it stops applying)', ['INVALID_RULE_STATUS']],
     ['resume', 'Resume a paused rule', ['INVALID_RULE_STATUS', 'RULE_SET_CONFLICT']],
@@ -117,7 +124,13 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
     access: { staff: ALL_STAFF, apiKey: ['rules:read'] },
     body: SimulateBody,
     response: { status: 200, schema: SimulationResult },
-    errors: ['VALIDATION_FAILED', 'MEMBER_NOT_FOUND', 'RULE_SET_CONFLICT'],
+    errors: [
+      'VALIDATION_FAILED',
+      'RULE_INVALID',
+      'RULE_TOO_COMPLEX',
+      'MEMBER_NOT_FOUND',
+      'RULE_SET_CONFLICT',
+    ],
     handler: ({ body }) => rules.simulate(body),
   });
 
@@ -165,7 +178,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
     params: z.object({ id: z.string().max(64) }),
     body: InstantiateTemplateBody,
     response: { schema: RuleView },
-    errors: ['RULE_TEMPLATE_NOT_FOUND', 'VALIDATION_FAILED'],
+    errors: ['RULE_TEMPLATE_NOT_FOUND', 'RULE_INVALID'],
     handler: ({ params, body, principal }) => rules.createFromTemplate(params.id, body.params, principal),
   });
 }

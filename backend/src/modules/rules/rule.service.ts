@@ -2,6 +2,7 @@ import {
   compileRuleSet,
   evaluate,
   instantiateTemplate,
+  isLimitIssue,
   listTemplates,
   parseEvaluationContext,
   validateRule,
@@ -246,11 +247,11 @@ export class RuleService {
         this.validateDefinition(d.draft, String(d._id), (d.publishedVersion ?? 0) + 1),
       );
       ruleSet = [...active.rules.filter((r) => !replaced.has(r.id)), ...draftRules];
-      this.assertValidSet(ruleSet);
+      this.assertValidSet(ruleSet, undefined);
     } else if (typeof input.rules === 'object') {
       const inline = this.validateDefinition(input.rules.inline, 'inline', 1, 'rules.inline');
       ruleSet = [...active.rules, inline];
-      this.assertValidSet(ruleSet);
+      this.assertValidSet(ruleSet, 'rules.inline');
     }
     const member = input.memberId ? await this.memberProfile(input.memberId) : input.member;
     const program = await this.deps.program.get();
@@ -267,11 +268,14 @@ export class RuleService {
       },
       ...(member ? { member } : {}),
     });
-    if (!parsed.ok)
-      throw invalid(
-        parsed.issues.map((i) => ({ ...i, path: i.path.replace(/^purchase\b/, 'basket') })),
-        '',
+    if (!parsed.ok) {
+      // The basket, not a rule, is wrong: an ordinary validation error.
+      const details = parsed.issues.map((i) => ({ ...i, path: i.path.replace(/^purchase\b/, 'basket') }));
+      throw new ValidationError(
+        `${details[0]?.path ?? 'basket'}: ${details[0]?.message ?? 'invalid'}`,
+        details,
       );
+    }
     return { ...evaluate(ruleSet, parsed.context), evaluatedAt };
   }
 
@@ -336,18 +340,34 @@ export class RuleService {
   /** Refuses a rule that would make the active set inconsistent (cyclic or unbounded multipliers...). */
   private async assertFitsActiveSet(rule: Rule): Promise<void> {
     const others = (await this.loadActiveRules()).filter((r) => r.id !== rule.id);
-    this.assertValidSet([...others, rule]);
+    this.assertValidSet([...others, rule], 'definition');
   }
 
-  private assertValidSet(rules: Rule[]): void {
+  /**
+   * Refuses rules that cannot be evaluated together. Issue paths name the rule they are about: the one
+   * being saved or simulated (always last) by `ownPrefix`, the others by id (`rules[<id>].priority`).
+   */
+  private assertValidSet(rules: Rule[], ownPrefix: string | undefined): void {
     const result = validateRuleSet(rules);
     if (result.ok) return;
-    const first = result.issues[0];
+    const issues = result.issues.map((issue) => {
+      const match = /^\[(\d+)\]\.?(.*)$/.exec(issue.path);
+      if (!match) return issue;
+      const index = Number(match[1]);
+      const rest = match[2] ?? '';
+      const prefix =
+        index === rules.length - 1 && ownPrefix !== undefined
+          ? ownPrefix
+          : `rules[${rules[index]?.id ?? index}]`;
+      return { ...issue, path: rest ? `${prefix}.${rest}` : prefix };
+    });
+    if (issues.some(isLimitIssue)) throw invalid(issues, '');
+    const first = issues[0];
     throw new AppError(
       'unprocessable',
       'RULE_SET_CONFLICT',
-      `This rule does not fit with the published rules: ${first?.message ?? 'conflict'}`,
-      result.issues,
+      `This rule does not fit with the published rules: ${first ? `${first.path}: ${first.message}` : 'conflict'}`,
+      issues,
     );
   }
 
@@ -435,14 +455,18 @@ function stripIdentity(definition: Record<string, unknown>): Record<string, unkn
   return rest;
 }
 
-function invalid(issues: readonly ValidationIssue[], prefix: string): ValidationError {
+/**
+ * A rule the language refuses: 422 `RULE_TOO_COMPLEX` when it exceeds the size and nesting limits, else
+ * 422 `RULE_INVALID`; `details` lists `{ path, message }` (and `limit`) per problem.
+ */
+function invalid(issues: readonly ValidationIssue[], prefix: string): AppError {
   const details = issues.map((issue) => ({
+    ...issue,
     path: prefix ? (issue.path ? `${prefix}.${issue.path}` : prefix) : issue.path,
-    message: issue.message,
   }));
   const first = details[0];
-  return new ValidationError(
-    `${first ? `${first.path}: ${first.message}` : 'invalid rule'}${details.length > 1 ? ` (and ${details.length - 1} more)` : ''}`,
-    details,
-  );
+  const message = `${first ? `${first.path}: ${first.message}` : 'invalid rule'}${details.length > 1 ? ` (and ${details.length - 1} more)` : ''}`;
+  return details.some(isLimitIssue)
+    ? new AppError('unprocessable', 'RULE_TOO_COMPLEX', message, details)
+    : new AppError('unprocessable', 'RULE_INVALID', message, details);
 }
