@@ -7,10 +7,10 @@ describe('the sandbox texts', () => {
     for (const [language, messages] of Object.entries(sandboxCatalogues)) {
       for (const key of english) expect(messages[key], `${language} ${key}`).toBeTruthy();
       // Every plural form the language uses is there.
-      const forms = new Intl.PluralRules(language).resolvedOptions().pluralCategories;
+      const rules = new Intl.PluralRules(language);
+      const forms = new Set(Array.from({ length: 1000 }, (_, n) => rules.select(n)));
       for (const base of new Set(english.filter((k) => k.endsWith('.other')).map((k) => k.slice(0, -6)))) {
         for (const form of forms) {
-          if (form === 'zero' || form === 'two') continue;
           expect(messages[`${base}.${form}`] ?? null, `${language} ${base}.${form}`).not.toBeNull();
         }
       }

@@ -39,7 +39,7 @@ const en = {
   'sweep.expired.other': '{count} batches of points expired',
   'sweep.points.one': '{count} point expired in total',
   'sweep.points.other': '{count} points expired in total',
-  'sweep.other': '{job}: {what} {count}',
+  'sweep.unknown': '{job}: {what} {count}',
 };
 
 export type SandboxMessageKey = keyof typeof en;
@@ -82,7 +82,7 @@ const es: Record<SandboxMessageKey, string> = {
   'sweep.expired.other': '{count} lotes de puntos caducaron',
   'sweep.points.one': '{count} punto caducado en total',
   'sweep.points.other': '{count} puntos caducados en total',
-  'sweep.other': '{job}: {what} {count}',
+  'sweep.unknown': '{job}: {what} {count}',
 };
 
 const ru: Record<string, string> = {
@@ -135,7 +135,7 @@ const ru: Record<string, string> = {
   'sweep.points.few': 'Всего сгорело {count} балла',
   'sweep.points.many': 'Всего сгорело {count} баллов',
   'sweep.points.other': 'Всего сгорело {count} балла',
-  'sweep.other': '{job}: {what} {count}',
+  'sweep.unknown': '{job}: {what} {count}',
 };
 
 const ro: Record<string, string> = {
@@ -182,7 +182,7 @@ const ro: Record<string, string> = {
   'sweep.points.one': '{count} punct expirat în total',
   'sweep.points.few': '{count} puncte expirate în total',
   'sweep.points.other': '{count} de puncte expirate în total',
-  'sweep.other': '{job}: {what} {count}',
+  'sweep.unknown': '{job}: {what} {count}',
 };
 
 export const sandboxCatalogues: Record<'en' | 'es' | 'ru' | 'ro', Record<string, string>> = {

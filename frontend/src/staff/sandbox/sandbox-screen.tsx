@@ -162,7 +162,7 @@ function Outcome({ advance, language }: { advance: SandboxAdvance; language: str
         const words = SWEEP_WORDS[job]?.[what];
         return words
           ? sandboxPlural(language, words, count)
-          : sandboxText(language, 'sweep.other', { job, what, count });
+          : sandboxText(language, 'sweep.unknown', { job, what, count });
       }),
   );
   const moved = sandboxText(language, 'advance.moved', {
