@@ -57,6 +57,7 @@ export const RedemptionCancelled = Redemption.extend({
   /** Points whose lot expired since the redemption: they stay expired. */
   pointsExpired: z.number().int(),
 });
+export type RedemptionCancelled = z.infer<typeof RedemptionCancelled>;
 
 export const RedemptionListQuery = PageQuery.extend({ memberId: ObjectIdString.optional() }).strict();
 export type RedemptionListQuery = z.infer<typeof RedemptionListQuery>;
