@@ -208,9 +208,9 @@ describe('the customer card and the staff portal in Chromium', () => {
     const { page } = desk;
     await page.getByRole('button', { name: 'Cancel redemption…' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByText('Do this only when the reward was not applied at the till.').waitFor();
+    await dialog.getByText('The member gets 20 points back.').waitFor();
     await dialog.getByRole('button', { name: 'Give the points back' }).click();
-    await page.getByText('20 points given back').waitFor();
+    await page.getByText('Points given back: 20').waitFor();
     expect(await page.getByTestId('desk-available').textContent()).toBe('45');
 
     // A redemption the POS linked to a recorded sale: the portal offers the refund of the sale instead.

@@ -328,7 +328,7 @@ const en = {
   'desk.cancelRedemption.open': 'Cancel redemption…',
   'desk.cancelRedemption.title': 'Cancel this redemption?',
   'desk.cancelRedemption.body':
-    'The member gets {points} back. Do this only when the reward was not applied at the till.',
+    'The member gets {points} points back. Do this only when the reward was not applied at the till.',
   'desk.cancelRedemption.confirm': 'Give the points back',
   'desk.cancelRedemption.settledTitle': 'This redemption paid for a sale',
   'desk.cancelRedemption.settled':
@@ -337,8 +337,8 @@ const en = {
   'desk.cancelRedemption.refundSale': 'Refund the sale…',
   'desk.cancelRedemption.ok': 'OK',
   'desk.cancelRedemption.doneTitle': 'Redemption of {reward} cancelled',
-  'desk.cancelRedemption.done': '{points} given back',
-  'desk.cancelRedemption.expired': '{points} had expired meanwhile and stay expired.',
+  'desk.cancelRedemption.done': 'Points given back: {points}',
+  'desk.cancelRedemption.expired': 'Points that expired meanwhile stay expired: {points}.',
   'rules.stacking.stackable': 'Adds up',
   'rules.stacking.stackableHelp': 'Applies alongside every other rule; the points add up.',
   'rules.stacking.exclusiveInGroup': 'Exclusive in its group',
@@ -681,7 +681,8 @@ const es: Record<StaffMessageKey, string> = {
   'error.redemptionAlreadyCancelled': 'Este canje ya estaba anulado.',
   'desk.cancelRedemption.open': 'Anular canje…',
   'desk.cancelRedemption.title': '¿Anular este canje?',
-  'desk.cancelRedemption.body': 'El cliente recupera {points}. Hazlo solo si el premio no se aplicó en caja.',
+  'desk.cancelRedemption.body':
+    'El cliente recupera {points} puntos. Hazlo solo si el premio no se aplicó en caja.',
   'desk.cancelRedemption.confirm': 'Devolver los puntos',
   'desk.cancelRedemption.settledTitle': 'Este canje pagó una venta',
   'desk.cancelRedemption.settled':
@@ -690,8 +691,8 @@ const es: Record<StaffMessageKey, string> = {
   'desk.cancelRedemption.refundSale': 'Devolver la venta…',
   'desk.cancelRedemption.ok': 'Entendido',
   'desk.cancelRedemption.doneTitle': 'Canje de {reward} anulado',
-  'desk.cancelRedemption.done': '{points} devueltos',
-  'desk.cancelRedemption.expired': '{points} caducaron entretanto y siguen caducados.',
+  'desk.cancelRedemption.done': 'Puntos devueltos: {points}',
+  'desk.cancelRedemption.expired': 'Puntos que caducaron entretanto y siguen caducados: {points}.',
   'rules.stacking.stackable': 'Se suma',
   'rules.stacking.stackableHelp': 'Se aplica junto con todas las demás reglas; los puntos se suman.',
   'rules.stacking.exclusiveInGroup': 'Exclusiva en su grupo',
@@ -716,7 +717,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'desk.cancelRedemption.open': 'Отменить списание…',
     'desk.cancelRedemption.title': 'Отменить это списание?',
     'desk.cancelRedemption.body':
-      'Клиенту вернётся {points}. Делайте это, только если награда не была применена на кассе.',
+      'Клиенту вернутся баллы: {points}. Делайте это, только если награда не была применена на кассе.',
     'desk.cancelRedemption.confirm': 'Вернуть баллы',
     'desk.cancelRedemption.settledTitle': 'Это списание оплатило продажу',
     'desk.cancelRedemption.settled':
@@ -725,8 +726,8 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'desk.cancelRedemption.refundSale': 'Возврат продажи…',
     'desk.cancelRedemption.ok': 'Понятно',
     'desk.cancelRedemption.doneTitle': 'Списание «{reward}» отменено',
-    'desk.cancelRedemption.done': 'Возвращено: {points}',
-    'desk.cancelRedemption.expired': '{points} тем временем сгорели и остаются сгоревшими.',
+    'desk.cancelRedemption.done': 'Возвращено баллов: {points}',
+    'desk.cancelRedemption.expired': 'Баллы, которые тем временем сгорели, остаются сгоревшими: {points}.',
     'rules.stacking.stackable': 'Суммируется',
     'rules.stacking.stackableHelp': 'Применяется вместе со всеми остальными правилами; баллы складываются.',
     'rules.stacking.exclusiveInGroup': 'Исключительное в своей группе',
@@ -746,7 +747,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'desk.cancelRedemption.open': 'Anulează răscumpărarea…',
     'desk.cancelRedemption.title': 'Anulați această răscumpărare?',
     'desk.cancelRedemption.body':
-      'Clientul primește înapoi {points}. Faceți asta doar dacă recompensa nu a fost aplicată la casă.',
+      'Clientul primește înapoi punctele: {points}. Faceți asta doar dacă recompensa nu a fost aplicată la casă.',
     'desk.cancelRedemption.confirm': 'Returnează punctele',
     'desk.cancelRedemption.settledTitle': 'Această răscumpărare a plătit o vânzare',
     'desk.cancelRedemption.settled':
@@ -755,8 +756,8 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'desk.cancelRedemption.refundSale': 'Rambursează vânzarea…',
     'desk.cancelRedemption.ok': 'Am înțeles',
     'desk.cancelRedemption.doneTitle': 'Răscumpărarea „{reward}” a fost anulată',
-    'desk.cancelRedemption.done': 'Returnat: {points}',
-    'desk.cancelRedemption.expired': '{points} au expirat între timp și rămân expirate.',
+    'desk.cancelRedemption.done': 'Puncte returnate: {points}',
+    'desk.cancelRedemption.expired': 'Punctele expirate între timp rămân expirate: {points}.',
     'rules.stacking.stackable': 'Se cumulează',
     'rules.stacking.stackableHelp': 'Se aplică împreună cu toate celelalte reguli; punctele se adună.',
     'rules.stacking.exclusiveInGroup': 'Exclusivă în grupul ei',
