@@ -204,6 +204,74 @@ describe('the customer card and the staff portal in Chromium', () => {
     await screenshot(page, 'staff-desk-redeem');
   });
 
+  it('lets the cashier cancel a redemption the till could not apply, and never one that paid for a sale', async () => {
+    const { page } = desk;
+    await page.getByRole('button', { name: 'Cancel redemption…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('The member gets 20 points back.').waitFor();
+    await dialog.getByRole('button', { name: 'Give the points back' }).click();
+    await page.getByText('Points given back: 20').waitFor();
+    expect(await page.getByTestId('desk-available').textContent()).toBe('45');
+
+    // A redemption the POS linked to a recorded sale: the portal offers the refund of the sale instead.
+    const cashier = await staffToken(app.baseUrl, 'cashier@example.com');
+    const identified = await api<{ member: { id: string } }>(app.baseUrl, 'POST', '/members/identify', {
+      token: cashier,
+      body: { code: cardNumber },
+    });
+    const memberId = identified.body.member.id;
+    const redemption = await api<{ id: string }>(app.baseUrl, 'POST', '/redemptions', {
+      token: cashier,
+      body: { memberId, points: 5 },
+      idempotencyKey: `e2e-settled-${Date.now()}`,
+    });
+    const stores = await api<{ items: { id: string; code: string }[] }>(app.baseUrl, 'GET', '/stores', {
+      token: cashier,
+    });
+    const storeId = stores.body.items.find((store) => store.code === 'CENTRO')?.id;
+    const sale = await api(app.baseUrl, 'POST', '/purchases', {
+      token: cashier,
+      idempotencyKey: `e2e-settled-sale-${Date.now()}`,
+      body: {
+        memberId,
+        storeId,
+        currency: 'EUR',
+        totalMinor: 1000,
+        items: [{ sku: 'CAKE', quantity: 1, unitPriceMinor: 1000 }],
+        redemptionIds: [redemption.body.id],
+      },
+    });
+    expect(sale.status).toBe(201);
+    await page.goto(`${app.baseUrl}/staff/members/${memberId}`);
+    await page.getByRole('heading', { name: 'Lucía Pérez' }).waitFor();
+    // The newest ledger entry with a cancel button is the linked redemption.
+    await page.getByRole('button', { name: 'Cancel redemption…' }).first().click();
+    await page.getByRole('dialog').getByText('This redemption paid for a sale').waitFor();
+    await page.getByTestId('redemption-settled').waitFor();
+    await page.getByRole('dialog').getByText('Ask a manager to refund the sale.').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await page.goto(`${app.baseUrl}/staff/desk`);
+  });
+
+  it('shows the marketer the four stacking modes, one sentence each', async () => {
+    const marketer = await open(DESKTOP);
+    const { page } = marketer;
+    await signInStaff(page, 'marketer@example.com');
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await page
+      .getByText('Of the rules in its group, only the one with the highest priority applies')
+      .waitFor();
+    await page.getByText('When this rule applies, no other rule applies to the purchase').waitFor();
+    await page.getByLabel(/^Exclusive: this rule alone/).check();
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    const json = JSON.parse(await page.getByLabel('Rule definition (JSON)').inputValue()) as Record<
+      string,
+      unknown
+    >;
+    expect(json.stacking).toEqual({ mode: 'exclusive' });
+    await marketer.context.close();
+  });
+
   it('shows a QR code with the network cut that the API accepts once the network is back', async () => {
     const { page, context } = card;
     // The service worker has installed and precached the card before the network goes.

@@ -14,6 +14,7 @@ import type {
   ProgramSettings,
   PurchaseCreated,
   Redemption,
+  RedemptionCancelled,
   RefundCreated,
   Reward,
   RuleStatus,
@@ -56,6 +57,9 @@ export const staffApi = {
     staffClient.post<PurchaseCreated>('/purchases', body, { idempotencyKey }),
   redeem: (body: CreateRedemptionBody, { idempotencyKey }: WithKey) =>
     staffClient.post<Redemption>('/redemptions', body, { idempotencyKey }),
+  redemption: (id: string) => staffClient.get<Redemption>(`/redemptions/${id}`),
+  cancelRedemption: (id: string, { idempotencyKey }: WithKey) =>
+    staffClient.post<RedemptionCancelled>(`/redemptions/${id}/cancel`, {}, { idempotencyKey }),
   refund: (purchaseId: string, body: CreateRefundBody, { idempotencyKey }: WithKey) =>
     staffClient.post<RefundCreated>(`/purchases/${purchaseId}/refunds`, body, { idempotencyKey }),
 

@@ -1,5 +1,6 @@
-// The staff portal's texts (English, Spanish). `t` only accepts keys of the English catalogue, and the
-// Spanish one must have every key, so a missing translation is a type error.
+// The staff portal's texts (English, Spanish; Russian and Romanian in progress, below). `t` only accepts
+// keys of the English catalogue, and the Spanish one must have every key, so a missing translation is a
+// type error.
 const en = {
   'common.cancel': 'Cancel',
   'common.language': 'Language',
@@ -219,9 +220,6 @@ const en = {
   'rules.form.segments': 'Segments',
   'rules.form.budget': 'Total points budget (optional)',
   'rules.form.limitsInJson': 'Per-member limits are edited in the JSON view.',
-  'rules.stacking.stackable': 'Always (adds up)',
-  'rules.stacking.exclusive': 'Exclusive in a group (highest priority wins)',
-  'rules.stacking.bestOf': 'Best of a group (most points wins)',
   'rules.day.monday': 'Monday',
   'rules.day.tuesday': 'Tuesday',
   'rules.day.wednesday': 'Wednesday',
@@ -325,6 +323,33 @@ const en = {
   'rules.versions.title': 'Version history',
   'rules.versions.none': 'Not published yet.',
   'rules.versions.item': 'Version {version} · {date}',
+  'error.redemptionSettled':
+    'This redemption paid for a recorded sale: refund that sale to give the points back.',
+  'error.redemptionAlreadyCancelled': 'This redemption was already cancelled.',
+  'desk.cancelRedemption.open': 'Cancel redemption…',
+  'desk.cancelRedemption.title': 'Cancel this redemption?',
+  'desk.cancelRedemption.body':
+    'The member gets {points} points back. Do this only when the reward was not applied at the till.',
+  'desk.cancelRedemption.confirm': 'Give the points back',
+  'desk.cancelRedemption.settledTitle': 'This redemption paid for a sale',
+  'desk.cancelRedemption.settled':
+    'It was applied to a recorded sale, so it cannot be cancelled on its own. To give the points back, refund that sale.',
+  'desk.cancelRedemption.askManager': 'Ask a manager to refund the sale.',
+  'desk.cancelRedemption.refundSale': 'Refund the sale…',
+  'desk.cancelRedemption.ok': 'OK',
+  'desk.cancelRedemption.doneTitle': 'Redemption of {reward} cancelled',
+  'desk.cancelRedemption.done': 'Points given back: {points}',
+  'desk.cancelRedemption.expired': 'Points that expired meanwhile stay expired: {points}.',
+  'rules.stacking.stackable': 'Adds up',
+  'rules.stacking.stackableHelp': 'Applies alongside every other rule; the points add up.',
+  'rules.stacking.exclusiveInGroup': 'Exclusive in its group',
+  'rules.stacking.exclusiveInGroupHelp':
+    'Of the rules in its group, only the one with the highest priority applies; rules outside the group still apply.',
+  'rules.stacking.bestOf': 'Best of its group',
+  'rules.stacking.bestOfHelp': 'Of the rules in its group, only the one giving the most points applies.',
+  'rules.stacking.exclusive': 'Exclusive: this rule alone',
+  'rules.stacking.exclusiveHelp':
+    'When this rule applies, no other rule applies to the purchase; among exclusive rules the highest priority wins, then the larger effect.',
 } as const;
 
 export type StaffMessageKey = keyof typeof en;
@@ -550,9 +575,6 @@ const es: Record<StaffMessageKey, string> = {
   'rules.form.segments': 'Segmentos',
   'rules.form.budget': 'Presupuesto total de puntos (opcional)',
   'rules.form.limitsInJson': 'Los límites por cliente se editan en la vista JSON.',
-  'rules.stacking.stackable': 'Siempre (se suma)',
-  'rules.stacking.exclusive': 'Exclusiva en un grupo (gana la de mayor prioridad)',
-  'rules.stacking.bestOf': 'La mejor de un grupo (gana la que da más puntos)',
   'rules.day.monday': 'Lunes',
   'rules.day.tuesday': 'Martes',
   'rules.day.wednesday': 'Miércoles',
@@ -656,6 +678,99 @@ const es: Record<StaffMessageKey, string> = {
   'rules.versions.title': 'Historial de versiones',
   'rules.versions.none': 'Aún no publicada.',
   'rules.versions.item': 'Versión {version} · {date}',
+  'error.redemptionSettled':
+    'Este canje pagó una venta registrada: devuelve esa venta para devolver los puntos.',
+  'error.redemptionAlreadyCancelled': 'Este canje ya estaba anulado.',
+  'desk.cancelRedemption.open': 'Anular canje…',
+  'desk.cancelRedemption.title': '¿Anular este canje?',
+  'desk.cancelRedemption.body':
+    'El cliente recupera {points} puntos. Hazlo solo si el premio no se aplicó en caja.',
+  'desk.cancelRedemption.confirm': 'Devolver los puntos',
+  'desk.cancelRedemption.settledTitle': 'Este canje pagó una venta',
+  'desk.cancelRedemption.settled':
+    'Se aplicó a una venta registrada, así que no se puede anular por separado. Para devolver los puntos, devuelve esa venta.',
+  'desk.cancelRedemption.askManager': 'Pide a un encargado que devuelva la venta.',
+  'desk.cancelRedemption.refundSale': 'Devolver la venta…',
+  'desk.cancelRedemption.ok': 'Entendido',
+  'desk.cancelRedemption.doneTitle': 'Canje de {reward} anulado',
+  'desk.cancelRedemption.done': 'Puntos devueltos: {points}',
+  'desk.cancelRedemption.expired': 'Puntos que caducaron entretanto y siguen caducados: {points}.',
+  'rules.stacking.stackable': 'Se suma',
+  'rules.stacking.stackableHelp': 'Se aplica junto con todas las demás reglas; los puntos se suman.',
+  'rules.stacking.exclusiveInGroup': 'Exclusiva en su grupo',
+  'rules.stacking.exclusiveInGroupHelp':
+    'De las reglas de su grupo solo se aplica la de mayor prioridad; las reglas fuera del grupo se siguen aplicando.',
+  'rules.stacking.bestOf': 'La mejor de su grupo',
+  'rules.stacking.bestOfHelp': 'De las reglas de su grupo solo se aplica la que da más puntos.',
+  'rules.stacking.exclusive': 'Exclusiva: solo esta regla',
+  'rules.stacking.exclusiveHelp':
+    'Cuando esta regla se aplica, ninguna otra se aplica a la compra; entre reglas exclusivas gana la de mayor prioridad y después la de mayor efecto.',
+};
+
+/**
+ * Russian and Romanian texts written so far. The portal offers these languages once every key exists in
+ * them (the four-language portal completes them); new texts are written in all four from the start.
+ */
+export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMessageKey, string>>> = {
+  ru: {
+    'error.redemptionSettled':
+      'Это списание оплатило оформленную продажу: чтобы вернуть баллы, оформите возврат этой продажи.',
+    'error.redemptionAlreadyCancelled': 'Это списание уже отменено.',
+    'desk.cancelRedemption.open': 'Отменить списание…',
+    'desk.cancelRedemption.title': 'Отменить это списание?',
+    'desk.cancelRedemption.body':
+      'Клиенту вернутся баллы: {points}. Делайте это, только если награда не была применена на кассе.',
+    'desk.cancelRedemption.confirm': 'Вернуть баллы',
+    'desk.cancelRedemption.settledTitle': 'Это списание оплатило продажу',
+    'desk.cancelRedemption.settled':
+      'Оно применено к оформленной продаже, поэтому его нельзя отменить отдельно. Чтобы вернуть баллы, оформите возврат этой продажи.',
+    'desk.cancelRedemption.askManager': 'Попросите менеджера оформить возврат продажи.',
+    'desk.cancelRedemption.refundSale': 'Возврат продажи…',
+    'desk.cancelRedemption.ok': 'Понятно',
+    'desk.cancelRedemption.doneTitle': 'Списание «{reward}» отменено',
+    'desk.cancelRedemption.done': 'Возвращено баллов: {points}',
+    'desk.cancelRedemption.expired': 'Баллы, которые тем временем сгорели, остаются сгоревшими: {points}.',
+    'rules.stacking.stackable': 'Суммируется',
+    'rules.stacking.stackableHelp': 'Применяется вместе со всеми остальными правилами; баллы складываются.',
+    'rules.stacking.exclusiveInGroup': 'Исключительное в своей группе',
+    'rules.stacking.exclusiveInGroupHelp':
+      'Из правил своей группы применяется только правило с наивысшим приоритетом; правила вне группы по-прежнему применяются.',
+    'rules.stacking.bestOf': 'Лучшее в своей группе',
+    'rules.stacking.bestOfHelp':
+      'Из правил своей группы применяется только то, что даёт больше всего баллов.',
+    'rules.stacking.exclusive': 'Исключительное: только это правило',
+    'rules.stacking.exclusiveHelp':
+      'Когда это правило применяется, к покупке не применяется никакое другое; среди исключительных правил побеждает наивысший приоритет, затем больший эффект.',
+  },
+  ro: {
+    'error.redemptionSettled':
+      'Această răscumpărare a plătit o vânzare înregistrată: rambursați acea vânzare pentru a returna punctele.',
+    'error.redemptionAlreadyCancelled': 'Această răscumpărare a fost deja anulată.',
+    'desk.cancelRedemption.open': 'Anulează răscumpărarea…',
+    'desk.cancelRedemption.title': 'Anulați această răscumpărare?',
+    'desk.cancelRedemption.body':
+      'Clientul primește înapoi punctele: {points}. Faceți asta doar dacă recompensa nu a fost aplicată la casă.',
+    'desk.cancelRedemption.confirm': 'Returnează punctele',
+    'desk.cancelRedemption.settledTitle': 'Această răscumpărare a plătit o vânzare',
+    'desk.cancelRedemption.settled':
+      'A fost aplicată unei vânzări înregistrate, deci nu poate fi anulată separat. Pentru a returna punctele, rambursați acea vânzare.',
+    'desk.cancelRedemption.askManager': 'Cereți unui manager să ramburseze vânzarea.',
+    'desk.cancelRedemption.refundSale': 'Rambursează vânzarea…',
+    'desk.cancelRedemption.ok': 'Am înțeles',
+    'desk.cancelRedemption.doneTitle': 'Răscumpărarea „{reward}” a fost anulată',
+    'desk.cancelRedemption.done': 'Puncte returnate: {points}',
+    'desk.cancelRedemption.expired': 'Punctele expirate între timp rămân expirate: {points}.',
+    'rules.stacking.stackable': 'Se cumulează',
+    'rules.stacking.stackableHelp': 'Se aplică împreună cu toate celelalte reguli; punctele se adună.',
+    'rules.stacking.exclusiveInGroup': 'Exclusivă în grupul ei',
+    'rules.stacking.exclusiveInGroupHelp':
+      'Dintre regulile grupului se aplică doar cea cu prioritatea cea mai mare; regulile din afara grupului se aplică în continuare.',
+    'rules.stacking.bestOf': 'Cea mai bună din grup',
+    'rules.stacking.bestOfHelp': 'Dintre regulile grupului se aplică doar cea care dă cele mai multe puncte.',
+    'rules.stacking.exclusive': 'Exclusivă: doar această regulă',
+    'rules.stacking.exclusiveHelp':
+      'Când această regulă se aplică, nicio altă regulă nu se aplică achiziției; între regulile exclusive câștigă prioritatea cea mai mare, apoi efectul mai mare.',
+  },
 };
 
 export const staffCatalogues = { en, es };

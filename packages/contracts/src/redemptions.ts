@@ -68,6 +68,7 @@ export const RedemptionCancelled = Redemption.extend({
   /** Points whose lot expired since the redemption: they stay expired. */
   pointsExpired: z.number().int(),
 });
+export type RedemptionCancelled = z.infer<typeof RedemptionCancelled>;
 
 /** `GET /api/v1/redemptions`: newest first; `from`/`to` filter `createdAt`; `storeId` is where it was made. */
 export const RedemptionListQuery = TimeRangeQuery.extend({

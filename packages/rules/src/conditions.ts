@@ -382,24 +382,42 @@ function memoised(slot: number, node: CompiledCondition): CompiledCondition {
     },
     describe(facts) {
       const memo = facts.conditions;
-      const known = memo.descriptions[slot];
+      const descriptions = (memo.descriptions ??= []);
+      const known = descriptions[slot];
       if (known !== undefined) return known;
       memo.visits++;
       const text = node.describe(facts);
-      memo.descriptions[slot] = text;
+      descriptions[slot] = text;
       return text;
     },
   };
 }
 
-/** Compiles a condition tree; `path` is where it sits in the rule (`conditions`). */
-export function compileCondition(condition: Condition, path: string, slots: MatchSlots): CompiledCondition {
-  return memoised(slots.nextConditionSlot(), compileNode(condition, path, slots));
+/**
+ * Compiles a condition tree; `path` is where it sits in the rule (`conditions`). Only nodes below a `not`
+ * or an `any` can be asked twice (their ancestor's description asks again), so only those are memoised:
+ * the common rule (a field, or an `all` of fields) pays nothing for the guarantee.
+ */
+export function compileCondition(
+  condition: Condition,
+  path: string,
+  slots: MatchSlots,
+  isAskedAgain = false,
+): CompiledCondition {
+  const node = compileNode(condition, path, slots, isAskedAgain);
+  return isAskedAgain ? memoised(slots.nextConditionSlot(), node) : node;
 }
 
-function compileNode(condition: Condition, path: string, slots: MatchSlots): CompiledCondition {
+function compileNode(
+  condition: Condition,
+  path: string,
+  slots: MatchSlots,
+  isAskedAgain: boolean,
+): CompiledCondition {
   if ('all' in condition) {
-    const parts = condition.all.map((part, index) => compileCondition(part, `${path}.all[${index}]`, slots));
+    const parts = condition.all.map((part, index) =>
+      compileCondition(part, `${path}.all[${index}]`, slots, isAskedAgain),
+    );
     return {
       test(facts) {
         for (const part of parts) {
@@ -412,7 +430,9 @@ function compileNode(condition: Condition, path: string, slots: MatchSlots): Com
     };
   }
   if ('any' in condition) {
-    const parts = condition.any.map((part, index) => compileCondition(part, `${path}.any[${index}]`, slots));
+    const parts = condition.any.map((part, index) =>
+      compileCondition(part, `${path}.any[${index}]`, slots, true),
+    );
     // Children mostly return cached failures; the same children give the same combined failure.
     const combined = new Map<string, ConditionFailure>();
     return {
@@ -447,7 +467,7 @@ function compileNode(condition: Condition, path: string, slots: MatchSlots): Com
     };
   }
   if ('not' in condition) {
-    const inner = compileCondition(condition.not, `${path}.not`, slots);
+    const inner = compileCondition(condition.not, `${path}.not`, slots, true);
     return {
       test(facts) {
         if (inner.test(facts) !== undefined) return undefined;

@@ -53,11 +53,12 @@ export interface Facts {
 
 /**
  * Per evaluation, what each compiled condition node answered (`null`: it holds) and how it was described,
- * so that no node is computed twice; `visits` counts the nodes actually computed.
+ * so that no node is computed twice; `visits` counts the memoised nodes actually computed.
  */
 export interface ConditionMemo {
   readonly tests: (ConditionFailureLike | null | undefined)[];
-  readonly descriptions: (string | undefined)[];
+  /** Created on the first description: most evaluations describe nothing. */
+  descriptions: (string | undefined)[] | undefined;
   visits: number;
 }
 
@@ -114,7 +115,7 @@ export function buildFacts(context: EvaluationContext, matchSlots: number, condi
     matchCache: new Array<MatchSummary | undefined>(matchSlots),
     conditions: {
       tests: new Array<ConditionFailureLike | null | undefined>(conditionSlots),
-      descriptions: new Array<string | undefined>(conditionSlots),
+      descriptions: undefined,
       visits: 0,
     },
     memo: {},

@@ -74,7 +74,7 @@ export const ItemMatch = z
   });
 export type ItemMatch = z.infer<typeof ItemMatch>;
 
-/** "Items in category coffee, quantity ≥ 2": the matching lines' quantity and eligible spend. */
+/** "Items in category coffee, quantity ≥ 2": the matching lines' units bought and amount paid. */
 export const ItemsCondition = z
   .object({
     items: z
@@ -122,7 +122,7 @@ export const AwardFixedPoints = z
   })
   .strict();
 
-/** Award `points` per `perAmountMinor` of eligible spend (of the matching lines, if `items` is given). */
+/** Award `points` per `perAmountMinor` of the amount paid (of the matching lines, if `items` is given). */
 export const AwardPointsPerSpend = z
   .object({
     type: z.literal('awardPointsPerSpend'),
@@ -134,7 +134,7 @@ export const AwardPointsPerSpend = z
   })
   .strict();
 
-/** Award `points` per eligible unit of the matching lines. */
+/** Award `points` per unit bought (whatever its discount) of the matching lines. */
 export const AwardPointsPerItem = z
   .object({
     type: z.literal('awardPointsPerItem'),

@@ -161,7 +161,7 @@ const TEMPLATES = [
     id: 'stamp-card',
     name: 'Buy 10 coffees, get the 11th free',
     description:
-      'One stamp per eligible unit of the chosen categories; every threshold stamps unlock the reward.',
+      'One stamp per unit bought of the chosen categories (a unit given free earns none); every threshold stamps unlock the reward.',
     params: z
       .object({
         ...common('coffee-stamp-card', 'Buy 10 coffees, get the 11th free'),

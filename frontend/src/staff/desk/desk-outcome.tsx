@@ -1,4 +1,4 @@
-import type { PurchaseCreated, Redemption, RefundCreated } from '@regulars/contracts';
+import type { PurchaseCreated, Redemption, RedemptionCancelled, RefundCreated } from '@regulars/contracts';
 import { formatDate, formatMoney, formatPoints } from '../../shared/format.js';
 import { useSession } from '../session.js';
 import { useI18n } from '../staff-i18n.js';
@@ -7,10 +7,20 @@ import { describeApply } from './till-instruction.js';
 export type DeskOutcome =
   | { kind: 'purchase'; purchase: PurchaseCreated; totalMinor: number }
   | { kind: 'redemption'; redemption: Redemption; label: string }
+  | { kind: 'redemptionCancelled'; cancelled: RedemptionCancelled; label: string }
   | { kind: 'refund'; refund: RefundCreated };
 
 /** The confirmation after each action, with what the till must apply, announced to screen readers. */
-export function DeskOutcomePanel({ outcome, onRefund }: { outcome: DeskOutcome; onRefund?(): void }) {
+export function DeskOutcomePanel({
+  outcome,
+  onRefund,
+  onCancelRedemption,
+}: {
+  outcome: DeskOutcome;
+  onRefund?(): void;
+  /** Offered after a redemption, for when the till could not apply it. */
+  onCancelRedemption?(): void;
+}) {
   const { t, language } = useI18n();
   const { program } = useSession();
   const points = (n: number) => formatPoints(n, language);
@@ -69,6 +79,28 @@ export function DeskOutcomePanel({ outcome, onRefund }: { outcome: DeskOutcome; 
             {t('desk.outcome.balance', {
               available: points(outcome.redemption.balance.available),
               pending: points(outcome.redemption.balance.pending),
+            })}
+          </p>
+          {onCancelRedemption ? (
+            <button type="button" className="secondary" onClick={onCancelRedemption}>
+              {t('desk.cancelRedemption.open')}
+            </button>
+          ) : null}
+        </>
+      ) : null}
+      {outcome.kind === 'redemptionCancelled' ? (
+        <>
+          <h2>{t('desk.cancelRedemption.doneTitle', { reward: outcome.label })}</h2>
+          <p className="outcome-big">
+            {t('desk.cancelRedemption.done', { points: points(outcome.cancelled.pointsReturned) })}
+          </p>
+          {outcome.cancelled.pointsExpired > 0 ? (
+            <p>{t('desk.cancelRedemption.expired', { points: points(outcome.cancelled.pointsExpired) })}</p>
+          ) : null}
+          <p>
+            {t('desk.outcome.balance', {
+              available: points(outcome.cancelled.balance.available),
+              pending: points(outcome.cancelled.balance.pending),
             })}
           </p>
         </>

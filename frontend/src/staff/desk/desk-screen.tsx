@@ -10,6 +10,7 @@ import { IdentifyPanel, type Identified } from './identify-panel.js';
 import { MemberPanel } from './member-panel.js';
 import { PurchaseForm } from './purchase-form.js';
 import { RedeemPanel } from './redeem-panel.js';
+import { CancelRedemptionDialog } from './cancel-redemption-dialog.js';
 import { RefundDialog } from './refund-dialog.js';
 
 /**
@@ -23,7 +24,8 @@ export function DeskScreen() {
   const [identified, setIdentified] = useState<Identified | null>(null);
   const [detail, setDetail] = useState<MemberDetail | null>(null);
   const [outcome, setOutcome] = useState<DeskOutcome | null>(null);
-  const [refundOf, setRefundOf] = useState<{ id: string; totalMinor: number } | null>(null);
+  const [refundOf, setRefundOf] = useState<{ id: string; totalMinor: number | null } | null>(null);
+  const [cancelling, setCancelling] = useState<{ id: string; label: string } | null>(null);
   const identifyRef = useRef<HTMLInputElement>(null);
   const totalRef = useRef<HTMLInputElement>(null);
   const canRefund = hasRole(session, MANAGER_ROLES);
@@ -41,6 +43,7 @@ export function DeskScreen() {
     setDetail(null);
     setOutcome(null);
     setRefundOf(null);
+    setCancelling(null);
     setTimeout(() => identifyRef.current?.focus(), 0);
   }, []);
 
@@ -105,6 +108,11 @@ export function DeskScreen() {
                   ? () => setRefundOf({ id: outcome.purchase.id, totalMinor: outcome.totalMinor })
                   : undefined
               }
+              onCancelRedemption={
+                outcome.kind === 'redemption'
+                  ? () => setCancelling({ id: outcome.redemption.id, label: outcome.label })
+                  : undefined
+              }
             />
           ) : null}
         </div>
@@ -132,6 +140,25 @@ export function DeskScreen() {
           </div>
         ) : null}
       </div>
+      {cancelling ? (
+        <CancelRedemptionDialog
+          redemptionId={cancelling.id}
+          onClose={() => setCancelling(null)}
+          onRefundSale={
+            canRefund
+              ? (purchaseId) => {
+                  setCancelling(null);
+                  setRefundOf({ id: purchaseId, totalMinor: null });
+                }
+              : undefined
+          }
+          onDone={(cancelled) => {
+            setCancelling(null);
+            setOutcome({ kind: 'redemptionCancelled', cancelled, label: cancelling.label });
+            refreshBalance(cancelled.balance);
+          }}
+        />
+      ) : null}
       {refundOf ? (
         <RefundDialog
           purchaseId={refundOf.id}

@@ -3,9 +3,10 @@ import type { LedgerEntry, MemberDetail } from '@regulars/contracts';
 import { formatDate, formatDateTime, formatMoney, formatPoints } from '../../shared/format.js';
 import { EmptyState } from '../../shared/ui/notice.js';
 import { Loading } from '../../shared/ui/spinner.js';
+import { CancelRedemptionDialog } from '../desk/cancel-redemption-dialog.js';
 import { RefundDialog } from '../desk/refund-dialog.js';
 import { navigate } from '../router.js';
-import { MANAGER_ROLES, hasRole, useSession } from '../session.js';
+import { DESK_ROLES, MANAGER_ROLES, hasRole, useSession } from '../session.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
@@ -17,11 +18,15 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
   const { t, language } = useI18n();
   const session = useSession();
   const isManager = hasRole(session, MANAGER_ROLES);
+  // Cancelling a redemption is for staff at the till (cashiers, managers, admins).
+  const canCancel = hasRole(session, DESK_ROLES);
+  const hasActions = isManager || canCancel;
   const [member, setMember] = useState<MemberDetail | null>(null);
   const [entries, setEntries] = useState<LedgerEntry[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [refundOf, setRefundOf] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     setError(null);
@@ -120,7 +125,7 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
                 <th scope="col" className="num">
                   {t('members.points')}
                 </th>
-                {isManager ? (
+                {hasActions ? (
                   <th scope="col">
                     <span className="visually-hidden">{t('members.actions')}</span>
                   </th>
@@ -149,11 +154,16 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
                   <td className={`num ${entry.points >= 0 ? 'points-plus' : 'points-minus'}`}>
                     {entry.points > 0 ? `+${entry.points}` : entry.points}
                   </td>
-                  {isManager ? (
+                  {hasActions ? (
                     <td>
-                      {entry.type === 'earn' && entry.source.type === 'purchase' ? (
+                      {isManager && entry.type === 'earn' && entry.source.type === 'purchase' ? (
                         <button type="button" className="link" onClick={() => setRefundOf(entry.source.id)}>
                           {t('desk.refund.open')}
+                        </button>
+                      ) : null}
+                      {canCancel && entry.type === 'redeem' && entry.source.type === 'redemption' ? (
+                        <button type="button" className="link" onClick={() => setCancelling(entry.source.id)}>
+                          {t('desk.cancelRedemption.open')}
                         </button>
                       ) : null}
                     </td>
@@ -169,6 +179,24 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
           </button>
         ) : null}
       </section>
+      {cancelling ? (
+        <CancelRedemptionDialog
+          redemptionId={cancelling}
+          onClose={() => setCancelling(null)}
+          onRefundSale={
+            isManager
+              ? (purchaseId) => {
+                  setCancelling(null);
+                  setRefundOf(purchaseId);
+                }
+              : undefined
+          }
+          onDone={() => {
+            setCancelling(null);
+            void load();
+          }}
+        />
+      ) : null}
       {refundOf ? (
         <RefundDialog
           purchaseId={refundOf}

@@ -1,5 +1,5 @@
 import type { Condition, Effect } from '@regulars/rules';
-import { CheckboxField, SelectField, TextField } from '../../shared/ui/field.js';
+import { CheckboxField, TextField } from '../../shared/ui/field.js';
 import { useI18n } from '../staff-i18n.js';
 import { ConditionBuilder } from './condition-builder.js';
 import { EffectsEditor } from './effect-editor.js';
@@ -22,7 +22,20 @@ type Schedule = {
   daysOfWeek?: (string | number)[];
   hours?: { from: number; to: number };
 };
-type Stacking = { mode: 'stackable' } | { mode: 'exclusive' | 'bestOf'; group: string };
+type Stacking =
+  { mode: 'stackable' } | { mode: 'exclusive' } | { mode: 'exclusive_in_group' | 'bestOf'; group: string };
+
+/** The stacking modes in the order the form offers them, with their label and one-sentence keys. */
+const STACKING_MODES = [
+  { mode: 'stackable', label: 'rules.stacking.stackable', help: 'rules.stacking.stackableHelp' },
+  {
+    mode: 'exclusive_in_group',
+    label: 'rules.stacking.exclusiveInGroup',
+    help: 'rules.stacking.exclusiveInGroupHelp',
+  },
+  { mode: 'bestOf', label: 'rules.stacking.bestOf', help: 'rules.stacking.bestOfHelp' },
+  { mode: 'exclusive', label: 'rules.stacking.exclusive', help: 'rules.stacking.exclusiveHelp' },
+] as const;
 
 /** The rule as a form: basics, conditions, effects, schedule, audience, stacking and budget. */
 export function RuleForm({
@@ -71,30 +84,41 @@ export function RuleForm({
             value={String(draft.priority ?? 0)}
             onChange={(e) => set('priority', numberOrUndefined(e.target.value))}
           />
-          <SelectField
-            label={t('rules.form.stacking')}
-            value={stacking.mode}
-            onChange={(e) =>
-              set(
-                'stacking',
-                e.target.value === 'stackable'
-                  ? undefined
-                  : { mode: e.target.value, group: 'group' in stacking ? stacking.group : 'main' },
-              )
-            }
-          >
-            <option value="stackable">{t('rules.stacking.stackable')}</option>
-            <option value="exclusive">{t('rules.stacking.exclusive')}</option>
-            <option value="bestOf">{t('rules.stacking.bestOf')}</option>
-          </SelectField>
-          {stacking.mode !== 'stackable' ? (
+        </div>
+        <fieldset className="plain-fieldset stacking-modes">
+          <legend>{t('rules.form.stacking')}</legend>
+          {STACKING_MODES.map((option) => (
+            <label key={option.mode} className="radio-option">
+              <input
+                type="radio"
+                name="stacking-mode"
+                value={option.mode}
+                checked={stacking.mode === option.mode}
+                onChange={() =>
+                  set(
+                    'stacking',
+                    option.mode === 'stackable'
+                      ? undefined
+                      : option.mode === 'exclusive'
+                        ? { mode: 'exclusive' }
+                        : { mode: option.mode, group: 'group' in stacking ? stacking.group : 'main' },
+                  )
+                }
+              />
+              <span>
+                <strong>{t(option.label)}</strong>
+                <span className="field-hint"> {t(option.help)}</span>
+              </span>
+            </label>
+          ))}
+          {'group' in stacking ? (
             <TextField
               label={t('rules.form.group')}
               value={stacking.group}
               onChange={(e) => set('stacking', { mode: stacking.mode, group: e.target.value })}
             />
           ) : null}
-        </div>
+        </fieldset>
         <CheckboxField
           label={t('rules.form.isBaseEarn')}
           checked={draft.isBaseEarn === true}

@@ -44,6 +44,10 @@ export function describeError(
       return { message: t('error.outOfStock'), issues: [], isConnectionLost: false };
     case 'LIMIT_REACHED':
       return { message: t('error.limitReached'), issues: [], isConnectionLost: false };
+    case 'REDEMPTION_SETTLED':
+      return { message: t('error.redemptionSettled'), issues: [], isConnectionLost: false };
+    case 'REDEMPTION_ALREADY_CANCELLED':
+      return { message: t('error.redemptionAlreadyCancelled'), issues: [], isConnectionLost: false };
     case 'FORBIDDEN':
       return { message: t('error.forbidden'), issues: [], isConnectionLost: false };
     case 'UNAUTHORIZED':

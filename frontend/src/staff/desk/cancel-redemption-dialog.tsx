@@ -1,0 +1,102 @@
+import { useEffect, useState } from 'react';
+import type { Redemption, RedemptionCancelled } from '@regulars/contracts';
+import { formatPoints } from '../../shared/format.js';
+import { Loading } from '../../shared/ui/spinner.js';
+import { staffApi } from '../staff-api.js';
+import { useI18n } from '../staff-i18n.js';
+import { ConfirmDialog } from '../ui/confirm-dialog.js';
+import { ErrorNotice } from '../ui/error-notice.js';
+import { useSubmission } from '../ui/use-submission.js';
+
+/**
+ * Cancels a redemption that did not go through at the till. One that paid for a recorded sale is never
+ * cancelled on its own: the dialog says so and offers the refund of that sale instead (to managers).
+ */
+export function CancelRedemptionDialog({
+  redemptionId,
+  onDone,
+  onClose,
+  onRefundSale,
+}: {
+  redemptionId: string;
+  onDone(cancelled: RedemptionCancelled): void;
+  onClose(): void;
+  /** Offered when the redemption paid for a sale and the viewer may refund it. */
+  onRefundSale?: (purchaseId: string) => void;
+}) {
+  const { t, language } = useI18n();
+  const [redemption, setRedemption] = useState<Redemption | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const { state, submit } = useSubmission<RedemptionCancelled>();
+
+  useEffect(() => {
+    let isCurrent = true;
+    staffApi
+      .redemption(redemptionId)
+      .then((loaded) => isCurrent && setRedemption(loaded))
+      .catch((caught: unknown) => isCurrent && setLoadError(caught));
+    return () => {
+      isCurrent = false;
+    };
+  }, [redemptionId]);
+
+  if (!redemption) {
+    return (
+      <ConfirmDialog
+        title={t('desk.cancelRedemption.title')}
+        confirmLabel={t('desk.cancelRedemption.ok')}
+        onConfirm={onClose}
+        onCancel={onClose}
+      >
+        {loadError ? <ErrorNotice error={loadError} /> : <Loading label={t('common.loading')} />}
+      </ConfirmDialog>
+    );
+  }
+  if (redemption.status === 'cancelled') {
+    return (
+      <ConfirmDialog
+        title={t('desk.cancelRedemption.title')}
+        confirmLabel={t('desk.cancelRedemption.ok')}
+        onConfirm={onClose}
+        onCancel={onClose}
+      >
+        <p>{t('error.redemptionAlreadyCancelled')}</p>
+      </ConfirmDialog>
+    );
+  }
+  const purchaseId = redemption.purchaseId;
+  if (purchaseId) {
+    return (
+      <ConfirmDialog
+        title={t('desk.cancelRedemption.settledTitle')}
+        confirmLabel={onRefundSale ? t('desk.cancelRedemption.refundSale') : t('desk.cancelRedemption.ok')}
+        onConfirm={() => (onRefundSale ? onRefundSale(purchaseId) : onClose())}
+        onCancel={onClose}
+      >
+        <p data-testid="redemption-settled">{t('desk.cancelRedemption.settled')}</p>
+        {onRefundSale ? null : <p>{t('desk.cancelRedemption.askManager')}</p>}
+      </ConfirmDialog>
+    );
+  }
+  const confirm = async () => {
+    const result = await submit((idempotencyKey) =>
+      staffApi.cancelRedemption(redemptionId, { idempotencyKey }),
+    );
+    if (result) onDone(result);
+  };
+  return (
+    <ConfirmDialog
+      title={t('desk.cancelRedemption.title')}
+      confirmLabel={
+        state.status === 'connectionLost' ? t('desk.retrySafely') : t('desk.cancelRedemption.confirm')
+      }
+      isDanger
+      isBusy={state.status === 'submitting'}
+      onConfirm={() => void confirm()}
+      onCancel={() => state.status !== 'submitting' && onClose()}
+    >
+      <p>{t('desk.cancelRedemption.body', { points: formatPoints(redemption.pointsSpent, language) })}</p>
+      {state.status === 'failed' ? <ErrorNotice error={state.error} /> : null}
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { staffCatalogues, staffPartialCatalogues, type StaffMessageKey } from './staff-messages.js';
+
+// The texts of the stacking modes and of cancelling a redemption exist in all four languages.
+const FOUR_LANGUAGE_KEYS = Object.keys(staffCatalogues.en).filter(
+  (key) =>
+    key.startsWith('rules.stacking.') ||
+    key.startsWith('desk.cancelRedemption.') ||
+    key.startsWith('error.redemption'),
+) as StaffMessageKey[];
+
+describe('staff texts', () => {
+  it('have the stacking modes and the redemption cancel in English, Spanish, Russian and Romanian', () => {
+    expect(FOUR_LANGUAGE_KEYS.length).toBeGreaterThanOrEqual(22);
+    for (const key of FOUR_LANGUAGE_KEYS) {
+      for (const [language, messages] of Object.entries({ ...staffCatalogues, ...staffPartialCatalogues })) {
+        expect(messages[key], `${language} ${key}`).toBeTruthy();
+      }
+    }
+  });
+
+  it('keep the placeholders of the English text in every language', () => {
+    for (const key of FOUR_LANGUAGE_KEYS) {
+      const placeholders = (staffCatalogues.en[key].match(/\{\w+\}/g) ?? []).sort();
+      for (const messages of [staffCatalogues.es, staffPartialCatalogues.ru, staffPartialCatalogues.ro]) {
+        expect((messages[key]?.match(/\{\w+\}/g) ?? []).sort(), key).toEqual(placeholders);
+      }
+    }
+  });
+});
