@@ -4,6 +4,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { launcherEnvironment, loadConfig } from './config.js';
 import { startLocalRedis, stopChild, type LocalRedis } from './platform/local-redis.js';
+import { readFile } from 'node:fs/promises';
+import { demoEnvFile } from './seed/demo-integration.js';
 import { DEMO_PASSWORD, DEMO_STAFF } from './seed/demo-seed.js';
 
 /**
@@ -68,6 +70,7 @@ async function launch(): Promise<void> {
     }
     const base = `http://localhost:${config.port}`;
     await waitForHealth(`http://127.0.0.1:${config.port}/api/health`, 120_000);
+    const demoEnv = config.seedDemo ? await demoIntegration(config.dataDir) : [];
     console.log(
       [
         '',
@@ -84,6 +87,7 @@ async function launch(): Promise<void> {
         config.seedDemo ? `Demo logins (password ${DEMO_PASSWORD}):` : '',
         ...(config.seedDemo ? DEMO_STAFF.map((s) => `  ${s.role.padEnd(9)} ${s.email}`) : []),
         '',
+        ...demoEnv,
         'Press Ctrl-C to stop.',
       ].join('\n'),
     );
@@ -91,6 +95,19 @@ async function launch(): Promise<void> {
     console.error(error instanceof Error ? error.message : error);
     await stopAll(1);
   }
+}
+
+/** The demo POS variables of docs/api.md, as the API process wrote them after seeding. */
+async function demoIntegration(dataDir: string): Promise<string[]> {
+  const file = demoEnvFile(dataDir);
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null) return [];
+  const exports = text.split('\n').filter((line) => line.startsWith('export '));
+  return [
+    `Demo POS integration (docs/api.md): source ${path.relative(process.cwd(), file) || file}, or paste:`,
+    ...exports.map((line) => `  ${line}`),
+    '',
+  ];
 }
 
 async function startEmbeddedMongoProcess(dbPath: string): Promise<{ child: ChildProcess; uri: string }> {

@@ -1,8 +1,17 @@
 import cluster from 'node:cluster';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './platform/logger.js';
-import { createRuntime } from './runtime.js';
+import type { Logger } from './platform/logger.js';
+import { createRuntime, type Runtime } from './runtime.js';
+import { demoIntegrationEnv, writeDemoEnvFile } from './seed/demo-integration.js';
 import { seedDemoData } from './seed/demo-seed.js';
+
+/** Seeds the demo once and writes the variables of docs/api.md to `<data dir>/demo.env`. */
+async function seedDemo(runtime: Runtime, config: Config, logger: Logger): Promise<void> {
+  await seedDemoData(runtime.services, logger, { jwtSecret: config.jwtSecret });
+  const env = await demoIntegrationEnv(runtime.services, config);
+  if (env) await writeDemoEnvFile(config.dataDir, env);
+}
 
 /**
  * Entry point of one backend process: `node dist/main.js api`, `worker`, or `all` (both, the default).
@@ -37,7 +46,7 @@ async function main(): Promise<void> {
 
   if (role === 'api' || role === 'all') {
     // In a cluster the primary has seeded already; the processes only serve.
-    if (config.seedDemo && cluster.isPrimary) await seedDemoData(runtime.services, logger);
+    if (config.seedDemo && cluster.isPrimary) await seedDemo(runtime, config, logger);
     const port = await runtime.listen();
     logger.info({ port, pid: process.pid }, 'API listening');
   }
@@ -55,7 +64,7 @@ async function runApiCluster(config: Config): Promise<void> {
   const logger = createLogger(config);
   if (config.seedDemo) {
     const runtime = await createRuntime(config, { logger });
-    await seedDemoData(runtime.services, logger);
+    await seedDemo(runtime, config, logger);
     await runtime.close();
   }
   let stopping = false;

@@ -11,7 +11,10 @@ let baseUrl: string;
 beforeAll(async () => {
   // What `npm start` gives a new user: the sandbox clock on, the demo seeded (staff, stores, base rule).
   app = await createTestApp({ env: { SANDBOX_CLOCK: 'true', RATE_LIMIT_AUTHENTICATED_PER_MIN: '100000' } });
-  await seedDemoData(app.runtime.services, app.runtime.logger, { withMemberHistory: false });
+  await seedDemoData(app.runtime.services, app.runtime.logger, {
+    withMemberHistory: false,
+    jwtSecret: app.runtime.platform.config.jwtSecret,
+  });
   const port = await app.runtime.listen(0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${port}`;
 });

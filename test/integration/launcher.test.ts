@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -49,6 +49,16 @@ async function launch(port: number): Promise<{ child: ChildProcess; output: stri
   return { child, output };
 }
 
+/** The `export NAME=value` lines the launcher prints for docs/api.md. */
+function printedExports(output: string[]): Record<string, string> {
+  return Object.fromEntries(
+    output.flatMap((line) => {
+      const match = /^\s+export ([A-Z_]+)=(.+)$/.exec(line);
+      return match?.[1] && match[2] ? [[match[1], match[2]]] : [];
+    }),
+  );
+}
+
 function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
@@ -82,6 +92,27 @@ describe.skipIf(!existsSync(launcher))('pnpm start (the launcher)', () => {
     const clock = await fetch(`http://127.0.0.1:${port}/api/v1/sandbox/clock`);
     expect(await clock.json()).toMatchObject({ enabled: true, offsetSeconds: 0 });
     expect(first.output.join('\n')).toContain('Sandbox clock on');
+    // The demo POS integration of docs/api.md: printed, written to demo.env, and its key works.
+    const demo = printedExports(first.output);
+    expect(Object.keys(demo).sort()).toEqual(
+      [
+        'API_KEY',
+        'CARD_NUMBER',
+        'CARD_SECRET',
+        'MEMBER_ID',
+        'REGULARS_URL',
+        'REWARD_ID',
+        'RUN_ID',
+        'STORE_ID',
+      ].sort(),
+    );
+    expect(demo.REGULARS_URL).toBe(`http://localhost:${port}`);
+    expect(readFileSync(path.join(dataDir, 'demo.env'), 'utf8')).toContain(`export API_KEY=${demo.API_KEY}`);
+    const member = await fetch(`http://127.0.0.1:${port}/api/v1/members/${demo.MEMBER_ID}`, {
+      headers: { 'x-api-key': demo.API_KEY ?? '' },
+    });
+    expect(member.status).toBe(200);
+    expect(await member.json()).toMatchObject({ name: 'Ana García', cardNumber: demo.CARD_NUMBER });
     expect(await stop(first.child)).toBe(0);
 
     const second = await launch(port);
@@ -96,6 +127,8 @@ describe.skipIf(!existsSync(launcher))('pnpm start (the launcher)', () => {
     ).json()) as { items: Array<{ code: string }> };
     // The demo stores were seeded once (not duplicated by the second start) and our store survived.
     expect(stores.items.map((s) => s.code).sort()).toEqual(['CENTRO', 'KEEP', 'MALASANA']);
+    // The same demo key and card on every start (derived from the installation's secret).
+    expect(printedExports(second.output)).toEqual(demo);
     expect(await stop(second.child)).toBe(0);
   }, 240_000);
 });

@@ -187,6 +187,7 @@ describe('the migration of stored rules to exclusive_in_group', () => {
     await archiveAll();
     await seedDemoData(world.app.runtime.services, createLogger(world.app.runtime.platform.config), {
       withMemberHistory: false,
+      jwtSecret: world.app.runtime.platform.config.jwtSecret,
     });
     // Rules as an earlier version stored them: published, in the old shape the API no longer accepts.
     const now = new Date();

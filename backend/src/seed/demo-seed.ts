@@ -3,6 +3,7 @@ import type { Logger } from '../platform/logger.js';
 import { StaffModel } from '../modules/staff/staff.model.js';
 import { StoreModel } from '../modules/stores/store.model.js';
 import mongoose, { Schema } from 'mongoose';
+import { demoIntegrationStep } from './demo-integration.js';
 import { ledgerSeedSteps } from './ledger-history.js';
 
 export const DEMO_PASSWORD = 'demo1234';
@@ -31,7 +32,7 @@ export type SeedStep = { id: string; run: () => Promise<void> };
 export async function seedDemoData(
   services: Services,
   logger: Logger,
-  options: { withMemberHistory?: boolean } = {},
+  options: { withMemberHistory?: boolean; jwtSecret: string },
 ): Promise<void> {
   const system = { kind: 'anonymous' } as const;
   const steps: SeedStep[] = [
@@ -104,6 +105,8 @@ export async function seedDemoData(
     ...ledgerSeedSteps(services, logger).filter(
       (step) => options.withMemberHistory !== false || step.id !== 'member-history-v1',
     ),
+    // After the stores and the rewards: the POS key, member and reward docs/api.md uses.
+    demoIntegrationStep(services, options.jwtSecret),
   ];
   for (const step of steps) {
     if (await SeedStateModel.exists({ _id: step.id })) continue;

@@ -38,7 +38,10 @@ export async function startE2eApp(options: { env?: Record<string, string> } = {}
   });
   const logger = createLogger(config);
   const runtime = await createRuntime(config, { logger });
-  await seedDemoData(runtime.services, logger, { withMemberHistory: false });
+  await seedDemoData(runtime.services, logger, {
+    withMemberHistory: false,
+    jwtSecret: config.jwtSecret,
+  });
   const port = await runtime.listen(0, '127.0.0.1');
   return {
     runtime,

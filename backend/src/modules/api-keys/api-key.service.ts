@@ -33,10 +33,11 @@ export class ApiKeyService {
 
   constructor(private readonly deps: { clock: Clock; audit: AuditService }) {}
 
-  async create(input: CreateApiKeyBody, actor: Principal) {
+  /** `options.key` is for the demo seed only, whose key is derived from the installation's secret. */
+  async create(input: CreateApiKeyBody, actor: Principal, options: { key?: string } = {}) {
     if (input.storeId && !(await StoreModel.exists({ _id: input.storeId })))
       throw new NotFoundError('Store', input.storeId);
-    const key = `${API_KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
+    const key = options.key ?? `${API_KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
     const doc = await ApiKeyModel.create({
       name: input.name,
       prefix: key.slice(0, 10),

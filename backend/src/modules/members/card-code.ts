@@ -11,6 +11,23 @@ export const CARD_PAYLOAD_PREFIX = 'RGL1';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
+/** RFC 4648 base32 without padding, as authenticator apps read TOTP secrets. */
+export function base32Encode(bytes: Uint8Array): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
+}
+
 /** Decodes RFC 4648 base32 (case-insensitive, padding and spaces ignored). */
 export function base32Decode(input: string): Buffer {
   const clean = input.replace(/[\s=]/g, '').toUpperCase();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { base32Encode } from './card-code.js';
 import type { IdentifyMethod, MemberLookupQuery, MemberSignup, UpdateMemberBody } from '@regulars/contracts';
 import { Types, type ClientSession } from 'mongoose';
 import { systemClock, type Clock } from '../../platform/clock.js';
@@ -16,23 +17,9 @@ import { normalisePhone, tryNormalisePhone } from './phone.js';
 
 export type CreateMemberInput = MemberSignup & { phone: string };
 
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
 /** A fresh 160-bit TOTP secret in base32 (RFC 4226 recommends 160 bits). */
 export function generateCardSecret(): string {
-  const bytes = randomBytes(20);
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
+  return base32Encode(randomBytes(20));
 }
 
 /** A scanned QR payload that matched: the member and the TOTP step of the code. */
