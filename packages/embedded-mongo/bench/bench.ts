@@ -89,7 +89,26 @@ function readLine(child: ReturnType<typeof spawn>, pattern: RegExp): Promise<Reg
   });
 }
 
-async function measure(uri: string, phase: Phase, label: string): Promise<number> {
+/**
+ * CPU time (user + system, µs) a process has used so far, from /proc (Linux); null elsewhere. The
+ * server's CPU per operation hardly depends on what else runs on the machine, unlike the throughput.
+ */
+function cpuMicros(pid: number | undefined): number | null {
+  if (pid === undefined || process.platform !== 'linux') return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    return (ticks * 1_000_000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+type Measured = { rate: number; serverMicrosPerOp: number | null };
+
+async function measure(uri: string, phase: Phase, label: string, serverPid?: number): Promise<Measured> {
+  const cpuBefore = cpuMicros(serverPid);
   const startAt = Date.now() + 4000; // leaves time for the client processes to load and connect
   const perClient = CONCURRENCY / CLIENTS;
   const clients = Array.from({ length: CLIENTS }, (_, c) =>
@@ -117,11 +136,18 @@ async function measure(uri: string, phase: Phase, label: string): Promise<number
     ),
   );
   const rate = results.reduce((sum, r) => sum + r.count / r.elapsed, 0);
-  console.log(`  ${phase.padEnd(10)} ${Math.round(rate).toString().padStart(7)} ops/s`);
-  return rate;
+  const cpuAfter = cpuMicros(serverPid);
+  const count = results.reduce((sum, r) => sum + r.count, 0);
+  const serverMicrosPerOp =
+    cpuBefore === null || cpuAfter === null || count === 0 ? null : (cpuAfter - cpuBefore) / count;
+  console.log(
+    `  ${phase.padEnd(10)} ${Math.round(rate).toString().padStart(7)} ops/s` +
+      (serverMicrosPerOp === null ? '' : `   server CPU ${serverMicrosPerOp.toFixed(1)} µs/op`),
+  );
+  return { rate, serverMicrosPerOp };
 }
 
-async function runServer(label: string, dbPath: string | undefined): Promise<Record<Phase, number>> {
+async function runServer(label: string, dbPath: string | undefined): Promise<Record<Phase, Measured>> {
   const server = spawnNode(
     ['src/cli.ts', '--port', '0', ...(dbPath === undefined ? [] : ['--dbpath', dbPath])],
     isProfiling ? ['--cpu-prof', '--cpu-prof-dir=/tmp/embedded-mongo-prof'] : [],
@@ -146,8 +172,9 @@ async function runServer(label: string, dbPath: string | undefined): Promise<Rec
   }
   console.log(`${label}: seeded ${DOCUMENTS} documents in ${Date.now() - seeding} ms`);
   await client.close();
-  const results = {} as Record<Phase, number>;
-  for (const phase of phases) results[phase] = await measure(uri, phase, label.replace(/\W/g, ''));
+  const results = {} as Record<Phase, Measured>;
+  for (const phase of phases)
+    results[phase] = await measure(uri, phase, label.replace(/\W/g, ''), server.pid);
   await new Promise<void>((resolve) => {
     server.once('exit', () => resolve());
     server.kill('SIGTERM');
@@ -165,10 +192,14 @@ if (process.argv.includes('--client')) {
     console.log(
       `\n${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; ${DOCUMENTS} documents; ${CONCURRENCY} concurrent operations over ${CLIENTS} driver process(es); ${SECONDS} s per figure`,
     );
-    console.log('| operation | in memory | journaled (dbPath) |\n|---|---|---|');
+    const cpu = (m: Measured) =>
+      m.serverMicrosPerOp === null ? '–' : `${m.serverMicrosPerOp.toFixed(1)} µs`;
+    console.log(
+      '| operation | in memory | journaled (dbPath) | server CPU/op in memory | journaled |\n|---|---|---|---|---|',
+    );
     for (const phase of phases)
       console.log(
-        `| ${phase} | ${Math.round(memory[phase])} ops/s | ${Math.round(journaled[phase])} ops/s |`,
+        `| ${phase} | ${Math.round(memory[phase].rate)} ops/s | ${Math.round(journaled[phase].rate)} ops/s | ${cpu(memory[phase])} | ${cpu(journaled[phase])} |`,
       );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
