@@ -15,6 +15,7 @@ import { Api, createRouter } from './platform/http.js';
 import { createRegistry, generateOpenApiDocument } from './platform/openapi.js';
 import { errorMiddleware, notFoundHandler, rejectOperatorKeys } from './platform/error-middleware.js';
 import { authenticate } from './platform/authenticate.js';
+import { jsonBody } from './platform/json-body.js';
 import { RateLimiter } from './platform/rate-limit.js';
 import { principalKey } from './platform/principal.js';
 import { IdempotencyService } from './platform/idempotency/idempotency.service.js';
@@ -243,7 +244,7 @@ export function createApp(platform: Platform, services: Services): Express {
 
   apiRoot.use(
     '/v1',
-    express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }),
+    ...jsonBody(),
     rejectOperatorKeys,
     authenticate({ tokens: services.tokens, apiKeys: services.apiKeys }),
     async (req, _res, next) => {

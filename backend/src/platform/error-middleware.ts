@@ -38,7 +38,14 @@ function mapError(error: unknown): ErrorResponse {
       details,
     };
   }
-  const e = error as { code?: unknown; keyValue?: unknown; type?: unknown; status?: unknown; name?: unknown };
+  const e = error as {
+    code?: unknown;
+    keyValue?: unknown;
+    type?: unknown;
+    status?: unknown;
+    name?: unknown;
+    expose?: unknown;
+  };
   if (e && e.code === 11000) {
     const fields = e.keyValue && typeof e.keyValue === 'object' ? Object.keys(e.keyValue) : [];
     return {
@@ -57,11 +64,30 @@ function mapError(error: unknown): ErrorResponse {
   if (e && e.type === 'entity.too.large') {
     return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large (limit 1 MB)' };
   }
-  if (e && (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')) {
+  if (e && e.type === 'encoding.unsupported') {
+    return {
+      status: 415,
+      code: 'UNSUPPORTED_ENCODING',
+      message: 'Unsupported Content-Encoding: send the body as is, or with gzip, deflate or br',
+    };
+  }
+  if (e && e.type === 'charset.unsupported') {
     return { status: 415, code: 'UNSUPPORTED_ENCODING', message: 'Send the body as UTF-8 JSON' };
+  }
+  // The router could not percent-decode a path segment (`/members/%E0%A4%A`).
+  if (error instanceof URIError && e.status === 400) {
+    return {
+      status: 400,
+      code: 'BAD_PATH_ENCODING',
+      message: 'The request path is not valid percent-encoding',
+    };
   }
   if (e && e.name === 'CastError') {
     return { status: 400, code: 'VALIDATION_FAILED', message: 'An identifier in the request is not valid' };
+  }
+  // Any other refusal of a client's request by express or its parsers (http-errors with a 4xx status).
+  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
+    return { status: e.status, code: 'BAD_REQUEST', message: 'The request could not be understood' };
   }
   return {
     status: 500,
