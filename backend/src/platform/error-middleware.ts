@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { formatIssuePath } from '@regulars/contracts';
-import { AppError, RateLimitedError, errorBody } from './errors.js';
+import { AppError, RateLimitedError, ServiceUnavailableError, errorBody } from './errors.js';
+import { isMongoUnreachable } from './mongo.js';
 import type { Logger } from './logger.js';
 
 type ErrorResponse = { status: number; code: string; message: string; details?: unknown };
@@ -9,8 +10,12 @@ type ErrorResponse = { status: number; code: string; message: string; details?: 
 /** Maps every failure to the one error shape; anything unexpected becomes a 500 that hides internals. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
+    if (isMongoUnreachable(error)) error = new ServiceUnavailableError('mongo');
     const mapped = mapError(error);
-    if (mapped.status >= 500) {
+    if (error instanceof ServiceUnavailableError) {
+      // An outage answers every request with this: one line each, no stack.
+      (req.log ?? logger).warn({ reqId: req.id, details: error.details }, error.message);
+    } else if (mapped.status >= 500) {
       // Without pino-http (log level above info) req.log is absent: name the request ourselves.
       if (req.log) req.log.error({ err: error }, 'request failed');
       else
@@ -19,7 +24,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
           'request failed',
         );
     }
-    if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof RateLimitedError || error instanceof ServiceUnavailableError)
+      res.set('Retry-After', String(error.retryAfterSeconds));
     if (res.headersSent) return;
     res.status(mapped.status).json(errorBody(mapped.code, mapped.message, mapped.details));
   };

@@ -91,6 +91,28 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** The part of the platform a request needed and could not reach. */
+export type UnavailablePart = 'mongo' | 'redis';
+
+const UNAVAILABLE_NAMES: Record<UnavailablePart, string> = { mongo: 'The database', redis: 'Redis' };
+
+/**
+ * A dependency is unreachable: 503 SERVICE_UNAVAILABLE naming it, with Retry-After. Nothing the request
+ * asked for was done (a transaction that could not commit was aborted), so the client may simply retry.
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(part: UnavailablePart, retryAfterSeconds = 5) {
+    super(
+      'unavailable',
+      'SERVICE_UNAVAILABLE',
+      `${UNAVAILABLE_NAMES[part]} is not reachable right now; nothing was changed. Try again in a few seconds`,
+      { part, retryAfterSeconds },
+    );
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** The one error shape of the API: `{ error: { code, message, details? } }`. */
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details !== undefined ? { details } : {}) } };

@@ -1,10 +1,35 @@
 import mongoose from 'mongoose';
 import { withDeadline } from './deadline.js';
 
+/**
+ * How long a request waits for an unreachable MongoDB before it answers 503 SERVICE_UNAVAILABLE: the
+ * driver's server selection and mongoose's command buffering both give up after this.
+ */
+export const MONGO_UNAVAILABLE_AFTER_MS = 1000;
+
 /** Connects the default mongoose connection; every model in the app uses it. */
-export async function connectMongo(uri: string, dbName: string): Promise<typeof mongoose> {
+export async function connectMongo(
+  uri: string,
+  dbName: string,
+  options: { waitMs?: number } = {},
+): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true);
-  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 10_000, autoIndex: true });
+  mongoose.set('bufferTimeoutMS', MONGO_UNAVAILABLE_AFTER_MS);
+  // Each attempt gives up quickly (so that requests do later too); the boot keeps trying for waitMs.
+  const giveUpAt = Date.now() + (options.waitMs ?? 15_000);
+  for (;;) {
+    try {
+      await mongoose.connect(uri, {
+        dbName,
+        serverSelectionTimeoutMS: MONGO_UNAVAILABLE_AFTER_MS,
+        autoIndex: true,
+      });
+      break;
+    } catch (error) {
+      if (!isMongoUnreachable(error) || Date.now() >= giveUpAt) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
   // Indexes (unique keys, TTLs) must exist before the first request relies on them.
   await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
   const hello = await mongoose.connection.db?.admin().command({ hello: 1 });
@@ -17,6 +42,27 @@ let wireVersion = 0;
 /** The server's `maxWireVersion` as it answered at connection (25 = MongoDB 8.0); 0 before that. */
 export function serverWireVersion(): number {
   return wireVersion;
+}
+
+const UNREACHABLE_ERRORS = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+/**
+ * Whether an error means MongoDB could not be reached (down, restarting, network gone), as opposed to a
+ * refusal of the operation: the driver's connection errors, and mongoose giving up on a command it
+ * buffered while disconnected.
+ */
+export function isMongoUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (UNREACHABLE_ERRORS.has(error.name)) return true;
+  return error.name === 'MongooseError' && /buffering timed out/.test(error.message);
 }
 
 export async function pingMongo(timeoutMs = 1000): Promise<boolean> {

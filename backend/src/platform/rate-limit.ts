@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { onRedis } from './redis.js';
 import { RateLimitedError } from './errors.js';
 
 /** One limit: at most `limit` hits per `windowSeconds` for this bucket and key. */
@@ -40,7 +41,7 @@ export class RateLimiter {
 
   async consume(rule: RateLimitRule): Promise<void> {
     const key = `${this.prefix}:rl:${rule.bucket}:${rule.key}`;
-    const [count, ttl] = await this.redis.rateLimitHit(key, rule.windowSeconds * 1000);
+    const [count, ttl] = await onRedis(this.redis.rateLimitHit(key, rule.windowSeconds * 1000));
     if (count > rule.limit) throw new RateLimitedError(Math.max(1, Math.ceil(ttl / 1000)), rule.message);
   }
 }

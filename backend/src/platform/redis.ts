@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { withDeadline } from './deadline.js';
+import { ServiceUnavailableError } from './errors.js';
 
 /**
  * The API's own connection (rate limits, health). Auto-pipelining sends the commands issued in one turn
@@ -8,7 +9,9 @@ import { withDeadline } from './deadline.js';
  */
 export function createRedis(url: string): Redis {
   return new Redis(url, {
-    maxRetriesPerRequest: null,
+    // While Redis is unreachable, commands fail at once (the request answers 503) instead of queueing.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
     enableReadyCheck: true,
     lazyConnect: false,
     enableAutoPipelining: true,
@@ -43,4 +46,18 @@ export async function waitForRedis(redis: Redis, url: string, timeoutMs = 15_000
     };
     redis.once('ready', onReady);
   });
+}
+
+/** How long a request waits for Redis before it answers 503 SERVICE_UNAVAILABLE. */
+export const REDIS_UNAVAILABLE_AFTER_MS = 1000;
+
+/** A command on the request path: an unreachable or silent Redis becomes ServiceUnavailableError. */
+export async function onRedis<T>(command: Promise<T>): Promise<T> {
+  try {
+    return await withDeadline(command, REDIS_UNAVAILABLE_AFTER_MS);
+  } catch (error) {
+    // A script error or a wrong type is a bug of ours, not an outage.
+    if ((error as { name?: string }).name === 'ReplyError') throw error;
+    throw new ServiceUnavailableError('redis');
+  }
 }

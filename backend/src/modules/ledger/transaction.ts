@@ -1,5 +1,6 @@
 import mongoose, { type ClientSession } from 'mongoose';
 import { AppError } from '../../platform/errors.js';
+import { isMongoUnreachable } from '../../platform/mongo.js';
 
 /** Thrown inside a transaction when a conditional update lost a race: the whole transaction is retried. */
 export class RetryTransaction extends Error {
@@ -11,6 +12,9 @@ export class RetryTransaction extends Error {
 
 function isTransient(error: unknown): boolean {
   if (error instanceof RetryTransaction) return true;
+  // The driver labels connection errors transient too, but retrying against a database that is gone
+  // only delays the 503 (the error middleware answers SERVICE_UNAVAILABLE for them).
+  if (isMongoUnreachable(error)) return false;
   const e = error as { hasErrorLabel?: (label: string) => boolean; code?: number; errorLabels?: string[] };
   if (typeof e?.hasErrorLabel === 'function' && e.hasErrorLabel('TransientTransactionError')) return true;
   if (e?.errorLabels?.includes('TransientTransactionError')) return true;
