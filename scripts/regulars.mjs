@@ -20,18 +20,38 @@ function run(cmd, args, options = {}) {
 
 /**
  * Runs a long-lived child (the launcher, the test runner) and passes on the signals this process gets,
- * so that `kill -INT`/`kill -TERM` of `npm start` (or a process manager stopping it) stops everything
- * cleanly instead of orphaning the launcher and its databases. Resolves with the child's exit code.
+ * so that `kill -INT`/`kill -TERM` of `npm start` or `npm test` (the package.json scripts `exec` this
+ * file, so npm's signal reaches it) stops everything cleanly instead of orphaning processes. The child
+ * runs in a process group of its own:
+ * - `group: false` (the launcher): the signal goes to the child, which stops its processes in order;
+ * - `group: true` (the test runner, whose worker processes and databases would not be stopped by it
+ *   on a signal): the signal goes to the whole group.
+ * Whatever is left of the group 10 s after the first signal is killed. Resolves with the exit code.
  */
-function runForwardingSignals(cmd, args, options = {}) {
+function runForwardingSignals(cmd, args, { group = false, ...options } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: 'inherit', ...options });
-    const forward = (signal) => () => child.kill(signal);
+    const child = spawn(cmd, args, { stdio: 'inherit', detached: true, ...options });
+    const killGroup = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // the group is already gone
+      }
+    };
+    let deadline;
+    const forward = (signal) => () => {
+      if (group) killGroup(signal);
+      else child.kill(signal);
+      deadline ??= setTimeout(() => killGroup('SIGKILL'), 10_000);
+    };
     const handlers = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((signal) => [signal, forward(signal)]);
     for (const [signal, handler] of handlers) process.on(signal, handler);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       for (const [name, handler] of handlers) process.off(name, handler);
+      clearTimeout(deadline);
+      // Anything the child left behind in its group (a worker, a database) goes with it.
+      if (deadline !== undefined) killGroup('SIGKILL');
       resolve(code ?? (signal ? 1 : 0));
     });
   });
@@ -190,9 +210,7 @@ switch (command) {
         `--outputFile.json=${report}`,
         ...rest,
       ],
-      {
-        env: { ...process.env, NODE_ENV: 'test' },
-      },
+      { env: { ...process.env, NODE_ENV: 'test' }, group: true },
     );
     process.stdout.write(`\n${summaryLine(report, status)}\n`);
     process.exit(status);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -11,15 +11,21 @@ const launcher = path.join(root, 'backend/dist/launcher.js');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'regulars-launch-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** Runs the built launcher (what `pnpm start` runs) until it says it is running. */
-async function launch(port: number): Promise<{ child: ChildProcess; output: string[] }> {
-  const child = spawn(process.execPath, [launcher], {
+/**
+ * Runs the built launcher (what `pnpm start` runs), or `npm start` itself, until it says it is running.
+ */
+async function launch(
+  port: number,
+  options: { viaNpm?: boolean; dataDir?: string } = {},
+): Promise<{ child: ChildProcess; output: string[] }> {
+  const [cmd, args] = options.viaNpm ? ['npm', ['start']] : [process.execPath, [launcher]];
+  const child = spawn(cmd, args, {
     cwd: root,
     env: {
       ...process.env,
       NODE_ENV: 'development',
       PORT: String(port),
-      DATA_DIR: dataDir,
+      DATA_DIR: options.dataDir ?? dataDir,
       MONGODB_URI: '',
       REDIS_URL: '',
       LOG_LEVEL: 'warn',
@@ -58,6 +64,39 @@ function printedExports(output: string[]): Record<string, string> {
     }),
   );
 }
+
+/** Every process below `pid` (from /proc), so that a test can tell whether any was left behind. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we read
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const child of children.get(parent) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
@@ -131,4 +170,33 @@ describe.skipIf(!existsSync(launcher))('pnpm start (the launcher)', () => {
     expect(printedExports(second.output)).toEqual(demo);
     expect(await stop(second.child)).toBe(0);
   }, 240_000);
+
+  it.skipIf(process.platform !== 'linux')(
+    'npm start stops everything it started on a SIGTERM sent to the npm process',
+    async () => {
+      const ownData = mkdtempSync(path.join(tmpdir(), 'regulars-npm-start-'));
+      let started: number[] = [];
+      try {
+        const { child } = await launch(await freePort(), { viaNpm: true, dataDir: ownData });
+        started = descendants(child.pid!);
+        // npm → regulars.mjs → the launcher → MongoDB, Redis, the API and the worker.
+        expect(started.length).toBeGreaterThanOrEqual(6);
+        const exited = new Promise<number | null>((resolve) => {
+          child.removeAllListeners('exit');
+          child.once('exit', (code) => resolve(code));
+        });
+        child.kill('SIGTERM');
+        await exited;
+        // The launcher stops its processes in order before it exits; give the last ones a moment to go.
+        for (let i = 0; i < 40 && started.some(isAlive); i += 1)
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        expect(started.filter(isAlive)).toEqual([]);
+      } finally {
+        // Whatever a failure left behind must not outlive the test.
+        for (const pid of started.filter(isAlive)) process.kill(pid, 'SIGKILL');
+        rmSync(ownData, { recursive: true, force: true });
+      }
+    },
+    180_000,
+  );
 });
