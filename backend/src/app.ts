@@ -10,6 +10,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { systemClock, type Clock, type SandboxClock } from './platform/clock.js';
+import type { EventLoopMonitor } from './platform/event-loop.js';
 import type { Logger } from './platform/logger.js';
 import { Api, createRouter } from './platform/http.js';
 import { createRegistry, generateOpenApiDocument } from './platform/openapi.js';
@@ -71,6 +72,8 @@ export type Platform = {
   logger: Logger;
   redis: Redis;
   queues: QueueSet;
+  /** This process's event-loop delay (health details, stall warnings). */
+  eventLoop: EventLoopMonitor;
   /** Overrides the message transport chosen from the configuration (tests capture messages). */
   messages?: MessageSender;
 };
@@ -206,7 +209,7 @@ export function createApp(platform: Platform, services: Services): Express {
   );
 
   const apiRoot = express.Router();
-  registerHealthRoute(apiRoot, { redis: platform.redis });
+  registerHealthRoute(apiRoot, { redis: platform.redis, eventLoop: platform.eventLoop });
 
   const registry = createRegistry();
   const v1 = createRouter();

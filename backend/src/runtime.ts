@@ -6,6 +6,7 @@ import { createApp, createServices, type Platform, type Services } from './app.j
 import { SandboxClock, systemClock, type Clock } from './platform/clock.js';
 import { readSandboxOffset } from './modules/sandbox/sandbox.model.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { EventLoopMonitor } from './platform/event-loop.js';
 import { connectMongo } from './platform/mongo.js';
 import { createRedis, waitForRedis } from './platform/redis.js';
 import { createQueues, scheduleRepeatableJobs, startWorkers } from './platform/jobs.js';
@@ -62,6 +63,7 @@ export async function createRuntime(
     logger,
     redis,
     queues,
+    eventLoop: new EventLoopMonitor(logger),
     ...(options.messages ? { messages: options.messages } : {}),
   };
   const services = createServices(platform);
@@ -102,6 +104,7 @@ export async function createRuntime(
         logger.warn({ err: error }, 'could not return leased rule budgets');
       });
       sandboxClock?.stop();
+      platform.eventLoop.stop();
       await queues.close();
       redis.disconnect();
       await mongoose.disconnect();

@@ -22,3 +22,20 @@ describe('GET /api/health during a Redis outage', () => {
     expect(response.body).toEqual({ status: 'degraded', mongo: 'ok', redis: 'down' });
   });
 });
+
+describe('GET /api/health?details=true', () => {
+  it("adds this process's event-loop delay and uptime", async () => {
+    const response = await app.request.get('/api/health?details=true');
+    expect(response.body.details).toEqual({
+      eventLoop: {
+        meanMs: expect.any(Number),
+        p50Ms: expect.any(Number),
+        p99Ms: expect.any(Number),
+        maxMs: expect.any(Number),
+        windowSeconds: expect.any(Number),
+      },
+      uptimeSeconds: expect.any(Number),
+    });
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+});
