@@ -58,6 +58,7 @@ import { RewardService } from './modules/rewards/reward.service.js';
 import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
 import { EventService } from './modules/events/event.service.js';
+import { registerEventRoutes } from './modules/events/event.routes.js';
 import { registerRedemptionRoutes } from './modules/redemptions/redemption.routes.js';
 import { SandboxService, type SweepRunner } from './modules/sandbox/sandbox.service.js';
 import { registerSandboxRoutes } from './modules/sandbox/sandbox.routes.js';
@@ -235,6 +236,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerRewardRoutes(api, { rewards: services.rewards });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
   registerSandboxRoutes(api, { sandbox: services.sandbox });
+  registerEventRoutes(api, { events: services.events });
 
   const openapi = generateOpenApiDocument(registry, config.publicUrl ?? '/');
   apiRoot.get('/openapi.json', (_req, res) => {

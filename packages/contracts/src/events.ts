@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ObjectIdString, Page, PageQuery } from './common.js';
 
 /**
  * The catalogue of domain events: every type a module may append, with the version of its payload.
@@ -68,3 +69,24 @@ export function matchesEventPatterns(type: string, patterns: readonly string[]):
     (p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))),
   );
 }
+
+/**
+ * `GET /api/v1/events`: the pull feed, oldest first. `type` is a type or a pattern (`points.*`, `*`),
+ * repeated (`type=a&type=b`) or as a comma list; `after` is a cursor from a previous page.
+ */
+export const EventFeedQuery = PageQuery.omit({ cursor: true })
+  .extend({
+    after: z.string().max(200).optional(),
+    type: z.union([z.string().max(4000), z.array(z.string().max(4000)).max(1000)]).optional(),
+    memberId: ObjectIdString.optional(),
+  })
+  .strict();
+export type EventFeedQuery = z.infer<typeof EventFeedQuery>;
+
+/**
+ * A page of the feed. `nextCursor` is null on the last page, as on every list; `lastCursor` is the
+ * position after the last event returned (the `after` sent when the page is empty), so a poller saves
+ * it and asks `after=<lastCursor>` later for what came since.
+ */
+export const EventFeedPage = Page(DomainEvent).extend({ lastCursor: z.string().nullable() });
+export type EventFeedPage = z.infer<typeof EventFeedPage>;
