@@ -59,6 +59,8 @@ import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
 import { EventService } from './modules/events/event.service.js';
 import { registerEventRoutes } from './modules/events/event.routes.js';
+import { EventDispatcher } from './modules/events/event-dispatcher.js';
+import { allSubscribers } from './subscribers.js';
 import { registerRedemptionRoutes } from './modules/redemptions/redemption.routes.js';
 import { SandboxService, type SweepRunner } from './modules/sandbox/sandbox.service.js';
 import { registerSandboxRoutes } from './modules/sandbox/sandbox.routes.js';
@@ -88,6 +90,12 @@ export function createServices(platform: Platform) {
         : new LogMessageSender(logger));
   const audit = new AuditService(clock);
   const events = new EventService({ clock });
+  const eventDispatcher = new EventDispatcher({
+    clock,
+    redis: platform.redis,
+    lockKey: `${config.redisPrefix}:events:dispatch`,
+    logger,
+  });
   const program = new ProgramService({ clock, audit });
   // Security windows (tokens, one-time codes, idempotency retention) run on real time, never on the
   // business clock: moving a sandbox clock must not be a way to skip them (docs/sandbox.md).
@@ -135,6 +143,7 @@ export function createServices(platform: Platform) {
     clock,
     sandbox,
     events,
+    eventDispatcher,
     rules,
     ledger,
     ledgerVerifier,
@@ -156,6 +165,7 @@ export function createServices(platform: Platform) {
     idempotency,
     rateLimiter,
   };
+  for (const subscriber of allSubscribers(services)) eventDispatcher.register(subscriber);
   return services;
 }
 
