@@ -246,7 +246,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerRewardRoutes(api, { rewards: services.rewards });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
   registerSandboxRoutes(api, { sandbox: services.sandbox });
-  registerEventRoutes(api, { events: services.events });
+  registerEventRoutes(api, { events: services.events, dispatcher: services.eventDispatcher });
 
   const openapi = generateOpenApiDocument(registry, config.publicUrl ?? '/');
   apiRoot.get('/openapi.json', (_req, res) => {

@@ -6,6 +6,7 @@ import { ManualClock } from '@regulars/backend';
 import { EventDispatcher, type EventSubscriber } from '../../backend/src/modules/events/event-dispatcher.js';
 import { EventModel, SubscriberCursorModel } from '../../backend/src/modules/events/event.model.js';
 import { runInTransaction } from '../../backend/src/modules/ledger/transaction.js';
+import { createApiKey, signInStaff } from '../support/callers.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 let app: TestApp | undefined;
@@ -211,5 +212,62 @@ describe('the event dispatcher', () => {
     expect(await pendingCount()).toBe(0);
     expect(() => eventDispatcher.register(recorder('test.typo', ['point.*']))).toThrow(/unknown event type/);
     expect(() => eventDispatcher.register(recorder('test.points', ['*']))).toThrow(/registered twice/);
+  });
+
+  it("shows admins each subscriber's backlog, last error and next retry in GET /api/v1/events/subscribers", async () => {
+    const clock = new ManualClock('2026-03-01T10:00:00Z');
+    app = await createTestApp({ clock });
+    const { eventDispatcher } = app.runtime.services;
+    eventDispatcher.register(recorder('test.flaky', ['points.*'], { failures: 1 }));
+    eventDispatcher.register(recorder('test.members', ['member.*']));
+    const admin = await signInStaff(app, 'admin');
+
+    const before = await app.request.get('/api/v1/events/subscribers').set(admin.auth).expect(200);
+    expect(before.body.items.map((s: { id: string; pending: number }) => [s.id, s.pending])).toEqual([
+      ['test.flaky', 0],
+      ['test.members', 0],
+    ]);
+
+    const memberId = newMemberId();
+    const [created] = await emit(app, memberId, ['member.created', 'points.earned', 'points.activated']);
+    await eventDispatcher.dispatch();
+    clock.advance(500);
+    await emit(app, newMemberId(), ['member.created']);
+
+    const response = await app.request.get('/api/v1/events/subscribers').set(admin.auth).expect(200);
+    expect(response.body.items).toEqual([
+      {
+        id: 'test.flaky',
+        types: ['points.*'],
+        pending: 2,
+        oldestPendingAt: '2026-03-01T10:00:00.000Z',
+        handled: 0,
+        lastEventId: null,
+        lastError: 'receiver down',
+        lastErrorAt: '2026-03-01T10:00:00.000Z',
+        failures: 1,
+        retryAt: '2026-03-01T10:00:01.000Z',
+        updatedAt: '2026-03-01T10:00:00.000Z',
+      },
+      {
+        id: 'test.members',
+        types: ['member.*'],
+        pending: 1,
+        oldestPendingAt: '2026-03-01T10:00:00.500Z',
+        handled: 1,
+        lastEventId: created,
+        lastError: null,
+        lastErrorAt: null,
+        failures: 0,
+        retryAt: null,
+        updatedAt: '2026-03-01T10:00:00.000Z',
+      },
+    ]);
+
+    const manager = await signInStaff(app, 'manager');
+    const refused = await app.request.get('/api/v1/events/subscribers').set(manager.auth).expect(403);
+    expect(refused.body.error.code).toBe('FORBIDDEN');
+    const key = await createApiKey(app, ['events:read']);
+    await app.request.get('/api/v1/events/subscribers').set(key.auth).expect(403);
   });
 });

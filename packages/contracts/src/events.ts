@@ -90,3 +90,29 @@ export type EventFeedQuery = z.infer<typeof EventFeedQuery>;
  */
 export const EventFeedPage = Page(DomainEvent).extend({ lastCursor: z.string().nullable() });
 export type EventFeedPage = z.infer<typeof EventFeedPage>;
+
+/** `GET /api/v1/events/subscribers`: how far each in-process subscriber has come. */
+export const EventSubscriberProgress = z.object({
+  id: z.string(),
+  /** The types and patterns it subscribes to. */
+  types: z.array(z.string()),
+  /** Events of its types it has not been handed yet (counted up to EVENT_LAG_COUNT_MAX). */
+  pending: z.number().int(),
+  /** When the oldest of those happened; null when it is up to date. */
+  oldestPendingAt: z.string().nullable(),
+  handled: z.number().int(),
+  lastEventId: z.string().nullable(),
+  /** The last failure, cleared by the next successful handing. */
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  /** Failures in a row; it is retried at `retryAt`. */
+  failures: z.number().int(),
+  retryAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+export type EventSubscriberProgress = z.infer<typeof EventSubscriberProgress>;
+export const EventSubscriberList = z.object({ items: z.array(EventSubscriberProgress) });
+export type EventSubscriberList = z.infer<typeof EventSubscriberList>;
+
+/** The most a subscriber's `pending` count goes to (counting a large backlog exactly costs a scan). */
+export const EVENT_LAG_COUNT_MAX = 10_000;

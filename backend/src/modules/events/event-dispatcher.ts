@@ -1,6 +1,12 @@
 import { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
-import { expandEventPattern, type DomainEvent, type EventType } from '@regulars/contracts';
+import {
+  EVENT_LAG_COUNT_MAX,
+  expandEventPattern,
+  type DomainEvent,
+  type EventSubscriberProgress,
+  type EventType,
+} from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { RedisLock } from '../../platform/redis-lock.js';
@@ -130,6 +136,39 @@ export class EventDispatcher {
     return result;
   }
 
+  /** Each registered subscriber's progress: its backlog, the last event it took, its last failure. */
+  async progress(): Promise<EventSubscriberProgress[]> {
+    const cursors = new Map(
+      (
+        await SubscriberCursorModel.find({ _id: { $in: this.subscriberIds() } }).lean<SubscriberCursorDoc[]>()
+      ).map((cursor) => [cursor._id, cursor]),
+    );
+    return Promise.all(
+      this.subscribers.map(async ({ subscriber, types }) => {
+        const cursor = cursors.get(subscriber.id);
+        const filter = this.undeliveredFilter(subscriber.id, types, cursor?.lastEventId ?? null);
+        const [pending, oldest] = await Promise.all([
+          EventModel.countDocuments(filter).limit(EVENT_LAG_COUNT_MAX),
+          EventModel.findOne(filter, { occurredAt: 1 }).sort({ _id: 1 }).lean<Pick<EventDoc, 'occurredAt'>>(),
+        ]);
+        const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+        return {
+          id: subscriber.id,
+          types: [...subscriber.types],
+          pending,
+          oldestPendingAt: iso(oldest?.occurredAt),
+          handled: cursor?.handled ?? 0,
+          lastEventId: cursor?.lastEventId ? cursor.lastEventId.toHexString() : null,
+          lastError: cursor?.lastError ?? null,
+          lastErrorAt: iso(cursor?.lastErrorAt),
+          failures: cursor?.failures ?? 0,
+          retryAt: iso(cursor?.retryAt),
+          updatedAt: iso(cursor?.updatedAt),
+        };
+      }),
+    );
+  }
+
   /** Pending events of these types the subscriber has not got, oldest first, from its cursor less the overlap. */
   private async undelivered(
     subscriberId: string,
@@ -137,20 +176,24 @@ export class EventDispatcher {
     lastEventId: Types.ObjectId | null,
     limit: number,
   ): Promise<EventDoc[]> {
+    return EventModel.find(this.undeliveredFilter(subscriberId, types, lastEventId))
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<EventDoc[]>();
+  }
+
+  private undeliveredFilter(subscriberId: string, types: EventType[], lastEventId: Types.ObjectId | null) {
     const from = lastEventId
       ? Types.ObjectId.createFromTime(
-          Math.max(0, lastEventId.getTimestamp().getTime() / 1000 - RESUME_OVERLAP_SECONDS),
+          Math.max(0, Math.floor(lastEventId.getTimestamp().getTime() / 1000) - RESUME_OVERLAP_SECONDS),
         )
       : null;
-    return EventModel.find({
+    return {
       fanout: 'pending',
       ...(from ? { _id: { $gte: from } } : {}),
       type: { $in: types },
       deliveredTo: { $ne: subscriberId },
-    })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean<EventDoc[]>();
+    };
   }
 
   /** The subscriber has these events: marks them, moves its cursor, and finishes the events everyone has. */

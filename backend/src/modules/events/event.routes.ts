@@ -1,9 +1,13 @@
-import { EventFeedPage, EventFeedQuery } from '@regulars/contracts';
+import { EventFeedPage, EventFeedQuery, EventSubscriberList } from '@regulars/contracts';
 import type { Api } from '../../platform/http.js';
 import { ADMINS, storeScopeOf } from '../../platform/principal.js';
+import type { EventDispatcher } from './event-dispatcher.js';
 import type { EventService } from './event.service.js';
 
-export function registerEventRoutes(api: Api, deps: { events: EventService }): void {
+export function registerEventRoutes(
+  api: Api,
+  deps: { events: EventService; dispatcher: EventDispatcher },
+): void {
   api.route({
     method: 'get',
     path: '/events',
@@ -28,5 +32,19 @@ export function registerEventRoutes(api: Api, deps: { events: EventService }): v
     ],
     handler: ({ query, principal }) =>
       deps.events.feed({ ...query, storeId: storeScopeOf(principal, undefined) }),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/events/subscribers',
+    summary: 'The in-process event subscribers and how far each has come (backlog, last error, next retry)',
+    description:
+      '`pending` counts the events of its types it has not been handed yet (up to 10,000); `oldestPendingAt` is when ' +
+      'the oldest of them happened. A subscriber that threw waits until `retryAt`; `lastError` clears on its next success.',
+    tags: ['Events'],
+    access: { staff: ADMINS },
+    response: { schema: EventSubscriberList },
+    errors: ['FORBIDDEN'],
+    handler: async () => ({ items: await deps.dispatcher.progress() }),
   });
 }
