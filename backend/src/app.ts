@@ -59,6 +59,9 @@ import { RewardService } from './modules/rewards/reward.service.js';
 import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
 import { EventService } from './modules/events/event.service.js';
+import { registerEventRoutes } from './modules/events/event.routes.js';
+import { EventDispatcher } from './modules/events/event-dispatcher.js';
+import { allSubscribers } from './subscribers.js';
 import { registerRedemptionRoutes } from './modules/redemptions/redemption.routes.js';
 import { SandboxService, type SweepRunner } from './modules/sandbox/sandbox.service.js';
 import { registerSandboxRoutes } from './modules/sandbox/sandbox.routes.js';
@@ -90,6 +93,12 @@ export function createServices(platform: Platform) {
         : new LogMessageSender(logger));
   const audit = new AuditService(clock);
   const events = new EventService({ clock });
+  const eventDispatcher = new EventDispatcher({
+    clock,
+    redis: platform.redis,
+    lockKey: `${config.redisPrefix}:events:dispatch`,
+    logger,
+  });
   const program = new ProgramService({ clock, audit });
   // Security windows (tokens, one-time codes, idempotency retention) run on real time, never on the
   // business clock: moving a sandbox clock must not be a way to skip them (docs/sandbox.md).
@@ -137,6 +146,7 @@ export function createServices(platform: Platform) {
     clock,
     sandbox,
     events,
+    eventDispatcher,
     rules,
     ledger,
     ledgerVerifier,
@@ -158,6 +168,7 @@ export function createServices(platform: Platform) {
     idempotency,
     rateLimiter,
   };
+  for (const subscriber of allSubscribers(services)) eventDispatcher.register(subscriber);
   return services;
 }
 
@@ -238,6 +249,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerRewardRoutes(api, { rewards: services.rewards });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
   registerSandboxRoutes(api, { sandbox: services.sandbox });
+  registerEventRoutes(api, { events: services.events, dispatcher: services.eventDispatcher });
 
   const openapi = generateOpenApiDocument(registry, config.publicUrl ?? '/');
   apiRoot.get('/openapi.json', (_req, res) => {

@@ -5,6 +5,7 @@ import type { JobDefinition } from './platform/jobs.js';
 import type { Logger } from './platform/logger.js';
 import { activatePointsJob } from './modules/ledger/activate-points.job.js';
 import { expirePointsJob } from './modules/ledger/expire-points.job.js';
+import { dispatchEventsJob } from './modules/events/dispatch-events.job.js';
 
 /** What every job handler receives from the worker. */
 export type JobContext = { services: Services; clock: Clock; logger: Logger };
@@ -16,5 +17,5 @@ export type Job = JobDefinition<ZodTypeAny, JobContext>;
  * process runs them and the queue dashboard shows them.
  */
 export function allJobs(): Job[] {
-  return [activatePointsJob, expirePointsJob];
+  return [activatePointsJob, expirePointsJob, dispatchEventsJob];
 }

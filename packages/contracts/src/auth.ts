@@ -15,6 +15,7 @@ export const API_SCOPES = [
   'rewards:read',
   'redemptions:write',
   'rules:read',
+  'events:read',
 ] as const;
 export const ApiScope = z.enum(API_SCOPES);
 export type ApiScope = z.infer<typeof ApiScope>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ObjectIdString, Page, PageQuery } from './common.js';
 
 /**
  * The catalogue of domain events: every type a module may append, with the version of its payload.
@@ -68,3 +69,50 @@ export function matchesEventPatterns(type: string, patterns: readonly string[]):
     (p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))),
   );
 }
+
+/**
+ * `GET /api/v1/events`: the pull feed, oldest first. `type` is a type or a pattern (`points.*`, `*`),
+ * repeated (`type=a&type=b`) or as a comma list; `after` is a cursor from a previous page.
+ */
+export const EventFeedQuery = PageQuery.omit({ cursor: true })
+  .extend({
+    after: z.string().max(200).optional(),
+    type: z.union([z.string().max(4000), z.array(z.string().max(4000)).max(1000)]).optional(),
+    memberId: ObjectIdString.optional(),
+  })
+  .strict();
+export type EventFeedQuery = z.infer<typeof EventFeedQuery>;
+
+/**
+ * A page of the feed. `nextCursor` is null on the last page, as on every list; `lastCursor` is the
+ * position after the last event returned (the `after` sent when the page is empty), so a poller saves
+ * it and asks `after=<lastCursor>` later for what came since.
+ */
+export const EventFeedPage = Page(DomainEvent).extend({ lastCursor: z.string().nullable() });
+export type EventFeedPage = z.infer<typeof EventFeedPage>;
+
+/** `GET /api/v1/events/subscribers`: how far each in-process subscriber has come. */
+export const EventSubscriberProgress = z.object({
+  id: z.string(),
+  /** The types and patterns it subscribes to. */
+  types: z.array(z.string()),
+  /** Events of its types it has not been handed yet (counted up to EVENT_LAG_COUNT_MAX). */
+  pending: z.number().int(),
+  /** When the oldest of those happened; null when it is up to date. */
+  oldestPendingAt: z.string().nullable(),
+  handled: z.number().int(),
+  lastEventId: z.string().nullable(),
+  /** The last failure, cleared by the next successful handing. */
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  /** Failures in a row; it is retried at `retryAt`. */
+  failures: z.number().int(),
+  retryAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+export type EventSubscriberProgress = z.infer<typeof EventSubscriberProgress>;
+export const EventSubscriberList = z.object({ items: z.array(EventSubscriberProgress) });
+export type EventSubscriberList = z.infer<typeof EventSubscriberList>;
+
+/** The most a subscriber's `pending` count goes to (counting a large backlog exactly costs a scan). */
+export const EVENT_LAG_COUNT_MAX = 10_000;

@@ -6,7 +6,8 @@ import type { EventType } from '@regulars/contracts';
  * that writes the change, so ids sort by time; events of one member also sort in commit order, because
  * every transaction that emits for a member writes the member document and conflicting transactions
  * retry (and generate their id again) until the other one has committed.
- * `fanout` is `pending` until the dispatcher has handed the event to every subscriber.
+ * `fanout` is `pending` until the dispatcher has handed the event to every subscriber; `deliveredTo`
+ * names the subscribers that have it (the dispatcher's per-event progress, written after each handing).
  */
 export type EventDoc = {
   _id: Types.ObjectId;
@@ -19,6 +20,7 @@ export type EventDoc = {
   payloadVersion: number;
   payload: Record<string, unknown>;
   fanout: 'pending' | 'done';
+  deliveredTo?: string[];
 };
 
 const eventSchema = new Schema<EventDoc>(
@@ -31,6 +33,7 @@ const eventSchema = new Schema<EventDoc>(
     payloadVersion: { type: Number, required: true },
     payload: { type: Schema.Types.Mixed, default: {} },
     fanout: { type: String, required: true },
+    deliveredTo: { type: [String], default: undefined },
   },
   { collection: 'events', versionKey: false, minimize: false },
 );
@@ -41,12 +44,19 @@ eventSchema.index({ memberId: 1, _id: 1 });
 
 export const EventModel = mongoose.model<EventDoc>('Event', eventSchema);
 
-/** How far each subscriber has come: the last event it handled, for progress and the dashboard. */
+/**
+ * How far each subscriber has come: the last event it handled (where its next read starts, less an
+ * overlap for late commits), how many, and its failures: a subscriber that threw waits until `retryAt`
+ * (business time, doubling with each failure in a row).
+ */
 export type SubscriberCursorDoc = {
   _id: string;
   lastEventId: Types.ObjectId | null;
   handled: number;
   lastError: string | null;
+  lastErrorAt?: Date | null;
+  failures?: number;
+  retryAt?: Date | null;
   updatedAt: Date;
 };
 
@@ -56,6 +66,9 @@ const cursorSchema = new Schema<SubscriberCursorDoc>(
     lastEventId: { type: Schema.Types.ObjectId, default: null },
     handled: { type: Number, default: 0 },
     lastError: { type: String, default: null },
+    lastErrorAt: { type: Date, default: null },
+    failures: { type: Number, default: 0 },
+    retryAt: { type: Date, default: null },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'event_subscriber_cursors', versionKey: false },

@@ -1,8 +1,16 @@
 import { Types, type ClientSession } from 'mongoose';
-import { EVENT_CATALOGUE, type DomainEvent, type EventType } from '@regulars/contracts';
+import {
+  EVENT_CATALOGUE,
+  type DomainEvent,
+  type EventFeedPage,
+  type EventFeedQuery,
+  type EventType,
+} from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { nativeCollection } from '../../platform/mongo.js';
+import { encodeCursor, paginate } from '../../platform/pagination.js';
 import { WriteBatch } from '../../platform/write-batch.js';
+import { parseEventFilter } from './event-filter.js';
 import { EventModel, type EventDoc } from './event.model.js';
 
 export { EVENT_CATALOGUE, EVENT_TYPES, type EventType } from '@regulars/contracts';
@@ -22,6 +30,9 @@ export type AppendInput = {
 
 const toObjectId = (id: Id | null | undefined): Types.ObjectId | null =>
   id === null || id === undefined ? null : typeof id === 'string' ? new Types.ObjectId(id) : id;
+
+/** The name of the feed in its cursors: a cursor of another list is refused, not misread. */
+const EVENT_FEED_LIST = 'events';
 
 /**
  * The transactional outbox. `append` writes an event with the change it describes: in the caller's
@@ -54,6 +65,27 @@ export class EventService {
     if (target instanceof WriteBatch) target.insertOne(EventModel, doc);
     else await nativeCollection<EventDoc>(EventModel).insertOne(doc, { session: target });
     return doc._id;
+  }
+
+  /**
+   * The pull feed, oldest first, after the cursor. `storeId` is the store the caller is bound to
+   * (already checked by the route): such a caller sees that store's events only.
+   */
+  async feed(query: EventFeedQuery & { storeId?: string | null }): Promise<EventFeedPage> {
+    const types = parseEventFilter(query.type);
+    const filter = {
+      ...(types ? { type: { $in: types } } : {}),
+      ...(query.memberId ? { memberId: new Types.ObjectId(query.memberId) } : {}),
+      ...(query.storeId ? { storeId: new Types.ObjectId(query.storeId) } : {}),
+    };
+    const page = await paginate(
+      EventModel,
+      filter,
+      { limit: query.limit, cursor: query.after, order: 'oldest', list: EVENT_FEED_LIST },
+      toEventResponse,
+    );
+    const last = page.items[page.items.length - 1];
+    return { ...page, lastCursor: last ? encodeCursor(last.id, EVENT_FEED_LIST) : (query.after ?? null) };
   }
 }
 
