@@ -111,14 +111,14 @@ export function createServices(platform: Platform) {
   const idempotency = new IdempotencyService({ clock: systemClock });
   const rateLimiter = new RateLimiter(platform.redis, config.redisPrefix);
   const rules = new RuleService({ clock, audit, program });
-  const ledger = new LedgerService({ clock });
+  const ledger = new LedgerService({ clock, events });
   const ledgerVerifier = new LedgerVerifyService();
-  const adjustments = new AdjustmentService({ clock, program, members, ledger, audit });
+  const adjustments = new AdjustmentService({ clock, program, members, ledger, audit, events });
   const earning = new EarningService(rules);
-  const purchases = new PurchaseService({ clock, program, members, ledger, earning });
+  const purchases = new PurchaseService({ clock, program, members, ledger, earning, events });
   const rewards = new RewardService({ clock, audit });
   const redemptions = new RedemptionService({ clock, program, members, rewards, ledger });
-  const refunds = new RefundService({ clock, program, ledger, redemptions });
+  const refunds = new RefundService({ clock, program, ledger, redemptions, events });
   const sandbox: SandboxService = new SandboxService({
     sandboxClock: platform.sandboxClock ?? null,
     clock,

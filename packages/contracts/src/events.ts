@@ -11,8 +11,16 @@ export const EVENT_CATALOGUE = {
   'member.unblocked': { version: 1, description: 'A member was unblocked' },
   'purchase.recorded': { version: 1, description: 'A purchase was recorded' },
   'points.earned': { version: 1, description: 'Points were credited (pending or available)' },
-  'points.activated': { version: 1, description: 'Pending points became spendable' },
-  'points.expired': { version: 1, description: 'Points expired' },
+  'points.activated': {
+    version: 1,
+    description:
+      "A lot's pending points became spendable: one event per lot (by the sweep or when the member's balance is brought up to date), occurredAt is the lot's availableAt",
+  },
+  'points.expired': {
+    version: 1,
+    description:
+      "A lot's remaining points expired: one event per lot (by the sweep or when the member's balance is brought up to date), occurredAt is the lot's expiresAt",
+  },
   'points.adjusted': { version: 1, description: 'Points were adjusted by staff' },
   'redemption.created': { version: 1, description: 'A reward was redeemed' },
   'redemption.cancelled': { version: 1, description: 'A redemption was cancelled and its points returned' },

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mongoose from 'mongoose';
+import { ManualClock } from '@regulars/backend';
+import { signUpMember } from '../support/callers.js';
+import {
+  buy,
+  cardCode,
+  createLedgerWorld,
+  createMember,
+  purchaseBody,
+  type LedgerWorld,
+} from './ledger-helpers.js';
+
+const DAY = 24 * 3600_000;
+const clock = new ManualClock(Date.UTC(2026, 0, 10, 9));
+let world: LedgerWorld;
+beforeAll(async () => {
+  world = await createLedgerWorld({ clock, program: { pendingDays: 14, expiryMonths: 12 } });
+});
+afterAll(() => world.close());
+
+type StoredEvent = {
+  _id: mongoose.Types.ObjectId;
+  type: string;
+  occurredAt: Date;
+  memberId: mongoose.Types.ObjectId | null;
+  storeId: mongoose.Types.ObjectId | null;
+  subject: Record<string, string>;
+  payloadVersion: number;
+  payload: Record<string, unknown>;
+};
+
+const oid = (id: string) => new mongoose.Types.ObjectId(id);
+
+/** The events in the outbox matching `filter`, in id order. */
+const eventsWhere = (filter: Record<string, unknown>) =>
+  mongoose.connection.collection<StoredEvent>('events').find(filter).sort({ _id: 1 }).toArray();
+const eventsOf = (memberId: string, type?: string) =>
+  eventsWhere({ memberId: oid(memberId), ...(type ? { type } : {}) });
+
+/** The one event of `type` about `subject` (fails when there is none or more than one). */
+async function theEvent(type: string, subject: Record<string, string>) {
+  const filter: Record<string, unknown> = { type };
+  for (const [key, value] of Object.entries(subject)) filter[`subject.${key}`] = value;
+  const found = await eventsWhere(filter);
+  expect(found, `${type} ${JSON.stringify(subject)}`).toHaveLength(1);
+  return found[0] as StoredEvent;
+}
+
+function postPurchase(body: Record<string, unknown>, key: string = randomUUID()) {
+  return world.app.request
+    .post('/api/v1/purchases')
+    .set(world.cashier.auth)
+    .set('Idempotency-Key', key)
+    .send(body);
+}
+
+describe('purchases', () => {
+  it('records purchase.recorded and points.earned with the purchase', async () => {
+    const member = await createMember(world);
+    const purchase = await buy(world, member.id, 2599, { externalId: `R-${randomUUID()}` });
+    const recorded = await theEvent('purchase.recorded', { purchaseId: purchase.id });
+    expect(recorded).toMatchObject({
+      memberId: oid(member.id),
+      storeId: oid(world.storeId),
+      subject: { purchaseId: purchase.id },
+      payloadVersion: 1,
+      payload: {
+        purchaseId: purchase.id,
+        currency: 'EUR',
+        totalMinor: 2599,
+        itemCount: 1,
+        pointsEarned: 25,
+        pointsSpent: 0,
+        redemptionIds: [],
+      },
+    });
+    const earned = await theEvent('points.earned', { purchaseId: purchase.id });
+    expect(earned).toMatchObject({
+      memberId: oid(member.id),
+      storeId: oid(world.storeId),
+      payloadVersion: 1,
+      payload: {
+        purchaseId: purchase.id,
+        points: 25,
+        status: 'pending',
+        availableAt: purchase.availableAt,
+        rules: [{ ruleId: purchase.breakdown[0]?.ruleId, ruleVersion: 1, points: 25 }],
+      },
+    });
+    expect(earned.subject.lotId).toBe(earned.payload.lotId);
+    // Nothing personal travels in a payload.
+    const text = JSON.stringify([recorded, earned]);
+    expect(text).not.toContain(member.phone);
+    expect(text).not.toContain(member.name);
+  });
+
+  it('records an anonymous purchase without points.earned', async () => {
+    const purchase = await buy(world, undefined, 800);
+    const recorded = await theEvent('purchase.recorded', { purchaseId: purchase.id });
+    expect(recorded).toMatchObject({ memberId: null, payload: { pointsEarned: 0 } });
+    expect(await eventsWhere({ type: 'points.earned', 'subject.purchaseId': purchase.id })).toEqual([]);
+  });
+
+  it('writes no second event for a purchase replayed with the same Idempotency-Key', async () => {
+    const member = await createMember(world);
+    const key = randomUUID();
+    const body = purchaseBody(world, member.id, 1000);
+    const first = await postPurchase(body, key).expect(201);
+    const again = await postPurchase(body, key).expect(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect((await eventsOf(member.id)).map((e) => e.type)).toEqual(['purchase.recorded', 'points.earned']);
+  });
+
+  it('writes no event for a dry run, nor for a purchase refused after its writes were queued', async () => {
+    const member = await signUpMember(world.app);
+    const card = await world.app.request.get(`/api/v1/members/${member.memberId}/card`).set(member.auth);
+    const code = cardCode(card.body.cardNumber, card.body.cardSecret);
+    const dry = await postPurchase(purchaseBody(world, undefined, 500, { cardCode: code, dryRun: true }));
+    expect(dry.status).toBe(200);
+    expect(dry.body.dryRun).toBe(true);
+    expect(await eventsOf(member.memberId, 'purchase.recorded')).toEqual([]);
+
+    await postPurchase(purchaseBody(world, undefined, 500, { cardCode: code })).expect(201);
+    // The same code again: the batch with the purchase and its events fails on the code's use record.
+    const refused = await postPurchase(purchaseBody(world, undefined, 700, { cardCode: code }));
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('CARD_CODE_USED');
+    const recorded = await eventsOf(member.memberId, 'purchase.recorded');
+    expect(recorded.map((e) => e.payload.totalMinor)).toEqual([500]);
+  });
+
+  it('writes no event for a purchase of a blocked member', async () => {
+    const member = await createMember(world);
+    await world.app.request
+      .post(`/api/v1/members/${member.id}/block`)
+      .set(world.manager.auth)
+      .send({ reason: 'fraud' })
+      .expect(200);
+    const refused = await postPurchase(purchaseBody(world, member.id, 900));
+    expect(refused.body.error.code).toBe('MEMBER_BLOCKED');
+    expect(await eventsOf(member.id, 'purchase.recorded')).toEqual([]);
+  });
+});
+
+describe('refunds and adjustments', () => {
+  it('records refund.recorded with the points that followed the money', async () => {
+    const member = await createMember(world);
+    const purchase = await buy(world, member.id, 4000);
+    const refund = await world.app.request
+      .post(`/api/v1/purchases/${purchase.id}/refunds`)
+      .set(world.manager.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ amountMinor: 1000, reason: 'cold coffee' })
+      .expect(201);
+    const event = await theEvent('refund.recorded', { refundId: refund.body.id });
+    expect(event).toMatchObject({
+      memberId: oid(member.id),
+      storeId: oid(world.storeId),
+      subject: { refundId: refund.body.id, purchaseId: purchase.id },
+      payloadVersion: 1,
+      payload: {
+        refundId: refund.body.id,
+        purchaseId: purchase.id,
+        currency: 'EUR',
+        amountMinor: 1000,
+        refundedMinor: 1000,
+        isFullyRefunded: false,
+        pointsReversed: 10,
+        pointsRestored: 0,
+        pointsWrittenOff: 0,
+      },
+    });
+  });
+
+  it('records points.adjusted, and nothing for an adjustment refused for insufficient points', async () => {
+    const member = await createMember(world);
+    const adjustment = await world.app.request
+      .post(`/api/v1/members/${member.id}/adjustments`)
+      .set(world.manager.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ points: 30, reason: 'Welcome gift for Ana' })
+      .expect(201);
+    const event = await theEvent('points.adjusted', { adjustmentId: adjustment.body.id });
+    expect(event).toMatchObject({
+      memberId: oid(member.id),
+      storeId: null,
+      payloadVersion: 1,
+      payload: {
+        adjustmentId: adjustment.body.id,
+        points: 30,
+        actor: { kind: 'staff', id: world.manager.id },
+      },
+    });
+    expect(JSON.stringify(event.payload)).not.toContain('Ana');
+
+    const refused = await world.app.request
+      .post(`/api/v1/members/${member.id}/adjustments`)
+      .set(world.manager.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ points: -31, reason: 'too much' })
+      .expect(409);
+    expect(refused.body.error.code).toBe('INSUFFICIENT_POINTS');
+    expect((await eventsOf(member.id, 'points.adjusted')).map((e) => e.payload.points)).toEqual([30]);
+  });
+});
+
+describe('due-date sweeps', () => {
+  it('records points.activated per lot when the return window closes and points.expired when the lot expires', async () => {
+    const start = clock.now().getTime();
+    const member = await createMember(world);
+    const purchase = await buy(world, member.id, 1200);
+    const [earned] = await eventsOf(member.id, 'points.earned');
+    const lotId = String(earned?.payload.lotId);
+
+    clock.set(start + 14 * DAY);
+    await world.app.runtime.services.ledger.activateDue();
+    const activated = await theEvent('points.activated', { lotId });
+    expect(activated).toMatchObject({
+      memberId: oid(member.id),
+      occurredAt: new Date(purchase.availableAt),
+      payloadVersion: 1,
+      payload: {
+        lotId,
+        points: 12,
+        availableAt: purchase.availableAt,
+        source: { type: 'purchase', id: purchase.id },
+      },
+    });
+    await world.app.runtime.services.ledger.activateDue();
+    expect(await eventsOf(member.id, 'points.activated')).toHaveLength(1);
+
+    clock.set(start + 400 * DAY);
+    await world.app.runtime.services.ledger.expireDue();
+    const expired = await theEvent('points.expired', { lotId });
+    expect(expired).toMatchObject({
+      memberId: oid(member.id),
+      payloadVersion: 1,
+      payload: { lotId, points: 12, wasPending: false, source: { type: 'purchase', id: purchase.id } },
+    });
+    expect(expired.occurredAt.toISOString()).toBe(expired.payload.expiresAt);
+    await world.app.runtime.services.ledger.expireDue();
+    expect(await eventsOf(member.id, 'points.expired')).toHaveLength(1);
+    clock.set(start);
+  });
+});
