@@ -117,7 +117,7 @@ export function createServices(platform: Platform) {
   const earning = new EarningService(rules);
   const purchases = new PurchaseService({ clock, program, members, ledger, earning, events });
   const rewards = new RewardService({ clock, audit });
-  const redemptions = new RedemptionService({ clock, program, members, rewards, ledger });
+  const redemptions = new RedemptionService({ clock, program, members, rewards, ledger, events });
   const refunds = new RefundService({ clock, program, ledger, redemptions, events });
   const sandbox: SandboxService = new SandboxService({
     sandboxClock: platform.sandboxClock ?? null,

@@ -206,6 +206,113 @@ describe('refunds and adjustments', () => {
   });
 });
 
+describe('redemptions', () => {
+  async function createReward(body: Record<string, unknown> = {}) {
+    const response = await world.app.request
+      .post('/api/v1/rewards')
+      .set(world.marketer.auth)
+      .send({ name: '€2 off', pointsCost: 20, kind: 'fixed_discount', valueMinor: 200, ...body })
+      .expect(201);
+    return response.body as { id: string };
+  }
+  const redeem = (body: Record<string, unknown>, key: string = randomUUID()) =>
+    world.app.request
+      .post('/api/v1/redemptions')
+      .set(world.cashier.auth)
+      .set('Idempotency-Key', key)
+      .send({ storeId: world.storeId, ...body });
+  /** A member with `points` spendable points (an adjustment credits them available at once). */
+  async function memberWith(points: number) {
+    const member = await createMember(world);
+    await world.app.request
+      .post(`/api/v1/members/${member.id}/adjustments`)
+      .set(world.manager.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ points, reason: 'starting balance' })
+      .expect(201);
+    return member;
+  }
+
+  it('records redemption.created, once per Idempotency-Key, and redemption.cancelled', async () => {
+    const member = await memberWith(50);
+    const reward = await createReward();
+    const key = randomUUID();
+    const redemption = await redeem({ memberId: member.id, rewardId: reward.id }, key).expect(201);
+    await redeem({ memberId: member.id, rewardId: reward.id }, key).expect(201);
+    const created = await theEvent('redemption.created', { redemptionId: redemption.body.id });
+    expect(created).toMatchObject({
+      memberId: oid(member.id),
+      storeId: oid(world.storeId),
+      subject: { redemptionId: redemption.body.id, rewardId: reward.id },
+      payloadVersion: 1,
+      payload: {
+        redemptionId: redemption.body.id,
+        rewardId: reward.id,
+        pointsSpent: 20,
+        apply: { kind: 'fixed_discount', valueMinor: 200 },
+      },
+    });
+
+    await world.app.request
+      .post(`/api/v1/redemptions/${redemption.body.id}/cancel`)
+      .set(world.cashier.auth)
+      .expect(200);
+    const cancelled = await theEvent('redemption.cancelled', { redemptionId: redemption.body.id });
+    expect(cancelled).toMatchObject({
+      memberId: oid(member.id),
+      storeId: oid(world.storeId),
+      payloadVersion: 1,
+      payload: {
+        redemptionId: redemption.body.id,
+        rewardId: reward.id,
+        pointsSpent: 20,
+        pointsReturned: 20,
+        pointsExpired: 0,
+      },
+    });
+    expect((await eventsOf(member.id)).map((e) => e.type)).toEqual([
+      'points.adjusted',
+      'redemption.created',
+      'redemption.cancelled',
+    ]);
+  });
+
+  it('records a payment with points without a reward', async () => {
+    const member = await memberWith(50);
+    const redemption = await redeem({ memberId: member.id, points: 15 }).expect(201);
+    const created = await theEvent('redemption.created', { redemptionId: redemption.body.id });
+    expect(created.subject).toEqual({ redemptionId: redemption.body.id });
+    expect(created.payload).toMatchObject({
+      rewardId: null,
+      pointsSpent: 15,
+      apply: { kind: 'points_payment', valueMinor: redemption.body.apply.valueMinor },
+    });
+  });
+
+  it('writes no event for a redemption refused for insufficient points, nor for a dry run', async () => {
+    const member = await memberWith(10);
+    const reward = await createReward({ stock: 3 });
+    const refused = await redeem({ memberId: member.id, rewardId: reward.id }).expect(409);
+    expect(refused.body.error.code).toBe('INSUFFICIENT_POINTS');
+    await redeem({ memberId: member.id, points: 5, dryRun: true }).expect(200);
+    expect(await eventsOf(member.id, 'redemption.created')).toEqual([]);
+  });
+
+  it('writes no event for a cancellation refused because the redemption paid for a purchase', async () => {
+    const member = await memberWith(40);
+    const redemption = await redeem({ memberId: member.id, points: 10 }).expect(201);
+    await buy(world, member.id, 1000, { redemptionIds: [redemption.body.id] });
+    const refused = await world.app.request
+      .post(`/api/v1/redemptions/${redemption.body.id}/cancel`)
+      .set(world.cashier.auth)
+      .expect(409);
+    expect(refused.body.error.code).toBe('REDEMPTION_SETTLED');
+    expect(await eventsOf(member.id, 'redemption.cancelled')).toEqual([]);
+    const recorded = await eventsOf(member.id, 'purchase.recorded');
+    expect(recorded[0]?.payload).toMatchObject({ pointsSpent: 10, redemptionIds: [redemption.body.id] });
+  });
+});
+
 describe('due-date sweeps', () => {
   it('records points.activated per lot when the return window closes and points.expired when the lot expires', async () => {
     const start = clock.now().getTime();

@@ -133,7 +133,14 @@ async function seedHistory(services: Services, logger: Logger): Promise<void> {
     events,
   });
   const rewardService = new RewardService({ clock, audit: services.audit });
-  const redemptions = new RedemptionService({ clock, program, members, rewards: rewardService, ledger });
+  const redemptions = new RedemptionService({
+    clock,
+    program,
+    members,
+    rewards: rewardService,
+    ledger,
+    events,
+  });
   const rand = random(20_240_601);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
 
