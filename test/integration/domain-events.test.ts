@@ -110,7 +110,11 @@ describe('purchases', () => {
     const first = await postPurchase(body, key).expect(201);
     const again = await postPurchase(body, key).expect(201);
     expect(again.body.id).toBe(first.body.id);
-    expect((await eventsOf(member.id)).map((e) => e.type)).toEqual(['purchase.recorded', 'points.earned']);
+    expect((await eventsOf(member.id)).map((e) => e.type)).toEqual([
+      'member.created',
+      'purchase.recorded',
+      'points.earned',
+    ]);
   });
 
   it('writes no event for a dry run, nor for a purchase refused after its writes were queued', async () => {
@@ -271,6 +275,7 @@ describe('redemptions', () => {
       },
     });
     expect((await eventsOf(member.id)).map((e) => e.type)).toEqual([
+      'member.created',
       'points.adjusted',
       'redemption.created',
       'redemption.cancelled',
@@ -310,6 +315,182 @@ describe('redemptions', () => {
     expect(await eventsOf(member.id, 'redemption.cancelled')).toEqual([]);
     const recorded = await eventsOf(member.id, 'purchase.recorded');
     expect(recorded[0]?.payload).toMatchObject({ pointsSpent: 10, redemptionIds: [redemption.body.id] });
+  });
+});
+
+describe('members', () => {
+  it('records member.created for a sign-up and for staff registering a member, without personal data', async () => {
+    const joined = await signUpMember(world.app, { name: 'Lucía Pérez' });
+    const bySignup = await theEvent('member.created', { memberId: joined.memberId });
+    expect(bySignup).toMatchObject({
+      memberId: oid(joined.memberId),
+      storeId: null,
+      payloadVersion: 1,
+      payload: {
+        memberId: joined.memberId,
+        via: 'signup',
+        consents: { email: false, sms: false, push: false },
+      },
+    });
+    expect(bySignup.payload.joinedAt).toBe(clock.now().toISOString());
+    expect(JSON.stringify(bySignup)).not.toMatch(/Lucía|Pérez/);
+    expect(JSON.stringify(bySignup)).not.toContain(joined.phone);
+
+    const registered = await createMember(world, { email: 'ana@example.com', consents: { sms: true } });
+    const byStaff = await theEvent('member.created', { memberId: registered.id });
+    expect(byStaff.payload).toMatchObject({
+      via: 'staff',
+      consents: { email: false, sms: true, push: false },
+    });
+    expect(JSON.stringify(byStaff)).not.toContain('ana@example.com');
+  });
+
+  it('records member.updated with the fields that changed, not their values, and nothing for no change', async () => {
+    const member = await createMember(world);
+    const patch = (body: Record<string, unknown>) =>
+      world.app.request.patch(`/api/v1/members/${member.id}`).set(world.cashier.auth).send(body).expect(200);
+    await patch({ email: 'new@example.com', consents: { sms: true } });
+    await patch({ email: 'new@example.com', consents: { sms: true } });
+    const [updated, ...more] = await eventsOf(member.id, 'member.updated');
+    expect(more).toEqual([]);
+    expect(updated).toMatchObject({
+      memberId: oid(member.id),
+      subject: { memberId: member.id },
+      payloadVersion: 1,
+      payload: {
+        memberId: member.id,
+        changed: ['email', 'consents.sms'],
+        consents: { email: false, sms: true, push: false },
+      },
+    });
+    expect(JSON.stringify(updated)).not.toContain('new@example.com');
+  });
+
+  it('records member.blocked and member.unblocked once per change of state', async () => {
+    const member = await createMember(world);
+    const act = (action: 'block' | 'unblock') =>
+      world.app.request
+        .post(`/api/v1/members/${member.id}/${action}`)
+        .set(world.manager.auth)
+        .send({ reason: 'card reported stolen' })
+        .expect(200);
+    await act('block');
+    await act('block');
+    await act('unblock');
+    const changes = (await eventsOf(member.id)).filter((e) => e.type !== 'member.created');
+    expect(changes.map((e) => [e.type, e.payload])).toEqual([
+      ['member.blocked', { memberId: member.id, isBlocked: true }],
+      ['member.unblocked', { memberId: member.id, isBlocked: false }],
+    ]);
+  });
+});
+
+describe('catalogue, rules and program', () => {
+  it('records reward.created and reward.updated with the reward as subscribers see it', async () => {
+    const created = await world.app.request
+      .post('/api/v1/rewards')
+      .set(world.marketer.auth)
+      .send({ name: 'Free croissant', pointsCost: 40, kind: 'free_product', sku: 'CROISSANT', stock: 10 })
+      .expect(201);
+    const id = created.body.id as string;
+    expect(await theEvent('reward.created', { rewardId: id })).toMatchObject({
+      memberId: null,
+      storeId: null,
+      payloadVersion: 1,
+      payload: {
+        rewardId: id,
+        name: 'Free croissant',
+        pointsCost: 40,
+        kind: 'free_product',
+        sku: 'CROISSANT',
+        stock: 10,
+        isActive: true,
+      },
+    });
+    await world.app.request
+      .patch(`/api/v1/rewards/${id}`)
+      .set(world.marketer.auth)
+      .send({ pointsCost: 35, isActive: false })
+      .expect(200);
+    expect(await theEvent('reward.updated', { rewardId: id })).toMatchObject({
+      payload: { rewardId: id, pointsCost: 35, isActive: false, changed: ['isActive', 'pointsCost'] },
+    });
+  });
+
+  it('records rule.published per version, and rule.paused, rule.resumed, rule.archived', async () => {
+    const created = await world.app.request
+      .post('/api/v1/rules')
+      .set(world.marketer.auth)
+      .send({
+        definition: {
+          name: 'Double Tuesdays',
+          effects: [{ type: 'awardFixedPoints', points: 5 }],
+        },
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    const act = (action: string) =>
+      world.app.request.post(`/api/v1/rules/${id}/${action}`).set(world.marketer.auth).expect(200);
+    await act('publish');
+    await act('pause');
+    await act('resume');
+    await act('archive');
+    const events = await eventsWhere({ 'subject.ruleId': id });
+    expect(events.map((e) => [e.type, e.payload])).toEqual([
+      ['rule.published', { ruleId: id, version: 1, name: 'Double Tuesdays', previousStatus: 'draft' }],
+      ['rule.paused', { ruleId: id, version: 1, name: 'Double Tuesdays', previousStatus: 'published' }],
+      ['rule.resumed', { ruleId: id, version: 1, name: 'Double Tuesdays', previousStatus: 'paused' }],
+      ['rule.archived', { ruleId: id, version: 1, name: 'Double Tuesdays', previousStatus: 'published' }],
+    ]);
+    expect(events.every((e) => e.payloadVersion === 1 && e.memberId === null)).toBe(true);
+  });
+
+  it('writes no rule event for a refused publish', async () => {
+    const created = await world.app.request
+      .post('/api/v1/rules')
+      .set(world.marketer.auth)
+      .send({ definition: { name: 'Once', effects: [{ type: 'awardFixedPoints', points: 1 }] } })
+      .expect(201);
+    const id = created.body.id as string;
+    await world.app.request.post(`/api/v1/rules/${id}/publish`).set(world.marketer.auth).expect(200);
+    const again = await world.app.request
+      .post(`/api/v1/rules/${id}/publish`)
+      .set(world.marketer.auth)
+      .expect(409);
+    expect(again.body.error.code).toBe('NOTHING_TO_PUBLISH');
+    expect(await eventsWhere({ 'subject.ruleId': id })).toHaveLength(1);
+    await world.app.request.post(`/api/v1/rules/${id}/archive`).set(world.marketer.auth).expect(200);
+  });
+
+  it('records program.updated with what changed, and nothing when nothing did', async () => {
+    const before = await eventsWhere({ type: 'program.updated' });
+    await world.app.request
+      .patch('/api/v1/program')
+      .set(world.admin.auth)
+      .send({ pendingDays: 7, name: 'Café Club' })
+      .expect(200);
+    await world.app.request
+      .patch('/api/v1/program')
+      .set(world.admin.auth)
+      .send({ pendingDays: 7 })
+      .expect(200);
+    const after = await eventsWhere({ type: 'program.updated' });
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.at(-1)).toMatchObject({
+      memberId: null,
+      storeId: null,
+      subject: { programId: 'program' },
+      payloadVersion: 1,
+      payload: {
+        changed: ['name', 'pendingDays'],
+        settings: { name: 'Café Club', pendingDays: 7, expiryMonths: 12, currency: 'EUR' },
+      },
+    });
+    await world.app.request
+      .patch('/api/v1/program')
+      .set(world.admin.auth)
+      .send({ pendingDays: 14 })
+      .expect(200);
   });
 });
 

@@ -120,9 +120,9 @@ async function seedHistory(services: Services, logger: Logger): Promise<void> {
   const start = endOfHistory - 365 * DAY;
   const clock = new ManualClock(start);
   const program = services.program;
-  const members = new MemberService({ clock, program, audit: services.audit });
   // Events carry the history's business time, like its ledger entries.
   const events = new EventService({ clock });
+  const members = new MemberService({ clock, program, audit: services.audit, events });
   const ledger = new LedgerService({ clock, events });
   const purchases = new PurchaseService({
     clock,
@@ -132,7 +132,7 @@ async function seedHistory(services: Services, logger: Logger): Promise<void> {
     earning: services.earning,
     events,
   });
-  const rewardService = new RewardService({ clock, audit: services.audit });
+  const rewardService = new RewardService({ clock, audit: services.audit, events });
   const redemptions = new RedemptionService({
     clock,
     program,

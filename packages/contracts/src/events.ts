@@ -28,7 +28,9 @@ export const EVENT_CATALOGUE = {
   'reward.created': { version: 1, description: 'A reward was added to the catalogue' },
   'reward.updated': { version: 1, description: 'A reward changed' },
   'rule.published': { version: 1, description: 'A rule version was published' },
-  'rule.paused': { version: 1, description: 'A rule was paused' },
+  'rule.paused': { version: 1, description: 'A published rule was paused: it stops earning' },
+  'rule.resumed': { version: 1, description: 'A paused rule was resumed: its published version earns again' },
+  'rule.archived': { version: 1, description: 'A rule was archived (it stops earning if it was published)' },
   'program.updated': { version: 1, description: 'The program settings changed' },
   'sandbox.clock_advanced': {
     version: 1,
