@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mongoose from 'mongoose';
 import { ManualClock } from '@regulars/backend';
+import { serverWireVersion } from '../../backend/src/platform/mongo.js';
+import { forceClientBulkWrite } from '../../backend/src/platform/write-batch.js';
 import { signUpMember } from '../support/callers.js';
 import {
   buy,
   cardCode,
   createLedgerWorld,
   createMember,
+  memberDetail,
   purchaseBody,
   type LedgerWorld,
 } from './ledger-helpers.js';
@@ -18,7 +21,10 @@ let world: LedgerWorld;
 beforeAll(async () => {
   world = await createLedgerWorld({ clock, program: { pendingDays: 14, expiryMonths: 12 } });
 });
-afterAll(() => world.close());
+afterAll(async () => {
+  forceClientBulkWrite(null);
+  await world.close();
+});
 
 type StoredEvent = {
   _id: mongoose.Types.ObjectId;
@@ -117,7 +123,34 @@ describe('purchases', () => {
     ]);
   });
 
-  it('writes no event for a dry run, nor for a purchase refused after its writes were queued', async () => {
+  it('writes no event for a purchase of a blocked member', async () => {
+    const member = await createMember(world);
+    await world.app.request
+      .post(`/api/v1/members/${member.id}/block`)
+      .set(world.manager.auth)
+      .send({ reason: 'fraud' })
+      .expect(200);
+    const refused = await postPurchase(purchaseBody(world, member.id, 900));
+    expect(refused.body.error.code).toBe('MEMBER_BLOCKED');
+    expect(await eventsOf(member.id, 'purchase.recorded')).toEqual([]);
+  });
+});
+
+// The purchase's writes (its events included) go in one client bulkWrite on MongoDB 8.0+ and the embedded
+// server, one command each on older servers: an abort must leave no event on either path.
+const writePaths = [
+  { name: 'one command per write', useClientBulkWrite: false, isAvailable: () => true },
+  { name: 'one client bulkWrite', useClientBulkWrite: true, isAvailable: () => serverWireVersion() >= 25 },
+];
+
+describe.each(writePaths)('purchases with their writes sent as $name', (path) => {
+  beforeAll(() => {
+    if (path.isAvailable()) forceClientBulkWrite(path.useClientBulkWrite);
+  });
+  afterAll(() => forceClientBulkWrite(null));
+
+  it('writes no event for a dry run, nor for a purchase refused after its writes were queued', async (context) => {
+    if (!path.isAvailable()) context.skip();
     const member = await signUpMember(world.app);
     const card = await world.app.request.get(`/api/v1/members/${member.memberId}/card`).set(member.auth);
     const code = cardCode(card.body.cardNumber, card.body.cardSecret);
@@ -133,18 +166,6 @@ describe('purchases', () => {
     expect(refused.body.error.code).toBe('CARD_CODE_USED');
     const recorded = await eventsOf(member.memberId, 'purchase.recorded');
     expect(recorded.map((e) => e.payload.totalMinor)).toEqual([500]);
-  });
-
-  it('writes no event for a purchase of a blocked member', async () => {
-    const member = await createMember(world);
-    await world.app.request
-      .post(`/api/v1/members/${member.id}/block`)
-      .set(world.manager.auth)
-      .send({ reason: 'fraud' })
-      .expect(200);
-    const refused = await postPurchase(purchaseBody(world, member.id, 900));
-    expect(refused.body.error.code).toBe('MEMBER_BLOCKED');
-    expect(await eventsOf(member.id, 'purchase.recorded')).toEqual([]);
   });
 });
 
@@ -530,6 +551,32 @@ describe('due-date sweeps', () => {
     expect(expired.occurredAt.toISOString()).toBe(expired.payload.expiresAt);
     await world.app.runtime.services.ledger.expireDue();
     expect(await eventsOf(member.id, 'points.expired')).toHaveLength(1);
+    clock.set(start);
+  });
+  it('records points.activated when a balance read settles the lot first, and none twice; a refused spend settles nothing', async () => {
+    const start = clock.now().getTime();
+    const member = await createMember(world);
+    await buy(world, member.id, 3000);
+    const [earned] = await eventsOf(member.id, 'points.earned');
+    const lotId = String(earned?.payload.lotId);
+
+    clock.set(start + 14 * DAY);
+    expect((await memberDetail(world, member.id)).balance.available).toBe(30);
+    await theEvent('points.activated', { lotId });
+    await world.app.runtime.services.ledger.activateDue();
+    expect(await eventsOf(member.id, 'points.activated')).toHaveLength(1);
+
+    clock.set(start + 400 * DAY);
+    // The redemption's transaction expires the lot before it spends, then is refused and rolled back.
+    const dry = await world.app.request
+      .post('/api/v1/redemptions')
+      .set(world.cashier.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ memberId: member.id, points: 5, dryRun: true });
+    expect(dry.body.error.code).toBe('INSUFFICIENT_POINTS');
+    expect(await eventsOf(member.id, 'points.expired')).toEqual([]);
+    await world.app.runtime.services.ledger.expireDue();
+    await theEvent('points.expired', { lotId });
     clock.set(start);
   });
 });
