@@ -99,7 +99,7 @@ export function createServices(platform: Platform) {
     lockKey: `${config.redisPrefix}:events:dispatch`,
     logger,
   });
-  const program = new ProgramService({ clock, audit });
+  const program = new ProgramService({ clock, audit, events });
   // Security windows (tokens, one-time codes, idempotency retention) run on real time, never on the
   // business clock: moving a sandbox clock must not be a way to skip them (docs/sandbox.md).
   const tokens = new TokenService({
@@ -108,7 +108,7 @@ export function createServices(platform: Platform) {
     refreshTtlDays: config.refreshTokenTtlDays,
     clock: systemClock,
   });
-  const members = new MemberService({ clock, program, audit });
+  const members = new MemberService({ clock, program, audit, events });
   const auth = new AuthService({
     clock: systemClock,
     tokens,
@@ -122,15 +122,15 @@ export function createServices(platform: Platform) {
   const apiKeys = new ApiKeyService({ clock, audit });
   const idempotency = new IdempotencyService({ clock: systemClock });
   const rateLimiter = new RateLimiter(platform.redis, config.redisPrefix);
-  const rules = new RuleService({ clock, audit, program });
-  const ledger = new LedgerService({ clock });
+  const rules = new RuleService({ clock, audit, program, events });
+  const ledger = new LedgerService({ clock, events });
   const ledgerVerifier = new LedgerVerifyService();
-  const adjustments = new AdjustmentService({ clock, program, members, ledger, audit });
+  const adjustments = new AdjustmentService({ clock, program, members, ledger, audit, events });
   const earning = new EarningService(rules);
-  const purchases = new PurchaseService({ clock, program, members, ledger, earning });
-  const rewards = new RewardService({ clock, audit });
-  const redemptions = new RedemptionService({ clock, program, members, rewards, ledger });
-  const refunds = new RefundService({ clock, program, ledger, redemptions });
+  const purchases = new PurchaseService({ clock, program, members, ledger, earning, events });
+  const rewards = new RewardService({ clock, audit, events });
+  const redemptions = new RedemptionService({ clock, program, members, rewards, ledger, events });
+  const refunds = new RefundService({ clock, program, ledger, redemptions, events });
   const sandbox: SandboxService = new SandboxService({
     sandboxClock: platform.sandboxClock ?? null,
     clock,

@@ -2,6 +2,7 @@ import { ManualClock } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Services } from '../app.js';
+import { EventService } from '../modules/events/event.service.js';
 import { LedgerService } from '../modules/ledger/ledger.service.js';
 import { MemberModel } from '../modules/members/member.model.js';
 import { MemberService } from '../modules/members/member.service.js';
@@ -119,11 +120,27 @@ async function seedHistory(services: Services, logger: Logger): Promise<void> {
   const start = endOfHistory - 365 * DAY;
   const clock = new ManualClock(start);
   const program = services.program;
-  const members = new MemberService({ clock, program, audit: services.audit });
-  const ledger = new LedgerService({ clock });
-  const purchases = new PurchaseService({ clock, program, members, ledger, earning: services.earning });
-  const rewardService = new RewardService({ clock, audit: services.audit });
-  const redemptions = new RedemptionService({ clock, program, members, rewards: rewardService, ledger });
+  // Events carry the history's business time, like its ledger entries.
+  const events = new EventService({ clock });
+  const members = new MemberService({ clock, program, audit: services.audit, events });
+  const ledger = new LedgerService({ clock, events });
+  const purchases = new PurchaseService({
+    clock,
+    program,
+    members,
+    ledger,
+    earning: services.earning,
+    events,
+  });
+  const rewardService = new RewardService({ clock, audit: services.audit, events });
+  const redemptions = new RedemptionService({
+    clock,
+    program,
+    members,
+    rewards: rewardService,
+    ledger,
+    events,
+  });
   const rand = random(20_240_601);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
 

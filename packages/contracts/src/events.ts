@@ -12,8 +12,16 @@ export const EVENT_CATALOGUE = {
   'member.unblocked': { version: 1, description: 'A member was unblocked' },
   'purchase.recorded': { version: 1, description: 'A purchase was recorded' },
   'points.earned': { version: 1, description: 'Points were credited (pending or available)' },
-  'points.activated': { version: 1, description: 'Pending points became spendable' },
-  'points.expired': { version: 1, description: 'Points expired' },
+  'points.activated': {
+    version: 1,
+    description:
+      "A lot's pending points became spendable: one event per lot (by the sweep or when the member's balance is brought up to date), occurredAt is the lot's availableAt",
+  },
+  'points.expired': {
+    version: 1,
+    description:
+      "A lot's remaining points expired: one event per lot (by the sweep or when the member's balance is brought up to date), occurredAt is the lot's expiresAt",
+  },
   'points.adjusted': { version: 1, description: 'Points were adjusted by staff' },
   'redemption.created': { version: 1, description: 'A reward was redeemed' },
   'redemption.cancelled': { version: 1, description: 'A redemption was cancelled and its points returned' },
@@ -21,7 +29,9 @@ export const EVENT_CATALOGUE = {
   'reward.created': { version: 1, description: 'A reward was added to the catalogue' },
   'reward.updated': { version: 1, description: 'A reward changed' },
   'rule.published': { version: 1, description: 'A rule version was published' },
-  'rule.paused': { version: 1, description: 'A rule was paused' },
+  'rule.paused': { version: 1, description: 'A published rule was paused: it stops earning' },
+  'rule.resumed': { version: 1, description: 'A paused rule was resumed: its published version earns again' },
+  'rule.archived': { version: 1, description: 'A rule was archived (it stops earning if it was published)' },
   'program.updated': { version: 1, description: 'The program settings changed' },
   'sandbox.clock_advanced': {
     version: 1,

@@ -3,6 +3,7 @@ import type { CreateAdjustmentBody } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { EventService } from '../events/event.service.js';
 import type { MemberService } from '../members/member.service.js';
 import type { ProgramService } from '../program/program.service.js';
 import { AdjustmentModel, type Adjustment } from './adjustment.model.js';
@@ -21,6 +22,7 @@ export class AdjustmentService {
       members: MemberService;
       ledger: LedgerService;
       audit: AuditService;
+      events: EventService;
     },
   ) {}
 
@@ -73,6 +75,19 @@ export class AdjustmentService {
         };
         await AdjustmentModel.collection.insertOne(adjustment, { session });
         const balance = await this.deps.ledger.balance(member._id, session);
+        // The reason is staff's free text (it may name the customer): subscribers get the numbers.
+        await this.deps.events.append(session, {
+          type: 'points.adjusted',
+          occurredAt: now,
+          memberId: member._id,
+          subject: { adjustmentId: id },
+          payload: {
+            adjustmentId: id.toHexString(),
+            points: input.points,
+            // Who, by id only: a staff actor's label is an email.
+            actor: adjustment.actor ? { kind: adjustment.actor.kind, id: adjustment.actor.id } : null,
+          },
+        });
         await this.deps.audit.record({
           actor: ctx.principal,
           action: 'points.adjust',

@@ -6,6 +6,7 @@ import { paginate, type PageRequest } from '../../platform/pagination.js';
 import type { Principal } from '../../platform/principal.js';
 import { nativeCollection } from '../../platform/mongo.js';
 import { WriteBatch } from '../../platform/write-batch.js';
+import type { EventService } from '../events/event.service.js';
 import { MemberModel, type MemberPoints } from '../members/member.model.js';
 import type { ProgramSettings } from '../program/program.service.js';
 import {
@@ -117,7 +118,7 @@ const byExpiry = (a: Lot, b: Lot) =>
  * the cached balance (`available >= n`), and lots by conditional decrements, so nothing overdraws.
  */
 export class LedgerService {
-  constructor(private readonly deps: { clock: Clock }) {}
+  constructor(private readonly deps: { clock: Clock; events: EventService }) {}
 
   async balance(memberId: string | Types.ObjectId, session?: ClientSession): Promise<Balance> {
     const member = await MemberModel.findById(memberId, { points: 1 })
@@ -456,6 +457,21 @@ export class LedgerService {
     if (lot.remaining === 0) return;
     const field = lot.status === 'active' ? 'points.available' : 'points.pending';
     await MemberModel.updateOne({ _id: lot.memberId }, { $inc: { [field]: -lot.remaining } }, { session });
+    const at = lot.expiresAt ?? this.deps.clock.now();
+    await this.deps.events.append(session, {
+      type: 'points.expired',
+      occurredAt: at,
+      memberId: lot.memberId,
+      subject: { lotId: lot._id },
+      payload: {
+        lotId: lot._id.toHexString(),
+        points: lot.remaining,
+        wasPending: lot.status === 'pending',
+        earnedAt: lot.earnedAt.toISOString(),
+        expiresAt: at.toISOString(),
+        source: { type: lot.source.type, id: lot.source.id },
+      },
+    });
     await this.appendInSession(session, {
       memberId: lot.memberId,
       type: 'expire',
@@ -464,7 +480,7 @@ export class LedgerService {
       reason: `Expired: ${lot.remaining} of ${lot.points} points earned on ${lot.earnedAt.toISOString().slice(0, 10)}`,
       source: { type: 'lot', id: lot._id.toHexString() },
       lotChanges: [{ lotId: lot._id, delta: -lot.remaining }],
-      at: lot.expiresAt ?? this.deps.clock.now(),
+      at,
       dedupeKey: `expire:${lot._id.toHexString()}`,
     });
   }
@@ -482,6 +498,20 @@ export class LedgerService {
       { $inc: { 'points.pending': -lot.remaining, 'points.available': lot.remaining } },
       { session },
     );
+    await this.deps.events.append(session, {
+      type: 'points.activated',
+      occurredAt: lot.availableAt,
+      memberId: lot.memberId,
+      subject: { lotId: lot._id },
+      payload: {
+        lotId: lot._id.toHexString(),
+        points: lot.remaining,
+        earnedAt: lot.earnedAt.toISOString(),
+        availableAt: lot.availableAt.toISOString(),
+        expiresAt: lot.expiresAt?.toISOString() ?? null,
+        source: { type: lot.source.type, id: lot.source.id },
+      },
+    });
   }
 
   /**

@@ -6,8 +6,10 @@ import { systemClock, type Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { nativeCollection } from '../../platform/mongo.js';
 import { paginate } from '../../platform/pagination.js';
-import type { Principal } from '../../platform/principal.js';
+import { storeBindingOf, type Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { EventService } from '../events/event.service.js';
+import { runInTransaction } from '../ledger/transaction.js';
 import type { ProgramService } from '../program/program.service.js';
 import { matchTotp, parseCardPayload } from './card-code.js';
 import { CardCodeUseModel, type CardCodeUse } from './card-code-use.model.js';
@@ -36,7 +38,14 @@ export function cardCodeUsed(use: CardCodeUsePurpose): ConflictError {
 
 /** Members: sign-up, profile, lookup, blocking, card codes. The ledger keeps their points. */
 export class MemberService {
-  constructor(private readonly deps: { clock: Clock; program: ProgramService; audit: AuditService }) {}
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      program: ProgramService;
+      audit: AuditService;
+      events: EventService;
+    },
+  ) {}
 
   async normalisePhone(phone: string): Promise<string> {
     const program = await this.deps.program.get();
@@ -64,31 +73,54 @@ export class MemberService {
     // Card numbers are random; a collision is astronomically rare but is retried rather than assumed away.
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const member = await MemberModel.create({
-          name: input.name,
-          nameKey: nameKeyOf(input.name),
-          phone,
-          email,
-          birthDate: input.birthDate ?? null,
-          consents: { email: false, sms: false, push: false, ...input.consents },
-          cardNumber: generateCardNumber(),
-          cardSecret: generateCardSecret(),
-          cardSecretRotatedAt: now,
-          joinedAt: now,
+        return await runInTransaction(async (session) => {
+          const [member] = await MemberModel.create(
+            [
+              {
+                name: input.name,
+                nameKey: nameKeyOf(input.name),
+                phone,
+                email,
+                birthDate: input.birthDate ?? null,
+                consents: { email: false, sms: false, push: false, ...input.consents },
+                cardNumber: generateCardNumber(),
+                cardSecret: generateCardSecret(),
+                cardSecretRotatedAt: now,
+                joinedAt: now,
+              },
+            ],
+            { session },
+          );
+          if (!member) throw new Error('member insert returned nothing');
+          const created = member.toObject();
+          await this.deps.events.append(session, {
+            type: 'member.created',
+            occurredAt: now,
+            memberId: created._id,
+            storeId: storeBindingOf(actor),
+            subject: { memberId: created._id },
+            payload: {
+              memberId: created._id.toHexString(),
+              joinedAt: created.joinedAt.toISOString(),
+              // Who registered the member: the member themselves (sign-up) or staff / a till.
+              via: actor.kind === 'anonymous' || actor.kind === 'member' ? 'signup' : actor.kind,
+              consents: { ...created.consents },
+            },
+          });
+          await this.deps.audit.record({
+            actor,
+            action: 'member.create',
+            entity: { type: 'member', id: String(created._id) },
+            after: {
+              name: created.name,
+              phone: created.phone,
+              email: created.email,
+              cardNumber: created.cardNumber,
+            },
+            session,
+          });
+          return created;
         });
-        const created = member.toObject();
-        await this.deps.audit.record({
-          actor,
-          action: 'member.create',
-          entity: { type: 'member', id: String(created._id) },
-          after: {
-            name: created.name,
-            phone: created.phone,
-            email: created.email,
-            cardNumber: created.cardNumber,
-          },
-        });
-        return created;
       } catch (error) {
         const dup = error as { code?: number; keyPattern?: Record<string, unknown> };
         if (dup.code === 11000 && dup.keyPattern?.cardNumber && attempt < 5) continue;
@@ -128,9 +160,36 @@ export class MemberService {
     if (input.birthDate !== undefined) set.birthDate = input.birthDate;
     for (const [channel, value] of Object.entries(input.consents ?? {})) set[`consents.${channel}`] = value;
     if (Object.keys(set).length === 0) return before;
-    let after: Member | null;
     try {
-      after = await MemberModel.findByIdAndUpdate(id, { $set: set }, { new: true, lean: true });
+      return await runInTransaction(async (session) => {
+        const current = (await MemberModel.findById(id).session(session).lean()) ?? before;
+        const after = await MemberModel.findByIdAndUpdate(
+          id,
+          { $set: set },
+          { new: true, lean: true, session },
+        );
+        if (!after) throw new NotFoundError('Member', id);
+        const changed = changedProfileFields(current, after);
+        // A request that set what was already there changed nothing a subscriber needs to hear of.
+        if (changed.length > 0) {
+          await this.deps.events.append(session, {
+            type: 'member.updated',
+            memberId: after._id,
+            subject: { memberId: after._id },
+            // Which fields changed, not their values (personal data); consents are what messaging needs.
+            payload: { memberId: id, changed, consents: { ...after.consents } },
+          });
+        }
+        await this.deps.audit.record({
+          actor,
+          action: 'member.update',
+          entity: { type: 'member', id },
+          before: profileOf(current),
+          after: profileOf(after),
+          session,
+        });
+        return after;
+      });
     } catch (error) {
       if ((error as { code?: number }).code === 11000)
         throw new ConflictError('MEMBER_EXISTS', 'A member with this email is already registered', {
@@ -138,15 +197,6 @@ export class MemberService {
         });
       throw error;
     }
-    if (!after) throw new NotFoundError('Member', id);
-    await this.deps.audit.record({
-      actor,
-      action: 'member.update',
-      entity: { type: 'member', id },
-      before: profileOf(before),
-      after: profileOf(after),
-    });
-    return after;
   }
 
   async setBlocked(
@@ -155,18 +205,38 @@ export class MemberService {
     reason: string | undefined,
     actor: Principal,
   ): Promise<Member> {
-    const before = await this.get(id);
-    const after = await MemberModel.findByIdAndUpdate(id, { $set: { isBlocked } }, { new: true, lean: true });
-    if (!after) throw new NotFoundError('Member', id);
-    await this.deps.audit.record({
-      actor,
-      action: isBlocked ? 'member.block' : 'member.unblock',
-      entity: { type: 'member', id },
-      before: { isBlocked: before.isBlocked },
-      after: { isBlocked },
-      ...(reason ? { reason } : {}),
+    await this.get(id);
+    return runInTransaction(async (session) => {
+      const before = await MemberModel.findById(id, { isBlocked: 1 }).session(session).lean();
+      if (!before) throw new NotFoundError('Member', id);
+      const after = await MemberModel.findByIdAndUpdate(
+        id,
+        { $set: { isBlocked } },
+        { new: true, lean: true, session },
+      );
+      if (!after) throw new NotFoundError('Member', id);
+      // Blocking a blocked member is no change: no event (the audit still says who asked).
+      if (before.isBlocked !== isBlocked) {
+        await this.deps.events.append(session, {
+          type: isBlocked ? 'member.blocked' : 'member.unblocked',
+          memberId: after._id,
+          storeId: storeBindingOf(actor),
+          subject: { memberId: after._id },
+          // The reason is staff's free text and stays in the audit log.
+          payload: { memberId: id, isBlocked },
+        });
+      }
+      await this.deps.audit.record({
+        actor,
+        action: isBlocked ? 'member.block' : 'member.unblock',
+        entity: { type: 'member', id },
+        before: { isBlocked: before.isBlocked },
+        after: { isBlocked },
+        ...(reason ? { reason } : {}),
+        session,
+      });
+      return after;
     });
-    return after;
   }
 
   /** Lookup by phone, card number, email or name prefix (one at a time), newest first. */
@@ -299,6 +369,17 @@ export class MemberService {
     });
     return after;
   }
+}
+
+const PROFILE_FIELDS = ['name', 'email', 'birthDate'] as const;
+
+/** The profile fields whose value differs (`consents.sms` for a consent). */
+function changedProfileFields(before: Member, after: Member): string[] {
+  const changed: string[] = PROFILE_FIELDS.filter((field) => before[field] !== after[field]);
+  for (const channel of ['email', 'sms', 'push'] as const) {
+    if (before.consents[channel] !== after.consents[channel]) changed.push(`consents.${channel}`);
+  }
+  return changed;
 }
 
 function profileOf(m: Member) {

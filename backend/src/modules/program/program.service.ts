@@ -2,6 +2,8 @@ import type { UpdateProgramBody } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { EventService } from '../events/event.service.js';
+import { runInTransaction } from '../ledger/transaction.js';
 import { TtlCache } from '../../platform/ttl-cache.js';
 import { PROGRAM_DEFAULTS, PROGRAM_ID, ProgramModel, type Program } from './program.model.js';
 
@@ -12,7 +14,7 @@ export class ProgramService {
   // Read on every purchase and redemption; other processes see a change within a second.
   private readonly cache = new TtlCache<typeof PROGRAM_ID, ProgramSettings>(1000);
 
-  constructor(private readonly deps: { clock: Clock; audit: AuditService }) {}
+  constructor(private readonly deps: { clock: Clock; audit: AuditService; events: EventService }) {}
 
   /** The settings, created with defaults on first use. */
   get(): Promise<ProgramSettings> {
@@ -29,23 +31,46 @@ export class ProgramService {
   }
 
   async update(changes: UpdateProgramBody, actor: Principal): Promise<ProgramSettings> {
-    const before = await this.get();
-    const doc = await ProgramModel.findOneAndUpdate(
-      { _id: PROGRAM_ID },
-      { $set: { ...changes, updatedAt: this.deps.clock.now() } },
-      { new: true, lean: true },
-    );
-    const after = strip(doc);
-    this.cache.delete(PROGRAM_ID);
-    await this.deps.audit.record({
-      actor,
-      action: 'program.update',
-      entity: { type: 'program', id: PROGRAM_ID },
-      before,
-      after,
+    // Creates the settings with their defaults on first use, before the transaction reads them.
+    await this.get();
+    const now = this.deps.clock.now();
+    const after = await runInTransaction(async (session) => {
+      const current = strip(await ProgramModel.findById(PROGRAM_ID).session(session).lean());
+      const doc = await ProgramModel.findOneAndUpdate(
+        { _id: PROGRAM_ID },
+        { $set: { ...changes, updatedAt: now } },
+        { new: true, lean: true, session },
+      );
+      const updated = strip(doc);
+      const changed = SETTINGS.filter((key) => current[key] !== updated[key]);
+      if (changed.length > 0) {
+        await this.deps.events.append(session, {
+          type: 'program.updated',
+          occurredAt: now,
+          subject: { programId: PROGRAM_ID },
+          payload: { changed, settings: settingsOf(updated) },
+        });
+      }
+      await this.deps.audit.record({
+        actor,
+        action: 'program.update',
+        entity: { type: 'program', id: PROGRAM_ID },
+        before: current,
+        after: updated,
+        session,
+      });
+      return updated;
     });
+    this.cache.delete(PROGRAM_ID);
     return after;
   }
+}
+
+/** The settings a subscriber may act on (every one but the timestamp). */
+const SETTINGS = Object.keys(PROGRAM_DEFAULTS).sort() as (keyof typeof PROGRAM_DEFAULTS)[];
+
+function settingsOf(settings: ProgramSettings) {
+  return Object.fromEntries(SETTINGS.map((key) => [key, settings[key]]));
 }
 
 function strip(doc: Program | null): ProgramSettings {

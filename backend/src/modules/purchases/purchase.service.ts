@@ -13,6 +13,7 @@ import {
   queueMemberUpdate,
 } from '../ledger/ledger.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
+import type { EventService } from '../events/event.service.js';
 import { MemberModel, type Member } from '../members/member.model.js';
 import { nativeCollection } from '../../platform/mongo.js';
 import { paginate, timeRange } from '../../platform/pagination.js';
@@ -55,6 +56,7 @@ export class PurchaseService {
       members: MemberService;
       ledger: LedgerService;
       earning: EarningService;
+      events: EventService;
     },
   ) {}
 
@@ -309,8 +311,10 @@ export class PurchaseService {
             requestKey: ctx.requestKey,
             createdAt: now,
           };
-          // The lot, the member, the ledger entry and the purchase: one round trip where the server can.
+          // The lot, the member, the ledger entry, the purchase and its events: one round trip where the
+          // server can.
           batch.insertOne(PurchaseModel, purchase);
+          await this.queueEvents(batch, purchase, input.currency);
           if (cardCode)
             batch.insertOne(CardCodeUseModel, this.deps.members.cardCodeUse(cardCode, 'purchase'));
           const answer = toResult(purchase, balance, input.dryRun === true);
@@ -336,6 +340,49 @@ export class PurchaseService {
       }
       throw error;
     }
+  }
+
+  /** `purchase.recorded`, and `points.earned` when the purchase credited points, on the purchase's batch. */
+  private async queueEvents(batch: WriteBatch, purchase: Purchase, currency: string): Promise<void> {
+    const common = {
+      occurredAt: purchase.occurredAt,
+      memberId: purchase.memberId,
+      storeId: purchase.storeId,
+    };
+    await this.deps.events.append(batch, {
+      ...common,
+      type: 'purchase.recorded',
+      subject: { purchaseId: purchase._id },
+      payload: {
+        purchaseId: purchase._id.toHexString(),
+        externalId: purchase.externalId,
+        channel: purchase.channel,
+        currency,
+        totalMinor: purchase.totalMinor,
+        itemCount: purchase.items.reduce((sum, i) => sum + i.quantity, 0),
+        pointsEarned: purchase.pointsEarned,
+        pointsSpent: purchase.pointsSpent,
+        redemptionIds: purchase.redemptionIds.map((id) => id.toHexString()),
+      },
+    });
+    if (purchase.pointsEarned <= 0 || !purchase.memberId) return;
+    await this.deps.events.append(batch, {
+      ...common,
+      type: 'points.earned',
+      subject: { purchaseId: purchase._id, ...(purchase.lotId ? { lotId: purchase.lotId } : {}) },
+      payload: {
+        purchaseId: purchase._id.toHexString(),
+        lotId: purchase.lotId?.toHexString() ?? null,
+        points: purchase.pointsEarned,
+        status: purchase.pointsStatus,
+        availableAt: purchase.availableAt.toISOString(),
+        rules: purchase.breakdown.map((b) => ({
+          ruleId: b.ruleId,
+          ruleVersion: b.ruleVersion,
+          points: b.points,
+        })),
+      },
+    });
   }
 
   /**

@@ -6,6 +6,7 @@ import { paginate, timeRange } from '../../platform/pagination.js';
 import { storeScopeOf, type Principal } from '../../platform/principal.js';
 import { actorOf, type Balance, type EntryActor, type LedgerService } from '../ledger/ledger.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
+import type { EventService } from '../events/event.service.js';
 import type { MemberService, VerifiedCardCode } from '../members/member.service.js';
 import type { ProgramService } from '../program/program.service.js';
 import { RewardModel, type Reward } from '../rewards/reward.model.js';
@@ -21,6 +22,7 @@ export class RedemptionService {
       members: MemberService;
       rewards: RewardService;
       ledger: LedgerService;
+      events: EventService;
     },
   ) {}
 
@@ -151,6 +153,19 @@ export class RedemptionService {
             cancelledAt: null,
           };
           await RedemptionModel.collection.insertOne(redemption, { session });
+          await this.deps.events.append(session, {
+            type: 'redemption.created',
+            occurredAt: now,
+            memberId: member._id,
+            storeId: redemption.storeId,
+            subject: { redemptionId: id, ...(reward ? { rewardId: reward._id } : {}) },
+            payload: {
+              redemptionId: id.toHexString(),
+              rewardId: reward?._id.toHexString() ?? null,
+              pointsSpent: points,
+              apply,
+            },
+          });
           return { redemption, balance: await this.deps.ledger.balance(member._id, session), isDryRun };
         },
         { isDryRun },
@@ -226,6 +241,23 @@ export class RedemptionService {
           { session },
         );
       }
+      await this.deps.events.append(session, {
+        type: 'redemption.cancelled',
+        occurredAt: now,
+        memberId: redemption.memberId,
+        storeId: redemption.storeId,
+        subject: {
+          redemptionId: redemption._id,
+          ...(redemption.rewardId ? { rewardId: redemption.rewardId } : {}),
+        },
+        payload: {
+          redemptionId: id,
+          rewardId: redemption.rewardId?.toHexString() ?? null,
+          pointsSpent: redemption.pointsSpent,
+          pointsReturned: result.restored,
+          pointsExpired: result.expired,
+        },
+      });
       return {
         redemption: updated,
         balance: await this.deps.ledger.balance(redemption.memberId, session),

@@ -6,6 +6,7 @@ import { paginate, timeRange } from '../../platform/pagination.js';
 import type { Principal } from '../../platform/principal.js';
 import { actorOf, type Balance, type LedgerService } from '../ledger/ledger.service.js';
 import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
+import type { EventService } from '../events/event.service.js';
 import { MemberModel } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
 import { PurchaseModel, type Purchase } from '../purchases/purchase.model.js';
@@ -39,6 +40,7 @@ export class RefundService {
       program: ProgramService;
       ledger: LedgerService;
       redemptions: RedemptionService;
+      events: EventService;
     },
   ) {}
 
@@ -179,6 +181,25 @@ export class RefundService {
           createdAt: now,
         };
         await RefundModel.collection.insertOne(refund, { session });
+        await this.deps.events.append(session, {
+          type: 'refund.recorded',
+          occurredAt: now,
+          memberId: refund.memberId,
+          storeId: refund.storeId,
+          subject: { refundId: id, purchaseId: purchase._id },
+          payload: {
+            refundId: id.toHexString(),
+            purchaseId: purchase._id.toHexString(),
+            externalId: refund.externalId,
+            currency: purchase.currency,
+            amountMinor,
+            refundedMinor,
+            isFullyRefunded,
+            pointsReversed: toReverse,
+            pointsRestored: restored,
+            pointsWrittenOff: writtenOff,
+          },
+        });
         const balance = purchase.memberId
           ? await this.deps.ledger.balance(purchase.memberId, session)
           : { available: 0, pending: 0 };

@@ -5,6 +5,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import { paginate } from '../../platform/pagination.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { EventService } from '../events/event.service.js';
+import { runInTransaction } from '../ledger/transaction.js';
 import type { Member } from '../members/member.model.js';
 import { RewardModel, type Reward } from './reward.model.js';
 
@@ -12,7 +14,7 @@ const dateOrNull = (value: string | undefined | null) => (value ? new Date(value
 
 /** The rewards catalog (marketers manage it; members and tills read it). */
 export class RewardService {
-  constructor(private readonly deps: { clock: Clock; audit: AuditService }) {}
+  constructor(private readonly deps: { clock: Clock; audit: AuditService; events: EventService }) {}
 
   async get(id: string): Promise<Reward> {
     const reward = Types.ObjectId.isValid(id) ? await RewardModel.findById(id).lean() : null;
@@ -21,30 +23,43 @@ export class RewardService {
   }
 
   async create(input: CreateRewardBody, actor: Principal): Promise<Reward> {
-    const reward = (
-      await RewardModel.create({
-        name: input.name,
-        description: input.description ?? null,
-        pointsCost: input.pointsCost,
-        kind: input.kind,
-        valueMinor: input.kind === 'fixed_discount' ? (input.valueMinor ?? null) : null,
-        percent: input.kind === 'percent_discount' ? (input.percent ?? null) : null,
-        sku: input.kind === 'free_product' ? (input.sku ?? null) : null,
-        stock: input.stock ?? null,
-        perMemberLimit: input.perMemberLimit ?? null,
-        availableFrom: dateOrNull(input.availableFrom),
-        availableUntil: dateOrNull(input.availableUntil),
-        tiers: input.tiers ?? null,
-        isActive: input.isActive,
-      })
-    ).toObject();
-    await this.deps.audit.record({
-      actor,
-      action: 'reward.create',
-      entity: { type: 'reward', id: reward._id.toHexString() },
-      after: reward,
+    return runInTransaction(async (session) => {
+      const [created] = await RewardModel.create(
+        [
+          {
+            name: input.name,
+            description: input.description ?? null,
+            pointsCost: input.pointsCost,
+            kind: input.kind,
+            valueMinor: input.kind === 'fixed_discount' ? (input.valueMinor ?? null) : null,
+            percent: input.kind === 'percent_discount' ? (input.percent ?? null) : null,
+            sku: input.kind === 'free_product' ? (input.sku ?? null) : null,
+            stock: input.stock ?? null,
+            perMemberLimit: input.perMemberLimit ?? null,
+            availableFrom: dateOrNull(input.availableFrom),
+            availableUntil: dateOrNull(input.availableUntil),
+            tiers: input.tiers ?? null,
+            isActive: input.isActive,
+          },
+        ],
+        { session },
+      );
+      if (!created) throw new Error('reward insert returned nothing');
+      const reward = created.toObject();
+      await this.deps.events.append(session, {
+        type: 'reward.created',
+        subject: { rewardId: reward._id },
+        payload: rewardPayload(reward),
+      });
+      await this.deps.audit.record({
+        actor,
+        action: 'reward.create',
+        entity: { type: 'reward', id: reward._id.toHexString() },
+        after: reward,
+        session,
+      });
+      return reward;
     });
-    return reward;
   }
 
   async update(id: string, input: UpdateRewardBody, actor: Principal): Promise<Reward> {
@@ -63,16 +78,28 @@ export class RewardService {
       ]);
     if (merged.kind === 'free_product' && !merged.sku)
       throw new ValidationError('sku: a free_product needs sku', [{ path: 'sku', message: 'required' }]);
-    const after = await RewardModel.findByIdAndUpdate(id, { $set: set }, { new: true, lean: true });
-    if (!after) throw new NotFoundError('Reward', id);
-    await this.deps.audit.record({
-      actor,
-      action: 'reward.update',
-      entity: { type: 'reward', id },
-      before,
-      after,
+    return runInTransaction(async (session) => {
+      const after = await RewardModel.findByIdAndUpdate(
+        id,
+        { $set: set },
+        { new: true, lean: true, session },
+      );
+      if (!after) throw new NotFoundError('Reward', id);
+      await this.deps.events.append(session, {
+        type: 'reward.updated',
+        subject: { rewardId: after._id },
+        payload: { ...rewardPayload(after), changed: Object.keys(input).sort() },
+      });
+      await this.deps.audit.record({
+        actor,
+        action: 'reward.update',
+        entity: { type: 'reward', id },
+        before,
+        after,
+        session,
+      });
+      return after;
     });
-    return after;
   }
 
   async list(query: RewardListQuery) {
@@ -108,6 +135,12 @@ export class RewardService {
       );
     }
   }
+}
+
+/** What subscribers (a shop's catalogue, a till) need of a reward; the description stays out. */
+function rewardPayload(r: Reward) {
+  const { id, description: _description, createdAt: _createdAt, ...fields } = toRewardResponse(r);
+  return { rewardId: id, ...fields };
 }
 
 export function toRewardResponse(r: Reward) {

@@ -14,12 +14,14 @@ import {
   type ValidationIssue,
 } from '@regulars/rules';
 import type { Basket, RuleSelection } from '@regulars/contracts';
-import { Types } from 'mongoose';
+import { Types, type ClientSession } from 'mongoose';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { paginate, type PageRequest } from '../../platform/pagination.js';
 import { principalKey, type Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { EventService, EventType } from '../events/event.service.js';
+import { runInTransaction } from '../ledger/transaction.js';
 import { MemberModel, type Member } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
 import {
@@ -30,6 +32,16 @@ import {
   type RuleStatus,
   type RuleVersionDoc,
 } from './rule.model.js';
+
+/** What pause, resume and archive move a rule to (nothing goes back to draft). */
+type TransitionTarget = Exclude<RuleStatus, 'draft'>;
+
+/** The event each of those writes; publishing writes `rule.published` with the new version. */
+const RULE_EVENTS = {
+  published: 'rule.resumed',
+  paused: 'rule.paused',
+  archived: 'rule.archived',
+} as const satisfies Record<TransitionTarget, EventType>;
 
 export type ActiveRuleSet = { generation: number; rules: Rule[]; compiled: CompiledRuleSet };
 
@@ -43,7 +55,14 @@ const GENERATION_CHECK_MS = 1000;
 export class RuleService {
   private cache: (ActiveRuleSet & { checkedAt: number }) | undefined;
 
-  constructor(private readonly deps: { clock: Clock; audit: AuditService; program: ProgramService }) {}
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      audit: AuditService;
+      program: ProgramService;
+      events: EventService;
+    },
+  ) {}
 
   async create(definition: Record<string, unknown>, actor: Principal) {
     const id = new Types.ObjectId();
@@ -118,14 +137,44 @@ export class RuleService {
     await this.assertFitsActiveSet(rule);
     const now = this.deps.clock.now();
     const by = principalKey(actor);
+    let after: RuleDoc | null;
     try {
-      // The unique (ruleId, version) index makes two concurrent publishes of one rule produce one version.
-      await RuleVersionModel.create({
-        ruleId: id,
-        version,
-        definition: rule,
-        publishedAt: now,
-        publishedBy: by,
+      after = await runInTransaction(async (session) => {
+        // The unique (ruleId, version) index makes two concurrent publishes of one rule produce one version.
+        await RuleVersionModel.create(
+          [{ ruleId: id, version, definition: rule, publishedAt: now, publishedBy: by }],
+          { session },
+        );
+        const published = await RuleModel.findOneAndUpdate(
+          { _id: id },
+          {
+            $set: {
+              status: 'published',
+              publishedVersion: version,
+              publishedAt: now,
+              hasUnpublishedChanges: false,
+              name: rule.name,
+              updatedBy: by,
+            },
+          },
+          { new: true, lean: true, session },
+        );
+        await this.bumpGeneration(session);
+        await this.deps.events.append(session, {
+          type: 'rule.published',
+          occurredAt: now,
+          subject: { ruleId: id },
+          payload: { ruleId: id, version, name: rule.name, previousStatus: before.status },
+        });
+        await this.deps.audit.record({
+          actor,
+          action: 'rule.publish',
+          entity: { type: 'rule', id },
+          before: { status: before.status, version: before.publishedVersion },
+          after: { status: 'published', version, definition: rule },
+          session,
+        });
+        return published;
       });
     } catch (error) {
       if ((error as { code?: number }).code === 11000) {
@@ -136,28 +185,8 @@ export class RuleService {
       }
       throw error;
     }
-    const after = await RuleModel.findOneAndUpdate(
-      { _id: id },
-      {
-        $set: {
-          status: 'published',
-          publishedVersion: version,
-          publishedAt: now,
-          hasUnpublishedChanges: false,
-          name: rule.name,
-          updatedBy: by,
-        },
-      },
-      { new: true, lean: true },
-    );
-    await this.bumpGeneration();
-    await this.deps.audit.record({
-      actor,
-      action: 'rule.publish',
-      entity: { type: 'rule', id },
-      before: { status: before.status, version: before.publishedVersion },
-      after: { status: 'published', version, definition: rule },
-    });
+    // Dropped again after the commit: a reload during the transaction saw the set before it.
+    this.cache = undefined;
     return this.toView(after as RuleDoc);
   }
 
@@ -286,7 +315,13 @@ export class RuleService {
     return toMemberProfile(member);
   }
 
-  private async transition(id: string, actor: Principal, action: string, from: RuleStatus[], to: RuleStatus) {
+  private async transition(
+    id: string,
+    actor: Principal,
+    action: string,
+    from: RuleStatus[],
+    to: TransitionTarget,
+  ) {
     const before = await this.load(id);
     if (!from.includes(before.status)) {
       throw new ConflictError(
@@ -298,24 +333,40 @@ export class RuleService {
       const current = await RuleVersionModel.findOne({ ruleId: id, version: before.publishedVersion }).lean();
       if (current) await this.assertFitsActiveSet(current.definition as unknown as Rule);
     }
-    const after = await RuleModel.findOneAndUpdate(
-      { _id: id, status: before.status },
-      { $set: { status: to, updatedBy: principalKey(actor) } },
-      { new: true, lean: true },
-    );
-    if (!after)
-      throw new ConflictError(
-        'RULE_CHANGED',
-        'Someone else changed this rule meanwhile; reload it and try again',
+    const event = RULE_EVENTS[to];
+    const after = await runInTransaction(async (session) => {
+      const changed = await RuleModel.findOneAndUpdate(
+        { _id: id, status: before.status },
+        { $set: { status: to, updatedBy: principalKey(actor) } },
+        { new: true, lean: true, session },
       );
-    if (before.status === 'published' || to === 'published') await this.bumpGeneration();
-    await this.deps.audit.record({
-      actor,
-      action,
-      entity: { type: 'rule', id },
-      before: { status: before.status },
-      after: { status: to },
+      if (!changed)
+        throw new ConflictError(
+          'RULE_CHANGED',
+          'Someone else changed this rule meanwhile; reload it and try again',
+        );
+      if (before.status === 'published' || to === 'published') await this.bumpGeneration(session);
+      await this.deps.events.append(session, {
+        type: event,
+        subject: { ruleId: id },
+        payload: {
+          ruleId: id,
+          version: before.publishedVersion ?? null,
+          name: changed.name,
+          previousStatus: before.status,
+        },
+      });
+      await this.deps.audit.record({
+        actor,
+        action,
+        entity: { type: 'rule', id },
+        before: { status: before.status },
+        after: { status: to },
+        session,
+      });
+      return changed;
     });
+    this.cache = undefined;
     return this.toView(after);
   }
 
@@ -379,8 +430,12 @@ export class RuleService {
       .sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
-  private async bumpGeneration(): Promise<void> {
-    await RuleSetGenerationModel.updateOne({ _id: 'rules' }, { $inc: { generation: 1 } }, { upsert: true });
+  private async bumpGeneration(session: ClientSession): Promise<void> {
+    await RuleSetGenerationModel.updateOne(
+      { _id: 'rules' },
+      { $inc: { generation: 1 } },
+      { upsert: true, session },
+    );
     this.cache = undefined;
   }
 
