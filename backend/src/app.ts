@@ -201,7 +201,14 @@ export function createApp(platform: Platform, services: Services): Express {
     cors({
       origin: config.corsOrigins.length ? config.corsOrigins : false,
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key', 'X-Request-Id'],
-      exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'Retry-After',
+        'Idempotent-Replayed',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+      ],
     }),
   );
 
@@ -247,12 +254,12 @@ export function createApp(platform: Platform, services: Services): Express {
     ...jsonBody(),
     rejectOperatorKeys,
     authenticate({ tokens: services.tokens, apiKeys: services.apiKeys }),
-    async (req, _res, next) => {
+    async (req, res, next) => {
       // The generous limit every caller gets; sign-in and code checks have strict limits of their own.
       const principal = req.principal ?? { kind: 'anonymous' as const };
       const isAnonymous = principal.kind === 'anonymous';
       try {
-        await services.rateLimiter.consume({
+        await services.rateLimiter.consumeFor(res, {
           bucket: 'requests',
           key: isAnonymous ? `ip:${req.ip}` : principalKey(principal),
           limit: isAnonymous ? config.rateLimits.anonymousPerMin : config.rateLimits.authenticatedPerMin,

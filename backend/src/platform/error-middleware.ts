@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { formatIssuePath } from '@regulars/contracts';
 import { AppError, RateLimitedError, errorBody } from './errors.js';
 import type { Logger } from './logger.js';
+import { setRateLimitHeaders } from './rate-limit.js';
 
 type ErrorResponse = { status: number; code: string; message: string; details?: unknown };
 
@@ -19,7 +20,10 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
           'request failed',
         );
     }
-    if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof RateLimitedError) {
+      res.set('Retry-After', String(error.retryAfterSeconds));
+      if (error.limit) setRateLimitHeaders(res, error.limit);
+    }
     if (res.headersSent) return;
     res.status(mapped.status).json(errorBody(mapped.code, mapped.message, mapped.details));
   };

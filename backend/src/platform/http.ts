@@ -88,7 +88,7 @@ export class Api {
       const params = spec.params ? parse(spec.params, req.params, 'path') : undefined;
       if (spec.rateLimits) {
         for (const rule of spec.rateLimits({ body, req, principal }))
-          await this.deps.rateLimiter.consume(rule);
+          await this.deps.rateLimiter.consumeFor(res, rule);
       }
       const run = async (recordAnswer?: AnswerRecorder): Promise<Reply> => {
         const out = await spec.handler({
