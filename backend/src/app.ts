@@ -251,6 +251,12 @@ export function createApp(platform: Platform, services: Services): Express {
 
   apiRoot.use(
     '/v1',
+    (_req, res, next) => {
+      // Nearly every answer carries personal data or a secret (tokens, a card's QR secret, a new API
+      // key); none may be kept by a browser, a proxy or a CDN. Set first, so errors carry it too.
+      res.set('Cache-Control', 'no-store');
+      next();
+    },
     ...jsonBody(),
     rejectOperatorKeys,
     authenticate({ tokens: services.tokens, apiKeys: services.apiKeys }),

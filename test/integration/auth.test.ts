@@ -316,3 +316,40 @@ describe('member one-time codes', () => {
     expect(me.body).toMatchObject({ kind: 'member', member: { id: member.memberId, phone: member.phone } });
   });
 });
+
+describe('Cache-Control on answers carrying secrets or personal data', () => {
+  it('marks sign-in, refresh, the card secret, a new API key and errors no-store', async () => {
+    const staff = await signInStaff(app, 'admin');
+    const login = await app.request
+      .post('/api/v1/auth/staff/login')
+      .send({ email: staff.email, password: staff.password })
+      .expect(200);
+    const refreshed = await app.request
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: login.body.refreshToken })
+      .expect(200);
+    const key = await app.request
+      .post('/api/v1/api-keys')
+      .set(staff.auth)
+      .send({ name: 'cache test', scopes: ['members:read'] })
+      .expect(201);
+    const member = await signUpMember(app);
+    const card = await app.request
+      .get(`/api/v1/members/${member.memberId}/card`)
+      .set(member.auth)
+      .expect(200);
+    expect(card.body.cardSecret).toBeTruthy();
+    const me = await app.request.get('/api/v1/auth/me').set(member.auth).expect(200);
+    const unauthenticated = await app.request.get('/api/v1/members').expect(401);
+    const malformed = await app.request
+      .post('/api/v1/auth/staff/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email":')
+      .expect(400);
+    for (const response of [login, refreshed, key, card, me, unauthenticated, malformed])
+      expect(response.headers['cache-control']).toBe('no-store');
+    // Health already said so.
+    const health = await app.request.get('/api/health');
+    expect(health.headers['cache-control']).toBe('no-store');
+  });
+});
