@@ -56,7 +56,6 @@ export const OtpRequestResponse = z.object({
   sent: z.literal(true),
   phone: z.string(),
   expiresAt: z.string(),
-  isRegistered: z.boolean(),
   devCode: z.string().optional(),
 });
 export type OtpRequestResponse = z.infer<typeof OtpRequestResponse>;

@@ -62,7 +62,16 @@ export class AuthService {
     return this.deps.tokens.revoke(refreshToken);
   }
 
-  /** Sends a 6-digit code valid for 5 minutes; a new request replaces any earlier code for that phone. */
+  /** The phone in E.164, as codes are sent and counted; 400 for what is not a mobile number. */
+  normalisePhone(rawPhone: string): Promise<string> {
+    return this.deps.members.normalisePhone(rawPhone);
+  }
+
+  /**
+   * Sends a 6-digit code valid for 5 minutes; a new request replaces any earlier code for that phone.
+   * The answer never says whether the phone is a member's (anyone may call this); the code's owner
+   * learns it on verifying, from `SIGNUP_REQUIRED`.
+   */
   async requestOtp(rawPhone: string) {
     const phone = await this.deps.members.normalisePhone(rawPhone);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -85,12 +94,10 @@ export class AuthService {
         'We could not send the code right now; try again in a minute',
       );
     }
-    const isRegistered = (await MemberModel.exists({ phone })) !== null;
     return {
       sent: true as const,
       phone,
       expiresAt: expiresAt.toISOString(),
-      isRegistered,
       ...(this.deps.messages.isDevelopment ? { devCode: code } : {}),
     };
   }
