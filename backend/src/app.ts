@@ -104,6 +104,7 @@ export function createServices(platform: Platform) {
     messages,
     otpMaxAttempts: config.otpMaxAttempts,
     logger,
+    bcryptCost: config.bcryptCost,
   });
   const staff = new StaffService({ audit, bcryptCost: config.bcryptCost });
   const stores = new StoreService({ audit });
@@ -259,7 +260,7 @@ export function createApp(platform: Platform, services: Services): Express {
     },
     ...jsonBody(),
     rejectOperatorKeys,
-    authenticate({ tokens: services.tokens, apiKeys: services.apiKeys }),
+    authenticate({ tokens: services.tokens, apiKeys: services.apiKeys, auth: services.auth }),
     async (req, res, next) => {
       // The generous limit every caller gets; sign-in and code checks have strict limits of their own.
       const principal = req.principal ?? { kind: 'anonymous' as const };
@@ -278,7 +279,7 @@ export function createApp(platform: Platform, services: Services): Express {
     },
     v1,
   );
-  mountQueueDashboard(apiRoot, { queues: platform.queues, tokens: services.tokens });
+  mountQueueDashboard(apiRoot, { queues: platform.queues, tokens: services.tokens, auth: services.auth });
   apiRoot.use(notFoundHandler);
   app.use('/api', apiRoot);
 
