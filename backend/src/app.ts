@@ -232,7 +232,11 @@ export function createApp(platform: Platform, services: Services): Express {
   registerStoreRoutes(api, { stores: services.stores, program: services.program });
   registerAuditRoutes(api, { audit: services.audit });
   registerRuleRoutes(api, { rules: services.rules });
-  registerMemberRoutes(api, { members: services.members, ledger: services.ledger });
+  registerMemberRoutes(api, {
+    members: services.members,
+    ledger: services.ledger,
+    identifyPerMin: config.rateLimits.identifyPerMin,
+  });
   registerLedgerRoutes(api, {
     ledger: services.ledger,
     adjustments: services.adjustments,

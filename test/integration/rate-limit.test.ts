@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { RateLimitedError } from '../../backend/src/platform/errors.js';
 import { RateLimiter } from '../../backend/src/platform/rate-limit.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { signInStaff } from '../support/callers.js';
+import { createApiKey, signInStaff, signUpMember } from '../support/callers.js';
 
 const redis = new Redis(inject('redisUrl'));
 let app: TestApp;
@@ -13,6 +13,7 @@ beforeAll(async () => {
     env: {
       RATE_LIMIT_ANONYMOUS_PER_MIN: '8',
       RATE_LIMIT_SIGNIN_PER_15MIN: '3',
+      RATE_LIMIT_IDENTIFY_PER_MIN: '3',
       CORS_ORIGINS: 'https://till.example.test',
     },
   });
@@ -131,5 +132,39 @@ describe('RateLimit-* headers', () => {
     expect(exposed).toEqual(
       expect.arrayContaining(['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After']),
     );
+  });
+});
+
+describe('identifying members', () => {
+  it('has a per-credential quota shared by identify and lookups by phone, card number or email', async () => {
+    const member = await signUpMember(app);
+    const cashier = await signInStaff(app, 'cashier');
+    const identify = (code: string, auth: Record<string, string> = cashier.auth) =>
+      app.request.post('/api/v1/members/identify').set(auth).send({ code });
+    const me = await app.request.get('/api/v1/auth/me').set(member.auth).expect(200);
+    const cardNumber = me.body.member.cardNumber as string;
+
+    const first = await identify(cardNumber).expect(200);
+    expect(rateLimitHeaders(first.headers as Record<string, string>)).toMatchObject({
+      limit: 3,
+      remaining: 2,
+    });
+    await identify(member.phone).expect(200);
+    await app.request
+      .get(`/api/v1/members?phone=${encodeURIComponent(member.phone)}`)
+      .set(cashier.auth)
+      .expect(200);
+    const refused = await identify(cardNumber).expect(429);
+    expect(refused.body.error).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(refused.body.error.message).toContain('Too many members looked up from this account');
+    await app.request.get(`/api/v1/members?cardNumber=${cardNumber}`).set(cashier.auth).expect(429);
+    // Browsing without a lookup filter is not identification.
+    await app.request.get('/api/v1/members').set(cashier.auth).expect(200);
+
+    // Each credential has its own quota.
+    const till = await createApiKey(app, ['purchases:write']);
+    await identify(cardNumber, till.auth).expect(200);
+    const otherCashier = await signInStaff(app, 'cashier');
+    await identify(member.phone, otherCashier.auth).expect(200);
   });
 });
