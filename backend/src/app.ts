@@ -116,6 +116,7 @@ export function createServices(platform: Platform) {
     messages,
     otpMaxAttempts: config.otpMaxAttempts,
     logger,
+    bcryptCost: config.bcryptCost,
   });
   const staff = new StaffService({ audit, bcryptCost: config.bcryptCost });
   const stores = new StoreService({ audit });
@@ -215,7 +216,14 @@ export function createApp(platform: Platform, services: Services): Express {
     cors({
       origin: config.corsOrigins.length ? config.corsOrigins : false,
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key', 'X-Request-Id'],
-      exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'Retry-After',
+        'Idempotent-Replayed',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+      ],
     }),
   );
 
@@ -238,7 +246,11 @@ export function createApp(platform: Platform, services: Services): Express {
   registerStoreRoutes(api, { stores: services.stores, program: services.program });
   registerAuditRoutes(api, { audit: services.audit });
   registerRuleRoutes(api, { rules: services.rules });
-  registerMemberRoutes(api, { members: services.members, ledger: services.ledger });
+  registerMemberRoutes(api, {
+    members: services.members,
+    ledger: services.ledger,
+    identifyPerMin: config.rateLimits.identifyPerMin,
+  });
   registerLedgerRoutes(api, {
     ledger: services.ledger,
     adjustments: services.adjustments,
@@ -259,15 +271,21 @@ export function createApp(platform: Platform, services: Services): Express {
 
   apiRoot.use(
     '/v1',
+    (_req, res, next) => {
+      // Nearly every answer carries personal data or a secret (tokens, a card's QR secret, a new API
+      // key); none may be kept by a browser, a proxy or a CDN. Set first, so errors carry it too.
+      res.set('Cache-Control', 'no-store');
+      next();
+    },
     ...jsonBody(),
     rejectOperatorKeys,
-    authenticate({ tokens: services.tokens, apiKeys: services.apiKeys }),
-    async (req, _res, next) => {
+    authenticate({ tokens: services.tokens, apiKeys: services.apiKeys, auth: services.auth }),
+    async (req, res, next) => {
       // The generous limit every caller gets; sign-in and code checks have strict limits of their own.
       const principal = req.principal ?? { kind: 'anonymous' as const };
       const isAnonymous = principal.kind === 'anonymous';
       try {
-        await services.rateLimiter.consume({
+        await services.rateLimiter.consumeFor(res, {
           bucket: 'requests',
           key: isAnonymous ? `ip:${req.ip}` : principalKey(principal),
           limit: isAnonymous ? config.rateLimits.anonymousPerMin : config.rateLimits.authenticatedPerMin,
@@ -280,7 +298,7 @@ export function createApp(platform: Platform, services: Services): Express {
     },
     v1,
   );
-  mountQueueDashboard(apiRoot, { queues: platform.queues, tokens: services.tokens });
+  mountQueueDashboard(apiRoot, { queues: platform.queues, tokens: services.tokens, auth: services.auth });
   apiRoot.use(notFoundHandler);
   app.use('/api', apiRoot);
 

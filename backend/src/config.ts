@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_CODE_CHECKS_PER_MIN: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_AUTHENTICATED_PER_MIN: z.coerce.number().int().min(1).default(6000),
   RATE_LIMIT_ANONYMOUS_PER_MIN: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_IDENTIFY_PER_MIN: z.coerce.number().int().min(1).default(60),
   OTP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   SMS_WEBHOOK_URL: z.string().url().optional(),
   SMS_WEBHOOK_TOKEN: z.string().optional(),
@@ -81,6 +82,8 @@ export type Config = {
     codeChecksPerMin: number;
     authenticatedPerMin: number;
     anonymousPerMin: number;
+    /** Members identified (scan, card number, phone or email lookup) per credential. */
+    identifyPerMin: number;
   };
   otpMaxAttempts: number;
   sms: { webhookUrl: string | undefined; webhookToken: string | undefined };
@@ -147,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       codeChecksPerMin: e.RATE_LIMIT_CODE_CHECKS_PER_MIN,
       authenticatedPerMin: e.RATE_LIMIT_AUTHENTICATED_PER_MIN,
       anonymousPerMin: e.RATE_LIMIT_ANONYMOUS_PER_MIN,
+      identifyPerMin: e.RATE_LIMIT_IDENTIFY_PER_MIN,
     },
     otpMaxAttempts: e.OTP_MAX_ATTEMPTS,
     sms: { webhookUrl: e.SMS_WEBHOOK_URL, webhookToken: e.SMS_WEBHOOK_TOKEN },

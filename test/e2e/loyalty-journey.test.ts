@@ -75,10 +75,12 @@ describe('the customer card and the staff portal in Chromium', () => {
     const hint = await page.getByTestId('dev-code').textContent();
     const code = /(\d{6})/.exec(hint ?? '')?.[1] ?? '';
     expect(code).toMatch(/^\d{6}$/);
+    // The code first: only the phone's owner learns whether it is a member's.
+    await page.getByLabel('Code').fill(code);
+    await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Your name').fill('Lucía Pérez');
     await page.getByLabel('Birth date (optional)').fill('1990-04-12');
     await page.getByRole('checkbox', { name: 'Email' }).check();
-    await page.getByLabel('Code').fill(code);
     await screenshot(page, 'card-join', { fullPage: true });
     await page.getByRole('button', { name: 'Create my card' }).click();
 

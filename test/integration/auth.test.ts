@@ -234,7 +234,7 @@ describe('member one-time codes', () => {
   it('signs up a new member with the code and signs them in again later', async () => {
     const phone = makePhone();
     const otp = await app.request.post('/api/v1/auth/member/otp').send({ phone }).expect(200);
-    expect(otp.body).toMatchObject({ sent: true, phone, isRegistered: false });
+    expect(otp.body).toMatchObject({ sent: true, phone });
     expect(otp.body.devCode).toMatch(/^\d{6}$/);
     expect(app.messages.sent.at(-1)).toMatchObject({ to: phone, purpose: 'otp' });
     expect(app.messages.sent.at(-1)?.text).toContain(otp.body.devCode);
@@ -252,7 +252,6 @@ describe('member one-time codes', () => {
     expect(joined.body.member.cardNumber).toMatch(/^\d{12}$/);
 
     const again = await app.request.post('/api/v1/auth/member/otp').send({ phone }).expect(200);
-    expect(again.body.isRegistered).toBe(true);
     const signedIn = await app.request
       .post('/api/v1/auth/member/verify')
       .send({ phone, code: again.body.devCode })
@@ -304,6 +303,90 @@ describe('member one-time codes', () => {
     expect(limited.body.error.code).toBe('RATE_LIMITED');
   });
 
+  it("answers the same for a member's phone and a stranger's: nothing tells who is registered", async () => {
+    const member = await signUpMember(app);
+    const stranger = makePhone();
+    const known = await app.request.post('/api/v1/auth/member/otp').send({ phone: member.phone }).expect(200);
+    const unknown = await app.request.post('/api/v1/auth/member/otp').send({ phone: stranger }).expect(200);
+    expect(Object.keys(known.body).sort()).toEqual(Object.keys(unknown.body).sort());
+    expect(known.body).not.toHaveProperty('isRegistered');
+    expect(Object.keys(known.body).sort()).toEqual(['devCode', 'expiresAt', 'phone', 'sent']);
+    expect(app.messages.sent.at(-1)?.text.replace(/\d{6}/, '######')).toBe(
+      app.messages.sent.at(-2)?.text.replace(/\d{6}/, '######'),
+    );
+  });
+
+  it('counts every spelling of one number against one quota', async () => {
+    const phone = makePhone(); // +346XXXXXXXX
+    const national = phone.slice(3);
+    const spellings = [
+      `+34 ${national.slice(0, 3)} ${national.slice(3, 6)} ${national.slice(6)}`,
+      national,
+      `0034${national}`,
+      `(+34) ${national.slice(0, 3)}-${national.slice(3, 6)}.${national.slice(6)}`,
+      phone,
+    ];
+    const statuses = [];
+    for (const spelling of spellings) {
+      const response = await app.request
+        .post('/api/v1/auth/member/otp')
+        .set('X-Forwarded-For', '192.0.2.10')
+        .send({ phone: spelling });
+      statuses.push(response.status);
+      if (response.status === 200) expect(response.body.phone).toBe(phone);
+    }
+    // This app allows 3 codes an hour per phone.
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(app.messages.sent.filter((m) => m.to === phone)).toHaveLength(3);
+  });
+
+  it('refuses a phone with an extension with 400, sending nothing', async () => {
+    const phone = makePhone();
+    for (const spelling of [
+      `${phone} ext. 1`,
+      `${phone} x2`,
+      `${phone}#3`,
+      `${phone};ext=4`,
+      `${phone} extension 5`,
+    ]) {
+      const response = await app.request
+        .post('/api/v1/auth/member/otp')
+        .set('X-Forwarded-For', '192.0.2.11')
+        .send({ phone: spelling })
+        .expect(400);
+      expect(response.body.error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [{ path: 'phone', message: 'extensions are not accepted' }],
+      });
+      expect(response.body.error.message).toContain('extension');
+    }
+    const verify = await app.request
+      .post('/api/v1/auth/member/verify')
+      .set('X-Forwarded-For', '192.0.2.11')
+      .send({ phone: `${phone} ext. 1`, code: '123456' })
+      .expect(400);
+    expect(verify.body.error.code).toBe('VALIDATION_FAILED');
+    expect(app.messages.sent.filter((m) => m.to.startsWith(phone))).toHaveLength(0);
+  });
+
+  it('counts code checks for one number in every spelling against one quota', async () => {
+    const phone = makePhone();
+    const national = phone.slice(3);
+    await app.request.post('/api/v1/auth/member/otp').send({ phone }).expect(200);
+    const spellings = [phone, national, `0034 ${national}`, `+34 ${national}`, `(+34) ${national}`];
+    const statuses = [];
+    for (let i = 0; i < 11; i += 1) {
+      const response = await app.request
+        .post('/api/v1/auth/member/verify')
+        .set('X-Forwarded-For', '192.0.2.12')
+        .send({ phone: spellings[i % spellings.length], code: '000000' });
+      statuses.push(response.status);
+    }
+    // 10 checks per 10 minutes per phone (the code itself locks after 5 wrong ones).
+    expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  });
+
   it('rejects a malformed phone number with a message that says what to fix', async () => {
     const response = await app.request.post('/api/v1/auth/member/otp').send({ phone: 'call me' }).expect(400);
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
@@ -314,5 +397,42 @@ describe('member one-time codes', () => {
     const member = await signUpMember(app);
     const me = await app.request.get('/api/v1/auth/me').set(member.auth).expect(200);
     expect(me.body).toMatchObject({ kind: 'member', member: { id: member.memberId, phone: member.phone } });
+  });
+});
+
+describe('Cache-Control on answers carrying secrets or personal data', () => {
+  it('marks sign-in, refresh, the card secret, a new API key and errors no-store', async () => {
+    const staff = await signInStaff(app, 'admin');
+    const login = await app.request
+      .post('/api/v1/auth/staff/login')
+      .send({ email: staff.email, password: staff.password })
+      .expect(200);
+    const refreshed = await app.request
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: login.body.refreshToken })
+      .expect(200);
+    const key = await app.request
+      .post('/api/v1/api-keys')
+      .set(staff.auth)
+      .send({ name: 'cache test', scopes: ['members:read'] })
+      .expect(201);
+    const member = await signUpMember(app);
+    const card = await app.request
+      .get(`/api/v1/members/${member.memberId}/card`)
+      .set(member.auth)
+      .expect(200);
+    expect(card.body.cardSecret).toBeTruthy();
+    const me = await app.request.get('/api/v1/auth/me').set(member.auth).expect(200);
+    const unauthenticated = await app.request.get('/api/v1/members').expect(401);
+    const malformed = await app.request
+      .post('/api/v1/auth/staff/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email":')
+      .expect(400);
+    for (const response of [login, refreshed, key, card, me, unauthenticated, malformed])
+      expect(response.headers['cache-control']).toBe('no-store');
+    // Health already said so.
+    const health = await app.request.get('/api/health');
+    expect(health.headers['cache-control']).toBe('no-store');
   });
 });

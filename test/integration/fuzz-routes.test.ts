@@ -85,21 +85,19 @@ const body = fc.oneof(
     )
     .map((v) => ({ raw: JSON.stringify(v), type: 'application/json' })),
   fc.string({ maxLength: 200 }).map((s) => ({ raw: s, type: 'application/json' })),
-  fc
-    .string({ maxLength: 200 })
-    .map((s) => ({
-      raw: s,
-      type: fc.sample(
-        fc.constantFrom(
-          'text/plain',
-          'application/x-www-form-urlencoded',
-          'application/xml',
-          'application/json; charset=latin1',
-          '',
-        ),
-        1,
-      )[0]!,
-    })),
+  fc.string({ maxLength: 200 }).map((s) => ({
+    raw: s,
+    type: fc.sample(
+      fc.constantFrom(
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/xml',
+        'application/json; charset=latin1',
+        '',
+      ),
+      1,
+    )[0]!,
+  })),
   fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ raw: Buffer.from(bytes), type: 'application/json' })),
 );
 

@@ -2,10 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { signInStaff } from '../support/callers.js';
 
+// A bcrypt hash reads `$2b$<cost>$<salt and hash>`.
+const costOf = (hash: string) => Number(/^\$2[aby]\$(\d{2})\$/.exec(hash)?.[1]);
+
 let app: TestApp;
 let admin: Awaited<ReturnType<typeof signInStaff>>;
 beforeAll(async () => {
-  app = await createTestApp();
+  // Hashes a little dearer than the suite's usual 4, so that a cost of 4 would be told apart.
+  app = await createTestApp({ env: { BCRYPT_COST: '5' } });
   admin = await signInStaff(app, 'admin');
 });
 afterAll(() => app.close());
@@ -65,6 +69,90 @@ describe('staff accounts', () => {
     expect(refresh.body.error.code).toBe('ACCOUNT_DISABLED');
   });
 
+  it('disables an account: its access token stops working on the next request', async () => {
+    const cashier = await signInStaff(app, 'cashier');
+    await app.request.get('/api/v1/members').set(cashier.auth).expect(200);
+    await app.request
+      .patch(`/api/v1/staff/${cashier.id}`)
+      .set(admin.auth)
+      .send({ isActive: false })
+      .expect(200);
+    const refused = await app.request.get('/api/v1/members').set(cashier.auth).expect(401);
+    expect(refused.body.error.code).toBe('ACCOUNT_DISABLED');
+    const me = await app.request.get('/api/v1/auth/me').set(cashier.auth).expect(401);
+    expect(me.body.error.code).toBe('ACCOUNT_DISABLED');
+  });
+
+  it('changes what a signed-in account may do as soon as its role changes', async () => {
+    const manager = await signInStaff(app, 'manager');
+    await app.request.get('/api/v1/refunds').set(manager.auth).expect(200);
+    await app.request
+      .patch(`/api/v1/staff/${manager.id}`)
+      .set(admin.auth)
+      .send({ role: 'cashier' })
+      .expect(200);
+    const demoted = await app.request.get('/api/v1/refunds').set(manager.auth).expect(403);
+    expect(demoted.body.error.message).toContain('you are signed in as cashier');
+
+    const cashier = await signInStaff(app, 'cashier');
+    await app.request.get('/api/v1/staff').set(cashier.auth).expect(403);
+    await app.request
+      .patch(`/api/v1/staff/${cashier.id}`)
+      .set(admin.auth)
+      .send({ role: 'admin' })
+      .expect(200);
+    await app.request.get('/api/v1/staff').set(cashier.auth).expect(200);
+  });
+
+  it('checks an unknown email against a hash as costly as a real one', async () => {
+    const staff = await signInStaff(app, 'cashier');
+    const mongoose = (await import('mongoose')).default;
+    const account = await mongoose.connection.collection('staff').findOne({ email: staff.email });
+    const realCost = costOf(String(account?.passwordHash));
+    expect(realCost).toBe(5);
+    expect(costOf(await app.runtime.services.auth.dummyPasswordHash())).toBe(realCost);
+    const unknown = await app.request
+      .post('/api/v1/auth/staff/login')
+      .send({ email: 'nobody-here@example.test', password: staff.password })
+      .expect(401);
+    expect(unknown.body.error.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('refuses passwords over 72 bytes, which bcrypt would cut, on creation and on change', async () => {
+    const create = (email: string, password: string) =>
+      app.request.post('/api/v1/staff').set(admin.auth).send({ email, name: 'L', password, role: 'cashier' });
+    const tooLong = await create('long-ascii@example.test', 'a'.repeat(73)).expect(400);
+    expect(tooLong.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [
+        {
+          path: 'password',
+          message: 'use at most 72 bytes (UTF-8): 72 plain letters and digits, fewer with accents or symbols',
+        },
+      ],
+    });
+    // 40 characters, 80 bytes in UTF-8.
+    const multiByte = await create('long-utf8@example.test', 'é'.repeat(40)).expect(400);
+    expect(multiByte.body.error.code).toBe('VALIDATION_FAILED');
+    expect(multiByte.body.error.details).toHaveLength(1);
+    const created = await create('just-fits@example.test', 'b'.repeat(72)).expect(201);
+    await app.request
+      .post('/api/v1/auth/staff/login')
+      .send({ email: 'just-fits@example.test', password: 'b'.repeat(72) })
+      .expect(200);
+    const change = await app.request
+      .patch(`/api/v1/staff/${created.body.id}`)
+      .set(admin.auth)
+      .send({ password: `${'c'.repeat(72)}!` })
+      .expect(400);
+    expect(change.body.error.code).toBe('VALIDATION_FAILED');
+    // Nothing changed: the old password still signs in.
+    await app.request
+      .post('/api/v1/auth/staff/login')
+      .send({ email: 'just-fits@example.test', password: 'b'.repeat(72) })
+      .expect(200);
+  });
+
   it('never puts password hashes in the audit log', async () => {
     const cashier = await signInStaff(app, 'cashier');
     await app.request
@@ -99,5 +187,23 @@ describe('queue dashboard', () => {
     expect(page.text).toContain('<html');
     // The token moves into an httpOnly cookie scoped to the dashboard, for its own asset requests.
     expect(String(page.headers['set-cookie'])).toMatch(/rgl_queues=.*HttpOnly/i);
+  });
+
+  it('shuts out an admin as soon as the account is disabled or demoted', async () => {
+    const other = await signInStaff(app, 'admin');
+    const demoted = await signInStaff(app, 'admin');
+    await app.request.get(`/api/admin/queues?token=${other.accessToken}`).expect(200);
+    await app.request
+      .patch(`/api/v1/staff/${other.id}`)
+      .set(admin.auth)
+      .send({ isActive: false })
+      .expect(200);
+    await app.request.get(`/api/admin/queues?token=${other.accessToken}`).expect(401);
+    await app.request
+      .patch(`/api/v1/staff/${demoted.id}`)
+      .set(admin.auth)
+      .send({ role: 'manager' })
+      .expect(200);
+    await app.request.get(`/api/admin/queues?token=${demoted.accessToken}`).expect(403);
   });
 });

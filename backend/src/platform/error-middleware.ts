@@ -4,6 +4,7 @@ import { formatIssuePath } from '@regulars/contracts';
 import { AppError, RateLimitedError, ServiceUnavailableError, errorBody } from './errors.js';
 import { isMongoUnreachable } from './mongo.js';
 import type { Logger } from './logger.js';
+import { setRateLimitHeaders } from './rate-limit.js';
 
 type ErrorResponse = { status: number; code: string; message: string; details?: unknown };
 
@@ -26,6 +27,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     }
     if (error instanceof RateLimitedError || error instanceof ServiceUnavailableError)
       res.set('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof RateLimitedError && error.limit) setRateLimitHeaders(res, error.limit);
     if (res.headersSent) return;
     res.status(mapped.status).json(errorBody(mapped.code, mapped.message, mapped.details));
   };

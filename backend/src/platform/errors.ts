@@ -83,11 +83,18 @@ export class ConflictError extends AppError {
 
 export class RateLimitedError extends AppError {
   readonly retryAfterSeconds: number;
-  constructor(retryAfterSeconds: number, message = 'Too many requests; try again later') {
+  /** The limit that refused, for the `RateLimit-*` headers of the 429. */
+  readonly limit: { limit: number; remaining: number; resetSeconds: number } | undefined;
+  constructor(
+    retryAfterSeconds: number,
+    message = 'Too many requests; try again later',
+    limit?: { limit: number; remaining: number; resetSeconds: number },
+  ) {
     super('rate_limited', 'RATE_LIMITED', `${message} (retry in ${retryAfterSeconds} s)`, {
       retryAfterSeconds,
     });
     this.retryAfterSeconds = retryAfterSeconds;
+    this.limit = limit;
   }
 }
 

@@ -50,7 +50,11 @@ export type RouteSpec<B extends ZodTypeAny, Q extends ZodTypeAny, P extends ZodT
   /** `required`: the request must carry an Idempotency-Key; `optional`: honoured when present. */
   idempotency?: 'required' | 'optional';
   /** Strict limits that depend on the validated input (per phone, per card...). */
-  rateLimits?: (ctx: { body: z.infer<B>; req: Request; principal: Principal }) => RateLimitRule[];
+  rateLimits?: (ctx: {
+    body: z.infer<B>;
+    req: Request;
+    principal: Principal;
+  }) => RateLimitRule[] | Promise<RateLimitRule[]>;
   handler: (ctx: RouteContext<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<unknown>;
 };
 
@@ -87,8 +91,8 @@ export class Api {
       const query = spec.query ? parse(spec.query, req.query, 'query') : undefined;
       const params = spec.params ? parse(spec.params, req.params, 'path') : undefined;
       if (spec.rateLimits) {
-        for (const rule of spec.rateLimits({ body, req, principal }))
-          await this.deps.rateLimiter.consume(rule);
+        for (const rule of await spec.rateLimits({ body, req, principal }))
+          await this.deps.rateLimiter.consumeFor(res, rule);
       }
       const run = async (recordAnswer?: AnswerRecorder): Promise<Reply> => {
         const out = await spec.handler({

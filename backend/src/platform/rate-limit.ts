@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { onRedis } from './redis.js';
 import { RateLimitedError } from './errors.js';
@@ -24,6 +25,14 @@ if ttl < 0 then
 end
 return { count, ttl }`;
 
+/** Where a key stands in its window after a hit: what the `RateLimit-*` headers tell the caller. */
+export type RateLimitState = {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window starts again (at least 1). */
+  resetSeconds: number;
+};
+
 type HitCommand = { rateLimitHit(key: string, windowMs: number): Promise<[number, number]> };
 
 /** Fixed-window counters in Redis, so that every API instance shares them. */
@@ -39,9 +48,38 @@ export class RateLimiter {
     this.redis = redis as Redis & HitCommand;
   }
 
-  async consume(rule: RateLimitRule): Promise<void> {
+  /** Counts a hit; refuses it with RateLimitedError (carrying the state) beyond the limit. */
+  async consume(rule: RateLimitRule): Promise<RateLimitState> {
     const key = `${this.prefix}:rl:${rule.bucket}:${rule.key}`;
     const [count, ttl] = await onRedis(this.redis.rateLimitHit(key, rule.windowSeconds * 1000));
-    if (count > rule.limit) throw new RateLimitedError(Math.max(1, Math.ceil(ttl / 1000)), rule.message);
+    const state = {
+      limit: rule.limit,
+      remaining: Math.max(0, rule.limit - count),
+      resetSeconds: Math.max(1, Math.ceil(ttl / 1000)),
+    };
+    if (count > rule.limit) throw new RateLimitedError(state.resetSeconds, rule.message, state);
+    return state;
   }
+
+  /**
+   * Counts a hit and shows it in the answer's `RateLimit-*` headers. A request may pass several limits
+   * (the general one, then a route's own): the headers show the one closest to refusing, as the IETF
+   * RateLimit header fields draft recommends. A refusal's headers are set by the error middleware.
+   */
+  async consumeFor(res: Response, rule: RateLimitRule): Promise<void> {
+    const state = await this.consume(rule);
+    const shown = res.locals.rateLimit as RateLimitState | undefined;
+    if (shown && shown.remaining <= state.remaining) return;
+    res.locals.rateLimit = state;
+    setRateLimitHeaders(res, state);
+  }
+}
+
+/** `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the window restarts). */
+export function setRateLimitHeaders(res: Response, state: RateLimitState): void {
+  res.set({
+    'RateLimit-Limit': String(state.limit),
+    'RateLimit-Remaining': String(state.remaining),
+    'RateLimit-Reset': String(state.resetSeconds),
+  });
 }

@@ -57,7 +57,6 @@ export const OtpRequestResponse = z.object({
   sent: z.literal(true),
   phone: z.string(),
   expiresAt: z.string(),
-  isRegistered: z.boolean(),
   devCode: z.string().optional(),
 });
 export type OtpRequestResponse = z.infer<typeof OtpRequestResponse>;
@@ -122,11 +121,23 @@ export type ApiKeySummary = z.infer<typeof ApiKeySummary>;
 
 export const CreatedApiKey = ApiKeySummary.extend({ key: z.string() });
 
+/**
+ * A staff password: bcrypt reads only its first 72 bytes, so a longer one is refused rather than
+ * silently cut (anyone knowing the first 72 bytes could sign in).
+ */
+export const StaffPassword = z
+  .string()
+  .min(8, 'use at least 8 characters')
+  .refine((password) => new TextEncoder().encode(password).length <= 72, {
+    message: 'use at most 72 bytes (UTF-8): 72 plain letters and digits, fewer with accents or symbols',
+  })
+  .describe('8 characters to 72 bytes in UTF-8');
+
 export const CreateStaffBody = z
   .object({
     email: z.string().trim().email().max(254),
     name: z.string().trim().min(1).max(120),
-    password: z.string().min(8, 'use at least 8 characters').max(200),
+    password: StaffPassword,
     role: StaffRole,
     storeId: ObjectIdString.nullable().optional(),
   })
@@ -136,7 +147,7 @@ export type CreateStaffBody = z.infer<typeof CreateStaffBody>;
 export const UpdateStaffBody = z
   .object({
     name: z.string().trim().min(1).max(120).optional(),
-    password: z.string().min(8).max(200).optional(),
+    password: StaffPassword.optional(),
     role: StaffRole.optional(),
     storeId: ObjectIdString.nullable().optional(),
     isActive: z.boolean().optional(),

@@ -91,13 +91,14 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
     path: '/auth/member/otp',
     summary: 'Send a 6-digit sign-in code to a phone',
     description:
-      'Outside production the response also carries the code as `devCode`, so demos and tests can sign in.',
+      'The answer is the same whether or not the phone belongs to a member: verifying the code tells (`SIGNUP_REQUIRED` for a new phone). A phone with an extension is refused. Outside production the response also carries the code as `devCode`, so demos and tests can sign in.',
     tags: ['Auth'],
     access: { public: true },
     body: OtpRequestBody,
     response: { status: 200, schema: OtpRequestResponse },
     errors: ['RATE_LIMITED', 'MESSAGE_DELIVERY_FAILED', 'VALIDATION_FAILED'],
-    rateLimits: ({ body, req }) => [
+    // Keyed on the number as it will be texted (E.164), so that no spelling of it gets a quota of its own.
+    rateLimits: async ({ body, req }) => [
       {
         bucket: 'otp-ip',
         key: req.ip ?? 'unknown',
@@ -107,7 +108,7 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
       },
       {
         bucket: 'otp-phone',
-        key: body.phone.replace(/[^\d+]/g, ''),
+        key: await deps.auth.normalisePhone(body.phone),
         limit: limits.otpPerPhonePerHour,
         windowSeconds: 3600,
         message: 'Too many codes requested for this phone',
@@ -133,14 +134,19 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
       'MEMBER_EXISTS',
       'RATE_LIMITED',
     ],
-    rateLimits: ({ body, req }) => [
+    rateLimits: async ({ body, req }) => [
       {
         bucket: 'otp-verify-ip',
         key: req.ip ?? 'unknown',
         limit: limits.codeChecksPerMin,
         windowSeconds: 60,
       },
-      { bucket: 'otp-verify-phone', key: body.phone.replace(/[^\d+]/g, ''), limit: 10, windowSeconds: 600 },
+      {
+        bucket: 'otp-verify-phone',
+        key: await deps.auth.normalisePhone(body.phone),
+        limit: 10,
+        windowSeconds: 600,
+      },
     ],
     handler: ({ body }) => deps.auth.verifyOtp(body),
   });

@@ -4,6 +4,7 @@ import bcrypt from 'bcryptjs';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, UnauthenticatedError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
+import type { Principal } from '../../platform/principal.js';
 import type { MemberService } from '../members/member.service.js';
 import type { MessageSender } from '../messaging/message-sender.js';
 import { StaffModel, toStaffSummary } from '../staff/staff.model.js';
@@ -12,8 +13,6 @@ import { sha256, type TokenService } from './token.service.js';
 import { MemberModel } from '../members/member.model.js';
 
 const OTP_TTL_MS = 5 * 60_000;
-// Compared against when the email is unknown, so that the response time does not reveal which emails exist.
-const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 4);
 
 /** Sign-in for staff (email + password) and members (phone + one-time code). */
 export class AuthService {
@@ -25,18 +24,52 @@ export class AuthService {
       messages: MessageSender;
       otpMaxAttempts: number;
       logger: Logger;
+      /** The cost of real password hashes, which the dummy hash must match. */
+      bcryptCost: number;
     },
   ) {}
 
+  /**
+   * Compared against when the email is unknown, at the cost real hashes have, so that an unknown email
+   * takes as long as a wrong password and the answer time does not tell which emails exist.
+   */
+  private dummyHash: Promise<string> | null = null;
+
+  /** The hash a sign-in with an unknown email is compared against (made once, at the configured cost). */
+  dummyPasswordHash(): Promise<string> {
+    this.dummyHash ??= bcrypt.hash('not-a-real-password', this.deps.bcryptCost);
+    return this.dummyHash;
+  }
+
   async staffLogin(email: string, password: string) {
     const staff = await StaffModel.findOne({ email: email.toLowerCase() }).lean();
-    const matches = await bcrypt.compare(password, staff?.passwordHash ?? DUMMY_HASH);
+    const matches = await bcrypt.compare(password, staff?.passwordHash ?? (await this.dummyPasswordHash()));
     if (!staff || !matches) throw new UnauthenticatedError('Wrong email or password', 'INVALID_CREDENTIALS');
     if (!staff.isActive)
       throw new UnauthenticatedError('This staff account is disabled; ask an admin', 'ACCOUNT_DISABLED');
     const summary = toStaffSummary(staff);
     const pair = await this.deps.tokens.issuePair({ kind: 'staff', ...summary });
     return { ...pair, staff: summary };
+  }
+
+  /**
+   * The holder of a staff access token as the account stands now, read on every request: disabling an
+   * account or changing its role or store takes effect on the next call, not when the token expires.
+   */
+  async currentPrincipal(principal: Principal): Promise<Principal> {
+    if (principal.kind !== 'staff') return principal;
+    const staff = await StaffModel.findById(principal.id, {
+      email: 1,
+      name: 1,
+      role: 1,
+      storeId: 1,
+      isActive: 1,
+    }).lean();
+    if (!staff) throw new UnauthenticatedError('This staff account no longer exists', 'INVALID_TOKEN');
+    if (!staff.isActive)
+      throw new UnauthenticatedError('This staff account is disabled; ask an admin', 'ACCOUNT_DISABLED');
+    const { id, role, storeId, email } = toStaffSummary(staff);
+    return { kind: 'staff', id, role, storeId, email };
   }
 
   /** Rotates a refresh token (staff or member) into a new pair. */
@@ -62,7 +95,16 @@ export class AuthService {
     return this.deps.tokens.revoke(refreshToken);
   }
 
-  /** Sends a 6-digit code valid for 5 minutes; a new request replaces any earlier code for that phone. */
+  /** The phone in E.164, as codes are sent and counted; 400 for what is not a mobile number. */
+  normalisePhone(rawPhone: string): Promise<string> {
+    return this.deps.members.normalisePhone(rawPhone);
+  }
+
+  /**
+   * Sends a 6-digit code valid for 5 minutes; a new request replaces any earlier code for that phone.
+   * The answer never says whether the phone is a member's (anyone may call this); the code's owner
+   * learns it on verifying, from `SIGNUP_REQUIRED`.
+   */
   async requestOtp(rawPhone: string) {
     const phone = await this.deps.members.normalisePhone(rawPhone);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -85,12 +127,10 @@ export class AuthService {
         'We could not send the code right now; try again in a minute',
       );
     }
-    const isRegistered = (await MemberModel.exists({ phone })) !== null;
     return {
       sent: true as const,
       phone,
       expiresAt: expiresAt.toISOString(),
-      isRegistered,
       ...(this.deps.messages.isDevelopment ? { devCode: code } : {}),
     };
   }

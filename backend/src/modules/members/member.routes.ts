@@ -15,7 +15,8 @@ import {
 import { z } from 'zod';
 import { ForbiddenError } from '../../platform/errors.js';
 import type { Api } from '../../platform/http.js';
-import { ALL_STAFF, MANAGERS, STORE_STAFF, type Principal } from '../../platform/principal.js';
+import { ALL_STAFF, MANAGERS, STORE_STAFF, principalKey, type Principal } from '../../platform/principal.js';
+import type { RateLimitRule } from '../../platform/rate-limit.js';
 import { toBalance, type LedgerService } from '../ledger/ledger.service.js';
 import { TOTP_DIGITS, TOTP_PERIOD_SECONDS } from './card-code.js';
 import type { Member } from './member.model.js';
@@ -23,6 +24,20 @@ import type { MemberService } from './member.service.js';
 
 const IdParams = z.object({ id: ObjectIdString });
 const CARD_CODE_CHECKS_PER_MIN = 30;
+
+/**
+ * Finding a member by what a person can type (a card number, a phone, an email) is also a way to test
+ * numbers in bulk: each credential may identify so many members a minute, shared by every way to do it.
+ */
+function identifyLimit(principal: Principal, limit: number): RateLimitRule {
+  return {
+    bucket: 'identify',
+    key: principalKey(principal),
+    limit,
+    windowSeconds: 60,
+    message: 'Too many members looked up from this account',
+  };
+}
 
 /** A member may only ever reach their own data; staff and API keys are checked by the route's access. */
 export function assertOwnData(principal: Principal, memberId: string): void {
@@ -64,7 +79,7 @@ const TOTP = {
 
 export function registerMemberRoutes(
   api: Api,
-  deps: { members: MemberService; ledger: LedgerService },
+  deps: { members: MemberService; ledger: LedgerService; identifyPerMin: number },
 ): void {
   const detail = async (id: string) => {
     const before = await deps.members.get(id);
@@ -101,9 +116,15 @@ export function registerMemberRoutes(
     method: 'get',
     path: '/members',
     summary: 'Find members by phone, card number, email or name prefix (newest first)',
+    description:
+      'A lookup by phone, card number or email counts against the same per-credential quota as `POST /members/identify`.',
     tags: ['Members'],
     access: { staff: ALL_STAFF, apiKey: ['members:read'] },
     query: MemberLookupQuery,
+    rateLimits: ({ req, principal }) =>
+      ['phone', 'cardNumber', 'email'].some((field) => req.query[field] !== undefined)
+        ? [identifyLimit(principal, deps.identifyPerMin)]
+        : [],
     response: { schema: Page(MemberSummary) },
     handler: async ({ query }) => {
       const page = await deps.members.lookup(query);
@@ -120,11 +141,13 @@ export function registerMemberRoutes(
     tags: ['Members'],
     access: { staff: STORE_STAFF, apiKey: ['members:read', 'purchases:write', 'redemptions:write'] },
     body: IdentifyMemberBody,
-    // Guessing a member's 6-digit code needs many tries within 90 s: cap the tries per card.
-    rateLimits: ({ body }) => {
+    // Guessing a member's 6-digit code needs many tries within 90 s: cap the tries per card too.
+    rateLimits: ({ body, principal }) => {
       const card = /^RGL1:(\d{12}):/.exec(body.code.trim())?.[1];
+      const perCredential = identifyLimit(principal, deps.identifyPerMin);
       return card
         ? [
+            perCredential,
             {
               bucket: 'card-code',
               key: card,
@@ -133,10 +156,16 @@ export function registerMemberRoutes(
               message: 'Too many card codes tried for this card',
             },
           ]
-        : [];
+        : [perCredential];
     },
     response: { status: 200, schema: IdentifyMemberResponse },
-    errors: ['CARD_CODE_INVALID', 'CARD_CODE_EXPIRED', 'CARD_NUMBER_INVALID', 'MEMBER_NOT_FOUND'],
+    errors: [
+      'CARD_CODE_INVALID',
+      'CARD_CODE_EXPIRED',
+      'CARD_NUMBER_INVALID',
+      'MEMBER_NOT_FOUND',
+      'RATE_LIMITED',
+    ],
     handler: async ({ body }) => {
       const found = await deps.members.identify(body.code);
       await deps.ledger.settle(found.member._id);

@@ -134,16 +134,19 @@ export function registerPurchaseRoutes(
     method: 'get',
     path: '/purchases/:id',
     summary: 'One purchase with its lines, points and refunds so far',
+    description:
+      'A caller bound to a store (a till key, a store manager or cashier) reads that store’s purchases only: another store’s is 403 `STORE_MISMATCH`, as in the lists.',
     tags: ['Purchases'],
     access: { staff: STORE_STAFF, member: true, apiKey: ['purchases:write', 'refunds:write'] },
     params: z.object({ id: ObjectIdString }),
     response: { schema: PurchaseDetail },
-    errors: ['PURCHASE_NOT_FOUND'],
+    errors: ['PURCHASE_NOT_FOUND', 'STORE_MISMATCH'],
     handler: async ({ params, principal }) => {
       const purchase = await deps.purchases.get(params.id);
       if (principal.kind === 'member' && purchase.memberId?.toHexString() !== principal.id) {
         throw new ForbiddenError('Members can only see their own purchases');
       }
+      storeScopeOf(principal, purchase.storeId.toHexString());
       return toPurchaseDetail(purchase);
     },
   });
@@ -155,6 +158,7 @@ export function registerPurchaseRoutes(
       'Refund an amount or returned items: points earned are taken back and points spent given back, in proportion',
     description:
       'Give `amountMinor` or `items: [{ sku, quantity }]`. Refunds never exceed what was paid across several refunds. ' +
+      'A caller bound to a store refunds that store’s purchases only (another store’s: 403 `STORE_MISMATCH`). ' +
       'Points earned on the purchase are taken back from its own lot first (still pending or not), then from the balance; ' +
       'beyond the balance the program policy applies (allow a negative balance, or floor at zero and write the rest off).',
     tags: ['Purchases'],
@@ -165,6 +169,7 @@ export function registerPurchaseRoutes(
     response: { schema: RefundCreated },
     errors: [
       'PURCHASE_NOT_FOUND',
+      'STORE_MISMATCH',
       'PURCHASE_ALREADY_REFUNDED',
       'REFUND_EXCEEDS_PURCHASE',
       'REFUND_ITEM_NOT_FOUND',

@@ -123,7 +123,7 @@ export function registerRedemptionRoutes(
     params: z.object({ id: ObjectIdString }),
     idempotency: 'optional',
     response: { status: 200, schema: RedemptionCancelled },
-    errors: ['REDEMPTION_NOT_FOUND', 'REDEMPTION_ALREADY_CANCELLED', 'REDEMPTION_SETTLED'],
+    errors: ['REDEMPTION_NOT_FOUND', 'STORE_MISMATCH', 'REDEMPTION_ALREADY_CANCELLED', 'REDEMPTION_SETTLED'],
     handler: async ({ params, principal }) => {
       const result = await deps.redemptions.cancel(params.id, principal);
       return {

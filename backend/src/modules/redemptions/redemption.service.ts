@@ -193,7 +193,9 @@ export class RedemptionService {
     id: string,
     principal: Principal,
   ): Promise<{ redemption: Redemption; balance: Balance; pointsReturned: number; pointsExpired: number }> {
-    await this.get(id);
+    const found = await this.get(id);
+    // A caller bound to a store cancels what was redeemed there only.
+    if (found.storeId) storeScopeOf(principal, found.storeId.toHexString());
     const now = this.deps.clock.now();
     return runInTransaction(async (session) => {
       const redemption = await RedemptionModel.findById(id).session(session).lean();

@@ -3,7 +3,7 @@ import type { CreateRefundBody, RefundListQuery } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import { paginate, timeRange } from '../../platform/pagination.js';
-import type { Principal } from '../../platform/principal.js';
+import { storeScopeOf, type Principal } from '../../platform/principal.js';
 import { actorOf, type Balance, type LedgerService } from '../ledger/ledger.service.js';
 import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
 import type { EventService } from '../events/event.service.js';
@@ -75,6 +75,8 @@ export class RefundService {
   ): Promise<RefundResult> {
     const found = Types.ObjectId.isValid(purchaseId) ? await PurchaseModel.findById(purchaseId).lean() : null;
     if (!found) throw new NotFoundError('Purchase', purchaseId);
+    // A caller bound to a store refunds that store's sales only, as it records only them.
+    storeScopeOf(ctx.principal, found.storeId.toHexString());
     if (ctx.requestKey) {
       const existing = await RefundModel.findOne({ requestKey: ctx.requestKey }).lean();
       if (existing) return this.toResult(existing, found);

@@ -95,7 +95,9 @@ function CodeStep({
   onJoined(session: MemberSessionResponse): void;
 }) {
   const { t } = useI18n();
-  const [isNewMember, setNewMember] = useState(!otp.isRegistered);
+  // The code request does not say whether the phone is a member's (anyone could ask it about any
+  // phone): the first verify tells, with SIGNUP_REQUIRED, and the same code then creates the card.
+  const [isNewMember, setNewMember] = useState(false);
   const [fields, setFields] = useState({ name: '', email: '', birthDate: '', code: '' });
   const [consents, setConsents] = useState({ email: false, sms: false, push: false });
   const [errors, setErrors] = useState<JoinErrors>({});
@@ -155,7 +157,7 @@ function CodeStep({
           {t('join.changePhone')}
         </button>
       </p>
-      <p>{isNewMember ? t('join.newMember') : t('join.welcomeBack')}</p>
+      <p>{isNewMember ? t('join.newMember') : t('join.enterCode')}</p>
       {isNewMember ? (
         <>
           <TextField
@@ -166,6 +168,7 @@ function CodeStep({
             onChange={set('name')}
             error={message('name')}
             required
+            autoFocus
           />
           <TextField
             label={t('join.email')}
@@ -227,7 +230,7 @@ function CodeStep({
       {serverMessage ? <Notice tone="error">{serverMessage}</Notice> : null}
       {error ? <LoadError error={error} onRetry={() => void submit()} /> : null}
       <button type="submit" className="big wide" disabled={isVerifying}>
-        {isVerifying ? t('join.verifying') : isNewMember ? t('join.submitNew') : t('join.submitExisting')}
+        {isVerifying ? t('join.verifying') : isNewMember ? t('join.submitNew') : t('join.submitCode')}
       </button>
     </form>
   );
