@@ -264,6 +264,8 @@ export function createApp(platform: Platform, services: Services): Express {
   registerEventRoutes(api, { events: services.events, dispatcher: services.eventDispatcher });
 
   const openapi = generateOpenApiDocument(registry, config.publicUrl ?? '/');
+  // Read by scripts/openapi-export.ts, which builds the app offline.
+  app.locals.openapi = openapi;
   apiRoot.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
