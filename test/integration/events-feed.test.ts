@@ -124,6 +124,46 @@ describe('GET /api/v1/events', () => {
     ).expect(200);
   });
 
+  it('does not pass over an event whose transaction commits after a reader has gone beyond its id', async () => {
+    const memberId = newId();
+    const other = newId();
+    let commit!: () => void;
+    const gate = new Promise<void>((resolve) => (commit = resolve));
+    let appended!: () => void;
+    const started = new Promise<void>((resolve) => (appended = resolve));
+    // The slow transaction takes its event id first, then waits before committing.
+    const slow = runInTransaction(async (session) => {
+      const id = await app.runtime.services.events.append(session, {
+        type: 'member.updated',
+        memberId,
+        payload: { fields: ['name'] },
+      });
+      appended();
+      await gate;
+      return id;
+    });
+    await started;
+    const [fast] = await emit(other, ['member.updated']);
+    const before = await feed(`type=member.updated&limit=200`).expect(200);
+    const seen = before.body.items.map((event: { id: string }) => event.id);
+    expect(seen).toContain(fast);
+    commit();
+    const late = (await slow).toHexString();
+    expect(late < fast!).toBe(true);
+    expect(seen).not.toContain(late);
+    const after = await feed(`type=member.updated&after=${before.body.lastCursor}`).expect(200);
+    expect(after.body.items.map((event: { id: string }) => event.id)).toEqual([late]);
+  });
+
+  it('still reads a cursor that names an event id (as cursors did before the feed was numbered)', async () => {
+    const memberId = newId();
+    const [first, second] = await emit(memberId, ['member.created', 'member.updated']);
+    await feed(`memberId=${memberId}`).expect(200);
+    const old = encodeCursor(first!, 'events');
+    const page = await feed(`memberId=${memberId}&after=${old}`).expect(200);
+    expect(page.body.items.map((event: { id: string }) => event.id)).toEqual([second]);
+  });
+
   it('returns 400 INVALID_CURSOR for a cursor of another list or a broken one', async () => {
     const fromPurchases = encodeCursor(new Types.ObjectId(), 'purchases');
     const response = await feed(`after=${fromPurchases}`).expect(400);

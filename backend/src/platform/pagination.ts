@@ -19,11 +19,11 @@ export function encodeCursor(id: Types.ObjectId | string, list?: string): string
   return Buffer.from(list ? `${list}:${String(id)}` : String(id)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, list?: string): Types.ObjectId {
+/** The value a cursor carries, after checking it names `list` (INVALID_CURSOR otherwise). */
+export function decodeCursorValue(cursor: string, list?: string): string {
   const raw = Buffer.from(cursor, 'base64url').toString();
   const separator = raw.lastIndexOf(':');
   const cursorList = separator >= 0 ? raw.slice(0, separator) : undefined;
-  const id = separator >= 0 ? raw.slice(separator + 1) : raw;
   if (cursorList !== list) {
     throw new AppError(
       'bad_request',
@@ -31,6 +31,11 @@ export function decodeCursor(cursor: string, list?: string): Types.ObjectId {
       `This cursor belongs to ${cursorList ? `the ${cursorList} list` : 'another list'}; start again without one`,
     );
   }
+  return separator >= 0 ? raw.slice(separator + 1) : raw;
+}
+
+export function decodeCursor(cursor: string, list?: string): Types.ObjectId {
+  const id = decodeCursorValue(cursor, list);
   if (!Types.ObjectId.isValid(id) || id.length !== 24) {
     throw new AppError('bad_request', 'INVALID_CURSOR', 'The cursor is not valid; start again without one');
   }

@@ -91,6 +91,7 @@ export class EventDispatcher {
     try {
       await this.settleUnsubscribed();
       for (let batch = 0; batch < maxBatches; batch += 1) {
+        await this.numberCommitted();
         const pass = await this.pass(lock, batchSize);
         summary.delivered += pass.delivered;
         summary.failed += pass.failed;
@@ -100,6 +101,46 @@ export class EventDispatcher {
       await lock.release();
     }
     return summary;
+  }
+
+  /**
+   * Numbers the committed events that have no `seq` yet (the feed's order), when no dispatcher is busy:
+   * the feed calls it so that a reader sees what has committed without waiting for the worker's next run.
+   */
+  async numberNow(): Promise<void> {
+    const lock = await RedisLock.acquire(this.deps.redis, this.deps.lockKey, 10_000);
+    if (!lock) return;
+    try {
+      await this.numberCommitted();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /**
+   * Gives committed events without a number the next numbers, in id order (the caller holds the lock, so
+   * one process numbers at a time; a unique index refuses a number given twice). A crash half-way leaves
+   * a numbered prefix: the next run goes on from the highest number.
+   */
+  private async numberCommitted(limit = 1000): Promise<void> {
+    for (;;) {
+      const fresh = await EventModel.find({ seq: null }, { _id: 1 })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<Array<Pick<EventDoc, '_id'>>>();
+      if (fresh.length === 0) return;
+      const top = await EventModel.findOne({ seq: { $type: 'number' } }, { seq: 1 })
+        .sort({ seq: -1 })
+        .lean<Pick<EventDoc, 'seq'>>();
+      let next = (top?.seq ?? 0) + 1;
+      await EventModel.bulkWrite(
+        fresh.map((event) => ({
+          updateOne: { filter: { _id: event._id, seq: null }, update: { $set: { seq: next++ } } },
+        })),
+        { ordered: true },
+      );
+      if (fresh.length < limit) return;
+    }
   }
 
   /** Hands each subscriber (not waiting for a retry) up to `batchSize` events. */

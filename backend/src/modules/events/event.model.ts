@@ -2,10 +2,14 @@ import mongoose, { Schema, type Types } from 'mongoose';
 import type { EventType } from '@regulars/contracts';
 
 /**
- * A domain event in the transactional outbox. `_id` is an ObjectId generated inside the transaction
- * that writes the change, so ids sort by time; events of one member also sort in commit order, because
- * every transaction that emits for a member writes the member document and conflicting transactions
- * retry (and generate their id again) until the other one has committed.
+ * A domain event in the transactional outbox. `_id` is generated inside the transaction that writes the
+ * change (`eventId`: seconds, then milliseconds, then process bytes and a counter), so ids sort by the
+ * time their transaction started, to the millisecond across processes. Events of one member also sort
+ * in commit order, because every transaction that emits for a member writes the member document and
+ * conflicting transactions retry (and generate their id again) until the other one has committed.
+ * `seq` is the commit order the feed pages by: null when written, given by the dispatcher to committed
+ * events in id order (an event whose transaction committed late gets a later number instead of being
+ * passed over by a reader whose cursor is already beyond its id).
  * `fanout` is `pending` until the dispatcher has handed the event to every subscriber; `deliveredTo`
  * names the subscribers that have it (the dispatcher's per-event progress, written after each handing).
  */
@@ -21,6 +25,7 @@ export type EventDoc = {
   payload: Record<string, unknown>;
   fanout: 'pending' | 'done';
   deliveredTo?: string[];
+  seq: number | null;
 };
 
 const eventSchema = new Schema<EventDoc>(
@@ -34,13 +39,17 @@ const eventSchema = new Schema<EventDoc>(
     payload: { type: Schema.Types.Mixed, default: {} },
     fanout: { type: String, required: true },
     deliveredTo: { type: [String], default: undefined },
+    seq: { type: Number, default: null },
   },
   { collection: 'events', versionKey: false, minimize: false },
 );
 // The dispatcher reads what is left to fan out, oldest first.
 eventSchema.index({ fanout: 1, _id: 1 });
+// The events still to be numbered (seq null), in id order; one number per event.
+eventSchema.index({ seq: 1, _id: 1 });
+eventSchema.index({ seq: 1 }, { unique: true, partialFilterExpression: { seq: { $type: 'number' } } });
 // The pull feed filtered by member.
-eventSchema.index({ memberId: 1, _id: 1 });
+eventSchema.index({ memberId: 1, seq: 1 });
 
 export const EventModel = mongoose.model<EventDoc>('Event', eventSchema);
 

@@ -16,8 +16,8 @@ export function registerEventRoutes(
       '`type` filters by event type or pattern (`points.*`, `*`), repeated (`type=a&type=b`) or as a comma list, ' +
       'at most 50 entries. Page with `after=<nextCursor>`; on the last page `nextCursor` is null and ' +
       '`lastCursor` is where to poll from next (`after=<lastCursor>`). A caller bound to a store sees that ' +
-      "store's events only. Delivery order is the order of `id`; events of one member come in the order " +
-      'they happened.',
+      "store's events only. The feed is in commit order: an event shows once its change has committed, and a " +
+      'cursor never passes over an event that commits later; events of one member come in the order they happened.',
     tags: ['Events'],
     access: { staff: ADMINS, apiKey: ['events:read'] },
     query: EventFeedQuery,
@@ -30,8 +30,10 @@ export function registerEventRoutes(
       'FORBIDDEN',
       'INSUFFICIENT_SCOPE',
     ],
-    handler: ({ query, principal }) =>
-      deps.events.feed({ ...query, storeId: storeScopeOf(principal, undefined) }),
+    handler: async ({ query, principal }) => {
+      await deps.dispatcher.numberNow();
+      return deps.events.feed({ ...query, storeId: storeScopeOf(principal, undefined) });
+    },
   });
 
   api.route({
