@@ -413,13 +413,15 @@ export class LedgerService {
       );
       if (updated.matchedCount !== 1) throw new RetryTransaction('lot changed during restore');
     }
-    if (restored > 0) {
-      await MemberModel.updateOne(
-        { _id: input.memberId },
-        { $inc: { 'points.available': availableDelta, 'points.pending': pendingDelta } },
-        { session },
-      );
-    }
+    // The member document is written even when nothing comes back (every lot expired): the transactions
+    // of one member then conflict, so the events they write (redemption.cancelled, refund.recorded)
+    // commit in the order they happened.
+    await MemberModel.updateOne(
+      { _id: input.memberId },
+      // mongoose's timestamps set updatedAt: a real write even when both deltas are 0.
+      { $inc: { 'points.available': availableDelta, 'points.pending': pendingDelta } },
+      { session },
+    );
     await this.appendInSession(session, {
       ...input,
       points: restored,
