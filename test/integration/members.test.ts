@@ -230,6 +230,22 @@ describe('QR card codes', () => {
     expect(byPhone.body).toMatchObject({ method: 'phone', member: { id: member.memberId } });
   });
 
+  it('gives a till key without members:read no phone or email, and the name as first name and initial', async () => {
+    const member = await signUpMember(world.app, { name: 'maria garcía lópez' });
+    const till = await createApiKey(world.app, ['purchases:write', 'redemptions:write']);
+    const reader = await createApiKey(world.app, ['members:read']);
+    const identify = (auth: Record<string, string>) =>
+      world.app.request.post('/api/v1/members/identify').set(auth).send({ code: member.phone }).expect(200);
+    const restricted = (await identify(till.auth)).body.member;
+    expect(restricted).toMatchObject({ id: member.memberId, name: 'maria G.', balance: { available: 0 } });
+    expect(restricted).not.toHaveProperty('phone');
+    expect(restricted).not.toHaveProperty('email');
+    const full = (await identify(reader.auth)).body.member;
+    expect(full).toMatchObject({ name: 'maria garcía lópez', phone: member.phone });
+    const cashier = (await identify(world.cashier.auth)).body.member;
+    expect(cashier).toMatchObject({ phone: member.phone });
+  });
+
   it('accepts the previous step, refuses a code two steps old and a mistyped card number', async () => {
     const member = await signUpMember(world.app);
     const card = await world.app.request.get(`/api/v1/members/${member.memberId}/card`).set(member.auth);

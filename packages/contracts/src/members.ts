@@ -110,7 +110,16 @@ export type IdentifyMethod = z.infer<typeof IdentifyMethod>;
 export const IdentifyMemberResponse = z.object({
   /** `card_code`: a valid QR code (may be presented for a redemption); the others identify only. */
   method: IdentifyMethod,
-  member: MemberSummary.extend({ balance: PointsBalance }),
+  /**
+   * An API key without `members:read` (a till that only records purchases or redemptions) gets no
+   * `phone` or `email`, and the name as the first name and an initial ("Maria G."): enough to greet the
+   * customer, not a way to collect personal data.
+   */
+  member: MemberSummary.extend({
+    phone: z.string().optional(),
+    email: z.string().nullable().optional(),
+    balance: PointsBalance,
+  }),
 });
 export type IdentifyMemberResponse = z.infer<typeof IdentifyMemberResponse>;
 

@@ -29,6 +29,13 @@ const CARD_CODE_CHECKS_PER_MIN = 30;
  * Finding a member by what a person can type (a card number, a phone, an email) is also a way to test
  * numbers in bulk: each credential may identify so many members a minute, shared by every way to do it.
  */
+/** "Maria García López" → "Maria G.": what a till that may not read members shows. */
+function greetingName(name: string): string {
+  const [first = '', ...others] = name.trim().split(/\s+/);
+  const initial = others[0]?.[0];
+  return initial ? `${first} ${initial.toUpperCase()}.` : first;
+}
+
 function identifyLimit(principal: Principal, limit: number): RateLimitRule {
   return {
     bucket: 'identify',
@@ -137,7 +144,8 @@ export function registerMemberRoutes(
     path: '/members/identify',
     summary: 'Who is at the till: a scanned card QR payload, a typed card number or a phone number',
     description:
-      'A QR payload `RGL1:<cardNumber>:<code>` is checked as an RFC 6238 TOTP (30 s, ±1 step). A card number or phone identifies only; redemptions that present `cardCode` need the QR code.',
+      'A QR payload `RGL1:<cardNumber>:<code>` is checked as an RFC 6238 TOTP (30 s, ±1 step). A card number or phone identifies only; redemptions that present `cardCode` need the QR code. ' +
+      'An API key without `members:read` gets no `phone` or `email` and the name shortened to the first name and an initial.',
     tags: ['Members'],
     access: { staff: STORE_STAFF, apiKey: ['members:read', 'purchases:write', 'redemptions:write'] },
     body: IdentifyMemberBody,
@@ -166,14 +174,15 @@ export function registerMemberRoutes(
       'MEMBER_NOT_FOUND',
       'RATE_LIMITED',
     ],
-    handler: async ({ body }) => {
+    handler: async ({ body, principal }) => {
       const found = await deps.members.identify(body.code);
       await deps.ledger.settle(found.member._id);
       const member = await deps.members.get(found.member._id.toHexString());
-      return {
-        method: found.method,
-        member: { ...toMemberSummary(member), balance: toBalance(member.points) },
-      };
+      const summary = { ...toMemberSummary(member), balance: toBalance(member.points) };
+      if (principal.kind !== 'apiKey' || principal.scopes.includes('members:read'))
+        return { method: found.method, member: summary };
+      const { phone: _phone, email: _email, ...rest } = summary;
+      return { method: found.method, member: { ...rest, name: greetingName(summary.name) } };
     },
   });
 
