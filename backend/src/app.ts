@@ -43,7 +43,7 @@ import { StaffService } from './modules/staff/staff.service.js';
 import { registerStaffRoutes } from './modules/staff/staff.routes.js';
 import { StoreService } from './modules/stores/store.service.js';
 import { registerStoreRoutes } from './modules/stores/store.routes.js';
-import { mountQueueDashboard } from './modules/admin/queue-dashboard.js';
+import { mountQueueDashboard, registerQueueDashboardRoutes } from './modules/admin/queue-dashboard.js';
 import { RuleService } from './modules/rules/rule.service.js';
 import { registerRuleRoutes } from './modules/rules/rule.routes.js';
 import { registerMemberRoutes } from './modules/members/member.routes.js';
@@ -242,6 +242,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerAuthRoutes(api, { auth: services.auth, config });
   registerStaffRoutes(api, { staff: services.staff });
   registerApiKeyRoutes(api, { apiKeys: services.apiKeys });
+  registerQueueDashboardRoutes(api);
   registerProgramRoutes(api, { program: services.program });
   registerStoreRoutes(api, { stores: services.stores, program: services.program });
   registerAuditRoutes(api, { audit: services.audit });

@@ -179,31 +179,55 @@ describe('staff accounts', () => {
 });
 
 describe('queue dashboard', () => {
-  it('is for admins only', async () => {
+  /** What the portal does: its bearer token in, the dashboard's cookie out. */
+  async function dashboardCookie(accessToken: string, expected = 204): Promise<string> {
+    const session = await app.request
+      .post('/api/v1/admin/queue-dashboard/session')
+      .set('Authorization', `Bearer ${accessToken}`)
+      .expect(expected);
+    return String(session.headers['set-cookie'] ?? '').split(';')[0] ?? '';
+  }
+
+  it('is for admins only, signed in by a short-lived httpOnly cookie and never by a token in the URL', async () => {
     await app.request.get('/api/admin/queues').expect(401);
     const cashier = await signInStaff(app, 'cashier');
-    await app.request.get(`/api/admin/queues?token=${cashier.accessToken}`).expect(403);
-    const page = await app.request.get(`/api/admin/queues?token=${admin.accessToken}`).expect(200);
+    await dashboardCookie(cashier.accessToken, 403);
+    const session = await app.request
+      .post('/api/v1/admin/queue-dashboard/session')
+      .set('Authorization', `Bearer ${admin.accessToken}`)
+      .expect(204);
+    const setCookie = String(session.headers['set-cookie']);
+    expect(setCookie).toMatch(/rgl_queues=.*HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+    expect(setCookie).toMatch(/Path=\/api\/admin\/queues/);
+    expect(setCookie).toMatch(/Max-Age=900/);
+    const page = await app.request
+      .get('/api/admin/queues')
+      .set('Cookie', setCookie.split(';')[0]!)
+      .expect(200);
     expect(page.text).toContain('<html');
-    // The token moves into an httpOnly cookie scoped to the dashboard, for its own asset requests.
-    expect(String(page.headers['set-cookie'])).toMatch(/rgl_queues=.*HttpOnly/i);
+    const inUrl = await app.request.get(`/api/admin/queues?token=${admin.accessToken}`).expect(400);
+    expect(inUrl.body.error.code).toBe('TOKEN_IN_URL');
+    await app.request.get('/api/admin/queues').set('Cookie', 'rgl_queues=forged').expect(401);
   });
 
   it('shuts out an admin as soon as the account is disabled or demoted', async () => {
     const other = await signInStaff(app, 'admin');
     const demoted = await signInStaff(app, 'admin');
-    await app.request.get(`/api/admin/queues?token=${other.accessToken}`).expect(200);
+    const otherCookie = await dashboardCookie(other.accessToken);
+    const demotedCookie = await dashboardCookie(demoted.accessToken);
+    await app.request.get('/api/admin/queues').set('Cookie', otherCookie).expect(200);
     await app.request
       .patch(`/api/v1/staff/${other.id}`)
       .set(admin.auth)
       .send({ isActive: false })
       .expect(200);
-    await app.request.get(`/api/admin/queues?token=${other.accessToken}`).expect(401);
+    await app.request.get('/api/admin/queues').set('Cookie', otherCookie).expect(401);
     await app.request
       .patch(`/api/v1/staff/${demoted.id}`)
       .set(admin.auth)
       .send({ role: 'manager' })
       .expect(200);
-    await app.request.get(`/api/admin/queues?token=${demoted.accessToken}`).expect(403);
+    await app.request.get('/api/admin/queues').set('Cookie', demotedCookie).expect(403);
   });
 });

@@ -40,6 +40,8 @@ export const staffApi = {
   login: (email: string, password: string) =>
     staffClient.post<StaffLoginResponse>('/auth/staff/login', { email, password }, { isPublic: true }),
   me: () => staffClient.get<{ kind: 'staff'; staff: StaffSummary }>('/auth/me'),
+  /** Sets the queue dashboard's cookie (admins); the dashboard never takes a token in its URL. */
+  queueDashboardSession: () => staffClient.post<void>('/admin/queue-dashboard/session'),
   program: () => staffClient.get<ProgramSettings>('/program'),
   stores: () => staffClient.get<{ items: Store[] }>('/stores'),
 

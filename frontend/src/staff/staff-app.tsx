@@ -159,6 +159,7 @@ function Portal({ session }: { session: StaffSession }) {
           <span>
             {session.staff.name} · {t(`role.${session.staff.role}` as StaffMessageKey)}
           </span>
+          {session.staff.role === 'admin' ? <QueuesButton /> : null}
           <LanguageSwitch language={language} onChange={setLanguage} label={t('common.language')} />
           <button type="button" className="secondary" onClick={session.signOut}>
             {t('nav.signOut')}
@@ -189,5 +190,32 @@ function Route({ path, session }: { path: string; session: StaffSession }) {
     <main className="page" id="main">
       <h1>{t('common.notFound')}</h1>
     </main>
+  );
+}
+
+/** Opens the job queue dashboard in a new tab, signed in by a cookie (admins). */
+function QueuesButton() {
+  const { t } = useI18n();
+  const [failed, setFailed] = useState(false);
+  const open = async () => {
+    setFailed(false);
+    // Opened before the request, while the click still counts as the user's: popup blockers allow it.
+    const tab = window.open('about:blank', '_blank');
+    try {
+      await staffApi.queueDashboardSession();
+      if (tab) tab.location.href = '/api/admin/queues';
+      else window.location.href = '/api/admin/queues';
+    } catch {
+      tab?.close();
+      setFailed(true);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="secondary" onClick={() => void open()}>
+        {t('nav.queues')}
+      </button>
+      {failed ? <span role="alert">{t('nav.queuesFailed')}</span> : null}
+    </>
   );
 }

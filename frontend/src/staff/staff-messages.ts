@@ -19,6 +19,8 @@ const en = {
   'nav.rules': 'Rules',
   'nav.sandbox': 'Sandbox',
   'nav.signOut': 'Sign out',
+  'nav.queues': 'Job queues',
+  'nav.queuesFailed': 'The job queues could not be opened. Try again.',
   'role.admin': 'Admin',
   'role.manager': 'Manager',
   'role.marketer': 'Marketer',
@@ -372,6 +374,8 @@ const es: Record<StaffMessageKey, string> = {
   'nav.rules': 'Reglas',
   'nav.sandbox': 'Sandbox',
   'nav.signOut': 'Salir',
+  'nav.queues': 'Colas de tareas',
+  'nav.queuesFailed': 'No se pudieron abrir las colas de tareas. Inténtalo de nuevo.',
   'role.admin': 'Administración',
   'role.manager': 'Encargado',
   'role.marketer': 'Marketing',
@@ -713,6 +717,8 @@ const es: Record<StaffMessageKey, string> = {
  */
 export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMessageKey, string>>> = {
   ru: {
+    'nav.queues': 'Очереди задач',
+    'nav.queuesFailed': 'Не удалось открыть очереди задач. Попробуйте ещё раз.',
     'error.redemptionSettled':
       'Это списание оплатило оформленную продажу: чтобы вернуть баллы, оформите возврат этой продажи.',
     'error.redemptionAlreadyCancelled': 'Это списание уже отменено.',
@@ -743,6 +749,8 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
       'Когда это правило применяется, к покупке не применяется никакое другое; среди исключительных правил побеждает наивысший приоритет, затем больший эффект.',
   },
   ro: {
+    'nav.queues': 'Cozi de sarcini',
+    'nav.queuesFailed': 'Cozile de sarcini nu au putut fi deschise. Încercați din nou.',
     'error.redemptionSettled':
       'Această răscumpărare a plătit o vânzare înregistrată: rambursați acea vânzare pentru a returna punctele.',
     'error.redemptionAlreadyCancelled': 'Această răscumpărare a fost deja anulată.',
