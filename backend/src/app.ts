@@ -265,8 +265,9 @@ export function createApp(platform: Platform, services: Services): Express {
   registerEventRoutes(api, { events: services.events, dispatcher: services.eventDispatcher });
 
   const openapi = generateOpenApiDocument(registry, config.publicUrl ?? '/');
-  // Read by scripts/openapi-export.ts, which builds the app offline.
+  // Read by scripts/openapi-export.ts, which builds the app offline, and by the authorization-matrix test.
   app.locals.openapi = openapi;
+  app.locals.routes = api.declared;
   apiRoot.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });

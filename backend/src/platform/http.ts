@@ -71,6 +71,13 @@ export type ApiDeps = {
  * idempotency) and the OpenAPI entry, so the document cannot drift from the code.
  */
 export class Api {
+  /** Every declared route with who may call it (the authorization-matrix test walks them). */
+  readonly declared: Array<{
+    method: RouteSpec<ZodTypeAny, ZodTypeAny, ZodTypeAny>['method'];
+    path: string;
+    access: Access;
+  }> = [];
+
   constructor(private readonly deps: ApiDeps) {}
 
   get router(): Router {
@@ -82,6 +89,7 @@ export class Api {
     Q extends ZodTypeAny = z.ZodUndefined,
     P extends ZodTypeAny = z.ZodUndefined,
   >(spec: RouteSpec<B, Q, P>): void {
+    this.declared.push({ method: spec.method, path: spec.path, access: spec.access });
     this.document(spec as unknown as RouteSpec<ZodTypeAny, ZodTypeAny, ZodTypeAny>);
     const status = spec.response?.status ?? (spec.method === 'post' ? 201 : 200);
     this.deps.router[spec.method](spec.path, async (req: Request, res: Response) => {
