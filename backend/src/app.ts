@@ -121,7 +121,10 @@ export function createServices(platform: Platform) {
   const staff = new StaffService({ audit, bcryptCost: config.bcryptCost });
   const stores = new StoreService({ audit });
   const apiKeys = new ApiKeyService({ clock, audit });
-  const idempotency = new IdempotencyService({ clock: systemClock });
+  const idempotency = new IdempotencyService({
+    clock: systemClock,
+    lockMs: config.idempotencyLockSeconds * 1000,
+  });
   const rateLimiter = new RateLimiter(platform.redis, config.redisPrefix);
   const rules = new RuleService({ clock, audit, program, events });
   const ledger = new LedgerService({ clock, events });

@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_AUTHENTICATED_PER_MIN: z.coerce.number().int().min(1).default(6000),
   RATE_LIMIT_ANONYMOUS_PER_MIN: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_IDENTIFY_PER_MIN: z.coerce.number().int().min(1).default(60),
+  IDEMPOTENCY_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
   OTP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   SMS_WEBHOOK_URL: z.string().url().optional(),
   SMS_WEBHOOK_TOKEN: z.string().optional(),
@@ -86,6 +87,11 @@ export type Config = {
     identifyPerMin: number;
   };
   otpMaxAttempts: number;
+  /**
+   * How long an Idempotency-Key stays taken by a request that never finished (its process died): retries
+   * of that key answer 409 until then. Longer than any request can run (transactions give up after 20 s).
+   */
+  idempotencyLockSeconds: number;
   sms: { webhookUrl: string | undefined; webhookToken: string | undefined };
   frontendDist: string;
   seedDemo: boolean;
@@ -153,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       identifyPerMin: e.RATE_LIMIT_IDENTIFY_PER_MIN,
     },
     otpMaxAttempts: e.OTP_MAX_ATTEMPTS,
+    idempotencyLockSeconds: e.IDEMPOTENCY_LOCK_SECONDS,
     sms: { webhookUrl: e.SMS_WEBHOOK_URL, webhookToken: e.SMS_WEBHOOK_TOKEN },
     frontendDist: path.resolve(e.FRONTEND_DIST),
     seedDemo: e.SEED_DEMO ?? !isProduction,
