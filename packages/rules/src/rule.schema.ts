@@ -100,15 +100,37 @@ export type Condition =
 export const CONDITION_KEYS = ['all', 'any', 'not', 'field', 'items'] as const;
 
 /** A condition tree: `all`, `any`, `not`, a field comparison or an item condition. */
-export const Condition: z.ZodType<Condition, z.ZodTypeDef, unknown> = z.lazy(() =>
-  z.union([
-    z.object({ all: z.array(Condition).min(1) }).strict(),
-    z.object({ any: z.array(Condition).min(1) }).strict(),
-    z.object({ not: Condition }).strict(),
-    FieldCondition,
-    ItemsCondition,
-  ]),
-);
+// Built once, on first use: zod called the lazy getter this replaces on every parse, and building the union cost
+// more than parsing with it. The branch is picked by the condition's key (the first of CONDITION_KEYS it
+// has, as `flatten` does when it reports a failure), so a condition is parsed by one branch instead of
+// failing through the others first (a failed branch builds a ZodError: that was most of validation's
+// time). Without a key the union answers, and `flatten` reports "expected a condition".
+let conditionBranches: readonly z.ZodTypeAny[] | undefined;
+let conditionUnion: z.ZodTypeAny | undefined;
+
+/** Parses a condition with the branch its key names (the union without a key), in the caller's context. */
+class ConditionSchema extends z.ZodType<Condition, z.ZodTypeDef, unknown> {
+  _parse(input: z.ParseInput): z.ParseReturnType<Condition> {
+    const { ctx } = this._processInputParams(input);
+    conditionBranches ??= [
+      z.object({ all: z.array(Condition).min(1) }).strict(),
+      z.object({ any: z.array(Condition).min(1) }).strict(),
+      z.object({ not: Condition }).strict(),
+      FieldCondition,
+      ItemsCondition,
+    ];
+    conditionUnion ??= z.union(conditionBranches as [z.ZodTypeAny, z.ZodTypeAny, ...z.ZodTypeAny[]]);
+    const value: unknown = ctx.data;
+    const key =
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? CONDITION_KEYS.find((candidate) => candidate in value)
+        : undefined;
+    const schema = key === undefined ? conditionUnion : conditionBranches[CONDITION_KEYS.indexOf(key)]!;
+    return schema._parse({ data: ctx.data, path: ctx.path, parent: ctx }) as z.ParseReturnType<Condition>;
+  }
+}
+
+export const Condition: z.ZodType<Condition, z.ZodTypeDef, unknown> = new ConditionSchema({});
 
 /** How fractional points are turned into whole points. */
 export const Rounding = z.enum(['floor', 'round', 'ceil']);
