@@ -20,6 +20,7 @@ import { jsonBody } from './platform/json-body.js';
 import { RateLimiter } from './platform/rate-limit.js';
 import { principalKey } from './platform/principal.js';
 import { IdempotencyService } from './platform/idempotency/idempotency.service.js';
+import { OffLoopEvaluator } from './modules/rules/off-loop-evaluator.js';
 import { runSweepsUntilIdle, type QueueSet } from './platform/jobs.js';
 import { allJobs } from './jobs.js';
 import { AuditService } from './modules/audit/audit.service.js';
@@ -126,7 +127,8 @@ export function createServices(platform: Platform) {
     lockMs: config.idempotencyLockSeconds * 1000,
   });
   const rateLimiter = new RateLimiter(platform.redis, config.redisPrefix);
-  const rules = new RuleService({ clock, audit, program, events });
+  const simulator = new OffLoopEvaluator({ budgetMs: config.simulationBudgetMs, logger });
+  const rules = new RuleService({ clock, audit, program, events, simulator });
   const ledger = new LedgerService({ clock, events });
   const ledgerVerifier = new LedgerVerifyService();
   const adjustments = new AdjustmentService({ clock, program, members, ledger, audit, events });
@@ -171,6 +173,7 @@ export function createServices(platform: Platform) {
     apiKeys,
     idempotency,
     rateLimiter,
+    simulator,
   };
   for (const subscriber of allSubscribers(services)) eventDispatcher.register(subscriber);
   return services;

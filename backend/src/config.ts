@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_ANONYMOUS_PER_MIN: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_IDENTIFY_PER_MIN: z.coerce.number().int().min(1).default(60),
   IDEMPOTENCY_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+  SIMULATION_BUDGET_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
   OTP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   SMS_WEBHOOK_URL: z.string().url().optional(),
   SMS_WEBHOOK_TOKEN: z.string().optional(),
@@ -92,6 +93,8 @@ export type Config = {
    * of that key answer 409 until then. Longer than any request can run (transactions give up after 20 s).
    */
   idempotencyLockSeconds: number;
+  /** The most time a rule simulation may compute (on its worker thread) before it is cut. */
+  simulationBudgetMs: number;
   sms: { webhookUrl: string | undefined; webhookToken: string | undefined };
   frontendDist: string;
   seedDemo: boolean;
@@ -160,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     otpMaxAttempts: e.OTP_MAX_ATTEMPTS,
     idempotencyLockSeconds: e.IDEMPOTENCY_LOCK_SECONDS,
+    simulationBudgetMs: e.SIMULATION_BUDGET_MS,
     sms: { webhookUrl: e.SMS_WEBHOOK_URL, webhookToken: e.SMS_WEBHOOK_TOKEN },
     frontendDist: path.resolve(e.FRONTEND_DIST),
     seedDemo: e.SEED_DEMO ?? !isProduction,

@@ -105,6 +105,7 @@ export async function createRuntime(
       });
       sandboxClock?.stop();
       platform.eventLoop.stop();
+      await services.simulator.close();
       await queues.close();
       redis.disconnect();
       await mongoose.disconnect();

@@ -119,7 +119,8 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
     path: '/rules/simulate',
     summary: 'Simulate rules on a basket and a real or hypothetical member; writes nothing',
     description:
-      '`rules`: `"published"` (what would happen now), `"published+drafts"` (with every unpublished draft), or `{ "inline": definition }` (one rule on top of the published set). The trace explains every rule.',
+      '`rules`: `"published"` (what would happen now), `"published+drafts"` (with every unpublished draft), or `{ "inline": definition }` (one rule on top of the published set). The trace explains every rule. ' +
+      "Simulations run off the API's event loop, one at a time, and are cut after `SIMULATION_BUDGET_MS` (422 `SIMULATION_TOO_EXPENSIVE`).",
     tags: ['Rules'],
     access: { staff: ALL_STAFF, apiKey: ['rules:read'] },
     body: SimulateBody,
@@ -130,8 +131,10 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
       'RULE_TOO_COMPLEX',
       'MEMBER_NOT_FOUND',
       'RULE_SET_CONFLICT',
+      'SIMULATION_TOO_EXPENSIVE',
+      'RATE_LIMITED',
     ],
-    handler: ({ body }) => rules.simulate(body),
+    handler: ({ body }) => rules.simulate({ ...body, isOffLoop: true }),
   });
 
   api.route({

@@ -2,21 +2,17 @@ import {
   compileRuleSet,
   evaluate,
   instantiateTemplate,
-  isLimitIssue,
   listTemplates,
   parseEvaluationContext,
-  validateRule,
-  validateRuleSet,
   type CompiledRuleSet,
   type EvaluationResult,
   type MemberProfile,
   type Rule,
-  type ValidationIssue,
 } from '@regulars/rules';
 import type { Basket, RuleSelection } from '@regulars/contracts';
 import { Types, type ClientSession } from 'mongoose';
 import type { Clock } from '../../platform/clock.js';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { paginate, type PageRequest } from '../../platform/pagination.js';
 import { principalKey, type Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -24,6 +20,8 @@ import type { EventService, EventType } from '../events/event.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
 import { MemberModel, type Member } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
+import type { OffLoopEvaluator } from './off-loop-evaluator.js';
+import { assertValidSet, invalid, simulateRules, stripIdentity, validateDefinition } from './rule-checks.js';
 import {
   RuleModel,
   RuleSetGenerationModel,
@@ -61,12 +59,14 @@ export class RuleService {
       audit: AuditService;
       program: ProgramService;
       events: EventService;
+      /** Where `simulate` evaluates (a worker thread with a time budget); on this thread without it. */
+      simulator?: OffLoopEvaluator;
     },
   ) {}
 
   async create(definition: Record<string, unknown>, actor: Principal) {
     const id = new Types.ObjectId();
-    const rule = this.validateDefinition(definition, String(id), 1);
+    const rule = validateDefinition(definition, String(id), 1);
     await this.assertFitsActiveSet(rule);
     const by = principalKey(actor);
     const doc = await RuleModel.create({
@@ -92,7 +92,7 @@ export class RuleService {
     const before = await this.load(id);
     if (before.status === 'archived')
       throw new ConflictError('RULE_ARCHIVED', 'An archived rule cannot be edited; duplicate it instead');
-    const rule = this.validateDefinition(definition, id, (before.publishedVersion ?? 0) + 1);
+    const rule = validateDefinition(definition, id, (before.publishedVersion ?? 0) + 1);
     await this.assertFitsActiveSet(rule);
     const after = await RuleModel.findOneAndUpdate(
       { _id: id, updatedAt: before.updatedAt },
@@ -133,7 +133,7 @@ export class RuleService {
       );
     }
     const version = (before.publishedVersion ?? 0) + 1;
-    const rule = this.validateDefinition(before.draft, id, version);
+    const rule = validateDefinition(before.draft, id, version);
     await this.assertFitsActiveSet(rule);
     const now = this.deps.clock.now();
     const by = principalKey(actor);
@@ -263,25 +263,17 @@ export class RuleService {
     memberId?: string | undefined;
     member?: MemberProfile | undefined;
     rules: RuleSelection;
+    /** Evaluate on the simulator thread, cut after its budget (marketers' simulations of any set). */
+    isOffLoop?: boolean;
   }): Promise<EvaluationResult & { evaluatedAt: string }> {
     const active = await this.activeRuleSet();
-    let ruleSet: CompiledRuleSet | Rule[] = active.compiled;
-    if (input.rules === 'published+drafts') {
-      const drafts = await RuleModel.find({
-        status: { $ne: 'archived' },
-        hasUnpublishedChanges: true,
-      }).lean();
-      const replaced = new Set(drafts.map((d) => String(d._id)));
-      const draftRules = drafts.map((d) =>
-        this.validateDefinition(d.draft, String(d._id), (d.publishedVersion ?? 0) + 1),
-      );
-      ruleSet = [...active.rules.filter((r) => !replaced.has(r.id)), ...draftRules];
-      this.assertValidSet(ruleSet, undefined);
-    } else if (typeof input.rules === 'object') {
-      const inline = this.validateDefinition(input.rules.inline, 'inline', 1, 'rules.inline');
-      ruleSet = [...active.rules, inline];
-      this.assertValidSet(ruleSet, 'rules.inline');
-    }
+    const drafts =
+      input.rules === 'published+drafts'
+        ? (await RuleModel.find({ status: { $ne: 'archived' }, hasUnpublishedChanges: true }).lean()).map(
+            (d) => ({ definition: d.draft, id: String(d._id), version: (d.publishedVersion ?? 0) + 1 }),
+          )
+        : undefined;
+    const inline = typeof input.rules === 'object' ? input.rules.inline : undefined;
     const member = input.memberId ? await this.memberProfile(input.memberId) : input.member;
     const program = await this.deps.program.get();
     const evaluatedAt = input.basket.at ?? this.deps.clock.now().toISOString();
@@ -305,7 +297,17 @@ export class RuleService {
         details,
       );
     }
-    return { ...evaluate(ruleSet, parsed.context), evaluatedAt };
+    const simulation = {
+      active: active.rules,
+      ...(drafts ? { drafts } : {}),
+      ...(inline ? { inline } : {}),
+      context: parsed.context,
+    };
+    if (input.isOffLoop && this.deps.simulator)
+      return { ...(await this.deps.simulator.simulate(simulation)), evaluatedAt };
+    // On this thread (cart previews): the published set, compiled once per change of the set.
+    const result = drafts || inline ? simulateRules(simulation) : evaluate(active.compiled, parsed.context);
+    return { ...result, evaluatedAt };
   }
 
   /** The member as the rules see them (tier, tags, purchase history, birthday, tenure). */
@@ -377,49 +379,10 @@ export class RuleService {
     return doc;
   }
 
-  private validateDefinition(
-    definition: Record<string, unknown>,
-    id: string,
-    version: number,
-    prefix = 'definition',
-  ): Rule {
-    const result = validateRule({ ...stripIdentity(definition), id, version });
-    if (!result.ok) throw invalid(result.issues, prefix);
-    return result.rule;
-  }
-
   /** Refuses a rule that would make the active set inconsistent (cyclic or unbounded multipliers...). */
   private async assertFitsActiveSet(rule: Rule): Promise<void> {
     const others = (await this.loadActiveRules()).filter((r) => r.id !== rule.id);
-    this.assertValidSet([...others, rule], 'definition');
-  }
-
-  /**
-   * Refuses rules that cannot be evaluated together. Issue paths name the rule they are about: the one
-   * being saved or simulated (always last) by `ownPrefix`, the others by id (`rules[<id>].priority`).
-   */
-  private assertValidSet(rules: Rule[], ownPrefix: string | undefined): void {
-    const result = validateRuleSet(rules);
-    if (result.ok) return;
-    const issues = result.issues.map((issue) => {
-      const match = /^\[(\d+)\]\.?(.*)$/.exec(issue.path);
-      if (!match) return issue;
-      const index = Number(match[1]);
-      const rest = match[2] ?? '';
-      const prefix =
-        index === rules.length - 1 && ownPrefix !== undefined
-          ? ownPrefix
-          : `rules[${rules[index]?.id ?? index}]`;
-      return { ...issue, path: rest ? `${prefix}.${rest}` : prefix };
-    });
-    if (issues.some(isLimitIssue)) throw invalid(issues, '');
-    const first = issues[0];
-    throw new AppError(
-      'unprocessable',
-      'RULE_SET_CONFLICT',
-      `This rule does not fit with the published rules: ${first ? `${first.path}: ${first.message}` : 'conflict'}`,
-      issues,
-    );
+    assertValidSet([...others, rule], 'definition');
   }
 
   private async loadActiveRules(): Promise<Rule[]> {
@@ -505,23 +468,3 @@ export function toMemberProfile(member: Member): MemberProfile {
 }
 
 /** The server owns `id` and `version`; a definition never carries them. */
-function stripIdentity(definition: Record<string, unknown>): Record<string, unknown> {
-  const { id: _id, version: _version, ...rest } = definition;
-  return rest;
-}
-
-/**
- * A rule the language refuses: 422 `RULE_TOO_COMPLEX` when it exceeds the size and nesting limits, else
- * 422 `RULE_INVALID`; `details` lists `{ path, message }` (and `limit`) per problem.
- */
-function invalid(issues: readonly ValidationIssue[], prefix: string): AppError {
-  const details = issues.map((issue) => ({
-    ...issue,
-    path: prefix ? (issue.path ? `${prefix}.${issue.path}` : prefix) : issue.path,
-  }));
-  const first = details[0];
-  const message = `${first ? `${first.path}: ${first.message}` : 'invalid rule'}${details.length > 1 ? ` (and ${details.length - 1} more)` : ''}`;
-  return details.some(isLimitIssue)
-    ? new AppError('unprocessable', 'RULE_TOO_COMPLEX', message, details)
-    : new AppError('unprocessable', 'RULE_INVALID', message, details);
-}
