@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegularsClient, RegularsApiError } from '@regulars/client';
 import { demoIntegrationEnv } from '../../backend/src/seed/demo-integration.js';
@@ -202,5 +204,21 @@ describe('@regulars/client against the real API', () => {
     await expect(
       regulars.POST('/api/v1/members/identify', { body: { code: member.cardNumber } }),
     ).rejects.toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+  });
+
+  it('is shown in docs/api.md by an excerpt of the example the suite runs', () => {
+    const doc = readFileSync(path.resolve(import.meta.dirname, '../../docs/api.md'), 'utf8');
+    const example = readFileSync(
+      path.resolve(import.meta.dirname, '../../packages/client/examples/pos.ts'),
+      'utf8',
+    );
+    const block = /## Typed client[\s\S]*?```ts\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(block).toBeDefined();
+    const exampleLines = new Set(example.split('\n').map((line) => line.trim()));
+    const missing = (block ?? '')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !exampleLines.has(line));
+    expect(missing, 'lines of the doc excerpt that are not in examples/pos.ts').toEqual([]);
   });
 });
