@@ -92,8 +92,10 @@ function isAbort(error: unknown, request: Request): boolean {
  * Authentication, idempotency keys and safe retries, as one openapi-fetch middleware: a retry re-sends the
  * request exactly as first sent (same key, same body), and a renewed token re-sends it once more.
  */
-function transport(options: RegularsClientOptions): Middleware {
-  const send = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+function transport(
+  options: RegularsClientOptions,
+  send: (request: Request) => Promise<Response>,
+): Middleware {
   const policy = retryPolicy(options.retry);
   const sent = new Map<string, { template: Request; token: string | null; isSettled: boolean }>();
   const given = options.auth;
@@ -181,8 +183,10 @@ function transport(options: RegularsClientOptions): Middleware {
 
 /** A client for the Regulars API: typed by path and method, authenticated, idempotent, retrying safely. */
 export function createRegularsClient(options: RegularsClientOptions): RegularsClient {
-  const raw = createClient<paths, 'application/json'>({ baseUrl: options.baseUrl });
-  raw.use(transport(options));
+  // The global fetch is looked up per request (not once here), so that a page or a test may replace it.
+  const send = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const raw = createClient<paths, 'application/json'>({ baseUrl: options.baseUrl, fetch: send });
+  raw.use(transport(options, send));
   const call =
     (method: HttpMethod) =>
     async (url: string, init?: object): Promise<unknown> => {
