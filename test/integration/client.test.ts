@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegularsClient, RegularsApiError } from '@regulars/client';
+import { createRegularsClient, RegularsApiError, RegularsNetworkError } from '@regulars/client';
 import { demoIntegrationEnv } from '../../backend/src/seed/demo-integration.js';
 import { seedDemoData } from '../../backend/src/seed/demo-seed.js';
 import { sellAtTheTill } from '../../packages/client/examples/pos.js';
@@ -150,6 +150,37 @@ describe('@regulars/client against the real API', () => {
         .set(world.cashier.auth)
         .expect(200);
       expect(detail.body.balance.available).toBe(10);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('sends a write whose operation ignores Idempotency-Key once, and reports the lost answer', async () => {
+    const proxy = await startDroppingProxy(baseUrl);
+    try {
+      const regulars = createRegularsClient({
+        baseUrl: proxy.url,
+        auth: world.marketer.accessToken,
+        retry: { baseDelayMs: 1 },
+      });
+      const name = `Lost answer ${Date.now()}`;
+      proxy.state.dropNextAnswer = true;
+      await expect(
+        regulars.POST('/api/v1/rules', {
+          body: {
+            definition: {
+              name,
+              effects: [{ type: 'awardPointsPerSpend', points: 1, perAmountMinor: 100, rounding: 'floor' }],
+            },
+          },
+        }),
+      ).rejects.toBeInstanceOf(RegularsNetworkError);
+      expect(proxy.state.requests.filter((line) => line.startsWith('POST /api/v1/rules'))).toHaveLength(1);
+      const rules = await world.app.request
+        .get('/api/v1/rules?limit=200')
+        .set(world.marketer.auth)
+        .expect(200);
+      expect(rules.body.items.filter((rule: { name: string }) => rule.name === name)).toHaveLength(1);
     } finally {
       await proxy.close();
     }

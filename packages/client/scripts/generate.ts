@@ -33,7 +33,8 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
  * header parameter is left out of the types: otherwise every call of a route that requires it would have
  * to repeat it in `params.header`.
  */
-function withoutIdempotencyHeader(document: OpenAPI3): OpenAPI3 {
+function withoutIdempotencyHeader(document: OpenAPI3): { document: OpenAPI3; idempotent: string[] } {
+  const idempotent: string[] = [];
   const resolve = (parameter: ParameterObject | ReferenceObject): ParameterObject | undefined => {
     if (!('$ref' in parameter)) return parameter;
     const name = parameter.$ref.replace('#/components/parameters/', '');
@@ -44,16 +45,20 @@ function withoutIdempotencyHeader(document: OpenAPI3): OpenAPI3 {
     const resolved = resolve(parameter);
     return resolved?.in === 'header' && resolved.name.toLowerCase() === 'idempotency-key';
   };
-  for (const item of Object.values(document.paths ?? {})) {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
     if (!item || '$ref' in item) continue;
+    const isPathWide = (item.parameters ?? []).some(isIdempotencyHeader);
     if (item.parameters) item.parameters = item.parameters.filter((p) => !isIdempotencyHeader(p));
     for (const method of METHODS) {
       const operation = item[method];
-      if (operation && !('$ref' in operation) && operation.parameters)
+      if (!operation || '$ref' in operation) continue;
+      if (isPathWide || (operation.parameters ?? []).some(isIdempotencyHeader))
+        idempotent.push(`${method.toUpperCase()} ${path}`);
+      if (operation.parameters)
         operation.parameters = operation.parameters.filter((p) => !isIdempotencyHeader(p));
     }
   }
-  return document;
+  return { document, idempotent };
 }
 
 /** Exports today's OpenAPI document and turns it into TypeScript declarations. */
@@ -67,9 +72,17 @@ export async function renderSchema(): Promise<string> {
     });
     if (exported.status !== 0)
       throw new Error(`pnpm -s openapi:export failed (${exported.status}): ${exported.stderr}`);
-    const document = withoutIdempotencyHeader(JSON.parse(readFileSync(documentFile, 'utf8')) as OpenAPI3);
+    const { document, idempotent } = withoutIdempotencyHeader(
+      JSON.parse(readFileSync(documentFile, 'utf8')) as OpenAPI3,
+    );
     const ast = await openapiTS(document, { alphabetize: false });
-    return HEADER + astToString(ast);
+    const operations = idempotent.map((operation) => `    ${JSON.stringify(operation)},`).join('\n');
+    return `${HEADER}${astToString(ast)}
+/** The operations that honour an Idempotency-Key (the document declares the header): the writes a retry may repeat. */
+export const idempotentOperations: ReadonlySet<string> = new Set([
+${operations}
+]);
+`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

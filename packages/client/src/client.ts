@@ -8,7 +8,7 @@ import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from 'openapi-typesc
 import { apiErrorFrom, RegularsNetworkError } from './errors.js';
 import { newIdempotencyKey } from './idempotency-key.js';
 import { isRetriedStatus, isRetrySafe, retryDelayMs, retryPolicy, type RetryOptions } from './retry.js';
-import type { paths } from './schema.js';
+import { idempotentOperations, type paths } from './schema.js';
 
 /** Every path of the Regulars API with its methods, parameters, bodies and answers (generated). */
 export type RegularsPaths = paths;
@@ -32,11 +32,14 @@ export type RegularsClientOptions = {
   /** A bearer token, fixed or from hooks that renew it. */
   auth?: string | AuthHooks;
   /**
-   * `auto` (default) sends a fresh Idempotency-Key on every POST, PUT, PATCH and DELETE that has none, so
-   * that each is safe to retry; `manual` sends only the keys given in `headers`.
+   * `auto` (default) sends a fresh Idempotency-Key on every POST, PUT, PATCH and DELETE that has none, the
+   * same on each retry; `manual` sends only the keys given in `headers`.
    */
   idempotencyKeys?: 'auto' | 'manual';
-  /** Retries of network errors, 429 and 503 (honouring Retry-After) for reads and keyed writes; false: none. */
+  /**
+   * Retries of network errors, 429 and 503 (honouring Retry-After) when a repeat is harmless (see
+   * isRetrySafe): reads, keyed writes refused, lost keyed writes to operations that honour the key; false: none.
+   */
   retry?: RetryOptions | false;
   /** A fetch to send through (default globalThis.fetch). */
   fetch?: (request: Request) => Promise<Response>;
@@ -97,7 +100,10 @@ function transport(
   send: (request: Request) => Promise<Response>,
 ): Middleware {
   const policy = retryPolicy(options.retry);
-  const sent = new Map<string, { template: Request; token: string | null; isSettled: boolean }>();
+  const sent = new Map<
+    string,
+    { template: Request; token: string | null; isKeyHonoured: boolean; isSettled: boolean }
+  >();
   const given = options.auth;
   const auth: AuthHooks | undefined = typeof given === 'string' ? { accessToken: () => given } : given;
 
@@ -110,14 +116,19 @@ function transport(
   };
 
   /** Retries `outcome` while it is worth it and safe; the final answer, or the network error thrown. */
-  const settle = async (template: Request, first: Outcome): Promise<Response> => {
+  const settle = async (
+    { template, isKeyHonoured }: { template: Request; isKeyHonoured: boolean },
+    first: Outcome,
+  ): Promise<Response> => {
     let outcome = first;
     for (let retry = 1; ; retry += 1) {
       const isWorthIt = outcome.response
         ? isRetriedStatus(outcome.response.status)
         : !isAbort(outcome.error, template);
       const delay =
-        isWorthIt && retry <= policy.retries && isRetrySafe(template)
+        isWorthIt &&
+        retry <= policy.retries &&
+        isRetrySafe(template, { isRefusal: outcome.response !== undefined, isKeyHonoured })
           ? retryDelayMs(policy, retry, outcome.response)
           : null;
       if (delay === null) {
@@ -132,7 +143,7 @@ function transport(
   };
 
   return {
-    async onRequest({ request, id }) {
+    async onRequest({ request, id, schemaPath }) {
       for (const [name, value] of Object.entries(options.headers ?? {})) request.headers.set(name, value);
       let token: string | null = null;
       if (options.apiKey) request.headers.set('X-Api-Key', options.apiKey);
@@ -146,21 +157,26 @@ function transport(
         !request.headers.has('Idempotency-Key')
       )
         request.headers.set('Idempotency-Key', newIdempotencyKey());
-      sent.set(id, { template: request.clone(), token, isSettled: false });
+      sent.set(id, {
+        template: request.clone(),
+        token,
+        isKeyHonoured: idempotentOperations.has(`${request.method} ${schemaPath}`),
+        isSettled: false,
+      });
       return request;
     },
     async onResponse({ response, id }) {
       const entry = sent.get(id);
       sent.delete(id);
       if (!entry) return response;
-      let answer = entry.isSettled ? response : await settle(entry.template, { response });
+      let answer = entry.isSettled ? response : await settle(entry, { response });
       if (answer.status === 401 && entry.token && auth?.renew) {
         const renewed = await auth.renew(entry.token);
         if (renewed) {
           await answer.body?.cancel();
           const again = entry.template.clone();
           again.headers.set('Authorization', `Bearer ${renewed}`);
-          answer = await settle(again, await attempt(again.clone()));
+          answer = await settle({ ...entry, template: again }, await attempt(again.clone()));
         }
       }
       return answer;
@@ -170,7 +186,7 @@ function transport(
       if (!entry) return error instanceof Error ? error : new RegularsNetworkError(error);
       try {
         // The retried answer goes on to onResponse (for a 401 renewal), already settled.
-        const answer = await settle(entry.template, { error });
+        const answer = await settle(entry, { error });
         entry.isSettled = true;
         return answer;
       } catch (failure) {

@@ -25,11 +25,18 @@ export function retryPolicy(options: RetryOptions | false | undefined): RetryPol
 }
 
 /**
- * A retry may only repeat what cannot be done twice by accident: a read, or a write carrying an
- * Idempotency-Key (the server replays the first answer instead of writing again).
+ * A retry may only repeat what cannot be done twice by accident: a read; a keyed write refused with 429 or
+ * 503 (the API does nothing on those refusals, and the key makes a repeat harmless anyway); and after a lost
+ * answer, a keyed write only to an operation that honours the key (`isKeyHonoured`: the server replays its
+ * first answer instead of writing again; any other write may have happened).
  */
-export function isRetrySafe(request: Request): boolean {
-  return request.method === 'GET' || request.method === 'HEAD' || request.headers.has('Idempotency-Key');
+export function isRetrySafe(
+  request: Request,
+  outcome: { isRefusal: boolean; isKeyHonoured: boolean },
+): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return true;
+  if (!request.headers.has('Idempotency-Key')) return false;
+  return outcome.isRefusal || outcome.isKeyHonoured;
 }
 
 export function isRetriedStatus(status: number): boolean {

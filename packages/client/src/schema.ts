@@ -4680,3 +4680,16 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
+
+/** The operations that honour an Idempotency-Key (the document declares the header): the writes a retry may repeat. */
+export const idempotentOperations: ReadonlySet<string> = new Set([
+    "POST /api/v1/stores",
+    "POST /api/v1/members",
+    "POST /api/v1/members/{id}/adjustments",
+    "POST /api/v1/purchases",
+    "POST /api/v1/purchases/{id}/refunds",
+    "POST /api/v1/rewards",
+    "POST /api/v1/redemptions",
+    "POST /api/v1/redemptions/{id}/cancel",
+    "POST /api/v1/sandbox/clock/advance",
+]);

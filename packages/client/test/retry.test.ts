@@ -32,11 +32,16 @@ describe('retry policy', () => {
     }
   });
 
-  it('repeats reads, and writes only when they carry an Idempotency-Key', () => {
+  it('repeats reads, keyed writes refused with 429/503, and lost keyed writes whose operation honours the key', () => {
     const url = 'http://till.test/api/v1/purchases';
-    expect(isRetrySafe(new Request(url))).toBe(true);
-    expect(isRetrySafe(new Request(url, { method: 'POST' }))).toBe(false);
-    expect(isRetrySafe(new Request(url, { method: 'POST', headers: { 'Idempotency-Key': 'k' } }))).toBe(true);
+    const keyed = () => new Request(url, { method: 'POST', headers: { 'Idempotency-Key': 'k' } });
+    const unkeyed = () => new Request(url, { method: 'POST' });
+    const lost = { isRefusal: false, isKeyHonoured: false };
+    expect(isRetrySafe(new Request(url), lost)).toBe(true);
+    expect(isRetrySafe(unkeyed(), { isRefusal: true, isKeyHonoured: true })).toBe(false);
+    expect(isRetrySafe(keyed(), { isRefusal: true, isKeyHonoured: false })).toBe(true);
+    expect(isRetrySafe(keyed(), { isRefusal: false, isKeyHonoured: true })).toBe(true);
+    expect(isRetrySafe(keyed(), lost)).toBe(false);
     expect(retryPolicy(false).retries).toBe(0);
   });
 });

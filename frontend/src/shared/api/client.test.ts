@@ -122,9 +122,14 @@ describe('ApiClient', () => {
       baseUrl: BASE,
       retry: { sleep: async () => undefined },
     });
-    const body = { code: '428190335417' };
+    const body = {
+      storeId: 'a'.repeat(24),
+      currency: 'EUR',
+      totalMinor: 325,
+      items: [{ sku: 'LATTE', quantity: 1, unitPriceMinor: 325 }],
+    };
     const headers = { 'Idempotency-Key': 'key-1' };
-    await expect(client.POST('/api/v1/members/identify', { body, headers })).resolves.toMatchObject({
+    await expect(client.POST('/api/v1/purchases', { body, headers })).resolves.toMatchObject({
       idempotencyKey: 'key-1',
     });
     const keys: (string | null)[] = [];
@@ -135,9 +140,7 @@ describe('ApiClient', () => {
         throw new TypeError('Failed to fetch');
       }),
     );
-    await expect(client.POST('/api/v1/members/identify', { body, headers })).rejects.toBeInstanceOf(
-      NetworkError,
-    );
+    await expect(client.POST('/api/v1/purchases', { body, headers })).rejects.toBeInstanceOf(NetworkError);
     expect(keys).toEqual(['key-1', 'key-1', 'key-1', 'key-1']);
   });
 

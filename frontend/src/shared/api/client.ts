@@ -72,7 +72,7 @@ export class ApiClient {
       onSignedOut?: () => void;
       /** The server's origin; the page's own by default. */
       baseUrl?: string;
-      /** How reads and keyed writes are retried after a lost connection, a 429 or a 503. */
+      /** How reads and idempotent writes are retried after a lost connection, a 429 or a 503. */
       retry?: RetryOptions;
     },
   ) {
