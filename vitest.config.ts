@@ -28,7 +28,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'packages', include: ['packages/contracts/src/**/*.test.ts'] },
+        test: {
+          name: 'packages',
+          include: ['packages/contracts/src/**/*.test.ts', 'packages/client/test/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
       },
       {
         extends: true,

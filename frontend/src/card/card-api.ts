@@ -1,38 +1,29 @@
-// What the card app asks the server. Only types come from @regulars/contracts: the card stays small, so
-// it validates its few forms by hand instead of shipping zod.
-import type {
-  LedgerEntry,
-  MemberCard,
-  MemberDetail,
-  MemberSessionResponse,
-  OtpRequestResponse,
-  OtpVerifyBody,
-  Page,
-  ProgramSettings,
-  Reward,
-  UpdateMemberBody,
-} from '@regulars/contracts';
-import { ApiClient } from '../shared/api/client.js';
+// What the card app asks the server, typed by path from the API's OpenAPI document (@regulars/client).
+// The card stays small, so it validates its few forms by hand instead of shipping zod.
+import type { OtpVerifyBody, UpdateMemberBody } from '@regulars/contracts';
+import { ApiClient, documented } from '../shared/api/client.js';
 import { localTokenStore } from '../shared/api/token-store.js';
 
 export const cardClient = new ApiClient({ tokens: localTokenStore('regulars.card.tokens') });
 
+const byId = (id: string) => ({ params: { path: { id } } });
+
 export const cardApi = {
-  requestCode: (phone: string) =>
-    cardClient.post<OtpRequestResponse>('/auth/member/otp', { phone }, { isPublic: true }),
-  verifyCode: (body: OtpVerifyBody) =>
-    cardClient.post<MemberSessionResponse>('/auth/member/verify', body, { isPublic: true }),
+  requestCode: (phone: string) => cardClient.public.POST('/api/v1/auth/member/otp', { body: { phone } }),
+  verifyCode: (body: OtpVerifyBody) => cardClient.public.POST('/api/v1/auth/member/verify', { body }),
   me: () =>
-    cardClient.get<{
-      kind: 'member';
-      member: { id: string; name: string; phone: string; cardNumber: string };
-    }>('/auth/me'),
-  member: (memberId: string) => cardClient.get<MemberDetail>(`/members/${memberId}`),
-  card: (memberId: string) => cardClient.get<MemberCard>(`/members/${memberId}/card`),
+    documented<{ kind: 'member'; member: { id: string; name: string; phone: string; cardNumber: string } }>()(
+      cardClient.GET('/api/v1/auth/me'),
+    ),
+  member: (memberId: string) => cardClient.GET('/api/v1/members/{id}', byId(memberId)),
+  card: (memberId: string) => cardClient.GET('/api/v1/members/{id}/card', byId(memberId)),
   ledger: (memberId: string, cursor?: string) =>
-    cardClient.get<Page<LedgerEntry>>(`/members/${memberId}/ledger`, { query: { limit: 20, cursor } }),
-  rewards: () => cardClient.get<Page<Reward>>('/rewards', { query: { availableNow: 'true', limit: 100 } }),
-  program: () => cardClient.get<ProgramSettings>('/program'),
+    cardClient.GET('/api/v1/members/{id}/ledger', {
+      params: { path: { id: memberId }, query: { limit: 20, cursor } },
+    }),
+  rewards: () =>
+    cardClient.GET('/api/v1/rewards', { params: { query: { availableNow: 'true', limit: 100 } } }),
+  program: () => cardClient.GET('/api/v1/program'),
   updateProfile: (memberId: string, body: UpdateMemberBody) =>
-    cardClient.patch<MemberDetail>(`/members/${memberId}`, body),
+    cardClient.PATCH('/api/v1/members/{id}', { ...byId(memberId), body }),
 };

@@ -1,85 +1,74 @@
-// What the staff portal asks the server, typed with the shared contracts.
+// What the staff portal asks the server, typed by path from the API's OpenAPI document (@regulars/client).
 import type {
-  Adjustment,
   CreateAdjustmentBody,
   CreatePurchaseBody,
   CreateRedemptionBody,
   CreateRefundBody,
-  IdentifyMemberResponse,
-  LedgerEntry,
-  MemberDetail,
   MemberLookupQuery,
-  MemberSummary,
-  Page,
-  ProgramSettings,
-  PurchaseCreated,
-  Redemption,
-  RedemptionCancelled,
-  RefundCreated,
-  Reward,
   RuleStatus,
-  SandboxAdvance,
-  RuleVersionView,
-  RuleView,
   SimulateBody,
-  SimulationResult,
-  StaffLoginResponse,
   StaffSummary,
-  Store,
 } from '@regulars/contracts';
 import type { TemplateParam } from '@regulars/rules';
-import { ApiClient } from '../shared/api/client.js';
+import { ApiClient, documented } from '../shared/api/client.js';
 import { localTokenStore } from '../shared/api/token-store.js';
 
 export const staffClient = new ApiClient({ tokens: localTokenStore('regulars.staff.tokens') });
 
+// The document has no answer schema for GET /rule-templates yet (see Documented).
 export type RuleTemplateView = { id: string; name: string; description: string; params: TemplateParam[] };
 type WithKey = { idempotencyKey: string };
+/** The caller's key for a write the cashier may retry by hand, reused by the client's own retries. */
+const keyed = ({ idempotencyKey }: WithKey) => ({ 'Idempotency-Key': idempotencyKey });
+const byId = (id: string) => ({ params: { path: { id } } });
 
 export const staffApi = {
   login: (email: string, password: string) =>
-    staffClient.post<StaffLoginResponse>('/auth/staff/login', { email, password }, { isPublic: true }),
-  me: () => staffClient.get<{ kind: 'staff'; staff: StaffSummary }>('/auth/me'),
+    staffClient.public.POST('/api/v1/auth/staff/login', { body: { email, password } }),
+  me: () => documented<{ kind: 'staff'; staff: StaffSummary }>()(staffClient.GET('/api/v1/auth/me')),
   /** Sets the queue dashboard's cookie (admins); the dashboard never takes a token in its URL. */
-  queueDashboardSession: () => staffClient.post<void>('/admin/queue-dashboard/session'),
-  program: () => staffClient.get<ProgramSettings>('/program'),
-  stores: () => staffClient.get<{ items: Store[] }>('/stores'),
+  queueDashboardSession: () => staffClient.POST('/api/v1/admin/queue-dashboard/session'),
+  program: () => staffClient.GET('/api/v1/program'),
+  stores: () => staffClient.GET('/api/v1/stores'),
 
-  identify: (code: string) => staffClient.post<IdentifyMemberResponse>('/members/identify', { code }),
-  member: (id: string) => staffClient.get<MemberDetail>(`/members/${id}`),
+  identify: (code: string) => staffClient.POST('/api/v1/members/identify', { body: { code } }),
+  member: (id: string) => staffClient.GET('/api/v1/members/{id}', byId(id)),
   findMembers: (query: Partial<MemberLookupQuery>) =>
-    staffClient.get<Page<MemberSummary>>('/members', { query: { limit: 20, ...query } }),
+    staffClient.GET('/api/v1/members', { params: { query: { limit: 20, ...query } } }),
   ledger: (id: string, cursor?: string) =>
-    staffClient.get<Page<LedgerEntry>>(`/members/${id}/ledger`, { query: { limit: 20, cursor } }),
-  adjust: (id: string, body: CreateAdjustmentBody, { idempotencyKey }: WithKey) =>
-    staffClient.post<Adjustment>(`/members/${id}/adjustments`, body, { idempotencyKey }),
+    staffClient.GET('/api/v1/members/{id}/ledger', {
+      params: { path: { id }, query: { limit: 20, cursor } },
+    }),
+  adjust: (id: string, body: CreateAdjustmentBody, key: WithKey) =>
+    staffClient.POST('/api/v1/members/{id}/adjustments', { ...byId(id), body, headers: keyed(key) }),
 
-  rewards: () => staffClient.get<Page<Reward>>('/rewards', { query: { availableNow: 'true', limit: 100 } }),
-  purchase: (body: CreatePurchaseBody, { idempotencyKey }: WithKey) =>
-    staffClient.post<PurchaseCreated>('/purchases', body, { idempotencyKey }),
-  redeem: (body: CreateRedemptionBody, { idempotencyKey }: WithKey) =>
-    staffClient.post<Redemption>('/redemptions', body, { idempotencyKey }),
-  redemption: (id: string) => staffClient.get<Redemption>(`/redemptions/${id}`),
-  cancelRedemption: (id: string, { idempotencyKey }: WithKey) =>
-    staffClient.post<RedemptionCancelled>(`/redemptions/${id}/cancel`, {}, { idempotencyKey }),
-  refund: (purchaseId: string, body: CreateRefundBody, { idempotencyKey }: WithKey) =>
-    staffClient.post<RefundCreated>(`/purchases/${purchaseId}/refunds`, body, { idempotencyKey }),
+  rewards: () =>
+    staffClient.GET('/api/v1/rewards', { params: { query: { availableNow: 'true', limit: 100 } } }),
+  purchase: (body: CreatePurchaseBody, key: WithKey) =>
+    staffClient.POST('/api/v1/purchases', { body, headers: keyed(key) }),
+  redeem: (body: CreateRedemptionBody, key: WithKey) =>
+    staffClient.POST('/api/v1/redemptions', { body, headers: keyed(key) }),
+  redemption: (id: string) => staffClient.GET('/api/v1/redemptions/{id}', byId(id)),
+  cancelRedemption: (id: string, key: WithKey) =>
+    staffClient.POST('/api/v1/redemptions/{id}/cancel', { ...byId(id), headers: keyed(key) }),
+  refund: (purchaseId: string, body: CreateRefundBody, key: WithKey) =>
+    staffClient.POST('/api/v1/purchases/{id}/refunds', { ...byId(purchaseId), body, headers: keyed(key) }),
 
   rules: (status?: RuleStatus) =>
-    staffClient.get<Page<RuleView>>('/rules', { query: { status, limit: 200 } }),
-  rule: (id: string) => staffClient.get<RuleView>(`/rules/${id}`),
-  createRule: (definition: Record<string, unknown>) => staffClient.post<RuleView>('/rules', { definition }),
+    staffClient.GET('/api/v1/rules', { params: { query: { status, limit: 200 } } }),
+  rule: (id: string) => staffClient.GET('/api/v1/rules/{id}', byId(id)),
+  createRule: (definition: Record<string, unknown>) =>
+    staffClient.POST('/api/v1/rules', { body: { definition } }),
   updateRule: (id: string, definition: Record<string, unknown>) =>
-    staffClient.patch<RuleView>(`/rules/${id}`, { definition }),
+    staffClient.PATCH('/api/v1/rules/{id}', { ...byId(id), body: { definition } }),
   ruleAction: (id: string, action: 'publish' | 'pause' | 'resume' | 'archive') =>
-    staffClient.post<RuleView>(`/rules/${id}/${action}`),
-  ruleVersions: (id: string) =>
-    staffClient.get<Page<RuleVersionView> | { items: RuleVersionView[] }>(`/rules/${id}/versions`),
-  simulate: (body: SimulateBody) => staffClient.post<SimulationResult>('/rules/simulate', body),
-  templates: () => staffClient.get<{ items: RuleTemplateView[] }>('/rule-templates'),
-  advanceClock: (body: { by: string } | { to: string }, { idempotencyKey }: WithKey) =>
-    staffClient.post<SandboxAdvance>('/sandbox/clock/advance', body, { idempotencyKey }),
-  sandboxAdvance: (id: string) => staffClient.get<SandboxAdvance>(`/sandbox/clock/advances/${id}`),
+    staffClient.POST(`/api/v1/rules/{id}/${action}`, byId(id)),
+  ruleVersions: (id: string) => staffClient.GET('/api/v1/rules/{id}/versions', byId(id)),
+  simulate: (body: SimulateBody) => staffClient.POST('/api/v1/rules/simulate', { body }),
+  templates: () => documented<{ items: RuleTemplateView[] }>()(staffClient.GET('/api/v1/rule-templates')),
+  advanceClock: (body: { by: string } | { to: string }, key: WithKey) =>
+    staffClient.POST('/api/v1/sandbox/clock/advance', { body, headers: keyed(key) }),
+  sandboxAdvance: (id: string) => staffClient.GET('/api/v1/sandbox/clock/advances/{id}', byId(id)),
   instantiate: (templateId: string, params: Record<string, unknown>) =>
-    staffClient.post<RuleView>(`/rule-templates/${templateId}/instantiate`, { params }),
+    staffClient.POST('/api/v1/rule-templates/{id}/instantiate', { ...byId(templateId), body: { params } }),
 };

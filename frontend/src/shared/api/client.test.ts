@@ -3,10 +3,16 @@ import { ApiClient } from './client.js';
 import { ApiError, NetworkError } from './errors.js';
 import type { Tokens, TokenStore } from './token-store.js';
 
-function memoryStore(initial: Tokens | null): TokenStore & { current: Tokens | null } {
+const BASE = 'http://regulars.test';
+
+function memoryStore(initial: Tokens | null): TokenStore & { current: Tokens | null; reads: number } {
   const store = {
     current: initial,
-    read: () => store.current,
+    reads: 0,
+    read: () => {
+      store.reads += 1;
+      return store.current;
+    },
     write: (tokens: Tokens | null) => {
       store.current = tokens;
     },
@@ -17,17 +23,23 @@ function memoryStore(initial: Tokens | null): TokenStore & { current: Tokens | n
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
-type Call = { url: string; init: RequestInit };
+type Call = { url: string; method: string; headers: Headers; body: string };
 
 /** A fake server: a valid access token per refresh, each refresh token accepted once. */
 function fakeServer() {
   const calls: Call[] = [];
   let generation = 1;
   const usedRefreshTokens = new Set<string>();
-  const fetchMock = vi.fn(async (url: string, init: RequestInit) => {
-    calls.push({ url, init });
-    if (url.endsWith('/auth/refresh')) {
-      const { refreshToken } = JSON.parse(String(init.body)) as { refreshToken: string };
+  const fetchMock = vi.fn(async (request: Request) => {
+    const call = {
+      url: request.url,
+      method: request.method,
+      headers: request.headers,
+      body: await request.text(),
+    };
+    calls.push(call);
+    if (call.url.endsWith('/auth/refresh')) {
+      const { refreshToken } = JSON.parse(call.body) as { refreshToken: string };
       await new Promise((resolve) => setTimeout(resolve, 5));
       if (usedRefreshTokens.has(refreshToken) || refreshToken !== `refresh-${generation}`)
         return json(401, { error: { code: 'UNAUTHORIZED', message: 'reused' } });
@@ -39,13 +51,15 @@ function fakeServer() {
         expiresIn: 900,
       });
     }
-    const auth = new Headers(init.headers).get('Authorization');
-    if (auth !== `Bearer access-${generation}`)
+    if (call.headers.get('Authorization') !== `Bearer access-${generation}`)
       return json(401, { error: { code: 'UNAUTHORIZED', message: 'expired' } });
-    return json(200, { ok: true, idempotencyKey: new Headers(init.headers).get('Idempotency-Key') });
+    return json(200, { ok: true, idempotencyKey: call.headers.get('Idempotency-Key') });
   });
   return { calls, fetchMock };
 }
+
+const signedIn = (expiresInMs = 600_000) =>
+  memoryStore({ accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: Date.now() + expiresInMs });
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -61,8 +75,12 @@ describe('ApiClient', () => {
       refreshToken: 'refresh-1',
       expiresAt: Date.now() + 600_000,
     });
-    const client = new ApiClient({ tokens: store });
-    const results = await Promise.all([client.get('/a'), client.get('/b'), client.get('/c')]);
+    const client = new ApiClient({ tokens: store, baseUrl: BASE });
+    const results = await Promise.all([
+      client.GET('/api/v1/program'),
+      client.GET('/api/v1/stores'),
+      client.GET('/api/v1/rewards'),
+    ]);
     expect(results).toHaveLength(3);
     expect(server.calls.filter((call) => call.url.endsWith('/auth/refresh'))).toHaveLength(1);
     expect(store.current?.refreshToken).toBe('refresh-2');
@@ -71,13 +89,11 @@ describe('ApiClient', () => {
   it('refreshes ahead of the expiry instead of waiting for a 401', async () => {
     const server = fakeServer();
     vi.stubGlobal('fetch', server.fetchMock);
-    const store = memoryStore({
-      accessToken: 'access-1',
-      refreshToken: 'refresh-1',
-      expiresAt: Date.now() + 1_000,
-    });
-    await new ApiClient({ tokens: store }).get('/a');
-    expect(server.calls.map((call) => call.url)).toEqual(['/api/v1/auth/refresh', '/api/v1/a']);
+    await new ApiClient({ tokens: signedIn(1_000), baseUrl: BASE }).GET('/api/v1/program');
+    expect(server.calls.map((call) => call.url)).toEqual([
+      `${BASE}/api/v1/auth/refresh`,
+      `${BASE}/api/v1/program`,
+    ]);
   });
 
   it('signs out when the refresh is refused', async () => {
@@ -91,33 +107,54 @@ describe('ApiClient', () => {
       expiresAt: Date.now() + 600_000,
     });
     const onSignedOut = vi.fn();
-    await expect(new ApiClient({ tokens: store, onSignedOut }).get('/a')).rejects.toMatchObject({
-      status: 401,
-    });
+    await expect(
+      new ApiClient({ tokens: store, onSignedOut, baseUrl: BASE }).GET('/api/v1/program'),
+    ).rejects.toMatchObject({ status: 401 });
     expect(store.current).toBeNull();
     expect(onSignedOut).toHaveBeenCalledOnce();
   });
 
-  it('sends the Idempotency-Key it is given and turns a lost connection into a NetworkError', async () => {
+  it('sends the Idempotency-Key it is given, on every retry, and turns a lost connection into a NetworkError', async () => {
     const server = fakeServer();
     vi.stubGlobal('fetch', server.fetchMock);
     const client = new ApiClient({
-      tokens: memoryStore({
-        accessToken: 'access-1',
-        refreshToken: 'refresh-1',
-        expiresAt: Date.now() + 600_000,
-      }),
+      tokens: signedIn(),
+      baseUrl: BASE,
+      retry: { sleep: async () => undefined },
     });
-    await expect(client.post('/purchases', { total: 1 }, { idempotencyKey: 'key-1' })).resolves.toMatchObject(
-      { idempotencyKey: 'key-1' },
-    );
+    const body = {
+      storeId: 'a'.repeat(24),
+      currency: 'EUR',
+      totalMinor: 325,
+      items: [{ sku: 'LATTE', quantity: 1, unitPriceMinor: 325 }],
+    };
+    const headers = { 'Idempotency-Key': 'key-1' };
+    await expect(client.POST('/api/v1/purchases', { body, headers })).resolves.toMatchObject({
+      idempotencyKey: 'key-1',
+    });
+    const keys: (string | null)[] = [];
     vi.stubGlobal(
       'fetch',
-      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+      vi.fn(async (request: Request) => {
+        keys.push(request.headers.get('Idempotency-Key'));
+        throw new TypeError('Failed to fetch');
+      }),
     );
-    await expect(client.post('/purchases', { total: 1 }, { idempotencyKey: 'key-1' })).rejects.toBeInstanceOf(
-      NetworkError,
-    );
+    await expect(client.POST('/api/v1/purchases', { body, headers })).rejects.toBeInstanceOf(NetworkError);
+    expect(keys).toEqual(['key-1', 'key-1', 'key-1', 'key-1']);
+  });
+
+  it('sends public calls without reading or waiting for the session', async () => {
+    const server = fakeServer();
+    vi.stubGlobal('fetch', server.fetchMock);
+    // A session that would need a refresh first: a public call must not take part in it.
+    const store = signedIn(1_000);
+    const client = new ApiClient({ tokens: store, baseUrl: BASE });
+    await client.public.GET('/api/v1/sandbox/clock').catch(() => undefined);
+    expect(store.reads).toBe(0);
+    expect(server.calls.map((call) => [call.url, call.headers.get('Authorization')])).toEqual([
+      [`${BASE}/api/v1/sandbox/clock`, null],
+    ]);
   });
 
   it('maps the error shape to an ApiError with code, message and details', async () => {
@@ -133,8 +170,8 @@ describe('ApiClient', () => {
         }),
       ),
     );
-    const error = await new ApiClient({ tokens: memoryStore(null) })
-      .post('/redemptions', {})
+    const error = await new ApiClient({ tokens: memoryStore(null), baseUrl: BASE })
+      .POST('/api/v1/redemptions', { body: { memberId: 'a'.repeat(24), points: 150 } })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({

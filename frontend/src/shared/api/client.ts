@@ -1,37 +1,92 @@
+import {
+  createRegularsClient,
+  RegularsApiError,
+  RegularsNetworkError,
+  type RegularsClient,
+  type RetryOptions,
+} from '@regulars/client';
 import { ApiError, NetworkError } from './errors.js';
 import { tokensFrom, type Tokens, type TokenStore } from './token-store.js';
-
-type Query = Record<string, string | number | boolean | undefined | null>;
-
-export type RequestOptions = {
-  query?: Query;
-  body?: unknown;
-  /** Sent as the Idempotency-Key header; create it once per user attempt and reuse it on retry. */
-  idempotencyKey?: string;
-  signal?: AbortSignal;
-  /** Sent without the bearer token (sign-in endpoints). */
-  isPublic?: boolean;
-};
 
 /** Renew the access token this long before it expires, so that a request never races the expiry. */
 const REFRESH_MARGIN_MS = 30_000;
 
+/** The apps' one error shape: ApiError for a refusal, NetworkError for no answer. */
+function appError(error: unknown): unknown {
+  if (error instanceof RegularsApiError)
+    return new ApiError({
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      details: error.details,
+    });
+  if (error instanceof RegularsNetworkError) return new NetworkError(error.cause);
+  return error;
+}
+
+/** The same typed method, throwing the apps' error classes. */
+function withAppErrors<Call extends (...args: never[]) => Promise<unknown>>(call: Call): Call {
+  const wrapped = async (...args: Parameters<Call>) => {
+    try {
+      return await call(...args);
+    } catch (error) {
+      throw appError(error);
+    }
+  };
+  // The wrapper has the very parameters and answer of `call`; TypeScript cannot say so of a generic one.
+  return wrapped as Call;
+}
+
+type Methods = Pick<RegularsClient, 'GET' | 'POST' | 'PATCH' | 'DELETE'>;
+
+function methodsOf(client: RegularsClient): Methods {
+  return {
+    GET: withAppErrors(client.GET),
+    POST: withAppErrors(client.POST),
+    PATCH: withAppErrors(client.PATCH),
+    DELETE: withAppErrors(client.DELETE),
+  };
+}
+
 /**
- * The typed fetch wrapper both apps use: bearer token, automatic refresh, the one error shape.
- * Refresh tokens are single-use, so refreshes are serialised: concurrent 401s share one refresh, and a
- * token already renewed by another request (or another tab) is adopted instead of spent twice.
+ * What both apps send through: @regulars/client (typed by path, idempotency keys, safe retries) with the
+ * session's bearer token, automatic refresh and the one error shape. Refresh tokens are single-use, so
+ * refreshes are serialised: concurrent 401s share one refresh, and a token already renewed by another
+ * request (or another tab) is adopted instead of spent twice. `public` calls (sign-in, the sandbox clock)
+ * never read or wait for the tokens.
  */
 export class ApiClient {
   private refreshing: Promise<Tokens | null> | null = null;
+  private readonly anonymous: RegularsClient;
+  readonly GET: Methods['GET'];
+  readonly POST: Methods['POST'];
+  readonly PATCH: Methods['PATCH'];
+  readonly DELETE: Methods['DELETE'];
+  /** Calls sent without the bearer token (sign-in endpoints, the sandbox clock). */
+  readonly public: Methods;
 
   constructor(
     private readonly options: {
       tokens: TokenStore;
       /** Called when the session is gone (refresh refused); the app shows its sign-in screen. */
       onSignedOut?: () => void;
+      /** The server's origin; the page's own by default. */
       baseUrl?: string;
+      /** How reads and idempotent writes are retried after a lost connection, a 429 or a 503. */
+      retry?: RetryOptions;
     },
-  ) {}
+  ) {
+    const baseUrl = options.baseUrl ?? '';
+    // Sign-in and refresh calls are not idempotent on the server: no automatic key, so never retried.
+    this.anonymous = createRegularsClient({ baseUrl, idempotencyKeys: 'manual', retry: options.retry });
+    const signedIn = createRegularsClient({
+      baseUrl,
+      retry: options.retry,
+      auth: { accessToken: () => this.accessToken(), renew: (rejected) => this.renew(rejected) },
+    });
+    ({ GET: this.GET, POST: this.POST, PATCH: this.PATCH, DELETE: this.DELETE } = methodsOf(signedIn));
+    this.public = methodsOf(this.anonymous);
+  }
 
   get tokens(): TokenStore {
     return this.options.tokens;
@@ -51,91 +106,25 @@ export class ApiClient {
     this.options.tokens.write(null);
     if (!tokens) return;
     try {
-      await this.send('POST', '/auth/logout', {
-        body: { refreshToken: tokens.refreshToken },
-        isPublic: true,
-      });
+      await this.anonymous.POST('/api/v1/auth/logout', { body: { refreshToken: tokens.refreshToken } });
     } catch {
       // Offline or already revoked: the local session is gone either way.
     }
   }
 
-  get<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
-    return this.request<T>('GET', path, options);
-  }
-
-  post<T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
-    return this.request<T>('POST', path, { ...options, body });
-  }
-
-  patch<T>(path: string, body: unknown, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
-    return this.request<T>('PATCH', path, { ...options, body });
-  }
-
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    if (options.isPublic) return this.parse<T>(await this.send(method, path, options));
+  /** The token for the next request, renewed first when it is about to expire. */
+  private async accessToken(): Promise<string | null> {
     let tokens = this.options.tokens.read();
-    if (tokens && tokens.expiresAt - Date.now() < REFRESH_MARGIN_MS)
-      tokens = (await this.refresh(tokens)) ?? null;
-    let response = await this.send(method, path, options, tokens?.accessToken);
-    if (response.status === 401 && tokens) {
-      const renewed = await this.refresh(tokens);
-      if (renewed) response = await this.send(method, path, options, renewed.accessToken);
-    }
-    return this.parse<T>(response);
+    if (tokens && tokens.expiresAt - Date.now() < REFRESH_MARGIN_MS) tokens = await this.refresh(tokens);
+    return tokens?.accessToken ?? null;
   }
 
-  private async send(
-    method: string,
-    path: string,
-    options: RequestOptions,
-    accessToken?: string,
-  ): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
-    if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
-    try {
-      return await fetch(this.url(path, options.query), {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal: options.signal,
-        cache: 'no-store',
-      });
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'AbortError') throw error;
-      throw new NetworkError(error);
-    }
-  }
-
-  private url(path: string, query?: Query): string {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
-    }
-    const search = params.toString();
-    return `${this.options.baseUrl ?? '/api/v1'}${path}${search ? `?${search}` : ''}`;
-  }
-
-  private async parse<T>(response: Response): Promise<T> {
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    let body: unknown = undefined;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    if (response.ok) return body as T;
-    const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)
-      ?.error;
-    throw new ApiError({
-      status: response.status,
-      code: typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`,
-      message: typeof error?.message === 'string' ? error.message : response.statusText || 'Request failed',
-      details: error?.details,
-    });
+  /** The server refused `rejected` (401): the token to send again with, or null when the session is over. */
+  private async renew(rejected: string): Promise<string | null> {
+    const stored = this.options.tokens.read();
+    if (!stored) return null;
+    if (stored.accessToken !== rejected) return stored.accessToken;
+    return (await this.refresh(stored))?.accessToken ?? null;
   }
 
   /** Renews `used`; null when the server refused (the session is over). */
@@ -146,14 +135,11 @@ export class ApiClient {
       const stored = this.options.tokens.read();
       if (!stored) return null;
       if (stored.refreshToken !== used.refreshToken) return stored;
-      const response = await this.send('POST', '/auth/refresh', {
+      const { data, error, response } = await this.anonymous.raw.POST('/api/v1/auth/refresh', {
         body: { refreshToken: used.refreshToken },
-        isPublic: true,
       });
-      if (response.ok) {
-        const tokens = tokensFrom(
-          (await response.json()) as { accessToken: string; refreshToken: string; expiresIn: number },
-        );
+      if (data) {
+        const tokens = tokensFrom(data);
         this.options.tokens.write(tokens);
         return tokens;
       }
@@ -162,7 +148,13 @@ export class ApiClient {
         this.options.onSignedOut?.();
         return null;
       }
-      return this.parse<never>(response);
+      throw new RegularsApiError({
+        status: response.status,
+        code: error?.error.code ?? `HTTP_${response.status}`,
+        message: error?.error.message ?? (response.statusText || 'Request failed'),
+        details: error?.error.details,
+        requestId: response.headers.get('X-Request-Id'),
+      });
     };
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     // Web Locks (secure origins only) serialise refreshes across tabs; one tab is still serialised without.
@@ -175,4 +167,15 @@ export class ApiClient {
     this.refreshing = promise;
     return promise;
   }
+}
+
+/**
+ * The answer of a route whose OpenAPI entry has no answer schema yet (typed `undefined`), as `Declared`.
+ * Once the document describes the route, its own type wins and `Declared` is ignored.
+ */
+export type Documented<Answer, Declared> = [Answer] extends [undefined] ? Declared : Answer;
+
+/** Types an answer with `Declared` while the document does not describe it (see Documented). */
+export function documented<Declared>() {
+  return <Answer>(answer: Promise<Answer>) => answer as Promise<Documented<Answer, Declared>>;
 }

@@ -1,7 +1,6 @@
 // The server's clock as the apps see it: on a sandbox deployment business time runs ahead of the
 // device's, so whatever the apps date or compare ("as of", today's date) uses this, not Date.now().
 import { useEffect, useState } from 'react';
-import type { SandboxClock } from '@regulars/contracts';
 import { ApiClient } from '../api/client.js';
 
 export type ServerClock = {
@@ -24,7 +23,7 @@ export function refreshServerClock(): Promise<void> {
   inFlight ??= (async () => {
     try {
       const sentAt = Date.now();
-      const answer = await anonymous.get<SandboxClock>('/sandbox/clock', { isPublic: true });
+      const answer = await anonymous.public.GET('/api/v1/sandbox/clock');
       // Half the round trip is the best guess of when the server read its clock.
       const deviceAt = (sentAt + Date.now()) / 2;
       current = {
