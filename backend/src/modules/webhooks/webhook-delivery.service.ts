@@ -21,10 +21,10 @@ export const WEBHOOK_RETRY_WINDOW_MS = 3 * 24 * 3600_000;
 const BACKOFF_FIRST_MS = 30_000;
 const BACKOFF_MAX_MS = 12 * 3600_000;
 /** How many deliveries one run takes, how many requests it has in flight, and per endpoint. */
-const BATCH_SIZE = 500;
-const MAX_BATCHES = 20;
-const CONCURRENCY = 32;
-const PER_ENDPOINT_CONCURRENCY = 8;
+const BATCH_SIZE = 200;
+const MAX_BATCHES = 50;
+const CONCURRENCY = 64;
+const PER_ENDPOINT_CONCURRENCY = 32;
 
 export type DeliverySummary = { delivered: number; retrying: number; failed: number };
 
