@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Types } from 'mongoose';
-import { WEBHOOK_SIGNATURE_HEADER, type DomainEvent } from '@regulars/contracts';
+import { matchesEventPatterns, WEBHOOK_SIGNATURE_HEADER, type DomainEvent } from '@regulars/contracts';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { nativeCollection } from '../../platform/mongo.js';
@@ -59,15 +59,16 @@ export class WebhookDeliveryService {
 
   /** The subscriber's half: records one delivery per matching active endpoint, due now (idempotent). */
   async enqueue(events: DomainEvent[]): Promise<number> {
-    const endpoints = await WebhookEndpointModel.find({ active: true }, { types: 1 }).lean<
-      Array<Pick<WebhookEndpointDoc, '_id' | 'types'>>
+    const endpoints = await WebhookEndpointModel.find({ active: true }, { eventTypes: 1 }).lean<
+      Array<Pick<WebhookEndpointDoc, '_id' | 'eventTypes'>>
     >();
     if (endpoints.length === 0) return 0;
     const now = this.deps.clock.now();
     const docs: WebhookDeliveryDoc[] = [];
     for (const event of events) {
       for (const endpoint of endpoints) {
-        if (!endpoint.types.includes(event.type)) continue;
+        // By the patterns as registered: `points.*` also takes a points type added to the catalogue later.
+        if (!matchesEventPatterns(event.type, endpoint.eventTypes)) continue;
         docs.push(
           newDelivery({
             endpointId: endpoint._id,

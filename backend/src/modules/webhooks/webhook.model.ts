@@ -1,18 +1,18 @@
 import mongoose, { Schema, type Types } from 'mongoose';
-import type { DomainEvent, EventType } from '@regulars/contracts';
+import type { DomainEvent } from '@regulars/contracts';
 
 /** A signing secret; the current one has no `expiresAt`, a rotated-out one signs until then (real time). */
 export type WebhookSecret = { secret: string; expiresAt: Date | null };
 
 /**
- * An endpoint a merchant registered. `eventTypes` keeps the patterns as given, `types` their expansion
- * at the time (what the subscriber matches on). The secrets are kept as such: signing needs them.
+ * An endpoint a merchant registered. `eventTypes` keeps the patterns as given (checked against the
+ * catalogue when registered); the subscriber matches on them, so a type added to the catalogue later
+ * matches `group.*` too. The secrets are kept as such: signing needs them.
  */
 export type WebhookEndpointDoc = {
   _id: Types.ObjectId;
   url: string;
   eventTypes: string[];
-  types: EventType[];
   description: string;
   active: boolean;
   secrets: WebhookSecret[];
@@ -28,7 +28,6 @@ const endpointSchema = new Schema<WebhookEndpointDoc>(
   {
     url: { type: String, required: true },
     eventTypes: { type: [String], required: true },
-    types: { type: [String], required: true },
     description: { type: String, default: '' },
     active: { type: Boolean, required: true },
     secrets: {

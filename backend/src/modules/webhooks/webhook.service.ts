@@ -5,7 +5,6 @@ import {
   WEBHOOK_PING_TYPE,
   type CreateWebhookBody,
   type CreatedWebhookEndpoint,
-  type EventType,
   type RotatedWebhookSecret,
   type UpdateWebhookBody,
   type WebhookDelivery,
@@ -92,13 +91,12 @@ export class WebhookService {
 
   async create(input: CreateWebhookBody, actor: Principal): Promise<CreatedWebhookEndpoint> {
     const url = await this.checkUrl(input.url);
-    const types = expandTypes(input.eventTypes);
+    checkTypes(input.eventTypes);
     const now = this.deps.clock.now();
     const secret = newSecret();
     const doc = await WebhookEndpointModel.create({
       url,
       eventTypes: [...new Set(input.eventTypes)],
-      types,
       description: input.description,
       active: input.active,
       secrets: [{ secret, expiresAt: null }],
@@ -133,7 +131,7 @@ export class WebhookService {
     const set: Partial<WebhookEndpointDoc> = { updatedAt: this.deps.clock.now() };
     if (input.url !== undefined) set.url = await this.checkUrl(input.url);
     if (input.eventTypes !== undefined) {
-      set.types = expandTypes(input.eventTypes);
+      checkTypes(input.eventTypes);
       set.eventTypes = [...new Set(input.eventTypes)];
     }
     if (input.description !== undefined) set.description = input.description;
@@ -301,13 +299,12 @@ export class WebhookService {
   }
 }
 
-/** The catalogue types the patterns stand for; 400 EVENT_TYPE_UNKNOWN names a pattern that matches nothing. */
-function expandTypes(patterns: string[]): EventType[] {
+/** Every pattern must match a catalogue type: 400 EVENT_TYPE_UNKNOWN names one that matches nothing. */
+function checkTypes(patterns: string[]): void {
   const types = parseEventFilter(patterns);
   if (!types || types.length === 0) {
     throw new AppError('bad_request', 'EVENT_TYPE_UNKNOWN', 'Subscribe to at least one event type', {
       limit: EVENT_FILTER_MAX,
     });
   }
-  return types;
 }
