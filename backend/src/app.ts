@@ -66,6 +66,9 @@ import { allSubscribers } from './subscribers.js';
 import { registerRedemptionRoutes } from './modules/redemptions/redemption.routes.js';
 import { SandboxService, type SweepRunner } from './modules/sandbox/sandbox.service.js';
 import { registerSandboxRoutes } from './modules/sandbox/sandbox.routes.js';
+import { WebhookDeliveryService } from './modules/webhooks/webhook-delivery.service.js';
+import { WebhookService } from './modules/webhooks/webhook.service.js';
+import { registerWebhookRoutes } from './modules/webhooks/webhook.routes.js';
 
 export type Platform = {
   config: Config;
@@ -137,6 +140,16 @@ export function createServices(platform: Platform) {
   const rewards = new RewardService({ clock, audit, events });
   const redemptions = new RedemptionService({ clock, program, members, rewards, ledger, events });
   const refunds = new RefundService({ clock, program, ledger, redemptions, events });
+  // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
+  const isPrivateRefused = config.isProduction && !config.webhooks.allowPrivateTargets;
+  const webhookDelivery = new WebhookDeliveryService({
+    clock,
+    audit,
+    logger,
+    timeoutMs: config.webhooks.timeoutMs,
+    isPrivateRefused,
+  });
+  const webhooks = new WebhookService({ clock, audit, delivery: webhookDelivery, isPrivateRefused });
   const sandbox: SandboxService = new SandboxService({
     sandboxClock: platform.sandboxClock ?? null,
     clock,
@@ -153,6 +166,8 @@ export function createServices(platform: Platform) {
     sandbox,
     events,
     eventDispatcher,
+    webhooks,
+    webhookDelivery,
     rules,
     ledger,
     ledgerVerifier,
@@ -269,6 +284,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
   registerSandboxRoutes(api, { sandbox: services.sandbox });
   registerEventRoutes(api, { events: services.events, dispatcher: services.eventDispatcher });
+  registerWebhookRoutes(api, { webhooks: services.webhooks });
 
   const openapi = generateOpenApiDocument(registry, config.publicUrl ?? '/');
   // Read by scripts/openapi-export.ts, which builds the app offline, and by the authorization-matrix test.

@@ -54,6 +54,11 @@ const EnvSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 export type Config = {
@@ -103,6 +108,15 @@ export type Config = {
    * database, which admins move forward. Never in production.
    */
   sandboxClock: boolean;
+  webhooks: {
+    /**
+     * Whether production may deliver to private, loopback and link-local addresses (an on-premises
+     * receiver). Outside production they are always allowed (a receiver on the laptop).
+     */
+    allowPrivateTargets: boolean;
+    /** How long a receiver has to answer a delivery before it is cut off and retried. */
+    timeoutMs: number;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -168,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     frontendDist: path.resolve(e.FRONTEND_DIST),
     seedDemo: e.SEED_DEMO ?? !isProduction,
     sandboxClock: e.SANDBOX_CLOCK,
+    webhooks: { allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
   };
 }
 

@@ -97,6 +97,7 @@ describe('the job registry and the sandbox clock', () => {
       ['modules/ledger/transaction.ts', 'backoff between retries of a conflicting transaction'],
       ['modules/sandbox/sandbox.service.ts', 'how long an advance answers synchronously'],
       ['modules/purchases/budget-leases.ts', "returning a process's idle budget leases"],
+      ['modules/webhooks/webhook-http.ts', "a webhook receiver's answer timeout (WEBHOOK_TIMEOUT_MS)"],
     ]);
     for (const file of sourceFiles(path.join(SRC, 'modules')).concat(
       sourceFiles(path.join(SRC, 'platform')),

@@ -6,6 +6,7 @@ import type { Logger } from './platform/logger.js';
 import { activatePointsJob } from './modules/ledger/activate-points.job.js';
 import { expirePointsJob } from './modules/ledger/expire-points.job.js';
 import { dispatchEventsJob } from './modules/events/dispatch-events.job.js';
+import { deliverWebhooksJob } from './modules/webhooks/deliver-webhooks.job.js';
 
 /** What every job handler receives from the worker. */
 export type JobContext = { services: Services; clock: Clock; logger: Logger };
@@ -17,5 +18,5 @@ export type Job = JobDefinition<ZodTypeAny, JobContext>;
  * process runs them and the queue dashboard shows them.
  */
 export function allJobs(): Job[] {
-  return [activatePointsJob, expirePointsJob, dispatchEventsJob];
+  return [activatePointsJob, expirePointsJob, dispatchEventsJob, deliverWebhooksJob];
 }

@@ -55,6 +55,11 @@ const idsOf = (events: DomainEvent[]) => events.map((event) => event.id);
 const ofMember = (events: DomainEvent[], memberId: string) =>
   idsOf(events.filter((event) => event.memberId === memberId));
 const newMemberId = () => new Types.ObjectId().toHexString();
+/**
+ * The app always registers its own subscribers (webhooks takes every event, so the counts of a dispatch
+ * include its share); these tests look at the subscribers they register.
+ */
+const ours = <T extends { id: string }>(items: T[]) => items.filter((item) => item.id.startsWith('test.'));
 
 async function pendingCount(): Promise<number> {
   return EventModel.countDocuments({ fanout: 'pending' });
@@ -95,7 +100,9 @@ describe('the event dispatcher', () => {
     expect(everything.received().map((e) => e.type)).toContain('program.updated');
     expect(points.received().every((e) => e.type.startsWith('points.'))).toBe(true);
 
-    const cursors = await SubscriberCursorModel.find().sort({ _id: 1 }).lean();
+    const cursors = await SubscriberCursorModel.find({ _id: /^test\./ })
+      .sort({ _id: 1 })
+      .lean();
     expect(cursors.map((c) => [c._id, c.handled, c.lastError])).toEqual([
       ['test.all', 19, null],
       ['test.points', 9, null],
@@ -113,7 +120,7 @@ describe('the event dispatcher', () => {
     const memberId = newMemberId();
     const first = await emit(app, memberId, ['member.created', 'purchase.recorded', 'points.earned']);
 
-    expect(await eventDispatcher.dispatch()).toEqual({ delivered: 3, failed: 1 });
+    expect(await eventDispatcher.dispatch()).toEqual({ delivered: 6, failed: 1 });
     expect(idsOf(healthy.received())).toEqual(first);
     expect(flaky.received()).toEqual([]);
     expect(await SubscriberCursorModel.findById('test.flaky').lean()).toMatchObject({
@@ -125,7 +132,7 @@ describe('the event dispatcher', () => {
 
     // Not due yet: the healthy subscriber still gets what comes next.
     const second = await emit(app, memberId, ['points.activated']);
-    expect(await eventDispatcher.dispatch()).toEqual({ delivered: 1, failed: 0 });
+    expect(await eventDispatcher.dispatch()).toEqual({ delivered: 2, failed: 0 });
     expect(flaky.calls).toBe(1);
     expect(idsOf(healthy.received())).toEqual([...first, ...second]);
 
@@ -208,7 +215,7 @@ describe('the event dispatcher', () => {
     const points = recorder('test.points', ['points.earned']);
     eventDispatcher.register(points);
     await emit(app, newMemberId(), ['member.created', 'points.earned']);
-    expect(await eventDispatcher.dispatch()).toEqual({ delivered: 1, failed: 0 });
+    expect(await eventDispatcher.dispatch()).toEqual({ delivered: 3, failed: 0 });
     expect(await pendingCount()).toBe(0);
     expect(() => eventDispatcher.register(recorder('test.typo', ['point.*']))).toThrow(/unknown event type/);
     expect(() => eventDispatcher.register(recorder('test.points', ['*']))).toThrow(/registered twice/);
@@ -223,7 +230,11 @@ describe('the event dispatcher', () => {
     const admin = await signInStaff(app, 'admin');
 
     const before = await app.request.get('/api/v1/events/subscribers').set(admin.auth).expect(200);
-    expect(before.body.items.map((s: { id: string; pending: number }) => [s.id, s.pending])).toEqual([
+    expect(
+      ours(before.body.items as Array<{ id: string; pending: number }>).map(
+        (s: { id: string; pending: number }) => [s.id, s.pending],
+      ),
+    ).toEqual([
       ['test.flaky', 0],
       ['test.members', 0],
     ]);
@@ -235,7 +246,7 @@ describe('the event dispatcher', () => {
     await emit(app, newMemberId(), ['member.created']);
 
     const response = await app.request.get('/api/v1/events/subscribers').set(admin.auth).expect(200);
-    expect(response.body.items).toEqual([
+    expect(ours(response.body.items)).toEqual([
       {
         id: 'test.flaky',
         types: ['points.*'],

@@ -16,6 +16,7 @@ export const API_SCOPES = [
   'redemptions:write',
   'rules:read',
   'events:read',
+  'webhooks:write',
 ] as const;
 export const ApiScope = z.enum(API_SCOPES);
 export type ApiScope = z.infer<typeof ApiScope>;
