@@ -373,7 +373,7 @@ export interface paths {
         };
         /**
          * Who am I: the signed-in staff member, member or API key
-         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or rules:read or events:read.
+         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or rules:read or events:read or webhooks:write.
          */
         get: {
             parameters: {
@@ -649,7 +649,7 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 prefix: string;
-                                scopes: ("members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "rules:read" | "events:read")[];
+                                scopes: ("members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "rules:read" | "events:read" | "webhooks:write")[];
                                 storeId: string | null;
                                 createdAt: string;
                                 lastUsedAt: string | null;
@@ -693,7 +693,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "rules:read" | "events:read")[];
+                        scopes: ("members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "rules:read" | "events:read" | "webhooks:write")[];
                         storeId?: string;
                     };
                 };
@@ -709,7 +709,7 @@ export interface paths {
                             id: string;
                             name: string;
                             prefix: string;
-                            scopes: ("members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "rules:read" | "events:read")[];
+                            scopes: ("members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "rules:read" | "events:read" | "webhooks:write")[];
                             storeId: string | null;
                             createdAt: string;
                             lastUsedAt: string | null;
@@ -778,7 +778,7 @@ export interface paths {
                             id: string;
                             name: string;
                             prefix: string;
-                            scopes: ("members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "rules:read" | "events:read")[];
+                            scopes: ("members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "rules:read" | "events:read" | "webhooks:write")[];
                             storeId: string | null;
                             createdAt: string;
                             lastUsedAt: string | null;
@@ -873,7 +873,7 @@ export interface paths {
         };
         /**
          * Program settings: currency, time zone, point value, pending days, expiry
-         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or rules:read or events:read.
+         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or rules:read or events:read or webhooks:write.
          */
         get: {
             parameters: {
@@ -1000,7 +1000,7 @@ export interface paths {
         };
         /**
          * List stores
-         * @description **Who may call:** staff (admin, manager, marketer, cashier); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or rules:read or events:read.
+         * @description **Who may call:** staff (admin, manager, marketer, cashier); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or rules:read or events:read or webhooks:write.
          */
         get: {
             parameters: {
@@ -4718,6 +4718,638 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the webhook endpoints (secrets are never shown again)
+         * @description **Who may call:** staff (admin); API keys with webhooks:write.
+         *
+         *     **Error codes:** FORBIDDEN, INSUFFICIENT_SCOPE.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                url: string;
+                                eventTypes: string[];
+                                description: string;
+                                active: boolean;
+                                disabledAt: string | null;
+                                /** @enum {string|null} */
+                                disabledReason: "gone" | "failing" | null;
+                                failingSince: string | null;
+                                previousSecretExpiresAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a webhook endpoint; its signing secret is in this response only
+         * @description `eventTypes` are types or patterns (`points.*`, `*`) from the event catalogue, at most 50. The URL must be http or https; in production it must not point to a private, loopback or link-local address unless the server allows it (`WEBHOOK_ALLOW_PRIVATE=true`). See docs/webhooks.md for the payload and the signature.
+         *
+         *     **Who may call:** staff (admin); API keys with webhooks:write.
+         *
+         *     **Error codes:** VALIDATION_FAILED, WEBHOOK_URL_INVALID, WEBHOOK_URL_SCHEME, WEBHOOK_TARGET_PRIVATE, WEBHOOK_TARGET_UNRESOLVABLE, EVENT_TYPE_UNKNOWN, EVENT_FILTER_TOO_LONG, FORBIDDEN, INSUFFICIENT_SCOPE.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        url: string;
+                        eventTypes: string[];
+                        /** @default  */
+                        description?: string;
+                        /** @default true */
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            eventTypes: string[];
+                            description: string;
+                            active: boolean;
+                            disabledAt: string | null;
+                            /** @enum {string|null} */
+                            disabledReason: "gone" | "failing" | null;
+                            failingSince: string | null;
+                            previousSecretExpiresAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook endpoint
+         * @description **Who may call:** staff (admin); API keys with webhooks:write.
+         *
+         *     **Error codes:** WEBHOOK_NOT_FOUND, FORBIDDEN, INSUFFICIENT_SCOPE.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            eventTypes: string[];
+                            description: string;
+                            active: boolean;
+                            disabledAt: string | null;
+                            /** @enum {string|null} */
+                            disabledReason: "gone" | "failing" | null;
+                            failingSince: string | null;
+                            previousSecretExpiresAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Remove a webhook endpoint and its delivery log
+         * @description **Who may call:** staff (admin); API keys with webhooks:write.
+         *
+         *     **Error codes:** WEBHOOK_NOT_FOUND, FORBIDDEN, INSUFFICIENT_SCOPE.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            eventTypes: string[];
+                            description: string;
+                            active: boolean;
+                            disabledAt: string | null;
+                            /** @enum {string|null} */
+                            disabledReason: "gone" | "failing" | null;
+                            failingSince: string | null;
+                            previousSecretExpiresAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook endpoint; `active: false` stops it, `active: true` turns a disabled one on again
+         * @description Turning an endpoint off cancels its pending deliveries; events while it is off are not sent.
+         *
+         *     **Who may call:** staff (admin); API keys with webhooks:write.
+         *
+         *     **Error codes:** VALIDATION_FAILED, WEBHOOK_NOT_FOUND, WEBHOOK_URL_INVALID, WEBHOOK_URL_SCHEME, WEBHOOK_TARGET_PRIVATE, WEBHOOK_TARGET_UNRESOLVABLE, EVENT_TYPE_UNKNOWN, EVENT_FILTER_TOO_LONG, FORBIDDEN, INSUFFICIENT_SCOPE.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        url?: string;
+                        eventTypes?: string[];
+                        description?: string;
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            eventTypes: string[];
+                            description: string;
+                            active: boolean;
+                            disabledAt: string | null;
+                            /** @enum {string|null} */
+                            disabledReason: "gone" | "failing" | null;
+                            failingSince: string | null;
+                            previousSecretExpiresAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret (shown once); the previous one keeps signing for 24 hours
+         * @description During the overlap each delivery carries two `v1=` signatures in `Regulars-Signature`, one per secret.
+         *
+         *     **Who may call:** staff (admin); API keys with webhooks:write.
+         *
+         *     **Error codes:** WEBHOOK_NOT_FOUND, FORBIDDEN, INSUFFICIENT_SCOPE.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            secret: string;
+                            previousSecretExpiresAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoint's delivery log, newest first: status, attempts, latency, the answer's head, next retry
+         * @description **Who may call:** staff (admin); API keys with webhooks:write.
+         *
+         *     **Error codes:** VALIDATION_FAILED, WEBHOOK_NOT_FOUND, INVALID_CURSOR, FORBIDDEN, INSUFFICIENT_SCOPE.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "pending" | "delivered" | "failed" | "cancelled";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                endpointId: string;
+                                eventId: string;
+                                eventType: string;
+                                /** @enum {string} */
+                                kind: "event" | "redelivery" | "ping";
+                                /** @enum {string} */
+                                status: "pending" | "delivered" | "failed" | "cancelled";
+                                attempts: number;
+                                lastAttemptAt: string | null;
+                                latencyMs: number | null;
+                                responseStatus: number | null;
+                                responseBody: string | null;
+                                error: string | null;
+                                nextAttemptAt: string | null;
+                                deliveredAt: string | null;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery's event again now, as a new delivery (retried like any other if it fails)
+         * @description **Who may call:** staff (admin); API keys with webhooks:write.
+         *
+         *     **Error codes:** WEBHOOK_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, WEBHOOK_DISABLED, WEBHOOK_PING_NOT_REDELIVERABLE, FORBIDDEN, INSUFFICIENT_SCOPE.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    deliveryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            endpointId: string;
+                            eventId: string;
+                            eventType: string;
+                            /** @enum {string} */
+                            kind: "event" | "redelivery" | "ping";
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "failed" | "cancelled";
+                            attempts: number;
+                            lastAttemptAt: string | null;
+                            latencyMs: number | null;
+                            responseStatus: number | null;
+                            responseBody: string | null;
+                            error: string | null;
+                            nextAttemptAt: string | null;
+                            deliveredAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a `webhook.ping` test delivery now and answer how it went (not retried)
+         * @description The answer is the delivery: `status` `delivered` when the receiver answered 2xx, else `failed` with the answer's status and head, or `error`.
+         *
+         *     **Who may call:** staff (admin); API keys with webhooks:write.
+         *
+         *     **Error codes:** WEBHOOK_NOT_FOUND, FORBIDDEN, INSUFFICIENT_SCOPE.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            endpointId: string;
+                            eventId: string;
+                            eventType: string;
+                            /** @enum {string} */
+                            kind: "event" | "redelivery" | "ping";
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "failed" | "cancelled";
+                            attempts: number;
+                            lastAttemptAt: string | null;
+                            latencyMs: number | null;
+                            responseStatus: number | null;
+                            responseBody: string | null;
+                            error: string | null;
+                            nextAttemptAt: string | null;
+                            deliveredAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
