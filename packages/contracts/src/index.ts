@@ -9,3 +9,4 @@ export * from './rewards.js';
 export * from './redemptions.js';
 export * from './sandbox.js';
 export * from './events.js';
+export * from './errors.js';

@@ -14,6 +14,7 @@ export function registerAuditRoutes(api: Api, deps: { audit: AuditService }): vo
   api.route({
     method: 'get',
     path: '/audit',
+    operationId: 'listAuditEntries',
     summary: 'The audit log of staff actions, newest first (paginated)',
     tags: ['Audit'],
     access: { staff: MANAGERS },
