@@ -196,8 +196,8 @@ export class Api {
       tags: spec.tags,
       security,
       request: {
-        ...(spec.params && spec.params instanceof z.ZodObject ? { params: spec.params } : {}),
-        ...(spec.query && spec.query instanceof z.ZodObject ? { query: spec.query } : {}),
+        ...(objectOf(spec.params) ? { params: objectOf(spec.params) } : {}),
+        ...(objectOf(spec.query) ? { query: objectOf(spec.query) } : {}),
         ...(headers ? { headers } : {}),
         ...(spec.body
           ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } }
@@ -253,6 +253,8 @@ function platformErrors(spec: RouteSpec<ZodTypeAny, ZodTypeAny, ZodTypeAny>): Er
     'API_KEY_REVOKED',
     'ACCOUNT_DISABLED',
     ...(spec.access.public ? [] : (['UNAUTHENTICATED', 'FORBIDDEN'] as const)),
+    // Lists take the standard page, whose cursor may be broken or belong to another list.
+    ...(objectOf(spec.query)?.shape.cursor ? (['INVALID_CURSOR'] as const) : []),
     ...(spec.access.apiKey?.length ? (['INSUFFICIENT_SCOPE'] as const) : []),
     ...(spec.idempotency
       ? ([
@@ -262,10 +264,23 @@ function platformErrors(spec: RouteSpec<ZodTypeAny, ZodTypeAny, ZodTypeAny>): Er
           ...(spec.idempotency === 'required' ? (['IDEMPOTENCY_KEY_REQUIRED'] as const) : []),
         ] as const)
       : []),
+    // Writes run in transactions retried on conflicts (LEDGER_BUSY when they keep conflicting); a unique
+    // index the service did not check first answers DUPLICATE.
+    ...(spec.method === 'get' ? [] : (['LEDGER_BUSY', 'DUPLICATE'] as const)),
     // Every /api/v1 request passes the general rate limit, and needs MongoDB and Redis.
     'RATE_LIMITED',
     'SERVICE_UNAVAILABLE',
   ];
+}
+
+/**
+ * The object a parameter schema refines (`.refine()` wraps it): the document lists its fields as parameters;
+ * the refinement itself (`from` before `to`...) is checked at run time only.
+ */
+function objectOf(schema: ZodTypeAny | undefined): z.AnyZodObject | undefined {
+  let current = schema;
+  while (current instanceof z.ZodEffects) current = current.innerType() as ZodTypeAny;
+  return current instanceof z.ZodObject ? current : undefined;
 }
 
 const headerRefs = (names: readonly ResponseHeaderName[]) =>

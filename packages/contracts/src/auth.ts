@@ -172,3 +172,44 @@ export const UpdateStaffBody = z
   .strict()
   .openapi('UpdateStaffBody');
 export type UpdateStaffBody = z.infer<typeof UpdateStaffBody>;
+
+/** `GET /auth/me`: who the credential of the request is. */
+export const CurrentPrincipal = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('staff'), staff: StaffSummary }),
+    z.object({
+      kind: z.literal('member'),
+      member: z.object({
+        id: ObjectIdString,
+        name: z.string(),
+        phone: z.string(),
+        cardNumber: z.string(),
+      }),
+    }),
+    z.object({
+      kind: z.literal('apiKey'),
+      apiKey: z.object({
+        id: ObjectIdString,
+        name: z.string(),
+        scopes: z.array(ApiScope),
+        storeId: ObjectIdString.nullable(),
+      }),
+    }),
+  ])
+  .openapi('CurrentPrincipal');
+export type CurrentPrincipal = z.infer<typeof CurrentPrincipal>;
+
+/** One line of the audit log: who did what to which record, with the record before and after. */
+export const AuditEntry = z
+  .object({
+    id: ObjectIdString,
+    at: z.string().datetime({ offset: true }),
+    actor: z.object({ kind: z.string(), id: z.string().nullable(), label: z.string().nullable() }),
+    action: z.string(),
+    entity: z.object({ type: z.string(), id: z.string().nullable() }),
+    before: z.unknown(),
+    after: z.unknown(),
+    reason: z.string().nullable(),
+  })
+  .openapi('AuditEntry');
+export type AuditEntry = z.infer<typeof AuditEntry>;

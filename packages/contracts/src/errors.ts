@@ -1,12 +1,11 @@
 import { z } from './zod.js';
 
-/** One problem of a refused input: where (`items[2].quantity`) and what. */
+/** One problem of a refused input: where (`items[2].quantity`) and what; `limit` for a size limit exceeded. */
 export const ValidationIssue = z
-  .object({ path: z.string(), message: z.string() })
-  .passthrough()
+  .object({ path: z.string(), message: z.string(), limit: z.number().int().optional() })
   .openapi('ValidationIssue');
 const Issues = z.array(ValidationIssue).openapi('ValidationIssues');
-const Limit = z.object({ limit: z.number().int() }).passthrough();
+const Limit = z.object({ limit: z.number().int() });
 
 /** An error code: its HTTP status, what it means, and the shape of its `details` when it has any. */
 export type ErrorCodeSpec = { status: number; description: string; details?: z.ZodTypeAny };
@@ -196,13 +195,28 @@ export const ERROR_CATALOGUE = {
   CARD_CODE_INVALID: { status: 422, description: 'The scanned code is not a card code' },
   CARD_CODE_MEMBER_MISMATCH: { status: 422, description: 'The scanned code belongs to another member' },
   CARD_NUMBER_INVALID: { status: 422, description: 'The typed card number fails its check digit' },
-  REFUND_EXCEEDS_PURCHASE: { status: 422, description: 'More than was paid, across all refunds' },
+  REFUND_EXCEEDS_PURCHASE: {
+    status: 422,
+    description: 'More than was paid, across all refunds',
+    details: z.union([
+      z.object({
+        totalMinor: z.number().int(),
+        refundedMinor: z.number().int(),
+        refundableMinor: z.number().int(),
+      }),
+      z.object({ sku: z.string(), bought: z.number().int(), returned: z.number().int() }),
+    ]),
+  },
   REFUND_ITEM_NOT_FOUND: {
     status: 422,
     description: 'A SKU that is not on the receipt',
     details: z.object({ sku: z.string() }),
   },
-  SIGNUP_REQUIRED: { status: 422, description: 'No member has this phone: send `signup` to join' },
+  SIGNUP_REQUIRED: {
+    status: 422,
+    description: 'No member has this phone: send `signup` to join',
+    details: z.object({ field: z.literal('signup') }),
+  },
   // 429 / 503: try again later (`Retry-After`)
   RATE_LIMITED: {
     status: 429,

@@ -17,6 +17,8 @@ export const ProgramSettings = z
     name: z.string(),
     currency: CurrencyCode,
     timeZone: z.string(),
+    /** ISO 3166 country whose numbering plan reads phone numbers typed without a country code. */
+    defaultCountry: z.string(),
     pointValueMinor: z.number().int(),
     pendingDays: z.number().int(),
     expiryMonths: z.number().int(),

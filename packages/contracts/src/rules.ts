@@ -113,6 +113,22 @@ export const SimulationResult = z
       }),
     ),
     effects: z.array(z.record(z.unknown())),
+    /**
+     * What each applying rule would take from its limits and budget (the limit periods it counts in);
+     * absent when no rule was evaluated.
+     */
+    consumption: z
+      .array(
+        z.object({
+          ruleId: z.string(),
+          ruleVersion: z.number().int(),
+          times: z.number().int(),
+          points: z.number().int(),
+          limitPeriods: z.array(z.enum(['day', 'week', 'month', 'lifetime'])),
+          hasBudget: z.boolean(),
+        }),
+      )
+      .optional(),
     trace: z.array(z.record(z.unknown())),
     evaluatedAt: z.string().datetime({ offset: true }),
   })
@@ -124,3 +140,22 @@ export const InstantiateTemplateBody = z
   .strict()
   .openapi('InstantiateTemplateBody');
 export type InstantiateTemplateBody = z.infer<typeof InstantiateTemplateBody>;
+
+/** A rule template as listed: what it does and the parameters its form asks for. */
+export const RuleTemplate = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    params: z.array(
+      z.object({
+        name: z.string(),
+        type: z.enum(['integer', 'string', 'boolean', 'integer[]', 'string[]', 'enum']),
+        description: z.string(),
+        default: z.unknown().optional(),
+        options: z.array(z.string()).optional(),
+      }),
+    ),
+  })
+  .openapi('RuleTemplate');
+export const RuleTemplateList = z.object({ items: z.array(RuleTemplate) }).openapi('RuleTemplateList');

@@ -1,4 +1,4 @@
-import { PageQuery } from '@regulars/contracts';
+import { AuditEntry, Page, PageQuery } from '@regulars/contracts';
 import { z } from 'zod';
 import type { Api } from '../../platform/http.js';
 import { MANAGERS } from '../../platform/principal.js';
@@ -19,7 +19,7 @@ export function registerAuditRoutes(api: Api, deps: { audit: AuditService }): vo
     tags: ['Audit'],
     access: { staff: MANAGERS },
     query: AuditQuery,
-    response: { status: 200 },
+    response: { status: 200, schema: Page(AuditEntry) },
     handler: ({ query }) =>
       deps.audit.list(
         { entityType: query.entityType, entityId: query.entityId, actorId: query.actorId },

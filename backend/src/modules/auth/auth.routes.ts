@@ -1,4 +1,5 @@
 import {
+  CurrentPrincipal,
   API_SCOPES,
   LogoutBody,
   MemberSessionResponse,
@@ -167,7 +168,7 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
       member: true,
       apiKey: API_SCOPES,
     },
-    response: { status: 200 },
+    response: { status: 200, schema: CurrentPrincipal },
     handler: async ({ principal }) => describePrincipal(principal),
   });
 }

@@ -10,6 +10,7 @@ import {
   SimulateBody,
   SimulationResult,
   UpdateRuleBody,
+  RuleTemplateList,
 } from '@regulars/contracts';
 import { z } from 'zod';
 import type { Api } from '../../platform/http.js';
@@ -174,7 +175,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
     summary: 'Rule templates: the classic loyalty programs, with their parameters',
     tags: ['Rules'],
     access: { staff: ALL_STAFF },
-    response: { status: 200 },
+    response: { status: 200, schema: RuleTemplateList },
     handler: async () => ({ items: rules.listTemplates() }),
   });
 
