@@ -225,8 +225,9 @@ describe('GET /api/v1/events', () => {
     expect(operation.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['after', 'type', 'memberId', 'limit']),
     );
-    expect(operation.responses['200'].content['application/json'].schema.properties).toHaveProperty(
-      'lastCursor',
-    );
+    expect(operation.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/EventFeedPage',
+    });
+    expect(doc.body.components.schemas.EventFeedPage.properties).toHaveProperty('lastCursor');
   });
 });

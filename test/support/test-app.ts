@@ -9,6 +9,7 @@ import {
   type Runtime,
   type Clock,
 } from '@regulars/backend';
+import { checkerFor, type OpenApiChecker } from './openapi-check.js';
 
 export type TestApp = {
   runtime: Runtime;
@@ -46,7 +47,7 @@ export async function createTestApp(
   });
   return {
     runtime,
-    request: supertest(runtime.app),
+    request: checkedAgent(supertest(runtime.app), checkerFor(runtime.app.locals.openapi)),
     messages,
     async close() {
       const db = (await import('mongoose')).default.connection.db;
@@ -54,4 +55,35 @@ export async function createTestApp(
       await runtime.close();
     },
   };
+}
+
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+
+/**
+ * The agent of every integration test: each answer it receives is checked against the OpenAPI document
+ * (the status is one the operation declares, the JSON body satisfies its schema). A disagreement fails the
+ * request, and so the test that made it, naming method, path, status and what disagrees.
+ */
+export function checkedAgent(
+  agent: ReturnType<typeof supertest>,
+  checker: OpenApiChecker,
+): ReturnType<typeof supertest> {
+  return new Proxy(agent, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !HTTP_METHODS.has(property) || typeof value !== 'function')
+        return value;
+      return (url: string, ...rest: unknown[]) => {
+        const test = (value as (url: string, ...rest: unknown[]) => supertest.Test).call(
+          target,
+          url,
+          ...rest,
+        );
+        return test.expect((response) => {
+          const problem = checker.check(property, url, response);
+          if (problem) throw new Error(`Answer disagrees with the OpenAPI document: ${problem}`);
+        });
+      };
+    },
+  });
 }

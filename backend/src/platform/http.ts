@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { ErrorBody, formatIssuePath } from '@regulars/contracts';
+import {
+  ERROR_CATALOGUE,
+  ErrorBody,
+  type ErrorCode,
+  type ErrorCodeSpec,
+  formatIssuePath,
+} from '@regulars/contracts';
 import express, { type Request, type Response, type Router } from 'express';
 import { z, type ZodTypeAny } from 'zod';
 import { AppError, ForbiddenError, UnauthenticatedError, ValidationError } from './errors.js';
+import { API_TAGS, type ApiTag, type ResponseHeaderName } from './openapi.js';
 import type { AnswerRecorder, IdempotencyService } from './idempotency/idempotency.service.js';
 import { type Access, type Principal, idempotencyScopeOf, storeBindingOf } from './principal.js';
 import type { RateLimiter, RateLimitRule } from './rate-limit.js';
@@ -36,17 +43,28 @@ export type RouteSpec<B extends ZodTypeAny, Q extends ZodTypeAny, P extends ZodT
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   /** Express-style path relative to /api/v1, e.g. `/members/:id`. */
   path: string;
+  /** The operation's name in the OpenAPI document and in generated clients: camelCase, `listPurchases`. */
+  operationId: string;
   summary: string;
   description?: string;
-  tags: string[];
+  tags: ApiTag[];
   access: Access;
   body?: B;
   query?: Q;
   params?: P;
   /** Success status and schema; documented in the OpenAPI document. */
-  response?: { status?: number; schema?: ZodTypeAny; description?: string };
-  /** Error codes this route may answer with, documented for integrators. */
-  errors?: string[];
+  response?: {
+    status?: number;
+    schema?: ZodTypeAny;
+    description?: string;
+    /** Other success answers the handler gives with `reply(status, ...)` (a dry run's 200...). */
+    others?: Array<{ status: number; description: string; schema?: ZodTypeAny }>;
+  };
+  /**
+   * Error codes this route's own code may answer with (the platform's — authentication, validation, rate
+   * limits, idempotency, outages — are added to the document by `platformErrors`).
+   */
+  errors?: ErrorCode[];
   /** `required`: the request must carry an Idempotency-Key; `optional`: honoured when present. */
   idempotency?: 'required' | 'optional';
   /** Strict limits that depend on the validated input (per phone, per card...). */
@@ -77,6 +95,7 @@ export class Api {
     path: string;
     access: Access;
   }> = [];
+  private readonly operationIds = new Set<string>();
 
   constructor(private readonly deps: ApiDeps) {}
 
@@ -147,6 +166,12 @@ export class Api {
 
   private document(spec: RouteSpec<ZodTypeAny, ZodTypeAny, ZodTypeAny>): void {
     const status = spec.response?.status ?? (spec.method === 'post' ? 201 : 200);
+    if (!/^[a-z][A-Za-z0-9]*$/.test(spec.operationId))
+      throw new Error(`operationId ${spec.operationId} of ${spec.path} is not camelCase`);
+    if (this.operationIds.has(spec.operationId))
+      throw new Error(`operationId ${spec.operationId} is used twice (${spec.path})`);
+    this.operationIds.add(spec.operationId);
+    for (const tag of spec.tags) if (!(tag in API_TAGS)) throw new Error(`Undeclared tag ${tag}`);
     const security: Array<Record<string, string[]>> = spec.access.public
       ? []
       : [
@@ -156,39 +181,182 @@ export class Api {
     const who = describeAccess(spec.access);
     const headers = spec.idempotency
       ? z.object({
-          'idempotency-key': spec.idempotency === 'required' ? z.string() : z.string().optional(),
+          'idempotency-key': (spec.idempotency === 'required' ? z.string() : z.string().optional()).openapi({
+            description: 'A unique value per operation (1–255 printable characters), reused on retries',
+          }),
         })
       : undefined;
+    const codes = [...new Set([...platformErrors(spec), ...(spec.errors ?? [])])];
+    const successHeaders: ResponseHeaderName[] = [
+      'X-Request-Id',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      ...(spec.idempotency ? (['Idempotent-Replayed'] as const) : []),
+    ];
     this.deps.registry.registerPath({
       method: spec.method,
       path: `${this.deps.basePath}${spec.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`,
+      operationId: spec.operationId,
       summary: spec.summary,
-      description: [
-        spec.description,
-        `**Who may call:** ${who}.`,
-        spec.errors?.length ? `**Error codes:** ${spec.errors.join(', ')}.` : '',
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
+      description: [spec.description, `**Who may call:** ${who}.`].filter(Boolean).join('\n\n'),
       tags: spec.tags,
       security,
       request: {
-        ...(spec.params && spec.params instanceof z.ZodObject ? { params: spec.params } : {}),
-        ...(spec.query && spec.query instanceof z.ZodObject ? { query: spec.query } : {}),
+        ...(objectOf(spec.params) ? { params: objectOf(spec.params) } : {}),
+        ...(objectOf(spec.query) ? { query: objectOf(spec.query) } : {}),
         ...(headers ? { headers } : {}),
-        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.body
+          ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } }
+          : {}),
       },
       responses: {
         [status]: {
           description: spec.response?.description ?? 'Success',
+          headers: headerRefs(successHeaders),
           ...(spec.response?.schema
             ? { content: { 'application/json': { schema: spec.response.schema } } }
             : {}),
         },
-        default: { description: 'Error', content: { 'application/json': { schema: ErrorBody } } },
+        ...Object.fromEntries(
+          (spec.response?.others ?? []).map((other) => [
+            String(other.status),
+            {
+              description: other.description,
+              headers: headerRefs(successHeaders),
+              content: {
+                'application/json': { schema: other.schema ?? spec.response?.schema ?? z.unknown() },
+              },
+            },
+          ]),
+        ),
+        ...errorResponses(codes, Boolean(spec.idempotency)),
       },
     });
   }
+}
+
+/** The codes the platform may answer any route with, before or around the route's own code. */
+function platformErrors(spec: RouteSpec<ZodTypeAny, ZodTypeAny, ZodTypeAny>): ErrorCode[] {
+  return [
+    // The body parser and the guards in front of every route.
+    'VALIDATION_FAILED',
+    'MALFORMED_JSON',
+    'BAD_ENCODING',
+    'BAD_PATH_ENCODING',
+    'BAD_CONTENT_LENGTH',
+    'REQUEST_ABORTED',
+    'BAD_REQUEST',
+    'INVALID_FIELD_NAME',
+    'PAYLOAD_TOO_LARGE',
+    'BODY_TOO_DEEP',
+    'BODY_TOO_MANY_KEYS',
+    'UNSUPPORTED_ENCODING',
+    // Credentials are checked on every request, public routes included: bad ones are refused.
+    'INVALID_AUTHORIZATION_HEADER',
+    'INVALID_TOKEN',
+    'TOKEN_EXPIRED',
+    'INVALID_API_KEY',
+    'API_KEY_REVOKED',
+    'ACCOUNT_DISABLED',
+    ...(spec.access.public ? [] : (['UNAUTHENTICATED', 'FORBIDDEN'] as const)),
+    // Lists take the standard page, whose cursor may be broken or belong to another list.
+    ...(objectOf(spec.query)?.shape.cursor ? (['INVALID_CURSOR'] as const) : []),
+    ...(spec.access.apiKey?.length ? (['INSUFFICIENT_SCOPE'] as const) : []),
+    ...(spec.idempotency
+      ? ([
+          'IDEMPOTENCY_KEY_INVALID',
+          'IDEMPOTENCY_KEY_REUSED',
+          'IDEMPOTENCY_IN_PROGRESS',
+          ...(spec.idempotency === 'required' ? (['IDEMPOTENCY_KEY_REQUIRED'] as const) : []),
+        ] as const)
+      : []),
+    // Writes run in transactions retried on conflicts (LEDGER_BUSY when they keep conflicting); a unique
+    // index the service did not check first answers DUPLICATE.
+    ...(spec.method === 'get' ? [] : (['LEDGER_BUSY', 'DUPLICATE'] as const)),
+    // Every /api/v1 request passes the general rate limit, and needs MongoDB and Redis.
+    'RATE_LIMITED',
+    'SERVICE_UNAVAILABLE',
+  ];
+}
+
+/**
+ * The object a parameter schema refines (`.refine()` wraps it): the document lists its fields as parameters;
+ * the refinement itself (`from` before `to`...) is checked at run time only.
+ */
+function objectOf(schema: ZodTypeAny | undefined): z.AnyZodObject | undefined {
+  let current = schema;
+  while (current instanceof z.ZodEffects) current = current.innerType() as ZodTypeAny;
+  return current instanceof z.ZodObject ? current : undefined;
+}
+
+const headerRefs = (names: readonly ResponseHeaderName[]) =>
+  Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+
+const STATUS_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Not signed in, or the credentials are not valid',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflict with the current state',
+  413: 'Body too large',
+  415: 'Unsupported encoding',
+  422: 'Refused by a business rule',
+  429: 'Rate limited',
+  503: 'Temporarily unavailable',
+};
+
+/** One response per status: the error body with `code` as the enum of the codes of that status. */
+function errorResponses(codes: ErrorCode[], isIdempotent: boolean) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const spec = ERROR_CATALOGUE[code];
+    if (!spec) throw new Error(`Error code ${code} is not in ERROR_CATALOGUE`);
+    byStatus.set(spec.status, [...(byStatus.get(spec.status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, list]) => {
+        const sorted = [...list].sort();
+        const details = [...new Set(sorted.flatMap(detailsOf))];
+        const detailsSchema =
+          details.length === 0
+            ? undefined
+            : details.length === 1
+              ? details[0]
+              : z.union(details as unknown as [ZodTypeAny, ZodTypeAny, ...ZodTypeAny[]]);
+        const headers: ResponseHeaderName[] = [
+          'X-Request-Id',
+          ...(status === 429 || status === 503 ? (['Retry-After'] as const) : []),
+          ...(status === 429 ? (['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] as const) : []),
+          ...(isIdempotent && status !== 429 && status !== 503 ? (['Idempotent-Replayed'] as const) : []),
+        ];
+        return [
+          String(status),
+          {
+            description: `${STATUS_DESCRIPTIONS[status] ?? 'Error'}: ${sorted.map((c) => `\`${c}\``).join(', ')}`,
+            headers: headerRefs(headers),
+            content: {
+              'application/json': {
+                schema: ErrorBody.extend({
+                  error: z.object({
+                    code: z.enum(sorted as [string, ...string[]]),
+                    message: z.string(),
+                    ...(detailsSchema ? { details: detailsSchema.optional() } : {}),
+                  }),
+                }),
+              },
+            },
+          },
+        ];
+      }),
+  );
+}
+
+function detailsOf(code: ErrorCode): ZodTypeAny[] {
+  const spec: ErrorCodeSpec = ERROR_CATALOGUE[code];
+  return spec.details ? [spec.details] : [];
 }
 
 function describeAccess(access: Access): string {

@@ -1,16 +1,18 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 
 /** A 24-hex-character MongoDB ObjectId as it travels in JSON. */
 export const ObjectIdString = z.string().regex(/^[a-f0-9]{24}$/i, 'expected a 24-character hex id');
 
 /** The one error shape every endpoint answers with. */
-export const ErrorBody = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-  }),
-});
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('ErrorResponse');
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export const PAGE_LIMIT_DEFAULT = 50;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 import { ObjectIdString, Page, PageQuery } from './common.js';
 
 /**
@@ -41,22 +41,24 @@ export const EVENT_CATALOGUE = {
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as [EventType, ...EventType[]];
-export const EventTypeSchema = z.enum(EVENT_TYPES);
+export const EventTypeSchema = z.enum(EVENT_TYPES).openapi('EventType');
 
 /** The longest filter a list or a subscription accepts (each type or pattern). */
 export const EVENT_FILTER_MAX = 50;
 
 /** An event as the feed and webhooks deliver it. */
-export const DomainEvent = z.object({
-  id: z.string(),
-  type: EventTypeSchema,
-  occurredAt: z.string(),
-  memberId: z.string().nullable(),
-  storeId: z.string().nullable(),
-  subject: z.record(z.string()),
-  payloadVersion: z.number().int(),
-  payload: z.record(z.unknown()),
-});
+export const DomainEvent = z
+  .object({
+    id: z.string(),
+    type: EventTypeSchema,
+    occurredAt: z.string().datetime({ offset: true }),
+    memberId: z.string().nullable(),
+    storeId: z.string().nullable(),
+    subject: z.record(z.string()),
+    payloadVersion: z.number().int(),
+    payload: z.record(z.unknown()),
+  })
+  .openapi('DomainEvent');
 export type DomainEvent = z.infer<typeof DomainEvent>;
 
 /**
@@ -98,30 +100,36 @@ export type EventFeedQuery = z.infer<typeof EventFeedQuery>;
  * position after the last event returned (the `after` sent when the page is empty), so a poller saves
  * it and asks `after=<lastCursor>` later for what came since.
  */
-export const EventFeedPage = Page(DomainEvent).extend({ lastCursor: z.string().nullable() });
+export const EventFeedPage = Page(DomainEvent)
+  .extend({ lastCursor: z.string().nullable() })
+  .openapi('EventFeedPage');
 export type EventFeedPage = z.infer<typeof EventFeedPage>;
 
 /** `GET /api/v1/events/subscribers`: how far each in-process subscriber has come. */
-export const EventSubscriberProgress = z.object({
-  id: z.string(),
-  /** The types and patterns it subscribes to. */
-  types: z.array(z.string()),
-  /** Events of its types it has not been handed yet (counted up to EVENT_LAG_COUNT_MAX). */
-  pending: z.number().int(),
-  /** When the oldest of those happened; null when it is up to date. */
-  oldestPendingAt: z.string().nullable(),
-  handled: z.number().int(),
-  lastEventId: z.string().nullable(),
-  /** The last failure, cleared by the next successful handing. */
-  lastError: z.string().nullable(),
-  lastErrorAt: z.string().nullable(),
-  /** Failures in a row; it is retried at `retryAt`. */
-  failures: z.number().int(),
-  retryAt: z.string().nullable(),
-  updatedAt: z.string().nullable(),
-});
+export const EventSubscriberProgress = z
+  .object({
+    id: z.string(),
+    /** The types and patterns it subscribes to. */
+    types: z.array(z.string()),
+    /** Events of its types it has not been handed yet (counted up to EVENT_LAG_COUNT_MAX). */
+    pending: z.number().int(),
+    /** When the oldest of those happened; null when it is up to date. */
+    oldestPendingAt: z.string().datetime({ offset: true }).nullable(),
+    handled: z.number().int(),
+    lastEventId: z.string().nullable(),
+    /** The last failure, cleared by the next successful handing. */
+    lastError: z.string().nullable(),
+    lastErrorAt: z.string().datetime({ offset: true }).nullable(),
+    /** Failures in a row; it is retried at `retryAt`. */
+    failures: z.number().int(),
+    retryAt: z.string().datetime({ offset: true }).nullable(),
+    updatedAt: z.string().datetime({ offset: true }).nullable(),
+  })
+  .openapi('EventSubscriberProgress');
 export type EventSubscriberProgress = z.infer<typeof EventSubscriberProgress>;
-export const EventSubscriberList = z.object({ items: z.array(EventSubscriberProgress) });
+export const EventSubscriberList = z
+  .object({ items: z.array(EventSubscriberProgress) })
+  .openapi('EventSubscriberList');
 export type EventSubscriberList = z.infer<typeof EventSubscriberList>;
 
 /** The most a subscriber's `pending` count goes to (counting a large backlog exactly costs a scan). */

@@ -10,3 +10,4 @@ export * from './redemptions.js';
 export * from './sandbox.js';
 export * from './events.js';
 export * from './webhooks.js';
+export * from './errors.js';

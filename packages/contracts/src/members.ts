@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 import { MemberConsents, IsoDate, PhoneNumber } from './auth.js';
 import { ObjectIdString, PageQuery } from './common.js';
 
@@ -11,7 +11,8 @@ export const CreateMemberBody = z
     birthDate: IsoDate.optional(),
     consents: MemberConsents.optional(),
   })
-  .strict();
+  .strict()
+  .openapi('CreateMemberBody');
 export type CreateMemberBody = z.infer<typeof CreateMemberBody>;
 
 /** `PATCH /api/v1/members/:id`: profile and marketing consents per channel (each field optional). */
@@ -26,10 +27,14 @@ export const UpdateMemberBody = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .openapi('UpdateMemberBody');
 export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>;
 
-export const BlockMemberBody = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
+export const BlockMemberBody = z
+  .object({ reason: z.string().trim().min(3).max(500) })
+  .strict()
+  .openapi('BlockMemberBody');
 export type BlockMemberBody = z.infer<typeof BlockMemberBody>;
 
 /** `GET /api/v1/members`: one of the lookups, paginated newest first. `name` is a prefix search. */
@@ -45,17 +50,23 @@ export const MemberLookupQuery = PageQuery.extend({
 export type MemberLookupQuery = z.infer<typeof MemberLookupQuery>;
 
 /** Points a member can spend now and points still waiting for the return window to close. */
-export const PointsBalance = z.object({
-  /** Spendable now. Negative only when the program allows negative balances (a refund clawed back more). */
-  available: z.number().int(),
-  /** Earned but not spendable yet (the program's pending days). */
-  pending: z.number().int(),
-});
+export const PointsBalance = z
+  .object({
+    /** Spendable now. Negative only when the program allows negative balances (a refund clawed back more). */
+    available: z.number().int(),
+    /** Earned but not spendable yet (the program's pending days). */
+    pending: z.number().int(),
+  })
+  .openapi('PointsBalance');
 export type PointsBalance = z.infer<typeof PointsBalance>;
 
-export const ExpiringPoints = z.object({ points: z.number().int(), expiresAt: z.string() });
+export const ExpiringPoints = z
+  .object({ points: z.number().int(), expiresAt: z.string().datetime({ offset: true }) })
+  .openapi('ExpiringPoints');
 
-export const PendingPoints = z.object({ points: z.number().int(), availableAt: z.string() });
+export const PendingPoints = z
+  .object({ points: z.number().int(), availableAt: z.string().datetime({ offset: true }) })
+  .openapi('PendingPoints');
 
 /**
  * Balance with the pending points and when each batch becomes available, and the points that expire
@@ -64,30 +75,34 @@ export const PendingPoints = z.object({ points: z.number().int(), availableAt: z
 export const MemberBalance = PointsBalance.extend({
   pendingLots: z.array(PendingPoints),
   expiringSoon: z.array(ExpiringPoints),
-});
+}).openapi('MemberBalance');
 export type MemberBalance = z.infer<typeof MemberBalance>;
 
-export const MemberStats = z.object({
-  purchaseCount: z.number().int(),
-  totalSpentMinor: z.number().int(),
-  /** totalSpentMinor / purchaseCount rounded down; 0 without purchases. */
-  averageOrderMinor: z.number().int(),
-  firstPurchaseAt: z.string().nullable(),
-  lastPurchaseAt: z.string().nullable(),
-});
+export const MemberStats = z
+  .object({
+    purchaseCount: z.number().int(),
+    totalSpentMinor: z.number().int(),
+    /** totalSpentMinor / purchaseCount rounded down; 0 without purchases. */
+    averageOrderMinor: z.number().int(),
+    firstPurchaseAt: z.string().datetime({ offset: true }).nullable(),
+    lastPurchaseAt: z.string().datetime({ offset: true }).nullable(),
+  })
+  .openapi('MemberStats');
 export type MemberStats = z.infer<typeof MemberStats>;
 
 /** A member as lists and lookups return it. */
-export const MemberSummary = z.object({
-  id: ObjectIdString,
-  cardNumber: z.string(),
-  name: z.string(),
-  phone: z.string(),
-  email: z.string().nullable(),
-  tier: z.string().nullable(),
-  isBlocked: z.boolean(),
-  joinedAt: z.string(),
-});
+export const MemberSummary = z
+  .object({
+    id: ObjectIdString,
+    cardNumber: z.string(),
+    name: z.string(),
+    phone: z.string(),
+    email: z.string().nullable(),
+    tier: z.string().nullable(),
+    isBlocked: z.boolean(),
+    joinedAt: z.string().datetime({ offset: true }),
+  })
+  .openapi('MemberSummary');
 export type MemberSummary = z.infer<typeof MemberSummary>;
 
 /** `GET /api/v1/members/:id`. */
@@ -97,52 +112,63 @@ export const MemberDetail = MemberSummary.extend({
   tags: z.array(z.string()),
   balance: MemberBalance,
   stats: MemberStats,
-});
+}).openapi('MemberDetail');
 export type MemberDetail = z.infer<typeof MemberDetail>;
 
 /** `POST /api/v1/members/identify`: a scanned QR payload, a typed card number or a phone. */
-export const IdentifyMemberBody = z.object({ code: z.string().trim().min(3).max(100) }).strict();
+export const IdentifyMemberBody = z
+  .object({ code: z.string().trim().min(3).max(100) })
+  .strict()
+  .openapi('IdentifyMemberBody');
 export type IdentifyMemberBody = z.infer<typeof IdentifyMemberBody>;
 
-export const IdentifyMethod = z.enum(['card_code', 'card_number', 'phone']);
+export const IdentifyMethod = z.enum(['card_code', 'card_number', 'phone']).openapi('IdentifyMethod');
 export type IdentifyMethod = z.infer<typeof IdentifyMethod>;
 
-export const IdentifyMemberResponse = z.object({
-  /** `card_code`: a valid QR code (may be presented for a redemption); the others identify only. */
-  method: IdentifyMethod,
-  /**
-   * An API key without `members:read` (a till that only records purchases or redemptions) gets no
-   * `phone` or `email`, and the name as the first name and an initial ("Maria G."): enough to greet the
-   * customer, not a way to collect personal data.
-   */
-  member: MemberSummary.extend({
-    phone: z.string().optional(),
-    email: z.string().nullable().optional(),
-    balance: PointsBalance,
-  }),
-});
+export const IdentifyMemberResponse = z
+  .object({
+    /** `card_code`: a valid QR code (may be presented for a redemption); the others identify only. */
+    method: IdentifyMethod,
+    /**
+     * An API key without `members:read` (a till that only records purchases or redemptions) gets no
+     * `phone` or `email`, and the name as the first name and an initial ("Maria G."): enough to greet the
+     * customer, not a way to collect personal data.
+     */
+    member: MemberSummary.extend({
+      phone: z.string().optional(),
+      email: z.string().nullable().optional(),
+      balance: PointsBalance,
+    }),
+  })
+  .openapi('IdentifyMemberResponse');
 export type IdentifyMemberResponse = z.infer<typeof IdentifyMemberResponse>;
 
 /**
  * The card's TOTP parameters (RFC 6238): HMAC-SHA-1, 6 digits, 30-second step. The QR payload is
  * `RGL1:<cardNumber>:<code>`.
  */
-export const CardTotpParameters = z.object({
-  algorithm: z.literal('SHA1'),
-  digits: z.literal(6),
-  periodSeconds: z.literal(30),
-  payloadFormat: z.literal('RGL1:<cardNumber>:<code>'),
-});
+export const CardTotpParameters = z
+  .object({
+    algorithm: z.literal('SHA1'),
+    digits: z.literal(6),
+    periodSeconds: z.literal(30),
+    payloadFormat: z.literal('RGL1:<cardNumber>:<code>'),
+  })
+  .openapi('CardTotpParameters');
 
 /** `GET /api/v1/members/:id/card` and the rotation answer, for the member's own card app only. */
-export const MemberCard = z.object({
-  cardNumber: z.string(),
-  /** Base32 secret (RFC 4648, no padding) the card computes its codes from. Keep it on the device. */
-  cardSecret: z.string(),
-  rotatedAt: z.string(),
-  totp: CardTotpParameters,
-});
+export const MemberCard = z
+  .object({
+    cardNumber: z.string(),
+    /** Base32 secret (RFC 4648, no padding) the card computes its codes from. Keep it on the device. */
+    cardSecret: z.string(),
+    rotatedAt: z.string().datetime({ offset: true }),
+    totp: CardTotpParameters,
+  })
+  .openapi('MemberCard');
 export type MemberCard = z.infer<typeof MemberCard>;
 
 /** The rotation answer for staff: they never see the secret. */
-export const RotatedCard = z.object({ cardNumber: z.string(), rotatedAt: z.string() });
+export const RotatedCard = z
+  .object({ cardNumber: z.string(), rotatedAt: z.string().datetime({ offset: true }) })
+  .openapi('RotatedCard');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 import { CurrencyCode } from './common.js';
 
 export const TimeZone = z.string().refine((tz) => {
@@ -10,18 +10,22 @@ export const TimeZone = z.string().refine((tz) => {
   }
 }, 'expected an IANA time zone such as Europe/Madrid');
 
-export const NegativeBalancePolicy = z.enum(['allow', 'floor_at_zero']);
+export const NegativeBalancePolicy = z.enum(['allow', 'floor_at_zero']).openapi('NegativeBalancePolicy');
 
-export const ProgramSettings = z.object({
-  name: z.string(),
-  currency: CurrencyCode,
-  timeZone: z.string(),
-  pointValueMinor: z.number().int(),
-  pendingDays: z.number().int(),
-  expiryMonths: z.number().int(),
-  negativeBalancePolicy: NegativeBalancePolicy,
-  updatedAt: z.string(),
-});
+export const ProgramSettings = z
+  .object({
+    name: z.string(),
+    currency: CurrencyCode,
+    timeZone: z.string(),
+    /** ISO 3166 country whose numbering plan reads phone numbers typed without a country code. */
+    defaultCountry: z.string(),
+    pointValueMinor: z.number().int(),
+    pendingDays: z.number().int(),
+    expiryMonths: z.number().int(),
+    negativeBalancePolicy: NegativeBalancePolicy,
+    updatedAt: z.string().datetime({ offset: true }),
+  })
+  .openapi('ProgramSettings');
 export type ProgramSettings = z.infer<typeof ProgramSettings>;
 
 export const UpdateProgramBody = z
@@ -35,7 +39,8 @@ export const UpdateProgramBody = z
     negativeBalancePolicy: NegativeBalancePolicy,
   })
   .partial()
-  .strict();
+  .strict()
+  .openapi('UpdateProgramBody');
 export type UpdateProgramBody = z.infer<typeof UpdateProgramBody>;
 
 export const StoreAddress = z
@@ -45,7 +50,8 @@ export const StoreAddress = z
     postalCode: z.string().max(20).optional(),
     country: z.string().length(2).optional(),
   })
-  .strict();
+  .strict()
+  .openapi('StoreAddress');
 
 export const CreateStoreBody = z
   .object({
@@ -58,24 +64,29 @@ export const CreateStoreBody = z
     address: StoreAddress.optional(),
     isActive: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .openapi('CreateStoreBody');
 export type CreateStoreBody = z.infer<typeof CreateStoreBody>;
 
-export const UpdateStoreBody = CreateStoreBody.partial().strict();
+export const UpdateStoreBody = CreateStoreBody.partial().strict().openapi('UpdateStoreBody');
 export type UpdateStoreBody = z.infer<typeof UpdateStoreBody>;
 
-export const Store = z.object({
-  id: z.string(),
-  name: z.string(),
-  code: z.string(),
-  timeZone: z.string(),
-  address: StoreAddress.nullable(),
-  isActive: z.boolean(),
-});
+export const Store = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    code: z.string(),
+    timeZone: z.string(),
+    address: StoreAddress.nullable(),
+    isActive: z.boolean(),
+  })
+  .openapi('Store');
 export type Store = z.infer<typeof Store>;
 
-export const HealthResponse = z.object({
-  status: z.enum(['ok', 'degraded']),
-  mongo: z.enum(['ok', 'down']),
-  redis: z.enum(['ok', 'down']),
-});
+export const HealthResponse = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    mongo: z.enum(['ok', 'down']),
+    redis: z.enum(['ok', 'down']),
+  })
+  .openapi('HealthResponse');

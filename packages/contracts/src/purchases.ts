@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 import {
   CurrencyCode,
   ObjectIdString,
@@ -24,7 +24,8 @@ export const PurchaseItemInput = z
     /** The part of this line paid with points; it earns nothing. */
     paidWithPointsMinor: PositiveMinor.min(0).optional(),
   })
-  .strict();
+  .strict()
+  .openapi('PurchaseItemInput');
 export type PurchaseItemInput = z.infer<typeof PurchaseItemInput>;
 
 /**
@@ -54,54 +55,59 @@ export const CreatePurchaseBody = z
   .refine((b) => !(b.memberId && b.cardCode), {
     message: 'give memberId or cardCode, not both',
     path: ['cardCode'],
-  });
+  })
+  .openapi('CreatePurchaseBody');
 export type CreatePurchaseBody = z.infer<typeof CreatePurchaseBody>;
 
-export const PurchaseStatus = z.enum(['active', 'pending']);
+export const PurchaseStatus = z.enum(['active', 'pending']).openapi('PurchaseStatus');
 
 /** The answer to `POST /api/v1/purchases`. */
-export const PurchaseCreated = z.object({
-  /** `true` on a dry run: nothing was recorded and `id` names no purchase. */
-  dryRun: z.literal(true).optional(),
-  id: ObjectIdString,
-  memberId: ObjectIdString.nullable(),
-  pointsEarned: z.number().int(),
-  /** `pending` while the earned points wait for the return window (program's pending days). */
-  status: PurchaseStatus,
-  availableAt: z.string(),
-  breakdown: z.array(RuleBreakdown),
-  /** The member's balance after the purchase (zeros for an anonymous purchase). */
-  balance: PointsBalance,
-});
+export const PurchaseCreated = z
+  .object({
+    /** `true` on a dry run: nothing was recorded and `id` names no purchase. */
+    dryRun: z.literal(true).optional(),
+    id: ObjectIdString,
+    memberId: ObjectIdString.nullable(),
+    pointsEarned: z.number().int(),
+    /** `pending` while the earned points wait for the return window (program's pending days). */
+    status: PurchaseStatus,
+    availableAt: z.string().datetime({ offset: true }),
+    breakdown: z.array(RuleBreakdown),
+    /** The member's balance after the purchase (zeros for an anonymous purchase). */
+    balance: PointsBalance,
+  })
+  .openapi('PurchaseCreated');
 export type PurchaseCreated = z.infer<typeof PurchaseCreated>;
 
-export const PurchaseDetail = z.object({
-  id: ObjectIdString,
-  memberId: ObjectIdString.nullable(),
-  storeId: ObjectIdString,
-  externalId: z.string().nullable(),
-  currency: z.string(),
-  totalMinor: z.number().int(),
-  refundedMinor: z.number().int(),
-  items: z.array(
-    z.object({
-      sku: z.string(),
-      name: z.string().nullable(),
-      category: z.string().nullable(),
-      quantity: z.number().int(),
-      unitPriceMinor: z.number().int(),
-      discountMinor: z.number().int(),
-      refundedQuantity: z.number().int(),
-    }),
-  ),
-  pointsEarned: z.number().int(),
-  pointsReversed: z.number().int(),
-  breakdown: z.array(RuleBreakdown),
-  redemptionIds: z.array(z.string()),
-  isFullyRefunded: z.boolean(),
-  occurredAt: z.string(),
-  createdAt: z.string(),
-});
+export const PurchaseDetail = z
+  .object({
+    id: ObjectIdString,
+    memberId: ObjectIdString.nullable(),
+    storeId: ObjectIdString,
+    externalId: z.string().nullable(),
+    currency: z.string(),
+    totalMinor: z.number().int(),
+    refundedMinor: z.number().int(),
+    items: z.array(
+      z.object({
+        sku: z.string(),
+        name: z.string().nullable(),
+        category: z.string().nullable(),
+        quantity: z.number().int(),
+        unitPriceMinor: z.number().int(),
+        discountMinor: z.number().int(),
+        refundedQuantity: z.number().int(),
+      }),
+    ),
+    pointsEarned: z.number().int(),
+    pointsReversed: z.number().int(),
+    breakdown: z.array(RuleBreakdown),
+    redemptionIds: z.array(z.string()),
+    isFullyRefunded: z.boolean(),
+    occurredAt: z.string().datetime({ offset: true }),
+    createdAt: z.string().datetime({ offset: true }),
+  })
+  .openapi('PurchaseDetail');
 export type PurchaseDetail = z.infer<typeof PurchaseDetail>;
 
 /** `GET /api/v1/purchases`: the reconciliation list, newest first; `from`/`to` filter `occurredAt`. */
@@ -126,66 +132,74 @@ export const RefundListQuery = TimeRangeQuery.extend({
 export type RefundListQuery = z.infer<typeof RefundListQuery>;
 
 /** Who did something, as the ledger, refunds and the audit log name them. */
-export const Actor = z.object({
-  kind: z.string(),
-  id: z.string().nullable(),
-  label: z.string().nullable(),
-});
+export const Actor = z
+  .object({
+    kind: z.string(),
+    id: z.string().nullable(),
+    label: z.string().nullable(),
+  })
+  .openapi('Actor');
 
 /** One refund, as `GET /api/v1/refunds/:id` and the list give it. */
-export const RefundDetail = z.object({
-  id: ObjectIdString,
-  purchaseId: ObjectIdString,
-  memberId: ObjectIdString.nullable(),
-  storeId: ObjectIdString,
-  /** The refunded purchase's receipt number, when it has one. */
-  externalId: z.string().nullable(),
-  amountMinor: z.number().int(),
-  items: z.array(z.object({ sku: z.string(), quantity: z.number().int() })).nullable(),
-  reason: z.string().nullable(),
-  pointsReversed: z.number().int(),
-  pointsRestored: z.number().int(),
-  pointsWrittenOff: z.number().int(),
-  actor: Actor.nullable(),
-  createdAt: z.string(),
-});
+export const RefundDetail = z
+  .object({
+    id: ObjectIdString,
+    purchaseId: ObjectIdString,
+    memberId: ObjectIdString.nullable(),
+    storeId: ObjectIdString,
+    /** The refunded purchase's receipt number, when it has one. */
+    externalId: z.string().nullable(),
+    amountMinor: z.number().int(),
+    items: z.array(z.object({ sku: z.string(), quantity: z.number().int() })).nullable(),
+    reason: z.string().nullable(),
+    pointsReversed: z.number().int(),
+    pointsRestored: z.number().int(),
+    pointsWrittenOff: z.number().int(),
+    actor: Actor.nullable(),
+    createdAt: z.string().datetime({ offset: true }),
+  })
+  .openapi('RefundDetail');
 export type RefundDetail = z.infer<typeof RefundDetail>;
 
 /** `POST /api/v1/purchases/:id/refunds` (Idempotency-Key required): an amount or returned items. */
-export const CreateRefundBody = z.union([
-  z
-    .object({
-      amountMinor: PositiveMinor.min(1, 'refund at least 1 minor unit'),
-      reason: z.string().trim().max(500).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      items: z
-        .array(z.object({ sku: Sku, quantity: z.number().int().min(1) }).strict())
-        .min(1)
-        .max(500),
-      reason: z.string().trim().max(500).optional(),
-    })
-    .strict(),
-]);
+export const CreateRefundBody = z
+  .union([
+    z
+      .object({
+        amountMinor: PositiveMinor.min(1, 'refund at least 1 minor unit'),
+        reason: z.string().trim().max(500).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        items: z
+          .array(z.object({ sku: Sku, quantity: z.number().int().min(1) }).strict())
+          .min(1)
+          .max(500),
+        reason: z.string().trim().max(500).optional(),
+      })
+      .strict(),
+  ])
+  .openapi('CreateRefundBody');
 export type CreateRefundBody = z.infer<typeof CreateRefundBody>;
 
-export const RefundCreated = z.object({
-  id: ObjectIdString,
-  purchaseId: ObjectIdString,
-  amountMinor: z.number().int(),
-  /** Points earned on the purchase taken back, in proportion of the refunded amount. */
-  pointsReversed: z.number().int(),
-  /** Points spent on the purchase given back, in proportion. */
-  pointsRestored: z.number().int(),
-  /** With the `floor_at_zero` policy: points that could not be taken back (recorded as debt written off). */
-  pointsWrittenOff: z.number().int(),
-  balance: PointsBalance,
-  purchase: z.object({
-    totalMinor: z.number().int(),
-    refundedMinor: z.number().int(),
-    isFullyRefunded: z.boolean(),
-  }),
-});
+export const RefundCreated = z
+  .object({
+    id: ObjectIdString,
+    purchaseId: ObjectIdString,
+    amountMinor: z.number().int(),
+    /** Points earned on the purchase taken back, in proportion of the refunded amount. */
+    pointsReversed: z.number().int(),
+    /** Points spent on the purchase given back, in proportion. */
+    pointsRestored: z.number().int(),
+    /** With the `floor_at_zero` policy: points that could not be taken back (recorded as debt written off). */
+    pointsWrittenOff: z.number().int(),
+    balance: PointsBalance,
+    purchase: z.object({
+      totalMinor: z.number().int(),
+      refundedMinor: z.number().int(),
+      isFullyRefunded: z.boolean(),
+    }),
+  })
+  .openapi('RefundCreated');
 export type RefundCreated = z.infer<typeof RefundCreated>;

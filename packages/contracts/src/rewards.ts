@@ -1,7 +1,9 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 import { ObjectIdString, PageQuery } from './common.js';
 
-export const RewardKind = z.enum(['fixed_discount', 'percent_discount', 'free_product']);
+export const RewardKind = z
+  .enum(['fixed_discount', 'percent_discount', 'free_product'])
+  .openapi('RewardKind');
 export type RewardKind = z.infer<typeof RewardKind>;
 
 const RewardFields = z
@@ -54,31 +56,33 @@ function checkKind(
 }
 
 /** `POST /api/v1/rewards` (marketer and up). */
-export const CreateRewardBody = RewardFields.superRefine(checkKind);
+export const CreateRewardBody = RewardFields.superRefine(checkKind).openapi('CreateRewardBody');
 export type CreateRewardBody = z.infer<typeof CreateRewardBody>;
 
 /** `PATCH /api/v1/rewards/:id`: any field; `stock` sets the units left. */
-export const UpdateRewardBody = RewardFields.partial().strict();
+export const UpdateRewardBody = RewardFields.partial().strict().openapi('UpdateRewardBody');
 export type UpdateRewardBody = z.infer<typeof UpdateRewardBody>;
 
-export const Reward = z.object({
-  id: ObjectIdString,
-  name: z.string(),
-  description: z.string().nullable(),
-  pointsCost: z.number().int(),
-  kind: RewardKind,
-  valueMinor: z.number().int().nullable(),
-  percent: z.number().int().nullable(),
-  sku: z.string().nullable(),
-  /** Units left; null means unlimited. */
-  stock: z.number().int().nullable(),
-  perMemberLimit: z.number().int().nullable(),
-  availableFrom: z.string().nullable(),
-  availableUntil: z.string().nullable(),
-  tiers: z.array(z.string()).nullable(),
-  isActive: z.boolean(),
-  createdAt: z.string(),
-});
+export const Reward = z
+  .object({
+    id: ObjectIdString,
+    name: z.string(),
+    description: z.string().nullable(),
+    pointsCost: z.number().int(),
+    kind: RewardKind,
+    valueMinor: z.number().int().nullable(),
+    percent: z.number().int().nullable(),
+    sku: z.string().nullable(),
+    /** Units left; null means unlimited. */
+    stock: z.number().int().nullable(),
+    perMemberLimit: z.number().int().nullable(),
+    availableFrom: z.string().datetime({ offset: true }).nullable(),
+    availableUntil: z.string().datetime({ offset: true }).nullable(),
+    tiers: z.array(z.string()).nullable(),
+    isActive: z.boolean(),
+    createdAt: z.string().datetime({ offset: true }),
+  })
+  .openapi('Reward');
 export type Reward = z.infer<typeof Reward>;
 
 /** `GET /api/v1/rewards`: `availableNow=true` keeps the active, in-date, in-stock ones. */

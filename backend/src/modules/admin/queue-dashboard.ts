@@ -64,6 +64,7 @@ export function registerQueueDashboardRoutes(api: Api): void {
   api.route({
     method: 'post',
     path: '/admin/queue-dashboard/session',
+    operationId: 'createQueueDashboardSession',
     summary: 'Sign the browser in to the queue dashboard (/api/admin/queues) for 15 minutes',
     description:
       'Sets an httpOnly, SameSite=Strict cookie scoped to `/api/admin/queues` that carries this access ' +

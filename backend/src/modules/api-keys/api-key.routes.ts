@@ -8,6 +8,7 @@ export function registerApiKeyRoutes(api: Api, deps: { apiKeys: ApiKeyService })
   api.route({
     method: 'get',
     path: '/api-keys',
+    operationId: 'listApiKeys',
     summary: 'List API keys (the keys themselves are never shown again)',
     tags: ['API keys'],
     access: { staff: ADMINS },
@@ -18,6 +19,7 @@ export function registerApiKeyRoutes(api: Api, deps: { apiKeys: ApiKeyService })
   api.route({
     method: 'post',
     path: '/api-keys',
+    operationId: 'createApiKey',
     summary: 'Create an API key for an integration; the key is in this response only',
     tags: ['API keys'],
     access: { staff: ADMINS },
@@ -30,6 +32,7 @@ export function registerApiKeyRoutes(api: Api, deps: { apiKeys: ApiKeyService })
   api.route({
     method: 'delete',
     path: '/api-keys/:id',
+    operationId: 'revokeApiKey',
     summary: 'Revoke an API key (takes effect on its next request)',
     tags: ['API keys'],
     access: { staff: ADMINS },

@@ -1,4 +1,4 @@
-import { PageQuery } from '@regulars/contracts';
+import { AuditEntry, Page, PageQuery } from '@regulars/contracts';
 import { z } from 'zod';
 import type { Api } from '../../platform/http.js';
 import { MANAGERS } from '../../platform/principal.js';
@@ -14,11 +14,12 @@ export function registerAuditRoutes(api: Api, deps: { audit: AuditService }): vo
   api.route({
     method: 'get',
     path: '/audit',
+    operationId: 'listAuditEntries',
     summary: 'The audit log of staff actions, newest first (paginated)',
     tags: ['Audit'],
     access: { staff: MANAGERS },
     query: AuditQuery,
-    response: { status: 200 },
+    response: { status: 200, schema: Page(AuditEntry) },
     handler: ({ query }) =>
       deps.audit.list(
         { entityType: query.entityType, entityId: query.entityId, actorId: query.actorId },

@@ -1,4 +1,5 @@
 import {
+  CurrentPrincipal,
   API_SCOPES,
   LogoutBody,
   MemberSessionResponse,
@@ -25,6 +26,7 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
   api.route({
     method: 'post',
     path: '/auth/staff/login',
+    operationId: 'loginStaff',
     summary: 'Staff sign-in with email and password',
     tags: ['Auth'],
     access: { public: true },
@@ -53,6 +55,7 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
   api.route({
     method: 'post',
     path: '/auth/refresh',
+    operationId: 'refreshSession',
     summary: 'Exchange a refresh token for a new pair (the old one is spent)',
     description:
       'Refresh tokens rotate: each can be used once. Using a spent token revokes every token of that sign-in.',
@@ -75,6 +78,7 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
   api.route({
     method: 'post',
     path: '/auth/logout',
+    operationId: 'logout',
     summary: 'Sign out: revokes the refresh token and every token rotated from it',
     tags: ['Auth'],
     access: { public: true },
@@ -89,6 +93,7 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
   api.route({
     method: 'post',
     path: '/auth/member/otp',
+    operationId: 'requestMemberOtp',
     summary: 'Send a 6-digit sign-in code to a phone',
     description:
       'The answer is the same whether or not the phone belongs to a member: verifying the code tells (`SIGNUP_REQUIRED` for a new phone). A phone with an extension is refused. Outside production the response also carries the code as `devCode`, so demos and tests can sign in.',
@@ -120,6 +125,7 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
   api.route({
     method: 'post',
     path: '/auth/member/verify',
+    operationId: 'verifyMemberOtp',
     summary: 'Sign a member in with the code (and join, when `signup` is given for a new phone)',
     tags: ['Auth'],
     access: { public: true },
@@ -154,6 +160,7 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
   api.route({
     method: 'get',
     path: '/auth/me',
+    operationId: 'getCurrentPrincipal',
     summary: 'Who am I: the signed-in staff member, member or API key',
     tags: ['Auth'],
     access: {
@@ -161,7 +168,7 @@ export function registerAuthRoutes(api: Api, deps: { auth: AuthService; config: 
       member: true,
       apiKey: API_SCOPES,
     },
-    response: { status: 200 },
+    response: { status: 200, schema: CurrentPrincipal },
     handler: async ({ principal }) => describePrincipal(principal),
   });
 }

@@ -86,7 +86,7 @@ export class AuthService {
     const member = await MemberModel.findById(subject.id).lean();
     if (!member || member.isBlocked) {
       await this.deps.tokens.revokeFamily(familyId);
-      throw new UnauthenticatedError('This card is blocked; ask at the till', 'MEMBER_BLOCKED');
+      throw new UnauthenticatedError('This card is blocked; ask at the till', 'MEMBER_SESSION_BLOCKED');
     }
     return this.deps.tokens.issuePair({ kind: 'member', id: subject.id }, familyId);
   }
@@ -183,7 +183,7 @@ export class AuthService {
       }
     }
     if (member?.isBlocked)
-      throw new UnauthenticatedError('This card is blocked; ask at the till', 'MEMBER_BLOCKED');
+      throw new UnauthenticatedError('This card is blocked; ask at the till', 'MEMBER_SESSION_BLOCKED');
     // Spend the code atomically: of two requests racing with the same correct code, only one signs in.
     const consumed = await OtpModel.updateOne(
       { _id: otp._id, consumedAt: null },

@@ -11,6 +11,7 @@ export function registerEventRoutes(
   api.route({
     method: 'get',
     path: '/events',
+    operationId: 'listEvents',
     summary: 'The domain events, oldest first, after a cursor (the pull feed for reconciliation)',
     description:
       '`type` filters by event type or pattern (`points.*`, `*`), repeated (`type=a&type=b`) or as a comma list, ' +
@@ -39,6 +40,7 @@ export function registerEventRoutes(
   api.route({
     method: 'get',
     path: '/events/subscribers',
+    operationId: 'listEventSubscribers',
     summary: 'The in-process event subscribers and how far each has come (backlog, last error, next retry)',
     description:
       '`pending` counts the events of its types it has not been handed yet (up to 10,000); `oldestPendingAt` is when ' +

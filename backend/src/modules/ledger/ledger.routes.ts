@@ -29,6 +29,7 @@ export function registerLedgerRoutes(
   api.route({
     method: 'get',
     path: '/members/:id/ledger',
+    operationId: 'listLedgerEntries',
     summary: "A member's ledger entries, newest first",
     tags: ['Ledger'],
     access: { staff: ALL_STAFF, member: true, apiKey: ['members:read'] },
@@ -46,6 +47,7 @@ export function registerLedgerRoutes(
   api.route({
     method: 'post',
     path: '/members/:id/adjustments',
+    operationId: 'createAdjustment',
     summary: 'Add or remove points by hand, with a reason (audit-logged)',
     tags: ['Ledger'],
     access: { staff: MANAGERS },
@@ -67,6 +69,7 @@ export function registerLedgerRoutes(
   api.route({
     method: 'get',
     path: '/admin/ledger/verify',
+    operationId: 'verifyLedger',
     summary: 'Check that every cached balance equals its ledger entries and lots',
     tags: ['Ledger'],
     access: { staff: ADMINS },

@@ -109,6 +109,7 @@ export function registerMemberRoutes(
   api.route({
     method: 'post',
     path: '/members',
+    operationId: 'createMember',
     summary: 'Register a member at the till (members join themselves through the one-time-code sign-in)',
     tags: ['Members'],
     access: { staff: ALL_STAFF, apiKey: ['members:write'] },
@@ -122,6 +123,7 @@ export function registerMemberRoutes(
   api.route({
     method: 'get',
     path: '/members',
+    operationId: 'listMembers',
     summary: 'Find members by phone, card number, email or name prefix (newest first)',
     description:
       'A lookup by phone, card number or email counts against the same per-credential quota as `POST /members/identify`.',
@@ -142,6 +144,7 @@ export function registerMemberRoutes(
   api.route({
     method: 'post',
     path: '/members/identify',
+    operationId: 'identifyMember',
     summary: 'Who is at the till: a scanned card QR payload, a typed card number or a phone number',
     description:
       'A QR payload `RGL1:<cardNumber>:<code>` is checked as an RFC 6238 TOTP (30 s, ±1 step). A card number or phone identifies only; redemptions that present `cardCode` need the QR code. ' +
@@ -189,6 +192,7 @@ export function registerMemberRoutes(
   api.route({
     method: 'get',
     path: '/members/:id',
+    operationId: 'getMember',
     summary: 'A member with balance (available, pending, expiring soon) and purchase stats',
     tags: ['Members'],
     access: { staff: ALL_STAFF, member: true, apiKey: ['members:read'] },
@@ -204,6 +208,7 @@ export function registerMemberRoutes(
   api.route({
     method: 'patch',
     path: '/members/:id',
+    operationId: 'updateMember',
     summary: 'Change profile fields and marketing consents per channel',
     tags: ['Members'],
     access: { staff: ALL_STAFF, member: true, apiKey: ['members:write'] },
@@ -222,12 +227,13 @@ export function registerMemberRoutes(
     api.route({
       method: 'post',
       path: `/members/:id/${action}`,
+      operationId: `${action}Member`,
       summary:
         action === 'block' ? 'Block a member: no earning, no redemptions (audit-logged)' : 'Unblock a member',
       tags: ['Members'],
       access: { staff: MANAGERS },
       params: IdParams,
-      body: action === 'block' ? BlockMemberBody : BlockMemberBody.partial(),
+      body: action === 'block' ? BlockMemberBody : BlockMemberBody.partial().openapi('UnblockMemberBody'),
       response: { status: 200, schema: MemberSummary },
       errors: ['MEMBER_NOT_FOUND'],
       handler: async ({ params, body, principal }) =>
@@ -238,6 +244,7 @@ export function registerMemberRoutes(
   api.route({
     method: 'get',
     path: '/members/:id/card',
+    operationId: 'getMemberCard',
     summary: "The member's own card: number and TOTP secret for the offline QR code",
     tags: ['Members'],
     access: { member: true },
@@ -258,6 +265,7 @@ export function registerMemberRoutes(
   api.route({
     method: 'post',
     path: '/members/:id/card/rotate',
+    operationId: 'rotateMemberCard',
     summary: 'Replace the card secret (lost phone): codes from the old secret stop working at once',
     description: 'The member gets the new secret in the answer; staff (manager and up) get only the date.',
     tags: ['Members'],

@@ -7,6 +7,7 @@ export function registerProgramRoutes(api: Api, deps: { program: ProgramService 
   api.route({
     method: 'get',
     path: '/program',
+    operationId: 'getProgram',
     summary: 'Program settings: currency, time zone, point value, pending days, expiry',
     tags: ['Program'],
     access: { staff: ALL_STAFF, member: true, apiKey: API_SCOPES },
@@ -17,6 +18,7 @@ export function registerProgramRoutes(api: Api, deps: { program: ProgramService 
   api.route({
     method: 'patch',
     path: '/program',
+    operationId: 'updateProgram',
     summary: 'Change program settings (audit-logged)',
     description:
       'Changes apply to what happens next: points already earned keep the pending and expiry dates they were given.',

@@ -25,6 +25,7 @@ export function registerPurchaseRoutes(
   api.route({
     method: 'post',
     path: '/purchases',
+    operationId: 'createPurchase',
     summary:
       'Record a purchase; with a member (memberId or scanned cardCode) it earns points through the published rules',
     description:
@@ -37,7 +38,15 @@ export function registerPurchaseRoutes(
     access: { staff: STORE_STAFF, apiKey: ['purchases:write'] },
     body: CreatePurchaseBody,
     idempotency: 'required',
-    response: { schema: PurchaseCreated },
+    response: {
+      schema: PurchaseCreated,
+      others: [
+        {
+          status: 200,
+          description: 'A dry run: what the purchase would earn (`dryRun: true`); nothing was written',
+        },
+      ],
+    },
     errors: [
       'IDEMPOTENCY_KEY_REQUIRED',
       'IDEMPOTENCY_KEY_REUSED',
@@ -69,6 +78,7 @@ export function registerPurchaseRoutes(
   api.route({
     method: 'get',
     path: '/purchases',
+    operationId: 'listPurchases',
     summary: 'Purchases, newest first, by store, member, receipt number and time of sale (reconciliation)',
     description:
       '`from` (inclusive) and `to` (exclusive) filter `occurredAt`. A caller bound to a store sees that store only ' +
@@ -99,6 +109,7 @@ export function registerPurchaseRoutes(
   api.route({
     method: 'get',
     path: '/refunds',
+    operationId: 'listRefunds',
     summary: 'Refunds, newest first, by store, member, purchase, receipt number and time (reconciliation)',
     description:
       '`from` (inclusive) and `to` (exclusive) filter when the refund was recorded; `externalId` is the refunded ' +
@@ -117,6 +128,7 @@ export function registerPurchaseRoutes(
   api.route({
     method: 'get',
     path: '/refunds/:id',
+    operationId: 'getRefund',
     summary: 'One refund: the money given back and the points that followed it',
     tags: ['Purchases'],
     access: { staff: MANAGERS, apiKey: ['purchases:read', 'refunds:write'] },
@@ -133,6 +145,7 @@ export function registerPurchaseRoutes(
   api.route({
     method: 'get',
     path: '/purchases/:id',
+    operationId: 'getPurchase',
     summary: 'One purchase with its lines, points and refunds so far',
     description:
       'A caller bound to a store (a till key, a store manager or cashier) reads that store’s purchases only: another store’s is 403 `STORE_MISMATCH`, as in the lists.',
@@ -154,6 +167,7 @@ export function registerPurchaseRoutes(
   api.route({
     method: 'post',
     path: '/purchases/:id/refunds',
+    operationId: 'createRefund',
     summary:
       'Refund an amount or returned items: points earned are taken back and points spent given back, in proportion',
     description:

@@ -22,6 +22,7 @@ export function registerRedemptionRoutes(
   api.route({
     method: 'post',
     path: '/redemptions',
+    operationId: 'createRedemption',
     summary: "Redeem a reward, or pay with points, from the member's available points",
     description:
       'Send `{ memberId, rewardId, cardCode? }` or `{ memberId, points, cardCode? }` with an `Idempotency-Key`. ' +
@@ -32,7 +33,15 @@ export function registerRedemptionRoutes(
     access: { staff: STORE_STAFF, apiKey: ['redemptions:write'] },
     body: CreateRedemptionBody,
     idempotency: 'required',
-    response: { schema: Redemption },
+    response: {
+      schema: Redemption,
+      others: [
+        {
+          status: 200,
+          description: 'A dry run: what the redemption would do (`dryRun: true`); nothing was written',
+        },
+      ],
+    },
     errors: [
       'INSUFFICIENT_POINTS',
       'OUT_OF_STOCK',
@@ -61,6 +70,7 @@ export function registerRedemptionRoutes(
   api.route({
     method: 'get',
     path: '/redemptions',
+    operationId: 'listRedemptions',
     summary:
       'Redemptions, newest first, by member, store, purchase, status and time (a member sees only their own)',
     tags: ['Redemptions'],
@@ -96,6 +106,7 @@ export function registerRedemptionRoutes(
   api.route({
     method: 'get',
     path: '/redemptions/:id',
+    operationId: 'getRedemption',
     summary: 'One redemption',
     tags: ['Redemptions'],
     access: { staff: ALL_STAFF, member: true, apiKey: ['redemptions:write'] },
@@ -114,6 +125,7 @@ export function registerRedemptionRoutes(
   api.route({
     method: 'post',
     path: '/redemptions/:id/cancel',
+    operationId: 'cancelRedemption',
     summary:
       'Cancel a redemption that did not go through at the till: points go back to their original lots (expired lots stay expired)',
     description:

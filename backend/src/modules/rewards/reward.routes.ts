@@ -15,6 +15,7 @@ export function registerRewardRoutes(api: Api, deps: { rewards: RewardService })
   api.route({
     method: 'post',
     path: '/rewards',
+    operationId: 'createReward',
     summary: 'Create a reward in the catalog',
     tags: ['Rewards'],
     access: { staff: MARKETERS },
@@ -27,6 +28,7 @@ export function registerRewardRoutes(api: Api, deps: { rewards: RewardService })
   api.route({
     method: 'get',
     path: '/rewards',
+    operationId: 'listRewards',
     summary: 'The rewards catalog (newest first); availableNow=true keeps what can be redeemed now',
     tags: ['Rewards'],
     access: { staff: ALL_STAFF, member: true, apiKey: ['rewards:read', 'redemptions:write'] },
@@ -38,6 +40,7 @@ export function registerRewardRoutes(api: Api, deps: { rewards: RewardService })
   api.route({
     method: 'get',
     path: '/rewards/:id',
+    operationId: 'getReward',
     summary: 'One reward',
     tags: ['Rewards'],
     access: { staff: ALL_STAFF, member: true, apiKey: ['rewards:read', 'redemptions:write'] },
@@ -50,6 +53,7 @@ export function registerRewardRoutes(api: Api, deps: { rewards: RewardService })
   api.route({
     method: 'patch',
     path: '/rewards/:id',
+    operationId: 'updateReward',
     summary: 'Change a reward (stock sets the units left; isActive false withdraws it)',
     tags: ['Rewards'],
     access: { staff: MARKETERS },

@@ -10,6 +10,7 @@ import {
   SimulateBody,
   SimulationResult,
   UpdateRuleBody,
+  RuleTemplateList,
 } from '@regulars/contracts';
 import { z } from 'zod';
 import type { Api } from '../../platform/http.js';
@@ -24,6 +25,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
   api.route({
     method: 'get',
     path: '/rules',
+    operationId: 'listRules',
     summary: 'List reward rules (filter by status), newest first',
     tags: ['Rules'],
     access: { staff: ALL_STAFF },
@@ -36,6 +38,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
   api.route({
     method: 'post',
     path: '/rules',
+    operationId: 'createRule',
     summary: 'Create a draft rule',
     description:
       'The definition is validated in full at save time: 422 `RULE_INVALID` (or `RULE_TOO_COMPLEX` beyond the size and nesting limits) lists problems by path (`definition.conditions.all[2].value`).',
@@ -50,6 +53,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
   api.route({
     method: 'get',
     path: '/rules/:id',
+    operationId: 'getRule',
     summary: 'A rule: its draft and its published version',
     tags: ['Rules'],
     access: { staff: ALL_STAFF },
@@ -62,6 +66,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
   api.route({
     method: 'patch',
     path: '/rules/:id',
+    operationId: 'updateRule',
     summary: 'Edit the draft (the published version stays live until the next publish)',
     tags: ['Rules'],
     access: { staff: MARKETERS },
@@ -92,6 +97,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
     api.route({
       method: 'post',
       path: `/rules/:id/${action}`,
+      operationId: `${action}Rule`,
       summary,
       tags: ['Rules'],
       access: { staff: MARKETERS },
@@ -105,6 +111,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
   api.route({
     method: 'get',
     path: '/rules/:id/versions',
+    operationId: 'listRuleVersions',
     summary: 'Version history: every published version, newest first',
     tags: ['Rules'],
     access: { staff: ALL_STAFF },
@@ -117,6 +124,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
   api.route({
     method: 'post',
     path: '/rules/simulate',
+    operationId: 'simulateRules',
     summary: 'Simulate rules on a basket and a real or hypothetical member; writes nothing',
     description:
       '`rules`: `"published"` (what would happen now), `"published+drafts"` (with every unpublished draft), or `{ "inline": definition }` (one rule on top of the published set). The trace explains every rule. ' +
@@ -140,6 +148,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
   api.route({
     method: 'post',
     path: '/rules/preview',
+    operationId: 'previewRules',
     summary: 'Cart preview for integrations: the points a basket would earn ("you will earn 42 points")',
     tags: ['Rules'],
     access: { staff: ALL_STAFF, apiKey: ['rules:read', 'purchases:write'] },
@@ -165,16 +174,18 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
   api.route({
     method: 'get',
     path: '/rule-templates',
+    operationId: 'listRuleTemplates',
     summary: 'Rule templates: the classic loyalty programs, with their parameters',
     tags: ['Rules'],
     access: { staff: ALL_STAFF },
-    response: { status: 200 },
+    response: { status: 200, schema: RuleTemplateList },
     handler: async () => ({ items: rules.listTemplates() }),
   });
 
   api.route({
     method: 'post',
     path: '/rule-templates/:id/instantiate',
+    operationId: 'instantiateRuleTemplate',
     summary: 'Create a draft rule from a template',
     tags: ['Rules'],
     access: { staff: MARKETERS },

@@ -11,6 +11,7 @@ export function registerStaffRoutes(api: Api, deps: { staff: StaffService }): vo
   api.route({
     method: 'get',
     path: '/staff',
+    operationId: 'listStaff',
     summary: 'List staff accounts',
     tags: ['Staff'],
     access: { staff: MANAGERS },
@@ -21,6 +22,7 @@ export function registerStaffRoutes(api: Api, deps: { staff: StaffService }): vo
   api.route({
     method: 'post',
     path: '/staff',
+    operationId: 'createStaff',
     summary: 'Create a staff account',
     tags: ['Staff'],
     access: { staff: ADMINS },
@@ -33,6 +35,7 @@ export function registerStaffRoutes(api: Api, deps: { staff: StaffService }): vo
   api.route({
     method: 'patch',
     path: '/staff/:id',
+    operationId: 'updateStaff',
     summary: 'Change a staff account (role, store, password, active)',
     tags: ['Staff'],
     access: { staff: ADMINS },

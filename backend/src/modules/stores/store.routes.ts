@@ -11,6 +11,7 @@ export function registerStoreRoutes(api: Api, deps: { stores: StoreService; prog
   api.route({
     method: 'get',
     path: '/stores',
+    operationId: 'listStores',
     summary: 'List stores',
     tags: ['Stores'],
     access: { staff: ALL_STAFF, apiKey: API_SCOPES },
@@ -24,6 +25,7 @@ export function registerStoreRoutes(api: Api, deps: { stores: StoreService; prog
   api.route({
     method: 'post',
     path: '/stores',
+    operationId: 'createStore',
     summary: 'Create a store',
     tags: ['Stores'],
     access: { staff: ADMINS },
@@ -38,6 +40,7 @@ export function registerStoreRoutes(api: Api, deps: { stores: StoreService; prog
   api.route({
     method: 'patch',
     path: '/stores/:id',
+    operationId: 'updateStore',
     summary: 'Change a store',
     tags: ['Stores'],
     access: { staff: ADMINS },

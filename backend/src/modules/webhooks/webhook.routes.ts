@@ -1,4 +1,5 @@
 import {
+  type ErrorCode,
   CreateWebhookBody,
   CreatedWebhookEndpoint,
   ObjectIdString,
@@ -12,25 +13,27 @@ import {
 } from '@regulars/contracts';
 import { z } from 'zod';
 import type { Api } from '../../platform/http.js';
+import type { ApiTag } from '../../platform/openapi.js';
 import { ADMINS, type Access } from '../../platform/principal.js';
 import type { WebhookService } from './webhook.service.js';
 
 const ACCESS: Access = { staff: ADMINS, apiKey: ['webhooks:write'] };
-const TAGS = ['Webhooks'];
+const TAGS: ApiTag[] = ['Webhooks'];
 const ById = z.object({ id: ObjectIdString });
-const URL_ERRORS = [
+const URL_ERRORS: ErrorCode[] = [
   'WEBHOOK_URL_INVALID',
   'WEBHOOK_URL_SCHEME',
   'WEBHOOK_TARGET_PRIVATE',
   'WEBHOOK_TARGET_UNRESOLVABLE',
   'EVENT_TYPE_UNKNOWN',
 ];
-const ACCESS_ERRORS = ['FORBIDDEN', 'INSUFFICIENT_SCOPE'];
+const ACCESS_ERRORS: ErrorCode[] = ['FORBIDDEN', 'INSUFFICIENT_SCOPE'];
 
 export function registerWebhookRoutes(api: Api, deps: { webhooks: WebhookService }): void {
   api.route({
     method: 'post',
     path: '/webhooks',
+    operationId: 'createWebhook',
     summary: 'Register a webhook endpoint; its signing secret is in this response only',
     description:
       '`eventTypes` are types or patterns (`points.*`, `*`) from the event catalogue, at most 50. The URL must be ' +
@@ -47,6 +50,7 @@ export function registerWebhookRoutes(api: Api, deps: { webhooks: WebhookService
   api.route({
     method: 'get',
     path: '/webhooks',
+    operationId: 'listWebhooks',
     summary: 'List the webhook endpoints (secrets are never shown again)',
     tags: TAGS,
     access: ACCESS,
@@ -58,6 +62,7 @@ export function registerWebhookRoutes(api: Api, deps: { webhooks: WebhookService
   api.route({
     method: 'get',
     path: '/webhooks/:id',
+    operationId: 'getWebhook',
     summary: 'One webhook endpoint',
     tags: TAGS,
     access: ACCESS,
@@ -70,6 +75,7 @@ export function registerWebhookRoutes(api: Api, deps: { webhooks: WebhookService
   api.route({
     method: 'patch',
     path: '/webhooks/:id',
+    operationId: 'updateWebhook',
     summary:
       'Change a webhook endpoint; `active: false` stops it, `active: true` turns a disabled one on again',
     description:
@@ -92,6 +98,7 @@ export function registerWebhookRoutes(api: Api, deps: { webhooks: WebhookService
   api.route({
     method: 'delete',
     path: '/webhooks/:id',
+    operationId: 'deleteWebhook',
     summary: 'Remove a webhook endpoint and its delivery log',
     tags: TAGS,
     access: ACCESS,
@@ -104,6 +111,7 @@ export function registerWebhookRoutes(api: Api, deps: { webhooks: WebhookService
   api.route({
     method: 'post',
     path: '/webhooks/:id/rotate-secret',
+    operationId: 'rotateWebhookSecret',
     summary: 'A new signing secret (shown once); the previous one keeps signing for 24 hours',
     description:
       'During the overlap each delivery carries two `v1=` signatures in `Regulars-Signature`, one per secret.',
@@ -118,6 +126,7 @@ export function registerWebhookRoutes(api: Api, deps: { webhooks: WebhookService
   api.route({
     method: 'get',
     path: '/webhooks/:id/deliveries',
+    operationId: 'listWebhookDeliveries',
     summary:
       "The endpoint's delivery log, newest first: status, attempts, latency, the answer's head, next retry",
     tags: TAGS,
@@ -132,6 +141,7 @@ export function registerWebhookRoutes(api: Api, deps: { webhooks: WebhookService
   api.route({
     method: 'post',
     path: '/webhooks/:id/deliveries/:deliveryId/redeliver',
+    operationId: 'redeliverWebhookDelivery',
     summary: "Send a delivery's event again now, as a new delivery (retried like any other if it fails)",
     tags: TAGS,
     access: ACCESS,
@@ -150,6 +160,7 @@ export function registerWebhookRoutes(api: Api, deps: { webhooks: WebhookService
   api.route({
     method: 'post',
     path: '/webhooks/:id/ping',
+    operationId: 'pingWebhook',
     summary: 'Send a `webhook.ping` test delivery now and answer how it went (not retried)',
     description:
       "The answer is the delivery: `status` `delivered` when the receiver answered 2xx, else `failed` with the answer's status and head, or `error`.",

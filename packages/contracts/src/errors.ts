@@ -1,0 +1,263 @@
+import { z } from './zod.js';
+
+/** One problem of a refused input: where (`items[2].quantity`) and what; `limit` for a size limit exceeded. */
+export const ValidationIssue = z
+  .object({ path: z.string(), message: z.string(), limit: z.number().int().optional() })
+  .openapi('ValidationIssue');
+const Issues = z.array(ValidationIssue).openapi('ValidationIssues');
+const Limit = z.object({ limit: z.number().int() });
+
+/** An error code: its HTTP status, what it means, and the shape of its `details` when it has any. */
+export type ErrorCodeSpec = { status: number; description: string; details?: z.ZodTypeAny };
+
+/**
+ * Every `error.code` the API answers with. Each code has one status; the OpenAPI document lists, per
+ * operation and status, the codes that operation can give (`code` as an enum, `details` typed).
+ */
+export const ERROR_CATALOGUE = {
+  // 400: the request itself is wrong
+  VALIDATION_FAILED: {
+    status: 400,
+    description: 'A field is missing, of the wrong type or out of range; `details` lists `{ path, message }`',
+    details: Issues,
+  },
+  MALFORMED_JSON: { status: 400, description: 'The body is not JSON' },
+  BAD_ENCODING: { status: 400, description: 'The body cannot be decoded as its `Content-Encoding` says' },
+  BAD_PATH_ENCODING: { status: 400, description: 'A path segment is not valid percent-encoding' },
+  BAD_CONTENT_LENGTH: { status: 400, description: 'The `Content-Length` does not match the body' },
+  REQUEST_ABORTED: { status: 400, description: 'The body ended before its length' },
+  BAD_REQUEST: { status: 400, description: 'The request could not be understood' },
+  INVALID_FIELD_NAME: { status: 400, description: 'A field name starts with `$` or contains NUL' },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, description: 'Send an `Idempotency-Key` header' },
+  IDEMPOTENCY_KEY_INVALID: {
+    status: 400,
+    description: 'The `Idempotency-Key` is empty, too long or not printable',
+  },
+  INVALID_CURSOR: {
+    status: 400,
+    description: 'A cursor from another list, or a broken one: start again without it',
+  },
+  EVENT_TYPE_UNKNOWN: {
+    status: 400,
+    description: 'An event type or pattern that matches nothing in the catalogue',
+    details: z.object({ pattern: z.string() }),
+  },
+  EVENT_FILTER_TOO_LONG: {
+    status: 400,
+    description: 'More than 50 types or patterns in one filter',
+    details: z.object({ limit: z.number().int(), given: z.number().int() }),
+  },
+  WEBHOOK_URL_INVALID: {
+    status: 400,
+    description: 'The webhook URL is not a URL, or carries credentials',
+  },
+  WEBHOOK_URL_SCHEME: { status: 400, description: 'A webhook URL must be http or https' },
+  WEBHOOK_TARGET_PRIVATE: {
+    status: 400,
+    description:
+      'In production, a webhook URL pointing to a private, loopback or link-local address (unless WEBHOOK_ALLOW_PRIVATE)',
+  },
+  WEBHOOK_TARGET_UNRESOLVABLE: { status: 400, description: "The webhook URL's host does not resolve" },
+  // 401: who is calling is unknown or not valid
+  UNAUTHENTICATED: { status: 401, description: 'Sign in first, or send an API key' },
+  INVALID_AUTHORIZATION_HEADER: { status: 401, description: 'Use `Authorization: Bearer <token>`' },
+  INVALID_TOKEN: { status: 401, description: 'The access token is not valid' },
+  TOKEN_EXPIRED: { status: 401, description: 'The access token has expired; refresh it' },
+  INVALID_API_KEY: { status: 401, description: 'The API key is not valid' },
+  API_KEY_REVOKED: { status: 401, description: 'The API key has been revoked' },
+  ACCOUNT_DISABLED: { status: 401, description: 'The staff account is disabled' },
+  INVALID_CREDENTIALS: { status: 401, description: 'Wrong email or password' },
+  INVALID_REFRESH_TOKEN: { status: 401, description: 'The refresh token is not valid; sign in again' },
+  REFRESH_TOKEN_EXPIRED: { status: 401, description: 'The refresh token has expired; sign in again' },
+  REFRESH_TOKEN_REUSED: {
+    status: 401,
+    description: 'A refresh token was used twice: the whole session was revoked; sign in again',
+  },
+  OTP_INVALID: { status: 401, description: 'Wrong one-time code' },
+  OTP_EXPIRED: { status: 401, description: 'The one-time code has expired' },
+  OTP_NOT_FOUND: { status: 401, description: 'No valid one-time code for this phone' },
+  OTP_USED: { status: 401, description: 'The one-time code was already used' },
+  OTP_ATTEMPTS_EXCEEDED: { status: 401, description: 'Too many wrong codes; request a new one' },
+  MEMBER_SESSION_BLOCKED: { status: 401, description: 'The card is blocked: the member cannot sign in' },
+  // 403: known, but not allowed
+  FORBIDDEN: { status: 403, description: 'Your role or kind of credential may not do this' },
+  INSUFFICIENT_SCOPE: { status: 403, description: 'The API key lacks the scope this needs' },
+  STORE_MISMATCH: { status: 403, description: 'The credential is bound to another store' },
+  // 404
+  ROUTE_NOT_FOUND: { status: 404, description: 'No endpoint has this method and path' },
+  API_KEY_NOT_FOUND: { status: 404, description: 'Unknown API key id' },
+  MEMBER_NOT_FOUND: { status: 404, description: 'Unknown member' },
+  PURCHASE_NOT_FOUND: { status: 404, description: 'Unknown purchase' },
+  REDEMPTION_NOT_FOUND: { status: 404, description: 'Unknown redemption' },
+  REFUND_NOT_FOUND: { status: 404, description: 'Unknown refund' },
+  REWARD_NOT_FOUND: { status: 404, description: 'Unknown reward' },
+  RULE_NOT_FOUND: { status: 404, description: 'Unknown rule' },
+  RULE_TEMPLATE_NOT_FOUND: { status: 404, description: 'Unknown rule template' },
+  SANDBOX_ADVANCE_NOT_FOUND: { status: 404, description: 'Unknown clock advance' },
+  STAFF_NOT_FOUND: { status: 404, description: 'Unknown staff account' },
+  STORE_NOT_FOUND: { status: 404, description: 'Unknown store' },
+  WEBHOOK_NOT_FOUND: { status: 404, description: 'Unknown webhook endpoint' },
+  WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, description: 'Unknown delivery of this endpoint' },
+  // 409: the state of things does not allow it
+  DUPLICATE: {
+    status: 409,
+    description: 'Another record already has this value',
+    details: z.object({ fields: z.array(z.string()) }),
+  },
+  IDEMPOTENCY_IN_PROGRESS: {
+    status: 409,
+    description: 'A request with this `Idempotency-Key` is still running; retry shortly',
+  },
+  INSUFFICIENT_POINTS: {
+    status: 409,
+    description: 'The balance does not cover it; nothing was spent',
+    details: z.object({ available: z.number().int(), pending: z.number().int(), required: z.number().int() }),
+  },
+  OUT_OF_STOCK: { status: 409, description: 'The reward is out of stock' },
+  LIMIT_REACHED: {
+    status: 409,
+    description: 'The member reached the per-member limit of this reward',
+    details: z.object({ limit: z.number().int(), used: z.number().int() }),
+  },
+  REWARD_NOT_AVAILABLE: { status: 409, description: 'The reward cannot be redeemed now' },
+  CARD_CODE_USED: {
+    status: 409,
+    description: 'This QR code was already used: one code authorises one purchase and one redemption',
+    details: z.object({ use: z.string() }),
+  },
+  MEMBER_BLOCKED: { status: 409, description: 'The member is blocked' },
+  WEBHOOK_DISABLED: { status: 409, description: 'The webhook endpoint is turned off: turn it on first' },
+  WEBHOOK_PING_NOT_REDELIVERABLE: {
+    status: 409,
+    description: 'A test ping is not redelivered: send a new ping',
+  },
+  MEMBER_EXISTS: {
+    status: 409,
+    description: 'A member with this phone or email already exists',
+    details: z.object({ field: z.string() }).optional(),
+  },
+  PURCHASE_EXISTS: {
+    status: 409,
+    description: 'The receipt (`externalId`) was already recorded for this store',
+    details: z.object({ purchaseId: z.string() }),
+  },
+  PURCHASE_ALREADY_REFUNDED: { status: 409, description: 'The purchase was refunded in full already' },
+  REDEMPTION_ALREADY_APPLIED: {
+    status: 409,
+    description: 'The redemption already paid for another purchase',
+  },
+  REDEMPTION_ALREADY_CANCELLED: { status: 409, description: 'The redemption was already cancelled' },
+  REDEMPTION_CHANGED: { status: 409, description: 'A redemption changed meanwhile; retry' },
+  REDEMPTION_SETTLED: {
+    status: 409,
+    description: 'The redemption paid for a recorded purchase: refund that purchase instead',
+    details: z.object({ purchaseId: z.string() }),
+  },
+  STORE_CODE_TAKEN: { status: 409, description: 'Another store has this code' },
+  STORE_INACTIVE: { status: 409, description: 'The store is closed (inactive)' },
+  STAFF_EXISTS: { status: 409, description: 'A staff account with this email exists' },
+  RULE_ARCHIVED: { status: 409, description: 'An archived rule cannot change' },
+  RULE_CHANGED: { status: 409, description: 'Someone else changed the rule meanwhile; reload it' },
+  NOTHING_TO_PUBLISH: { status: 409, description: 'The draft has no changes to publish' },
+  INVALID_RULE_STATUS: { status: 409, description: 'The rule is not in a status that allows this' },
+  SANDBOX_DISABLED: { status: 409, description: 'This deployment has no sandbox clock' },
+  CLOCK_BACKWARDS: {
+    status: 409,
+    description: 'The sandbox clock only moves forward',
+    details: z.object({ now: z.string(), requested: z.string() }),
+  },
+  CLOCK_BUSY: { status: 409, description: 'The sandbox clock is being advanced by someone else' },
+  // 413 / 415: the body is beyond what the API reads
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'A JSON body over 1 MB' },
+  BODY_TOO_DEEP: { status: 413, description: 'A JSON body nested deeper than 64 levels', details: Limit },
+  BODY_TOO_MANY_KEYS: { status: 413, description: 'A JSON body with more than 20,000 keys', details: Limit },
+  UNSUPPORTED_ENCODING: {
+    status: 415,
+    description: 'A `Content-Encoding` other than gzip, deflate or br, or a charset other than UTF-8',
+  },
+  // 422: understood, but refused by a business rule
+  IDEMPOTENCY_KEY_REUSED: { status: 422, description: 'The `Idempotency-Key` was used for another request' },
+  RULE_INVALID: {
+    status: 422,
+    description: 'The rule language refuses this definition; `details` lists `{ path, message }`',
+    details: Issues,
+  },
+  RULE_TOO_COMPLEX: {
+    status: 422,
+    description: 'The rule is beyond the size and nesting limits',
+    details: Issues,
+  },
+  SIMULATION_TOO_EXPENSIVE: {
+    status: 422,
+    description:
+      'The simulation computed longer than `SIMULATION_BUDGET_MS`: simulate fewer rules or a smaller basket',
+    details: z.object({ budgetMs: z.number().int() }),
+  },
+  RULE_SET_CONFLICT: {
+    status: 422,
+    description: 'The rule does not fit with the published rules',
+    details: Issues,
+  },
+  TOTAL_MISMATCH: {
+    status: 422,
+    description: '`totalMinor` differs from the sum of the lines',
+    details: z.object({ totalMinor: z.number().int(), linesTotalMinor: z.number().int() }),
+  },
+  LINE_DEDUCTIONS_EXCEED_LINE: {
+    status: 422,
+    description: 'A line’s discount and points exceed its price',
+    details: z.object({ index: z.number().int() }),
+  },
+  CURRENCY_NOT_SUPPORTED: {
+    status: 422,
+    description: 'Another currency than the program’s',
+    details: z.object({ expected: z.string(), given: z.string() }),
+  },
+  OCCURRED_IN_FUTURE: { status: 422, description: 'A sale more than 5 minutes ahead of the server clock' },
+  REDEMPTION_NOT_APPLICABLE: { status: 422, description: 'The redemption cannot pay for this purchase' },
+  CARD_CODE_EXPIRED: { status: 422, description: 'The scanned code is stale: ask for a fresh one' },
+  CARD_CODE_INVALID: { status: 422, description: 'The scanned code is not a card code' },
+  CARD_CODE_MEMBER_MISMATCH: { status: 422, description: 'The scanned code belongs to another member' },
+  CARD_NUMBER_INVALID: { status: 422, description: 'The typed card number fails its check digit' },
+  REFUND_EXCEEDS_PURCHASE: {
+    status: 422,
+    description: 'More than was paid, across all refunds',
+    details: z.union([
+      z.object({
+        totalMinor: z.number().int(),
+        refundedMinor: z.number().int(),
+        refundableMinor: z.number().int(),
+      }),
+      z.object({ sku: z.string(), bought: z.number().int(), returned: z.number().int() }),
+    ]),
+  },
+  REFUND_ITEM_NOT_FOUND: {
+    status: 422,
+    description: 'A SKU that is not on the receipt',
+    details: z.object({ sku: z.string() }),
+  },
+  SIGNUP_REQUIRED: {
+    status: 422,
+    description: 'No member has this phone: send `signup` to join',
+    details: z.object({ field: z.literal('signup') }),
+  },
+  // 429 / 503: try again later (`Retry-After`)
+  RATE_LIMITED: {
+    status: 429,
+    description: 'Slow down; `Retry-After` says when',
+    details: z.object({ retryAfterSeconds: z.number().int() }),
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    description: 'The database or Redis is unreachable; nothing was changed. Retry with the same key',
+    details: z.object({ part: z.enum(['mongo', 'redis']), retryAfterSeconds: z.number().int() }),
+  },
+  LEDGER_BUSY: {
+    status: 503,
+    description: 'Too many simultaneous changes to one member; retry with the same key',
+  },
+  MESSAGE_DELIVERY_FAILED: { status: 503, description: 'The one-time code could not be sent; try again' },
+} satisfies Record<string, ErrorCodeSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as [ErrorCode, ...ErrorCode[]];
