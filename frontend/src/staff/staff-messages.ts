@@ -1,7 +1,10 @@
 // The staff portal's texts (English, Spanish; Russian and Romanian in progress, below). `t` only accepts
 // keys of the English catalogue, and the Spanish one must have every key, so a missing translation is a
 // type error.
+import { webhookMessages } from './webhooks/webhook-messages.js';
+
 const en = {
+  ...webhookMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -355,6 +358,7 @@ const en = {
 export type StaffMessageKey = keyof typeof en;
 
 const es: Record<StaffMessageKey, string> = {
+  ...webhookMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -713,6 +717,7 @@ const es: Record<StaffMessageKey, string> = {
  */
 export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMessageKey, string>>> = {
   ru: {
+    ...webhookMessages.ru,
     'error.redemptionSettled':
       'Это списание оплатило оформленную продажу: чтобы вернуть баллы, оформите возврат этой продажи.',
     'error.redemptionAlreadyCancelled': 'Это списание уже отменено.',
@@ -743,6 +748,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
       'Когда это правило применяется, к покупке не применяется никакое другое; среди исключительных правил побеждает наивысший приоритет, затем больший эффект.',
   },
   ro: {
+    ...webhookMessages.ro,
     'error.redemptionSettled':
       'Această răscumpărare a plătit o vânzare înregistrată: rambursați acea vânzare pentru a returna punctele.',
     'error.redemptionAlreadyCancelled': 'Această răscumpărare a fost deja anulată.',
