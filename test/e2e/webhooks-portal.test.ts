@@ -62,7 +62,9 @@ beforeAll(async () => {
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       received.push({ headers: request.headers, body, json: JSON.parse(body) as Received['json'] });
-      response.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+      // `/gone` plays a receiver that was shut down for good.
+      if (request.url === '/gone') response.writeHead(410, { 'Content-Type': 'text/plain' }).end('gone');
+      else response.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -222,6 +224,61 @@ describe('the Webhooks screen in Chromium', () => {
     const cashierPortal = await open();
     await signIn(cashierPortal, 'cashier@example.com');
     expect(await cashierPortal.getByRole('link', { name: 'Webhooks' }).count()).toBe(0);
+  });
+
+  it('shows an endpoint Regulars disabled after a 410 Gone with the reason, turns it on again, and deletes it', async () => {
+    const admin = await staffToken(app.baseUrl, 'admin@example.com');
+    const goneUrl = receiverUrl.replace('/hooks/regulars', '/gone');
+    const gone = await api<{ id: string }>(app.baseUrl, 'POST', '/webhooks', {
+      token: admin,
+      body: { url: goneUrl, eventTypes: ['member.*'], description: 'Old CRM' },
+    });
+    expect(gone.status).toBe(201);
+    const member = await api(app.baseUrl, 'POST', '/members', {
+      token: admin,
+      body: { name: 'Gonzalo Gone', phone: '+34 611 666 777' },
+    });
+    expect(member.status).toBe(201);
+    await expect
+      .poll(
+        async () => {
+          const endpoint = await api<{ disabledReason: string | null }>(
+            app.baseUrl,
+            'GET',
+            `/webhooks/${gone.body.id}`,
+            {
+              token: admin,
+            },
+          );
+          return endpoint.body.disabledReason;
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe('gone');
+
+    await portal.getByRole('link', { name: 'All endpoints' }).click();
+    const row = portal.getByRole('row').filter({ hasText: goneUrl });
+    await row.getByText('Disabled', { exact: true }).waitFor();
+    await row.getByText('Answered 410 Gone, so Regulars turned it off.').waitFor();
+    await row.getByText('Failing since', { exact: false }).waitFor();
+    await row.getByRole('link', { name: goneUrl }).click();
+    const failed = portal.getByTestId('delivery-row').filter({ hasText: 'member.created' });
+    expect(await failed.getByTestId('delivery-status').textContent()).toBe('Failed');
+    expect(await failed.getByRole('cell', { name: '410', exact: true }).count()).toBe(1);
+    expect(await failed.getByRole('button', { name: 'Redeliver' }).isDisabled()).toBe(true);
+    await portal.getByRole('button', { name: 'Turn on again' }).click();
+    await portal.getByText('Turned on.', { exact: false }).waitFor();
+    await portal.getByTestId('webhook-status').getByText('Active', { exact: true }).waitFor();
+
+    await portal.getByRole('button', { name: 'Delete endpoint…' }).click();
+    await portal
+      .getByRole('dialog', { name: 'Delete this endpoint?' })
+      .getByText(goneUrl, { exact: false })
+      .waitFor();
+    await portal.getByRole('button', { name: 'Delete endpoint', exact: true }).click();
+    await portal.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+    await expect.poll(() => portal.getByRole('row').filter({ hasText: goneUrl }).count()).toBe(0);
+    expect(await portal.getByRole('row').filter({ hasText: receiverUrl }).count()).toBe(1);
   });
 
   it('logged no errors in the browser', () => {
