@@ -210,7 +210,16 @@ describe('the Webhooks screen in Chromium', () => {
     await expect.poll(() => portal.getByTestId('delivery-row').count()).toBe(3);
   });
 
-  it('turns the endpoint off, and cashiers have no Webhooks screen', async () => {
+  it('edits the settings, refusing a non-http URL in words, then turns the endpoint off', async () => {
+    await portal.getByLabel('Endpoint URL').fill('mailto:ops@example.com');
+    await portal.getByLabel('Description (optional)').fill('Till sync, EU stores');
+    await portal.getByRole('button', { name: 'Save changes' }).click();
+    await portal.getByText('The address must start with https:// (or http://).').waitFor();
+    await portal.getByLabel('Endpoint URL').fill(receiverUrl);
+    await portal.getByRole('button', { name: 'Save changes' }).click();
+    await portal.getByText('Changes saved.').waitFor();
+    await portal.locator('p', { hasText: 'Till sync, EU stores' }).waitFor();
+
     await portal.getByRole('button', { name: 'Turn off' }).click();
     await portal.getByText('Turned off.', { exact: false }).waitFor();
     await portal.getByTestId('webhook-status').getByText('Off', { exact: true }).waitFor();
@@ -219,8 +228,12 @@ describe('the Webhooks screen in Chromium', () => {
     const list = await api<{ items: { url: string; active: boolean }[] }>(app.baseUrl, 'GET', '/webhooks', {
       token: admin,
     });
-    expect(list.body.items).toEqual([expect.objectContaining({ url: receiverUrl, active: false })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ url: receiverUrl, active: false, description: 'Till sync, EU stores' }),
+    ]);
+  });
 
+  it('has no Webhooks screen for cashiers', async () => {
     const cashierPortal = await open();
     await signIn(cashierPortal, 'cashier@example.com');
     expect(await cashierPortal.getByRole('link', { name: 'Webhooks' }).count()).toBe(0);

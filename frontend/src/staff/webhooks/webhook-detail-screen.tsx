@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { RotatedWebhookSecret, WebhookDelivery, WebhookEndpoint } from '@regulars/contracts';
 import { formatDateTime } from '../../shared/format.js';
+import { TextField } from '../../shared/ui/field.js';
 import { Notice } from '../../shared/ui/notice.js';
 import { Loading } from '../../shared/ui/spinner.js';
 import { navigate } from '../router.js';
@@ -219,7 +220,7 @@ function BackLink() {
   );
 }
 
-/** Description and event types; the URL stays as registered (a new URL is a new endpoint and secret). */
+/** URL, description and event types; the API checks a changed URL as it does a new one. */
 function SettingsForm({
   endpoint,
   onSaved,
@@ -228,9 +229,10 @@ function SettingsForm({
   onSaved(saved: WebhookEndpoint): void;
 }) {
   const { t } = useI18n();
+  const [url, setUrl] = useState(endpoint.url);
   const [eventTypes, setEventTypes] = useState(endpoint.eventTypes);
   const [description, setDescription] = useState(endpoint.description);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problems, setProblems] = useState<{ url?: string; eventTypes?: string }>({});
   const [error, setError] = useState<unknown>(null);
   const [isSaved, setSaved] = useState(false);
   const [isBusy, setBusy] = useState(false);
@@ -240,19 +242,26 @@ function SettingsForm({
     if (isBusy) return;
     setSaved(false);
     setError(null);
-    if (eventTypes.length === 0) {
-      setProblem(t('webhooks.events.missing'));
-      return;
-    }
-    setProblem(null);
+    const missing = {
+      ...(url.trim() ? {} : { url: t('webhooks.form.urlMissing') }),
+      ...(eventTypes.length ? {} : { eventTypes: t('webhooks.events.missing') }),
+    };
+    setProblems(missing);
+    if (missing.url || missing.eventTypes) return;
     setBusy(true);
     try {
-      const saved = await webhooksApi.update(endpoint.id, { eventTypes, description: description.trim() });
+      const changedUrl = url.trim() === endpoint.url ? {} : { url: url.trim() };
+      const saved = await webhooksApi.update(endpoint.id, {
+        ...changedUrl,
+        eventTypes,
+        description: description.trim(),
+      });
       setSaved(true);
+      setUrl(saved.url);
       onSaved(saved);
     } catch (caught) {
       const described = describeWebhookError(caught, t);
-      if (described?.field === 'eventTypes') setProblem(described.message);
+      if (described?.field) setProblems({ [described.field]: described.message });
       else setError(caught);
     } finally {
       setBusy(false);
@@ -263,6 +272,16 @@ function SettingsForm({
     <section className="panel" aria-labelledby="webhook-settings-title">
       <h2 id="webhook-settings-title">{t('webhooks.detail.settings')}</h2>
       <form className="stack" onSubmit={(event) => void submit(event)} noValidate>
+        <TextField
+          label={t('webhooks.form.url')}
+          type="url"
+          inputMode="url"
+          autoComplete="off"
+          value={url}
+          onChange={(event) => setUrl(event.target.value)}
+          error={problems.url}
+          disabled={isBusy}
+        />
         <div className="field">
           <label htmlFor="webhook-edit-description">{t('webhooks.form.description')}</label>
           <textarea
@@ -274,7 +293,12 @@ function SettingsForm({
             disabled={isBusy}
           />
         </div>
-        <EventTypePicker value={eventTypes} onChange={setEventTypes} error={problem} isDisabled={isBusy} />
+        <EventTypePicker
+          value={eventTypes}
+          onChange={setEventTypes}
+          error={problems.eventTypes}
+          isDisabled={isBusy}
+        />
         {error ? <WebhookErrorNotice error={error} /> : null}
         <div aria-live="polite">
           {isSaved ? (
