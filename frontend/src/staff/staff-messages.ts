@@ -717,7 +717,6 @@ const es: Record<StaffMessageKey, string> = {
  */
 export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMessageKey, string>>> = {
   ru: {
-    ...webhookMessages.ru,
     'error.redemptionSettled':
       'Это списание оплатило оформленную продажу: чтобы вернуть баллы, оформите возврат этой продажи.',
     'error.redemptionAlreadyCancelled': 'Это списание уже отменено.',
@@ -746,9 +745,9 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusive': 'Исключительное: только это правило',
     'rules.stacking.exclusiveHelp':
       'Когда это правило применяется, к покупке не применяется никакое другое; среди исключительных правил побеждает наивысший приоритет, затем больший эффект.',
+    ...webhookMessages.ru,
   },
   ro: {
-    ...webhookMessages.ro,
     'error.redemptionSettled':
       'Această răscumpărare a plătit o vânzare înregistrată: rambursați acea vânzare pentru a returna punctele.',
     'error.redemptionAlreadyCancelled': 'Această răscumpărare a fost deja anulată.',
@@ -776,6 +775,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusive': 'Exclusivă: doar această regulă',
     'rules.stacking.exclusiveHelp':
       'Când această regulă se aplică, nicio altă regulă nu se aplică achiziției; între regulile exclusive câștigă prioritatea cea mai mare, apoi efectul mai mare.',
+    ...webhookMessages.ro,
   },
 };
 
