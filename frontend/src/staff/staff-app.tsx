@@ -25,6 +25,12 @@ const MembersScreen = lazy(() =>
 const SandboxScreen = lazy(() =>
   import('./sandbox/sandbox-screen.js').then((m) => ({ default: m.SandboxScreen })),
 );
+const WebhooksScreen = lazy(() =>
+  import('./webhooks/webhooks-screen.js').then((m) => ({ default: m.WebhooksScreen })),
+);
+const WebhookDetailScreen = lazy(() =>
+  import('./webhooks/webhook-detail-screen.js').then((m) => ({ default: m.WebhookDetailScreen })),
+);
 const MemberDetailScreen = lazy(() =>
   import('./members/member-detail-screen.js').then((m) => ({ default: m.MemberDetailScreen })),
 );
@@ -39,6 +45,7 @@ const NAV: NavItem[] = [
   { path: '/members', label: 'nav.members', isAllowed: () => true },
   { path: '/rules', label: 'nav.rules', isAllowed: (s) => s.staff.role !== 'cashier' },
   // The admin's time control exists only where the clock can move.
+  { path: '/webhooks', label: 'nav.webhooks', isAllowed: (s) => s.staff.role === 'admin' },
   { path: '/sandbox', label: 'nav.sandbox', isAllowed: (s, c) => c.isSandbox && s.staff.role === 'admin' },
 ];
 
@@ -180,6 +187,11 @@ function Route({ path, session }: { path: string; session: StaffSession }) {
   const member = matchPath('/members/:id', path);
   if (member?.id) return <MemberDetailScreen memberId={member.id} />;
   if (path === '/sandbox' && session.staff.role === 'admin') return <SandboxScreen />;
+  if (session.staff.role === 'admin') {
+    if (path === '/webhooks') return <WebhooksScreen />;
+    const webhook = matchPath('/webhooks/:id', path);
+    if (webhook?.id) return <WebhookDetailScreen webhookId={webhook.id} />;
+  }
   if (session.staff.role !== 'cashier') {
     if (path === '/rules') return <RulesScreen />;
     const rule = matchPath('/rules/:id', path);

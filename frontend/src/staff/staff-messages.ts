@@ -1,7 +1,10 @@
 // The staff portal's texts (English, Spanish; Russian and Romanian in progress, below). `t` only accepts
 // keys of the English catalogue, and the Spanish one must have every key, so a missing translation is a
 // type error.
+import { webhookMessages } from './webhooks/webhook-messages.js';
+
 const en = {
+  ...webhookMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -357,6 +360,7 @@ const en = {
 export type StaffMessageKey = keyof typeof en;
 
 const es: Record<StaffMessageKey, string> = {
+  ...webhookMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -747,6 +751,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusive': 'Исключительное: только это правило',
     'rules.stacking.exclusiveHelp':
       'Когда это правило применяется, к покупке не применяется никакое другое; среди исключительных правил побеждает наивысший приоритет, затем больший эффект.',
+    ...webhookMessages.ru,
   },
   ro: {
     'nav.queues': 'Cozi de sarcini',
@@ -778,6 +783,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusive': 'Exclusivă: doar această regulă',
     'rules.stacking.exclusiveHelp':
       'Când această regulă se aplică, nicio altă regulă nu se aplică achiziției; între regulile exclusive câștigă prioritatea cea mai mare, apoi efectul mai mare.',
+    ...webhookMessages.ro,
   },
 };
 
