@@ -1,32 +1,27 @@
-// What the Webhooks screens ask the server, typed with the shared contracts.
-import type {
-  CreateWebhookBody,
-  CreatedWebhookEndpoint,
-  RotatedWebhookSecret,
-  UpdateWebhookBody,
-  WebhookDelivery,
-  WebhookDeliveryPage,
-  WebhookEndpoint,
-  WebhookEndpointList,
-} from '@regulars/contracts';
+// What the Webhooks screens ask the server, typed by the OpenAPI document (@regulars/client).
+import type { CreateWebhookBody, UpdateWebhookBody, WebhookDelivery } from '@regulars/contracts';
 import { staffClient } from '../staff-api.js';
 
 /** How many deliveries one "Load more" brings. */
 export const DELIVERY_PAGE_SIZE = 20;
 
+const byId = (id: string) => ({ params: { path: { id } } });
+
 export const webhooksApi = {
-  list: () => staffClient.get<WebhookEndpointList>('/webhooks'),
-  get: (id: string) => staffClient.get<WebhookEndpoint>(`/webhooks/${id}`),
-  create: (body: CreateWebhookBody) => staffClient.post<CreatedWebhookEndpoint>('/webhooks', body),
+  list: () => staffClient.GET('/api/v1/webhooks'),
+  get: (id: string) => staffClient.GET('/api/v1/webhooks/{id}', byId(id)),
+  create: (body: CreateWebhookBody) => staffClient.POST('/api/v1/webhooks', { body }),
   update: (id: string, body: UpdateWebhookBody) =>
-    staffClient.patch<WebhookEndpoint>(`/webhooks/${id}`, body),
-  remove: (id: string) => staffClient.request<WebhookEndpoint>('DELETE', `/webhooks/${id}`),
-  rotateSecret: (id: string) => staffClient.post<RotatedWebhookSecret>(`/webhooks/${id}/rotate-secret`),
-  ping: (id: string) => staffClient.post<WebhookDelivery>(`/webhooks/${id}/ping`),
+    staffClient.PATCH('/api/v1/webhooks/{id}', { ...byId(id), body }),
+  remove: (id: string) => staffClient.DELETE('/api/v1/webhooks/{id}', byId(id)),
+  rotateSecret: (id: string) => staffClient.POST('/api/v1/webhooks/{id}/rotate-secret', byId(id)),
+  ping: (id: string) => staffClient.POST('/api/v1/webhooks/{id}/ping', byId(id)),
   deliveries: (id: string, query: { status?: WebhookDelivery['status']; cursor?: string }) =>
-    staffClient.get<WebhookDeliveryPage>(`/webhooks/${id}/deliveries`, {
-      query: { limit: DELIVERY_PAGE_SIZE, ...query },
+    staffClient.GET('/api/v1/webhooks/{id}/deliveries', {
+      params: { path: { id }, query: { limit: DELIVERY_PAGE_SIZE, ...query } },
     }),
   redeliver: (id: string, deliveryId: string) =>
-    staffClient.post<WebhookDelivery>(`/webhooks/${id}/deliveries/${deliveryId}/redeliver`),
+    staffClient.POST('/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', {
+      params: { path: { id, deliveryId } },
+    }),
 };
