@@ -98,7 +98,10 @@ describe('the job registry and the sandbox clock', () => {
       ['modules/sandbox/sandbox.service.ts', 'how long an advance answers synchronously'],
       ['modules/purchases/budget-leases.ts', "returning a process's idle budget leases"],
       ['modules/webhooks/webhook-http.ts', "a webhook receiver's answer timeout (WEBHOOK_TIMEOUT_MS)"],
-      ['modules/rules/off-loop-evaluator.ts', "a rule simulation's computation budget (SIMULATION_BUDGET_MS)"],
+      [
+        'modules/rules/off-loop-evaluator.ts',
+        "a rule simulation's computation budget (SIMULATION_BUDGET_MS)",
+      ],
     ]);
     for (const file of sourceFiles(path.join(SRC, 'modules')).concat(
       sourceFiles(path.join(SRC, 'platform')),
