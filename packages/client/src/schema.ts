@@ -1633,11 +1633,21 @@ export interface components {
             available: number;
             pending: number;
         };
+        IdentifiedMember: {
+            id: string;
+            cardNumber: string;
+            name: string;
+            phone?: string;
+            email?: string | null;
+            tier: string | null;
+            isBlocked: boolean;
+            /** Format: date-time */
+            joinedAt: string;
+            balance: components["schemas"]["PointsBalance"];
+        };
         IdentifyMemberResponse: {
             method: components["schemas"]["IdentifyMethod"];
-            member: components["schemas"]["MemberSummary"] & {
-                balance: components["schemas"]["PointsBalance"];
-            };
+            member: components["schemas"]["IdentifiedMember"];
         };
         IdentifyMemberBody: {
             code: string;
@@ -9345,6 +9355,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found: `MEMBER_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "MEMBER_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description Conflict with the current state: `DUPLICATE` */
             409: {
                 headers: {
@@ -13530,8 +13556,7 @@ export interface operations {
                             description: string;
                             active: boolean;
                             disabledAt: string | null;
-                            /** @enum {string|null} */
-                            disabledReason: "gone" | "failing" | null;
+                            disabledReason: ("gone" | "failing") | null;
                             failingSince: string | null;
                             previousSecretExpiresAt: string | null;
                             createdAt: string;
@@ -13708,8 +13733,7 @@ export interface operations {
                         description: string;
                         active: boolean;
                         disabledAt: string | null;
-                        /** @enum {string|null} */
-                        disabledReason: "gone" | "failing" | null;
+                        disabledReason: ("gone" | "failing") | null;
                         failingSince: string | null;
                         previousSecretExpiresAt: string | null;
                         createdAt: string;
@@ -13735,7 +13759,16 @@ export interface operations {
                                 given: number;
                             } | {
                                 pattern: string;
-                            } | components["schemas"]["ValidationIssues"];
+                            } | components["schemas"]["ValidationIssues"] | {
+                                host: string;
+                                address: string;
+                            } | {
+                                host: string;
+                            } | {
+                                url: string;
+                            } | {
+                                scheme: string;
+                            };
                         };
                     };
                 };
@@ -13901,8 +13934,7 @@ export interface operations {
                         description: string;
                         active: boolean;
                         disabledAt: string | null;
-                        /** @enum {string|null} */
-                        disabledReason: "gone" | "failing" | null;
+                        disabledReason: ("gone" | "failing") | null;
                         failingSince: string | null;
                         previousSecretExpiresAt: string | null;
                         createdAt: string;
@@ -14085,8 +14117,7 @@ export interface operations {
                         description: string;
                         active: boolean;
                         disabledAt: string | null;
-                        /** @enum {string|null} */
-                        disabledReason: "gone" | "failing" | null;
+                        disabledReason: ("gone" | "failing") | null;
                         failingSince: string | null;
                         previousSecretExpiresAt: string | null;
                         createdAt: string;
@@ -14297,8 +14328,7 @@ export interface operations {
                         description: string;
                         active: boolean;
                         disabledAt: string | null;
-                        /** @enum {string|null} */
-                        disabledReason: "gone" | "failing" | null;
+                        disabledReason: ("gone" | "failing") | null;
                         failingSince: string | null;
                         previousSecretExpiresAt: string | null;
                         createdAt: string;
@@ -14323,7 +14353,16 @@ export interface operations {
                                 given: number;
                             } | {
                                 pattern: string;
-                            } | components["schemas"]["ValidationIssues"];
+                            } | components["schemas"]["ValidationIssues"] | {
+                                host: string;
+                                address: string;
+                            } | {
+                                host: string;
+                            } | {
+                                url: string;
+                            } | {
+                                scheme: string;
+                            };
                         };
                     };
                 };
@@ -14989,6 +15028,8 @@ export interface operations {
                             message: string;
                             details?: {
                                 fields: string[];
+                            } | {
+                                disabledReason: ("gone" | "failing") | null;
                             };
                         };
                     };

@@ -50,14 +50,24 @@ export const ERROR_CATALOGUE = {
   WEBHOOK_URL_INVALID: {
     status: 400,
     description: 'The webhook URL is not a URL, or carries credentials',
+    details: z.object({ url: z.string() }),
   },
-  WEBHOOK_URL_SCHEME: { status: 400, description: 'A webhook URL must be http or https' },
+  WEBHOOK_URL_SCHEME: {
+    status: 400,
+    description: 'A webhook URL must be http or https',
+    details: z.object({ scheme: z.string() }),
+  },
   WEBHOOK_TARGET_PRIVATE: {
     status: 400,
     description:
       'In production, a webhook URL pointing to a private, loopback or link-local address (unless WEBHOOK_ALLOW_PRIVATE)',
+    details: z.object({ host: z.string(), address: z.string() }),
   },
-  WEBHOOK_TARGET_UNRESOLVABLE: { status: 400, description: "The webhook URL's host does not resolve" },
+  WEBHOOK_TARGET_UNRESOLVABLE: {
+    status: 400,
+    description: "The webhook URL's host does not resolve",
+    details: z.object({ host: z.string() }),
+  },
   // 401: who is calling is unknown or not valid
   UNAUTHENTICATED: { status: 401, description: 'Sign in first, or send an API key' },
   INVALID_AUTHORIZATION_HEADER: { status: 401, description: 'Use `Authorization: Bearer <token>`' },
@@ -126,7 +136,11 @@ export const ERROR_CATALOGUE = {
     details: z.object({ use: z.string() }),
   },
   MEMBER_BLOCKED: { status: 409, description: 'The member is blocked' },
-  WEBHOOK_DISABLED: { status: 409, description: 'The webhook endpoint is turned off: turn it on first' },
+  WEBHOOK_DISABLED: {
+    status: 409,
+    description: 'The webhook endpoint is turned off: turn it on first',
+    details: z.object({ disabledReason: z.enum(['gone', 'failing']).or(z.null()) }),
+  },
   WEBHOOK_PING_NOT_REDELIVERABLE: {
     status: 409,
     description: 'A test ping is not redelivered: send a new ping',

@@ -134,11 +134,19 @@ export const IdentifyMemberResponse = z
      * `phone` or `email`, and the name as the first name and an initial ("Maria G."): enough to greet the
      * customer, not a way to collect personal data.
      */
-    member: MemberSummary.extend({
-      phone: z.string().optional(),
-      email: z.string().nullable().optional(),
-      balance: PointsBalance,
-    }),
+    member: z
+      .object({
+        id: ObjectIdString,
+        cardNumber: z.string(),
+        name: z.string(),
+        phone: z.string().optional(),
+        email: z.string().nullable().optional(),
+        tier: z.string().nullable(),
+        isBlocked: z.boolean(),
+        joinedAt: z.string().datetime({ offset: true }),
+        balance: PointsBalance,
+      })
+      .openapi('IdentifiedMember'),
   })
   .openapi('IdentifyMemberResponse');
 export type IdentifyMemberResponse = z.infer<typeof IdentifyMemberResponse>;

@@ -48,7 +48,7 @@ export const WebhookEndpoint = z.object({
   active: z.boolean(),
   /** Set when Regulars turned the endpoint off (410 Gone, or failing for 3 days); null otherwise. */
   disabledAt: z.string().nullable(),
-  disabledReason: z.enum(['gone', 'failing']).nullable(),
+  disabledReason: z.enum(['gone', 'failing']).or(z.null()),
   /** The first failed attempt since the last success; null while it answers. */
   failingSince: z.string().nullable(),
   /** Until when the previous secret still signs deliveries after a rotation; null when there is none. */

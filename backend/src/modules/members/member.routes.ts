@@ -272,6 +272,7 @@ export function registerMemberRoutes(
     access: { staff: MANAGERS, member: true },
     params: IdParams,
     response: { status: 200, schema: z.union([MemberCard, RotatedCard]) },
+    errors: ['MEMBER_NOT_FOUND'],
     handler: async ({ params, principal }) => {
       assertOwnData(principal, params.id);
       const m = await deps.members.rotateCardSecret(params.id, principal);
