@@ -1,9 +1,11 @@
 // Crash safety with real processes: the API (and its worker) and the embedded MongoDB are killed with
 // SIGKILL in the middle of a stream of till purchases, then started again on their data. Every purchase the
 // API acknowledged is still there and replays byte for byte; every request left unanswered settles exactly
-// once when retried with its Idempotency-Key; the ledger verifies clean.
+// once when retried with its Idempotency-Key; the ledger verifies clean; and the worker, killed with the
+// API in the middle of its batches, still hands every purchase's event to a webhook receiver (at least once).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -109,6 +111,9 @@ function kill9(child: ChildProcess | undefined): Promise<void> {
 }
 
 let adminToken: string;
+let receiver: Server;
+/** purchaseId → event ids of the purchase.recorded deliveries the receiver got. */
+const recorded = new Map<string, Set<string>>();
 let apiKey: string;
 let storeId: string;
 let memberId: string;
@@ -192,6 +197,12 @@ async function settleAndCheck(sent: Sent[]): Promise<void> {
     headers: { Authorization: `Bearer ${adminToken}` },
   }).then((response) => response.json() as Promise<{ ok: boolean; mismatches: unknown[] }>);
   expect(verify).toMatchObject({ ok: true, mismatches: [] });
+  // Every purchase's event reaches the receiver, each under one event id, however often it was delivered.
+  const purchaseIds = [...settled.values()];
+  for (let i = 0; i < 240 && purchaseIds.some((id) => !recorded.has(id)); i += 1)
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  expect(purchaseIds.filter((id) => !recorded.has(id))).toEqual([]);
+  for (const id of purchaseIds) expect(recorded.get(id)?.size).toBe(1);
 }
 
 beforeAll(async () => {
@@ -217,9 +228,31 @@ beforeAll(async () => {
   apiKey = JSON.parse(key.text).key;
   const member = await post('/api/v1/members', { name: 'Crash Test', phone: '+34 699 000 111' }, auth);
   memberId = JSON.parse(member.text).id;
+  // A webhook receiver for purchase.recorded: what the worker's dispatcher and delivery sweep hand out.
+  receiver = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const event = JSON.parse(body) as { id: string; type: string; subject: { purchaseId?: string } };
+      const purchaseId = event.subject.purchaseId;
+      if (event.type === 'purchase.recorded' && purchaseId)
+        recorded.set(purchaseId, (recorded.get(purchaseId) ?? new Set()).add(event.id));
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const address = receiver.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const endpoint = await post(
+    '/api/v1/webhooks',
+    { url: `http://127.0.0.1:${port}/hooks`, eventTypes: ['purchase.recorded'] },
+    auth,
+  );
+  expect(endpoint.status).toBe(201);
 }, 120_000);
 
 afterAll(async () => {
+  receiver?.close();
   await kill9(api);
   await kill9(mongo);
   await redis?.stop();

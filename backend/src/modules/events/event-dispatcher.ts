@@ -55,7 +55,10 @@ export class EventDispatcher {
       /** Redis key of the lock (per deployment: the Redis prefix is in it). */
       lockKey: string;
       logger: Logger;
-      /** Real time a killed dispatcher keeps the others out (and a subscriber may take per batch). */
+      /**
+       * Real time a killed dispatcher keeps the others out (and a subscriber may take per batch): 15 s by
+       * default, so that events flow again within seconds of a crash.
+       */
       lockTtlMs?: number;
     },
   ) {}
@@ -86,7 +89,7 @@ export class EventDispatcher {
     const batchSize = options.batchSize ?? 200;
     const maxBatches = options.maxBatches ?? 20;
     const summary: DispatchSummary = { delivered: 0, failed: 0 };
-    const lock = await RedisLock.acquire(this.deps.redis, this.deps.lockKey, this.deps.lockTtlMs ?? 60_000);
+    const lock = await RedisLock.acquire(this.deps.redis, this.deps.lockKey, this.deps.lockTtlMs ?? 15_000);
     if (!lock) return summary;
     try {
       await this.settleUnsubscribed();

@@ -267,7 +267,9 @@ export class WebhookDeliveryService {
         status: 'pending',
         $or: [{ leaseUntil: null }, { leaseUntil: { $lt: realNow } }],
       },
-      { $set: { leaseUntil: new Date(realNow.getTime() + this.deps.timeoutMs + 30_000), leaseToken: token } },
+      // The receiver's timeout and a margin for recording the answer: a process killed mid-send holds its
+      // deliveries this long, then another run sends them again (at least once).
+      { $set: { leaseUntil: new Date(realNow.getTime() + this.deps.timeoutMs + 10_000), leaseToken: token } },
     );
     const won = new Set(
       (await WebhookDeliveryModel.find({ leaseToken: token }, { _id: 1 }).lean()).map((d) => String(d._id)),
