@@ -39,6 +39,12 @@ const en = {
   'sweep.expired.other': '{count} batches of points expired',
   'sweep.points.one': '{count} point expired in total',
   'sweep.points.other': '{count} points expired in total',
+  'sweep.webhooksDelivered.one': '{count} webhook delivery sent',
+  'sweep.webhooksDelivered.other': '{count} webhook deliveries sent',
+  'sweep.webhooksRetrying.one': '{count} webhook delivery failed and will be retried',
+  'sweep.webhooksRetrying.other': '{count} webhook deliveries failed and will be retried',
+  'sweep.webhooksFailed.one': '{count} webhook delivery given up',
+  'sweep.webhooksFailed.other': '{count} webhook deliveries given up',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -82,6 +88,12 @@ const es: Record<SandboxMessageKey, string> = {
   'sweep.expired.other': '{count} lotes de puntos caducaron',
   'sweep.points.one': '{count} punto caducado en total',
   'sweep.points.other': '{count} puntos caducados en total',
+  'sweep.webhooksDelivered.one': '{count} envío de webhook entregado',
+  'sweep.webhooksDelivered.other': '{count} envíos de webhook entregados',
+  'sweep.webhooksRetrying.one': '{count} envío de webhook falló y se reintentará',
+  'sweep.webhooksRetrying.other': '{count} envíos de webhook fallaron y se reintentarán',
+  'sweep.webhooksFailed.one': '{count} envío de webhook abandonado',
+  'sweep.webhooksFailed.other': '{count} envíos de webhook abandonados',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -135,6 +147,18 @@ const ru: Record<string, string> = {
   'sweep.points.few': 'Всего сгорело {count} балла',
   'sweep.points.many': 'Всего сгорело {count} баллов',
   'sweep.points.other': 'Всего сгорело {count} балла',
+  'sweep.webhooksDelivered.one': 'Отправлена {count} доставка вебхука',
+  'sweep.webhooksDelivered.few': 'Отправлены {count} доставки вебхуков',
+  'sweep.webhooksDelivered.many': 'Отправлено {count} доставок вебхуков',
+  'sweep.webhooksDelivered.other': 'Отправлено {count} доставки вебхуков',
+  'sweep.webhooksRetrying.one': '{count} доставка вебхука не удалась и будет повторена',
+  'sweep.webhooksRetrying.few': '{count} доставки вебхуков не удались и будут повторены',
+  'sweep.webhooksRetrying.many': '{count} доставок вебхуков не удались и будут повторены',
+  'sweep.webhooksRetrying.other': '{count} доставки вебхуков не удались и будут повторены',
+  'sweep.webhooksFailed.one': 'Прекращена {count} доставка вебхука',
+  'sweep.webhooksFailed.few': 'Прекращены {count} доставки вебхуков',
+  'sweep.webhooksFailed.many': 'Прекращено {count} доставок вебхуков',
+  'sweep.webhooksFailed.other': 'Прекращено {count} доставки вебхуков',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -182,6 +206,15 @@ const ro: Record<string, string> = {
   'sweep.points.one': '{count} punct expirat în total',
   'sweep.points.few': '{count} puncte expirate în total',
   'sweep.points.other': '{count} de puncte expirate în total',
+  'sweep.webhooksDelivered.one': '{count} livrare de webhook trimisă',
+  'sweep.webhooksDelivered.few': '{count} livrări de webhook trimise',
+  'sweep.webhooksDelivered.other': '{count} de livrări de webhook trimise',
+  'sweep.webhooksRetrying.one': '{count} livrare de webhook a eșuat și va fi reîncercată',
+  'sweep.webhooksRetrying.few': '{count} livrări de webhook au eșuat și vor fi reîncercate',
+  'sweep.webhooksRetrying.other': '{count} de livrări de webhook au eșuat și vor fi reîncercate',
+  'sweep.webhooksFailed.one': '{count} livrare de webhook abandonată',
+  'sweep.webhooksFailed.few': '{count} livrări de webhook abandonate',
+  'sweep.webhooksFailed.other': '{count} de livrări de webhook abandonate',
   'sweep.unknown': '{job}: {what} {count}',
 };
 

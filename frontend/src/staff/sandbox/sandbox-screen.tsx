@@ -21,6 +21,11 @@ const STEPS: { by: string; label: SandboxMessageKey }[] = [
 const SWEEP_WORDS: Record<string, Record<string, string>> = {
   'ledger.activate-points': { activated: 'sweep.activated' },
   'ledger.expire-points': { expired: 'sweep.expired', points: 'sweep.points' },
+  'webhooks.deliver': {
+    delivered: 'sweep.webhooksDelivered',
+    retrying: 'sweep.webhooksRetrying',
+    failed: 'sweep.webhooksFailed',
+  },
 };
 
 type State =
