@@ -6,12 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRedis, type LocalRedis } from '@regulars/backend';
+import { freePort } from '../../backend/src/platform/local-redis.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const TSX = ['--conditions=source', '--import', 'tsx'];
@@ -24,17 +24,6 @@ let apiPort: number;
 let mongo: ChildProcess | undefined;
 let api: ChildProcess | undefined;
 let base: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function startMongo(): Promise<void> {
   mongo = spawn(
