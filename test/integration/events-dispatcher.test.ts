@@ -61,8 +61,11 @@ const newMemberId = () => new Types.ObjectId().toHexString();
  */
 const ours = <T extends { id: string }>(items: T[]) => items.filter((item) => item.id.startsWith('test.'));
 
-async function pendingCount(): Promise<number> {
-  return EventModel.countDocuments({ fanout: 'pending' });
+/** Events some subscriber of the dispatcher (the app's, by default) has not been handed yet. */
+async function pendingCount(dispatcher?: EventDispatcher): Promise<number> {
+  const progress = await (dispatcher ?? app?.runtime.services.eventDispatcher)?.progress();
+  if (!progress) throw new Error('no app');
+  return progress.reduce((sum, subscriber) => sum + subscriber.pending, 0);
 }
 
 describe('the event dispatcher', () => {
@@ -205,8 +208,42 @@ describe('the event dispatcher', () => {
     expect(idsOf(received).slice(0, 3)).toEqual(idsOf(lostBatch));
     expect(ofMember(received, memberA)).toEqual([a1, a2, a3]);
     expect(ofMember(received, memberB)).toEqual([b1, b2, b3]);
-    expect(await pendingCount()).toBe(0);
+    expect(await pendingCount(restarted)).toBe(0);
     expect(await SubscriberCursorModel.findById('test.receiver').lean()).toMatchObject({ handled: 6 });
+  });
+
+  it('places a cursor from before subscribers followed seq just before the first event it was not marked as handed', async () => {
+    app = await createTestApp();
+    const { eventDispatcher } = app.runtime.services;
+    const memberId = newMemberId();
+    const [old1, old2, old3, old4] = await emit(app, memberId, [
+      'member.created',
+      'points.earned',
+      'points.activated',
+      'points.expired',
+    ]);
+    await eventDispatcher.numberNow();
+    // What the old dispatcher left: the first two handed to it (the first finished), the rest pending.
+    await EventModel.updateOne({ _id: old1 }, { $set: { fanout: 'done', deliveredTo: ['test.legacy'] } });
+    await EventModel.updateOne({ _id: old2 }, { $set: { fanout: 'pending', deliveredTo: ['test.legacy'] } });
+    await EventModel.updateMany({ _id: { $in: [old3, old4] } }, { $set: { fanout: 'pending' } });
+    await SubscriberCursorModel.collection.insertOne({
+      _id: 'test.legacy' as never,
+      lastEventId: new Types.ObjectId(old2),
+      handled: 2,
+      lastError: null,
+      updatedAt: new Date(),
+    });
+    const legacy = recorder('test.legacy', ['*']);
+    eventDispatcher.register(legacy);
+    const [fresh] = await emit(app, memberId, ['member.updated']);
+    await eventDispatcher.dispatch();
+    expect(idsOf(legacy.received())).toEqual([old3, old4, fresh]);
+    expect(await SubscriberCursorModel.findById('test.legacy').lean()).toMatchObject({
+      lastSeq: 5,
+      handled: 5,
+    });
+    expect(await pendingCount()).toBe(0);
   });
 
   it('finishes events nobody subscribes to, and refuses a subscriber with an unknown type at registration', async () => {

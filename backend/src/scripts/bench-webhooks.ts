@@ -1,5 +1,5 @@
-// `pnpm bench:webhooks`: 10,000 domain events appended in transactions (one event each, 1,000 members,
-// 16 at a time, in this process: the API's part) while a real worker process runs the jobs
+// `pnpm bench:webhooks`: 10,000 domain events appended in transactions (two each, `purchase.recorded`
+// and `points.earned` as a purchase writes them; 1,000 members, 16 at a time, in this process: the API's part) while a real worker process runs the jobs
 // (events.dispatch hands them to the webhooks subscriber, webhooks.deliver POSTs them), delivered to
 // one endpoint: a local HTTP receiver in this process that checks every signature. On the embedded MongoDB (a child process, journaled to a temporary directory)
 // and a private redis-server. Prints deliveries per second and the lag from each event's commit (and
@@ -18,6 +18,7 @@ import { createLogger } from '../platform/logger.js';
 import { startLocalRedis, stopChild } from '../platform/local-redis.js';
 import { createRuntime } from '../runtime.js';
 import { runInTransaction } from '../modules/ledger/transaction.js';
+import { WriteBatch } from '../platform/write-batch.js';
 import { WebhookDeliveryModel } from '../modules/webhooks/webhook.model.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
@@ -25,6 +26,10 @@ const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000);
 const PRODUCERS = 16;
 const root = path.resolve(import.meta.dirname, '../../..');
 const SYSTEM = { kind: 'anonymous' } as const;
+/** BENCH_PROFILE=<dir>: the worker and the embedded MongoDB write V8 CPU profiles there (open in Chrome DevTools). */
+const PROFILE = process.env.BENCH_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
+  : [];
 
 function compiled(dist: string, source: string): string[] {
   const built = path.join(root, dist);
@@ -37,6 +42,7 @@ async function startMongoChild(dbPath: string): Promise<{ child: ChildProcess; u
   const child = spawn(
     process.execPath,
     [
+      ...PROFILE,
       ...compiled('packages/embedded-mongo/dist/cli.js', 'packages/embedded-mongo/src/cli.ts'),
       '--port',
       '0',
@@ -59,7 +65,7 @@ async function startMongoChild(dbPath: string): Promise<{ child: ChildProcess; u
 async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', path.join(root, 'backend/src/main.ts'), 'worker'],
+    [...PROFILE, '--conditions=source', '--import', 'tsx', path.join(root, 'backend/src/main.ts'), 'worker'],
     { stdio: ['ignore', 'pipe', 'inherit'], cwd: root, env: { ...process.env, ...env } },
   );
   await new Promise<void>((resolve, reject) => {
@@ -146,21 +152,44 @@ async function main(): Promise<void> {
     const occurred = new Map<string, number>();
     const started = Date.now();
     let next = 0;
+    // Each transaction is one purchase's outbox writes: `purchase.recorded` and `points.earned` for one
+    // member, in one write batch, as the purchase path queues them.
     const producer = async () => {
       while (next < EVENTS) {
         const n = next;
-        next += 1;
+        next += 2;
         const occurredAt = new Date();
-        const id = await runInTransaction((session) =>
-          services.events.append(session, {
-            type: 'points.earned',
-            memberId: members[n % MEMBERS] ?? null,
-            payload: { points: 10 + (n % 90), n },
-            occurredAt,
-          }),
-        );
-        committed.set(id.toHexString(), Date.now());
-        occurred.set(id.toHexString(), occurredAt.getTime());
+        const memberId = members[(n / 2) % MEMBERS] ?? null;
+        const ids = await runInTransaction(async (session) => {
+          const batch = new WriteBatch();
+          const purchaseId = new Types.ObjectId();
+          const written = [
+            await services.events.append(batch, {
+              type: 'purchase.recorded',
+              memberId,
+              subject: { purchaseId },
+              payload: { purchaseId: purchaseId.toHexString(), totalMinor: 1000 + n, n },
+              occurredAt,
+            }),
+          ];
+          if (n + 1 < EVENTS)
+            written.push(
+              await services.events.append(batch, {
+                type: 'points.earned',
+                memberId,
+                subject: { purchaseId },
+                payload: { purchaseId: purchaseId.toHexString(), points: 10 + (n % 90), n: n + 1 },
+                occurredAt,
+              }),
+            );
+          await batch.flush(session);
+          return written;
+        });
+        const at = Date.now();
+        for (const id of ids) {
+          committed.set(id.toHexString(), at);
+          occurred.set(id.toHexString(), occurredAt.getTime());
+        }
       }
     };
     await Promise.all(Array.from({ length: PRODUCERS }, producer));
@@ -181,7 +210,7 @@ async function main(): Promise<void> {
     const lastReceipt = Math.max(...received.values());
     const ms = (value: number) => `${Math.round(value)} ms`;
     console.log(
-      `events appended: ${EVENTS} over ${MEMBERS} members in ${((appended - started) / 1000).toFixed(1)} s (${Math.round(EVENTS / ((appended - started) / 1000))}/s, ${PRODUCERS} producers)`,
+      `events appended: ${EVENTS} over ${MEMBERS} members in ${((appended - started) / 1000).toFixed(1)} s (${Math.round(EVENTS / ((appended - started) / 1000))}/s, ${PRODUCERS} producers, 2 events per transaction)`,
     );
     console.log(
       `delivered: ${received.size} of ${EVENTS}, duplicates ${duplicates}, bad signatures ${badSignatures}`,

@@ -245,10 +245,7 @@ export function compareValues(a: unknown, b: unknown): number {
     case 7:
       return compareBinary(a, b);
     case 8:
-      return compareStrings(
-        (a as { toHexString(): string }).toHexString(),
-        (b as { toHexString(): string }).toHexString(),
-      );
+      return compareObjectIds(a, b);
     case 9:
       return a === b ? 0 : a === false ? -1 : 1;
     case 10:
@@ -258,6 +255,23 @@ export function compareValues(a: unknown, b: unknown): number {
     default:
       return compareStrings(String(a), String(b));
   }
+}
+
+/** ObjectIds order by their 12 bytes (the same order as their hex strings, without making the strings). */
+function compareObjectIds(a: unknown, b: unknown): number {
+  const x = (a as { id?: unknown }).id;
+  const y = (b as { id?: unknown }).id;
+  if (x instanceof Uint8Array && y instanceof Uint8Array) {
+    for (let i = 0; i < 12; i++) {
+      const d = (x[i] as number) - (y[i] as number);
+      if (d !== 0) return d < 0 ? -1 : 1;
+    }
+    return 0;
+  }
+  return compareStrings(
+    (a as { toHexString(): string }).toHexString(),
+    (b as { toHexString(): string }).toHexString(),
+  );
 }
 
 function compareDocuments(a: Document, b: Document): number {

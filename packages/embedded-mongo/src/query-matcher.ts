@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import {
   bsonTypeName,
+  canonicalKey,
   compareValues,
   getPath,
   isNumeric,
@@ -107,6 +108,21 @@ function equalityTest(operand: unknown): ValueTest {
   if (operand === null) return (value) => value === null || value === undefined;
   if (typeof operand === 'string') return (value) => value === operand;
   return (value) => valuesEqual(value, operand);
+}
+
+/**
+ * `$in`'s test. A long list of plain values (the `_id: { $in: [...200 ids] }` of a batch) is looked up
+ * by canonical key, which is equal exactly when the values are, instead of compared item by item.
+ */
+function membershipTest(operand: unknown[]): ValueTest {
+  const regexes = operand.filter(isRegexValue).map((item) => regexTest(toRegExp(item)));
+  const values = operand.filter((item) => !isRegexValue(item));
+  if (values.length <= 8) {
+    const alternatives = [...values.map(equalityTest), ...regexes];
+    return (value) => alternatives.some((alternative) => alternative(value));
+  }
+  const keys = new Set(values.map(canonicalKey));
+  return (value) => keys.has(canonicalKey(value)) || regexes.some((regex) => regex(value));
 }
 
 function comparisonTest(operator: string, operand: unknown): ValueTest {
@@ -242,10 +258,7 @@ export function compileFieldCondition(path: string, condition: unknown): Predica
       case '$in':
       case '$nin': {
         if (!Array.isArray(operand)) throw badValue(`${operator} needs an array`);
-        const alternatives = operand.map((item) =>
-          isRegexValue(item) ? regexTest(toRegExp(item)) : equalityTest(item),
-        );
-        const test: ValueTest = (value) => alternatives.some((alternative) => alternative(value));
+        const test = membershipTest(operand);
         if (operator === '$in') tests.push({ test, elementWise: true });
         else negations.push(pathMatcher(path, [{ test, elementWise: true }]));
         break;

@@ -202,6 +202,36 @@ describe('CRUD through the driver', () => {
     ]);
   });
 
+  it('matches a long $in list (looked up by key) exactly as a short one (compared item by item)', async () => {
+    const items = fixture.db().collection('items');
+    const ids = Array.from({ length: 30 }, () => new ObjectId());
+    await items.insertMany([
+      ...ids.map((id, n) => ({ ref: id, n })),
+      { ref: new Int32(7), n: 100 },
+      { ref: new Long(8), n: 101 },
+      { ref: 'x', n: 102 },
+      { ref: [ids[3], 'y'], n: 103 },
+      { ref: new Date(5), n: 104 },
+      { ref: { a: 1, b: 2 }, n: 105 },
+      { ref: { b: 2, a: 1 }, n: 106 },
+      { ref: null, n: 107 },
+      { n: 108 },
+      { ref: 'Xylophone', n: 109 },
+    ]);
+    const filler = Array.from({ length: 12 }, () => new ObjectId());
+    const wanted = [ids[1], ids[3], ids[29], 7, new Double(8), 'y', new Date(5), { a: 1, b: 2 }];
+    const matched = async (list: unknown[]) =>
+      (await items.find({ ref: { $in: list } }, { sort: { n: 1 } }).toArray()).map((d) => d.n);
+    const short = await matched(wanted);
+    expect(short).toEqual([1, 3, 29, 100, 101, 103, 104, 105]);
+    expect(await matched([...wanted, ...filler])).toEqual(short);
+    expect(await matched([...filler, null])).toEqual([107, 108]);
+    expect(await matched([...filler, /^x/i])).toEqual([102, 109]);
+    expect(await items.countDocuments({ ref: { $nin: [...wanted, ...filler] } })).toBe(
+      (await items.countDocuments({})) - short.length,
+    );
+  });
+
   it('sorts mixed types in BSON order', async () => {
     const items = fixture.db().collection('items');
     const id = new ObjectId();

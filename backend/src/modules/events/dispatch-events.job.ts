@@ -3,7 +3,7 @@ import type { JobContext } from '../../jobs.js';
 import { defineJob } from '../../platform/jobs.js';
 
 /**
- * Fans committed events out to the subscribers, every second in the worker process. Not a sweep: a
+ * Fans committed events out to the subscribers, four times a second in the worker process. Not a sweep: a
  * sandbox advance runs its sweeps in the API process, and the subscribers' progress stays with one
  * dispatcher (the lock keeps a second one out anyway).
  */
@@ -13,7 +13,7 @@ export const dispatchEventsJob = defineJob({
     batchSize: z.number().int().min(1).max(5000).optional(),
     maxBatches: z.number().int().min(1).max(1000).optional(),
   }),
-  repeat: { every: 1000 },
+  repeat: { every: 250 },
   notTimeBased:
     'it hands out what was committed as soon as it can; no business date waits on it (a failed subscriber waits on the injected clock, and any later run retries it)',
   // BullMQ does not retry a failed run: the next one, a second later, picks up where it stopped.

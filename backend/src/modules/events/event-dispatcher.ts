@@ -1,7 +1,7 @@
-import { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
 import {
   EVENT_LAG_COUNT_MAX,
+  EVENT_TYPES,
   expandEventPattern,
   type DomainEvent,
   type EventSubscriberProgress,
@@ -10,7 +10,6 @@ import {
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { RedisLock } from '../../platform/redis-lock.js';
-import { runInTransaction } from '../ledger/transaction.js';
 import { toEventResponse } from './event.service.js';
 import { EventModel, SubscriberCursorModel, type EventDoc, type SubscriberCursorDoc } from './event.model.js';
 
@@ -29,24 +28,20 @@ export type EventSubscriber = {
 
 export type DispatchSummary = { delivered: number; failed: number };
 
-/**
- * How far before a subscriber's last event its next read starts. An event's id is taken when its
- * transaction starts, so an event can commit after a later-numbered one was handed out; a transaction
- * gives up after about 20 s, and the overlap also covers clock skew between processes.
- */
-const RESUME_OVERLAP_SECONDS = 300;
 const BACKOFF_FIRST_MS = 1000;
 const BACKOFF_MAX_MS = 10 * 60_000;
 
 /**
  * Fans the outbox out to the registered subscribers. Each run takes a Redis lock (one dispatcher at a
- * time keeps the order per member), then for each subscriber reads the pending events it has not got,
- * oldest first, hands them over, and records in one transaction that it has them (`deliveredTo` on the
- * events, its cursor). An event is `done` once every subscriber of its type has it. A crash between
- * handing and recording hands the batch again on the next run: at least once, nothing lost.
+ * time keeps the order), numbers the events that have committed since the last run (`seq`, the commit
+ * order), then for each subscriber reads the numbered events of its types after its cursor, in number
+ * order, hands them over, and moves its cursor past them (one write, nothing on the events). The events
+ * of one member are numbered in the order they committed, so each subscriber gets them in that order. A
+ * subscriber that has never run starts at the first event. A crash between handing and recording hands
+ * the batch again on the next run: at least once, nothing lost.
  */
 export class EventDispatcher {
-  private readonly subscribers: Array<{ subscriber: EventSubscriber; types: EventType[] }> = [];
+  private readonly subscribers: Array<{ subscriber: EventSubscriber; types: EventType[] | null }> = [];
 
   constructor(
     private readonly deps: {
@@ -73,7 +68,9 @@ export class EventDispatcher {
       if (!expanded) throw new Error(`event subscriber ${subscriber.id}: unknown event type ${pattern}`);
       for (const type of expanded) types.add(type);
     }
-    this.subscribers.push({ subscriber, types: [...types] });
+    // Every type (`*`): its reads need no type filter.
+    const isEverything = EVENT_TYPES.every((type) => types.has(type));
+    this.subscribers.push({ subscriber, types: isEverything ? null : [...types] });
   }
 
   /** Ids of the registered subscribers, in registration order. */
@@ -86,16 +83,15 @@ export class EventDispatcher {
    * nothing when another dispatcher holds the lock.
    */
   async dispatch(options: { batchSize?: number; maxBatches?: number } = {}): Promise<DispatchSummary> {
-    const batchSize = options.batchSize ?? 200;
+    const batchSize = options.batchSize ?? 500;
     const maxBatches = options.maxBatches ?? 20;
     const summary: DispatchSummary = { delivered: 0, failed: 0 };
     const lock = await RedisLock.acquire(this.deps.redis, this.deps.lockKey, this.deps.lockTtlMs ?? 15_000);
     if (!lock) return summary;
     try {
-      await this.settleUnsubscribed();
       for (let batch = 0; batch < maxBatches; batch += 1) {
-        await this.numberCommitted();
-        const pass = await this.pass(lock, batchSize);
+        const top = await this.numberCommitted();
+        const pass = await this.pass(lock, batchSize, top);
         summary.delivered += pass.delivered;
         summary.failed += pass.failed;
         if (!pass.hasMore || pass.isLockLost) break;
@@ -123,43 +119,55 @@ export class EventDispatcher {
   /**
    * Gives committed events without a number the next numbers, in id order (the caller holds the lock, so
    * one process numbers at a time; a unique index refuses a number given twice). A crash half-way leaves
-   * a numbered prefix: the next run goes on from the highest number.
+   * a numbered prefix: the next run goes on from the highest number. Returns the highest number.
    */
-  private async numberCommitted(limit = 1000): Promise<void> {
+  private async numberCommitted(limit = 1000): Promise<number> {
+    let top = await this.topSeq();
     for (;;) {
       const fresh = await EventModel.find({ seq: null }, { _id: 1 })
         .sort({ _id: 1 })
         .limit(limit)
         .lean<Array<Pick<EventDoc, '_id'>>>();
-      if (fresh.length === 0) return;
-      const top = await EventModel.findOne({ seq: { $type: 'number' } }, { seq: 1 })
-        .sort({ seq: -1 })
-        .lean<Pick<EventDoc, 'seq'>>();
-      let next = (top?.seq ?? 0) + 1;
+      if (fresh.length === 0) return top;
+      let next = top + 1;
       await EventModel.bulkWrite(
         fresh.map((event) => ({
           updateOne: { filter: { _id: event._id, seq: null }, update: { $set: { seq: next++ } } },
         })),
         { ordered: true },
       );
-      if (fresh.length < limit) return;
+      top = next - 1;
+      if (fresh.length < limit) return top;
     }
   }
 
-  /** Hands each subscriber (not waiting for a retry) up to `batchSize` events. */
-  private async pass(lock: RedisLock, batchSize: number) {
+  private async topSeq(): Promise<number> {
+    const top = await EventModel.findOne({ seq: { $type: 'number' } }, { seq: 1 })
+      .sort({ seq: -1 })
+      .lean<Pick<EventDoc, 'seq'>>();
+    return top?.seq ?? 0;
+  }
+
+  /** Hands each subscriber (not waiting for a retry) up to `batchSize` of its events numbered up to `top`. */
+  private async pass(lock: RedisLock, batchSize: number, top: number) {
     const now = this.deps.clock.now();
-    const cursors = new Map(
-      (
-        await SubscriberCursorModel.find({ _id: { $in: this.subscriberIds() } }).lean<SubscriberCursorDoc[]>()
-      ).map((cursor) => [cursor._id, cursor]),
-    );
+    const cursors = await this.cursors();
     const result = { delivered: 0, failed: 0, hasMore: false, isLockLost: false };
     for (const { subscriber, types } of this.subscribers) {
       const cursor = cursors.get(subscriber.id);
       if (cursor?.retryAt && cursor.retryAt > now) continue;
-      const events = await this.undelivered(subscriber.id, types, cursor?.lastEventId ?? null, batchSize);
-      if (events.length === 0) continue;
+      const from = await this.positionOf(subscriber.id, types, cursor);
+      if (from >= top) continue;
+      const events = await EventModel.find({ ...this.typeFilter(types), seq: { $gt: from, $lte: top } })
+        .sort({ seq: 1 })
+        .limit(batchSize)
+        .lean<EventDoc[]>();
+      // A short read has seen everything up to `top`: the cursor passes the other types' events too.
+      const reached = events.length < batchSize ? top : (events[events.length - 1]?.seq ?? top);
+      if (events.length === 0) {
+        await this.recordDelivery(subscriber.id, [], reached, now);
+        continue;
+      }
       // A subscriber slower than the lock's lifetime could overlap a second dispatcher: stop instead.
       if (!(await lock.extend())) {
         result.isLockLost = true;
@@ -173,24 +181,59 @@ export class EventDispatcher {
         await this.recordFailure(subscriber.id, cursor, error, now);
         continue;
       }
-      await this.recordDelivery(subscriber.id, events, now);
+      await this.recordDelivery(subscriber.id, events, reached, now);
       result.delivered += events.length;
-      if (events.length === batchSize) result.hasMore = true;
+      if (reached < top) result.hasMore = true;
     }
     return result;
   }
 
+  private async cursors(): Promise<Map<string, SubscriberCursorDoc>> {
+    const docs = await SubscriberCursorModel.find({ _id: { $in: this.subscriberIds() } }).lean<
+      SubscriberCursorDoc[]
+    >();
+    return new Map(docs.map((cursor) => [cursor._id, cursor]));
+  }
+
+  private typeFilter(types: EventType[] | null) {
+    return types ? { type: { $in: types } } : {};
+  }
+
+  /**
+   * The number after which the subscriber's next read starts: its cursor's; 0 for a subscriber that has
+   * never run (it starts at the first event); for a cursor from before subscribers followed `seq`, just
+   * before the first numbered event of its types that the old bookkeeping had not marked handed to it.
+   */
+  private async positionOf(
+    subscriberId: string,
+    types: EventType[] | null,
+    cursor: SubscriberCursorDoc | undefined,
+  ): Promise<number> {
+    if (!cursor) return 0;
+    if (typeof cursor.lastSeq === 'number') return cursor.lastSeq;
+    const first = await EventModel.findOne(
+      {
+        ...this.typeFilter(types),
+        seq: { $type: 'number' },
+        fanout: { $ne: 'done' },
+        deliveredTo: { $ne: subscriberId },
+      },
+      { seq: 1 },
+    )
+      .sort({ seq: 1 })
+      .lean<Pick<EventDoc, 'seq'>>();
+    return first?.seq ? first.seq - 1 : this.topSeq();
+  }
+
   /** Each registered subscriber's progress: its backlog, the last event it took, its last failure. */
   async progress(): Promise<EventSubscriberProgress[]> {
-    const cursors = new Map(
-      (
-        await SubscriberCursorModel.find({ _id: { $in: this.subscriberIds() } }).lean<SubscriberCursorDoc[]>()
-      ).map((cursor) => [cursor._id, cursor]),
-    );
+    const cursors = await this.cursors();
     return Promise.all(
       this.subscribers.map(async ({ subscriber, types }) => {
         const cursor = cursors.get(subscriber.id);
-        const filter = this.undeliveredFilter(subscriber.id, types, cursor?.lastEventId ?? null);
+        const from = await this.positionOf(subscriber.id, types, cursor);
+        // Its types after its cursor, and those committed but not numbered yet.
+        const filter = { ...this.typeFilter(types), $or: [{ seq: { $gt: from } }, { seq: null }] };
         const [pending, oldest] = await Promise.all([
           EventModel.countDocuments(filter).limit(EVENT_LAG_COUNT_MAX),
           EventModel.findOne(filter, { occurredAt: 1 }).sort({ _id: 1 }).lean<Pick<EventDoc, 'occurredAt'>>(),
@@ -213,77 +256,37 @@ export class EventDispatcher {
     );
   }
 
-  /** Pending events of these types the subscriber has not got, oldest first, from its cursor less the overlap. */
-  private async undelivered(
+  /**
+   * The subscriber has these events (or there were none of its types): its cursor moves to `reached`
+   * (never back: `$max`), and names the last event it was handed.
+   */
+  private async recordDelivery(
     subscriberId: string,
-    types: EventType[],
-    lastEventId: Types.ObjectId | null,
-    limit: number,
-  ): Promise<EventDoc[]> {
-    return EventModel.find(this.undeliveredFilter(subscriberId, types, lastEventId))
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean<EventDoc[]>();
-  }
-
-  private undeliveredFilter(subscriberId: string, types: EventType[], lastEventId: Types.ObjectId | null) {
-    const from = lastEventId
-      ? Types.ObjectId.createFromTime(
-          Math.max(0, Math.floor(lastEventId.getTimestamp().getTime() / 1000) - RESUME_OVERLAP_SECONDS),
-        )
-      : null;
-    return {
-      fanout: 'pending',
-      ...(from ? { _id: { $gte: from } } : {}),
-      type: { $in: types },
-      deliveredTo: { $ne: subscriberId },
-    };
-  }
-
-  /** The subscriber has these events: marks them, moves its cursor, and finishes the events everyone has. */
-  private async recordDelivery(subscriberId: string, events: EventDoc[], now: Date): Promise<void> {
-    const ids = events.map((event) => event._id);
-    const last = ids.reduce((max, id) => (id.toHexString() > max.toHexString() ? id : max));
-    await runInTransaction(async (session) => {
-      await EventModel.updateMany(
-        { _id: { $in: ids } },
-        { $addToSet: { deliveredTo: subscriberId } },
-        { session },
-      );
-      const cursor = await SubscriberCursorModel.findById(
-        subscriberId,
-        { lastEventId: 1 },
-        { session },
-      ).lean();
-      const lastEventId =
-        cursor?.lastEventId && cursor.lastEventId.toHexString() > last.toHexString()
-          ? cursor.lastEventId
-          : last;
-      await SubscriberCursorModel.updateOne(
-        { _id: subscriberId },
-        {
-          $set: {
-            lastEventId,
-            lastError: null,
-            lastErrorAt: null,
-            failures: 0,
-            retryAt: null,
-            updatedAt: now,
-          },
-          $inc: { handled: events.length },
+    events: EventDoc[],
+    reached: number,
+    now: Date,
+  ): Promise<void> {
+    const last = events[events.length - 1];
+    await SubscriberCursorModel.updateOne(
+      { _id: subscriberId },
+      {
+        $max: { lastSeq: reached },
+        $set: {
+          ...(last ? { lastEventId: last._id } : {}),
+          lastError: null,
+          lastErrorAt: null,
+          failures: 0,
+          retryAt: null,
+          ...(events.length ? { updatedAt: now } : {}),
         },
-        { upsert: true, session },
-      );
-    });
-    const byType = new Map<EventType, Types.ObjectId[]>();
-    for (const event of events) byType.set(event.type, [...(byType.get(event.type) ?? []), event._id]);
-    for (const [type, typeIds] of byType) {
-      const required = this.subscribers.filter((s) => s.types.includes(type)).map((s) => s.subscriber.id);
-      await EventModel.updateMany(
-        { _id: { $in: typeIds }, fanout: 'pending', deliveredTo: { $all: required } },
-        { $set: { fanout: 'done' } },
-      );
-    }
+        $inc: { handled: events.length },
+        $setOnInsert: {
+          ...(last ? {} : { lastEventId: null }),
+          ...(events.length ? {} : { updatedAt: now }),
+        },
+      },
+      { upsert: true },
+    );
   }
 
   /** The subscriber threw: it waits (doubling each time in a row), the others go on. */
@@ -310,18 +313,9 @@ export class EventDispatcher {
           retryAt: new Date(now.getTime() + waitMs),
           updatedAt: now,
         },
-        $setOnInsert: { lastEventId: null, handled: 0 },
+        $setOnInsert: { lastSeq: 0, lastEventId: null, handled: 0 },
       },
       { upsert: true },
-    );
-  }
-
-  /** Events of a type nobody subscribes to have nobody to wait for. */
-  private async settleUnsubscribed(): Promise<void> {
-    const subscribed = new Set(this.subscribers.flatMap((s) => s.types));
-    await EventModel.updateMany(
-      { fanout: 'pending', type: { $nin: [...subscribed] } },
-      { $set: { fanout: 'done' } },
     );
   }
 }

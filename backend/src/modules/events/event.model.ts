@@ -10,8 +10,9 @@ import type { EventType } from '@regulars/contracts';
  * `seq` is the commit order the feed pages by: null when written, given by the dispatcher to committed
  * events in id order (an event whose transaction committed late gets a later number instead of being
  * passed over by a reader whose cursor is already beyond its id).
- * `fanout` is `pending` until the dispatcher has handed the event to every subscriber; `deliveredTo`
- * names the subscribers that have it (the dispatcher's per-event progress, written after each handing).
+ * Subscribers follow `seq` too: each has a cursor (the last number it was handed), so handing an event
+ * to a subscriber writes nothing on the event. `fanout` and `deliveredTo` are what the dispatcher wrote
+ * on events before that (kept on old events; read once to place an old subscriber's cursor).
  */
 export type EventDoc = {
   _id: Types.ObjectId;
@@ -23,7 +24,8 @@ export type EventDoc = {
   subject: Record<string, string>;
   payloadVersion: number;
   payload: Record<string, unknown>;
-  fanout: 'pending' | 'done';
+  /** Legacy (events written before subscribers followed `seq`). */
+  fanout?: 'pending' | 'done';
   deliveredTo?: string[];
   seq: number | null;
 };
@@ -37,15 +39,13 @@ const eventSchema = new Schema<EventDoc>(
     subject: { type: Schema.Types.Mixed, default: {} },
     payloadVersion: { type: Number, required: true },
     payload: { type: Schema.Types.Mixed, default: {} },
-    fanout: { type: String, required: true },
+    fanout: { type: String, default: undefined },
     deliveredTo: { type: [String], default: undefined },
     seq: { type: Number, default: null },
   },
   { collection: 'events', versionKey: false, minimize: false },
 );
-// The dispatcher reads what is left to fan out, oldest first.
-eventSchema.index({ fanout: 1, _id: 1 });
-// The events still to be numbered (seq null), in id order; one number per event.
+// The events still to be numbered (seq null), in id order, and the subscribers' reads by number.
 eventSchema.index({ seq: 1, _id: 1 });
 eventSchema.index({ seq: 1 }, { unique: true, partialFilterExpression: { seq: { $type: 'number' } } });
 // The pull feed filtered by member.
@@ -54,12 +54,14 @@ eventSchema.index({ memberId: 1, seq: 1 });
 export const EventModel = mongoose.model<EventDoc>('Event', eventSchema);
 
 /**
- * How far each subscriber has come: the last event it handled (where its next read starts, less an
- * overlap for late commits), how many, and its failures: a subscriber that threw waits until `retryAt`
+ * How far each subscriber has come: the number (`seq`) of the last event it was handed or passed over
+ * (its next read starts after it), that event's id, how many it handled, and its failures: a subscriber that threw waits until `retryAt`
  * (business time, doubling with each failure in a row).
  */
 export type SubscriberCursorDoc = {
   _id: string;
+  /** Null on cursors written before subscribers followed `seq`: placed from the events' old marks. */
+  lastSeq?: number | null;
   lastEventId: Types.ObjectId | null;
   handled: number;
   lastError: string | null;
@@ -72,6 +74,7 @@ export type SubscriberCursorDoc = {
 const cursorSchema = new Schema<SubscriberCursorDoc>(
   {
     _id: { type: String, required: true },
+    lastSeq: { type: Number, default: null },
     lastEventId: { type: Schema.Types.ObjectId, default: null },
     handled: { type: Number, default: 0 },
     lastError: { type: String, default: null },

@@ -75,7 +75,6 @@ export class EventService {
       subject,
       payloadVersion: EVENT_CATALOGUE[input.type].version,
       payload: input.payload,
-      fanout: 'pending',
       seq: null,
     };
   }

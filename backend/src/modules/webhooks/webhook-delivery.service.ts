@@ -117,37 +117,42 @@ export class WebhookDeliveryService {
       .limit(batchSize)
       .lean<WebhookDeliveryDoc[]>();
     if (due.length === 0) return { sent: summary, fetched: 0 };
+    // Claimed first, so that runs side by side (several per process, several processes) split what is
+    // due instead of all working out the order of the same deliveries.
+    const claimed = await this.claim(due);
+    if (claimed.length === 0) return { sent: summary, fetched: due.length };
 
     const endpoints = new Map(
       (
         await WebhookEndpointModel.find({
-          _id: { $in: [...new Set(due.map((d) => String(d.endpointId)))] },
+          _id: { $in: [...new Set(claimed.map((d) => String(d.endpointId)))] },
         }).lean<WebhookEndpointDoc[]>()
       ).map((endpoint) => [String(endpoint._id), endpoint]),
     );
-    const orphaned = due.filter((d) => !endpoints.get(String(d.endpointId))?.active);
+    const orphaned = claimed.filter((d) => !endpoints.get(String(d.endpointId))?.active);
     if (orphaned.length) {
       await WebhookDeliveryModel.updateMany(
         { _id: { $in: orphaned.map((d) => d._id) }, status: 'pending' },
-        { $set: { status: 'cancelled', nextAttemptAt: null } },
+        { $set: { status: 'cancelled', nextAttemptAt: null, leaseUntil: null, leaseToken: null } },
       );
     }
-    const chains = await this.inOrder(due.filter((d) => endpoints.get(String(d.endpointId))?.active));
-    const won = new Set((await this.claim(chains.flat())).map((d) => String(d._id)));
+    const chains = await this.inOrder(claimed.filter((d) => endpoints.get(String(d.endpointId))?.active));
+    // Those waiting behind an earlier pending delivery (not due, or another run's) go back unsent.
+    const chained = new Set(chains.flat().map((d) => String(d._id)));
+    const waiting = claimed.filter((d) => !chained.has(String(d._id)) && !orphaned.includes(d));
+    if (waiting.length) {
+      await WebhookDeliveryModel.updateMany(
+        { _id: { $in: waiting.map((d) => d._id) }, status: 'pending' },
+        { $set: { leaseUntil: null, leaseToken: null } },
+      );
+    }
 
     // Per endpoint a queue of chains (one member's deliveries, sent one after the other in order);
     // endpoints side by side, a bounded number of requests in flight, each endpoint a few at a time.
     const queues = new Map<string, WebhookDeliveryDoc[][]>();
     for (const chain of chains) {
-      // A chain goes only as far as this run holds it without a gap (another run has the rest).
-      const gap = chain.findIndex((d) => !won.has(String(d._id)));
-      const held = gap === -1 ? chain : chain.slice(0, gap);
-      for (const skipped of gap === -1 ? [] : chain.slice(gap))
-        if (won.has(String(skipped._id))) await this.release(skipped, null);
-      const first = held[0];
-      if (!first) continue;
-      const key = String(first.endpointId);
-      queues.set(key, [...(queues.get(key) ?? []), held]);
+      const key = String(chain[0]?.endpointId);
+      queues.set(key, [...(queues.get(key) ?? []), chain]);
     }
     const delivered = new DeliveredWrites();
     // An endpoint that failed in this run: when its next retry is (its other deliveries wait for it).
@@ -272,7 +277,12 @@ export class WebhookDeliveryService {
       { $set: { leaseUntil: new Date(realNow.getTime() + this.deps.timeoutMs + 10_000), leaseToken: token } },
     );
     const won = new Set(
-      (await WebhookDeliveryModel.find({ leaseToken: token }, { _id: 1 }).lean()).map((d) => String(d._id)),
+      (
+        await WebhookDeliveryModel.find(
+          { _id: { $in: deliveries.map((d) => d._id) }, leaseToken: token },
+          { _id: 1 },
+        ).lean()
+      ).map((d) => String(d._id)),
     );
     return deliveries.filter((d) => won.has(String(d._id)));
   }

@@ -112,8 +112,6 @@ deliverySchema.index({ status: 1, nextAttemptAt: 1 });
 deliverySchema.index({ endpointId: 1, status: 1, nextAttemptAt: 1 });
 // The order per member: what is still pending before a delivery.
 deliverySchema.index({ endpointId: 1, orderKey: 1, status: 1, eventId: 1 });
-// A run's claim.
-deliverySchema.index({ leaseToken: 1 });
 // The delivery log, newest first.
 deliverySchema.index({ endpointId: 1, _id: -1 });
 
