@@ -15,7 +15,13 @@ export {
 export { EmittedEffect, StampsAdded, CouponIssued, MemberTagAdded, MemberTagRemoved } from './effects.js';
 export type { TraceEntry, SkipReason } from './trace.js';
 export type { ValidationIssue } from './issues.js';
-export { RULE_LIMITS, isLimitIssue, type LimitIssue } from './limits.js';
+export {
+  RULE_LIMITS,
+  checkPublishedSetLimits,
+  isLimitIssue,
+  measureRuleSet,
+  type LimitIssue,
+} from './limits.js';
 export { compileRuleSet, RuleSetError, type CompiledRuleSet } from './compile.js';
 export {
   evaluate,

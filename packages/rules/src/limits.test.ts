@@ -1,6 +1,6 @@
 // The limits are checked before any evaluation, on the raw JSON, whatever its depth or size.
 import { describe, expect, it } from 'vitest';
-import { RULE_LIMITS, isLimitIssue } from './limits.js';
+import { RULE_LIMITS, checkPublishedSetLimits, isLimitIssue, measureRuleSet } from './limits.js';
 import { makeRuleInput } from './testing/builders.js';
 import { validateRule, validateRuleSet } from './validate.js';
 
@@ -94,5 +94,56 @@ describe('rule limits', () => {
       ok: false,
       issues: [{ path: '', message: '1001 rules evaluated together; the most allowed is 1000', limit: 1000 }],
     });
+  });
+});
+
+describe('the published set limits', () => {
+  const itemRule = (id: string, conditions: number) =>
+    makeRuleInput({
+      id,
+      conditions: {
+        any: Array.from({ length: conditions }, (_, c) => ({
+          items: { categories: [`c${c}`], minQuantity: 2 },
+        })),
+      },
+      effects: [{ type: 'awardPointsPerItem', points: 1, items: { skus: ['latte'] } }],
+    });
+
+  it('counts conditions (combinators, fields, items) and item matches (in conditions and effects)', () => {
+    expect(measureRuleSet([itemRule('a', 3)])).toEqual({ conditions: 4, itemMatches: 4 });
+    const fields = makeRuleInput({
+      conditions: {
+        not: {
+          all: [
+            { field: 'purchase.hour', op: 'gte', value: 9 },
+            { field: 'member.tier', op: 'eq', value: 'gold' },
+          ],
+        },
+      },
+    });
+    expect(measureRuleSet([fields, itemRule('b', 1)])).toEqual({ conditions: 6, itemMatches: 2 });
+  });
+
+  it('refuses a set whose item matches or conditions exceed the limits, with the limit', () => {
+    const perRule = 199;
+    const fitting = Array.from(
+      { length: Math.floor(RULE_LIMITS.maxItemMatchesInSet / (perRule + 1)) },
+      (_, r) => itemRule(`r${r}`, perRule),
+    );
+    expect(checkPublishedSetLimits(fitting)).toEqual([]);
+    const issues = checkPublishedSetLimits([...fitting, itemRule('one-more', perRule)]);
+    expect(issues).toEqual([expect.objectContaining({ path: '', limit: RULE_LIMITS.maxItemMatchesInSet })]);
+    expect(issues.every(isLimitIssue)).toBe(true);
+    const fieldRules = Array.from({ length: 260 }, (_, r) =>
+      makeRuleInput({
+        id: `f${r}`,
+        conditions: {
+          any: Array.from({ length: 199 }, () => ({ field: 'purchase.hour', op: 'gte', value: 9 })),
+        },
+      }),
+    );
+    expect(checkPublishedSetLimits(fieldRules)).toEqual([
+      expect.objectContaining({ limit: RULE_LIMITS.maxConditionsInSet }),
+    ]);
   });
 });

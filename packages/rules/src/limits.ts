@@ -21,6 +21,14 @@ export const RULE_LIMITS = {
   maxJsonDepth: 48,
   /** Rules evaluated together: the active set, or a simulation. */
   maxRulesInSet: 1000,
+  /**
+   * Item matches (a condition or an effect on `categories` or `skus`) in the published set, all rules
+   * together: each is checked against every line of a purchase, so this (with the next) bounds the work
+   * of a 500-line purchase (about 0.07 s with both limits reached, see docs/rules.md).
+   */
+  maxItemMatchesInSet: 5000,
+  /** Conditions in the published set, all rules together (each is tested at most once per purchase). */
+  maxConditionsInSet: 50_000,
 } as const;
 
 /** An issue about a limit, with the limit it exceeds. */
@@ -169,4 +177,55 @@ export function checkRuleSetLimits(count: number): LimitIssue[] {
         },
       ]
     : [];
+}
+
+/** How much a set of rules asks of each evaluation: its conditions and its item matches. */
+export function measureRuleSet(rules: readonly unknown[]): { conditions: number; itemMatches: number } {
+  let conditions = 0;
+  let itemMatches = 0;
+  const stack: unknown[] = [...rules];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+      continue;
+    }
+    const node = value as Record<string, unknown>;
+    if ('categories' in node || 'skus' in node) itemMatches += 1;
+    // A condition: a combinator, a field condition, or an items condition (effects have a `type`).
+    if (
+      'all' in node ||
+      'any' in node ||
+      'not' in node ||
+      'field' in node ||
+      ('items' in node && !('type' in node))
+    )
+      conditions += 1;
+    for (const child of Object.values(node))
+      if (child !== null && typeof child === 'object') stack.push(child);
+  }
+  return { conditions, itemMatches };
+}
+
+/**
+ * Checks that a set of rules to be published together stays within the work a purchase may cost
+ * (`maxItemMatchesInSet`, `maxConditionsInSet`); the rules must already be within their own limits.
+ */
+export function checkPublishedSetLimits(rules: readonly unknown[]): LimitIssue[] {
+  const { conditions, itemMatches } = measureRuleSet(rules);
+  const issues: LimitIssue[] = [];
+  if (itemMatches > RULE_LIMITS.maxItemMatchesInSet)
+    issues.push({
+      path: '',
+      message: `the published rules together would hold ${itemMatches} item matches (conditions and effects on categories or skus, each checked against every line of a purchase); the most allowed is ${RULE_LIMITS.maxItemMatchesInSet}`,
+      limit: RULE_LIMITS.maxItemMatchesInSet,
+    });
+  if (conditions > RULE_LIMITS.maxConditionsInSet)
+    issues.push({
+      path: '',
+      message: `the published rules together would hold ${conditions} conditions; the most allowed is ${RULE_LIMITS.maxConditionsInSet}`,
+      limit: RULE_LIMITS.maxConditionsInSet,
+    });
+  return issues;
 }

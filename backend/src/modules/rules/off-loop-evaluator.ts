@@ -20,7 +20,8 @@ type Answer = {
  * a time, each within a time budget: a
  * simulation that runs longer is cut (the thread is terminated and replaced) and answers 422
  * SIMULATION_TOO_EXPENSIVE. However large a valid rule set is, the API's event loop keeps answering.
- * (Purchases evaluate the published set on the loop: it was bounded when it was published.)
+ * (Purchases evaluate the published set on the loop: its cost was bounded when it was published, see
+ * `checkPublishedSetLimits`.)
  */
 export class OffLoopEvaluator {
   private worker: Promise<Worker> | null = null;

@@ -1,6 +1,7 @@
 // The rule language's checks as the API answers them (422 RULE_INVALID, RULE_TOO_COMPLEX,
 // RULE_SET_CONFLICT with paths): pure, shared by RuleService and the simulation worker thread.
 import {
+  checkPublishedSetLimits,
   evaluate,
   isLimitIssue,
   validateRule,
@@ -52,15 +53,20 @@ export function assertValidSet(rules: Rule[], ownPrefix: string | undefined): vo
   );
 }
 
+/**
+ * Refuses a set to be published together whose conditions or item matches would make each purchase
+ * costly (422 `RULE_TOO_COMPLEX`, path ''): purchases evaluate the published set on the request's thread.
+ */
+export function assertPublishableSet(rules: readonly Rule[]): void {
+  const issues = checkPublishedSetLimits(rules);
+  if (issues.length > 0) throw invalid(issues, '');
+}
+
 export function stripIdentity(definition: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, version: _version, ...rest } = definition;
   return rest;
 }
 
-/**
- * A rule the language refuses: 422 `RULE_TOO_COMPLEX` when it exceeds the size and nesting limits, else
- * 422 `RULE_INVALID`; `details` lists `{ path, message }` (and `limit`) per problem.
- */
 /**
  * A rule the language refuses: 422 `RULE_TOO_COMPLEX` when it exceeds the size and nesting limits, else
  * 422 `RULE_INVALID`; `details` lists `{ path, message }` (and `limit`) per problem.

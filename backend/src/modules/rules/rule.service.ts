@@ -21,7 +21,14 @@ import { runInTransaction } from '../ledger/transaction.js';
 import { MemberModel, type Member } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
 import type { OffLoopEvaluator } from './off-loop-evaluator.js';
-import { assertValidSet, invalid, simulateRules, stripIdentity, validateDefinition } from './rule-checks.js';
+import {
+  assertPublishableSet,
+  assertValidSet,
+  invalid,
+  simulateRules,
+  stripIdentity,
+  validateDefinition,
+} from './rule-checks.js';
 import {
   RuleModel,
   RuleSetGenerationModel,
@@ -379,10 +386,14 @@ export class RuleService {
     return doc;
   }
 
-  /** Refuses a rule that would make the active set inconsistent (cyclic or unbounded multipliers...). */
+  /**
+   * Refuses a rule that would make the active set inconsistent (cyclic or unbounded multipliers...) or
+   * too costly for each purchase to evaluate.
+   */
   private async assertFitsActiveSet(rule: Rule): Promise<void> {
     const others = (await this.loadActiveRules()).filter((r) => r.id !== rule.id);
     assertValidSet([...others, rule], 'definition');
+    assertPublishableSet([...others, rule]);
   }
 
   private async loadActiveRules(): Promise<Rule[]> {
