@@ -191,6 +191,26 @@ describe('blocking', () => {
       .expect(200);
     await buy(world, member.id, 100);
   });
+  it("ends a blocked member's sessions at once: the access token answers 401 MEMBER_SESSION_BLOCKED, and again after unblocking it works", async () => {
+    const member = await signUpMember(world.app);
+    await world.app.request.get(`/api/v1/members/${member.memberId}/card`).set(member.auth).expect(200);
+    await world.app.request
+      .post(`/api/v1/members/${member.memberId}/block`)
+      .set(world.manager.auth)
+      .send({ reason: 'lost card' })
+      .expect(200);
+    const refused = await world.app.request
+      .get(`/api/v1/members/${member.memberId}/card`)
+      .set(member.auth)
+      .expect(401);
+    expect(refused.body.error.code).toBe('MEMBER_SESSION_BLOCKED');
+    await world.app.request
+      .post(`/api/v1/members/${member.memberId}/unblock`)
+      .set(world.manager.auth)
+      .send({})
+      .expect(200);
+    await world.app.request.get(`/api/v1/members/${member.memberId}/card`).set(member.auth).expect(200);
+  });
 });
 
 describe('QR card codes', () => {

@@ -259,6 +259,7 @@ function platformErrors(spec: RouteSpec<ZodTypeAny, ZodTypeAny, ZodTypeAny>): Er
     'INVALID_API_KEY',
     'API_KEY_REVOKED',
     'ACCOUNT_DISABLED',
+    'MEMBER_SESSION_BLOCKED',
     ...(spec.access.public ? [] : (['UNAUTHENTICATED', 'FORBIDDEN'] as const)),
     // Lists take the standard page, whose cursor may be broken or belong to another list.
     ...(objectOf(spec.query)?.shape.cursor ? (['INVALID_CURSOR'] as const) : []),

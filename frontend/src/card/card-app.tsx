@@ -4,6 +4,7 @@ import { cardClient } from './card-api.js';
 import { readCachedCard, writeCachedCard, type CachedCard } from './card-cache.js';
 import { CardHome } from './home/card-home.js';
 import { JoinFlow } from './join/join-flow.js';
+import type { SignOutReason } from './use-card.js';
 import { useI18n } from './card-i18n.js';
 import { SandboxBanner } from '../shared/sandbox/sandbox-banner.js';
 
@@ -23,13 +24,16 @@ function CardScreens() {
     cardClient.isSignedIn() ? readCachedCard() : null,
   );
 
-  const forget = useCallback(() => {
+  const [signedOut, setSignedOut] = useState<SignOutReason | null>(null);
+  const forget = useCallback((reason: SignOutReason = 'ended') => {
     cardClient.tokens.write(null);
     writeCachedCard(null);
     setCard(null);
+    setSignedOut(reason);
   }, []);
 
   const onJoined = (session: MemberSessionResponse) => {
+    setSignedOut(null);
     cardClient.startSession(session);
     const next: CachedCard = {
       memberId: session.member.id,
@@ -50,6 +54,6 @@ function CardScreens() {
     forget();
   };
 
-  if (!card) return <JoinFlow onJoined={onJoined} />;
+  if (!card) return <JoinFlow onJoined={onJoined} isBlocked={signedOut === 'blocked'} />;
   return <CardHome initial={card} onSignedOut={forget} onLogout={() => void logout()} />;
 }

@@ -20,7 +20,10 @@ export type CardState = {
  * The member's card: shown at once from the phone's cache, then refreshed from the server when online
  * (on open, every 30 s while visible, when the network returns, when the app comes back to the front).
  */
-export function useCard(initial: CachedCard, onSignedOut: () => void): CardState {
+/** Why the card signed itself out: the session ended, or the card was blocked at the till. */
+export type SignOutReason = 'ended' | 'blocked';
+
+export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason) => void): CardState {
   const [card, setCard] = useState<CachedCard>(initial);
   const [recent, setRecent] = useState<Page<LedgerEntry>>({ items: [], nextCursor: null });
   const [isRefreshing, setRefreshing] = useState(false);
@@ -55,7 +58,8 @@ export function useCard(initial: CachedCard, onSignedOut: () => void): CardState
       setRecent(ledger);
       setError(null);
     } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 401) onSignedOut();
+      if (caught instanceof ApiError && caught.status === 401)
+        onSignedOut(caught.code === 'MEMBER_SESSION_BLOCKED' ? 'blocked' : 'ended');
       else setError(caught);
     } finally {
       inFlight.current = false;

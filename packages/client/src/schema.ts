@@ -2124,7 +2124,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_CREDENTIALS`, `INVALID_TOKEN`, `TOKEN_EXPIRED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_CREDENTIALS`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2134,7 +2134,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED";
                             message: string;
                         };
                     };
@@ -2284,7 +2284,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_REFRESH_TOKEN`, `INVALID_TOKEN`, `REFRESH_TOKEN_EXPIRED`, `REFRESH_TOKEN_REUSED`, `TOKEN_EXPIRED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_REFRESH_TOKEN`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `REFRESH_TOKEN_EXPIRED`, `REFRESH_TOKEN_REUSED`, `TOKEN_EXPIRED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2294,7 +2294,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_REFRESH_TOKEN" | "INVALID_TOKEN" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_REUSED" | "TOKEN_EXPIRED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_REFRESH_TOKEN" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_REUSED" | "TOKEN_EXPIRED";
                             message: string;
                         };
                     };
@@ -2442,7 +2442,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2452,7 +2452,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED";
                             message: string;
                         };
                     };
@@ -2602,7 +2602,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2612,7 +2612,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED";
                             message: string;
                         };
                     };
@@ -2762,7 +2762,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `OTP_ATTEMPTS_EXCEEDED`, `OTP_EXPIRED`, `OTP_INVALID`, `OTP_NOT_FOUND`, `TOKEN_EXPIRED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `OTP_ATTEMPTS_EXCEEDED`, `OTP_EXPIRED`, `OTP_INVALID`, `OTP_NOT_FOUND`, `TOKEN_EXPIRED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2772,7 +2772,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_EXPIRED" | "OTP_INVALID" | "OTP_NOT_FOUND" | "TOKEN_EXPIRED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_EXPIRED" | "OTP_INVALID" | "OTP_NOT_FOUND" | "TOKEN_EXPIRED";
                             message: string;
                         };
                     };
@@ -2940,7 +2940,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2950,7 +2950,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -3097,7 +3097,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3107,7 +3107,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -3254,7 +3254,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3264,7 +3264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -3450,7 +3450,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3460,7 +3460,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -3640,7 +3640,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3650,7 +3650,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -3797,7 +3797,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3807,7 +3807,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -3987,7 +3987,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3997,7 +3997,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -4173,7 +4173,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4183,7 +4183,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -4345,7 +4345,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4355,7 +4355,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -4502,7 +4502,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4512,7 +4512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -4676,7 +4676,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4686,7 +4686,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -4835,7 +4835,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4846,7 +4846,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -5035,7 +5035,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5045,7 +5045,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -5232,7 +5232,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5242,7 +5242,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -5392,7 +5392,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5402,7 +5402,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -5549,7 +5549,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5559,7 +5559,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -5740,7 +5740,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5750,7 +5750,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -5915,7 +5915,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5925,7 +5925,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -6106,7 +6106,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6116,7 +6116,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -6313,7 +6313,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6323,7 +6323,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -6503,7 +6503,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6513,7 +6513,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -6710,7 +6710,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6720,7 +6720,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -6902,7 +6902,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6912,7 +6912,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -7075,7 +7075,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7085,7 +7085,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -7286,7 +7286,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7296,7 +7296,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -7474,7 +7474,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7484,7 +7484,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -7633,7 +7633,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7643,7 +7643,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -7848,7 +7848,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7858,7 +7858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -8007,7 +8007,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8018,7 +8018,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -8207,7 +8207,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8217,7 +8217,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -8413,7 +8413,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8423,7 +8423,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -8588,7 +8588,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8598,7 +8598,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -8784,7 +8784,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8794,7 +8794,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -8978,7 +8978,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8988,7 +8988,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -9168,7 +9168,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9178,7 +9178,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -9323,7 +9323,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9333,7 +9333,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -9519,7 +9519,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9529,7 +9529,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -9696,7 +9696,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9707,7 +9707,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -9911,7 +9911,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9921,7 +9921,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -10075,7 +10075,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10085,7 +10085,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -10248,7 +10248,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10259,7 +10259,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -10484,7 +10484,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10494,7 +10494,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -10639,7 +10639,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10649,7 +10649,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -10810,7 +10810,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10820,7 +10820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -10987,7 +10987,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10998,7 +10998,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -11216,7 +11216,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11226,7 +11226,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -11375,7 +11375,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11386,7 +11386,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -11571,7 +11571,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11581,7 +11581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -11746,7 +11746,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11756,7 +11756,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -11946,7 +11946,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11956,7 +11956,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -12119,7 +12119,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12130,7 +12130,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -12341,7 +12341,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12351,7 +12351,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -12514,7 +12514,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12525,7 +12525,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -12727,7 +12727,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12737,7 +12737,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED";
                             message: string;
                         };
                     };
@@ -12884,7 +12884,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12895,7 +12895,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -13083,7 +13083,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13093,7 +13093,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -13262,7 +13262,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13272,7 +13272,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -13415,7 +13415,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13425,7 +13425,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -13582,7 +13582,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13592,7 +13592,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -13773,7 +13773,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13783,7 +13783,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -13959,7 +13959,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13969,7 +13969,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -14142,7 +14142,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14152,7 +14152,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -14367,7 +14367,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14377,7 +14377,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -14561,7 +14561,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14571,7 +14571,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -14776,7 +14776,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14786,7 +14786,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -14966,7 +14966,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14976,7 +14976,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };
@@ -15176,7 +15176,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -15186,7 +15186,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
                             message: string;
                         };
                     };

@@ -57,6 +57,14 @@ export class AuthService {
    * account or changing its role or store takes effect on the next call, not when the token expires.
    */
   async currentPrincipal(principal: Principal): Promise<Principal> {
+    if (principal.kind === 'member') {
+      // Blocking a card ends its sessions at once, not when the access token expires.
+      const member = await MemberModel.findById(principal.id, { isBlocked: 1 }).lean();
+      if (!member) throw new UnauthenticatedError('This card no longer exists', 'INVALID_TOKEN');
+      if (member.isBlocked)
+        throw new UnauthenticatedError('This card is blocked; ask at the till', 'MEMBER_SESSION_BLOCKED');
+      return principal;
+    }
     if (principal.kind !== 'staff') return principal;
     const staff = await StaffModel.findById(principal.id, {
       email: 1,

@@ -5,7 +5,7 @@ import { useOnline } from '../../shared/use-online.js';
 import type { CachedCard } from '../card-cache.js';
 import { useI18n } from '../card-i18n.js';
 import type { CardMessageKey } from '../card-messages.js';
-import { useCard } from '../use-card.js';
+import { useCard, type SignOutReason } from '../use-card.js';
 import { BalanceSummary } from './balance-summary.js';
 import { CardQr } from './card-qr.js';
 import { HistoryList } from './history-list.js';
@@ -24,7 +24,7 @@ export function CardHome({
   onLogout,
 }: {
   initial: CachedCard;
-  onSignedOut(): void;
+  onSignedOut(reason: SignOutReason): void;
   onLogout(): void;
 }) {
   const { t, language } = useI18n();

@@ -11,7 +11,14 @@ import { joinErrors, phoneError, type JoinErrors } from './join-validation.js';
 import { serverNow } from '../../shared/sandbox/server-clock.js';
 
 /** Join or sign in: phone → one-time code (with name, birth date and consents when the phone is new). */
-export function JoinFlow({ onJoined }: { onJoined(session: MemberSessionResponse): void }) {
+export function JoinFlow({
+  onJoined,
+  isBlocked = false,
+}: {
+  onJoined(session: MemberSessionResponse): void;
+  /** The card was signed out because it was blocked at the till. */
+  isBlocked?: boolean;
+}) {
   const { t, language, setLanguage } = useI18n();
   const [otp, setOtp] = useState<OtpRequestResponse | null>(null);
   const [phone, setPhone] = useState('');
@@ -20,6 +27,7 @@ export function JoinFlow({ onJoined }: { onJoined(session: MemberSessionResponse
       <div className="join-language">
         <LanguageSwitch language={language} onChange={setLanguage} label={t('app.language')} />
       </div>
+      {isBlocked ? <Notice tone="error">{t('join.blocked')}</Notice> : null}
       <h1>{t('join.title')}</h1>
       <p>{t('join.intro')}</p>
       {otp ? (
