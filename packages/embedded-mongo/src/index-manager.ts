@@ -321,6 +321,45 @@ export class CollectionIndex {
     return ids;
   }
 
+  /**
+   * Ids whose first fields equal `prefix` and whose next field (if `next` is given) lies within its
+   * bounds, in index order: a compound index serving equality on its leading fields and a range on the
+   * one after them (`{ status: 'pending', dueAt: { $lte: now } }` on `{ status: 1, dueAt: 1 }`).
+   */
+  prefixRange(prefix: unknown[], next: RangeBounds | undefined, counter: { keysExamined: number }): string[] {
+    const entries = this.ensureOrdered();
+    const k = prefix.length;
+    const lower = next?.lower;
+    const upper = next?.upper;
+    let position =
+      lower === undefined
+        ? this.lowerBound(prefix, false)
+        : this.lowerBound([...prefix, lower.value], !lower.isInclusive);
+    const rank = next === undefined ? undefined : typeRank(lower?.value ?? upper?.value);
+    const seen = new Set<string>();
+    const ids: string[] = [];
+    for (; position < entries.length; position++) {
+      const entry = entries[position] as OrderedEntry;
+      counter.keysExamined++;
+      if (compareTuples(entry.values.slice(0, k), prefix) !== 0) break;
+      if (rank !== undefined) {
+        const value = entry.values[k];
+        // Comparisons are type-bracketed: keys of a lower type come first, those of a higher one end it.
+        const valueRank = typeRank(value);
+        if (valueRank < rank) continue;
+        if (valueRank > rank) break;
+        if (upper !== undefined) {
+          const c = compareValues(value, upper.value);
+          if (c > 0 || (c === 0 && !upper.isInclusive)) break;
+        }
+      }
+      if (seen.has(entry.id)) continue;
+      seen.add(entry.id);
+      ids.push(entry.id);
+    }
+    return ids;
+  }
+
   private firstOfRank(rank: number): number {
     const entries = this.ordered ?? [];
     let low = 0;

@@ -75,6 +75,19 @@ function collectBounds(filter: Document, out: Map<string, FieldBounds>): void {
   }
 }
 
+function hasRange(bounds: FieldBounds | undefined): bounds is FieldBounds {
+  return bounds !== undefined && (bounds.range.lower !== undefined || bounds.range.upper !== undefined);
+}
+
+/** A range whose two ends are of one type bracket (otherwise nothing can match both: no narrowing). */
+function isOneBracket(range: RangeBounds): boolean {
+  return (
+    range.lower === undefined ||
+    range.upper === undefined ||
+    typeRank(range.lower.value) === typeRank(range.upper.value)
+  );
+}
+
 function unionLookups(index: CollectionIndex, values: unknown[]): string[] {
   const ids = new Set<string>();
   for (const value of values) for (const id of index.lookup([value]) ?? []) ids.add(id);
@@ -136,6 +149,26 @@ export function planQuery(
         ids,
         isSorted: false,
         keysExamined: ids.length,
+      });
+      continue;
+    }
+    // Equality on two or more leading fields (and maybe a range on the next): the compound key narrows.
+    const equalities = bounds.findIndex((b) => b?.hasEq !== true);
+    if (equalities >= 2 || (equalities === 1 && hasRange(bounds[1]))) {
+      const next = bounds[equalities];
+      collection.ensureOrdered(index);
+      const counter = { keysExamined: 0 };
+      const ids = index.prefixRange(
+        bounds.slice(0, equalities).map((b) => b?.eq),
+        next && hasRange(next) && isOneBracket(next.range) ? next.range : undefined,
+        counter,
+      );
+      consider({
+        stage: 'IXSCAN',
+        indexName: index.spec.name,
+        ids,
+        isSorted: false,
+        keysExamined: counter.keysExamined,
       });
       continue;
     }

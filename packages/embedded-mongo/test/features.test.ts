@@ -38,6 +38,49 @@ describe('query planner', () => {
     expect(top.map((d) => d.points)).toEqual([4999, 4998, 4997, 4996, 4995, 4994, 4993, 4992, 4991]);
   });
 
+  it('narrows by a compound key: equality on the leading fields and a range on the next', async () => {
+    const jobs = fixture.db().collection('jobs');
+    await jobs.createIndex({ status: 1, dueAt: 1 });
+    await jobs.createIndex({ queue: 1, status: 1, dueAt: 1 });
+    const base = Date.UTC(2026, 0, 1);
+    await jobs.insertMany(
+      Array.from({ length: 3000 }, (_, i) => ({
+        queue: `q${i % 3}`,
+        status: i % 2 === 0 ? 'pending' : 'done',
+        // A few pending jobs have no date (null or missing): a date range never matches them.
+        ...(i % 500 === 0 ? (i % 1000 === 0 ? {} : { dueAt: null }) : { dueAt: new Date(base + i * 1000) }),
+      })),
+    );
+    const explain = (filter: object) =>
+      fixture.client
+        .db(jobs.dbName)
+        .command({ explain: { find: 'jobs', filter }, verbosity: 'executionStats' });
+    const cutoff = new Date(base + 100 * 1000);
+    const due = { status: 'pending', dueAt: { $lte: cutoff } };
+    const plan = await explain(due);
+    expect(plan.queryPlanner.winningPlan.inputStage).toMatchObject({ indexName: 'status_1_dueAt_1' });
+    // Pending with a date up to 100 s: i = 2, 4, ..., 100 (i = 0 has no date).
+    expect(plan.executionStats).toMatchObject({ nReturned: 50, totalDocsExamined: 50 });
+    const scanned = await jobs.find({ ...due, unindexed: { $exists: false } }).toArray();
+    expect(scanned).toHaveLength(50);
+    const between = await explain({
+      queue: 'q1',
+      status: 'pending',
+      dueAt: { $gt: cutoff, $lt: new Date(base + 200_000) },
+    });
+    expect(between.queryPlanner.winningPlan.inputStage).toMatchObject({
+      indexName: 'queue_1_status_1_dueAt_1',
+    });
+    // i in (100, 200), even, and i % 3 === 1: 106, 112, ..., 196.
+    expect(between.executionStats.nReturned).toBe(16);
+    expect(between.executionStats.totalDocsExamined).toBe(16);
+    const prefix = await explain({ queue: 'q2', status: 'done' });
+    expect(prefix.executionStats).toMatchObject({ nReturned: 500, totalDocsExamined: 500 });
+    // Missing and null keys sort before dates: an equality on null finds both, a date range neither.
+    expect(await jobs.countDocuments({ status: 'pending', dueAt: null })).toBe(6);
+    expect(await jobs.countDocuments({ status: 'pending', dueAt: { $gte: new Date(0) } })).toBe(1494);
+  });
+
   it('keeps index results correct after updates and deletes', async () => {
     const members = fixture.db().collection<{ _id: number; tier: string | string[] }>('members');
     await members.createIndex({ tier: 1 });
