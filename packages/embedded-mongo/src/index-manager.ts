@@ -115,11 +115,21 @@ export class CollectionIndex {
   /** The key tuples a document contributes (several when a field is an array). */
   private keyTuples(doc: Document): unknown[][] | undefined {
     if (this.partial !== undefined && !this.partial(doc)) return undefined;
-    const perField = this.fields.map((field) => {
+    const perField: unknown[][] = [];
+    // Most documents have one value per indexed field (no arrays): their one tuple is built directly.
+    const tuple: unknown[] = [];
+    let isMultikey = false;
+    for (const field of this.fields) {
       const values: unknown[] = [];
       collectPathValues(doc, field.parts, values);
-      return values.length === 0 ? [undefined] : values;
-    });
+      if (values.length > 1) isMultikey = true;
+      tuple.push(values[0]);
+      perField.push(values.length === 0 ? [undefined] : values);
+    }
+    if (!isMultikey) {
+      if (this.spec.sparse === true && tuple.every((value) => value === undefined)) return undefined;
+      return [tuple];
+    }
     if (
       this.spec.sparse === true &&
       perField.every((values) => values.length === 1 && values[0] === undefined)
