@@ -125,6 +125,8 @@ export function planQuery(
   const consider = (plan: QueryPlan & { stage: 'IXSCAN' }): void => {
     if (best === undefined || best.stage !== 'IXSCAN' || plan.ids.length < best.ids.length) best = plan;
   };
+  const considerIds = (index: CollectionIndex, ids: string[], keysExamined = ids.length): void =>
+    consider({ stage: 'IXSCAN', indexName: index.spec.name, ids, isSorted: false, keysExamined });
   for (const index of collection.indexes) {
     if (!index.isUsableForQueries) continue;
     const bounds = index.fields.map((field) => fields.get(field.path));
@@ -132,24 +134,12 @@ export function planQuery(
     if (first === undefined) continue;
     if (bounds.every((b) => b?.hasEq === true)) {
       const ids = [...(index.lookup(bounds.map((b) => b?.eq)) ?? [])];
-      consider({
-        stage: 'IXSCAN',
-        indexName: index.spec.name,
-        ids,
-        isSorted: false,
-        keysExamined: ids.length,
-      });
+      considerIds(index, ids);
       continue;
     }
     if (index.fields.length === 1 && first.in !== undefined) {
       const ids = unionLookups(index, first.in);
-      consider({
-        stage: 'IXSCAN',
-        indexName: index.spec.name,
-        ids,
-        isSorted: false,
-        keysExamined: ids.length,
-      });
+      considerIds(index, ids);
       continue;
     }
     // Equality on two or more leading fields (and maybe a range on the next): the compound key narrows.
@@ -163,13 +153,7 @@ export function planQuery(
         next && hasRange(next) && isOneBracket(next.range) ? next.range : undefined,
         counter,
       );
-      consider({
-        stage: 'IXSCAN',
-        indexName: index.spec.name,
-        ids,
-        isSorted: false,
-        keysExamined: counter.keysExamined,
-      });
+      considerIds(index, ids, counter.keysExamined);
       continue;
     }
     const range: RangeBounds | undefined = first.hasEq
@@ -178,22 +162,11 @@ export function planQuery(
         ? first.range
         : undefined;
     if (range !== undefined) {
-      if (
-        range.lower !== undefined &&
-        range.upper !== undefined &&
-        typeRank(range.lower.value) !== typeRank(range.upper.value)
-      )
-        continue;
+      if (!isOneBracket(range)) continue;
       collection.ensureOrdered(index);
       const counter = { keysExamined: 0 };
       const ids = [...new Set(index.range(range, counter))];
-      consider({
-        stage: 'IXSCAN',
-        indexName: index.spec.name,
-        ids,
-        isSorted: false,
-        keysExamined: counter.keysExamined,
-      });
+      considerIds(index, ids, counter.keysExamined);
     }
   }
   if (best !== undefined) return best;
