@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { RotatedWebhookSecret, WebhookDelivery, WebhookEndpoint } from '@regulars/contracts';
 import { formatDateTime } from '../../shared/format.js';
-import { TextField } from '../../shared/ui/field.js';
 import { Notice } from '../../shared/ui/notice.js';
 import { Loading } from '../../shared/ui/spinner.js';
 import { navigate } from '../router.js';
@@ -10,9 +9,9 @@ import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryOutcome } from './delivery-outcome.js';
 import { EndpointStatus } from './endpoint-status.js';
-import { EventTypePicker } from './event-type-picker.js';
+import { EndpointFields, useEndpointForm } from './endpoint-form.js';
 import { SecretReveal } from './secret-reveal.js';
-import { WebhookErrorNotice, describeWebhookError } from './webhook-errors.js';
+import { WebhookErrorNotice } from './webhook-errors.js';
 import { webhooksApi } from './webhooks-api.js';
 import './webhooks.css';
 
@@ -229,77 +228,33 @@ function SettingsForm({
   onSaved(saved: WebhookEndpoint): void;
 }) {
   const { t } = useI18n();
-  const [url, setUrl] = useState(endpoint.url);
-  const [eventTypes, setEventTypes] = useState(endpoint.eventTypes);
-  const [description, setDescription] = useState(endpoint.description);
-  const [problems, setProblems] = useState<{ url?: string; eventTypes?: string }>({});
-  const [error, setError] = useState<unknown>(null);
+  const form = useEndpointForm({
+    url: endpoint.url,
+    eventTypes: endpoint.eventTypes,
+    description: endpoint.description,
+  });
   const [isSaved, setSaved] = useState(false);
-  const [isBusy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (isBusy) return;
     setSaved(false);
-    setError(null);
-    const missing = {
-      ...(url.trim() ? {} : { url: t('webhooks.form.urlMissing') }),
-      ...(eventTypes.length ? {} : { eventTypes: t('webhooks.events.missing') }),
-    };
-    setProblems(missing);
-    if (missing.url || missing.eventTypes) return;
-    setBusy(true);
-    try {
-      const changedUrl = url.trim() === endpoint.url ? {} : { url: url.trim() };
+    await form.submit(async (draft) => {
       const saved = await webhooksApi.update(endpoint.id, {
-        ...changedUrl,
-        eventTypes,
-        description: description.trim(),
+        ...(draft.url === endpoint.url ? {} : { url: draft.url }),
+        eventTypes: draft.eventTypes,
+        description: draft.description,
       });
       setSaved(true);
-      setUrl(saved.url);
+      form.setDraft({ url: saved.url, eventTypes: saved.eventTypes, description: saved.description });
       onSaved(saved);
-    } catch (caught) {
-      const described = describeWebhookError(caught, t);
-      if (described?.field) setProblems({ [described.field]: described.message });
-      else setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <section className="panel" aria-labelledby="webhook-settings-title">
       <h2 id="webhook-settings-title">{t('webhooks.detail.settings')}</h2>
       <form className="stack" onSubmit={(event) => void submit(event)} noValidate>
-        <TextField
-          label={t('webhooks.form.url')}
-          type="url"
-          inputMode="url"
-          autoComplete="off"
-          value={url}
-          onChange={(event) => setUrl(event.target.value)}
-          error={problems.url}
-          disabled={isBusy}
-        />
-        <div className="field">
-          <label htmlFor="webhook-edit-description">{t('webhooks.form.description')}</label>
-          <textarea
-            id="webhook-edit-description"
-            rows={2}
-            maxLength={500}
-            value={description}
-            onChange={(event) => setDescription(event.target.value)}
-            disabled={isBusy}
-          />
-        </div>
-        <EventTypePicker
-          value={eventTypes}
-          onChange={setEventTypes}
-          error={problems.eventTypes}
-          isDisabled={isBusy}
-        />
-        {error ? <WebhookErrorNotice error={error} /> : null}
+        <EndpointFields form={form} idPrefix="webhook-edit" />
         <div aria-live="polite">
           {isSaved ? (
             <Notice tone="success">
@@ -307,8 +262,8 @@ function SettingsForm({
             </Notice>
           ) : null}
         </div>
-        <button type="submit" disabled={isBusy}>
-          {isBusy ? t('webhooks.detail.saving') : t('webhooks.detail.save')}
+        <button type="submit" disabled={form.isBusy}>
+          {form.isBusy ? t('webhooks.detail.saving') : t('webhooks.detail.save')}
         </button>
       </form>
     </section>
