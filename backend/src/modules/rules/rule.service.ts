@@ -21,7 +21,14 @@ import { runInTransaction } from '../ledger/transaction.js';
 import { MemberModel, type Member } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
 import type { OffLoopEvaluator } from './off-loop-evaluator.js';
-import { assertValidSet, invalid, simulateRules, stripIdentity, validateDefinition } from './rule-checks.js';
+import {
+  assertAvailable,
+  assertValidSet,
+  invalid,
+  simulateRules,
+  stripIdentity,
+  validateDefinition,
+} from './rule-checks.js';
 import {
   RuleModel,
   RuleSetGenerationModel,
@@ -134,6 +141,7 @@ export class RuleService {
     }
     const version = (before.publishedVersion ?? 0) + 1;
     const rule = validateDefinition(before.draft, id, version);
+    assertAvailable(rule, 'definition');
     await this.assertFitsActiveSet(rule);
     const now = this.deps.clock.now();
     const by = principalKey(actor);
@@ -333,7 +341,11 @@ export class RuleService {
     }
     if (to === 'published') {
       const current = await RuleVersionModel.findOne({ ruleId: id, version: before.publishedVersion }).lean();
-      if (current) await this.assertFitsActiveSet(current.definition as unknown as Rule);
+      if (current) {
+        // A version published before the check existed may hold a part nothing carries out.
+        assertAvailable(current.definition as unknown as Rule, 'definition');
+        await this.assertFitsActiveSet(current.definition as unknown as Rule);
+      }
     }
     const event = RULE_EVENTS[to];
     const after = await runInTransaction(async (session) => {
