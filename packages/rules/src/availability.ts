@@ -8,8 +8,6 @@ import type { Audience, Effect } from './rule.schema.js';
 export const UNAVAILABLE_EFFECTS: ReadonlySet<Effect['type']> = new Set<Effect['type']>([
   'addStamps',
   'issueCoupon',
-  'addMemberTag',
-  'removeMemberTag',
 ]);
 
 /** Audience criteria no module keeps yet (the member has no tier, clubs or segment). */
