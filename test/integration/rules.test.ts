@@ -257,13 +257,13 @@ describe('POST /api/v1/rules/simulate', () => {
   it('uses a real member profile or a hypothetical one', async () => {
     const goldOnly = {
       name: 'Gold 50 bonus',
-      audience: { tiers: ['gold'] },
+      audience: { tags: ['gold'] },
       effects: [{ type: 'awardFixedPoints', points: 50 }],
     };
     const hypothetical = await app.request
       .post('/api/v1/rules/simulate')
       .set(marketer.auth)
-      .send({ basket, member: { tier: 'gold' }, rules: { inline: goldOnly } })
+      .send({ basket, member: { tags: ['gold'] }, rules: { inline: goldOnly } })
       .expect(200);
     expect(hypothetical.body.breakdown.find((b: { ruleId: string }) => b.ruleId === 'inline')?.points).toBe(
       50,
@@ -284,6 +284,50 @@ describe('POST /api/v1/rules/simulate', () => {
       .send({ basket, memberId: '0123456789abcdef01234567' })
       .expect(404);
     expect(missing.body.error.code).toBe('MEMBER_NOT_FOUND');
+  });
+
+  it('refuses to publish, resume or simulate an effect or audience nothing carries out (422 EFFECT_NOT_AVAILABLE)', async () => {
+    const hollow = {
+      name: 'Coupon for gold members',
+      audience: { tiers: ['gold'], tags: ['regular'] },
+      effects: [
+        { type: 'awardFixedPoints', points: 10 },
+        { type: 'issueCoupon', couponTemplateId: 'welcome-back' },
+      ],
+    };
+    // A draft may hold it (prepared for when the module lands) ...
+    const draft = await app.request
+      .post('/api/v1/rules')
+      .set(marketer.auth)
+      .send({ definition: hollow })
+      .expect(201);
+    // ... but publishing it would promise what never happens.
+    const refused = await app.request
+      .post(`/api/v1/rules/${draft.body.id}/publish`)
+      .set(marketer.auth)
+      .expect(422);
+    expect(refused.body.error.code).toBe('EFFECT_NOT_AVAILABLE');
+    expect(refused.body.error.details).toEqual([
+      expect.objectContaining({ path: 'definition.effects[1].type', kind: 'effect', name: 'issueCoupon' }),
+      expect.objectContaining({ path: 'definition.audience.tiers', kind: 'audience', name: 'tiers' }),
+    ]);
+    const after = await app.request.get(`/api/v1/rules/${draft.body.id}`).set(marketer.auth).expect(200);
+    expect(after.body.status).toBe('draft');
+
+    const simulated = await app.request
+      .post('/api/v1/rules/simulate')
+      .set(marketer.auth)
+      .send({ basket, rules: { inline: hollow } })
+      .expect(422);
+    expect(simulated.body.error.code).toBe('EFFECT_NOT_AVAILABLE');
+    expect(simulated.body.error.details[0].path).toBe('rules.inline.effects[1].type');
+    const withDrafts = await app.request
+      .post('/api/v1/rules/simulate')
+      .set(marketer.auth)
+      .send({ basket, rules: 'published+drafts' })
+      .expect(422);
+    expect(withDrafts.body.error.details[0].path).toBe(`rules[${draft.body.id}].effects[1].type`);
+    await app.request.post(`/api/v1/rules/${draft.body.id}/archive`).set(marketer.auth).expect(200);
   });
 
   it('refuses a bad basket with the path of the problem', async () => {

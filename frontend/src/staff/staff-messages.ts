@@ -40,6 +40,8 @@ const en = {
   'error.insufficientPointsPlain': 'Not enough points for this.',
   'error.outOfStock': 'This reward is out of stock.',
   'error.limitReached': 'This member has reached the limit for this reward.',
+  'error.effectNotAvailable':
+    'This rule uses something the program does not carry out yet: {names}. Remove it to publish.',
   'error.forbidden': 'Your role is not allowed to do this.',
   'error.signedOut': 'Your session has ended. Sign in again.',
   'error.rateLimited': 'Too many attempts. Wait a moment and try again.',
@@ -223,6 +225,7 @@ const en = {
   'rules.form.tiers': 'Tiers',
   'rules.form.tags': 'Tags',
   'rules.form.segments': 'Segments',
+  'rules.form.clubs': 'Clubs',
   'rules.form.budget': 'Total points budget (optional)',
   'rules.form.limitsInJson': 'Per-member limits are edited in the JSON view.',
   'rules.day.monday': 'Monday',
@@ -359,6 +362,11 @@ const en = {
 
 export type StaffMessageKey = keyof typeof en;
 
+/** True when `key` names a staff text (keys built from data, such as an effect's type). */
+export function isStaffMessageKey(key: string): key is StaffMessageKey {
+  return Object.hasOwn(en, key);
+}
+
 const es: Record<StaffMessageKey, string> = {
   ...webhookMessages.es,
   'common.cancel': 'Cancelar',
@@ -396,6 +404,8 @@ const es: Record<StaffMessageKey, string> = {
   'error.insufficientPointsPlain': 'No hay puntos suficientes.',
   'error.outOfStock': 'Este premio está agotado.',
   'error.limitReached': 'Este cliente ya alcanzó el límite de este premio.',
+  'error.effectNotAvailable':
+    'Esta regla usa algo que el programa aún no lleva a cabo: {names}. Quítelo para publicarla.',
   'error.forbidden': 'Tu rol no permite hacer esto.',
   'error.signedOut': 'Tu sesión ha terminado. Vuelve a entrar.',
   'error.rateLimited': 'Demasiados intentos. Espera un momento.',
@@ -581,6 +591,7 @@ const es: Record<StaffMessageKey, string> = {
   'rules.form.tiers': 'Niveles',
   'rules.form.tags': 'Etiquetas',
   'rules.form.segments': 'Segmentos',
+  'rules.form.clubs': 'Clubes',
   'rules.form.budget': 'Presupuesto total de puntos (opcional)',
   'rules.form.limitsInJson': 'Los límites por cliente se editan en la vista JSON.',
   'rules.day.monday': 'Lunes',
@@ -726,6 +737,9 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'error.redemptionSettled':
       'Это списание оплатило оформленную продажу: чтобы вернуть баллы, оформите возврат этой продажи.',
     'error.redemptionAlreadyCancelled': 'Это списание уже отменено.',
+    'rules.form.clubs': 'Клубы',
+    'error.effectNotAvailable':
+      'Правило использует то, что программа пока не выполняет: {names}. Уберите это, чтобы опубликовать правило.',
     'desk.cancelRedemption.open': 'Отменить списание…',
     'desk.cancelRedemption.title': 'Отменить это списание?',
     'desk.cancelRedemption.body':
@@ -759,6 +773,9 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'error.redemptionSettled':
       'Această răscumpărare a plătit o vânzare înregistrată: rambursați acea vânzare pentru a returna punctele.',
     'error.redemptionAlreadyCancelled': 'Această răscumpărare a fost deja anulată.',
+    'rules.form.clubs': 'Cluburi',
+    'error.effectNotAvailable':
+      'Această regulă folosește ceva ce programul nu execută încă: {names}. Eliminați-l pentru a o publica.',
     'desk.cancelRedemption.open': 'Anulează răscumpărarea…',
     'desk.cancelRedemption.title': 'Anulați această răscumpărare?',
     'desk.cancelRedemption.body':

@@ -2018,7 +2018,7 @@ export interface components {
             to?: string;
         };
         /** @enum {string} */
-        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "reward.created" | "reward.updated" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
+        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "member.tags_changed" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "reward.created" | "reward.updated" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
         DomainEvent: {
             id: string;
             type: components["schemas"]["EventType"];
@@ -6208,7 +6208,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `RULE_INVALID`, `RULE_SET_CONFLICT`, `RULE_TOO_COMPLEX` */
+            /** @description Refused by a business rule: `EFFECT_NOT_AVAILABLE`, `RULE_INVALID`, `RULE_SET_CONFLICT`, `RULE_TOO_COMPLEX` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6218,9 +6218,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "RULE_INVALID" | "RULE_SET_CONFLICT" | "RULE_TOO_COMPLEX";
+                            code: "EFFECT_NOT_AVAILABLE" | "RULE_INVALID" | "RULE_SET_CONFLICT" | "RULE_TOO_COMPLEX";
                             message: string;
-                            details?: components["schemas"]["ValidationIssues"];
+                            details?: {
+                                path: string;
+                                /** @enum {string} */
+                                kind: "effect" | "audience";
+                                name: string;
+                                message: string;
+                            }[] | components["schemas"]["ValidationIssues"];
                         };
                     };
                 };
@@ -6605,7 +6611,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `RULE_SET_CONFLICT` */
+            /** @description Refused by a business rule: `EFFECT_NOT_AVAILABLE`, `RULE_SET_CONFLICT` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6615,9 +6621,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "RULE_SET_CONFLICT";
+                            code: "EFFECT_NOT_AVAILABLE" | "RULE_SET_CONFLICT";
                             message: string;
-                            details?: components["schemas"]["ValidationIssues"];
+                            details?: {
+                                path: string;
+                                /** @enum {string} */
+                                kind: "effect" | "audience";
+                                name: string;
+                                message: string;
+                            }[] | components["schemas"]["ValidationIssues"];
                         };
                     };
                 };
@@ -7177,7 +7189,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `RULE_INVALID`, `RULE_SET_CONFLICT`, `RULE_TOO_COMPLEX`, `SIMULATION_TOO_EXPENSIVE` */
+            /** @description Refused by a business rule: `EFFECT_NOT_AVAILABLE`, `RULE_INVALID`, `RULE_SET_CONFLICT`, `RULE_TOO_COMPLEX`, `SIMULATION_TOO_EXPENSIVE` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7187,9 +7199,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "RULE_INVALID" | "RULE_SET_CONFLICT" | "RULE_TOO_COMPLEX" | "SIMULATION_TOO_EXPENSIVE";
+                            code: "EFFECT_NOT_AVAILABLE" | "RULE_INVALID" | "RULE_SET_CONFLICT" | "RULE_TOO_COMPLEX" | "SIMULATION_TOO_EXPENSIVE";
                             message: string;
-                            details?: components["schemas"]["ValidationIssues"] | {
+                            details?: {
+                                path: string;
+                                /** @enum {string} */
+                                kind: "effect" | "audience";
+                                name: string;
+                                message: string;
+                            }[] | components["schemas"]["ValidationIssues"] | {
                                 budgetMs: number;
                             };
                         };

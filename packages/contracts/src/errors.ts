@@ -196,6 +196,19 @@ export const ERROR_CATALOGUE = {
     description: 'The rule language refuses this definition; `details` lists `{ path, message }`',
     details: Issues,
   },
+  EFFECT_NOT_AVAILABLE: {
+    status: 422,
+    description:
+      'The rule uses an effect or audience that no module carries out yet (published, resumed or simulated); `details` lists `{ path, kind, name, message }`',
+    details: z.array(
+      z.object({
+        path: z.string(),
+        kind: z.enum(['effect', 'audience']),
+        name: z.string(),
+        message: z.string(),
+      }),
+    ),
+  },
   RULE_TOO_COMPLEX: {
     status: 422,
     description: 'The rule is beyond the size and nesting limits',

@@ -10,6 +10,10 @@ export const EVENT_CATALOGUE = {
   'member.updated': { version: 1, description: "A member's profile or consents changed" },
   'member.blocked': { version: 1, description: 'A member was blocked' },
   'member.unblocked': { version: 1, description: 'A member was unblocked' },
+  'member.tags_changed': {
+    version: 1,
+    description: "A purchase's rules added or removed member tags (addMemberTag / removeMemberTag effects)",
+  },
   'purchase.recorded': { version: 1, description: 'A purchase was recorded' },
   'points.earned': { version: 1, description: 'Points were credited (pending or available)' },
   'points.activated': {

@@ -44,3 +44,9 @@ export {
   type RuleTemplateSummary,
   type TemplateParam,
 } from './templates.js';
+export {
+  UNAVAILABLE_EFFECTS,
+  UNAVAILABLE_AUDIENCES,
+  unavailableParts,
+  type UnavailablePart,
+} from './availability.js';

@@ -12,7 +12,7 @@ import {
   type MemberUpdate,
   queueMemberUpdate,
 } from '../ledger/ledger.service.js';
-import { runInTransaction } from '../ledger/transaction.js';
+import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
 import type { EventService } from '../events/event.service.js';
 import { MemberModel, type Member } from '../members/member.model.js';
 import { nativeCollection } from '../../platform/mongo.js';
@@ -20,6 +20,7 @@ import { paginate, timeRange } from '../../platform/pagination.js';
 import { CardCodeUseModel } from '../members/card-code-use.model.js';
 import { cardCodeUsed, type MemberService } from '../members/member.service.js';
 import type { ProgramService } from '../program/program.service.js';
+import { applyTagEffects, type TagChange } from '../members/member-tags.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
 import { StoreModel } from '../stores/store.model.js';
 import { TtlCache } from '../../platform/ttl-cache.js';
@@ -188,6 +189,7 @@ export class PurchaseService {
           let lotId: Types.ObjectId | null = null;
           let status: 'active' | 'pending' = dates.availableAt > now ? 'pending' : 'active';
           let balance: Balance = { available: 0, pending: 0 };
+          let tagChange: TagChange | null = null;
           const member = memberId
             ? await nativeCollection<Member>(MemberModel).findOne({ _id: memberId }, { session })
             : null;
@@ -240,9 +242,19 @@ export class PurchaseService {
             }
             const stats = member.stats;
             const { usageUpdate } = result;
-            // The member's stats and rule limits, written with its balance in one update.
+            tagChange = applyTagEffects(member.tags ?? [], result.effects);
+            // The member's stats, rule limits and tags, written with its balance in one update.
             const memberUpdate: MemberUpdate = {
               ...usageUpdate,
+              ...(tagChange
+                ? {
+                    // The tags are set from those read in this transaction: guarded by them, so that a
+                    // concurrent change of the tags retries this purchase instead of being overwritten.
+                    match: { ...usageUpdate.match, tags: member.tags ?? { $exists: false } },
+                    onMiss:
+                      usageUpdate.onMiss ?? (() => new RetryTransaction('member tags changed concurrently')),
+                  }
+                : {}),
               $inc: {
                 ...usageUpdate.$inc,
                 'stats.purchaseCount': 1,
@@ -258,6 +270,7 @@ export class PurchaseService {
                   stats.lastPurchaseAt && stats.lastPurchaseAt > occurredAt
                     ? stats.lastPurchaseAt
                     : occurredAt,
+                ...(tagChange ? { tags: tagChange.tags } : {}),
               },
             };
             if (pointsEarned > 0) {
@@ -315,6 +328,22 @@ export class PurchaseService {
           // server can.
           batch.insertOne(PurchaseModel, purchase);
           await this.queueEvents(batch, purchase, input.currency);
+          if (tagChange) {
+            await this.deps.events.append(batch, {
+              type: 'member.tags_changed',
+              occurredAt: purchase.occurredAt,
+              memberId: purchase.memberId,
+              storeId: purchase.storeId,
+              subject: { purchaseId: purchase._id },
+              payload: {
+                purchaseId: purchase._id.toHexString(),
+                added: tagChange.added,
+                removed: tagChange.removed,
+                tags: tagChange.tags,
+                rules: tagChange.rules,
+              },
+            });
+          }
           if (cardCode)
             batch.insertOne(CardCodeUseModel, this.deps.members.cardCodeUse(cardCode, 'purchase'));
           const answer = toResult(purchase, balance, input.dryRun === true);

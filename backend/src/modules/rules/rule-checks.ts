@@ -10,6 +10,7 @@ import {
   type EvaluationResult,
   type Rule,
   type ValidationIssue,
+  unavailableParts,
 } from '@regulars/rules';
 import { AppError } from '../../platform/errors.js';
 
@@ -83,6 +84,25 @@ export function invalid(issues: readonly ValidationIssue[], prefix: string): App
     : new AppError('unprocessable', 'RULE_INVALID', message, details);
 }
 
+/**
+ * Refuses a rule that uses an effect or audience nothing carries out yet: 422 `EFFECT_NOT_AVAILABLE`
+ * naming each part (`details`: `{ path, kind, name, message }`, paths prefixed with `prefix`).
+ */
+export function assertAvailable(rule: Rule, prefix: string): void {
+  const parts = unavailableParts(rule).map((part) => ({
+    ...part,
+    path: prefix ? `${prefix}.${part.path}` : part.path,
+  }));
+  const first = parts[0];
+  if (!first) return;
+  throw new AppError(
+    'unprocessable',
+    'EFFECT_NOT_AVAILABLE',
+    `${first.path}: ${first.message}${parts.length > 1 ? ` (and ${parts.length - 1} more)` : ''}`,
+    parts,
+  );
+}
+
 /** What a simulation evaluates: the published rules, and drafts or one inline definition on top. */
 export type SimulationInput = {
   active: Rule[];
@@ -98,11 +118,18 @@ export function simulateRules(input: SimulationInput): EvaluationResult {
   let rules = input.active;
   if (input.drafts) {
     const replaced = new Set(input.drafts.map((draft) => draft.id));
-    const drafts = input.drafts.map((draft) => validateDefinition(draft.definition, draft.id, draft.version));
+    const drafts = input.drafts.map((draft) => {
+      const rule = validateDefinition(draft.definition, draft.id, draft.version);
+      // A simulation shows what publishing would do, and publishing refuses what nothing carries out.
+      assertAvailable(rule, `rules[${draft.id}]`);
+      return rule;
+    });
     rules = [...input.active.filter((rule) => !replaced.has(rule.id)), ...drafts];
     assertValidSet(rules, undefined);
   } else if (input.inline) {
-    rules = [...input.active, validateDefinition(input.inline, 'inline', 1, 'rules.inline')];
+    const inline = validateDefinition(input.inline, 'inline', 1, 'rules.inline');
+    assertAvailable(inline, 'rules.inline');
+    rules = [...input.active, inline];
     assertValidSet(rules, 'rules.inline');
   }
   return evaluate(rules, input.context);

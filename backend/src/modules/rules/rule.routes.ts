@@ -88,10 +88,17 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
     [
       'publish',
       'Publish the draft as the next immutable version',
-      ['NOTHING_TO_PUBLISH', 'RULE_ARCHIVED', 'RULE_INVALID', 'RULE_TOO_COMPLEX', 'RULE_SET_CONFLICT'],
+      [
+        'NOTHING_TO_PUBLISH',
+        'RULE_ARCHIVED',
+        'RULE_INVALID',
+        'RULE_TOO_COMPLEX',
+        'RULE_SET_CONFLICT',
+        'EFFECT_NOT_AVAILABLE',
+      ],
     ],
     ['pause', 'Pause a published rule (it stops applying)', ['INVALID_RULE_STATUS']],
-    ['resume', 'Resume a paused rule', ['INVALID_RULE_STATUS', 'RULE_SET_CONFLICT']],
+    ['resume', 'Resume a paused rule', ['INVALID_RULE_STATUS', 'RULE_SET_CONFLICT', 'EFFECT_NOT_AVAILABLE']],
     ['archive', 'Archive a rule for good', ['INVALID_RULE_STATUS']],
   ] as const) {
     api.route({
@@ -139,6 +146,7 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
       'RULE_TOO_COMPLEX',
       'MEMBER_NOT_FOUND',
       'RULE_SET_CONFLICT',
+      'EFFECT_NOT_AVAILABLE',
       'SIMULATION_TOO_EXPENSIVE',
       'RATE_LIMITED',
     ],

@@ -22,6 +22,7 @@ import { MemberModel, type Member } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
 import type { OffLoopEvaluator } from './off-loop-evaluator.js';
 import {
+  assertAvailable,
   assertPublishableSet,
   assertValidSet,
   invalid,
@@ -141,6 +142,7 @@ export class RuleService {
     }
     const version = (before.publishedVersion ?? 0) + 1;
     const rule = validateDefinition(before.draft, id, version);
+    assertAvailable(rule, 'definition');
     await this.assertFitsActiveSet(rule);
     const now = this.deps.clock.now();
     const by = principalKey(actor);
@@ -340,7 +342,11 @@ export class RuleService {
     }
     if (to === 'published') {
       const current = await RuleVersionModel.findOne({ ruleId: id, version: before.publishedVersion }).lean();
-      if (current) await this.assertFitsActiveSet(current.definition as unknown as Rule);
+      if (current) {
+        // A version published before the check existed may hold a part nothing carries out.
+        assertAvailable(current.definition as unknown as Rule, 'definition');
+        await this.assertFitsActiveSet(current.definition as unknown as Rule);
+      }
     }
     const event = RULE_EVENTS[to];
     const after = await runInTransaction(async (session) => {

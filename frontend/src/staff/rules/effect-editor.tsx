@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Effect } from '@regulars/rules';
+import { UNAVAILABLE_EFFECTS, type Effect } from '@regulars/rules';
 import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
 import { joinList, numberOrUndefined, splitList, withoutUndefined } from './rule-draft.js';
@@ -151,11 +151,15 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
           value={effect.type}
           onChange={(event) => onChange(TEMPLATES[event.target.value as EffectType])}
         >
-          {EFFECT_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {t(`rules.effect.${type}` as StaffMessageKey)}
-            </option>
-          ))}
+          {/* Effects nothing carries out yet are hidden (publishing refuses them); one a draft already
+              holds stays listed so that the select shows it. */}
+          {EFFECT_TYPES.filter((type) => !UNAVAILABLE_EFFECTS.has(type) || type === effect.type).map(
+            (type) => (
+              <option key={type} value={type}>
+                {t(`rules.effect.${type}` as StaffMessageKey)}
+              </option>
+            ),
+          )}
         </select>
       </label>
       {effect.type === 'awardFixedPoints' ? num('points', 'rules.effects.points') : null}

@@ -1,6 +1,13 @@
 // The designer edits a rule definition as plain JSON (what the API stores), so the form and the JSON view
 // are two views of one object. These helpers read and write its parts with the rule language's types.
-import { validateRule, type Condition, type Effect, type ValidationIssue } from '@regulars/rules';
+import {
+  instantiateTemplate,
+  unavailableParts,
+  validateRule,
+  type Condition,
+  type Effect,
+  type ValidationIssue,
+} from '@regulars/rules';
 
 export type Draft = Record<string, unknown>;
 
@@ -55,4 +62,10 @@ export function numberOrUndefined(text: string): number | undefined {
   if (text.trim() === '') return undefined;
   const value = Number(text);
   return Number.isFinite(value) ? value : undefined;
+}
+
+/** True when a template's rule (with its defaults) uses only what the engine carries out today. */
+export function isTemplateAvailable(templateId: string): boolean {
+  const built = instantiateTemplate(templateId);
+  return !built.ok || unavailableParts(built.rule).length === 0;
 }

@@ -1,4 +1,4 @@
-import type { Condition, Effect } from '@regulars/rules';
+import { UNAVAILABLE_AUDIENCES, type Condition, type Effect } from '@regulars/rules';
 import { CheckboxField, TextField } from '../../shared/ui/field.js';
 import { useI18n } from '../staff-i18n.js';
 import { ConditionBuilder } from './condition-builder.js';
@@ -59,6 +59,9 @@ export function RuleForm({
     const next = withoutUndefined({ ...audience, [key]: value });
     set('audience', Object.keys(next).length ? next : undefined);
   };
+  // Audiences nothing keeps yet are hidden (publishing refuses them), unless the draft already holds one.
+  const isAudienceShown = (key: 'tiers' | 'segments') =>
+    !UNAVAILABLE_AUDIENCES.has(key) || audience[key] !== undefined;
   const stacking = (draft.stacking ?? { mode: 'stackable' }) as Stacking;
   const days = new Set((schedule.daysOfWeek ?? []).map(String));
 
@@ -190,21 +193,25 @@ export function RuleForm({
       <section className="panel">
         <h2>{t('rules.form.audience')}</h2>
         <div className="row">
-          <TextField
-            label={t('rules.form.tiers')}
-            value={joinList(audience.tiers)}
-            onChange={(e) => setAudience('tiers', splitList(e.target.value))}
-          />
+          {isAudienceShown('tiers') ? (
+            <TextField
+              label={t('rules.form.tiers')}
+              value={joinList(audience.tiers)}
+              onChange={(e) => setAudience('tiers', splitList(e.target.value))}
+            />
+          ) : null}
           <TextField
             label={t('rules.form.tags')}
             value={joinList(audience.tags)}
             onChange={(e) => setAudience('tags', splitList(e.target.value))}
           />
-          <TextField
-            label={t('rules.form.segments')}
-            value={joinList(audience.segments)}
-            onChange={(e) => setAudience('segments', splitList(e.target.value))}
-          />
+          {isAudienceShown('segments') ? (
+            <TextField
+              label={t('rules.form.segments')}
+              value={joinList(audience.segments)}
+              onChange={(e) => setAudience('segments', splitList(e.target.value))}
+            />
+          ) : null}
         </div>
         <TextField
           label={t('rules.form.budget')}

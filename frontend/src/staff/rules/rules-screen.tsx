@@ -11,6 +11,7 @@ import { staffApi, type RuleTemplateView } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
 import { ErrorNotice } from '../ui/error-notice.js';
+import { isTemplateAvailable } from './rule-draft.js';
 import { RuleStatusBadge } from './rule-status-badge.js';
 
 const STATUSES: RuleStatus[] = ['draft', 'published', 'paused', 'archived'];
@@ -104,7 +105,9 @@ export function RulesScreen() {
 function TemplatePicker() {
   const { t } = useI18n();
   const loaded = useLoad(() => staffApi.templates());
-  const templates: RuleTemplateView[] | null = loaded.data?.items ?? null;
+  // A template whose rule nothing could carry out yet is not offered (publishing would refuse it).
+  const templates: RuleTemplateView[] | null =
+    loaded.data?.items.filter((template) => isTemplateAvailable(template.id)) ?? null;
   const [error, setError] = useState<unknown>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const instantiate = async (template: RuleTemplateView) => {

@@ -1,5 +1,6 @@
 import { ApiError, NetworkError, fieldIssuesOf, type FieldIssue } from '../../shared/api/errors.js';
 import type { StaffT } from '../staff-i18n.js';
+import { isStaffMessageKey } from '../staff-messages.js';
 
 export type DescribedError = { message: string; issues: FieldIssue[]; isConnectionLost: boolean };
 
@@ -44,6 +45,23 @@ export function describeError(
       return { message: t('error.outOfStock'), issues: [], isConnectionLost: false };
     case 'LIMIT_REACHED':
       return { message: t('error.limitReached'), issues: [], isConnectionLost: false };
+    case 'EFFECT_NOT_AVAILABLE': {
+      // details: [{ path, kind, name, message }], one per part nothing carries out yet.
+      // Named as the designer labels them ("Issue a coupon", "Tiers"), not by their JSON names.
+      const names = Array.isArray(error.details)
+        ? error.details.flatMap((part: unknown) => {
+            const { kind, name } = (part ?? {}) as { kind?: unknown; name?: unknown };
+            if (typeof name !== 'string') return [];
+            const key = kind === 'audience' ? `rules.form.${name}` : `rules.effect.${name}`;
+            return [isStaffMessageKey(key) ? t(key) : name];
+          })
+        : [];
+      return {
+        message: t('error.effectNotAvailable', { names: names.join(', ') }),
+        issues: [],
+        isConnectionLost: false,
+      };
+    }
     case 'REDEMPTION_SETTLED':
       return { message: t('error.redemptionSettled'), issues: [], isConnectionLost: false };
     case 'REDEMPTION_ALREADY_CANCELLED':
