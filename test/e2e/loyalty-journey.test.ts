@@ -315,6 +315,31 @@ describe('the customer card and the staff portal in Chromium', () => {
     await staff.context.close();
   });
 
+  it('signs the card out at once when a manager blocks it, and says why', async () => {
+    const manager = await staffToken(app.baseUrl, 'manager@example.com');
+    const found = await api<{ items: Array<{ id: string }> }>(
+      app.baseUrl,
+      'GET',
+      `/members?cardNumber=${cardNumber}`,
+      {
+        token: manager,
+      },
+    );
+    const memberId = found.body.items[0]?.id ?? '';
+    const blocked = await api(app.baseUrl, 'POST', `/members/${memberId}/block`, {
+      token: manager,
+      body: { reason: 'lost card' },
+    });
+    expect(blocked.status).toBe(200);
+    const { page } = card;
+    await page.reload();
+    await page.getByText('This card has been blocked, so it was signed out. Ask at the till.').waitFor();
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Join and start earning' }).isVisible())
+      .toBe(true);
+    await screenshot(page, 'card-blocked');
+  });
+
   it('logged no errors in the browser console', () => {
     expect(consoleProblems.flat()).toEqual([]);
   });
