@@ -18,7 +18,7 @@ export type CardState = {
 
 /**
  * The member's card: shown at once from the phone's cache, then refreshed from the server when online
- * (on open, every 30 s while visible, when the network returns, when the app comes back to the front).
+ * (on open, every 30 s while visible, when the network returns, when the app comes back to the front or regains focus).
  */
 /** Why the card signed itself out: the session ended, or the card was blocked at the till. */
 export type SignOutReason = 'ended' | 'blocked';
@@ -73,15 +73,20 @@ export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason
       if (document.visibilityState === 'visible') void refresh();
     };
     const onOnline = () => void refresh();
+    // A window that regains focus without having been hidden (another app over it on a tablet or a
+    // desktop) fires no visibilitychange; the balance after a sale should show as soon as it is looked at.
+    const onFocus = () => void refresh();
     const timer = setInterval(() => {
       if (document.visibilityState === 'visible' && navigator.onLine) void refresh();
     }, REFRESH_EVERY_MS);
     document.addEventListener('visibilitychange', onVisible);
     window.addEventListener('online', onOnline);
+    window.addEventListener('focus', onFocus);
     return () => {
       clearInterval(timer);
       document.removeEventListener('visibilitychange', onVisible);
       window.removeEventListener('online', onOnline);
+      window.removeEventListener('focus', onFocus);
     };
   }, [refresh]);
 
