@@ -4,8 +4,9 @@ import { defineJob } from '../../platform/jobs.js';
 
 /**
  * Sends the webhook deliveries due on the injected clock (first attempts and retries), four times a
- * second (the dispatcher hands events over every second: together they keep the lag to about a second).
- * Runs may overlap (a receiver that hangs holds only its own run): each claims its deliveries.
+ * second (the dispatcher hands events over four times a second too: together they keep the lag from
+ * commit to receipt to about a second). Runs may overlap (a receiver that hangs holds only its own run):
+ * each claims what it sends before working out the order.
  */
 export const deliverWebhooksJob = defineJob({
   name: 'webhooks.deliver',
