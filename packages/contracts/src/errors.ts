@@ -88,7 +88,10 @@ export const ERROR_CATALOGUE = {
   OTP_NOT_FOUND: { status: 401, description: 'No valid one-time code for this phone' },
   OTP_USED: { status: 401, description: 'The one-time code was already used' },
   OTP_ATTEMPTS_EXCEEDED: { status: 401, description: 'Too many wrong codes; request a new one' },
-  MEMBER_SESSION_BLOCKED: { status: 401, description: 'The card is blocked: the member cannot sign in, and open sessions end at once' },
+  MEMBER_SESSION_BLOCKED: {
+    status: 401,
+    description: 'The card is blocked: the member cannot sign in, and open sessions end at once',
+  },
   // 403: known, but not allowed
   FORBIDDEN: { status: 403, description: 'Your role or kind of credential may not do this' },
   INSUFFICIENT_SCOPE: { status: 403, description: 'The API key lacks the scope this needs' },
