@@ -1,5 +1,5 @@
 // `pnpm bench:webhooks`: 10,000 domain events appended in transactions (two each, `purchase.recorded`
-// and `points.earned` as a purchase writes them; 1,000 members, 32 at a time, in this process: the API's part) while a real worker process runs the jobs
+// and `points.earned` as a purchase writes them; 1,000 members, 16 at a time (BENCH_PRODUCERS), in this process: the API's part) while a real worker process runs the jobs
 // (events.dispatch hands them to the webhooks subscriber, webhooks.deliver POSTs them), delivered to
 // one endpoint: a local HTTP receiver in this process that checks every signature. On the embedded MongoDB (a child process, journaled to a temporary directory)
 // and a private redis-server. Prints deliveries per second and the lag from each event's commit (and
@@ -23,7 +23,7 @@ import { WebhookDeliveryModel } from '../modules/webhooks/webhook.model.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000);
-const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 32);
+const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 16);
 const root = path.resolve(import.meta.dirname, '../../..');
 const SYSTEM = { kind: 'anonymous' } as const;
 /** BENCH_PROFILE=<dir>: the worker and the embedded MongoDB write V8 CPU profiles there (open in Chrome DevTools). */
