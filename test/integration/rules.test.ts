@@ -328,6 +328,31 @@ describe('POST /api/v1/rules/simulate', () => {
       .expect(422);
     expect(withDrafts.body.error.details[0].path).toBe(`rules[${draft.body.id}].effects[1].type`);
     await app.request.post(`/api/v1/rules/${draft.body.id}/archive`).set(marketer.auth).expect(200);
+
+    // A condition on a member fact nothing keeps (the tier) is as hollow: it can never be true.
+    const byTier = await app.request
+      .post('/api/v1/rules')
+      .set(marketer.auth)
+      .send({
+        definition: {
+          name: 'Gold bonus',
+          conditions: { any: [{ field: 'member.tier', op: 'eq', value: 'gold' }] },
+          effects: [{ type: 'awardFixedPoints', points: 10 }],
+        },
+      })
+      .expect(201);
+    const tierRefused = await app.request
+      .post(`/api/v1/rules/${byTier.body.id}/publish`)
+      .set(marketer.auth)
+      .expect(422);
+    expect(tierRefused.body.error.details).toEqual([
+      expect.objectContaining({
+        path: 'definition.conditions.any[0].field',
+        kind: 'condition',
+        name: 'member.tier',
+      }),
+    ]);
+    await app.request.post(`/api/v1/rules/${byTier.body.id}/archive`).set(marketer.auth).expect(200);
   });
 
   it('refuses a bad basket with the path of the problem', async () => {

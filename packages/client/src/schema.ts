@@ -6223,7 +6223,7 @@ export interface operations {
                             details?: {
                                 path: string;
                                 /** @enum {string} */
-                                kind: "effect" | "audience";
+                                kind: "effect" | "audience" | "condition";
                                 name: string;
                                 message: string;
                             }[] | components["schemas"]["ValidationIssues"];
@@ -6626,7 +6626,7 @@ export interface operations {
                             details?: {
                                 path: string;
                                 /** @enum {string} */
-                                kind: "effect" | "audience";
+                                kind: "effect" | "audience" | "condition";
                                 name: string;
                                 message: string;
                             }[] | components["schemas"]["ValidationIssues"];
@@ -7204,7 +7204,7 @@ export interface operations {
                             details?: {
                                 path: string;
                                 /** @enum {string} */
-                                kind: "effect" | "audience";
+                                kind: "effect" | "audience" | "condition";
                                 name: string;
                                 message: string;
                             }[] | components["schemas"]["ValidationIssues"] | {

@@ -202,11 +202,11 @@ export const ERROR_CATALOGUE = {
   EFFECT_NOT_AVAILABLE: {
     status: 422,
     description:
-      'The rule uses an effect or audience that no module carries out yet (published, resumed or simulated); `details` lists `{ path, kind, name, message }`',
+      'The rule uses an effect, audience or condition field that no module carries out yet (published, resumed or simulated); `details` lists `{ path, kind, name, message }`',
     details: z.array(
       z.object({
         path: z.string(),
-        kind: z.enum(['effect', 'audience']),
+        kind: z.enum(['effect', 'audience', 'condition']),
         name: z.string(),
         message: z.string(),
       }),

@@ -15,6 +15,29 @@ describe('unavailableParts', () => {
     ]);
   });
 
+  it('names conditions on member facts nothing keeps (tier, clubs, segment), however they nest', () => {
+    expect(
+      unavailableParts({
+        effects: [{ type: 'awardFixedPoints' }],
+        conditions: {
+          all: [
+            { field: 'member.tags', op: 'contains', value: 'vip' },
+            {
+              any: [
+                { field: 'purchase.hour', op: 'gte', value: 9 },
+                { not: { field: 'member.tier', op: 'eq', value: 'gold' } },
+              ],
+            },
+            { field: 'member.segment', op: 'eq', value: 'new' },
+          ],
+        },
+      }).map((part) => [part.path, part.kind, part.name]),
+    ).toEqual([
+      ['conditions.all[1].any[1].not.field', 'condition', 'member.tier'],
+      ['conditions.all[2].field', 'condition', 'member.segment'],
+    ]);
+  });
+
   it('finds nothing in a rule of points for a tagged audience', () => {
     expect(
       unavailableParts({ effects: [{ type: 'awardPointsPerSpend' }], audience: { tags: ['vip'] } }),

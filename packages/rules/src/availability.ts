@@ -17,15 +17,51 @@ export const UNAVAILABLE_AUDIENCES: ReadonlySet<keyof Audience> = new Set<keyof 
   'segments',
 ]);
 
+/** Condition fields no module fills yet (the same facts as the audiences above). */
+export const UNAVAILABLE_FIELDS: ReadonlySet<string> = new Set<string>([
+  'member.tier',
+  'member.clubs',
+  'member.segment',
+]);
+
 /** One part of a rule that nothing carries out: where it is and what it is. */
-export type UnavailablePart = { path: string; kind: 'effect' | 'audience'; name: string; message: string };
+export type UnavailablePart = {
+  path: string;
+  kind: 'effect' | 'audience' | 'condition';
+  name: string;
+  message: string;
+};
 
 /** The parts of a rule that nothing carries out yet, in the rule's order (empty when it can run). */
 export function unavailableParts(rule: {
   effects?: readonly { type: string }[] | undefined;
   audience?: Partial<Record<string, unknown>> | undefined;
+  conditions?: unknown;
 }): UnavailablePart[] {
   const parts: UnavailablePart[] = [];
+  // Conditions, depth first in the rule's order (the rule's limits bound the walk).
+  const stack: Array<{ node: unknown; path: string }> =
+    rule.conditions === undefined ? [] : [{ node: rule.conditions, path: 'conditions' }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop() as { node: unknown; path: string };
+    if (node === null || typeof node !== 'object') continue;
+    const condition = node as Record<string, unknown>;
+    if (typeof condition.field === 'string' && UNAVAILABLE_FIELDS.has(condition.field)) {
+      parts.push({
+        path: `${path}.field`,
+        kind: 'condition',
+        name: condition.field,
+        message: `the condition on ${condition.field} is not available yet: no module keeps it`,
+      });
+    }
+    for (const key of ['all', 'any'] as const) {
+      const children = condition[key];
+      if (Array.isArray(children))
+        for (let index = children.length - 1; index >= 0; index--)
+          stack.push({ node: children[index], path: `${path}.${key}[${index}]` });
+    }
+    if (condition.not !== undefined) stack.push({ node: condition.not, path: `${path}.not` });
+  }
   (rule.effects ?? []).forEach((effect, index) => {
     if (UNAVAILABLE_EFFECTS.has(effect.type as Effect['type'])) {
       parts.push({

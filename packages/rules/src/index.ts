@@ -47,6 +47,7 @@ export {
 export {
   UNAVAILABLE_EFFECTS,
   UNAVAILABLE_AUDIENCES,
+  UNAVAILABLE_FIELDS,
   unavailableParts,
   type UnavailablePart,
 } from './availability.js';

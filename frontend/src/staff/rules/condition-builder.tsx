@@ -2,6 +2,7 @@ import {
   FIELDS,
   FIELD_NAMES,
   OPERATORS_BY_TYPE,
+  UNAVAILABLE_FIELDS,
   type Condition,
   type FieldName,
   type Operator,
@@ -143,7 +144,7 @@ function ConditionNode({
               onClick={() =>
                 setChildren([
                   ...children,
-                  { any: [{ field: 'member.tier', op: 'eq', value: 'gold' } as FieldCondition] },
+                  { any: [{ field: 'member.purchaseCount', op: 'gte', value: 1 } as FieldCondition] },
                 ])
               }
             >
@@ -198,7 +199,8 @@ function FieldRow({
             set({ field, op, value: defaultValue(field, op) });
           }}
         >
-          {FIELD_NAMES.map((name) => (
+          {/* Facts nothing keeps yet are not offered (a draft that has one still shows it). */}
+          {FIELD_NAMES.filter((name) => !UNAVAILABLE_FIELDS.has(name) || name === node.field).map((name) => (
             <option key={name} value={name}>
               {FIELDS[name].label}
             </option>

@@ -1,4 +1,5 @@
 import { ApiError, NetworkError, fieldIssuesOf, type FieldIssue } from '../../shared/api/errors.js';
+import { FIELDS } from '@regulars/rules';
 import type { StaffT } from '../staff-i18n.js';
 import { isStaffMessageKey } from '../staff-messages.js';
 
@@ -52,6 +53,8 @@ export function describeError(
         ? error.details.flatMap((part: unknown) => {
             const { kind, name } = (part ?? {}) as { kind?: unknown; name?: unknown };
             if (typeof name !== 'string') return [];
+            // A condition is named by its field's label ("member tier"), as the field picker shows it.
+            if (kind === 'condition') return [FIELDS[name as keyof typeof FIELDS]?.label ?? name];
             const key = kind === 'audience' ? `rules.form.${name}` : `rules.effect.${name}`;
             return [isStaffMessageKey(key) ? t(key) : name];
           })
