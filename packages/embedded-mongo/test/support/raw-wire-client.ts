@@ -58,7 +58,8 @@ export class RawWireClient {
   /** Sends an OP_MSG command (with optional kind-1 document sequences) and returns the reply body. */
   async command(body: Document, sequences?: Record<string, Document[]>): Promise<Document> {
     this.send(sequences === undefined ? opMsg(body) : opMsgWithSequences(body, sequences));
-    const frame = await this.nextFrame();
+    // A guard against a hang, not a speed check: a 16 MiB command on a loaded CI machine takes seconds.
+    const frame = await this.nextFrame(15_000);
     if (frame === undefined) throw new Error('connection closed');
     return deserialize(frame.subarray(21));
   }
