@@ -6,7 +6,6 @@ import type { Audience, Effect } from './rule.schema.js';
 
 /** Effect types no module carries out yet. */
 export const UNAVAILABLE_EFFECTS: ReadonlySet<Effect['type']> = new Set<Effect['type']>([
-  'addStamps',
   'issueCoupon',
 ]);
 

@@ -104,6 +104,11 @@ export const EvaluationContext = z
     usage: z.record(RuleUsage).optional(),
     /** Remaining global budget per rule id (absent → the whole budget is left). */
     budgets: z.record(z.object({ remainingPoints: z.number().int() }).strict()).optional(),
+    /**
+     * Stamps that fill one card, per stamp card id (from the stamp card definitions); a card missing here
+     * still counts stamps, but the result cannot say when it fills.
+     */
+    stampCardThresholds: z.record(z.number().int().min(1)).optional(),
   })
   .strict();
 export type EvaluationContext = z.infer<typeof EvaluationContext>;

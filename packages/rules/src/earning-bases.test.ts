@@ -75,8 +75,6 @@ describe('earning bases', () => {
               stamps: 1,
               per: 'item',
               items: { skus: ['a'] },
-              threshold: 10,
-              rewardId: 'free',
             },
           ],
         },

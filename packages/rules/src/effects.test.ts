@@ -145,7 +145,11 @@ describe('point effects', () => {
 
 describe('emitted effects', () => {
   it('addStamps per item reports the balance and the rewards unlocked', () => {
-    const context = { ...coffeeBasket, member: makeMember({ stampCards: { coffee: 8 } }) };
+    const context = {
+      ...coffeeBasket,
+      member: makeMember({ stampCards: { coffee: 8 } }),
+      stampCardThresholds: { coffee: 10 },
+    };
     const result = run(
       [
         {
@@ -156,8 +160,6 @@ describe('emitted effects', () => {
               stamps: 1,
               per: 'item',
               items: { categories: ['coffee'] },
-              threshold: 10,
-              rewardId: 'free-coffee',
             },
           ],
         },
@@ -175,12 +177,11 @@ describe('emitted effects', () => {
         balanceBefore: 8,
         balanceAfter: 1,
         threshold: 10,
-        rewardId: 'free-coffee',
         rewardsUnlocked: 1,
       },
     ]);
     expect(traceOf(result, 'rule-0').message).toBe(
-      'added 3 stamps to card coffee (8 → 1 of 10, 1 × free-coffee unlocked)',
+      'added 3 stamps to card coffee (8 → 1 of 10, 1 reward unlocked)',
     );
   });
 
@@ -190,8 +191,6 @@ describe('emitted effects', () => {
       cardId: 'visits',
       stamps: 1,
       per: 'purchase',
-      threshold: 5,
-      rewardId: 'gift',
     } as const;
     const result = run(
       [
@@ -199,7 +198,11 @@ describe('emitted effects', () => {
         { effects: [{ ...stamp, items: { categories: ['coffee'] } }] },
         { effects: [{ ...stamp, items: { categories: ['tea'] } }] },
       ],
-      { ...coffeeBasket, member: makeMember({ stampCards: { visits: 3 } }) },
+      {
+        ...coffeeBasket,
+        member: makeMember({ stampCards: { visits: 3 } }),
+        stampCardThresholds: { visits: 5 },
+      },
     );
     expect(
       result.effects.map(

@@ -10,7 +10,7 @@ import { formatMoney, formatPoints } from './trace.js';
 
 const RuleRef = { ruleId: z.string(), ruleVersion: z.number().int() };
 
-/** Stamps were added to a member's stamp card; `rewardsUnlocked` rewards `rewardId` are now due. */
+/** Stamps were added to a member's stamp card; `rewardsUnlocked` full cards unlock the card's reward. */
 export const StampsAdded = z.object({
   type: z.literal('stampsAdded'),
   ...RuleRef,
@@ -18,10 +18,10 @@ export const StampsAdded = z.object({
   stamps: z.number().int(),
   /** Stamps on the card before this purchase (from the context). */
   balanceBefore: z.number().int(),
-  /** Stamps left on the card once unlocked rewards are taken off. */
+  /** Stamps left on the card once full cards are taken off. */
   balanceAfter: z.number().int(),
-  threshold: z.number().int(),
-  rewardId: z.string(),
+  /** Stamps per card, from `stampCardThresholds`; null when the context does not know the card. */
+  threshold: z.number().int().nullable(),
   rewardsUnlocked: z.number().int(),
 });
 /** A coupon should be issued to the member from a coupon template. */
@@ -178,7 +178,8 @@ function compileSideEffect(
         const balanceBefore =
           stampBalances.get(effect.cardId) ?? facts.member?.stampCards?.[effect.cardId] ?? 0;
         const total = balanceBefore + stamps;
-        const balanceAfter = total % effect.threshold;
+        const threshold = facts.context.stampCardThresholds?.[effect.cardId] ?? null;
+        const balanceAfter = threshold === null ? total : total % threshold;
         stampBalances.set(effect.cardId, balanceAfter);
         return {
           type: 'stampsAdded',
@@ -188,9 +189,8 @@ function compileSideEffect(
           stamps,
           balanceBefore,
           balanceAfter,
-          threshold: effect.threshold,
-          rewardId: effect.rewardId,
-          rewardsUnlocked: Math.floor(total / effect.threshold),
+          threshold,
+          rewardsUnlocked: threshold === null ? 0 : Math.floor(total / threshold),
         };
       };
     }
@@ -232,13 +232,17 @@ export function compileEffects(
   return { points, side };
 }
 
-/** Describes an emitted effect for the trace ("added 1 stamp to card coffee: 9 → 0, 1 × free-coffee unlocked"). */
+/** Describes an emitted effect for the trace ("added 1 stamp to card coffee (9 → 0 of 10, 1 reward unlocked)"). */
 export function describeEffect(effect: EmittedEffect): string {
   switch (effect.type) {
     case 'stampsAdded': {
       const stamps = effect.stamps === 1 ? '1 stamp' : `${effect.stamps} stamps`;
+      if (effect.threshold === null)
+        return `added ${stamps} to card ${effect.cardId} (${effect.balanceBefore} → ${effect.balanceAfter}; the card's threshold is not known)`;
       const unlocked =
-        effect.rewardsUnlocked > 0 ? `, ${effect.rewardsUnlocked} × ${effect.rewardId} unlocked` : '';
+        effect.rewardsUnlocked > 0
+          ? `, ${effect.rewardsUnlocked} reward${effect.rewardsUnlocked > 1 ? 's' : ''} unlocked`
+          : '';
       return `added ${stamps} to card ${effect.cardId} (${effect.balanceBefore} → ${effect.balanceAfter} of ${effect.threshold}${unlocked})`;
     }
     case 'couponIssued':

@@ -46,8 +46,6 @@ const sideEffect: fc.Arbitrary<Effect> = fc.oneof(
     cardId: fc.constantFrom('card-a', 'card-b'),
     stamps: fc.integer({ min: 1, max: 3 }),
     per: fc.constantFrom('purchase' as const, 'item' as const),
-    threshold: fc.integer({ min: 1, max: 10 }),
-    rewardId: fc.constant('reward'),
   }),
   fc.record({
     type: fc.constant('issueCoupon' as const),
@@ -180,6 +178,7 @@ const contextArb = (ruleCount: number): fc.Arbitrary<EvaluationContext> =>
       fc.constantFrom(...Array.from({ length: ruleCount }, (_, i) => `r${i}`)),
       fc.record({ remainingPoints: fc.integer({ min: -5, max: 1000 }) }),
     ),
+    stampCardThresholds: fc.record({ 'card-a': fc.integer({ min: 1, max: 10 }) }, { requiredKeys: [] }),
   });
 
 const scenario = ruleSetArb.chain((rules) => fc.tuple(fc.constant(rules), contextArb(rules.length)));

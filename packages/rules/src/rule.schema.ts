@@ -190,7 +190,10 @@ export const MultiplyPoints = z
   })
   .strict();
 
-/** Add stamps to a stamp card; every `threshold` stamps unlock the reward `rewardId`. */
+/**
+ * Add stamps to the stamp card `cardId` (the id of a stamp card definition). The definition says how many
+ * stamps fill a card and which reward a full card unlocks: the rule names the card, never its threshold.
+ */
 export const AddStamps = z
   .object({
     type: z.literal('addStamps'),
@@ -198,8 +201,6 @@ export const AddStamps = z
     stamps: z.number().int().min(1).max(RULE_BOUNDS.maxStampsPerEffect),
     per: z.enum(['purchase', 'item']),
     items: ItemMatch.optional(),
-    threshold: z.number().int().min(1).max(RULE_BOUNDS.maxStampThreshold),
-    rewardId: Id,
   })
   .strict();
 

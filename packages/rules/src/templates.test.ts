@@ -43,11 +43,18 @@ describe('rule templates', () => {
     });
   });
 
-  it('instantiates every template with its defaults into a valid rule', () => {
+  it('instantiates every template with its defaults into a valid rule (the stamp card names its card)', () => {
     for (const template of listTemplates()) {
-      const result = instantiateTemplate(template.id);
+      const result = instantiateTemplate(template.id, template.id === 'stamp-card' ? { cardId: 'c1' } : {});
       expect(result.ok, template.id).toBe(true);
     }
+    expect(instantiateTemplate('stamp-card')).toMatchObject({
+      ok: false,
+      issues: [{ path: 'params.cardId' }],
+    });
+    expect(instantiate('stamp-card', { cardId: 'c1' }).effects).toEqual([
+      { type: 'addStamps', cardId: 'c1', stamps: 1, per: 'item', items: { categories: ['coffee'] } },
+    ]);
   });
 
   it('applies parameters and reports bad ones under params', () => {
@@ -67,7 +74,9 @@ describe('rule templates', () => {
   });
 
   it('the six programs work together', () => {
-    const rules = compileRuleSet(listTemplates().map((t) => instantiate(t.id)));
+    const rules = compileRuleSet(
+      listTemplates().map((t) => instantiate(t.id, t.id === 'stamp-card' ? { cardId: 'coffee' } : {})),
+    );
     const context = makeContext({
       now: '2025-06-03T13:30:00Z', // Tuesday 15:30 in Paris: happy hour
       member: makeMember({
@@ -76,6 +85,7 @@ describe('rule templates', () => {
         birthDate: '1990-06-20',
         stampCards: { coffee: 9 },
       }),
+      stampCardThresholds: { coffee: 10 },
       items: [
         makeItem({ sku: 'esp', category: 'coffee', quantity: 2, unitPriceMinor: 300 }),
         makeItem({ unitPriceMinor: 1400 }),

@@ -161,18 +161,16 @@ const TEMPLATES = [
     id: 'stamp-card',
     name: 'Buy 10 coffees, get the 11th free',
     description:
-      'One stamp per unit bought of the chosen categories (a unit given free earns none); every threshold stamps unlock the reward.',
+      'One stamp per unit bought of the chosen categories (a unit given free earns none) on a stamp card; the card (its definition) says how many stamps unlock which reward.',
     params: z
       .object({
         ...common('coffee-stamp-card', 'Buy 10 coffees, get the 11th free'),
-        cardId: z.string().default('coffee').describe('stamp card id'),
+        cardId: z.string().min(1).describe('stamp card definition (its id)'),
         categories: z
           .array(z.string().min(1))
           .min(1)
           .default(['coffee'])
           .describe('categories that earn stamps'),
-        threshold: z.number().int().min(1).max(1000).default(10).describe('stamps needed for the reward'),
-        rewardId: z.string().default('free-coffee').describe('reward unlocked at the threshold'),
       })
       .strict(),
     build: (p) => ({
@@ -184,8 +182,6 @@ const TEMPLATES = [
           stamps: 1,
           per: 'item',
           items: { categories: p.categories },
-          threshold: p.threshold,
-          rewardId: p.rewardId,
         },
       ],
     }),
