@@ -58,6 +58,9 @@ import { registerPurchaseRoutes } from './modules/purchases/purchase.routes.js';
 import { RefundService } from './modules/refunds/refund.service.js';
 import { RewardService } from './modules/rewards/reward.service.js';
 import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
+import { StampCardService } from './modules/stamps/stamp-card.service.js';
+import { StampService } from './modules/stamps/stamp.service.js';
+import { registerStampRoutes } from './modules/stamps/stamp.routes.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
 import { EventService } from './modules/events/event.service.js';
 import { registerEventRoutes } from './modules/events/event.routes.js';
@@ -131,15 +134,17 @@ export function createServices(platform: Platform) {
   });
   const rateLimiter = new RateLimiter(platform.redis, config.redisPrefix);
   const simulator = new OffLoopEvaluator({ budgetMs: config.simulationBudgetMs, logger });
-  const rules = new RuleService({ clock, audit, program, events, simulator });
+  const stampCards = new StampCardService({ audit, events });
+  const stamps = new StampService({ clock, events, cards: stampCards });
+  const rules = new RuleService({ clock, audit, program, events, simulator, stamps });
   const ledger = new LedgerService({ clock, events });
   const ledgerVerifier = new LedgerVerifyService();
   const adjustments = new AdjustmentService({ clock, program, members, ledger, audit, events });
-  const earning = new EarningService(rules);
-  const purchases = new PurchaseService({ clock, program, members, ledger, earning, events });
+  const earning = new EarningService(rules, stamps);
+  const purchases = new PurchaseService({ clock, program, members, ledger, earning, events, stamps });
   const rewards = new RewardService({ clock, audit, events });
   const redemptions = new RedemptionService({ clock, program, members, rewards, ledger, events });
-  const refunds = new RefundService({ clock, program, ledger, redemptions, events });
+  const refunds = new RefundService({ clock, program, ledger, redemptions, events, stamps });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
   const isPrivateRefused = config.isProduction && !config.webhooks.allowPrivateTargets;
   const webhookDelivery = new WebhookDeliveryService({
@@ -175,6 +180,8 @@ export function createServices(platform: Platform) {
     earning,
     purchases,
     rewards,
+    stampCards,
+    stamps,
     redemptions,
     refunds,
     messages,
@@ -281,6 +288,7 @@ export function createApp(platform: Platform, services: Services): Express {
   });
   registerPurchaseRoutes(api, { purchases: services.purchases, refunds: services.refunds });
   registerRewardRoutes(api, { rewards: services.rewards });
+  registerStampRoutes(api, { stampCards: services.stampCards });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
   registerSandboxRoutes(api, { sandbox: services.sandbox });
   registerEventRoutes(api, { events: services.events, dispatcher: services.eventDispatcher });

@@ -18,6 +18,7 @@ export const API_TAGS = {
   Ledger: 'Points ledger entries, manual adjustments and the ledger check',
   Purchases: 'Purchases and refunds, with the points they earn and take back',
   Rewards: 'The rewards catalog',
+  'Stamp cards': 'Stamp card definitions: stamps per card and the reward a full card unlocks',
   Redemptions: 'Spending points on rewards or on a purchase, and cancelling',
   Events: 'The domain event feed for reconciliation, and the dispatcher’s progress',
   Sandbox: 'The sandbox clock of a test deployment',

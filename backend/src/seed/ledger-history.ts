@@ -10,6 +10,7 @@ import { PurchaseService } from '../modules/purchases/purchase.service.js';
 import { RedemptionService } from '../modules/redemptions/redemption.service.js';
 import { RewardModel } from '../modules/rewards/reward.model.js';
 import { RewardService } from '../modules/rewards/reward.service.js';
+import { StampService } from '../modules/stamps/stamp.service.js';
 import { StoreModel } from '../modules/stores/store.model.js';
 
 const DAY = 24 * 3600_000;
@@ -131,6 +132,7 @@ async function seedHistory(services: Services, logger: Logger): Promise<void> {
     ledger,
     earning: services.earning,
     events,
+    stamps: new StampService({ clock, events, cards: services.stampCards }),
   });
   const rewardService = new RewardService({ clock, audit: services.audit, events });
   const redemptions = new RedemptionService({

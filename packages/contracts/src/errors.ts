@@ -104,6 +104,8 @@ export const ERROR_CATALOGUE = {
   REDEMPTION_NOT_FOUND: { status: 404, description: 'Unknown redemption' },
   REFUND_NOT_FOUND: { status: 404, description: 'Unknown refund' },
   REWARD_NOT_FOUND: { status: 404, description: 'Unknown reward' },
+  STAMP_CARD_NOT_FOUND: { status: 404, description: 'Unknown stamp card definition' },
+  STAMP_REWARD_NOT_FOUND: { status: 404, description: "Unknown stamp reward, or not this member's" },
   RULE_NOT_FOUND: { status: 404, description: 'Unknown rule' },
   RULE_TEMPLATE_NOT_FOUND: { status: 404, description: 'Unknown rule template' },
   SANDBOX_ADVANCE_NOT_FOUND: { status: 404, description: 'Unknown clock advance' },
@@ -133,6 +135,11 @@ export const ERROR_CATALOGUE = {
     details: z.object({ limit: z.number().int(), used: z.number().int() }),
   },
   REWARD_NOT_AVAILABLE: { status: 409, description: 'The reward cannot be redeemed now' },
+  STAMP_CARD_ARCHIVED: { status: 409, description: 'The stamp card is archived: it can no longer be changed' },
+  STAMP_REWARD_NOT_AVAILABLE: {
+    status: 409,
+    description: 'The stamp reward is not usable now: already held by a checkout, used, expired or locked',
+  },
   CARD_CODE_USED: {
     status: 409,
     description: 'This QR code was already used: one code authorises one purchase and one redemption',
@@ -198,6 +205,11 @@ export const ERROR_CATALOGUE = {
     status: 422,
     description: 'The rule language refuses this definition; `details` lists `{ path, message }`',
     details: Issues,
+  },
+  STAMP_CARD_NOT_AVAILABLE: {
+    status: 422,
+    description:
+      'An `addStamps` effect names no active stamp card definition (published or resumed); `details` lists `{ path, cardId }`',
   },
   EFFECT_NOT_AVAILABLE: {
     status: 422,

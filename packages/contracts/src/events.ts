@@ -32,6 +32,32 @@ export const EVENT_CATALOGUE = {
   'refund.recorded': { version: 1, description: 'A refund was recorded' },
   'reward.created': { version: 1, description: 'A reward was added to the catalogue' },
   'reward.updated': { version: 1, description: 'A reward changed' },
+  'stamp_card.created': { version: 1, description: 'A stamp card definition was created' },
+  'stamp_card.updated': { version: 1, description: 'A stamp card definition changed' },
+  'stamp_card.archived': {
+    version: 1,
+    description: 'A stamp card definition was archived: its cards take no more stamps',
+  },
+  'stamps.added': {
+    version: 1,
+    description: "A purchase's rules added stamps to a member's stamp card (debt paid first)",
+  },
+  'stamps.removed': {
+    version: 1,
+    description: "A refund took back stamps of a member's stamp card in proportion to the refunded amount",
+  },
+  'stamp_reward.unlocked': { version: 1, description: "A full stamp card unlocked a reward in the member's wallet" },
+  'stamp_reward.held': { version: 1, description: 'An unlocked stamp reward was held by a checkout' },
+  'stamp_reward.released': { version: 1, description: 'A held stamp reward was released (usable again)' },
+  'stamp_reward.used': { version: 1, description: "A held stamp reward was used by its checkout's purchase" },
+  'stamp_reward.expired': {
+    version: 1,
+    description: 'An unused stamp reward reached its expiry (by the sweep); occurredAt is its expiresAt',
+  },
+  'stamp_reward.locked': {
+    version: 1,
+    description: 'A refund broke the full card of an unused stamp reward: the reward is locked again',
+  },
   'rule.published': { version: 1, description: 'A rule version was published' },
   'rule.paused': { version: 1, description: 'A published rule was paused: it stops earning' },
   'rule.resumed': { version: 1, description: 'A paused rule was resumed: its published version earns again' },

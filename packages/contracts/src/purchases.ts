@@ -1,4 +1,5 @@
 import { z } from './zod.js';
+import { StampsAddedSummary, StampsRemovedSummary } from './stamps.js';
 import {
   CurrencyCode,
   ObjectIdString,
@@ -75,6 +76,8 @@ export const PurchaseCreated = z
     breakdown: z.array(RuleBreakdown),
     /** The member's balance after the purchase (zeros for an anonymous purchase). */
     balance: PointsBalance,
+    /** Stamp cards the purchase's rules stamped (absent when none). */
+    stamps: z.array(StampsAddedSummary).optional(),
   })
   .openapi('PurchaseCreated');
 export type PurchaseCreated = z.infer<typeof PurchaseCreated>;
@@ -195,6 +198,8 @@ export const RefundCreated = z
     /** With the `floor_at_zero` policy: points that could not be taken back (recorded as debt written off). */
     pointsWrittenOff: z.number().int(),
     balance: PointsBalance,
+    /** Stamp cards whose stamps the refund took back (absent when none). */
+    stamps: z.array(StampsRemovedSummary).optional(),
     purchase: z.object({
       totalMinor: z.number().int(),
       refundedMinor: z.number().int(),

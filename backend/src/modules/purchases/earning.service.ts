@@ -16,6 +16,14 @@ import { BudgetLeases } from './budget-leases.js';
 /** Where the published rules come from (the rules module); each rule carries its id and version. */
 export type RuleSource = { publishedRules(): Promise<Rule[]> };
 
+/** The member's stamps and the cards' thresholds by card id (the stamps module), for `addStamps` rules. */
+export type StampFactSource = {
+  factsFor(
+    memberId: Member['_id'],
+    cardIds: readonly string[],
+  ): Promise<{ balances: Record<string, number>; thresholds: Record<string, number> }>;
+};
+
 export type EarningInput = {
   member: Member;
   purchase: EvaluationContext['purchase'];
@@ -42,6 +50,8 @@ type PreparedRules = {
   /** The rules with per-member limits, and those with a global budget. */
   limited: readonly Rule[];
   budgetedIds: readonly string[];
+  /** The stamp cards the rules' `addStamps` effects name (their facts are read only when there are some). */
+  stampCardIds: readonly string[];
 };
 
 export class EarningService {
@@ -49,7 +59,10 @@ export class EarningService {
 
   private readonly budgets = new BudgetLeases();
 
-  constructor(public ruleSource: RuleSource) {}
+  constructor(
+    public ruleSource: RuleSource,
+    private readonly stampFacts: StampFactSource | null = null,
+  ) {}
 
   /** The published rules compiled, with what each accrual looks up, rebuilt only when a rule changes. */
   async ruleSet(): Promise<PreparedRules> {
@@ -64,6 +77,11 @@ export class EarningService {
         byId: new Map(rules.map((r) => [r.id, r])),
         limited: rules.filter((r) => r.limits?.length),
         budgetedIds: rules.filter((r) => r.budget).map((r) => r.id),
+        stampCardIds: [
+          ...new Set(
+            rules.flatMap((r) => r.effects.flatMap((e) => (e.type === 'addStamps' ? [e.cardId] : []))),
+          ),
+        ],
       };
     } else {
       this.compiled.rules = rules;
@@ -80,7 +98,7 @@ export class EarningService {
     input: EarningInput,
     reservations: BudgetReservation[],
   ): Promise<EvaluationResult & { usageUpdate: MemberUpdate }> {
-    const { rules, set, byId, limited, budgetedIds } = await this.ruleSet();
+    const { rules, set, byId, limited, budgetedIds, stampCardIds } = await this.ruleSet();
     if (rules.length === 0) {
       return { points: 0, breakdown: [], effects: [], consumption: [], trace: [], usageUpdate: {} };
     }
@@ -97,6 +115,14 @@ export class EarningService {
       }
     }
 
+    // The rules see the stamps on the member's cards; the stamps module adds them atomically afterwards.
+    const stamps =
+      stampCardIds.length && this.stampFacts
+        ? await this.stampFacts.factsFor(input.member._id, stampCardIds)
+        : null;
+    const member = memberProfile(input.member);
+    if (stamps) member.stampCards = stamps.balances;
+
     for (let attempt = 0; ; attempt += 1) {
       // The first attempt does not read the budgets: it evaluates as if they were untouched and the
       // reservation decides. A budget only changes the result when it has fewer points left than the
@@ -112,9 +138,10 @@ export class EarningService {
         now: input.occurredAt.getTime(),
         timeZone: input.timeZone,
         purchase: input.purchase,
-        member: memberProfile(input.member),
+        member,
         usage,
         budgets,
+        ...(stamps ? { stampCardThresholds: stamps.thresholds } : {}),
       });
       const refused = await this.reserveBudgets(result.consumption, byId, reservations);
       if (refused && attempt < 5) continue;

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { CreatePurchaseBody, PurchaseListQuery } from '@regulars/contracts';
+import type { CreatePurchaseBody, PurchaseListQuery, StampsAddedSummary } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import type { Principal } from '../../platform/principal.js';
@@ -22,6 +22,7 @@ import { cardCodeUsed, type MemberService } from '../members/member.service.js';
 import type { ProgramService } from '../program/program.service.js';
 import { applyTagEffects, type TagChange } from '../members/member-tags.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
+import type { StampService } from '../stamps/stamp.service.js';
 import { StoreModel } from '../stores/store.model.js';
 import { TtlCache } from '../../platform/ttl-cache.js';
 import { WriteBatch } from '../../platform/write-batch.js';
@@ -41,6 +42,7 @@ export type PurchaseResult = {
   availableAt: string;
   breakdown: Purchase['breakdown'];
   balance: Balance;
+  stamps?: StampsAddedSummary[];
 };
 
 /** Stores are read once per few seconds per process: every sale names one, and they rarely change. */
@@ -58,6 +60,7 @@ export class PurchaseService {
       ledger: LedgerService;
       earning: EarningService;
       events: EventService;
+      stamps: StampService;
     },
   ) {}
 
@@ -190,6 +193,7 @@ export class PurchaseService {
           let status: 'active' | 'pending' = dates.availableAt > now ? 'pending' : 'active';
           let balance: Balance = { available: 0, pending: 0 };
           let tagChange: TagChange | null = null;
+          let stamps: StampsAddedSummary[] = [];
           const member = memberId
             ? await nativeCollection<Member>(MemberModel).findOne({ _id: memberId }, { session })
             : null;
@@ -227,6 +231,13 @@ export class PurchaseService {
             );
             pointsEarned = result.points;
             breakdown = result.breakdown.map((b) => ({ ...b }));
+            stamps = await this.deps.stamps.applyEffectsInSession(session, batch, {
+              memberId: member._id,
+              purchaseId: id,
+              storeId: new Types.ObjectId(input.storeId),
+              effects: result.effects,
+              now,
+            });
             for (const redemptionId of redemptionIds) {
               const linked = await RedemptionModel.updateOne(
                 { _id: redemptionId, status: 'completed', purchaseId: null },
@@ -346,7 +357,10 @@ export class PurchaseService {
           }
           if (cardCode)
             batch.insertOne(CardCodeUseModel, this.deps.members.cardCodeUse(cardCode, 'purchase'));
-          const answer = toResult(purchase, balance, input.dryRun === true);
+          const answer = {
+            ...toResult(purchase, balance, input.dryRun === true),
+            ...(stamps.length ? { stamps } : {}),
+          };
           // A dry run stores no answer: its writes are rolled back, and the platform stores the answer.
           if (!input.dryRun) ctx.recordAnswer?.(batch, answer);
           await batch.flush(session);

@@ -1,5 +1,5 @@
 import { Types, type ClientSession } from 'mongoose';
-import type { CreateRefundBody, RefundListQuery } from '@regulars/contracts';
+import type { CreateRefundBody, RefundListQuery, StampsRemovedSummary } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import { paginate, timeRange } from '../../platform/pagination.js';
@@ -11,6 +11,7 @@ import { MemberModel } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
 import { PurchaseModel, type Purchase } from '../purchases/purchase.model.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
+import type { StampService } from '../stamps/stamp.service.js';
 import { RefundModel, type Refund } from './refund.model.js';
 
 export type RefundResult = {
@@ -21,6 +22,7 @@ export type RefundResult = {
   pointsRestored: number;
   pointsWrittenOff: number;
   balance: Balance;
+  stamps?: StampsRemovedSummary[];
   purchase: { totalMinor: number; refundedMinor: number; isFullyRefunded: boolean };
 };
 
@@ -41,6 +43,7 @@ export class RefundService {
       ledger: LedgerService;
       redemptions: RedemptionService;
       events: EventService;
+      stamps: StampService;
     },
   ) {}
 
@@ -134,6 +137,7 @@ export class RefundService {
 
         let writtenOff = 0;
         let restored = 0;
+        let stamps: StampsRemovedSummary[] = [];
         if (purchase.memberId) {
           // Lots past their expiry are expired first: a clawback never takes points that are already gone.
           await this.deps.ledger.settleInSession(session, purchase.memberId, now);
@@ -164,6 +168,15 @@ export class RefundService {
               })
             ).restored;
           }
+          stamps = await this.deps.stamps.removeForRefundInSession(session, {
+            purchaseId: purchase._id,
+            refundId: id,
+            storeId: purchase.storeId,
+            refundedMinor,
+            totalMinor: purchase.totalMinor,
+            isFullyRefunded,
+            now,
+          });
           await this.correctStats(session, purchase, amountMinor, isFullyRefunded);
         }
         const refund: Refund = {
@@ -208,6 +221,7 @@ export class RefundService {
         return {
           ...toRefundFields(refund),
           balance,
+          ...(stamps.length ? { stamps } : {}),
           purchase: { totalMinor: purchase.totalMinor, refundedMinor, isFullyRefunded },
         };
       });

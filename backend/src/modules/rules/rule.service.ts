@@ -54,6 +54,15 @@ export type ActiveRuleSet = { generation: number; rules: Rule[]; compiled: Compi
 /** How long a process trusts its cached active rule set before asking whether it changed. */
 const GENERATION_CHECK_MS = 1000;
 
+/** What the rules module needs of stamp cards (the stamps module provides it). */
+export type StampCardFacts = {
+  assertRuleCardsActive(rule: Rule, prefix: string): Promise<void>;
+  factsFor(
+    memberId: Types.ObjectId | null,
+    cardIds: readonly string[] | null,
+  ): Promise<{ balances: Record<string, number>; thresholds: Record<string, number> }>;
+};
+
 /**
  * Reward rules: drafts, immutable published versions, pause/resume/archive, simulation. Every change is
  * validated (rule and whole active set) before anything is written, and audit-logged after.
@@ -69,6 +78,8 @@ export class RuleService {
       events: EventService;
       /** Where `simulate` evaluates (a worker thread with a time budget); on this thread without it. */
       simulator?: OffLoopEvaluator;
+      /** Stamp card definitions: `addStamps` must name an active one; simulations see thresholds and stamps. */
+      stamps?: StampCardFacts;
     },
   ) {}
 
@@ -143,6 +154,7 @@ export class RuleService {
     const version = (before.publishedVersion ?? 0) + 1;
     const rule = validateDefinition(before.draft, id, version);
     assertAvailable(rule, 'definition');
+    await this.deps.stamps?.assertRuleCardsActive(rule, 'definition');
     await this.assertFitsActiveSet(rule);
     const now = this.deps.clock.now();
     const by = principalKey(actor);
@@ -284,6 +296,14 @@ export class RuleService {
         : undefined;
     const inline = typeof input.rules === 'object' ? input.rules.inline : undefined;
     const member = input.memberId ? await this.memberProfile(input.memberId) : input.member;
+    // The stamp cards' thresholds, and a real member's stamps on them (a hypothetical member brings its own).
+    const stampFacts = this.deps.stamps
+      ? await this.deps.stamps.factsFor(
+          input.memberId && Types.ObjectId.isValid(input.memberId) ? new Types.ObjectId(input.memberId) : null,
+          null,
+        )
+      : null;
+    if (member && input.memberId && stampFacts) member.stampCards = stampFacts.balances;
     const program = await this.deps.program.get();
     const evaluatedAt = input.basket.at ?? this.deps.clock.now().toISOString();
     const parsed = parseEvaluationContext({
@@ -297,6 +317,7 @@ export class RuleService {
         ...(input.basket.totalMinor !== undefined ? { totalMinor: input.basket.totalMinor } : {}),
       },
       ...(member ? { member } : {}),
+      ...(stampFacts ? { stampCardThresholds: stampFacts.thresholds } : {}),
     });
     if (!parsed.ok) {
       // The basket, not a rule, is wrong: an ordinary validation error.
@@ -345,6 +366,7 @@ export class RuleService {
       if (current) {
         // A version published before the check existed may hold a part nothing carries out.
         assertAvailable(current.definition as unknown as Rule, 'definition');
+        await this.deps.stamps?.assertRuleCardsActive(current.definition as unknown as Rule, 'definition');
         await this.assertFitsActiveSet(current.definition as unknown as Rule);
       }
     }
