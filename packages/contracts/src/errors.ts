@@ -210,6 +210,7 @@ export const ERROR_CATALOGUE = {
     status: 422,
     description:
       'An `addStamps` effect names no active stamp card definition (published or resumed); `details` lists `{ path, cardId }`',
+    details: z.array(z.object({ path: z.string(), cardId: z.string() })),
   },
   EFFECT_NOT_AVAILABLE: {
     status: 422,
