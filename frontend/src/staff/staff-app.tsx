@@ -31,6 +31,9 @@ const WebhooksScreen = lazy(() =>
 const WebhookDetailScreen = lazy(() =>
   import('./webhooks/webhook-detail-screen.js').then((m) => ({ default: m.WebhookDetailScreen })),
 );
+const StampCardsScreen = lazy(() =>
+  import('./stamps/stamp-cards-screen.js').then((m) => ({ default: m.StampCardsScreen })),
+);
 const MemberDetailScreen = lazy(() =>
   import('./members/member-detail-screen.js').then((m) => ({ default: m.MemberDetailScreen })),
 );
@@ -44,6 +47,7 @@ const NAV: NavItem[] = [
   { path: '/desk', label: 'nav.desk', isAllowed: (s) => hasRole(s, DESK_ROLES) },
   { path: '/members', label: 'nav.members', isAllowed: () => true },
   { path: '/rules', label: 'nav.rules', isAllowed: (s) => s.staff.role !== 'cashier' },
+  { path: '/stamp-cards', label: 'nav.stampCards', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   // The admin's time control exists only where the clock can move.
   { path: '/webhooks', label: 'nav.webhooks', isAllowed: (s) => s.staff.role === 'admin' },
   { path: '/sandbox', label: 'nav.sandbox', isAllowed: (s, c) => c.isSandbox && s.staff.role === 'admin' },
@@ -192,6 +196,7 @@ function Route({ path, session }: { path: string; session: StaffSession }) {
     const webhook = matchPath('/webhooks/:id', path);
     if (webhook?.id) return <WebhookDetailScreen webhookId={webhook.id} />;
   }
+  if (path === '/stamp-cards' && hasRole(session, MARKETER_ROLES)) return <StampCardsScreen />;
   if (session.staff.role !== 'cashier') {
     if (path === '/rules') return <RulesScreen />;
     const rule = matchPath('/rules/:id', path);

@@ -2,9 +2,11 @@
 // keys of the English catalogue, and the Spanish one must have every key, so a missing translation is a
 // type error.
 import { webhookMessages } from './webhooks/webhook-messages.js';
+import { stampMessages } from './stamps/stamp-messages.js';
 
 const en = {
   ...webhookMessages.en,
+  ...stampMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -278,13 +280,10 @@ const en = {
   'rules.effects.factor': 'Multiplier (×)',
   'rules.effects.baseEarn': 'Multiplies base earn rules',
   'rules.effects.ruleIds': 'Or these rule ids',
-  'rules.effects.cardId': 'Stamp card id',
   'rules.effects.stamps': 'Stamps',
   'rules.effects.per': 'Per',
   'rules.effects.perPurchase': 'purchase',
   'rules.effects.perItem': 'item',
-  'rules.effects.threshold': 'Stamps for the reward',
-  'rules.effects.rewardId': 'Reward id',
   'rules.effects.couponTemplateId': 'Coupon template id',
   'rules.effects.quantity': 'Quantity',
   'rules.effects.tag': 'Tag',
@@ -369,6 +368,7 @@ export function isStaffMessageKey(key: string): key is StaffMessageKey {
 
 const es: Record<StaffMessageKey, string> = {
   ...webhookMessages.es,
+  ...stampMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -644,13 +644,10 @@ const es: Record<StaffMessageKey, string> = {
   'rules.effects.factor': 'Multiplicador (×)',
   'rules.effects.baseEarn': 'Multiplica las reglas base',
   'rules.effects.ruleIds': 'O estos id de regla',
-  'rules.effects.cardId': 'Id de la tarjeta de sellos',
   'rules.effects.stamps': 'Sellos',
   'rules.effects.per': 'Por',
   'rules.effects.perPurchase': 'compra',
   'rules.effects.perItem': 'artículo',
-  'rules.effects.threshold': 'Sellos para el premio',
-  'rules.effects.rewardId': 'Id del premio',
   'rules.effects.couponTemplateId': 'Id de la plantilla de cupón',
   'rules.effects.quantity': 'Cantidad',
   'rules.effects.tag': 'Etiqueta',
@@ -766,6 +763,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusiveHelp':
       'Когда это правило применяется, к покупке не применяется никакое другое; среди исключительных правил побеждает наивысший приоритет, затем больший эффект.',
     ...webhookMessages.ru,
+  ...stampMessages.ru,
   },
   ro: {
     'nav.queues': 'Cozi de sarcini',
@@ -801,6 +799,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusiveHelp':
       'Când această regulă se aplică, nicio altă regulă nu se aplică achiziției; între regulile exclusive câștigă prioritatea cea mai mare, apoi efectul mai mare.',
     ...webhookMessages.ro,
+  ...stampMessages.ro,
   },
 };
 

@@ -936,6 +936,74 @@ export interface paths {
         patch: operations["updateReward"];
         trace?: never;
     };
+    "/api/v1/stamp-cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stamp card definitions (newest first); status filters active or archived ones
+         * @description **Who may call:** staff (admin, marketer).
+         */
+        get: operations["listStampCards"];
+        put?: never;
+        /**
+         * Define a stamp card: its name, stamps per card and the catalogue reward a full card unlocks
+         * @description **Who may call:** staff (admin, marketer).
+         */
+        post: operations["createStampCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stamp-cards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One stamp card definition
+         * @description **Who may call:** staff (admin, marketer).
+         */
+        get: operations["getStampCard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a stamp card definition (a new threshold counts from the next stamp)
+         * @description **Who may call:** staff (admin, marketer).
+         */
+        patch: operations["updateStampCard"];
+        trace?: never;
+    };
+    "/api/v1/stamp-cards/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a stamp card: it takes no more stamps (unlocked rewards stay usable until they expire)
+         * @description **Who may call:** staff (admin, marketer).
+         */
+        post: operations["archiveStampCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/redemptions": {
         parameters: {
             query?: never;
@@ -1781,6 +1849,19 @@ export interface components {
         };
         /** @enum {string} */
         PurchaseStatus: "active" | "pending";
+        StampsAddedSummary: {
+            definitionId: string;
+            name: string;
+            stamps: number;
+            debtPaid: number;
+            balance: number;
+            threshold: number;
+            rewardsUnlocked: {
+                id: string;
+                /** Format: date-time */
+                expiresAt: string;
+            }[];
+        };
         PurchaseCreated: {
             /** @enum {boolean} */
             dryRun?: true;
@@ -1792,6 +1873,7 @@ export interface components {
             availableAt: string;
             breakdown: components["schemas"]["RuleBreakdown"][];
             balance: components["schemas"]["PointsBalance"];
+            stamps?: components["schemas"]["StampsAddedSummary"][];
         };
         PurchaseItemInput: {
             sku: string;
@@ -1867,6 +1949,12 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        StampsRemovedSummary: {
+            definitionId: string;
+            stamps: number;
+            rewardsLocked: string[];
+            debtAdded: number;
+        };
         RefundCreated: {
             id: string;
             purchaseId: string;
@@ -1875,6 +1963,7 @@ export interface components {
             pointsRestored: number;
             pointsWrittenOff: number;
             balance: components["schemas"]["PointsBalance"];
+            stamps?: components["schemas"]["StampsRemovedSummary"][];
             purchase: {
                 totalMinor: number;
                 refundedMinor: number;
@@ -1949,6 +2038,33 @@ export interface components {
             /** @default true */
             isActive: boolean;
         };
+        /** @enum {string} */
+        StampCardStatus: "active" | "archived";
+        StampCard: {
+            id: string;
+            name: string;
+            threshold: number;
+            rewardId: string;
+            rewardName: string | null;
+            rewardValidityDays: number;
+            status: components["schemas"]["StampCardStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateStampCardBody: {
+            name: string;
+            threshold: number;
+            rewardId: string;
+            rewardValidityDays: number;
+        };
+        UpdateStampCardBody: {
+            name?: string;
+            threshold?: number;
+            rewardId?: string;
+            rewardValidityDays?: number;
+        };
         RedemptionApply: {
             kind: components["schemas"]["RewardKind"] | "points_payment";
             valueMinor?: number;
@@ -2018,7 +2134,7 @@ export interface components {
             to?: string;
         };
         /** @enum {string} */
-        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "member.tags_changed" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "reward.created" | "reward.updated" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
+        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "member.tags_changed" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "reward.created" | "reward.updated" | "stamp_card.created" | "stamp_card.updated" | "stamp_card.archived" | "stamps.added" | "stamps.removed" | "stamp_reward.unlocked" | "stamp_reward.held" | "stamp_reward.released" | "stamp_reward.used" | "stamp_reward.expired" | "stamp_reward.locked" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
         DomainEvent: {
             id: string;
             type: components["schemas"]["EventType"];
@@ -6208,7 +6324,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `EFFECT_NOT_AVAILABLE`, `RULE_INVALID`, `RULE_SET_CONFLICT`, `RULE_TOO_COMPLEX` */
+            /** @description Refused by a business rule: `EFFECT_NOT_AVAILABLE`, `RULE_INVALID`, `RULE_SET_CONFLICT`, `RULE_TOO_COMPLEX`, `STAMP_CARD_NOT_AVAILABLE` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6218,7 +6334,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "EFFECT_NOT_AVAILABLE" | "RULE_INVALID" | "RULE_SET_CONFLICT" | "RULE_TOO_COMPLEX";
+                            code: "EFFECT_NOT_AVAILABLE" | "RULE_INVALID" | "RULE_SET_CONFLICT" | "RULE_TOO_COMPLEX" | "STAMP_CARD_NOT_AVAILABLE";
                             message: string;
                             details?: {
                                 path: string;
@@ -6226,7 +6342,10 @@ export interface operations {
                                 kind: "effect" | "audience" | "condition";
                                 name: string;
                                 message: string;
-                            }[] | components["schemas"]["ValidationIssues"];
+                            }[] | components["schemas"]["ValidationIssues"] | {
+                                path: string;
+                                cardId: string;
+                            }[];
                         };
                     };
                 };
@@ -6611,7 +6730,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `EFFECT_NOT_AVAILABLE`, `RULE_SET_CONFLICT` */
+            /** @description Refused by a business rule: `EFFECT_NOT_AVAILABLE`, `RULE_SET_CONFLICT`, `STAMP_CARD_NOT_AVAILABLE` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6621,7 +6740,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "EFFECT_NOT_AVAILABLE" | "RULE_SET_CONFLICT";
+                            code: "EFFECT_NOT_AVAILABLE" | "RULE_SET_CONFLICT" | "STAMP_CARD_NOT_AVAILABLE";
                             message: string;
                             details?: {
                                 path: string;
@@ -6629,7 +6748,10 @@ export interface operations {
                                 kind: "effect" | "audience" | "condition";
                                 name: string;
                                 message: string;
-                            }[] | components["schemas"]["ValidationIssues"];
+                            }[] | components["schemas"]["ValidationIssues"] | {
+                                path: string;
+                                cardId: string;
+                            }[];
                         };
                     };
                 };
@@ -11913,6 +12035,938 @@ export interface operations {
             };
         };
     };
+    listStampCards: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: components["schemas"]["StampCardStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["StampCard"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_CURSOR`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_CURSOR" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createStampCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStampCardBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StampCard"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `IDEMPOTENCY_KEY_INVALID`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `REWARD_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "REWARD_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `DUPLICATE`, `IDEMPOTENCY_IN_PROGRESS` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "DUPLICATE" | "IDEMPOTENCY_IN_PROGRESS";
+                            message: string;
+                            details?: {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Refused by a business rule: `IDEMPOTENCY_KEY_REUSED` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getStampCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StampCard"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `STAMP_CARD_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "STAMP_CARD_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateStampCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStampCardBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StampCard"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `REWARD_NOT_FOUND`, `STAMP_CARD_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "REWARD_NOT_FOUND" | "STAMP_CARD_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `DUPLICATE`, `STAMP_CARD_ARCHIVED` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "DUPLICATE" | "STAMP_CARD_ARCHIVED";
+                            message: string;
+                            details?: {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    archiveStampCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StampCard"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `STAMP_CARD_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "STAMP_CARD_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `DUPLICATE` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "DUPLICATE";
+                            message: string;
+                            details?: {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
     listRedemptions: {
         parameters: {
             query?: {
@@ -15353,6 +16407,7 @@ export const idempotentOperations: ReadonlySet<string> = new Set([
     "POST /api/v1/purchases",
     "POST /api/v1/purchases/{id}/refunds",
     "POST /api/v1/rewards",
+    "POST /api/v1/stamp-cards",
     "POST /api/v1/redemptions",
     "POST /api/v1/redemptions/{id}/cancel",
     "POST /api/v1/sandbox/clock/advance",

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { UNAVAILABLE_EFFECTS, type Effect } from '@regulars/rules';
 import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
+import { StampCardPicker, useActiveStampCards } from '../stamps/stamp-card-picker.js';
 import { joinList, numberOrUndefined, splitList, withoutUndefined } from './rule-draft.js';
 
 const EFFECT_TYPES = [
@@ -26,14 +27,8 @@ const TEMPLATES: Record<EffectType, Effect> = {
     factorBasisPoints: 20_000,
     rounding: 'floor',
   },
-  addStamps: {
-    type: 'addStamps',
-    cardId: 'coffee-card',
-    stamps: 1,
-    per: 'item',
-    threshold: 10,
-    rewardId: 'free-coffee',
-  },
+  // The card is picked from the stamp card definitions (publishing refuses a rule without an active one).
+  addStamps: { type: 'addStamps', cardId: '', stamps: 1, per: 'item' },
   issueCoupon: { type: 'issueCoupon', couponTemplateId: 'welcome-back', quantity: 1 },
   addMemberTag: { type: 'addMemberTag', tag: 'vip' },
   removeMemberTag: { type: 'removeMemberTag', tag: 'vip' },
@@ -184,7 +179,7 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
       ) : null}
       {effect.type === 'addStamps' ? (
         <>
-          {text('cardId', 'rules.effects.cardId')}
+          <StampCardField value={effect.cardId} onChange={(cardId) => set({ cardId })} />
           {num('stamps', 'rules.effects.stamps')}
           <label className="field narrow">
             <span>{t('rules.effects.per')}</span>
@@ -193,8 +188,6 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
               <option value="item">{t('rules.effects.perItem')}</option>
             </select>
           </label>
-          {num('threshold', 'rules.effects.threshold')}
-          {text('rewardId', 'rules.effects.rewardId')}
           {items(false)}
         </>
       ) : null}
@@ -208,6 +201,15 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
         ? text('tag', 'rules.effects.tag')
         : null}
     </div>
+  );
+}
+
+/** The addStamps effect's card: a stamp card definition chosen by name. */
+function StampCardField({ value, onChange }: { value: string; onChange(id: string): void }) {
+  const { t } = useI18n();
+  const cards = useActiveStampCards();
+  return (
+    <StampCardPicker value={value} onChange={onChange} cards={cards.data} label={t('rules.effects.stampCard')} />
   );
 }
 

@@ -12,6 +12,9 @@ import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { isTemplateAvailable } from './rule-draft.js';
+import { StampCardPicker, useActiveStampCards } from '../stamps/stamp-card-picker.js';
+
+const STAMP_CARD_TEMPLATE = 'stamp-card';
 import { RuleStatusBadge } from './rule-status-badge.js';
 
 const STATUSES: RuleStatus[] = ['draft', 'published', 'paused', 'archived'];
@@ -110,11 +113,16 @@ function TemplatePicker() {
     loaded.data?.items.filter((template) => isTemplateAvailable(template.id)) ?? null;
   const [error, setError] = useState<unknown>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
+  // The stamp card template names a stamp card definition, picked here.
+  const stampCards = useActiveStampCards();
+  const [stampCardId, setStampCardId] = useState('');
+  const paramsOf = (template: RuleTemplateView) =>
+    template.id === STAMP_CARD_TEMPLATE ? { cardId: stampCardId } : {};
   const instantiate = async (template: RuleTemplateView) => {
     setBusyId(template.id);
     setError(null);
     try {
-      const created = await staffApi.instantiate(template.id, {});
+      const created = await staffApi.instantiate(template.id, paramsOf(template));
       navigate(`/rules/${created.id}`);
     } catch (caught) {
       setError(caught);
@@ -133,11 +141,19 @@ function TemplatePicker() {
           <li key={template.id} className="template-card">
             <h3>{template.name}</h3>
             <p>{template.description}</p>
+            {template.id === STAMP_CARD_TEMPLATE ? (
+              <StampCardPicker
+                value={stampCardId}
+                onChange={setStampCardId}
+                cards={stampCards.data}
+                label={t('rules.templates.stampCard')}
+              />
+            ) : null}
             <button
               type="button"
               className="secondary"
               onClick={() => void instantiate(template)}
-              disabled={busyId !== null}
+              disabled={busyId !== null || (template.id === STAMP_CARD_TEMPLATE && !stampCardId)}
             >
               {busyId === template.id ? t('common.loading') : t('rules.templates.use')}
             </button>

@@ -46,6 +46,8 @@ export function describeError(
       return { message: t('error.outOfStock'), issues: [], isConnectionLost: false };
     case 'LIMIT_REACHED':
       return { message: t('error.limitReached'), issues: [], isConnectionLost: false };
+    case 'STAMP_CARD_NOT_AVAILABLE':
+      return { message: t('error.stampCardNotAvailable'), issues: [], isConnectionLost: false };
     case 'EFFECT_NOT_AVAILABLE': {
       // details: [{ path, kind, name, message }], one per part nothing carries out yet.
       // Named as the designer labels them ("Issue a coupon", "Tiers"), not by their JSON names.
