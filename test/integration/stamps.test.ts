@@ -47,7 +47,9 @@ async function stampProgram(card: Record<string, unknown> = {}) {
   const definition = await createCard(card);
   await publishRule(world.app, world.marketer, {
     name: `Stamps ${category}`,
-    effects: [{ type: 'addStamps', cardId: definition.id, stamps: 1, per: 'item', items: { categories: [category] } }],
+    effects: [
+      { type: 'addStamps', cardId: definition.id, stamps: 1, per: 'item', items: { categories: [category] } },
+    ],
   });
   return { ...definition, category };
 }
@@ -129,7 +131,10 @@ describe('stamp card definitions', () => {
       .send({ name: 'Tea lovers', threshold: 6 })
       .expect(200);
     expect(changed.body).toMatchObject({ name: 'Tea lovers', threshold: 6, status: 'active' });
-    const read = await world.app.request.get(`/api/v1/stamp-cards/${id}`).set(world.marketer.auth).expect(200);
+    const read = await world.app.request
+      .get(`/api/v1/stamp-cards/${id}`)
+      .set(world.marketer.auth)
+      .expect(200);
     expect(read.body.name).toBe('Tea lovers');
 
     const archived = await world.app.request
@@ -203,12 +208,20 @@ describe('stamp card definitions', () => {
 
   it('refuses to publish a rule whose addStamps names no active stamp card (422 STAMP_CARD_NOT_AVAILABLE)', async () => {
     const archived = await createCard();
-    await world.app.request.post(`/api/v1/stamp-cards/${archived.id}/archive`).set(world.marketer.auth).expect(200);
+    await world.app.request
+      .post(`/api/v1/stamp-cards/${archived.id}/archive`)
+      .set(world.marketer.auth)
+      .expect(200);
     for (const cardId of ['coffee', new Types.ObjectId().toHexString(), archived.id]) {
       const draft = await world.app.request
         .post('/api/v1/rules')
         .set(world.marketer.auth)
-        .send({ definition: { name: 'Stamps', effects: [{ type: 'addStamps', cardId, stamps: 1, per: 'purchase' }] } })
+        .send({
+          definition: {
+            name: 'Stamps',
+            effects: [{ type: 'addStamps', cardId, stamps: 1, per: 'purchase' }],
+          },
+        })
         .expect(201);
       const refused = await world.app.request
         .post(`/api/v1/rules/${draft.body.id}/publish`)
@@ -216,7 +229,10 @@ describe('stamp card definitions', () => {
         .expect(422);
       expect(refused.body.error.code).toBe('STAMP_CARD_NOT_AVAILABLE');
       expect(refused.body.error.details).toEqual([{ path: 'definition.effects[0].cardId', cardId }]);
-      await world.app.request.post(`/api/v1/rules/${draft.body.id}/archive`).set(world.marketer.auth).expect(200);
+      await world.app.request
+        .post(`/api/v1/rules/${draft.body.id}/archive`)
+        .set(world.marketer.auth)
+        .expect(200);
     }
   });
 
@@ -233,7 +249,10 @@ describe('stamp card definitions', () => {
       .send({ params: { cardId: card.id, categories: [`tpl-${randomUUID().slice(0, 6)}`] } })
       .expect(201);
     expect(draft.body.draft.effects[0]).toMatchObject({ type: 'addStamps', cardId: card.id });
-    await world.app.request.post(`/api/v1/rules/${draft.body.id}/publish`).set(world.marketer.auth).expect(200);
+    await world.app.request
+      .post(`/api/v1/rules/${draft.body.id}/publish`)
+      .set(world.marketer.auth)
+      .expect(200);
   });
 });
 
@@ -279,9 +298,9 @@ describe('stamps on purchases', () => {
       rewards: [{ id: unlocked[0]?.id, rewardName: 'Free espresso', expiresAt: unlocked[0]?.expiresAt }],
     });
     const usable = await stamps().unlockedFor(new Types.ObjectId(member.id), clock.now());
-    expect(usable.map((u) => [u.stampReward._id.toHexString(), u.reward.sku, u.definition.threshold])).toEqual([
-      [unlocked[0]?.id, 'ESP', 10],
-    ]);
+    expect(
+      usable.map((u) => [u.stampReward._id.toHexString(), u.reward.sku, u.definition.threshold]),
+    ).toEqual([[unlocked[0]?.id, 'ESP', 10]]);
     const memberFilter = { memberId: new Types.ObjectId(member.id) };
     expect(await events('stamps.added', memberFilter)).toBe(3);
     expect(await events('stamp_reward.unlocked', memberFilter)).toBe(1);
@@ -320,9 +339,7 @@ describe('stamps on purchases', () => {
       await stamps().expireDue({ batchSize: 1 });
       await stamps().expireDue();
       expect((await stampRewards(member.id))[0]).toMatchObject({ status: 'expired' });
-      expect(
-        await events('stamp_reward.expired', { 'subject.stampRewardId': reward.id }),
-      ).toBe(1);
+      expect(await events('stamp_reward.expired', { 'subject.stampRewardId': reward.id })).toBe(1);
       expect(allJobs().map((job) => job.name)).toContain('stamps.expire-rewards');
     } finally {
       clock.set(start);
@@ -343,7 +360,9 @@ describe('stamps on refunds', () => {
     expect(half.stamps).toEqual([{ definitionId: card.id, stamps: 1, rewardsLocked: [], debtAdded: 0 }]);
     expect(await walletCard(member.id, card.id)).toMatchObject({ stamps: 0, rewards: [{ id: rewardId }] });
     const rest = await refund(second.id, PRICE);
-    expect(rest.stamps).toEqual([{ definitionId: card.id, stamps: 1, rewardsLocked: [rewardId], debtAdded: 0 }]);
+    expect(rest.stamps).toEqual([
+      { definitionId: card.id, stamps: 1, rewardsLocked: [rewardId], debtAdded: 0 },
+    ]);
     expect(await walletCard(member.id, card.id)).toMatchObject({ stamps: 3, rewards: [] });
     expect((await stampRewards(member.id))[0]).toMatchObject({ status: 'locked' });
     expect(await events('stamp_reward.locked', { memberId: new Types.ObjectId(member.id) })).toBe(1);

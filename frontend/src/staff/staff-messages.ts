@@ -763,7 +763,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusiveHelp':
       'Когда это правило применяется, к покупке не применяется никакое другое; среди исключительных правил побеждает наивысший приоритет, затем больший эффект.',
     ...webhookMessages.ru,
-  ...stampMessages.ru,
+    ...stampMessages.ru,
   },
   ro: {
     'nav.queues': 'Cozi de sarcini',
@@ -799,7 +799,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusiveHelp':
       'Când această regulă se aplică, nicio altă regulă nu se aplică achiziției; între regulile exclusive câștigă prioritatea cea mai mare, apoi efectul mai mare.',
     ...webhookMessages.ro,
-  ...stampMessages.ro,
+    ...stampMessages.ro,
   },
 };
 

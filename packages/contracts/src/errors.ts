@@ -135,7 +135,10 @@ export const ERROR_CATALOGUE = {
     details: z.object({ limit: z.number().int(), used: z.number().int() }),
   },
   REWARD_NOT_AVAILABLE: { status: 409, description: 'The reward cannot be redeemed now' },
-  STAMP_CARD_ARCHIVED: { status: 409, description: 'The stamp card is archived: it can no longer be changed' },
+  STAMP_CARD_ARCHIVED: {
+    status: 409,
+    description: 'The stamp card is archived: it can no longer be changed',
+  },
   STAMP_REWARD_NOT_AVAILABLE: {
     status: 409,
     description: 'The stamp reward is not usable now: already held by a checkout, used, expired or locked',

@@ -46,7 +46,10 @@ export const EVENT_CATALOGUE = {
     version: 1,
     description: "A refund took back stamps of a member's stamp card in proportion to the refunded amount",
   },
-  'stamp_reward.unlocked': { version: 1, description: "A full stamp card unlocked a reward in the member's wallet" },
+  'stamp_reward.unlocked': {
+    version: 1,
+    description: "A full stamp card unlocked a reward in the member's wallet",
+  },
   'stamp_reward.held': { version: 1, description: 'An unlocked stamp reward was held by a checkout' },
   'stamp_reward.released': { version: 1, description: 'A held stamp reward was released (usable again)' },
   'stamp_reward.used': { version: 1, description: "A held stamp reward was used by its checkout's purchase" },

@@ -94,7 +94,9 @@ export const StampsAddedSummary = z
     balance: z.number().int(),
     threshold: z.number().int(),
     /** Rewards unlocked by the cards this purchase filled. */
-    rewardsUnlocked: z.array(z.object({ id: ObjectIdString, expiresAt: z.string().datetime({ offset: true }) })),
+    rewardsUnlocked: z.array(
+      z.object({ id: ObjectIdString, expiresAt: z.string().datetime({ offset: true }) }),
+    ),
   })
   .openapi('StampsAddedSummary');
 export type StampsAddedSummary = z.infer<typeof StampsAddedSummary>;

@@ -142,8 +142,6 @@ function makeRules(): RuleInput[] {
           stamps: 1,
           per: 'item',
           items: { categories: [CATEGORIES[i]!] },
-          threshold: 10,
-          rewardId: `reward-${i}`,
         },
       ],
     });
@@ -191,6 +189,8 @@ function makeContexts(): EvaluationContext[] {
         stampCards: { 'card-0': c % 10 },
       },
       usage: { 'per-item-coffee': { day: { times: 1, points: 150 } } },
+      // Every card fills at 10 stamps, as the stamp card definitions would say.
+      stampCardThresholds: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`card-${i}`, 10])),
     });
   }
   return contexts;

@@ -5,9 +5,7 @@
 import type { Audience, Effect } from './rule.schema.js';
 
 /** Effect types no module carries out yet. */
-export const UNAVAILABLE_EFFECTS: ReadonlySet<Effect['type']> = new Set<Effect['type']>([
-  'issueCoupon',
-]);
+export const UNAVAILABLE_EFFECTS: ReadonlySet<Effect['type']> = new Set<Effect['type']>(['issueCoupon']);
 
 /** Audience criteria no module keeps yet (the member has no tier, clubs or segment). */
 export const UNAVAILABLE_AUDIENCES: ReadonlySet<keyof Audience> = new Set<keyof Audience>([

@@ -299,7 +299,9 @@ export class RuleService {
     // The stamp cards' thresholds, and a real member's stamps on them (a hypothetical member brings its own).
     const stampFacts = this.deps.stamps
       ? await this.deps.stamps.factsFor(
-          input.memberId && Types.ObjectId.isValid(input.memberId) ? new Types.ObjectId(input.memberId) : null,
+          input.memberId && Types.ObjectId.isValid(input.memberId)
+            ? new Types.ObjectId(input.memberId)
+            : null,
           null,
         )
       : null;

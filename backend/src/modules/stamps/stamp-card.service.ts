@@ -80,7 +80,8 @@ export class StampCardService {
         { $set: set },
         { new: true, lean: true, session },
       );
-      if (!after) throw new ConflictError('STAMP_CARD_ARCHIVED', `The stamp card "${before.name}" is archived`);
+      if (!after)
+        throw new ConflictError('STAMP_CARD_ARCHIVED', `The stamp card "${before.name}" is archived`);
       await this.deps.events.append(session, {
         type: 'stamp_card.updated',
         subject: { stampCardId: after._id },

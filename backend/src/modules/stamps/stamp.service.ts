@@ -1,9 +1,5 @@
 import { Types, type ClientSession } from 'mongoose';
-import type {
-  StampsAddedSummary,
-  StampsRemovedSummary,
-  WalletStampCard,
-} from '@regulars/contracts';
+import type { StampsAddedSummary, StampsRemovedSummary, WalletStampCard } from '@regulars/contracts';
 import type { EmittedEffect } from '@regulars/rules';
 import type { Clock } from '../../platform/clock.js';
 import { ConflictError, NotFoundError } from '../../platform/errors.js';
@@ -94,7 +90,10 @@ export class StampService {
       now: Date;
     },
   ): Promise<StampsAddedSummary[]> {
-    const byCard = new Map<string, { stamps: number; rules: Array<{ ruleId: string; ruleVersion: number }> }>();
+    const byCard = new Map<
+      string,
+      { stamps: number; rules: Array<{ ruleId: string; ruleVersion: number }> }
+    >();
     for (const effect of input.effects.filter(isStampsAdded)) {
       const entry = byCard.get(effect.cardId) ?? { stamps: 0, rules: [] };
       entry.stamps += effect.stamps;
@@ -211,7 +210,10 @@ export class StampService {
       debtPaid,
       balance,
       threshold: definition.threshold,
-      rewardsUnlocked: rewards.map((r) => ({ id: r._id.toHexString(), expiresAt: r.expiresAt.toISOString() })),
+      rewardsUnlocked: rewards.map((r) => ({
+        id: r._id.toHexString(),
+        expiresAt: r.expiresAt.toISOString(),
+      })),
     };
   }
 
@@ -237,7 +239,8 @@ export class StampService {
       return card;
     } catch (error) {
       // Two first stamps of one member racing to create the card: the loser retries and finds it.
-      if ((error as { code?: number }).code === 11000) throw new RetryTransaction('stamp card created concurrently');
+      if ((error as { code?: number }).code === 11000)
+        throw new RetryTransaction('stamp card created concurrently');
       throw error;
     }
   }

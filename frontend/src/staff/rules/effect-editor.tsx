@@ -209,7 +209,12 @@ function StampCardField({ value, onChange }: { value: string; onChange(id: strin
   const { t } = useI18n();
   const cards = useActiveStampCards();
   return (
-    <StampCardPicker value={value} onChange={onChange} cards={cards.data} label={t('rules.effects.stampCard')} />
+    <StampCardPicker
+      value={value}
+      onChange={onChange}
+      cards={cards.data}
+      label={t('rules.effects.stampCard')}
+    />
   );
 }
 

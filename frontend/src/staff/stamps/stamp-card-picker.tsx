@@ -29,7 +29,11 @@ export function StampCardPicker({
   return (
     <label className="field">
       <span>{label}</span>
-      <select name="effect-cardId" value={chosen ? value : ''} onChange={(event) => onChange(event.target.value)}>
+      <select
+        name="effect-cardId"
+        value={chosen ? value : ''}
+        onChange={(event) => onChange(event.target.value)}
+      >
         <option value="">{t('rules.effects.stampCardPick')}</option>
         {cards?.map((card) => (
           <option key={card.id} value={card.id}>

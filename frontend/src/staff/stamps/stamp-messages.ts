@@ -141,7 +141,8 @@ const ru: Catalogue = {
   'stamps.form.nameHint': 'Его видят участники и кассиры, например «Кофейная карта».',
   'stamps.form.nameMissing': 'Введите название.',
   'stamps.form.threshold': 'Штампов на карте',
-  'stamps.form.thresholdHint': 'Заполненная карта открывает одну награду; следующий штамп начинает новую карту.',
+  'stamps.form.thresholdHint':
+    'Заполненная карта открывает одну награду; следующий штамп начинает новую карту.',
   'stamps.form.thresholdInvalid': 'Введите целое число штампов от 1 до 1000.',
   'stamps.form.reward': 'Награда за заполненную карту',
   'stamps.form.rewardPick': 'Выберите награду…',
@@ -150,7 +151,8 @@ const ru: Catalogue = {
   'stamps.form.validity': 'Сколько дней действует награда',
   'stamps.form.validityHint': 'Считается от покупки, заполнившей карту.',
   'stamps.form.validityInvalid': 'Введите целое число дней от 1 до 3650.',
-  'stamps.form.editHint': 'Новое число штампов действует со следующего штампа; уже выданные штампы сохраняются.',
+  'stamps.form.editHint':
+    'Новое число штампов действует со следующего штампа; уже выданные штампы сохраняются.',
   'stamps.form.create': 'Создать карту',
   'stamps.form.save': 'Сохранить',
   'stamps.form.saving': 'Сохранение…',
@@ -159,7 +161,8 @@ const ru: Catalogue = {
   'stamps.error.rewardNotFound': 'Этой награды больше нет в каталоге: выберите другую.',
   'rules.effects.stampCard': 'Карта со штампами',
   'rules.effects.stampCardPick': 'Выберите карту…',
-  'rules.effects.stampCardNone': 'Нет активных карт со штампами: сначала создайте карту в разделе «Карты со штампами».',
+  'rules.effects.stampCardNone':
+    'Нет активных карт со штампами: сначала создайте карту в разделе «Карты со штампами».',
   'rules.effects.stampCardRule': '{threshold} штампов открывают «{reward}»',
   'rules.templates.stampCard': 'Карта для этого правила',
   'error.stampCardNotAvailable':
@@ -173,7 +176,8 @@ const ro: Catalogue = {
     'Un card se umple cu ștampilele date de reguli („1 ștampilă pentru fiecare cafea”); fiecare card plin deblochează o recompensă din catalog în portofelul membrului, utilizabilă până expiră.',
   'stamps.add': 'Card nou',
   'stamps.list.title': 'Carduri',
-  'stamps.list.empty': 'Încă nu există carduri cu ștampile. Creați unul, apoi adăugați-i ștampile printr-o regulă.',
+  'stamps.list.empty':
+    'Încă nu există carduri cu ștampile. Creați unul, apoi adăugați-i ștampile printr-o regulă.',
   'stamps.list.name': 'Nume',
   'stamps.list.threshold': 'Ștampile pe card',
   'stamps.list.reward': 'Recompensă',
@@ -195,7 +199,8 @@ const ro: Catalogue = {
   'stamps.form.nameHint': 'Ce văd membrii și casierii, de exemplu „Cardul de cafea”.',
   'stamps.form.nameMissing': 'Introduceți un nume.',
   'stamps.form.threshold': 'Ștampile pe card',
-  'stamps.form.thresholdHint': 'Un card plin deblochează o recompensă; următoarea ștampilă începe un card nou.',
+  'stamps.form.thresholdHint':
+    'Un card plin deblochează o recompensă; următoarea ștampilă începe un card nou.',
   'stamps.form.thresholdInvalid': 'Introduceți un număr întreg de ștampile între 1 și 1.000.',
   'stamps.form.reward': 'Recompensa unui card plin',
   'stamps.form.rewardPick': 'Alegeți o recompensă…',
