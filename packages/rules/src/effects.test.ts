@@ -181,7 +181,7 @@ describe('emitted effects', () => {
       },
     ]);
     expect(traceOf(result, 'rule-0').message).toBe(
-      'added 3 stamps to card coffee (8 → 1 of 10, 1 reward unlocked)',
+      'added 3 stamps to the stamp card (8 → 1 of 10, 1 reward unlocked)',
     );
   });
 

@@ -232,18 +232,21 @@ export function compileEffects(
   return { points, side };
 }
 
-/** Describes an emitted effect for the trace ("added 1 stamp to card coffee (9 → 0 of 10, 1 reward unlocked)"). */
+/**
+ * Describes an emitted effect for the trace ("added 1 stamp to the stamp card (9 → 0 of 10, 1 reward unlocked)").
+ * The card is not named: its id is a database id that staff screens must not show (the effect carries it).
+ */
 export function describeEffect(effect: EmittedEffect): string {
   switch (effect.type) {
     case 'stampsAdded': {
       const stamps = effect.stamps === 1 ? '1 stamp' : `${effect.stamps} stamps`;
       if (effect.threshold === null)
-        return `added ${stamps} to card ${effect.cardId} (${effect.balanceBefore} → ${effect.balanceAfter}; the card's threshold is not known)`;
+        return `added ${stamps} to the stamp card (${effect.balanceBefore} → ${effect.balanceAfter}; the card's threshold is not known)`;
       const unlocked =
         effect.rewardsUnlocked > 0
           ? `, ${effect.rewardsUnlocked} reward${effect.rewardsUnlocked > 1 ? 's' : ''} unlocked`
           : '';
-      return `added ${stamps} to card ${effect.cardId} (${effect.balanceBefore} → ${effect.balanceAfter} of ${effect.threshold}${unlocked})`;
+      return `added ${stamps} to the stamp card (${effect.balanceBefore} → ${effect.balanceAfter} of ${effect.threshold}${unlocked})`;
     }
     case 'couponIssued':
       return `issued ${effect.quantity} coupon${effect.quantity > 1 ? 's' : ''} from template ${effect.couponTemplateId}`;

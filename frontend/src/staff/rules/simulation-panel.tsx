@@ -7,6 +7,7 @@ import { useSession } from '../session.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import { ErrorNotice } from '../ui/error-notice.js';
+import { useActiveStampCards } from '../stamps/stamp-card-picker.js';
 import type { Draft } from './rule-draft.js';
 
 type Line = { sku: string; category: string; quantity: string; unitPrice: string };
@@ -17,6 +18,41 @@ type TraceRow = {
   points?: unknown;
   message?: unknown;
 };
+
+type StampsAddedRow = {
+  type?: unknown;
+  cardId?: unknown;
+  stamps?: unknown;
+  balanceBefore?: unknown;
+  balanceAfter?: unknown;
+  threshold?: unknown;
+  rewardsUnlocked?: unknown;
+};
+
+/** The stamps a simulation would add, per stamp card by its name (the trace cannot name it). */
+function StampLines({ effects }: { effects: SimulationResult['effects'] }) {
+  const { t } = useI18n();
+  const cards = useActiveStampCards();
+  const added = (effects as StampsAddedRow[]).filter((effect) => effect.type === 'stampsAdded');
+  if (added.length === 0) return null;
+  return (
+    <ul className="stack" aria-label={t('rules.sim.stamps')}>
+      {added.map((effect, index) => (
+        <li key={index}>
+          {t('rules.sim.stampsLine', {
+            card:
+              cards.data?.find((card) => card.id === effect.cardId)?.name ?? t('rules.sim.stampsUnknownCard'),
+            stamps: Number(effect.stamps),
+            before: Number(effect.balanceBefore),
+            after: Number(effect.balanceAfter),
+            threshold: typeof effect.threshold === 'number' ? effect.threshold : '—',
+            unlocked: Number(effect.rewardsUnlocked),
+          })}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /** Try the rules on a basket and a member (real or hypothetical) before publishing; writes nothing. */
 export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boolean }) {
@@ -293,6 +329,7 @@ export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boo
               ))}
             </tbody>
           </table>
+          <StampLines effects={result.effects} />
         </div>
       ) : null}
     </section>

@@ -50,6 +50,10 @@ const en = {
   'rules.effects.stampCardNone': 'No active stamp card: create one under Stamp cards first.',
   'rules.effects.stampCardRule': '{threshold} stamps unlock “{reward}”',
   'rules.templates.stampCard': 'Stamp card for this rule',
+  'rules.sim.stamps': 'Stamps',
+  'rules.sim.stampsLine':
+    '{card}: +{stamps} stamps ({before} → {after} of {threshold}), rewards unlocked: {unlocked}',
+  'rules.sim.stampsUnknownCard': 'a stamp card that is not active',
   'error.stampCardNotAvailable':
     'This rule adds stamps to a card that is not active. Pick an active stamp card to publish it.',
 };
@@ -108,6 +112,10 @@ const es: Catalogue = {
   'rules.effects.stampCardNone': 'No hay tarjetas de sellos activas: cree una primero en Tarjetas de sellos.',
   'rules.effects.stampCardRule': '{threshold} sellos desbloquean «{reward}»',
   'rules.templates.stampCard': 'Tarjeta de sellos de esta regla',
+  'rules.sim.stamps': 'Sellos',
+  'rules.sim.stampsLine':
+    '{card}: +{stamps} sellos ({before} → {after} de {threshold}), recompensas desbloqueadas: {unlocked}',
+  'rules.sim.stampsUnknownCard': 'una tarjeta de sellos que no está activa',
   'error.stampCardNotAvailable':
     'Esta regla añade sellos a una tarjeta que no está activa. Elija una tarjeta de sellos activa para publicarla.',
 };
@@ -165,6 +173,10 @@ const ru: Catalogue = {
     'Нет активных карт со штампами: сначала создайте карту в разделе «Карты со штампами».',
   'rules.effects.stampCardRule': '{threshold} штампов открывают «{reward}»',
   'rules.templates.stampCard': 'Карта для этого правила',
+  'rules.sim.stamps': 'Штампы',
+  'rules.sim.stampsLine':
+    '{card}: +{stamps} штамп. ({before} → {after} из {threshold}), открыто наград: {unlocked}',
+  'rules.sim.stampsUnknownCard': 'неактивная карта со штампами',
   'error.stampCardNotAvailable':
     'Это правило добавляет штампы на неактивную карту. Выберите активную карту, чтобы опубликовать его.',
 };
@@ -222,6 +234,10 @@ const ro: Catalogue = {
   'rules.effects.stampCardNone': 'Niciun card activ: creați mai întâi unul la Carduri cu ștampile.',
   'rules.effects.stampCardRule': '{threshold} ștampile deblochează „{reward}”',
   'rules.templates.stampCard': 'Cardul acestei reguli',
+  'rules.sim.stamps': 'Ștampile',
+  'rules.sim.stampsLine':
+    '{card}: +{stamps} ștampile ({before} → {after} din {threshold}), recompense deblocate: {unlocked}',
+  'rules.sim.stampsUnknownCard': 'un card cu ștampile care nu este activ',
   'error.stampCardNotAvailable':
     'Această regulă adaugă ștampile pe un card care nu este activ. Alegeți un card activ pentru a o publica.',
 };
