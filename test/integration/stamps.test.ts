@@ -347,6 +347,37 @@ describe('stamps on purchases', () => {
   });
 });
 
+describe('the stamp reward expiry sweep', () => {
+  it('resumes after a crash mid-batch and expires nothing twice', async () => {
+    const card = await stampProgram({ threshold: 1, rewardValidityDays: 3 });
+    const member = await createMember(world);
+    const bought = await buyCoffees(member.id, card.category, 3);
+    const ids = bought.stamps?.[0]?.rewardsUnlocked.map((r) => r.id) ?? [];
+    expect(ids).toHaveLength(3);
+    const start = clock.now().getTime();
+    try {
+      clock.set(start + 3 * DAY);
+      let seen = 0;
+      await expect(
+        stamps().expireDue({
+          batchSize: 1,
+          afterReward: () => {
+            seen += 1;
+            if (seen === 2) throw new Error('worker crashed');
+          },
+        }),
+      ).rejects.toThrow('worker crashed');
+      await stamps().expireDue({ batchSize: 2 });
+      await stamps().expireDue();
+      expect((await stampRewards(member.id)).map((r) => r.status)).toEqual(['expired', 'expired', 'expired']);
+      for (const id of ids)
+        expect(await events('stamp_reward.expired', { 'subject.stampRewardId': id })).toBe(1);
+    } finally {
+      clock.set(start);
+    }
+  });
+});
+
 describe('stamps on refunds', () => {
   it('a partial refund takes stamps off the card; the rest breaks the full card and locks its unused reward', async () => {
     const card = await stampProgram({ threshold: 4 });

@@ -4,6 +4,7 @@ import type { EmittedEffect } from '@regulars/rules';
 import type { Clock } from '../../platform/clock.js';
 import { ConflictError, NotFoundError } from '../../platform/errors.js';
 import { nativeCollection } from '../../platform/mongo.js';
+import { TtlCache } from '../../platform/ttl-cache.js';
 import type { WriteBatch } from '../../platform/write-batch.js';
 import type { EventService } from '../events/event.service.js';
 import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
@@ -21,6 +22,7 @@ import {
 } from './stamp.model.js';
 
 const DAY_MS = 24 * 3600_000;
+const DEFINITION_CACHE_MS = 5_000;
 
 /** What the rules read about stamp cards: the member's stamps and each card's threshold, by definition id. */
 export type StampFacts = { balances: Record<string, number>; thresholds: Record<string, number> };
@@ -44,12 +46,21 @@ const isStampsAdded = (effect: EmittedEffect): effect is StampsAddedEffect => ef
  * expire (sweep on the injected clock), or are locked again by a refund.
  */
 export class StampService {
+  /**
+   * The definitions the published rules name, read once per few seconds per process for the facts of
+   * every accrual (what the purchase then adds is decided on the definitions read in its transaction).
+   */
+  private readonly ruleCards = new TtlCache<string, StampCardDefinition[]>(DEFINITION_CACHE_MS);
+
   constructor(private readonly deps: { clock: Clock; events: EventService; cards: StampCardService }) {}
 
-  /** The member's stamps and the thresholds of the active definitions among `cardIds` (null: all active). */
+  /**
+   * The member's stamps and the thresholds of the active definitions among `cardIds` (the accrual path,
+   * cached briefly), or of all active definitions (`null`: simulations, read fresh).
+   */
   async factsFor(memberId: Types.ObjectId | null, cardIds: readonly string[] | null): Promise<StampFacts> {
     const definitions = cardIds
-      ? await this.deps.cards.activeByIds(cardIds)
+      ? await this.ruleCards.get([...cardIds].sort().join(','), () => this.deps.cards.activeByIds(cardIds))
       : await StampCardDefinitionModel.find({ status: 'active' }).lean();
     const thresholds: Record<string, number> = {};
     for (const d of definitions) thresholds[d._id.toHexString()] = d.threshold;
