@@ -59,6 +59,9 @@ import { RefundService } from './modules/refunds/refund.service.js';
 import { RewardService } from './modules/rewards/reward.service.js';
 import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
+import { CheckoutService } from './modules/checkouts/checkout.service.js';
+import { registerCheckoutRoutes } from './modules/checkouts/checkout.routes.js';
+import { WalletService } from './modules/members/wallet.service.js';
 import { EventService } from './modules/events/event.service.js';
 import { registerEventRoutes } from './modules/events/event.routes.js';
 import { EventDispatcher } from './modules/events/event-dispatcher.js';
@@ -140,6 +143,17 @@ export function createServices(platform: Platform) {
   const rewards = new RewardService({ clock, audit, events });
   const redemptions = new RedemptionService({ clock, program, members, rewards, ledger, events });
   const refunds = new RefundService({ clock, program, ledger, redemptions, events });
+  const checkouts = new CheckoutService({
+    clock,
+    program,
+    members,
+    ledger,
+    purchases,
+    redemptions,
+    rewards,
+    events,
+  });
+  const wallet = new WalletService({ clock, ledger, members });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
   const isPrivateRefused = config.isProduction && !config.webhooks.allowPrivateTargets;
   const webhookDelivery = new WebhookDeliveryService({
@@ -177,6 +191,8 @@ export function createServices(platform: Platform) {
     rewards,
     redemptions,
     refunds,
+    checkouts,
+    wallet,
     messages,
     audit,
     program,
@@ -271,6 +287,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerMemberRoutes(api, {
     members: services.members,
     ledger: services.ledger,
+    wallet: services.wallet,
     identifyPerMin: config.rateLimits.identifyPerMin,
   });
   registerLedgerRoutes(api, {
@@ -282,6 +299,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerPurchaseRoutes(api, { purchases: services.purchases, refunds: services.refunds });
   registerRewardRoutes(api, { rewards: services.rewards });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
+  registerCheckoutRoutes(api, { checkouts: services.checkouts });
   registerSandboxRoutes(api, { sandbox: services.sandbox });
   registerEventRoutes(api, { events: services.events, dispatcher: services.eventDispatcher });
   registerWebhookRoutes(api, { webhooks: services.webhooks });

@@ -7,6 +7,7 @@ import { activatePointsJob } from './modules/ledger/activate-points.job.js';
 import { expirePointsJob } from './modules/ledger/expire-points.job.js';
 import { dispatchEventsJob } from './modules/events/dispatch-events.job.js';
 import { deliverWebhooksJob } from './modules/webhooks/deliver-webhooks.job.js';
+import { expireCheckoutsJob } from './modules/checkouts/expire-checkouts.job.js';
 
 /** What every job handler receives from the worker. */
 export type JobContext = { services: Services; clock: Clock; logger: Logger };
@@ -18,5 +19,5 @@ export type Job = JobDefinition<ZodTypeAny, JobContext>;
  * process runs them and the queue dashboard shows them.
  */
 export function allJobs(): Job[] {
-  return [activatePointsJob, expirePointsJob, dispatchEventsJob, deliverWebhooksJob];
+  return [activatePointsJob, expirePointsJob, expireCheckoutsJob, dispatchEventsJob, deliverWebhooksJob];
 }

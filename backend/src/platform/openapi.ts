@@ -19,6 +19,8 @@ export const API_TAGS = {
   Purchases: 'Purchases and refunds, with the points they earn and take back',
   Rewards: 'The rewards catalog',
   Redemptions: 'Spending points on rewards or on a purchase, and cancelling',
+  Checkouts:
+    'The one flow at the till: a basket, the instruments held for it (rewards, points, stamp rewards) and one idempotent completion',
   Events: 'The domain event feed for reconciliation, and the dispatcher’s progress',
   Sandbox: 'The sandbox clock of a test deployment',
   Webhooks: 'Signed deliveries of domain events to your endpoints: registration, secrets, the delivery log',

@@ -111,6 +111,11 @@ export const ERROR_CATALOGUE = {
   STORE_NOT_FOUND: { status: 404, description: 'Unknown store' },
   WEBHOOK_NOT_FOUND: { status: 404, description: 'Unknown webhook endpoint' },
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, description: 'Unknown delivery of this endpoint' },
+  CHECKOUT_NOT_FOUND: { status: 404, description: 'Unknown checkout' },
+  CHECKOUT_INSTRUMENT_NOT_FOUND: {
+    status: 404,
+    description: 'No instrument with this id is applied to the checkout',
+  },
   // 409: the state of things does not allow it
   DUPLICATE: {
     status: 409,
@@ -169,6 +174,32 @@ export const ERROR_CATALOGUE = {
     status: 409,
     description: 'The redemption paid for a recorded purchase: refund that purchase instead',
     details: z.object({ purchaseId: z.string() }),
+  },
+  REDEMPTION_HELD: {
+    status: 409,
+    description: 'The redemption is held by an open checkout: remove it there, or cancel the checkout',
+    details: z.object({ checkoutId: z.string().nullable() }),
+  },
+  CHECKOUT_COMPLETED: {
+    status: 409,
+    description:
+      'The checkout was completed already (by a request with another `Idempotency-Key`): nothing more can change',
+    details: z.object({ purchaseId: z.string().nullable() }),
+  },
+  CHECKOUT_CANCELLED: { status: 409, description: 'The checkout was cancelled: open a new one' },
+  CHECKOUT_EXPIRED: {
+    status: 409,
+    description: 'The checkout expired and its holds were released: open a new one',
+  },
+  CHECKOUT_MEMBER_REQUIRED: {
+    status: 409,
+    description: 'Rewards and points need a member at the checkout: open it with the card or the member',
+  },
+  INSTRUMENT_NOT_APPLICABLE: {
+    status: 409,
+    description:
+      'The instrument does not fit this basket (its free product is not in it, or nothing is left to discount)',
+    details: z.object({ reason: z.enum(['NO_MATCHING_ITEM', 'EXCEEDS_TOTAL']) }),
   },
   STORE_CODE_TAKEN: { status: 409, description: 'Another store has this code' },
   STORE_INACTIVE: { status: 409, description: 'The store is closed (inactive)' },
