@@ -152,6 +152,7 @@ export function createServices(platform: Platform) {
     redemptions,
     rewards,
     events,
+    refunds,
   });
   const wallet = new WalletService({ clock, ledger, members });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.

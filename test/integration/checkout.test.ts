@@ -427,3 +427,45 @@ describe('wallet', () => {
     await world.app.request.get(`/api/v1/members/${other.memberId}/wallet`).set(member.auth).expect(403);
   });
 });
+
+describe('undo at the till', () => {
+  it('undoes a sale just completed: the points spent come back, those earned go; later or twice it is refused', async () => {
+    const member = await createMember(world);
+    await givePoints(member.id, 300);
+    const reward = await createReward({ name: 'Free espresso (undo)' });
+    const opened = await open({ memberId: member.id }).expect(201);
+    await apply(opened.body.id, { type: 'reward', rewardId: reward.id }).expect(201);
+    await complete(opened.body.id).expect(200);
+    expect((await memberDetail(world, member.id)).balance.available).toBe(300 - 100 + 5);
+    const undo = (key: string) =>
+      world.app.request
+        .post(`/api/v1/checkouts/${opened.body.id}/undo`)
+        .set(world.cashier.auth)
+        .set('Idempotency-Key', key);
+    const key = randomUUID();
+    const undone = await undo(key).expect(200);
+    expect(undone.body).toMatchObject({ status: 'undone', undo: { pointsRestored: 100, pointsReversed: 5 } });
+    expect((await memberDetail(world, member.id)).balance.available).toBe(300);
+    expect((await undo(key).expect(200)).body).toEqual(undone.body);
+    await undo(randomUUID()).expect(200); // already undone: the same answer, nothing more refunded
+    expect((await memberDetail(world, member.id)).balance.available).toBe(300);
+
+    const late = await open({ memberId: member.id }).expect(201);
+    await complete(late.body.id).expect(200);
+    clock.advance(11 * 60_000);
+    await world.app.request
+      .post(`/api/v1/checkouts/${late.body.id}/undo`)
+      .set(world.cashier.auth)
+      .set('Idempotency-Key', randomUUID())
+      .expect(409)
+      .expect((r) => expect(r.body.error.code).toBe('CHECKOUT_UNDO_CLOSED'));
+    const openOne = await open({ memberId: member.id }).expect(201);
+    await world.app.request
+      .post(`/api/v1/checkouts/${openOne.body.id}/undo`)
+      .set(world.cashier.auth)
+      .set('Idempotency-Key', randomUUID())
+      .expect(409)
+      .expect((r) => expect(r.body.error.code).toBe('CHECKOUT_NOT_COMPLETED'));
+    await expectLedgerClean(world);
+  });
+});

@@ -82,7 +82,9 @@ export const CompleteCheckoutBody = z
   .openapi('CompleteCheckoutBody');
 export type CompleteCheckoutBody = z.infer<typeof CompleteCheckoutBody>;
 
-export const CheckoutStatus = z.enum(['open', 'completed', 'cancelled', 'expired']).openapi('CheckoutStatus');
+export const CheckoutStatus = z
+  .enum(['open', 'completed', 'cancelled', 'expired', 'undone'])
+  .openapi('CheckoutStatus');
 export type CheckoutStatus = z.infer<typeof CheckoutStatus>;
 
 /** A basket line with what the applied instruments take off it. */
@@ -241,6 +243,17 @@ export const Checkout = z
     createdAt: DateTime,
     /** Set once completed. */
     receipt: CheckoutReceipt.nullable(),
+    /** Set when the sale was undone at the till: the full refund that reversed it. */
+    undo: z
+      .object({
+        refundId: ObjectIdString,
+        /** Points spent on the sale given back. */
+        pointsRestored: z.number().int(),
+        /** Points earned on the sale taken back. */
+        pointsReversed: z.number().int(),
+        undoneAt: DateTime,
+      })
+      .nullable(),
   })
   .openapi('Checkout');
 export type Checkout = z.infer<typeof Checkout>;

@@ -187,6 +187,12 @@ export const ERROR_CATALOGUE = {
     details: z.object({ purchaseId: z.string().nullable() }),
   },
   CHECKOUT_CANCELLED: { status: 409, description: 'The checkout was cancelled: open a new one' },
+  CHECKOUT_NOT_COMPLETED: { status: 409, description: 'Only a completed sale can be undone' },
+  CHECKOUT_UNDO_CLOSED: {
+    status: 409,
+    description:
+      'The sale can no longer be undone at the till (10 minutes after completion, or it was refunded or undone already): a manager refunds it',
+  },
   CHECKOUT_EXPIRED: {
     status: 409,
     description: 'The checkout expired and its holds were released: open a new one',

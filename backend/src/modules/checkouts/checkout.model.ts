@@ -57,6 +57,8 @@ export type Checkout = {
   purchaseId: Types.ObjectId | null;
   receipt: CheckoutReceipt | null;
   closedAt: Date | null;
+  /** The full refund that undid the sale at the till. */
+  undo?: { refundId: Types.ObjectId; pointsRestored: number; pointsReversed: number; undoneAt: Date } | null;
 };
 
 const schema = new Schema<Checkout>(
@@ -77,6 +79,7 @@ const schema = new Schema<Checkout>(
     purchaseId: { type: Schema.Types.ObjectId, default: null },
     receipt: { type: Schema.Types.Mixed, default: null },
     closedAt: { type: Date, default: null },
+    undo: { type: Schema.Types.Mixed, default: null },
   },
   { collection: 'checkouts', versionKey: false },
 );

@@ -135,6 +135,31 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
 
   api.route({
     method: 'post',
+    path: '/checkouts/:id/undo',
+    operationId: 'undoCheckout',
+    summary: 'Undo a sale just completed at the till: a full refund of its purchase (points spent come back)',
+    description:
+      'For the cashier until the next customer: allowed for 10 minutes after completion while nothing of the sale was refunded ' +
+      '(409 `CHECKOUT_UNDO_CLOSED` afterwards: a manager refunds the purchase). The same `Idempotency-Key` replays.',
+    tags: ['Checkouts'],
+    access,
+    params: IdParams,
+    idempotency: 'required',
+    response: { status: 200, schema: Checkout },
+    errors: [
+      'CHECKOUT_NOT_FOUND',
+      'STORE_MISMATCH',
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'IDEMPOTENCY_KEY_REUSED',
+      'CHECKOUT_NOT_COMPLETED',
+      'CHECKOUT_UNDO_CLOSED',
+    ],
+    handler: async ({ params, principal, req }) =>
+      deps.checkouts.undo(params.id, { principal, requestKey: requestKeyOf(req, principal) }),
+  });
+
+  api.route({
+    method: 'post',
     path: '/checkouts/:id/complete',
     operationId: 'completeCheckout',
     summary: 'Complete the sale: the purchase, its redemptions and the points earned, in one transaction',

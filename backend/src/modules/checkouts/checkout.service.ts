@@ -25,7 +25,10 @@ import {
   type PreparedPurchase,
   type PurchaseService,
 } from '../purchases/purchase.service.js';
+import { PurchaseModel } from '../purchases/purchase.model.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
+import { RefundModel } from '../refunds/refund.model.js';
+import type { RefundService } from '../refunds/refund.service.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
 import { RewardModel, type Reward } from '../rewards/reward.model.js';
 import type { RewardService } from '../rewards/reward.service.js';
@@ -58,6 +61,9 @@ export type StampRewardPort = {
   ): Promise<void>;
 };
 
+/** How long after completion the till may undo a sale itself. */
+const UNDO_WINDOW_MS = 10 * 60_000;
+
 const SYSTEM_ACTOR: EntryActor = { kind: 'system', id: null, label: 'checkout expiry' };
 
 /**
@@ -80,6 +86,7 @@ export class CheckoutService {
       redemptions: RedemptionService;
       rewards: RewardService;
       events: EventService;
+      refunds: RefundService;
       stamps?: StampRewardPort | undefined;
     },
   ) {}
@@ -415,6 +422,63 @@ export class CheckoutService {
   }
 
   /**
+   * Undoes a sale just completed at the till (the cashier's "Undo", until the next customer): a full
+   * refund of its purchase — the points it spent come back, those it earned are taken back — allowed
+   * for 10 minutes after completion and only while nothing of it was refunded. Later, a manager
+   * refunds the purchase. The same Idempotency-Key replays the same refund.
+   */
+  async undo(id: string, ctx: { principal: Principal; requestKey: string | null }): Promise<CheckoutView> {
+    const checkout = await this.find(id, ctx.principal);
+    if (checkout.status === 'undone') return this.view(checkout);
+    if (checkout.status !== 'completed' || !checkout.purchaseId) {
+      throw new ConflictError(
+        'CHECKOUT_NOT_COMPLETED',
+        `Checkout ${id} is ${checkout.status}: only a completed sale can be undone`,
+      );
+    }
+    const now = this.deps.clock.now();
+    const purchase = await PurchaseModel.findById(checkout.purchaseId).lean();
+    const isLate = !checkout.closedAt || now.getTime() - checkout.closedAt.getTime() > UNDO_WINDOW_MS;
+    const existing = ctx.requestKey ? await RefundModel.exists({ requestKey: ctx.requestKey }) : null;
+    if (!purchase || (!existing && (isLate || purchase.refundedMinor > 0 || purchase.isFullyRefunded))) {
+      throw new ConflictError(
+        'CHECKOUT_UNDO_CLOSED',
+        isLate
+          ? `The sale was completed more than 10 minutes ago: a manager can refund purchase ${checkout.purchaseId.toHexString()}`
+          : `Purchase ${checkout.purchaseId.toHexString()} was refunded already`,
+      );
+    }
+    const refund = await this.deps.refunds.create(
+      checkout.purchaseId.toHexString(),
+      {
+        items: purchase.items
+          .map((i) => ({ sku: i.sku, quantity: i.quantity }))
+          .filter((i) => i.quantity > 0),
+        reason: 'Sale undone at the till',
+      },
+      ctx,
+    );
+    const undone = await CheckoutModel.findOneAndUpdate(
+      { _id: checkout._id, status: 'completed' },
+      {
+        $set: {
+          status: 'undone',
+          undo: {
+            refundId: new Types.ObjectId(refund.id),
+            pointsRestored: refund.pointsRestored,
+            pointsReversed: refund.pointsReversed,
+            undoneAt: now,
+          },
+          updatedAt: now,
+        },
+        $inc: { version: 1 },
+      },
+      { new: true, lean: true },
+    );
+    return this.view(undone ?? (await this.find(id, ctx.principal)));
+  }
+
+  /**
    * Expires open checkouts past `expiresAt` (the sweep, on the injected clock): each in its own
    * transaction, conditional on the version it read, so a rerun after a crash releases nothing twice.
    */
@@ -633,6 +697,14 @@ export class CheckoutService {
       expiresAt: checkout.expiresAt.toISOString(),
       createdAt: checkout.createdAt.toISOString(),
       receipt: checkout.receipt,
+      undo: checkout.undo
+        ? {
+            refundId: checkout.undo.refundId.toHexString(),
+            pointsRestored: checkout.undo.pointsRestored,
+            pointsReversed: checkout.undo.pointsReversed,
+            undoneAt: checkout.undo.undoneAt.toISOString(),
+          }
+        : null,
     };
   }
 
