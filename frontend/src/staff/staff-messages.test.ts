@@ -9,6 +9,10 @@ const FOUR_LANGUAGE_KEYS = Object.keys(staffCatalogues.en).filter(
     key.startsWith('desk.cancelRedemption.') ||
     key.startsWith('error.redemption') ||
     key.startsWith('webhooks.') ||
+    key.startsWith('desk.checkout.') ||
+    key.startsWith('desk.receipt.') ||
+    key.startsWith('error.checkout') ||
+    key === 'error.instrumentNotApplicable' ||
     key === 'nav.webhooks',
 ) as StaffMessageKey[];
 

@@ -2,9 +2,11 @@
 // keys of the English catalogue, and the Spanish one must have every key, so a missing translation is a
 // type error.
 import { webhookMessages } from './webhooks/webhook-messages.js';
+import { checkoutMessages } from './desk/checkout-messages.js';
 
 const en = {
   ...webhookMessages.en,
+  ...checkoutMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -369,6 +371,7 @@ export function isStaffMessageKey(key: string): key is StaffMessageKey {
 
 const es: Record<StaffMessageKey, string> = {
   ...webhookMessages.es,
+  ...checkoutMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -766,6 +769,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusiveHelp':
       'Когда это правило применяется, к покупке не применяется никакое другое; среди исключительных правил побеждает наивысший приоритет, затем больший эффект.',
     ...webhookMessages.ru,
+    ...checkoutMessages.ru,
   },
   ro: {
     'nav.queues': 'Cozi de sarcini',
@@ -801,6 +805,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusiveHelp':
       'Când această regulă se aplică, nicio altă regulă nu se aplică achiziției; între regulile exclusive câștigă prioritatea cea mai mare, apoi efectul mai mare.',
     ...webhookMessages.ro,
+    ...checkoutMessages.ro,
   },
 };
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { MemberDetail } from '@regulars/contracts';
+import type { Checkout, CheckoutReceipt, MemberDetail } from '@regulars/contracts';
 import { Notice } from '../../shared/ui/notice.js';
 import { useOnline } from '../../shared/use-online.js';
 import { MANAGER_ROLES, hasRole, useSession } from '../session.js';
@@ -9,13 +9,15 @@ import { DeskOutcomePanel, type DeskOutcome } from './desk-outcome.js';
 import { IdentifyPanel, type Identified } from './identify-panel.js';
 import { MemberPanel } from './member-panel.js';
 import { PurchaseForm } from './purchase-form.js';
-import { RedeemPanel } from './redeem-panel.js';
+import { CheckoutPanel } from './checkout-panel.js';
+import { ReceiptPanel } from './receipt-panel.js';
 import { CancelRedemptionDialog } from './cancel-redemption-dialog.js';
 import { RefundDialog } from './refund-dialog.js';
 
 /**
- * The cashier desk. The common case is three actions: scan (or type) the card, type the total,
- * press Enter. Shortcuts: F2 next customer, F4 total, Esc closes dialogs.
+ * The cashier desk, around one checkout per sale: scan (or type) the card, type the total (or the
+ * lines) and press Enter, tap what the member uses (rewards, points), press Enter to complete; the
+ * receipt offers Undo until the next customer. Shortcuts: F2 next customer, F4 total, Esc closes dialogs.
  */
 export function DeskScreen() {
   const { t } = useI18n();
@@ -26,6 +28,10 @@ export function DeskScreen() {
   const [outcome, setOutcome] = useState<DeskOutcome | null>(null);
   const [refundOf, setRefundOf] = useState<{ id: string; totalMinor: number | null } | null>(null);
   const [cancelling, setCancelling] = useState<{ id: string; label: string } | null>(null);
+  const [checkout, setCheckout] = useState<Checkout | null>(null);
+  const [isEditingBasket, setEditingBasket] = useState(false);
+  const [receipt, setReceipt] = useState<CheckoutReceipt | null>(null);
+  const [saleNotice, setSaleNotice] = useState<string | null>(null);
   const identifyRef = useRef<HTMLInputElement>(null);
   const totalRef = useRef<HTMLInputElement>(null);
   const canRefund = hasRole(session, MANAGER_ROLES);
@@ -39,6 +45,14 @@ export function DeskScreen() {
   }, []);
 
   const nextCustomer = useCallback(() => {
+    setCheckout((open) => {
+      // A sale left open is cancelled, so that its holds come back at once (not at expiry).
+      if (open?.status === 'open') void staffApi.cancelCheckout(open.id).catch(() => undefined);
+      return null;
+    });
+    setReceipt(null);
+    setEditingBasket(false);
+    setSaleNotice(null);
     setIdentified(null);
     setDetail(null);
     setOutcome(null);
@@ -52,6 +66,9 @@ export function DeskScreen() {
       setIdentified(found);
       setDetail(null);
       setOutcome(null);
+      setCheckout(null);
+      setReceipt(null);
+      setSaleNotice(null);
       void loadDetail(found.member.id);
     },
     [loadDetail],
@@ -71,7 +88,6 @@ export function DeskScreen() {
     return () => window.removeEventListener('keydown', onKey);
   }, [nextCustomer]);
 
-  const available = detail?.balance.available ?? identified?.member.balance.available ?? 0;
   const refreshBalance = (balance: { available: number; pending: number }) => {
     setIdentified((previous) =>
       previous ? { ...previous, member: { ...previous.member, balance } } : previous,
@@ -118,25 +134,49 @@ export function DeskScreen() {
         </div>
         {identified ? (
           <div className="desk-column">
-            <PurchaseForm
-              ref={totalRef}
-              memberId={identified.member.id}
-              onRecorded={(purchase, totalMinor) => {
-                setOutcome({ kind: 'purchase', purchase, totalMinor });
-                refreshBalance(purchase.balance);
-              }}
-            />
-            <RedeemPanel
-              memberId={identified.member.id}
-              available={available}
-              cardCode={identified.cardCode}
-              onRedeemed={(redemption, label) => {
-                setOutcome({ kind: 'redemption', redemption, label });
-                refreshBalance(redemption.balance);
-                // A scanned code may be presented for one redemption only.
-                setIdentified((previous) => (previous ? { ...previous, cardCode: null } : previous));
-              }}
-            />
+            {receipt ? (
+              <ReceiptPanel
+                receipt={receipt}
+                onUndone={(undone) => {
+                  if (undone.member) refreshBalance(undone.member.balance);
+                }}
+              />
+            ) : checkout && !isEditingBasket ? (
+              <CheckoutPanel
+                checkout={checkout}
+                onChange={(next) => {
+                  setCheckout(next);
+                  if (next.member) refreshBalance(next.member.balance);
+                }}
+                onChangeBasket={() => setEditingBasket(true)}
+                onCompleted={(done) => {
+                  setReceipt(done);
+                  setCheckout(null);
+                  if (done.balance) refreshBalance(done.balance);
+                }}
+                onCancelled={() => {
+                  setCheckout(null);
+                  setSaleNotice(t('desk.checkout.cancelled'));
+                  void loadDetail(identified.member.id);
+                }}
+              />
+            ) : (
+              <>
+                {saleNotice ? <Notice tone="info">{saleNotice}</Notice> : null}
+                <PurchaseForm
+                  key={checkout?.id ?? 'new'}
+                  ref={totalRef}
+                  memberId={identified.member.id}
+                  existing={checkout}
+                  onOpened={(opened) => {
+                    setCheckout(opened);
+                    setEditingBasket(false);
+                    setSaleNotice(null);
+                    if (opened.member) refreshBalance(opened.member.balance);
+                  }}
+                />
+              </>
+            )}
           </div>
         ) : null}
       </div>

@@ -69,6 +69,16 @@ export function describeError(
       return { message: t('error.redemptionSettled'), issues: [], isConnectionLost: false };
     case 'REDEMPTION_ALREADY_CANCELLED':
       return { message: t('error.redemptionAlreadyCancelled'), issues: [], isConnectionLost: false };
+    case 'CHECKOUT_COMPLETED':
+      return { message: t('error.checkoutCompleted'), issues: [], isConnectionLost: false };
+    case 'CHECKOUT_EXPIRED':
+      return { message: t('error.checkoutExpired'), issues: [], isConnectionLost: false };
+    case 'CHECKOUT_CANCELLED':
+      return { message: t('error.checkoutCancelled'), issues: [], isConnectionLost: false };
+    case 'CHECKOUT_UNDO_CLOSED':
+      return { message: t('error.checkoutUndoClosed'), issues: [], isConnectionLost: false };
+    case 'INSTRUMENT_NOT_APPLICABLE':
+      return { message: t('error.instrumentNotApplicable'), issues: [], isConnectionLost: false };
     case 'FORBIDDEN':
       return { message: t('error.forbidden'), issues: [], isConnectionLost: false };
     case 'UNAUTHORIZED':
