@@ -11,11 +11,13 @@ import { MemberPanel } from './member-panel.js';
 import { PurchaseForm } from './purchase-form.js';
 import { RedeemPanel } from './redeem-panel.js';
 import { CancelRedemptionDialog } from './cancel-redemption-dialog.js';
+import { rememberSale, type RecordedSale } from './duplicate-sale.js';
+import { MemberHistory } from './member-history.js';
 import { RefundDialog } from './refund-dialog.js';
 
 /**
  * The cashier desk. The common case is three actions: scan (or type) the card, type the total,
- * press Enter. Shortcuts: F2 next customer, F4 total, Esc closes dialogs.
+ * press Enter. Shortcuts: F2 next customer, F4 total; in a dialog Enter confirms and Esc cancels.
  */
 export function DeskScreen() {
   const { t } = useI18n();
@@ -23,7 +25,19 @@ export function DeskScreen() {
   const isOnline = useOnline();
   const [identified, setIdentified] = useState<Identified | null>(null);
   const [detail, setDetail] = useState<MemberDetail | null>(null);
-  const [outcome, setOutcome] = useState<DeskOutcome | null>(null);
+  const [outcome, setOutcomeState] = useState<DeskOutcome | null>(null);
+  // Bumped after every write, so that the member's history shows it.
+  const [historyKey, setHistoryKey] = useState(0);
+  const refreshHistory = useCallback(() => setHistoryKey((key) => key + 1), []);
+  const setOutcome = useCallback(
+    (next: DeskOutcome | null) => {
+      setOutcomeState(next);
+      if (next) refreshHistory();
+    },
+    [refreshHistory],
+  );
+  // Kept across customers: the same member scanned again a moment later is the usual double sale.
+  const [recentSales, setRecentSales] = useState<RecordedSale[]>([]);
   const [refundOf, setRefundOf] = useState<{ id: string; totalMinor: number | null } | null>(null);
   const [cancelling, setCancelling] = useState<{ id: string; label: string } | null>(null);
   const identifyRef = useRef<HTMLInputElement>(null);
@@ -45,7 +59,7 @@ export function DeskScreen() {
     setRefundOf(null);
     setCancelling(null);
     setTimeout(() => identifyRef.current?.focus(), 0);
-  }, []);
+  }, [setOutcome]);
 
   const onIdentified = useCallback(
     (found: Identified) => {
@@ -53,8 +67,10 @@ export function DeskScreen() {
       setDetail(null);
       setOutcome(null);
       void loadDetail(found.member.id);
+      // After a dialog (enrolling) the focus would stay where the dialog left it.
+      setTimeout(() => totalRef.current?.focus(), 0);
     },
-    [loadDetail],
+    [loadDetail, setOutcome],
   );
 
   useEffect(() => {
@@ -95,6 +111,11 @@ export function DeskScreen() {
       {!isOnline ? <Notice tone="warning">{t('desk.offline')}</Notice> : null}
       <div className="desk-grid">
         <div className="desk-column">
+          {identified?.isNew ? (
+            <Notice tone="success">
+              {t('desk.enrol.done', { number: identified.member.cardNumber })}
+            </Notice>
+          ) : null}
           {identified ? (
             <MemberPanel identified={identified} detail={detail} />
           ) : (
@@ -115,13 +136,30 @@ export function DeskScreen() {
               }
             />
           ) : null}
+          {identified ? (
+            <MemberHistory
+              memberId={identified.member.id}
+              refreshKey={historyKey}
+              onCancelRedemption={setCancelling}
+            />
+          ) : null}
         </div>
         {identified ? (
           <div className="desk-column">
             <PurchaseForm
               ref={totalRef}
               memberId={identified.member.id}
+              memberName={identified.member.name}
+              recentSales={recentSales}
               onRecorded={(purchase, totalMinor) => {
+                setRecentSales((previous) =>
+                  rememberSale(previous, {
+                    memberId: identified.member.id,
+                    totalMinor,
+                    currency: session.program.currency,
+                    at: Date.now(),
+                  }),
+                );
                 setOutcome({ kind: 'purchase', purchase, totalMinor });
                 refreshBalance(purchase.balance);
               }}
@@ -143,7 +181,11 @@ export function DeskScreen() {
       {cancelling ? (
         <CancelRedemptionDialog
           redemptionId={cancelling.id}
-          onClose={() => setCancelling(null)}
+          onClose={() => {
+            setCancelling(null);
+            // A refusal (cancelled or settled meanwhile) may have changed what the history shows.
+            refreshHistory();
+          }}
           onRefundSale={
             canRefund
               ? (purchaseId) => {

@@ -1,30 +1,48 @@
-import { forwardRef, useState, type FormEvent } from 'react';
+import { forwardRef, useState, type FormEvent, type ForwardedRef } from 'react';
 import type { CreatePurchaseBody, PurchaseCreated, PurchaseItemInput } from '@regulars/contracts';
 import { formatMoney, parseMoneyToMinor } from '../../shared/format.js';
 import { Notice } from '../../shared/ui/notice.js';
-import { SelectField } from '../../shared/ui/field.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import { useSession } from '../session.js';
+import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { useSubmission } from '../ui/use-submission.js';
+import { useDeskStore } from './device-store.js';
+import { findDuplicateSale, type RecordedSale } from './duplicate-sale.js';
+
+/** The total field, whether the parent passed a callback ref or an object ref. */
+function focusTotal(ref: ForwardedRef<HTMLInputElement>): void {
+  if (ref && typeof ref === 'object') ref.current?.focus();
+}
 
 type Line = { sku: string; category: string; quantity: string; unitPrice: string };
 const emptyLine: Line = { sku: '', category: '', quantity: '1', unitPrice: '' };
 
+type Repeat = { body: CreatePurchaseBody; previous: RecordedSale; at: number };
+
 /**
- * Records the sale: the total (Enter submits), the store, optionally the lines (then the total is
- * their sum). One Idempotency-Key per attempt; a lost connection locks the form until retried.
+ * Records the sale at the device's store: the total (Enter submits), optionally the lines (then the
+ * total is their sum). One Idempotency-Key per attempt; a lost connection locks the form until retried.
+ * The same total for the same member within a minute of the last one asks before it is recorded again.
  */
 export const PurchaseForm = forwardRef<
   HTMLInputElement,
-  { memberId: string; onRecorded(result: PurchaseCreated, totalMinor: number): void }
->(function PurchaseForm({ memberId, onRecorded }, totalRef) {
+  {
+    memberId: string;
+    memberName: string;
+    /** The sales this desk recorded lately (for any member), to catch one keyed in twice. */
+    recentSales: readonly RecordedSale[];
+    onRecorded(result: PurchaseCreated, totalMinor: number): void;
+  }
+>(function PurchaseForm({ memberId, memberName, recentSales, onRecorded }, totalRef) {
   const { t, language } = useI18n();
-  const { program, stores, staff } = useSession();
+  const { program } = useSession();
+  const { store } = useDeskStore();
+  const storeId = store?.id ?? '';
   const currency = program.currency;
   const [total, setTotal] = useState('');
-  const [storeId, setStoreId] = useState(staff.storeId ?? stores[0]?.id ?? '');
+  const [repeat, setRepeat] = useState<Repeat | null>(null);
   const [lines, setLines] = useState<Line[]>([]);
   const [invalid, setInvalid] = useState<string | null>(null);
   const { state, submit, reset, isLocked } = useSubmission<PurchaseCreated>();
@@ -75,6 +93,16 @@ export const PurchaseForm = forwardRef<
       return;
     }
     setInvalid(null);
+    const now = Date.now();
+    const previous = findDuplicateSale(
+      recentSales,
+      { memberId, totalMinor: body.totalMinor, currency: body.currency },
+      now,
+    );
+    if (previous) {
+      setRepeat({ body, previous, at: now });
+      return;
+    }
     await run(body);
   };
   const [lastBody, setLastBody] = useState<CreatePurchaseBody | null>(null);
@@ -116,21 +144,9 @@ export const PurchaseForm = forwardRef<
               />
               <p className="field-hint" id="purchase-total-hint">
                 {lines.length ? t('desk.purchase.totalFromLines') : t('desk.purchase.totalHint')}
+                {store ? ` ${t('desk.store.recordingAt', { store: store.name })}` : ''}
               </p>
             </div>
-            {stores.length > 1 ? (
-              <SelectField
-                label={t('desk.purchase.store')}
-                value={storeId}
-                onChange={(event) => setStoreId(event.target.value)}
-              >
-                {stores.map((store) => (
-                  <option key={store.id} value={store.id}>
-                    {store.name}
-                  </option>
-                ))}
-              </SelectField>
-            ) : null}
           </div>
           {lines.length ? (
             <table className="lines-table">
@@ -225,6 +241,29 @@ export const PurchaseForm = forwardRef<
           </button>
         ) : null}
       </form>
+      {repeat ? (
+        <ConfirmDialog
+          title={t('desk.duplicate.title')}
+          confirmLabel={t('desk.duplicate.confirm')}
+          onConfirm={() => {
+            const { body } = repeat;
+            setRepeat(null);
+            void run(body);
+          }}
+          onCancel={() => {
+            setRepeat(null);
+            setTimeout(() => focusTotal(totalRef), 0);
+          }}
+        >
+          <p data-testid="duplicate-sale">
+            {t('desk.duplicate.body', {
+              total: formatMoney(repeat.previous.totalMinor, repeat.previous.currency, language),
+              name: memberName,
+              seconds: Math.max(1, Math.round((repeat.at - repeat.previous.at) / 1000)),
+            })}
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </section>
   );
 });

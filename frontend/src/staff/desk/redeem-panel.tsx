@@ -10,6 +10,7 @@ import { useI18n } from '../staff-i18n.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { useSubmission } from '../ui/use-submission.js';
+import { useDeskStore } from './device-store.js';
 import { describeReward } from './till-instruction.js';
 
 type Pending = { body: CreateRedemptionBody; label: string; cost: number };
@@ -28,6 +29,9 @@ export function RedeemPanel({
 }) {
   const { t, language } = useI18n();
   const { program } = useSession();
+  const { store } = useDeskStore();
+  // Where the redemption is made: the device's store, as for the sale it pays for.
+  const at = store ? { storeId: store.id } : {};
   const loaded = useLoad(() => staffApi.rewards());
   const rewards: Reward[] | null = loaded.data?.items ?? null;
   const loadError = loaded.error;
@@ -57,7 +61,7 @@ export function RedeemPanel({
     setInvalid(null);
     reset();
     setPending({
-      body: { memberId, points, ...(cardCode ? { cardCode } : {}) },
+      body: { memberId, points, ...at, ...(cardCode ? { cardCode } : {}) },
       label: t('desk.redeem.pointsLabel', {
         points,
         value: formatMoney(points * program.pointValueMinor, program.currency, language),
@@ -86,7 +90,7 @@ export function RedeemPanel({
                     onClick={() => {
                       reset();
                       setPending({
-                        body: { memberId, rewardId: reward.id, ...(cardCode ? { cardCode } : {}) },
+                        body: { memberId, rewardId: reward.id, ...at, ...(cardCode ? { cardCode } : {}) },
                         label: reward.name,
                         cost: reward.pointsCost,
                       });

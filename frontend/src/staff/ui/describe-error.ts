@@ -69,6 +69,12 @@ export function describeError(
       return { message: t('error.redemptionSettled'), issues: [], isConnectionLost: false };
     case 'REDEMPTION_ALREADY_CANCELLED':
       return { message: t('error.redemptionAlreadyCancelled'), issues: [], isConnectionLost: false };
+    case 'REDEMPTION_NOT_FOUND':
+      return { message: t('error.redemptionNotFound'), issues: [], isConnectionLost: false };
+    case 'MEMBER_EXISTS':
+      return { message: t('error.memberExists'), issues: [], isConnectionLost: false };
+    case 'STORE_MISMATCH':
+      return { message: t('error.storeMismatch'), issues: [], isConnectionLost: false };
     case 'FORBIDDEN':
       return { message: t('error.forbidden'), issues: [], isConnectionLost: false };
     case 'UNAUTHORIZED':
