@@ -41,6 +41,14 @@ export function ConfirmDialog({
     }
     return () => dialog?.close();
   }, []);
+  useEffect(() => {
+    // A busy primary button is disabled, and a disabled button loses the focus: give it back once the
+    // dialog is ready again, so that Enter still confirms (a retry, or the action offered after a refusal).
+    const dialog = ref.current;
+    const active = document.activeElement;
+    if (isBusy || !dialog?.open || (active && active !== dialog && dialog.contains(active))) return;
+    (dialog.querySelector<HTMLElement>(FIELD_SELECTOR) ?? confirmRef.current)?.focus();
+  }, [isBusy]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!isBusy) onConfirm();
