@@ -208,7 +208,7 @@ describe('the customer card and the staff portal in Chromium', () => {
 
   it('lets the cashier cancel a redemption the till could not apply, and never one that paid for a sale', async () => {
     const { page } = desk;
-    await page.getByRole('button', { name: 'Cancel redemption…' }).click();
+    await page.getByTestId('desk-outcome').getByRole('button', { name: 'Cancel redemption…' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('The member gets 20 points back.').waitFor();
     await dialog.getByRole('button', { name: 'Give the points back' }).click();
