@@ -165,7 +165,9 @@ describe('the cashier desk basics in Chromium', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('heading', { name: 'Record this sale again?' }).waitFor();
-    expect(await dialog.getByTestId('duplicate-sale').textContent()).toMatch(/^€12\.50 for Ana Nueva was recorded \d+ s ago\./);
+    expect(await dialog.getByTestId('duplicate-sale').textContent()).toMatch(
+      /^€12\.50 for Ana Nueva was recorded \d+ s ago\./,
+    );
     // Escape: nothing recorded.
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
@@ -253,9 +255,7 @@ describe('the cashier desk basics in Chromium', () => {
       .getByText('Este canje pagó una venta registrada: devuelve esa venta para devolver los puntos.')
       .waitFor();
     // What can still be done is now the primary action: a manager refunds the sale (Escape: not now).
-    await expect
-      .poll(() => activeElement(page))
-      .toMatch(/^BUTTON\|/);
+    await expect.poll(() => activeElement(page)).toMatch(/^BUTTON\|/);
     expect(await dialog.locator('button[type="submit"]').textContent()).toBe('Devolver la venta…');
     await page.keyboard.press('Escape');
     await history.getByText('Canjeados: Free coffee (pagó una venta)').waitFor();

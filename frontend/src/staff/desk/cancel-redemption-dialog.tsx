@@ -95,15 +95,16 @@ export function CancelRedemptionDialog({
   // Refused for good (linked to a sale, or cancelled, meanwhile): the message says why, and the primary
   // action is no longer "give the points back" but what can still be done.
   const refusal = state.status === 'failed' && state.error instanceof ApiError ? state.error : null;
-  const settledSaleId =
-    refusal?.code === 'REDEMPTION_SETTLED' ? purchaseIdOf(refusal.details) : null;
+  const settledSaleId = refusal?.code === 'REDEMPTION_SETTLED' ? purchaseIdOf(refusal.details) : null;
   const isFinal = refusal?.code === 'REDEMPTION_SETTLED' || refusal?.code === 'REDEMPTION_ALREADY_CANCELLED';
   if (isFinal) {
     return (
       <ConfirmDialog
         title={t('desk.cancelRedemption.title')}
         confirmLabel={
-          settledSaleId && onRefundSale ? t('desk.cancelRedemption.refundSale') : t('desk.cancelRedemption.ok')
+          settledSaleId && onRefundSale
+            ? t('desk.cancelRedemption.refundSale')
+            : t('desk.cancelRedemption.ok')
         }
         onConfirm={() => (settledSaleId && onRefundSale ? onRefundSale(settledSaleId) : onClose())}
         onCancel={onClose}

@@ -149,7 +149,8 @@ const ro: Record<DeskMessageKey, string> = {
   'desk.history.cancelled': 'anulată',
   'desk.history.paidSale': 'a plătit o vânzare',
   'error.memberExists': 'Există deja un membru cu acest număr de telefon: căutați-l după telefon.',
-  'error.storeMismatch': 'Aceasta aparține altui magazin: puteți acționa doar pentru magazinul dumneavoastră.',
+  'error.storeMismatch':
+    'Aceasta aparține altui magazin: puteți acționa doar pentru magazinul dumneavoastră.',
   'error.redemptionNotFound': 'Această răscumpărare nu a fost găsită.',
 };
 

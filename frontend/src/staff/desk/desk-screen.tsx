@@ -112,9 +112,7 @@ export function DeskScreen() {
       <div className="desk-grid">
         <div className="desk-column">
           {identified?.isNew ? (
-            <Notice tone="success">
-              {t('desk.enrol.done', { number: identified.member.cardNumber })}
-            </Notice>
+            <Notice tone="success">{t('desk.enrol.done', { number: identified.member.cardNumber })}</Notice>
           ) : null}
           {identified ? (
             <MemberPanel identified={identified} detail={detail} />

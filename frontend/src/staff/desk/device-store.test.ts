@@ -17,10 +17,12 @@ describe('resolveDeskStore', () => {
 
   it('starts at the first store when the device remembers none, or one that is no longer active', () => {
     expect(resolveDeskStore({ boundStoreId: null, rememberedStoreId: null, stores }).store).toBe(centro);
-    expect(resolveDeskStore({ boundStoreId: null, rememberedStoreId: 's-closed', stores }).store).toBe(centro);
+    expect(resolveDeskStore({ boundStoreId: null, rememberedStoreId: 's-closed', stores }).store).toBe(
+      centro,
+    );
   });
 
-  it("always gives a staff member bound to a store their own store, whatever the device remembers", () => {
+  it('always gives a staff member bound to a store their own store, whatever the device remembers', () => {
     expect(resolveDeskStore({ boundStoreId: 's-centro', rememberedStoreId: 's-malasana', stores })).toEqual({
       store: centro,
       isBound: true,

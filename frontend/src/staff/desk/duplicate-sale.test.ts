@@ -35,9 +35,9 @@ describe('findDuplicateSale', () => {
   it('answers the newest matching sale', () => {
     const older = sale({ at: T0 });
     const newer = sale({ at: T0 + 20_000 });
-    expect(findDuplicateSale([older, sale({ memberId: 'x', at: T0 + 30_000 }), newer], next, T0 + 40_000)).toBe(
-      newer,
-    );
+    expect(
+      findDuplicateSale([older, sale({ memberId: 'x', at: T0 + 30_000 }), newer], next, T0 + 40_000),
+    ).toBe(newer);
   });
 });
 

@@ -2,7 +2,8 @@ import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react'
 import { useI18n } from '../staff-i18n.js';
 
 /** A field a dialog may hold; the first one gets the focus when the dialog opens. */
-const FIELD_SELECTOR = 'input:not([type="hidden"]):not([disabled]), select:not([disabled]), textarea:not([disabled])';
+const FIELD_SELECTOR =
+  'input:not([type="hidden"]):not([disabled]), select:not([disabled]), textarea:not([disabled])';
 
 /**
  * A modal confirmation (native <dialog>: focus is trapped). Enter confirms — from a field (the dialog
