@@ -72,6 +72,18 @@ export function CancelRedemptionDialog({
       </ConfirmDialog>
     );
   }
+  if (redemption.status === 'held') {
+    return (
+      <ConfirmDialog
+        title={t('desk.cancelRedemption.title')}
+        confirmLabel={t('desk.cancelRedemption.ok')}
+        onConfirm={onClose}
+        onCancel={onClose}
+      >
+        <p>{t('error.redemptionHeld')}</p>
+      </ConfirmDialog>
+    );
+  }
   const purchaseId = redemption.purchaseId;
   if (purchaseId) {
     return (
@@ -92,11 +104,14 @@ export function CancelRedemptionDialog({
     );
     if (result) onDone(result);
   };
-  // Refused for good (linked to a sale, or cancelled, meanwhile): the message says why, and the primary
+  // Refused for good (linked to a sale, held by an open checkout, or cancelled, meanwhile): the message says why, and the primary
   // action is no longer "give the points back" but what can still be done.
   const refusal = state.status === 'failed' && state.error instanceof ApiError ? state.error : null;
   const settledSaleId = refusal?.code === 'REDEMPTION_SETTLED' ? purchaseIdOf(refusal.details) : null;
-  const isFinal = refusal?.code === 'REDEMPTION_SETTLED' || refusal?.code === 'REDEMPTION_ALREADY_CANCELLED';
+  const isFinal =
+    refusal?.code === 'REDEMPTION_SETTLED' ||
+    refusal?.code === 'REDEMPTION_ALREADY_CANCELLED' ||
+    refusal?.code === 'REDEMPTION_HELD';
   if (isFinal) {
     return (
       <ConfirmDialog

@@ -33,9 +33,12 @@ const en = {
   'desk.history.actions': 'Actions',
   'desk.history.cancelled': 'cancelled',
   'desk.history.paidSale': 'paid for a sale',
+  'desk.history.held': 'held by a sale still open',
   'error.memberExists': 'A member with this phone number already exists: find them by the phone.',
   'error.storeMismatch': 'This belongs to another store: you can act only for your own store.',
   'error.redemptionNotFound': 'This redemption was not found.',
+  'error.redemptionHeld':
+    'This redemption is held by a sale still open at a till: remove it there, or cancel that sale.',
 };
 
 export type DeskMessageKey = keyof typeof en;
@@ -73,9 +76,12 @@ const es: Record<DeskMessageKey, string> = {
   'desk.history.actions': 'Acciones',
   'desk.history.cancelled': 'cancelado',
   'desk.history.paidSale': 'pagó una venta',
+  'desk.history.held': 'reservado por una venta abierta',
   'error.memberExists': 'Ya existe un socio con este teléfono: búscalo por el teléfono.',
   'error.storeMismatch': 'Esto pertenece a otra tienda: solo puedes actuar en tu propia tienda.',
   'error.redemptionNotFound': 'No se encontró este canje.',
+  'error.redemptionHeld':
+    'Este canje está reservado por una venta aún abierta en una caja: quítalo allí o cancela esa venta.',
 };
 
 const ru: Record<DeskMessageKey, string> = {
@@ -110,9 +116,12 @@ const ru: Record<DeskMessageKey, string> = {
   'desk.history.actions': 'Действия',
   'desk.history.cancelled': 'отменено',
   'desk.history.paidSale': 'оплатило продажу',
+  'desk.history.held': 'удержано открытой продажей',
   'error.memberExists': 'Участник с этим номером телефона уже есть: найдите его по телефону.',
   'error.storeMismatch': 'Это относится к другому магазину: вы можете действовать только в своём магазине.',
   'error.redemptionNotFound': 'Это списание не найдено.',
+  'error.redemptionHeld':
+    'Это списание удержано продажей, которая ещё открыта на кассе: уберите его там или отмените эту продажу.',
 };
 
 const ro: Record<DeskMessageKey, string> = {
@@ -148,10 +157,13 @@ const ro: Record<DeskMessageKey, string> = {
   'desk.history.actions': 'Acțiuni',
   'desk.history.cancelled': 'anulată',
   'desk.history.paidSale': 'a plătit o vânzare',
+  'desk.history.held': 'rezervată de o vânzare deschisă',
   'error.memberExists': 'Există deja un membru cu acest număr de telefon: căutați-l după telefon.',
   'error.storeMismatch':
     'Aceasta aparține altui magazin: puteți acționa doar pentru magazinul dumneavoastră.',
   'error.redemptionNotFound': 'Această răscumpărare nu a fost găsită.',
+  'error.redemptionHeld':
+    'Această răscumpărare este rezervată de o vânzare încă deschisă la o casă: eliminați-o acolo sau anulați acea vânzare.',
 };
 
 export const deskMessages = { en, es, ru, ro };

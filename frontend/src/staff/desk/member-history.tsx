@@ -87,6 +87,7 @@ export function MemberHistory({
       describeApply(redemption.apply, t, language, program.currency);
     const notes = [
       redemption.status === 'cancelled' ? t('desk.history.cancelled') : null,
+      redemption.status === 'held' ? t('desk.history.held') : null,
       redemption.purchaseId ? t('desk.history.paidSale') : null,
     ].filter(Boolean);
     return { text: `${type}: ${label}${notes.length ? ` (${notes.join(', ')})` : ''}`, redemption, label };

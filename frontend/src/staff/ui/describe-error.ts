@@ -69,6 +69,8 @@ export function describeError(
       return { message: t('error.redemptionSettled'), issues: [], isConnectionLost: false };
     case 'REDEMPTION_ALREADY_CANCELLED':
       return { message: t('error.redemptionAlreadyCancelled'), issues: [], isConnectionLost: false };
+    case 'REDEMPTION_HELD':
+      return { message: t('error.redemptionHeld'), issues: [], isConnectionLost: false };
     case 'REDEMPTION_NOT_FOUND':
       return { message: t('error.redemptionNotFound'), issues: [], isConnectionLost: false };
     case 'MEMBER_EXISTS':
