@@ -4,6 +4,7 @@ import type {
   CheckoutItemInput,
   OpenCheckoutBody,
   CreateAdjustmentBody,
+  CreateMemberBody,
   CreatePurchaseBody,
   CreateRedemptionBody,
   CreateRefundBody,
@@ -41,6 +42,9 @@ export const staffApi = {
   stores: () => staffClient.GET('/api/v1/stores'),
 
   identify: (code: string) => staffClient.POST('/api/v1/members/identify', { body: { code } }),
+  /** Enrols a customer at the till (the same key on a retry never creates two members). */
+  createMember: (body: CreateMemberBody, key: WithKey) =>
+    staffClient.POST('/api/v1/members', { body, headers: keyed(key) }),
   member: (id: string) => staffClient.GET('/api/v1/members/{id}', byId(id)),
   findMembers: (query: Partial<MemberLookupQuery>) =>
     staffClient.GET('/api/v1/members', { params: { query: { limit: 20, ...query } } }),
@@ -57,6 +61,9 @@ export const staffApi = {
     staffClient.POST('/api/v1/purchases', { body, headers: keyed(key) }),
   redeem: (body: CreateRedemptionBody, key: WithKey) =>
     staffClient.POST('/api/v1/redemptions', { body, headers: keyed(key) }),
+  /** A member's redemptions, newest first (their status: cancelled, or linked to a sale). */
+  memberRedemptions: (memberId: string) =>
+    staffClient.GET('/api/v1/redemptions', { params: { query: { memberId, limit: 200 } } }),
   redemption: (id: string) => staffClient.GET('/api/v1/redemptions/{id}', byId(id)),
   cancelRedemption: (id: string, key: WithKey) =>
     staffClient.POST('/api/v1/redemptions/{id}/cancel', { ...byId(id), headers: keyed(key) }),

@@ -39,10 +39,6 @@ const en = {
   'desk.checkout.cancelled': 'The sale was cancelled; the points held for it are back.',
   'desk.checkout.connectionLost':
     'The connection dropped before the answer arrived. Retry: the sale is recorded once, whatever happened.',
-  'desk.checkout.duplicateTitle': 'Record this sale again?',
-  'desk.checkout.duplicateBody':
-    'A sale of {total} was recorded for this member less than a minute ago. Record another one?',
-  'desk.checkout.duplicateConfirm': 'Record again',
   'desk.receipt.title': 'Sale of {total} completed',
   'desk.receipt.pointsPaid': 'Paid with {points} points',
   'desk.receipt.earned': '+{points} points',
@@ -105,10 +101,6 @@ const es: Record<CheckoutMessageKey, string> = {
   'desk.checkout.cancelled': 'La venta se ha cancelado; los puntos reservados han vuelto.',
   'desk.checkout.connectionLost':
     'La conexión se cortó antes de la respuesta. Reintenta: la venta se registra una sola vez, pase lo que pase.',
-  'desk.checkout.duplicateTitle': '¿Registrar esta venta otra vez?',
-  'desk.checkout.duplicateBody':
-    'Hace menos de un minuto se registró una venta de {total} para este cliente. ¿Registrar otra?',
-  'desk.checkout.duplicateConfirm': 'Registrar otra vez',
   'desk.receipt.title': 'Venta de {total} completada',
   'desk.receipt.pointsPaid': 'Pagado con {points} puntos',
   'desk.receipt.earned': '+{points} puntos',
@@ -169,10 +161,6 @@ const ru: Record<CheckoutMessageKey, string> = {
   'desk.checkout.cancelled': 'Продажа отменена; зарезервированные баллы возвращены.',
   'desk.checkout.connectionLost':
     'Связь прервалась до ответа. Повторите: продажа будет записана один раз, что бы ни случилось.',
-  'desk.checkout.duplicateTitle': 'Записать эту продажу ещё раз?',
-  'desk.checkout.duplicateBody':
-    'Меньше минуты назад для этого клиента записана продажа на {total}. Записать ещё одну?',
-  'desk.checkout.duplicateConfirm': 'Записать ещё раз',
   'desk.receipt.title': 'Продажа на {total} завершена',
   'desk.receipt.pointsPaid': 'Оплачено баллами: {points}',
   'desk.receipt.earned': '+{points} баллов',
@@ -233,10 +221,6 @@ const ro: Record<CheckoutMessageKey, string> = {
   'desk.checkout.cancelled': 'Vânzarea a fost anulată; punctele rezervate au revenit.',
   'desk.checkout.connectionLost':
     'Conexiunea s-a întrerupt înainte de răspuns. Reîncercați: vânzarea se înregistrează o singură dată, orice s-ar fi întâmplat.',
-  'desk.checkout.duplicateTitle': 'Înregistrați din nou această vânzare?',
-  'desk.checkout.duplicateBody':
-    'Acum mai puțin de un minut s-a înregistrat o vânzare de {total} pentru acest membru. Înregistrați încă una?',
-  'desk.checkout.duplicateConfirm': 'Înregistrează din nou',
   'desk.receipt.title': 'Vânzare de {total} finalizată',
   'desk.receipt.pointsPaid': 'Plătit cu {points} puncte',
   'desk.receipt.earned': '+{points} puncte',

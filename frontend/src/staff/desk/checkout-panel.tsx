@@ -8,7 +8,7 @@ import { useI18n, type StaffT } from '../staff-i18n.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { useSubmission } from '../ui/use-submission.js';
-import { isRepeatSale, rememberSale } from './recent-sales.js';
+import { findDuplicateSale, type RecordedSale } from './duplicate-sale.js';
 
 /**
  * An open sale at the till: the basket priced with what is applied, the offers (tap to apply, or why
@@ -17,12 +17,17 @@ import { isRepeatSale, rememberSale } from './recent-sales.js';
  */
 export function CheckoutPanel({
   checkout,
+  memberName,
+  recentSales,
   onChange,
   onChangeBasket,
   onCompleted,
   onCancelled,
 }: {
   checkout: Checkout;
+  memberName: string;
+  /** The sales this desk completed lately, to ask before the same one is recorded twice. */
+  recentSales: readonly RecordedSale[];
   onChange(checkout: Checkout): void;
   onChangeBasket(): void;
   onCompleted(receipt: CheckoutReceipt, checkout: Checkout): void;
@@ -36,7 +41,7 @@ export function CheckoutPanel({
   const [failure, setFailure] = useState<unknown>(null);
   const [pointsText, setPointsText] = useState('');
   const [pointsInvalid, setPointsInvalid] = useState(false);
-  const [confirmRepeat, setConfirmRepeat] = useState(false);
+  const [repeat, setRepeat] = useState<{ previous: RecordedSale; at: number } | null>(null);
   const completion = useSubmission<CheckoutReceipt>();
   const completeRef = useRef<HTMLButtonElement>(null);
   const pointsOffer = checkout.offers.find((o) => o.type === 'points');
@@ -86,18 +91,24 @@ export function CheckoutPanel({
 
   const complete = async (isConfirmed = false) => {
     if (completion.isLocked || busy) return;
-    if (!isConfirmed && memberId && isRepeatSale(memberId, checkout.totals.toPayMinor)) {
-      setConfirmRepeat(true);
+    const now = Date.now();
+    const previous =
+      !isConfirmed && memberId
+        ? findDuplicateSale(
+            recentSales,
+            { memberId, totalMinor: checkout.totals.toPayMinor, currency: checkout.currency },
+            now,
+          )
+        : null;
+    if (previous) {
+      setRepeat({ previous, at: now });
       return;
     }
-    setConfirmRepeat(false);
+    setRepeat(null);
     const receipt = await completion.submit((idempotencyKey) =>
       staffApi.completeCheckout(checkout.id, { idempotencyKey }),
     );
-    if (receipt) {
-      if (memberId) rememberSale(memberId, receipt.totals.toPayMinor);
-      onCompleted(receipt, checkout);
-    }
+    if (receipt) onCompleted(receipt, checkout);
   };
 
   const cancel = () =>
@@ -267,14 +278,20 @@ export function CheckoutPanel({
           {t('desk.checkout.cancelSale')}
         </button>
       </div>
-      {confirmRepeat ? (
+      {repeat ? (
         <ConfirmDialog
-          title={t('desk.checkout.duplicateTitle')}
-          confirmLabel={t('desk.checkout.duplicateConfirm')}
+          title={t('desk.duplicate.title')}
+          confirmLabel={t('desk.duplicate.confirm')}
           onConfirm={() => void complete(true)}
-          onCancel={() => setConfirmRepeat(false)}
+          onCancel={() => setRepeat(null)}
         >
-          <p>{t('desk.checkout.duplicateBody', { total: money(checkout.totals.toPayMinor) })}</p>
+          <p data-testid="duplicate-sale">
+            {t('desk.duplicate.body', {
+              total: formatMoney(repeat.previous.totalMinor, repeat.previous.currency, language),
+              name: memberName,
+              seconds: Math.max(1, Math.round((repeat.at - repeat.previous.at) / 1000)),
+            })}
+          </p>
         </ConfirmDialog>
       ) : null}
     </section>

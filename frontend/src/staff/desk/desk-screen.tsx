@@ -12,12 +12,15 @@ import { PurchaseForm } from './purchase-form.js';
 import { CheckoutPanel } from './checkout-panel.js';
 import { ReceiptPanel } from './receipt-panel.js';
 import { CancelRedemptionDialog } from './cancel-redemption-dialog.js';
+import { rememberSale, type RecordedSale } from './duplicate-sale.js';
+import { MemberHistory } from './member-history.js';
 import { RefundDialog } from './refund-dialog.js';
 
 /**
  * The cashier desk, around one checkout per sale: scan (or type) the card, type the total (or the
  * lines) and press Enter, tap what the member uses (rewards, points), press Enter to complete; the
- * receipt offers Undo until the next customer. Shortcuts: F2 next customer, F4 total, Esc closes dialogs.
+ * receipt offers Undo until the next customer. Shortcuts: F2 next customer, F4 total; in a dialog Enter
+ * confirms and Esc cancels.
  */
 export function DeskScreen() {
   const { t } = useI18n();
@@ -25,13 +28,35 @@ export function DeskScreen() {
   const isOnline = useOnline();
   const [identified, setIdentified] = useState<Identified | null>(null);
   const [detail, setDetail] = useState<MemberDetail | null>(null);
-  const [outcome, setOutcome] = useState<DeskOutcome | null>(null);
+  const [outcome, setOutcomeState] = useState<DeskOutcome | null>(null);
+  // Bumped after every write, so that the member's history shows it.
+  const [historyKey, setHistoryKey] = useState(0);
+  const refreshHistory = useCallback(() => setHistoryKey((key) => key + 1), []);
+  const setOutcome = useCallback(
+    (next: DeskOutcome | null) => {
+      setOutcomeState(next);
+      if (next) refreshHistory();
+    },
+    [refreshHistory],
+  );
+  // Kept across customers: the same member scanned again a moment later is the usual double sale.
+  const [recentSales, setRecentSales] = useState<RecordedSale[]>([]);
   const [refundOf, setRefundOf] = useState<{ id: string; totalMinor: number | null } | null>(null);
   const [cancelling, setCancelling] = useState<{ id: string; label: string } | null>(null);
   const [checkout, setCheckout] = useState<Checkout | null>(null);
   const [isEditingBasket, setEditingBasket] = useState(false);
   const [receipt, setReceipt] = useState<CheckoutReceipt | null>(null);
   const [saleNotice, setSaleNotice] = useState<string | null>(null);
+  const closeSale = useCallback(() => {
+    setCheckout((open) => {
+      // A sale left open is cancelled, so that its holds come back at once (not at expiry).
+      if (open?.status === 'open') void staffApi.cancelCheckout(open.id).catch(() => undefined);
+      return null;
+    });
+    setReceipt(null);
+    setEditingBasket(false);
+    setSaleNotice(null);
+  }, []);
   const identifyRef = useRef<HTMLInputElement>(null);
   const totalRef = useRef<HTMLInputElement>(null);
   const canRefund = hasRole(session, MANAGER_ROLES);
@@ -45,33 +70,26 @@ export function DeskScreen() {
   }, []);
 
   const nextCustomer = useCallback(() => {
-    setCheckout((open) => {
-      // A sale left open is cancelled, so that its holds come back at once (not at expiry).
-      if (open?.status === 'open') void staffApi.cancelCheckout(open.id).catch(() => undefined);
-      return null;
-    });
-    setReceipt(null);
-    setEditingBasket(false);
-    setSaleNotice(null);
+    closeSale();
     setIdentified(null);
     setDetail(null);
     setOutcome(null);
     setRefundOf(null);
     setCancelling(null);
     setTimeout(() => identifyRef.current?.focus(), 0);
-  }, []);
+  }, [setOutcome, closeSale]);
 
   const onIdentified = useCallback(
     (found: Identified) => {
+      closeSale();
       setIdentified(found);
       setDetail(null);
       setOutcome(null);
-      setCheckout(null);
-      setReceipt(null);
-      setSaleNotice(null);
       void loadDetail(found.member.id);
+      // After a dialog (enrolling) the focus would stay where the dialog left it.
+      setTimeout(() => totalRef.current?.focus(), 0);
     },
-    [loadDetail],
+    [loadDetail, setOutcome, closeSale],
   );
 
   useEffect(() => {
@@ -111,24 +129,20 @@ export function DeskScreen() {
       {!isOnline ? <Notice tone="warning">{t('desk.offline')}</Notice> : null}
       <div className="desk-grid">
         <div className="desk-column">
+          {identified?.isNew ? (
+            <Notice tone="success">{t('desk.enrol.done', { number: identified.member.cardNumber })}</Notice>
+          ) : null}
           {identified ? (
             <MemberPanel identified={identified} detail={detail} />
           ) : (
             <IdentifyPanel ref={identifyRef} onIdentified={onIdentified} />
           )}
-          {outcome ? (
-            <DeskOutcomePanel
-              outcome={outcome}
-              onRefund={
-                canRefund && outcome.kind === 'purchase'
-                  ? () => setRefundOf({ id: outcome.purchase.id, totalMinor: outcome.totalMinor })
-                  : undefined
-              }
-              onCancelRedemption={
-                outcome.kind === 'redemption'
-                  ? () => setCancelling({ id: outcome.redemption.id, label: outcome.label })
-                  : undefined
-              }
+          {outcome ? <DeskOutcomePanel outcome={outcome} /> : null}
+          {identified ? (
+            <MemberHistory
+              memberId={identified.member.id}
+              refreshKey={historyKey}
+              onCancelRedemption={setCancelling}
             />
           ) : null}
         </div>
@@ -139,20 +153,32 @@ export function DeskScreen() {
                 receipt={receipt}
                 onUndone={(undone) => {
                   if (undone.member) refreshBalance(undone.member.balance);
+                  refreshHistory();
                 }}
               />
             ) : checkout && !isEditingBasket ? (
               <CheckoutPanel
                 checkout={checkout}
+                memberName={identified.member.name}
+                recentSales={recentSales}
                 onChange={(next) => {
                   setCheckout(next);
                   if (next.member) refreshBalance(next.member.balance);
                 }}
                 onChangeBasket={() => setEditingBasket(true)}
                 onCompleted={(done) => {
+                  setRecentSales((previous) =>
+                    rememberSale(previous, {
+                      memberId: identified.member.id,
+                      totalMinor: done.totals.toPayMinor,
+                      currency: done.currency,
+                      at: Date.now(),
+                    }),
+                  );
                   setReceipt(done);
                   setCheckout(null);
                   if (done.balance) refreshBalance(done.balance);
+                  refreshHistory();
                 }}
                 onCancelled={() => {
                   setCheckout(null);
@@ -183,7 +209,11 @@ export function DeskScreen() {
       {cancelling ? (
         <CancelRedemptionDialog
           redemptionId={cancelling.id}
-          onClose={() => setCancelling(null)}
+          onClose={() => {
+            setCancelling(null);
+            // A refusal (cancelled or settled meanwhile) may have changed what the history shows.
+            refreshHistory();
+          }}
           onRefundSale={
             canRefund
               ? (purchaseId) => {

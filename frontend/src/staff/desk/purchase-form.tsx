@@ -9,12 +9,12 @@ function minorDigits(currency: string): number {
   );
 }
 import { Notice } from '../../shared/ui/notice.js';
-import { SelectField } from '../../shared/ui/field.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import { useSession } from '../session.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { useSubmission } from '../ui/use-submission.js';
+import { useDeskStore } from './device-store.js';
 
 type Line = { sku: string; category: string; quantity: string; unitPrice: string };
 const emptyLine: Line = { sku: '', category: '', quantity: '1', unitPrice: '' };
@@ -31,14 +31,15 @@ export const PurchaseForm = forwardRef<
   { memberId: string; existing: Checkout | null; onOpened(checkout: Checkout): void }
 >(function PurchaseForm({ memberId, existing, onOpened }, totalRef) {
   const { t, language } = useI18n();
-  const { program, stores, staff } = useSession();
+  const { program } = useSession();
+  const { store } = useDeskStore();
   const currency = program.currency;
   const [total, setTotal] = useState(() =>
     existing && existing.lines.length === 1 && existing.lines[0]?.sku === 'SALE'
       ? String((existing.lines[0]?.unitPriceMinor ?? 0) / 10 ** minorDigits(currency))
       : '',
   );
-  const [storeId, setStoreId] = useState(existing?.storeId ?? staff.storeId ?? stores[0]?.id ?? '');
+  const storeId = existing?.storeId ?? store?.id ?? '';
   const [lines, setLines] = useState<Line[]>(() =>
     existing && !(existing.lines.length === 1 && existing.lines[0]?.sku === 'SALE')
       ? existing.lines.map((line) => ({
@@ -138,21 +139,9 @@ export const PurchaseForm = forwardRef<
               />
               <p className="field-hint" id="purchase-total-hint">
                 {lines.length ? t('desk.purchase.totalFromLines') : t('desk.purchase.totalHint')}
+                {store ? ` ${t('desk.store.recordingAt', { store: store.name })}` : ''}
               </p>
             </div>
-            {stores.length > 1 && !existing ? (
-              <SelectField
-                label={t('desk.purchase.store')}
-                value={storeId}
-                onChange={(event) => setStoreId(event.target.value)}
-              >
-                {stores.map((store) => (
-                  <option key={store.id} value={store.id}>
-                    {store.name}
-                  </option>
-                ))}
-              </SelectField>
-            ) : null}
           </div>
           {lines.length ? (
             <table className="lines-table">

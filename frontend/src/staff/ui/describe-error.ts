@@ -79,6 +79,14 @@ export function describeError(
       return { message: t('error.checkoutUndoClosed'), issues: [], isConnectionLost: false };
     case 'INSTRUMENT_NOT_APPLICABLE':
       return { message: t('error.instrumentNotApplicable'), issues: [], isConnectionLost: false };
+    case 'REDEMPTION_HELD':
+      return { message: t('error.redemptionHeld'), issues: [], isConnectionLost: false };
+    case 'REDEMPTION_NOT_FOUND':
+      return { message: t('error.redemptionNotFound'), issues: [], isConnectionLost: false };
+    case 'MEMBER_EXISTS':
+      return { message: t('error.memberExists'), issues: [], isConnectionLost: false };
+    case 'STORE_MISMATCH':
+      return { message: t('error.storeMismatch'), issues: [], isConnectionLost: false };
     case 'FORBIDDEN':
       return { message: t('error.forbidden'), issues: [], isConnectionLost: false };
     case 'UNAUTHORIZED':
