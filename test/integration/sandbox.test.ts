@@ -325,6 +325,8 @@ describe('an advance of 31 days', () => {
         expect(response.body.ran).toEqual({
           'ledger.activate-points': { activated: 2 },
           'ledger.expire-points': { expired: 1, points: 25 },
+          // No sale was left open at a till.
+          'checkouts.expire': { expired: 0 },
           // No webhook endpoint: nothing to deliver.
           'webhooks.deliver': { delivered: 0, retrying: 0, failed: 0 },
         });
