@@ -131,6 +131,10 @@ describe('the customer card and the staff portal in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('balance-available').textContent(), { timeout: 15_000 })
       .toBe('25');
+    // The wallet: how far the next reward is.
+    await expect
+      .poll(() => page.getByTestId('next-reward').textContent())
+      .toBe('15 more points to €2 off your order');
     await page.getByRole('button', { name: 'History' }).click();
     await page.getByText('Earned').first().waitFor();
     await page.getByRole('button', { name: 'Rewards' }).click();
