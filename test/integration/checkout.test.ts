@@ -376,6 +376,42 @@ describe('basket changes, cancel and expiry', () => {
     await expectLedgerClean(world);
   });
 
+  it('a sweep that dies after the first checkout is resumed by the next one, and no hold comes back twice', async () => {
+    const member = await createMember(world);
+    await givePoints(member.id, 90);
+    const ids: string[] = [];
+    for (const points of [10, 20, 30]) {
+      const opened = await open({ memberId: member.id }).expect(201);
+      await apply(opened.body.id, { type: 'points', points }).expect(201);
+      ids.push(opened.body.id as string);
+    }
+    expect((await memberDetail(world, member.id)).balance.available).toBe(30);
+    clock.advance(16 * 60_000);
+    let seen = 0;
+    await expect(
+      checkouts().expireDue({
+        batchSize: 1,
+        afterCheckout: () => {
+          seen += 1;
+          if (seen === 1) throw new Error('worker killed');
+        },
+      }),
+    ).rejects.toThrow('worker killed');
+    const statuses = async () =>
+      Promise.all(
+        ids.map(
+          async (id) =>
+            (await world.app.request.get(`/api/v1/checkouts/${id}`).set(world.cashier.auth)).body.status,
+        ),
+      );
+    expect((await statuses()).filter((s) => s === 'expired')).toHaveLength(1);
+    await checkouts().expireDue({ batchSize: 1 });
+    await checkouts().expireDue();
+    expect(await statuses()).toEqual(['expired', 'expired', 'expired']);
+    expect((await memberDetail(world, member.id)).balance.available).toBe(90);
+    await expectLedgerClean(world);
+  });
+
   it('a held redemption cannot be cancelled on its own: the checkout owns it', async () => {
     const member = await createMember(world);
     await givePoints(member.id, 100);

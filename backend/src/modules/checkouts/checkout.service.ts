@@ -482,7 +482,9 @@ export class CheckoutService {
    * Expires open checkouts past `expiresAt` (the sweep, on the injected clock): each in its own
    * transaction, conditional on the version it read, so a rerun after a crash releases nothing twice.
    */
-  async expireDue(options: { batchSize?: number } = {}): Promise<{ expired: number }> {
+  async expireDue(
+    options: { batchSize?: number; afterCheckout?: (checkoutId: string) => void } = {},
+  ): Promise<{ expired: number }> {
     const batchSize = options.batchSize ?? 200;
     let expired = 0;
     let lastId: Types.ObjectId | null = null;
@@ -497,6 +499,7 @@ export class CheckoutService {
         .lean();
       for (const { _id } of due) {
         if (await this.close(_id.toHexString(), 'expired', SYSTEM_ACTOR)) expired += 1;
+        options.afterCheckout?.(_id.toHexString());
       }
       if (due.length < batchSize) return { expired };
       lastId = due[due.length - 1]?._id ?? null;
