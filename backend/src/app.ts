@@ -62,6 +62,9 @@ import { StampCardService } from './modules/stamps/stamp-card.service.js';
 import { StampService } from './modules/stamps/stamp.service.js';
 import { registerStampRoutes } from './modules/stamps/stamp.routes.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
+import { CheckoutService } from './modules/checkouts/checkout.service.js';
+import { registerCheckoutRoutes } from './modules/checkouts/checkout.routes.js';
+import { WalletService } from './modules/members/wallet.service.js';
 import { EventService } from './modules/events/event.service.js';
 import { registerEventRoutes } from './modules/events/event.routes.js';
 import { EventDispatcher } from './modules/events/event-dispatcher.js';
@@ -145,6 +148,19 @@ export function createServices(platform: Platform) {
   const rewards = new RewardService({ clock, audit, events });
   const redemptions = new RedemptionService({ clock, program, members, rewards, ledger, events });
   const refunds = new RefundService({ clock, program, ledger, redemptions, events, stamps });
+  const checkouts = new CheckoutService({
+    clock,
+    program,
+    members,
+    ledger,
+    purchases,
+    redemptions,
+    rewards,
+    events,
+    refunds,
+    stamps,
+  });
+  const wallet = new WalletService({ clock, ledger, members });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
   const isPrivateRefused = config.isProduction && !config.webhooks.allowPrivateTargets;
   const webhookDelivery = new WebhookDeliveryService({
@@ -184,6 +200,8 @@ export function createServices(platform: Platform) {
     stamps,
     redemptions,
     refunds,
+    checkouts,
+    wallet,
     messages,
     audit,
     program,
@@ -278,6 +296,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerMemberRoutes(api, {
     members: services.members,
     ledger: services.ledger,
+    wallet: services.wallet,
     identifyPerMin: config.rateLimits.identifyPerMin,
   });
   registerLedgerRoutes(api, {
@@ -290,6 +309,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerRewardRoutes(api, { rewards: services.rewards });
   registerStampRoutes(api, { stampCards: services.stampCards });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
+  registerCheckoutRoutes(api, { checkouts: services.checkouts });
   registerSandboxRoutes(api, { sandbox: services.sandbox });
   registerEventRoutes(api, { events: services.events, dispatcher: services.eventDispatcher });
   registerWebhookRoutes(api, { webhooks: services.webhooks });

@@ -8,6 +8,7 @@ import { expirePointsJob } from './modules/ledger/expire-points.job.js';
 import { dispatchEventsJob } from './modules/events/dispatch-events.job.js';
 import { deliverWebhooksJob } from './modules/webhooks/deliver-webhooks.job.js';
 import { expireStampRewardsJob } from './modules/stamps/expire-stamp-rewards.job.js';
+import { expireCheckoutsJob } from './modules/checkouts/expire-checkouts.job.js';
 
 /** What every job handler receives from the worker. */
 export type JobContext = { services: Services; clock: Clock; logger: Logger };
@@ -19,5 +20,12 @@ export type Job = JobDefinition<ZodTypeAny, JobContext>;
  * process runs them and the queue dashboard shows them.
  */
 export function allJobs(): Job[] {
-  return [activatePointsJob, expirePointsJob, expireStampRewardsJob, dispatchEventsJob, deliverWebhooksJob];
+  return [
+    activatePointsJob,
+    expirePointsJob,
+    expireStampRewardsJob,
+    expireCheckoutsJob,
+    dispatchEventsJob,
+    deliverWebhooksJob,
+  ];
 }

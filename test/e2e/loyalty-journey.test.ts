@@ -109,6 +109,16 @@ describe('the customer card and the staff portal in Chromium', () => {
       .toBe('purchase-total');
     await page.keyboard.type('25.40');
     await page.keyboard.press('Enter');
+    // The sale opens as a checkout: what paying earns, and "Complete sale" focused for the next Enter.
+    await expect
+      .poll(() => page.getByTestId('earn-preview').textContent())
+      .toBe('This sale earns 25 points.');
+    await expect
+      .poll(() =>
+        page.evaluate("document.activeElement && document.activeElement.getAttribute('data-testid')"),
+      )
+      .toBe('complete-sale');
+    await page.keyboard.press('Enter');
 
     await expect.poll(() => page.getByTestId('points-earned').textContent()).toBe('+25 points');
     expect(await page.getByTestId('desk-available').textContent()).toBe('25');
@@ -121,6 +131,10 @@ describe('the customer card and the staff portal in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('balance-available').textContent(), { timeout: 15_000 })
       .toBe('25');
+    // The wallet: how far the next reward is.
+    await expect
+      .poll(() => page.getByTestId('next-reward').textContent())
+      .toBe('15 more points to €2 off your order');
     await page.getByRole('button', { name: 'History' }).click();
     await page.getByText('Earned').first().waitFor();
     await page.getByRole('button', { name: 'Rewards' }).click();
@@ -180,41 +194,51 @@ describe('the customer card and the staff portal in Chromium', () => {
     await marketer.context.close();
   });
 
-  it('earns double points on the next purchase and lets the cashier redeem a reward', async () => {
+  it('earns double points on the next purchase, applies a reward in the checkout, completes and undoes the sale', async () => {
     const { page } = desk;
-    await page.keyboard.press('F2');
-    await page.getByLabel('Scan the card, or type the phone or card number').fill(cardNumber);
-    await page.keyboard.press('Enter');
-    await page.getByTestId('member-panel').waitFor();
+    const serve = async () => {
+      await page.keyboard.press('F2');
+      await page.getByLabel('Scan the card, or type the phone or card number').fill(cardNumber);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('member-panel').waitFor();
+    };
+    await serve();
     await page.getByLabel(/^Total/).fill('10');
     await page.keyboard.press('Enter');
+    await page.getByTestId('complete-sale').click();
     await expect.poll(() => page.getByTestId('points-earned').textContent()).toBe('+20 points');
     expect(await page.getByTestId('desk-available').textContent()).toBe('45');
 
-    // Not enough points, said plainly, and nothing spent.
-    await page.getByRole('button', { name: /10 € off/ }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Redeem' }).click();
-    await page.getByRole('dialog').getByText('Not enough points: 45 of 500.').waitFor();
-    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
-
-    await page.getByRole('button', { name: /Free coffee/ }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Redeem' }).click();
-    await expect
-      .poll(() => page.getByTestId('till-instruction').textContent())
-      .toBe('Till: add COFFEE free of charge');
-    expect(await page.getByTestId('desk-available').textContent()).toBe('25');
+    // A basket with a coffee: the free coffee applies, the big reward says what is missing.
+    await serve();
+    await page.getByRole('button', { name: '+ Add a line' }).click();
+    await page.getByLabel('SKU 1').fill('COFFEE');
+    await page.getByLabel('Unit price 1').fill('2.50');
+    await page.keyboard.press('Enter');
+    const checkout = page.getByTestId('checkout-panel');
+    await checkout.waitFor();
+    expect(await checkout.getByRole('button', { name: '10 € off' }).isDisabled()).toBe(true);
+    await checkout.getByText('500 points · needs 455 more points').waitFor();
+    await checkout.getByRole('button', { name: 'Free coffee' }).click();
+    await checkout.getByTestId('applied-line').filter({ hasText: 'Free coffee' }).waitFor();
+    await expect.poll(() => page.getByTestId('checkout-to-pay').textContent()).toBe('€0.00');
+    // The points are held at once: the balance shown drops before the sale completes.
+    await expect.poll(() => page.getByTestId('desk-available').textContent()).toBe('25');
     await screenshot(page, 'staff-desk-redeem');
+    await page.getByTestId('complete-sale').click();
+    await expect.poll(() => page.getByTestId('points-earned').textContent()).toBe('+0 points · −20 points');
+
+    // Undo until the next customer: the sale is refunded in full and the points come back.
+    await page.getByRole('button', { name: 'Undo this sale' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Undo sale' }).click();
+    await expect
+      .poll(() => page.getByTestId('receipt-undone').textContent())
+      .toBe('Sale undone: 20 points given back, 0 points taken back.');
+    expect(await page.getByTestId('desk-available').textContent()).toBe('45');
   });
 
-  it('lets the cashier cancel a redemption the till could not apply, and never one that paid for a sale', async () => {
+  it('never lets a cashier cancel a redemption that paid for a sale on its own', async () => {
     const { page } = desk;
-    await page.getByRole('button', { name: 'Cancel redemption…' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByText('The member gets 20 points back.').waitFor();
-    await dialog.getByRole('button', { name: 'Give the points back' }).click();
-    await page.getByText('Points given back: 20').waitFor();
-    expect(await page.getByTestId('desk-available').textContent()).toBe('45');
-
     // A redemption the POS linked to a recorded sale: the portal offers the refund of the sale instead.
     const cashier = await staffToken(app.baseUrl, 'cashier@example.com');
     const identified = await api<{ member: { id: string } }>(app.baseUrl, 'POST', '/members/identify', {

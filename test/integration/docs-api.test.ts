@@ -46,12 +46,23 @@ describe('docs/api.md', () => {
     expect(redemption?.body).toMatchObject({ pointsSpent: 40, balance: { available: 4 } });
     const refund = answers.find((a) => a.command.includes('refund-$RUN_ID-1'));
     expect(refund?.body).toMatchObject({ pointsReversed: 3, balance: { available: 38 } });
-    const last = answers.at(-1)?.body as {
-      balance: { available: number };
-      stats: { totalSpentMinor: number };
-    };
-    expect(last.balance.available).toBe(38);
-    expect(last.stats.totalSpentMinor).toBe(4125);
+    const shown = answers.find((a) => a.command.endsWith('/members/$MEMBER_ID" -H "X-Api-Key: $API_KEY"'))
+      ?.body as { balance: { available: number }; stats: { totalSpentMinor: number } };
+    expect(shown.balance.available).toBe(38);
+    expect(shown.stats.totalSpentMinor).toBe(4125);
+    // The checkout: 20 points paid, 6 earned on the €6.30 paid, one receipt for the retry.
+    const opened = answers.find((a) => a.command.includes('/api/v1/checkouts" '));
+    expect(opened?.body).toMatchObject({
+      status: 'open',
+      totals: { toPayMinor: 650 },
+      earnPreview: { points: 6 },
+    });
+    const receipt = answers.find((a) => a.command.includes('checkout-$RUN_ID-1'))?.body;
+    expect(receipt).toMatchObject({ pointsSpent: 20, pointsEarned: 6, balance: { available: 24 } });
+    const other = answers.find((a) => a.command.includes('checkout-$RUN_ID-other'))?.body;
+    expect(other).toMatchObject({ error: { code: 'CHECKOUT_COMPLETED' } });
+    const wallet = answers.at(-1)?.body as { points: { available: number; held: number } };
+    expect(wallet.points).toMatchObject({ available: 24, held: 0 });
     await expectLedgerClean(world);
   }, 90_000);
 });

@@ -327,6 +327,8 @@ describe('an advance of 31 days', () => {
           'ledger.expire-points': { expired: 1, points: 25 },
           // No stamp card: no stamp reward to expire.
           'stamps.expire-rewards': { expired: 0 },
+          // No sale was left open at a till.
+          'checkouts.expire': { expired: 0 },
           // No webhook endpoint: nothing to deliver.
           'webhooks.deliver': { delivered: 0, retrying: 0, failed: 0 },
         });

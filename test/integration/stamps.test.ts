@@ -299,8 +299,8 @@ describe('stamps on purchases', () => {
     });
     const usable = await stamps().unlockedFor(new Types.ObjectId(member.id), clock.now());
     expect(
-      usable.map((u) => [u.stampReward._id.toHexString(), u.reward.sku, u.definition.threshold]),
-    ).toEqual([[unlocked[0]?.id, 'ESP', 10]]);
+      usable.map((u) => [u.id.toHexString(), u.cardName, u.reward.sku, u.expiresAt.toISOString()]),
+    ).toEqual([[unlocked[0]?.id, 'Coffee card', 'ESP', unlocked[0]?.expiresAt]]);
     const memberFilter = { memberId: new Types.ObjectId(member.id) };
     expect(await events('stamps.added', memberFilter)).toBe(3);
     expect(await events('stamp_reward.unlocked', memberFilter)).toBe(1);
@@ -425,6 +425,72 @@ describe('stamps on refunds', () => {
   });
 });
 
+describe('the "Buy 10 coffees, get the 11th free" template at the till', () => {
+  it('from publishing to the free coffee: ten coffees unlock it, a checkout applies it and completes once', async () => {
+    const card = await createCard({ name: 'Espresso card' });
+    const category = `tpl-${randomUUID().slice(0, 8)}`;
+    const draft = await world.app.request
+      .post('/api/v1/rule-templates/stamp-card/instantiate')
+      .set(world.marketer.auth)
+      .send({ params: { cardId: card.id, categories: [category] } })
+      .expect(201);
+    await world.app.request
+      .post(`/api/v1/rules/${draft.body.id}/publish`)
+      .set(world.marketer.auth)
+      .expect(200);
+    const member = await createMember(world);
+    await buyCoffees(member.id, category, 9);
+    const coffee = { sku: 'ESP', name: 'Espresso', category, quantity: 1, unitPriceMinor: PRICE };
+    const checkout = (items: unknown[]) =>
+      world.app.request
+        .post('/api/v1/checkouts')
+        .set(world.cashier.auth)
+        .send({ storeId: world.storeId, currency: 'EUR', items, member: { memberId: member.id } })
+        .expect(201);
+    const complete = (id: string) =>
+      world.app.request
+        .post(`/api/v1/checkouts/${id}/complete`)
+        .set(world.cashier.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({})
+        .expect(200);
+    // The tenth coffee, sold through a checkout, fills the card.
+    const tenth = await checkout([coffee]);
+    await complete(tenth.body.id as string);
+    const [unlocked] = (await walletCard(member.id, card.id))?.rewards ?? [];
+    if (!unlocked) throw new Error('the tenth coffee unlocked nothing');
+
+    const eleventh = await checkout([coffee]);
+    expect(eleventh.body.offers).toContainEqual(
+      expect.objectContaining({
+        type: 'stampReward',
+        stampRewardId: unlocked.id,
+        isApplicable: true,
+        sku: 'ESP',
+      }),
+    );
+    const applied = await world.app.request
+      .post(`/api/v1/checkouts/${eleventh.body.id}/applied`)
+      .set(world.cashier.auth)
+      .send({ type: 'stampReward', stampRewardId: unlocked.id })
+      .expect(201);
+    expect(applied.body.totals.toPayMinor).toBe(0);
+    // Held by this checkout: another till cannot apply it.
+    const other = await checkout([coffee]);
+    const refused = await world.app.request
+      .post(`/api/v1/checkouts/${other.body.id}/applied`)
+      .set(world.cashier.auth)
+      .send({ type: 'stampReward', stampRewardId: unlocked.id })
+      .expect(409);
+    expect(refused.body.error.code).toBe('STAMP_REWARD_NOT_AVAILABLE');
+    await complete(eleventh.body.id as string);
+    const [reward] = await stampRewards(member.id);
+    expect(reward).toMatchObject({ status: 'used', checkoutId: String(eleventh.body.id) });
+    // The free coffee earns no stamp, and the wallet has nothing left to use.
+    expect(await walletCard(member.id, card.id)).toMatchObject({ stamps: 0, rewards: [] });
+  });
+});
+
 describe('holding a stamp reward in a checkout', () => {
   it('holds, releases and commits with conditional updates; of two concurrent holds exactly one wins', async () => {
     const card = await stampProgram({ threshold: 1 });
@@ -464,11 +530,13 @@ describe('holding a stamp reward in a checkout', () => {
     await runInTransaction((session) =>
       stamps().commitInSession(session, { id, checkoutId: 'd', purchaseId, now }),
     );
-    const used = await runInTransaction((session) =>
+    // Committing again (a retried completion) changes nothing.
+    await runInTransaction((session) =>
       stamps().commitInSession(session, { id, checkoutId: 'd', purchaseId, now }),
     );
+    const used = (await stampRewards(member.id))[0];
     expect(used).toMatchObject({ status: 'used', checkoutId: 'd' });
-    expect(used.usedPurchaseId?.equals(purchaseId)).toBe(true);
+    expect((used?.usedPurchaseId as Types.ObjectId | undefined)?.equals(purchaseId)).toBe(true);
     await expect(hold('f')).rejects.toMatchObject({ code: 'STAMP_REWARD_NOT_AVAILABLE' });
     expect(await events('stamp_reward.used', { 'subject.stampRewardId': id.toHexString() })).toBe(1);
   });

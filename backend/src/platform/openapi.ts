@@ -20,6 +20,8 @@ export const API_TAGS = {
   Rewards: 'The rewards catalog',
   'Stamp cards': 'Stamp card definitions: stamps per card and the reward a full card unlocks',
   Redemptions: 'Spending points on rewards or on a purchase, and cancelling',
+  Checkouts:
+    'The one flow at the till: a basket, the instruments held for it (rewards, points, stamp rewards) and one idempotent completion',
   Events: 'The domain event feed for reconciliation, and the dispatcher’s progress',
   Sandbox: 'The sandbox clock of a test deployment',
   Webhooks: 'Signed deliveries of domain events to your endpoints: registration, secrets, the delivery log',

@@ -29,6 +29,7 @@ export const DEMO_POS = {
     'refunds:write',
     'rewards:read',
     'redemptions:write',
+    'checkouts:write',
   ] satisfies ApiScope[],
   member: { name: 'Ana García', phone: '+34 600 123 456' },
   rewardName: '€2 off your order',

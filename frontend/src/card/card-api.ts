@@ -16,6 +16,7 @@ export const cardApi = {
       cardClient.GET('/api/v1/auth/me'),
     ),
   member: (memberId: string) => cardClient.GET('/api/v1/members/{id}', byId(memberId)),
+  wallet: (memberId: string) => cardClient.GET('/api/v1/members/{id}/wallet', byId(memberId)),
   card: (memberId: string) => cardClient.GET('/api/v1/members/{id}/card', byId(memberId)),
   ledger: (memberId: string, cursor?: string) =>
     cardClient.GET('/api/v1/members/{id}/ledger', {

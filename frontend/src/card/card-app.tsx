@@ -42,6 +42,7 @@ function CardScreens() {
       cardNumber: session.member.cardNumber,
       cardSecret: null,
       member: null,
+      wallet: null,
       program: null,
       savedAt: null,
     };

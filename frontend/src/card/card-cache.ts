@@ -1,6 +1,6 @@
 // What the card keeps on the phone so that it opens (and shows a valid QR code) without a network:
 // the member, the card secret and the last balance seen, with when it was seen.
-import type { MemberDetail, ProgramSettings } from '@regulars/contracts';
+import type { MemberDetail, MemberWallet, ProgramSettings } from '@regulars/contracts';
 
 export type CachedCard = {
   memberId: string;
@@ -10,6 +10,8 @@ export type CachedCard = {
   /** Base32 TOTP secret; absent until the card has been fetched once online. */
   cardSecret: string | null;
   member: MemberDetail | null;
+  /** What the member holds (rewards in reach, stamp cards…); absent in a card saved by an older version. */
+  wallet: MemberWallet | null;
   program: Pick<ProgramSettings, 'name' | 'currency'> | null;
   savedAt: string | null;
 };
@@ -29,6 +31,7 @@ export function readCachedCard(): CachedCard | null {
       cardNumber: parsed.cardNumber,
       cardSecret: parsed.cardSecret ?? null,
       member: parsed.member ?? null,
+      wallet: parsed.wallet ?? null,
       program: parsed.program ?? null,
       savedAt: parsed.savedAt ?? null,
     };

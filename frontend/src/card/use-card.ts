@@ -36,8 +36,9 @@ export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason
     setRefreshing(true);
     try {
       const current = readCachedCard() ?? initial;
-      const [member, secret, program, ledger] = await Promise.all([
+      const [member, wallet, secret, program, ledger] = await Promise.all([
         cardApi.member(current.memberId),
+        cardApi.wallet(current.memberId),
         cardApi.card(current.memberId),
         cardApi.program(),
         cardApi.ledger(current.memberId),
@@ -49,6 +50,7 @@ export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason
         cardNumber: secret.cardNumber,
         cardSecret: secret.cardSecret,
         member,
+        wallet,
         program: { name: program.name, currency: program.currency },
         // The server's time, so that "as of" agrees with the dates it sends (a sandbox runs ahead).
         savedAt: new Date(serverNow()).toISOString(),

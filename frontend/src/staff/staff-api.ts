@@ -1,6 +1,10 @@
 // What the staff portal asks the server, typed by path from the API's OpenAPI document (@regulars/client).
 import type {
+  ApplyToCheckoutBody,
+  CheckoutItemInput,
+  OpenCheckoutBody,
   CreateAdjustmentBody,
+  CreateMemberBody,
   CreatePurchaseBody,
   CreateRedemptionBody,
   CreateRefundBody,
@@ -38,6 +42,9 @@ export const staffApi = {
   stores: () => staffClient.GET('/api/v1/stores'),
 
   identify: (code: string) => staffClient.POST('/api/v1/members/identify', { body: { code } }),
+  /** Enrols a customer at the till (the same key on a retry never creates two members). */
+  createMember: (body: CreateMemberBody, key: WithKey) =>
+    staffClient.POST('/api/v1/members', { body, headers: keyed(key) }),
   member: (id: string) => staffClient.GET('/api/v1/members/{id}', byId(id)),
   findMembers: (query: Partial<MemberLookupQuery>) =>
     staffClient.GET('/api/v1/members', { params: { query: { limit: 20, ...query } } }),
@@ -54,11 +61,31 @@ export const staffApi = {
     staffClient.POST('/api/v1/purchases', { body, headers: keyed(key) }),
   redeem: (body: CreateRedemptionBody, key: WithKey) =>
     staffClient.POST('/api/v1/redemptions', { body, headers: keyed(key) }),
+  /** A member's redemptions, newest first (their status: cancelled, or linked to a sale). */
+  memberRedemptions: (memberId: string) =>
+    staffClient.GET('/api/v1/redemptions', { params: { query: { memberId, limit: 200 } } }),
   redemption: (id: string) => staffClient.GET('/api/v1/redemptions/{id}', byId(id)),
   cancelRedemption: (id: string, key: WithKey) =>
     staffClient.POST('/api/v1/redemptions/{id}/cancel', { ...byId(id), headers: keyed(key) }),
   refund: (purchaseId: string, body: CreateRefundBody, key: WithKey) =>
     staffClient.POST('/api/v1/purchases/{id}/refunds', { ...byId(purchaseId), body, headers: keyed(key) }),
+
+  wallet: (id: string) => staffClient.GET('/api/v1/members/{id}/wallet', byId(id)),
+  openCheckout: (body: OpenCheckoutBody) => staffClient.POST('/api/v1/checkouts', { body }),
+  checkout: (id: string) => staffClient.GET('/api/v1/checkouts/{id}', byId(id)),
+  replaceCheckoutItems: (id: string, items: CheckoutItemInput[]) =>
+    staffClient.PUT('/api/v1/checkouts/{id}/items', { ...byId(id), body: { items } }),
+  applyToCheckout: (id: string, body: ApplyToCheckoutBody) =>
+    staffClient.POST('/api/v1/checkouts/{id}/applied', { ...byId(id), body }),
+  removeFromCheckout: (id: string, appliedId: string) =>
+    staffClient.DELETE('/api/v1/checkouts/{id}/applied/{appliedId}', {
+      params: { path: { id, appliedId } },
+    }),
+  cancelCheckout: (id: string) => staffClient.POST('/api/v1/checkouts/{id}/cancel', byId(id)),
+  completeCheckout: (id: string, key: WithKey) =>
+    staffClient.POST('/api/v1/checkouts/{id}/complete', { ...byId(id), body: {}, headers: keyed(key) }),
+  undoCheckout: (id: string, key: WithKey) =>
+    staffClient.POST('/api/v1/checkouts/{id}/undo', { ...byId(id), headers: keyed(key) }),
 
   rules: (status?: RuleStatus) =>
     staffClient.GET('/api/v1/rules', { params: { query: { status, limit: 200 } } }),

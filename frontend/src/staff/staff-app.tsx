@@ -11,6 +11,7 @@ import { useI18n } from './staff-i18n.js';
 import type { StaffMessageKey } from './staff-messages.js';
 import { ErrorNotice } from './ui/error-notice.js';
 import { DeskScreen } from './desk/desk-screen.js';
+import { DeskStoreSwitch } from './desk/store-switch.js';
 import { SandboxBanner } from '../shared/sandbox/sandbox-banner.js';
 import { useServerClock } from '../shared/sandbox/server-clock.js';
 
@@ -167,6 +168,7 @@ function Portal({ session }: { session: StaffSession }) {
           </ul>
         </nav>
         <div className="portal-user">
+          {hasRole(session, DESK_ROLES) ? <DeskStoreSwitch /> : null}
           <span>
             {session.staff.name} · {t(`role.${session.staff.role}` as StaffMessageKey)}
           </span>

@@ -1,11 +1,15 @@
 // The staff portal's texts (English, Spanish; Russian and Romanian in progress, below). `t` only accepts
 // keys of the English catalogue, and the Spanish one must have every key, so a missing translation is a
 // type error.
+import { deskMessages } from './desk/desk-messages.js';
 import { webhookMessages } from './webhooks/webhook-messages.js';
 import { stampMessages } from './stamps/stamp-messages.js';
+import { checkoutMessages } from './desk/checkout-messages.js';
 
 const en = {
   ...webhookMessages.en,
+  ...checkoutMessages.en,
+  ...deskMessages.en,
   ...stampMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
@@ -368,6 +372,8 @@ export function isStaffMessageKey(key: string): key is StaffMessageKey {
 
 const es: Record<StaffMessageKey, string> = {
   ...webhookMessages.es,
+  ...checkoutMessages.es,
+  ...deskMessages.es,
   ...stampMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
@@ -762,7 +768,19 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusive': 'Исключительное: только это правило',
     'rules.stacking.exclusiveHelp':
       'Когда это правило применяется, к покупке не применяется никакое другое; среди исключительных правил побеждает наивысший приоритет, затем больший эффект.',
+    'desk.apply.fixed': 'снимите {amount} с чека',
+    'desk.apply.percent': 'сделайте скидку {percent} % на чек',
+    'desk.apply.free': 'добавьте {sku} бесплатно',
+    'ledger.type.earn': 'Начислено',
+    'ledger.type.redeem': 'Списано',
+    'ledger.type.refund_reversal': 'Возврат (баллы сняты)',
+    'ledger.type.refund_restore': 'Возврат (баллы возвращены)',
+    'ledger.type.expire': 'Сгорело',
+    'ledger.type.adjust': 'Корректировка',
+    'ledger.type.cancel': 'Отменено',
     ...webhookMessages.ru,
+    ...checkoutMessages.ru,
+    ...deskMessages.ru,
     ...stampMessages.ru,
   },
   ro: {
@@ -798,7 +816,19 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'rules.stacking.exclusive': 'Exclusivă: doar această regulă',
     'rules.stacking.exclusiveHelp':
       'Când această regulă se aplică, nicio altă regulă nu se aplică achiziției; între regulile exclusive câștigă prioritatea cea mai mare, apoi efectul mai mare.',
+    'desk.apply.fixed': 'scădeți {amount} din bon',
+    'desk.apply.percent': 'aplicați o reducere de {percent} % la bon',
+    'desk.apply.free': 'adăugați {sku} gratuit',
+    'ledger.type.earn': 'Câștigate',
+    'ledger.type.redeem': 'Răscumpărate',
+    'ledger.type.refund_reversal': 'Rambursare (puncte retrase)',
+    'ledger.type.refund_restore': 'Rambursare (puncte returnate)',
+    'ledger.type.expire': 'Expirate',
+    'ledger.type.adjust': 'Ajustare',
+    'ledger.type.cancel': 'Anulate',
     ...webhookMessages.ro,
+    ...checkoutMessages.ro,
+    ...deskMessages.ro,
     ...stampMessages.ro,
   },
 };

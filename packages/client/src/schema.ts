@@ -117,7 +117,7 @@ export interface paths {
         };
         /**
          * Who am I: the signed-in staff member, member or API key
-         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or rules:read or events:read or webhooks:write.
+         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or checkouts:write or rules:read or events:read or webhooks:write.
          */
         get: operations["getCurrentPrincipal"];
         put?: never;
@@ -247,7 +247,7 @@ export interface paths {
         };
         /**
          * Program settings: currency, time zone, point value, pending days, expiry
-         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or rules:read or events:read or webhooks:write.
+         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or checkouts:write or rules:read or events:read or webhooks:write.
          */
         get: operations["getProgram"];
         put?: never;
@@ -273,7 +273,7 @@ export interface paths {
         };
         /**
          * List stores
-         * @description **Who may call:** staff (admin, manager, marketer, cashier); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or rules:read or events:read or webhooks:write.
+         * @description **Who may call:** staff (admin, manager, marketer, cashier); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or checkouts:write or rules:read or events:read or webhooks:write.
          */
         get: operations["listStores"];
         put?: never;
@@ -630,6 +630,28 @@ export interface paths {
          * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:write.
          */
         patch: operations["updateMember"];
+        trace?: never;
+    };
+    "/api/v1/members/{id}/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything the member holds: points (available, held by open checkouts, pending, expiring soon), rewards in reach, tags
+         * @description One read for the card and the desk. Each module adds its section (stamp cards, coupons, tier and clubs, subscriptions, referral) as it lands.
+         *
+         *     **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read.
+         */
+        get: operations["getMemberWallet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/members/{id}/block": {
@@ -1061,11 +1083,179 @@ export interface paths {
         put?: never;
         /**
          * Cancel a redemption that did not go through at the till: points go back to their original lots (expired lots stay expired)
-         * @description A redemption linked to a recorded purchase (`purchaseId`) cannot be cancelled on its own: 409 `REDEMPTION_SETTLED` with `details.purchaseId`. Refund that purchase instead; the refund gives the spent points back in proportion.
+         * @description A redemption linked to a recorded purchase (`purchaseId`) cannot be cancelled on its own: 409 `REDEMPTION_SETTLED` with `details.purchaseId`. Refund that purchase instead; the refund gives the spent points back in proportion. A redemption held by an open checkout (status `held`) is released through its checkout: 409 `REDEMPTION_HELD`.
          *
          *     **Who may call:** staff (admin, manager, cashier); API keys with redemptions:write.
          */
         post: operations["cancelRedemption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a checkout for a basket: offers, holds and one completion (the recommended till integration)
+         * @description Identify the member with the scanned `cardCode` (it is used up by this checkout) or a `memberId`; without one the sale is anonymous. The answer prices the basket, lists `offers` (rewards, unlocked stamp rewards, pay-with-points, each with why it applies or what is missing) and previews the points paying would earn. An open checkout expires after the program's `checkoutTtlMinutes` (default 15) since its last change.
+         *
+         *     **Who may call:** staff (admin, manager, cashier); API keys with checkouts:write.
+         */
+        post: operations["openCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A checkout: priced lines, applied instruments, offers, totals and, once completed, its receipt
+         * @description **Who may call:** staff (admin, manager, cashier); API keys with checkouts:write.
+         */
+        get: operations["getCheckout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkouts/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the basket; instruments that no longer fit are released and listed in `dropped`
+         * @description **Who may call:** staff (admin, manager, cashier); API keys with checkouts:write.
+         */
+        put: operations["replaceCheckoutItems"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkouts/{id}/applied": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a reward, points or an unlocked stamp reward: it is held for this checkout until it completes
+         * @description The hold is a conditional spend: the member’s available balance drops by it at once, so two tills cannot spend the same points (409 `INSUFFICIENT_POINTS` with `{ available, required }`). A discount is spread over the lines and capped at what is left; a free product takes one unit of its line; points pay what is left after the discounts.
+         *
+         *     **Who may call:** staff (admin, manager, cashier); API keys with checkouts:write.
+         */
+        post: operations["applyToCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkouts/{id}/applied/{appliedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take an applied instrument off the checkout and give its hold back
+         * @description **Who may call:** staff (admin, manager, cashier); API keys with checkouts:write.
+         */
+        delete: operations["removeFromCheckout"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkouts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an open checkout: every hold is given back
+         * @description **Who may call:** staff (admin, manager, cashier); API keys with checkouts:write.
+         */
+        post: operations["cancelCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkouts/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo a sale just completed at the till: a full refund of its purchase (points spent come back)
+         * @description For the cashier until the next customer: allowed for 10 minutes after completion while nothing of the sale was refunded (409 `CHECKOUT_UNDO_CLOSED` afterwards: a manager refunds the purchase). The same `Idempotency-Key` replays.
+         *
+         *     **Who may call:** staff (admin, manager, cashier); API keys with checkouts:write.
+         */
+        post: operations["undoCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkouts/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete the sale: the purchase, its redemptions and the points earned, in one transaction
+         * @description Send an `Idempotency-Key`: retries with it get the same receipt and record once; another key gets 409 `CHECKOUT_COMPLETED`. `externalId` (the receipt number) is unique per store. Points are earned on what was paid: the rules see the discounted lines.
+         *
+         *     **Who may call:** staff (admin, manager, cashier); API keys with checkouts:write.
+         */
+        post: operations["completeCheckout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1406,7 +1596,7 @@ export interface components {
             signup?: components["schemas"]["MemberSignup"];
         };
         /** @enum {string} */
-        ApiScope: "members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "rules:read" | "events:read" | "webhooks:write";
+        ApiScope: "members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "checkouts:write" | "rules:read" | "events:read" | "webhooks:write";
         CurrentPrincipal: {
             /** @enum {string} */
             kind: "staff";
@@ -1479,6 +1669,7 @@ export interface components {
             pendingDays: number;
             expiryMonths: number;
             negativeBalancePolicy: components["schemas"]["NegativeBalancePolicy"];
+            checkoutTtlMinutes: number;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -1490,6 +1681,7 @@ export interface components {
             pendingDays?: number;
             expiryMonths?: number;
             negativeBalancePolicy?: components["schemas"]["NegativeBalancePolicy"];
+            checkoutTtlMinutes?: number;
         };
         StoreAddress: {
             line1?: string;
@@ -1753,6 +1945,29 @@ export interface components {
             tags: string[];
             balance: components["schemas"]["MemberBalance"];
             stats: components["schemas"]["MemberStats"];
+        };
+        MemberWallet: {
+            memberId: string;
+            points: components["schemas"]["PointsBalance"] & {
+                held: number;
+                pendingLots: components["schemas"]["PendingPoints"][];
+                expiringSoon: components["schemas"]["ExpiringPoints"][];
+            };
+            rewards: {
+                affordable: {
+                    rewardId: string;
+                    name: string;
+                    pointsCost: number;
+                }[];
+                next: {
+                    rewardId: string;
+                    name: string;
+                    pointsCost: number;
+                    missingPoints: number;
+                    progressPercent: number;
+                } | null;
+            };
+            tags: string[];
         };
         UpdateMemberBody: {
             name?: string;
@@ -2072,7 +2287,7 @@ export interface components {
             sku?: string;
         };
         /** @enum {string} */
-        RedemptionStatus: "completed" | "cancelled";
+        RedemptionStatus: "held" | "completed" | "cancelled";
         Redemption: {
             /** @enum {boolean} */
             dryRun?: true;
@@ -2105,6 +2320,166 @@ export interface components {
             pointsReturned: number;
             pointsExpired: number;
         };
+        /** @enum {string} */
+        CheckoutStatus: "open" | "completed" | "cancelled" | "expired" | "undone";
+        CheckoutLine: {
+            sku: string;
+            name: string | null;
+            category: string | null;
+            quantity: number;
+            unitPriceMinor: number;
+            grossMinor: number;
+            discountMinor: number;
+            paidWithPointsMinor: number;
+            toPayMinor: number;
+        };
+        /** @enum {string} */
+        CheckoutInstrumentType: "reward" | "points" | "stampReward";
+        CheckoutAppliedInstrument: {
+            id: string;
+            type: components["schemas"]["CheckoutInstrumentType"];
+            label: string;
+            kind: components["schemas"]["RewardKind"] | "points_payment";
+            rewardId: string | null;
+            stampRewardId: string | null;
+            points: number;
+            amountMinor: number;
+            lines: {
+                index: number;
+                amountMinor: number;
+            }[];
+        };
+        CheckoutDroppedInstrument: {
+            id: string;
+            type: components["schemas"]["CheckoutInstrumentType"];
+            label: string;
+            /** @enum {string} */
+            reason: "NO_MATCHING_ITEM" | "EXCEEDS_TOTAL";
+            message: string;
+        };
+        CheckoutOffer: {
+            type: components["schemas"]["CheckoutInstrumentType"];
+            rewardId: string | null;
+            stampRewardId: string | null;
+            label: string;
+            kind: components["schemas"]["RewardKind"] | "points_payment";
+            points: number;
+            amountMinor: number;
+            isApplicable: boolean;
+            /** @enum {string} */
+            reason: "AFFORDABLE" | "UNLOCKED" | "NEEDS_POINTS" | "NEEDS_ITEM" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "NOTHING_TO_PAY";
+            missingPoints: number;
+            sku: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+        };
+        CheckoutTotals: {
+            subtotalMinor: number;
+            discountMinor: number;
+            paidWithPointsMinor: number;
+            toPayMinor: number;
+        };
+        ReceiptLine: {
+            /** @enum {string} */
+            kind: "item" | "discount" | "points_payment";
+            label: string;
+            quantity: number | null;
+            points: number | null;
+            amountMinor: number;
+        };
+        CheckoutReceipt: {
+            checkoutId: string;
+            purchaseId: string;
+            externalId: string | null;
+            currency: string;
+            lines: components["schemas"]["ReceiptLine"][];
+            totals: components["schemas"]["CheckoutTotals"];
+            redemptionIds: string[];
+            pointsSpent: number;
+            pointsEarned: number;
+            /** @enum {string} */
+            pointsStatus: "active" | "pending";
+            breakdown: components["schemas"]["RuleBreakdown"][];
+            balance: {
+                available: number;
+                pending: number;
+            } | null;
+            /** Format: date-time */
+            completedAt: string;
+        } | null;
+        Checkout: {
+            id: string;
+            status: components["schemas"]["CheckoutStatus"];
+            storeId: string;
+            currency: string;
+            member: {
+                id: string;
+                name: string;
+                cardNumber: string;
+                balance: components["schemas"]["PointsBalance"];
+            } | null;
+            lines: components["schemas"]["CheckoutLine"][];
+            applied: components["schemas"]["CheckoutAppliedInstrument"][];
+            dropped: components["schemas"]["CheckoutDroppedInstrument"][];
+            offers: components["schemas"]["CheckoutOffer"][];
+            totals: components["schemas"]["CheckoutTotals"];
+            earnPreview: {
+                points: number;
+                breakdown: components["schemas"]["RuleBreakdown"][];
+            };
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            receipt: components["schemas"]["CheckoutReceipt"];
+            undo: {
+                refundId: string;
+                pointsRestored: number;
+                pointsReversed: number;
+                /** Format: date-time */
+                undoneAt: string;
+            } | null;
+        };
+        CheckoutMemberInput: {
+            cardCode: string;
+        } | {
+            memberId: string;
+        };
+        CheckoutItemInput: {
+            sku: string;
+            name?: string;
+            category?: string;
+            quantity: number;
+            unitPriceMinor: number;
+        };
+        OpenCheckoutBody: {
+            storeId: string;
+            member?: components["schemas"]["CheckoutMemberInput"];
+            currency: string;
+            items: components["schemas"]["CheckoutItemInput"][];
+            channel?: string;
+        };
+        ReplaceCheckoutItemsBody: {
+            items: components["schemas"]["CheckoutItemInput"][];
+        };
+        /** @enum {string} */
+        StampRewardStatus: "unlocked" | "held" | "used" | "expired" | "locked";
+        ApplyToCheckoutBody: {
+            /** @enum {string} */
+            type: "reward";
+            rewardId: string;
+        } | {
+            /** @enum {string} */
+            type: "points";
+            points: number;
+        } | {
+            /** @enum {string} */
+            type: "stampReward";
+            stampRewardId: string;
+        };
+        CompleteCheckoutBody: {
+            externalId?: string;
+        };
         SandboxClock: {
             enabled: boolean;
             /** Format: date-time */
@@ -2134,7 +2509,7 @@ export interface components {
             to?: string;
         };
         /** @enum {string} */
-        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "member.tags_changed" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "reward.created" | "reward.updated" | "stamp_card.created" | "stamp_card.updated" | "stamp_card.archived" | "stamps.added" | "stamps.removed" | "stamp_reward.unlocked" | "stamp_reward.held" | "stamp_reward.released" | "stamp_reward.used" | "stamp_reward.expired" | "stamp_reward.locked" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
+        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "member.tags_changed" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "checkout.opened" | "checkout.completed" | "checkout.cancelled" | "checkout.expired" | "reward.created" | "reward.updated" | "stamp_card.created" | "stamp_card.updated" | "stamp_card.archived" | "stamps.added" | "stamps.removed" | "stamp_reward.unlocked" | "stamp_reward.held" | "stamp_reward.released" | "stamp_reward.used" | "stamp_reward.expired" | "stamp_reward.locked" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
         DomainEvent: {
             id: string;
             type: components["schemas"]["EventType"];
@@ -8879,6 +9254,177 @@ export interface operations {
             };
         };
     };
+    getMemberWallet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberWallet"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `MEMBER_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "MEMBER_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
     blockMember: {
         parameters: {
             query?: never;
@@ -13637,7 +14183,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: `DUPLICATE`, `IDEMPOTENCY_IN_PROGRESS`, `REDEMPTION_ALREADY_CANCELLED`, `REDEMPTION_SETTLED` */
+            /** @description Conflict with the current state: `DUPLICATE`, `IDEMPOTENCY_IN_PROGRESS`, `REDEMPTION_ALREADY_CANCELLED`, `REDEMPTION_HELD`, `REDEMPTION_SETTLED` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13648,9 +14194,1623 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "DUPLICATE" | "IDEMPOTENCY_IN_PROGRESS" | "REDEMPTION_ALREADY_CANCELLED" | "REDEMPTION_SETTLED";
+                            code: "DUPLICATE" | "IDEMPOTENCY_IN_PROGRESS" | "REDEMPTION_ALREADY_CANCELLED" | "REDEMPTION_HELD" | "REDEMPTION_SETTLED";
                             message: string;
                             details?: {
+                                fields: string[];
+                            } | {
+                                checkoutId: string | null;
+                            } | {
+                                purchaseId: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Refused by a business rule: `IDEMPOTENCY_KEY_REUSED` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    openCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenCheckoutBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE`, `STORE_MISMATCH` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "STORE_MISMATCH";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `MEMBER_NOT_FOUND`, `STORE_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "MEMBER_NOT_FOUND" | "STORE_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `CARD_CODE_USED`, `DUPLICATE`, `MEMBER_BLOCKED`, `STORE_INACTIVE` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CARD_CODE_USED" | "DUPLICATE" | "MEMBER_BLOCKED" | "STORE_INACTIVE";
+                            message: string;
+                            details?: {
+                                use: string;
+                            } | {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Refused by a business rule: `CARD_CODE_EXPIRED`, `CARD_CODE_INVALID`, `CURRENCY_NOT_SUPPORTED` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CARD_CODE_EXPIRED" | "CARD_CODE_INVALID" | "CURRENCY_NOT_SUPPORTED";
+                            message: string;
+                            details?: {
+                                expected: string;
+                                given: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE`, `STORE_MISMATCH` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "STORE_MISMATCH";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `CHECKOUT_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    replaceCheckoutItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceCheckoutItemsBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE`, `STORE_MISMATCH` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "STORE_MISMATCH";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `CHECKOUT_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `DUPLICATE` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "DUPLICATE";
+                            message: string;
+                            details?: {
+                                purchaseId: string | null;
+                            } | {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    applyToCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyToCheckoutBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE`, `STORE_MISMATCH` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "STORE_MISMATCH";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `CHECKOUT_NOT_FOUND`, `REWARD_NOT_FOUND`, `STAMP_REWARD_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_NOT_FOUND" | "REWARD_NOT_FOUND" | "STAMP_REWARD_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `CHECKOUT_MEMBER_REQUIRED`, `DUPLICATE`, `INSTRUMENT_NOT_APPLICABLE`, `INSUFFICIENT_POINTS`, `LIMIT_REACHED`, `MEMBER_BLOCKED`, `OUT_OF_STOCK`, `REWARD_NOT_AVAILABLE`, `STAMP_REWARD_NOT_AVAILABLE` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "CHECKOUT_MEMBER_REQUIRED" | "DUPLICATE" | "INSTRUMENT_NOT_APPLICABLE" | "INSUFFICIENT_POINTS" | "LIMIT_REACHED" | "MEMBER_BLOCKED" | "OUT_OF_STOCK" | "REWARD_NOT_AVAILABLE" | "STAMP_REWARD_NOT_AVAILABLE";
+                            message: string;
+                            details?: {
+                                purchaseId: string | null;
+                            } | {
+                                fields: string[];
+                            } | {
+                                /** @enum {string} */
+                                reason: "NO_MATCHING_ITEM" | "EXCEEDS_TOTAL";
+                            } | {
+                                available: number;
+                                pending: number;
+                                required: number;
+                            } | {
+                                limit: number;
+                                used: number;
+                            } | {
+                                status: components["schemas"]["StampRewardStatus"];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    removeFromCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                appliedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE`, `STORE_MISMATCH` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "STORE_MISMATCH";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `CHECKOUT_INSTRUMENT_NOT_FOUND`, `CHECKOUT_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_INSTRUMENT_NOT_FOUND" | "CHECKOUT_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `DUPLICATE` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "DUPLICATE";
+                            message: string;
+                            details?: {
+                                purchaseId: string | null;
+                            } | {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    cancelCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE`, `STORE_MISMATCH` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "STORE_MISMATCH";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `CHECKOUT_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `DUPLICATE` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "DUPLICATE";
+                            message: string;
+                            details?: {
+                                purchaseId: string | null;
+                            } | {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    undoCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `IDEMPOTENCY_KEY_INVALID`, `IDEMPOTENCY_KEY_REQUIRED`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REQUIRED" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE`, `STORE_MISMATCH` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "STORE_MISMATCH";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `CHECKOUT_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `CHECKOUT_NOT_COMPLETED`, `CHECKOUT_UNDO_CLOSED`, `DUPLICATE`, `IDEMPOTENCY_IN_PROGRESS` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_NOT_COMPLETED" | "CHECKOUT_UNDO_CLOSED" | "DUPLICATE" | "IDEMPOTENCY_IN_PROGRESS";
+                            message: string;
+                            details?: {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Refused by a business rule: `IDEMPOTENCY_KEY_REUSED` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    completeCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteCheckoutBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutReceipt"] & Record<string, never>;
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `IDEMPOTENCY_KEY_INVALID`, `IDEMPOTENCY_KEY_REQUIRED`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REQUIRED" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE`, `STORE_MISMATCH` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "STORE_MISMATCH";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `CHECKOUT_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `DUPLICATE`, `IDEMPOTENCY_IN_PROGRESS`, `MEMBER_BLOCKED`, `PURCHASE_EXISTS` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "DUPLICATE" | "IDEMPOTENCY_IN_PROGRESS" | "MEMBER_BLOCKED" | "PURCHASE_EXISTS";
+                            message: string;
+                            details?: {
+                                purchaseId: string | null;
+                            } | {
                                 fields: string[];
                             } | {
                                 purchaseId: string;
@@ -16410,5 +18570,7 @@ export const idempotentOperations: ReadonlySet<string> = new Set([
     "POST /api/v1/stamp-cards",
     "POST /api/v1/redemptions",
     "POST /api/v1/redemptions/{id}/cancel",
+    "POST /api/v1/checkouts/{id}/undo",
+    "POST /api/v1/checkouts/{id}/complete",
     "POST /api/v1/sandbox/clock/advance",
 ]);

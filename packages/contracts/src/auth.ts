@@ -14,6 +14,7 @@ export const API_SCOPES = [
   'refunds:write',
   'rewards:read',
   'redemptions:write',
+  'checkouts:write',
   'rules:read',
   'events:read',
   'webhooks:write',

@@ -1,4 +1,5 @@
 import { z } from './zod.js';
+import { StampRewardStatus } from './stamps.js';
 
 /** One problem of a refused input: where (`items[2].quantity`) and what; `limit` for a size limit exceeded. */
 export const ValidationIssue = z
@@ -113,6 +114,11 @@ export const ERROR_CATALOGUE = {
   STORE_NOT_FOUND: { status: 404, description: 'Unknown store' },
   WEBHOOK_NOT_FOUND: { status: 404, description: 'Unknown webhook endpoint' },
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, description: 'Unknown delivery of this endpoint' },
+  CHECKOUT_NOT_FOUND: { status: 404, description: 'Unknown checkout' },
+  CHECKOUT_INSTRUMENT_NOT_FOUND: {
+    status: 404,
+    description: 'No instrument with this id is applied to the checkout',
+  },
   // 409: the state of things does not allow it
   DUPLICATE: {
     status: 409,
@@ -141,7 +147,9 @@ export const ERROR_CATALOGUE = {
   },
   STAMP_REWARD_NOT_AVAILABLE: {
     status: 409,
-    description: 'The stamp reward is not usable now: already held by a checkout, used, expired or locked',
+    description:
+      'The stamp reward is not usable now: already held by a checkout, used, expired or locked; `details.status` says which',
+    details: z.object({ status: StampRewardStatus }),
   },
   CARD_CODE_USED: {
     status: 409,
@@ -179,6 +187,38 @@ export const ERROR_CATALOGUE = {
     status: 409,
     description: 'The redemption paid for a recorded purchase: refund that purchase instead',
     details: z.object({ purchaseId: z.string() }),
+  },
+  REDEMPTION_HELD: {
+    status: 409,
+    description: 'The redemption is held by an open checkout: remove it there, or cancel the checkout',
+    details: z.object({ checkoutId: z.string().nullable() }),
+  },
+  CHECKOUT_COMPLETED: {
+    status: 409,
+    description:
+      'The checkout was completed already (by a request with another `Idempotency-Key`): nothing more can change',
+    details: z.object({ purchaseId: z.string().nullable() }),
+  },
+  CHECKOUT_CANCELLED: { status: 409, description: 'The checkout was cancelled: open a new one' },
+  CHECKOUT_NOT_COMPLETED: { status: 409, description: 'Only a completed sale can be undone' },
+  CHECKOUT_UNDO_CLOSED: {
+    status: 409,
+    description:
+      'The sale can no longer be undone at the till (10 minutes after completion, or it was refunded or undone already): a manager refunds it',
+  },
+  CHECKOUT_EXPIRED: {
+    status: 409,
+    description: 'The checkout expired and its holds were released: open a new one',
+  },
+  CHECKOUT_MEMBER_REQUIRED: {
+    status: 409,
+    description: 'Rewards and points need a member at the checkout: open it with the card or the member',
+  },
+  INSTRUMENT_NOT_APPLICABLE: {
+    status: 409,
+    description:
+      'The instrument does not fit this basket (its free product is not in it, or nothing is left to discount)',
+    details: z.object({ reason: z.enum(['NO_MATCHING_ITEM', 'EXCEEDS_TOTAL']) }),
   },
   STORE_CODE_TAKEN: { status: 409, description: 'Another store has this code' },
   STORE_INACTIVE: { status: 409, description: 'The store is closed (inactive)' },

@@ -30,6 +30,16 @@ export const EVENT_CATALOGUE = {
   'redemption.created': { version: 1, description: 'A reward was redeemed' },
   'redemption.cancelled': { version: 1, description: 'A redemption was cancelled and its points returned' },
   'refund.recorded': { version: 1, description: 'A refund was recorded' },
+  'checkout.opened': { version: 1, description: 'A checkout was opened at a till' },
+  'checkout.completed': {
+    version: 1,
+    description: 'A checkout was completed: its purchase and redemptions were recorded together',
+  },
+  'checkout.cancelled': { version: 1, description: 'A checkout was cancelled and its holds given back' },
+  'checkout.expired': {
+    version: 1,
+    description: 'An open checkout passed its expiry and its holds were given back (the sweep)',
+  },
   'reward.created': { version: 1, description: 'A reward was added to the catalogue' },
   'reward.updated': { version: 1, description: 'A reward changed' },
   'stamp_card.created': { version: 1, description: 'A stamp card definition was created' },

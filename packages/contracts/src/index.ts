@@ -12,3 +12,4 @@ export * from './sandbox.js';
 export * from './events.js';
 export * from './webhooks.js';
 export * from './errors.js';
+export * from './checkouts.js';

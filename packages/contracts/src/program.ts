@@ -23,6 +23,8 @@ export const ProgramSettings = z
     pendingDays: z.number().int(),
     expiryMonths: z.number().int(),
     negativeBalancePolicy: NegativeBalancePolicy,
+    /** Minutes an open checkout keeps its holds after its last change (default 15). */
+    checkoutTtlMinutes: z.number().int(),
     updatedAt: z.string().datetime({ offset: true }),
   })
   .openapi('ProgramSettings');
@@ -37,6 +39,7 @@ export const UpdateProgramBody = z
     pendingDays: z.number().int().min(0).max(365),
     expiryMonths: z.number().int().min(0).max(120),
     negativeBalancePolicy: NegativeBalancePolicy,
+    checkoutTtlMinutes: z.number().int().min(1).max(1440),
   })
   .partial()
   .strict()

@@ -47,7 +47,8 @@ export const RedemptionApply = z
   .openapi('RedemptionApply');
 export type RedemptionApply = z.infer<typeof RedemptionApply>;
 
-export const RedemptionStatus = z.enum(['completed', 'cancelled']).openapi('RedemptionStatus');
+/** `held`: points or a reward held by an open checkout (completed or given back when it closes). */
+export const RedemptionStatus = z.enum(['held', 'completed', 'cancelled']).openapi('RedemptionStatus');
 
 export const Redemption = z
   .object({

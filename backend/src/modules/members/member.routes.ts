@@ -1,4 +1,5 @@
 import {
+  MemberWallet,
   BlockMemberBody,
   CreateMemberBody,
   IdentifyMemberBody,
@@ -21,6 +22,7 @@ import { toBalance, type LedgerService } from '../ledger/ledger.service.js';
 import { TOTP_DIGITS, TOTP_PERIOD_SECONDS } from './card-code.js';
 import type { Member } from './member.model.js';
 import type { MemberService } from './member.service.js';
+import type { WalletService } from './wallet.service.js';
 
 const IdParams = z.object({ id: ObjectIdString });
 const CARD_CODE_CHECKS_PER_MIN = 30;
@@ -86,7 +88,7 @@ const TOTP = {
 
 export function registerMemberRoutes(
   api: Api,
-  deps: { members: MemberService; ledger: LedgerService; identifyPerMin: number },
+  deps: { members: MemberService; ledger: LedgerService; wallet: WalletService; identifyPerMin: number },
 ): void {
   const detail = async (id: string) => {
     const before = await deps.members.get(id);
@@ -202,6 +204,25 @@ export function registerMemberRoutes(
     handler: async ({ params, principal }) => {
       assertOwnData(principal, params.id);
       return detail(params.id);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/members/:id/wallet',
+    operationId: 'getMemberWallet',
+    summary:
+      'Everything the member holds: points (available, held by open checkouts, pending, expiring soon), rewards in reach, tags',
+    description:
+      'One read for the card and the desk. Each module adds its section (stamp cards, coupons, tier and clubs, subscriptions, referral) as it lands.',
+    tags: ['Members'],
+    access: { staff: ALL_STAFF, member: true, apiKey: ['members:read'] },
+    params: IdParams,
+    response: { schema: MemberWallet },
+    errors: ['MEMBER_NOT_FOUND'],
+    handler: async ({ params, principal }) => {
+      assertOwnData(principal, params.id);
+      return deps.wallet.get(params.id);
     },
   });
 

@@ -12,6 +12,8 @@ export type Program = {
   pendingDays: number;
   expiryMonths: number;
   negativeBalancePolicy: 'allow' | 'floor_at_zero';
+  /** How long an open checkout holds points and rewards after its last change. */
+  checkoutTtlMinutes: number;
   updatedAt: Date;
 };
 
@@ -26,6 +28,7 @@ export const PROGRAM_DEFAULTS: Omit<Program, '_id' | 'updatedAt'> = {
   pendingDays: 0,
   expiryMonths: 12,
   negativeBalancePolicy: 'allow',
+  checkoutTtlMinutes: 15,
 };
 
 const programSchema = new Schema<Program>(
@@ -39,6 +42,7 @@ const programSchema = new Schema<Program>(
     pendingDays: { type: Number, required: true },
     expiryMonths: { type: Number, required: true },
     negativeBalancePolicy: { type: String, enum: ['allow', 'floor_at_zero'], required: true },
+    checkoutTtlMinutes: { type: Number, default: PROGRAM_DEFAULTS.checkoutTtlMinutes },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'program', versionKey: false },

@@ -76,7 +76,8 @@ function settingsOf(settings: ProgramSettings) {
 function strip(doc: Program | null): ProgramSettings {
   if (!doc) throw new Error('program settings missing after upsert');
   const { _id: _ignored, ...settings } = doc;
-  return settings;
+  // A setting added after the program was created reads as its default until it is changed.
+  return { ...PROGRAM_DEFAULTS, ...settings };
 }
 
 export function toProgramResponse(settings: ProgramSettings) {

@@ -102,18 +102,7 @@ export class EarningService {
     if (rules.length === 0) {
       return { points: 0, breakdown: [], effects: [], consumption: [], trace: [], usageUpdate: {} };
     }
-    const counters = input.member.ruleUsage ?? {};
-    const usage: NonNullable<EvaluationContext['usage']> = {};
-    for (const rule of limited) {
-      for (const limit of rule.limits ?? []) {
-        const counter = counters[usageKey(rule.id, limit.period)];
-        if (counter?.periodKey !== periodKey(limit.period, input.occurredAt, input.timeZone)) continue;
-        usage[rule.id] = {
-          ...usage[rule.id],
-          [limit.period]: { times: counter.times, points: counter.points },
-        };
-      }
-    }
+    const usage = usageOf(input, limited);
 
     // The rules see the stamps on the member's cards; the stamps module adds them atomically afterwards.
     const stamps =
@@ -148,6 +137,24 @@ export class EarningService {
       if (refused) throw new RetryTransaction('rule budget contention');
       return { ...result, usageUpdate: usageUpdate(result.consumption, byId, input) };
     }
+  }
+
+  /**
+   * What the rules would earn now, without reserving budgets or writing limits (a checkout's
+   * `earnPreview`): budgets count as untouched, as on the first attempt of `earn`.
+   */
+  async preview(input: EarningInput): Promise<Pick<EvaluationResult, 'points' | 'breakdown'>> {
+    const { rules, set, limited } = await this.ruleSet();
+    if (rules.length === 0) return { points: 0, breakdown: [] };
+    const result = evaluate(set, {
+      now: input.occurredAt.getTime(),
+      timeZone: input.timeZone,
+      purchase: input.purchase,
+      member: memberProfile(input.member),
+      usage: usageOf(input, limited),
+      budgets: {},
+    });
+    return { points: result.points, breakdown: result.breakdown };
   }
 
   /** Takes each consumed budget; on a refusal gives back what this call took and answers true. */
@@ -215,6 +222,23 @@ function usageUpdate(
   }
   if (!isGuarded) return {};
   return { ...update, onMiss: () => new RetryTransaction('rule limit used concurrently') };
+}
+
+/** What the member used of each limited rule in the limit's current period. */
+function usageOf(input: EarningInput, limited: readonly Rule[]): NonNullable<EvaluationContext['usage']> {
+  const counters = input.member.ruleUsage ?? {};
+  const usage: NonNullable<EvaluationContext['usage']> = {};
+  for (const rule of limited) {
+    for (const limit of rule.limits ?? []) {
+      const counter = counters[usageKey(rule.id, limit.period)];
+      if (counter?.periodKey !== periodKey(limit.period, input.occurredAt, input.timeZone)) continue;
+      usage[rule.id] = {
+        ...usage[rule.id],
+        [limit.period]: { times: counter.times, points: counter.points },
+      };
+    }
+  }
+  return usage;
 }
 
 function usageKey(ruleId: string, period: string): string {

@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { Types, type ClientSession } from 'mongoose';
 import type { CreatePurchaseBody, PurchaseListQuery, StampsAddedSummary } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
@@ -18,8 +18,8 @@ import { MemberModel, type Member } from '../members/member.model.js';
 import { nativeCollection } from '../../platform/mongo.js';
 import { paginate, timeRange } from '../../platform/pagination.js';
 import { CardCodeUseModel } from '../members/card-code-use.model.js';
-import { cardCodeUsed, type MemberService } from '../members/member.service.js';
-import type { ProgramService } from '../program/program.service.js';
+import { cardCodeUsed, type MemberService, type VerifiedCardCode } from '../members/member.service.js';
+import type { ProgramService, ProgramSettings } from '../program/program.service.js';
 import { applyTagEffects, type TagChange } from '../members/member-tags.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
 import type { StampService } from '../stamps/stamp.service.js';
@@ -32,6 +32,52 @@ import { PurchaseModel, type Purchase } from './purchase.model.js';
 /** How far in the future `occurredAt` may be (tills' clocks drift). */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
+/** A purchase checked and ready to be recorded (see PurchaseService.prepare). */
+export type PreparedPurchase = {
+  program: ProgramSettings;
+  now: Date;
+  occurredAt: Date;
+  storeId: string;
+  externalId: string | null;
+  channel: string | null;
+  currency: string;
+  totalMinor: number;
+  items: Purchase['items'];
+  memberId: Types.ObjectId | null;
+  redemptionIds: Types.ObjectId[];
+  pointsSpent: number;
+  cardCode: VerifiedCardCode | null;
+};
+
+export function currencyNotSupported(expected: string, given: string): AppError {
+  return new AppError(
+    'unprocessable',
+    'CURRENCY_NOT_SUPPORTED',
+    `This program keeps accounts in ${expected}; the sale is in ${given}`,
+    { expected, given },
+  );
+}
+
+/** The purchase as the rules read it. */
+function purchaseFacts(id: string, prepared: PreparedPurchase) {
+  return {
+    id,
+    currency: prepared.currency,
+    storeId: prepared.storeId,
+    ...(prepared.channel ? { channel: prepared.channel } : {}),
+    totalMinor: prepared.totalMinor,
+    items: prepared.items.map((i) => ({
+      sku: i.sku,
+      ...(i.name ? { name: i.name } : {}),
+      ...(i.category ? { category: i.category } : {}),
+      quantity: i.quantity,
+      unitPriceMinor: i.unitPriceMinor,
+      discountMinor: i.discountMinor,
+      paidWithPointsMinor: i.paidWithPointsMinor,
+    })),
+  };
+}
+
 export type PurchaseResult = {
   /** Present on a dry run: nothing was written, `id` names no purchase. */
   dryRun?: true;
@@ -42,6 +88,7 @@ export type PurchaseResult = {
   availableAt: string;
   breakdown: Purchase['breakdown'];
   balance: Balance;
+  /** Stamp cards the purchase's rules stamped (absent when none). */
   stamps?: StampsAddedSummary[];
 };
 
@@ -96,16 +143,57 @@ export class PurchaseService {
       recordAnswer?: ((batch: WriteBatch, answer: PurchaseResult) => void) | null;
     },
   ): Promise<PurchaseResult> {
+    const prepared = await this.prepare(input, ctx.principal);
+    const { cardCode } = prepared;
+    const isDryRun = input.dryRun === true;
+    // No look-up first: the unique indexes on the request key and the receipt number refuse a duplicate
+    // at insert time, and the catch below answers it.
+    const reservations: BudgetReservation[] = [];
+    try {
+      const answer = await runInTransaction(
+        async (session) => {
+          this.deps.earning.release(reservations.splice(0));
+          const batch = new WriteBatch();
+          const { purchase, balance, stamps } = await this.recordInSession(session, batch, prepared, {
+            principal: ctx.principal,
+            requestKey: ctx.requestKey,
+            reservations,
+          });
+          if (cardCode)
+            batch.insertOne(CardCodeUseModel, this.deps.members.cardCodeUse(cardCode, 'purchase'));
+          const answer = { ...toResult(purchase, balance, isDryRun), ...(stamps.length ? { stamps } : {}) };
+          // A dry run stores no answer: its writes are rolled back, and the platform stores the answer.
+          if (!isDryRun) ctx.recordAnswer?.(batch, answer);
+          await batch.flush(session);
+          return answer;
+        },
+        { isDryRun },
+      );
+      // A dry run spent no budget: what it reserved goes back.
+      if (isDryRun) this.deps.earning.release(reservations.splice(0));
+      return answer;
+    } catch (error) {
+      this.deps.earning.release(reservations.splice(0));
+      if ((error as { code?: number }).code === 11000) {
+        // A request with the same key or receipt was recorded first: answer as it did, or refuse.
+        const existing = await this.findExisting(prepared, ctx.requestKey);
+        if (existing) return this.replay(existing);
+        if (cardCode && (await this.deps.members.isCardCodeUsed(cardCode, 'purchase'))) {
+          throw cardCodeUsed('purchase');
+        }
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Checks a purchase before its transaction: the currency, every line and the total, the time, the
+   * store (and the caller's binding to it), the scanned card code and the redemptions it pays with.
+   */
+  async prepare(input: CreatePurchaseBody, principal: Principal): Promise<PreparedPurchase> {
     const now = this.deps.clock.now();
     const program = await this.deps.program.get();
-    if (input.currency !== program.currency) {
-      throw new AppError(
-        'unprocessable',
-        'CURRENCY_NOT_SUPPORTED',
-        `This program keeps accounts in ${program.currency}; the purchase is in ${input.currency}`,
-        { expected: program.currency, given: input.currency },
-      );
-    }
+    if (input.currency !== program.currency) throw currencyNotSupported(program.currency, input.currency);
     const items = input.items.map((item, index) => {
       const gross = item.quantity * item.unitPriceMinor;
       const discountMinor = item.discountMinor ?? 0;
@@ -149,7 +237,7 @@ export class PurchaseService {
         `occurredAt ${occurredAt.toISOString()} is in the future (the server time is ${now.toISOString()}); check the till's clock`,
       );
     }
-    await this.checkStore(input.storeId, ctx.principal);
+    await this.checkStore(input.storeId, principal);
     // The member document itself is read inside the transaction (blocked or not, stats, debt).
     const cardCode = input.cardCode ? await this.deps.members.verifyCardCode(input.cardCode) : null;
     const memberId = input.memberId ? new Types.ObjectId(input.memberId) : (cardCode?.member._id ?? null);
@@ -176,213 +264,206 @@ export class PurchaseService {
         pointsSpent += r.pointsSpent;
       }
     }
+    return {
+      program,
+      now,
+      occurredAt,
+      storeId: input.storeId,
+      externalId: input.externalId ?? null,
+      channel: input.channel ?? null,
+      currency: input.currency,
+      totalMinor: input.totalMinor,
+      items,
+      memberId,
+      redemptionIds,
+      pointsSpent,
+      cardCode,
+    };
+  }
 
-    // No look-up first: the unique indexes on the request key and the receipt number refuse a duplicate
-    // at insert time, and the catch below answers it.
-    const reservations: BudgetReservation[] = [];
-    try {
-      const answer = await runInTransaction(
-        async (session) => {
-          this.deps.earning.release(reservations.splice(0));
-          const batch = new WriteBatch();
-          const id = new Types.ObjectId();
-          const dates = lotDates(program, occurredAt);
-          let pointsEarned = 0;
-          let breakdown: Purchase['breakdown'] = [];
-          let lotId: Types.ObjectId | null = null;
-          let status: 'active' | 'pending' = dates.availableAt > now ? 'pending' : 'active';
-          let balance: Balance = { available: 0, pending: 0 };
-          let tagChange: TagChange | null = null;
-          let stamps: StampsAddedSummary[] = [];
-          const member = memberId
-            ? await nativeCollection<Member>(MemberModel).findOne({ _id: memberId }, { session })
-            : null;
-          if (memberId && !member) throw new NotFoundError('Member', memberId.toHexString());
-          if (member) {
-            if (member.isBlocked) {
-              throw new ConflictError(
-                'MEMBER_BLOCKED',
-                `Member ${member._id.toHexString()} is blocked and cannot earn points`,
-              );
-            }
-            const result = await this.deps.earning.earn(
-              {
-                member,
-                occurredAt,
-                timeZone: program.timeZone,
-                purchase: {
-                  id: id.toHexString(),
-                  currency: input.currency,
-                  storeId: input.storeId,
-                  ...(input.channel ? { channel: input.channel } : {}),
-                  totalMinor: input.totalMinor,
-                  items: items.map((i) => ({
-                    sku: i.sku,
-                    ...(i.name ? { name: i.name } : {}),
-                    ...(i.category ? { category: i.category } : {}),
-                    quantity: i.quantity,
-                    unitPriceMinor: i.unitPriceMinor,
-                    discountMinor: i.discountMinor,
-                    paidWithPointsMinor: i.paidWithPointsMinor,
-                  })),
-                },
-              },
-              reservations,
-            );
-            pointsEarned = result.points;
-            breakdown = result.breakdown.map((b) => ({ ...b }));
-            stamps = await this.deps.stamps.applyEffectsInSession(session, batch, {
-              memberId: member._id,
-              purchaseId: id,
-              storeId: new Types.ObjectId(input.storeId),
-              effects: result.effects,
-              now,
-            });
-            for (const redemptionId of redemptionIds) {
-              const linked = await RedemptionModel.updateOne(
-                { _id: redemptionId, status: 'completed', purchaseId: null },
-                { $set: { purchaseId: id } },
-                { session },
-              );
-              if (linked.matchedCount !== 1) {
-                throw new ConflictError(
-                  'REDEMPTION_ALREADY_APPLIED',
-                  `Redemption ${redemptionId.toHexString()} was cancelled or applied to another purchase meanwhile`,
-                );
-              }
-            }
-            const stats = member.stats;
-            const { usageUpdate } = result;
-            tagChange = applyTagEffects(member.tags ?? [], result.effects);
-            // The member's stats, rule limits and tags, written with its balance in one update.
-            const memberUpdate: MemberUpdate = {
-              ...usageUpdate,
-              ...(tagChange
-                ? {
-                    // The tags are set from those read in this transaction: guarded by them, so that a
-                    // concurrent change of the tags retries this purchase instead of being overwritten.
-                    match: { ...usageUpdate.match, tags: member.tags ?? { $exists: false } },
-                    onMiss:
-                      usageUpdate.onMiss ?? (() => new RetryTransaction('member tags changed concurrently')),
-                  }
-                : {}),
-              $inc: {
-                ...usageUpdate.$inc,
-                'stats.purchaseCount': 1,
-                'stats.totalSpentMinor': input.totalMinor,
-              },
-              $set: {
-                ...usageUpdate.$set,
-                'stats.firstPurchaseAt':
-                  stats.firstPurchaseAt && stats.firstPurchaseAt < occurredAt
-                    ? stats.firstPurchaseAt
-                    : occurredAt,
-                'stats.lastPurchaseAt':
-                  stats.lastPurchaseAt && stats.lastPurchaseAt > occurredAt
-                    ? stats.lastPurchaseAt
-                    : occurredAt,
-                ...(tagChange ? { tags: tagChange.tags } : {}),
-              },
-            };
-            if (pointsEarned > 0) {
-              const credit = await this.deps.ledger.creditInSession(session, {
-                memberId: member._id,
-                type: 'earn',
-                actor: actorOf(ctx.principal),
-                points: pointsEarned,
-                reason: `Purchase ${input.externalId ?? id.toHexString()}`,
-                source: { type: 'purchase', id: id.toHexString() },
-                rules: breakdown,
-                at: occurredAt,
-                now,
-                availableAt: dates.availableAt,
-                expiresAt: dates.expiresAt,
-                lotSource: { type: 'purchase', id: id.toHexString() },
-                dedupeKey: `earn:${id.toHexString()}`,
-                memberPoints: member.points,
-                alsoUpdate: memberUpdate,
-                batch,
-              });
-              lotId = credit.lot?._id ?? null;
-              status = credit.status;
-              balance = credit.balance;
-            } else {
-              queueMemberUpdate(batch, member._id, now, memberUpdate);
-              balance = toBalance(member.points);
-            }
-          }
-          const purchase: Purchase = {
-            _id: id,
-            memberId: member?._id ?? null,
-            storeId: new Types.ObjectId(input.storeId),
-            externalId: input.externalId ?? null,
-            channel: input.channel ?? null,
-            currency: input.currency,
-            totalMinor: input.totalMinor,
-            refundedMinor: 0,
-            items,
-            occurredAt,
-            pointsEarned,
-            pointsReversed: 0,
-            pointsSpent,
-            pointsRestored: 0,
-            breakdown,
-            lotId,
-            pointsStatus: status,
-            availableAt: dates.availableAt,
-            redemptionIds,
-            isFullyRefunded: false,
-            requestKey: ctx.requestKey,
-            createdAt: now,
-          };
-          // The lot, the member, the ledger entry, the purchase and its events: one round trip where the
-          // server can.
-          batch.insertOne(PurchaseModel, purchase);
-          await this.queueEvents(batch, purchase, input.currency);
-          if (tagChange) {
-            await this.deps.events.append(batch, {
-              type: 'member.tags_changed',
-              occurredAt: purchase.occurredAt,
-              memberId: purchase.memberId,
-              storeId: purchase.storeId,
-              subject: { purchaseId: purchase._id },
-              payload: {
-                purchaseId: purchase._id.toHexString(),
-                added: tagChange.added,
-                removed: tagChange.removed,
-                tags: tagChange.tags,
-                rules: tagChange.rules,
-              },
-            });
-          }
-          if (cardCode)
-            batch.insertOne(CardCodeUseModel, this.deps.members.cardCodeUse(cardCode, 'purchase'));
-          const answer = {
-            ...toResult(purchase, balance, input.dryRun === true),
-            ...(stamps.length ? { stamps } : {}),
-          };
-          // A dry run stores no answer: its writes are rolled back, and the platform stores the answer.
-          if (!input.dryRun) ctx.recordAnswer?.(batch, answer);
-          await batch.flush(session);
-          return answer;
+  /** Gives back budget points reserved by a `recordInSession` whose transaction did not commit. */
+  releaseBudget(reservations: BudgetReservation[]): void {
+    this.deps.earning.release(reservations);
+  }
+
+  /** Whether the store may record sales (and the caller is not bound to another one). */
+  async assertStore(storeId: string, principal: Principal): Promise<void> {
+    await this.checkStore(storeId, principal);
+  }
+
+  /**
+   * Records a checked purchase in the caller's transaction: the rules earn points on what was paid,
+   * the redemptions are linked, the member's stats, limits and tags change with their balance, and
+   * the purchase with its events goes on `batch` (flushed by the caller, with its own writes).
+   */
+  async recordInSession(
+    session: ClientSession,
+    batch: WriteBatch,
+    prepared: PreparedPurchase,
+    ctx: { principal: Principal; requestKey: string | null; reservations: BudgetReservation[] },
+  ): Promise<{ purchase: Purchase; balance: Balance; stamps: StampsAddedSummary[] }> {
+    const { program, now, occurredAt, items, memberId, redemptionIds, pointsSpent } = prepared;
+    const id = new Types.ObjectId();
+    const dates = lotDates(program, occurredAt);
+    let pointsEarned = 0;
+    let breakdown: Purchase['breakdown'] = [];
+    let lotId: Types.ObjectId | null = null;
+    let status: 'active' | 'pending' = dates.availableAt > now ? 'pending' : 'active';
+    let balance: Balance = { available: 0, pending: 0 };
+    let tagChange: TagChange | null = null;
+    let stamps: StampsAddedSummary[] = [];
+    const member = memberId
+      ? await nativeCollection<Member>(MemberModel).findOne({ _id: memberId }, { session })
+      : null;
+    if (memberId && !member) throw new NotFoundError('Member', memberId.toHexString());
+    if (member) {
+      if (member.isBlocked) {
+        throw new ConflictError(
+          'MEMBER_BLOCKED',
+          `Member ${member._id.toHexString()} is blocked and cannot earn points`,
+        );
+      }
+      const result = await this.deps.earning.earn(
+        {
+          member,
+          occurredAt,
+          timeZone: program.timeZone,
+          purchase: purchaseFacts(id.toHexString(), prepared),
         },
-        { isDryRun: input.dryRun === true },
+        ctx.reservations,
       );
-      // A dry run spent no budget: what it reserved goes back.
-      if (input.dryRun) this.deps.earning.release(reservations.splice(0));
-      return answer;
-    } catch (error) {
-      this.deps.earning.release(reservations.splice(0));
-      if ((error as { code?: number }).code === 11000) {
-        // A request with the same key or receipt was recorded first: answer as it did, or refuse.
-        const existing = await this.findExisting(input, ctx.requestKey);
-        if (existing) return this.replay(existing);
-        if (cardCode && (await this.deps.members.isCardCodeUsed(cardCode, 'purchase'))) {
-          throw cardCodeUsed('purchase');
+      pointsEarned = result.points;
+      breakdown = result.breakdown.map((b) => ({ ...b }));
+      stamps = await this.deps.stamps.applyEffectsInSession(session, batch, {
+        memberId: member._id,
+        purchaseId: id,
+        storeId: new Types.ObjectId(prepared.storeId),
+        effects: result.effects,
+        now,
+      });
+      for (const redemptionId of redemptionIds) {
+        const linked = await RedemptionModel.updateOne(
+          { _id: redemptionId, status: 'completed', purchaseId: null },
+          { $set: { purchaseId: id } },
+          { session },
+        );
+        if (linked.matchedCount !== 1) {
+          throw new ConflictError(
+            'REDEMPTION_ALREADY_APPLIED',
+            `Redemption ${redemptionId.toHexString()} was cancelled or applied to another purchase meanwhile`,
+          );
         }
       }
-      throw error;
+      const stats = member.stats;
+      const { usageUpdate } = result;
+      tagChange = applyTagEffects(member.tags ?? [], result.effects);
+      // The member's stats, rule limits and tags, written with its balance in one update.
+      const memberUpdate: MemberUpdate = {
+        ...usageUpdate,
+        ...(tagChange
+          ? {
+              // The tags are set from those read in this transaction: guarded by them, so that a
+              // concurrent change of the tags retries this purchase instead of being overwritten.
+              match: { ...usageUpdate.match, tags: member.tags ?? { $exists: false } },
+              onMiss: usageUpdate.onMiss ?? (() => new RetryTransaction('member tags changed concurrently')),
+            }
+          : {}),
+        $inc: {
+          ...usageUpdate.$inc,
+          'stats.purchaseCount': 1,
+          'stats.totalSpentMinor': prepared.totalMinor,
+        },
+        $set: {
+          ...usageUpdate.$set,
+          'stats.firstPurchaseAt':
+            stats.firstPurchaseAt && stats.firstPurchaseAt < occurredAt ? stats.firstPurchaseAt : occurredAt,
+          'stats.lastPurchaseAt':
+            stats.lastPurchaseAt && stats.lastPurchaseAt > occurredAt ? stats.lastPurchaseAt : occurredAt,
+          ...(tagChange ? { tags: tagChange.tags } : {}),
+        },
+      };
+      if (pointsEarned > 0) {
+        const credit = await this.deps.ledger.creditInSession(session, {
+          memberId: member._id,
+          type: 'earn',
+          actor: actorOf(ctx.principal),
+          points: pointsEarned,
+          reason: `Purchase ${prepared.externalId ?? id.toHexString()}`,
+          source: { type: 'purchase', id: id.toHexString() },
+          rules: breakdown,
+          at: occurredAt,
+          now,
+          availableAt: dates.availableAt,
+          expiresAt: dates.expiresAt,
+          lotSource: { type: 'purchase', id: id.toHexString() },
+          dedupeKey: `earn:${id.toHexString()}`,
+          memberPoints: member.points,
+          alsoUpdate: memberUpdate,
+          batch,
+        });
+        lotId = credit.lot?._id ?? null;
+        status = credit.status;
+        balance = credit.balance;
+      } else {
+        queueMemberUpdate(batch, member._id, now, memberUpdate);
+        balance = toBalance(member.points);
+      }
     }
+    const purchase: Purchase = {
+      _id: id,
+      memberId: member?._id ?? null,
+      storeId: new Types.ObjectId(prepared.storeId),
+      externalId: prepared.externalId,
+      channel: prepared.channel,
+      currency: prepared.currency,
+      totalMinor: prepared.totalMinor,
+      refundedMinor: 0,
+      items,
+      occurredAt,
+      pointsEarned,
+      pointsReversed: 0,
+      pointsSpent,
+      pointsRestored: 0,
+      breakdown,
+      lotId,
+      pointsStatus: status,
+      availableAt: dates.availableAt,
+      redemptionIds,
+      isFullyRefunded: false,
+      requestKey: ctx.requestKey,
+      createdAt: now,
+    };
+    // The lot, the member, the ledger entry, the purchase and its events: one round trip where the
+    // server can.
+    batch.insertOne(PurchaseModel, purchase);
+    await this.queueEvents(batch, purchase, prepared.currency);
+    if (tagChange) {
+      await this.deps.events.append(batch, {
+        type: 'member.tags_changed',
+        occurredAt: purchase.occurredAt,
+        memberId: purchase.memberId,
+        storeId: purchase.storeId,
+        subject: { purchaseId: purchase._id },
+        payload: {
+          purchaseId: purchase._id.toHexString(),
+          added: tagChange.added,
+          removed: tagChange.removed,
+          tags: tagChange.tags,
+          rules: tagChange.rules,
+        },
+      });
+    }
+    return { purchase, balance, stamps };
+  }
+
+  /** What the published rules would earn on a basket, writing nothing and reserving no budget. */
+  async preview(member: Member, prepared: PreparedPurchase) {
+    return this.deps.earning.preview({
+      member,
+      occurredAt: prepared.occurredAt,
+      timeZone: prepared.program.timeZone,
+      purchase: purchaseFacts(new Types.ObjectId().toHexString(), prepared),
+    });
   }
 
   /** `purchase.recorded`, and `points.earned` when the purchase credited points, on the purchase's batch. */
@@ -433,7 +514,7 @@ export class PurchaseService {
    * answer: replayed) or for this receipt under another key (a conflict: never earn twice).
    */
   private async findExisting(
-    input: CreatePurchaseBody,
+    input: Pick<PreparedPurchase, 'storeId' | 'externalId'>,
     requestKey: string | null,
   ): Promise<{ purchase: Purchase; isSameRequest: boolean } | null> {
     if (requestKey) {

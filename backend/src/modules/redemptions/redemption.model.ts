@@ -12,10 +12,13 @@ export type Redemption = {
   storeId: Types.ObjectId | null;
   pointsSpent: number;
   apply: RedemptionApply;
-  status: 'completed' | 'cancelled';
+  /** `held`: spent for an open checkout, completed or given back when the checkout closes. */
+  status: 'held' | 'completed' | 'cancelled';
   allocations: RedemptionAllocation[];
   /** The purchase this redemption was applied to (set when the purchase is recorded). */
   purchaseId: Types.ObjectId | null;
+  /** The checkout that holds (or held) it; null for a redemption made directly. */
+  checkoutId?: Types.ObjectId | null;
   requestKey: string | null;
   createdAt: Date;
   cancelledAt: Date | null;
@@ -28,9 +31,10 @@ const redemptionSchema = new Schema<Redemption>(
     storeId: { type: Schema.Types.ObjectId, default: null },
     pointsSpent: { type: Number, required: true },
     apply: { type: Schema.Types.Mixed, required: true },
-    status: { type: String, enum: ['completed', 'cancelled'], required: true },
+    status: { type: String, enum: ['held', 'completed', 'cancelled'], required: true },
     allocations: [{ _id: false, lotId: Schema.Types.ObjectId, points: Number, returned: Number }],
     purchaseId: { type: Schema.Types.ObjectId, default: null },
+    checkoutId: { type: Schema.Types.ObjectId, default: null },
     requestKey: { type: String, default: null },
     createdAt: { type: Date, required: true },
     cancelledAt: { type: Date, default: null },
@@ -44,5 +48,6 @@ redemptionSchema.index(
 redemptionSchema.index({ memberId: 1, _id: -1 });
 redemptionSchema.index({ rewardId: 1, memberId: 1, status: 1 });
 redemptionSchema.index({ storeId: 1, _id: -1 });
+redemptionSchema.index({ checkoutId: 1 }, { partialFilterExpression: { checkoutId: { $type: 'objectId' } } });
 
 export const RedemptionModel = mongoose.model<Redemption>('Redemption', redemptionSchema);

@@ -129,13 +129,19 @@ export function registerRedemptionRoutes(
     summary:
       'Cancel a redemption that did not go through at the till: points go back to their original lots (expired lots stay expired)',
     description:
-      'A redemption linked to a recorded purchase (`purchaseId`) cannot be cancelled on its own: 409 `REDEMPTION_SETTLED` with `details.purchaseId`. Refund that purchase instead; the refund gives the spent points back in proportion.',
+      'A redemption linked to a recorded purchase (`purchaseId`) cannot be cancelled on its own: 409 `REDEMPTION_SETTLED` with `details.purchaseId`. Refund that purchase instead; the refund gives the spent points back in proportion. A redemption held by an open checkout (status `held`) is released through its checkout: 409 `REDEMPTION_HELD`.',
     tags: ['Redemptions'],
     access: { staff: STORE_STAFF, apiKey: ['redemptions:write'] },
     params: z.object({ id: ObjectIdString }),
     idempotency: 'optional',
     response: { status: 200, schema: RedemptionCancelled },
-    errors: ['REDEMPTION_NOT_FOUND', 'STORE_MISMATCH', 'REDEMPTION_ALREADY_CANCELLED', 'REDEMPTION_SETTLED'],
+    errors: [
+      'REDEMPTION_NOT_FOUND',
+      'STORE_MISMATCH',
+      'REDEMPTION_ALREADY_CANCELLED',
+      'REDEMPTION_SETTLED',
+      'REDEMPTION_HELD',
+    ],
     handler: async ({ params, principal }) => {
       const result = await deps.redemptions.cancel(params.id, principal);
       return {

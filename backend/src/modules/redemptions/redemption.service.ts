@@ -5,8 +5,9 @@ import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js
 import { paginate, timeRange } from '../../platform/pagination.js';
 import { storeScopeOf, type Principal } from '../../platform/principal.js';
 import { actorOf, type Balance, type EntryActor, type LedgerService } from '../ledger/ledger.service.js';
-import { runInTransaction } from '../ledger/transaction.js';
+import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
 import type { EventService } from '../events/event.service.js';
+import type { Member } from '../members/member.model.js';
 import type { MemberService, VerifiedCardCode } from '../members/member.service.js';
 import type { ProgramService } from '../program/program.service.js';
 import { RewardModel, type Reward } from '../rewards/reward.model.js';
@@ -78,12 +79,7 @@ export class RedemptionService {
       reward = await this.deps.rewards.get(input.rewardId);
       this.deps.rewards.assertRedeemable(reward, member);
       points = reward.pointsCost;
-      apply = {
-        kind: reward.kind,
-        ...(reward.valueMinor !== null ? { valueMinor: reward.valueMinor } : {}),
-        ...(reward.percent !== null ? { percent: reward.percent } : {}),
-        ...(reward.sku !== null ? { sku: reward.sku } : {}),
-      };
+      apply = this.applyOf(reward);
     } else {
       const program = await this.deps.program.get();
       points = input.points;
@@ -98,73 +94,17 @@ export class RedemptionService {
       return await runInTransaction(
         async (session) => {
           if (verified) await this.deps.members.consumeCardCode(session, verified, 'redemption');
-          const id = new Types.ObjectId();
-          if (reward?.perMemberLimit) {
-            // Every redemption of the member writes the member's balance in its transaction, so two
-            // concurrent ones conflict and this count cannot be stale when the transaction commits.
-            const used = await RedemptionModel.countDocuments({
-              rewardId: reward._id,
-              memberId: member._id,
-              status: 'completed',
-            }).session(session);
-            if (used >= reward.perMemberLimit) {
-              throw new ConflictError(
-                'LIMIT_REACHED',
-                `The reward "${reward.name}" can be redeemed ${reward.perMemberLimit} time(s) per member; this member has used it ${used} time(s)`,
-                { limit: reward.perMemberLimit, used },
-              );
-            }
-          }
-          if (reward && reward.stock !== null) {
-            const taken = await RewardModel.updateOne(
-              { _id: reward._id, stock: { $gte: 1 } },
-              { $inc: { stock: -1 } },
-              { session },
-            );
-            if (taken.matchedCount !== 1) {
-              throw new ConflictError('OUT_OF_STOCK', `The reward "${reward.name}" is out of stock`);
-            }
-          }
-          const allocations = await this.deps.ledger.debitInSession(session, {
-            memberId: member._id,
-            type: 'redeem',
+          const redemption = await this.spendInSession(session, {
+            member,
+            reward,
             points,
-            reason: reward
-              ? `Redeemed "${reward.name}"`
-              : `Paid with points (${apply.valueMinor ?? 0} minor units)`,
-            source: { type: 'redemption', id: id.toHexString() },
-            actor: actorOf(ctx.principal),
-            at: now,
-            now,
-            dedupeKey: `redeem:${id.toHexString()}`,
-          });
-          const redemption: Redemption = {
-            _id: id,
-            memberId: member._id,
-            rewardId: reward?._id ?? null,
-            storeId: storeId ? new Types.ObjectId(storeId) : null,
-            pointsSpent: points,
             apply,
+            storeId,
             status: 'completed',
-            allocations: allocations.map((a) => ({ lotId: a.lotId, points: a.points, returned: 0 })),
-            purchaseId: null,
+            checkoutId: null,
             requestKey: ctx.requestKey,
-            createdAt: now,
-            cancelledAt: null,
-          };
-          await RedemptionModel.collection.insertOne(redemption, { session });
-          await this.deps.events.append(session, {
-            type: 'redemption.created',
-            occurredAt: now,
-            memberId: member._id,
-            storeId: redemption.storeId,
-            subject: { redemptionId: id, ...(reward ? { rewardId: reward._id } : {}) },
-            payload: {
-              redemptionId: id.toHexString(),
-              rewardId: reward?._id.toHexString() ?? null,
-              pointsSpent: points,
-              apply,
-            },
+            actor: actorOf(ctx.principal),
+            now,
           });
           return { redemption, balance: await this.deps.ledger.balance(member._id, session), isDryRun };
         },
@@ -177,6 +117,179 @@ export class RedemptionService {
       }
       throw error;
     }
+  }
+
+  /** What a reward gives at the till. */
+  applyOf(reward: Reward): RedemptionApply {
+    return {
+      kind: reward.kind,
+      ...(reward.valueMinor !== null ? { valueMinor: reward.valueMinor } : {}),
+      ...(reward.percent !== null ? { percent: reward.percent } : {}),
+      ...(reward.sku !== null ? { sku: reward.sku } : {}),
+    };
+  }
+
+  /**
+   * Spends the points of a redemption in the caller's transaction: the per-member limit, a unit of a
+   * limited stock and the conditional debit of the member's balance (409 INSUFFICIENT_POINTS). A
+   * `held` redemption (a checkout's hold) is the same spend, completed or given back when its checkout
+   * closes; only a completed one is announced (`redemption.created`).
+   */
+  async spendInSession(
+    session: ClientSession,
+    input: {
+      member: Member;
+      reward: Reward | null;
+      points: number;
+      apply: RedemptionApply;
+      storeId: string | null;
+      status: 'held' | 'completed';
+      checkoutId: Types.ObjectId | null;
+      requestKey: string | null;
+      actor: EntryActor;
+      now: Date;
+    },
+  ): Promise<Redemption> {
+    const { member, reward, points, apply, now } = input;
+    const id = new Types.ObjectId();
+    if (reward?.perMemberLimit) {
+      // Every redemption of the member writes the member's balance in its transaction, so two
+      // concurrent ones conflict and this count cannot be stale when the transaction commits.
+      const used = await RedemptionModel.countDocuments({
+        rewardId: reward._id,
+        memberId: member._id,
+        status: { $in: ['held', 'completed'] },
+      }).session(session);
+      if (used >= reward.perMemberLimit) {
+        throw new ConflictError(
+          'LIMIT_REACHED',
+          `The reward "${reward.name}" can be redeemed ${reward.perMemberLimit} time(s) per member; this member has used it ${used} time(s)`,
+          { limit: reward.perMemberLimit, used },
+        );
+      }
+    }
+    if (reward && reward.stock !== null) {
+      const taken = await RewardModel.updateOne(
+        { _id: reward._id, stock: { $gte: 1 } },
+        { $inc: { stock: -1 } },
+        { session },
+      );
+      if (taken.matchedCount !== 1) {
+        throw new ConflictError('OUT_OF_STOCK', `The reward "${reward.name}" is out of stock`);
+      }
+    }
+    const allocations = await this.deps.ledger.debitInSession(session, {
+      memberId: member._id,
+      type: 'redeem',
+      points,
+      reason: reward
+        ? `${input.status === 'held' ? 'Held for a sale' : 'Redeemed'}: "${reward.name}"`
+        : `${input.status === 'held' ? 'Held for a sale' : 'Paid with points'} (${apply.valueMinor ?? 0} minor units)`,
+      source: { type: 'redemption', id: id.toHexString() },
+      actor: input.actor,
+      at: now,
+      now,
+      dedupeKey: `redeem:${id.toHexString()}`,
+    });
+    const redemption: Redemption = {
+      _id: id,
+      memberId: member._id,
+      rewardId: reward?._id ?? null,
+      storeId: input.storeId ? new Types.ObjectId(input.storeId) : null,
+      pointsSpent: points,
+      apply,
+      status: input.status,
+      allocations: allocations.map((a) => ({ lotId: a.lotId, points: a.points, returned: 0 })),
+      purchaseId: null,
+      checkoutId: input.checkoutId,
+      requestKey: input.requestKey,
+      createdAt: now,
+      cancelledAt: null,
+    };
+    await RedemptionModel.collection.insertOne(redemption, { session });
+    if (input.status === 'completed') await this.announce(session, redemption, now);
+    return redemption;
+  }
+
+  /** `redemption.created`, in the transaction that completes the redemption. */
+  private async announce(session: ClientSession, redemption: Redemption, now: Date): Promise<void> {
+    await this.deps.events.append(session, {
+      type: 'redemption.created',
+      occurredAt: now,
+      memberId: redemption.memberId,
+      storeId: redemption.storeId,
+      subject: {
+        redemptionId: redemption._id,
+        ...(redemption.rewardId ? { rewardId: redemption.rewardId } : {}),
+      },
+      payload: {
+        redemptionId: redemption._id.toHexString(),
+        rewardId: redemption.rewardId?.toHexString() ?? null,
+        pointsSpent: redemption.pointsSpent,
+        apply: redemption.apply,
+        ...(redemption.checkoutId ? { checkoutId: redemption.checkoutId.toHexString() } : {}),
+      },
+    });
+  }
+
+  /**
+   * Turns a checkout's held redemptions into completed ones (the purchase links them next, in the same
+   * transaction). Conditional on `held`: a hold released meanwhile (expiry) fails the completion.
+   */
+  async completeHeldInSession(
+    session: ClientSession,
+    input: { redemptionIds: Types.ObjectId[]; checkoutId: Types.ObjectId; now: Date },
+  ): Promise<void> {
+    for (const id of input.redemptionIds) {
+      const redemption = await RedemptionModel.findOneAndUpdate(
+        { _id: id, status: 'held', checkoutId: input.checkoutId },
+        { $set: { status: 'completed' } },
+        { session, new: true, lean: true },
+      );
+      if (!redemption) throw new RetryTransaction(`hold ${id.toHexString()} changed during completion`);
+      await this.announce(session, redemption, input.now);
+    }
+  }
+
+  /**
+   * Gives a held redemption's points back to their lots (points whose lot expired meanwhile stay
+   * expired) and its unit back to stock. Idempotent: a hold already released is left alone.
+   */
+  async releaseHeldInSession(
+    session: ClientSession,
+    input: { redemptionId: Types.ObjectId; reason: string; actor: EntryActor; now: Date },
+  ): Promise<{ restored: number; expired: number }> {
+    const redemption = await RedemptionModel.findOneAndUpdate(
+      { _id: input.redemptionId, status: 'held' },
+      { $set: { status: 'cancelled', cancelledAt: input.now } },
+      { session, new: false, lean: true },
+    );
+    if (!redemption) return { restored: 0, expired: 0 };
+    const id = redemption._id.toHexString();
+    const result = await this.deps.ledger.restoreInSession(session, {
+      memberId: redemption.memberId,
+      type: 'cancel',
+      allocations: redemption.allocations.map((a) => ({ lotId: a.lotId, points: a.points - a.returned })),
+      reason: input.reason,
+      source: { type: 'redemption', id },
+      actor: input.actor,
+      at: input.now,
+      now: input.now,
+      dedupeKey: `cancel:${id}`,
+    });
+    await RedemptionModel.updateOne(
+      { _id: redemption._id },
+      { $set: { allocations: redemption.allocations.map((a) => ({ ...a, returned: a.points })) } },
+      { session },
+    );
+    if (redemption.rewardId) {
+      await RewardModel.updateOne(
+        { _id: redemption.rewardId, stock: { $ne: null } },
+        { $inc: { stock: 1 } },
+        { session },
+      );
+    }
+    return result;
   }
 
   private async answer(redemption: Redemption, isDryRun: boolean) {
@@ -204,6 +317,13 @@ export class RedemptionService {
         throw new ConflictError('REDEMPTION_ALREADY_CANCELLED', `Redemption ${id} was already cancelled`);
       }
       if (redemption.purchaseId) throw settled(id, redemption.purchaseId);
+      if (redemption.status === 'held') {
+        throw new ConflictError(
+          'REDEMPTION_HELD',
+          `Redemption ${id} is held by an open checkout; remove it from the checkout or cancel the checkout`,
+          { checkoutId: redemption.checkoutId?.toHexString() ?? null },
+        );
+      }
       const outstanding = redemption.allocations.map((a) => ({
         lotId: a.lotId,
         points: a.points - a.returned,

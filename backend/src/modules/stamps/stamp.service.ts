@@ -27,12 +27,11 @@ const DEFINITION_CACHE_MS = 5_000;
 /** What the rules read about stamp cards: the member's stamps and each card's threshold, by definition id. */
 export type StampFacts = { balances: Record<string, number>; thresholds: Record<string, number> };
 
-/** A usable unlocked reward with what it gives (the catalogue reward) and the card it came from. */
-export type UnlockedStampReward = {
-  stampReward: StampReward;
-  reward: Reward;
-  definition: StampCardDefinition;
-};
+/** A usable unlocked reward (its id), the card it came from, what it gives (the catalogue reward) and until when. */
+export type UnlockedStampReward = { id: Types.ObjectId; cardName: string; reward: Reward; expiresAt: Date };
+
+/** Checkouts name themselves by id; the reward keeps it as a string. */
+type CheckoutId = Types.ObjectId | string;
 
 type StampsAddedEffect = Extract<EmittedEffect, { type: 'stampsAdded' }>;
 
@@ -440,7 +439,7 @@ export class StampService {
     return usable.flatMap((stampReward) => {
       const reward = rewards.find((r) => r._id.equals(stampReward.rewardId));
       const definition = definitions.find((d) => d._id.equals(stampReward.definitionId));
-      return reward && definition ? [{ stampReward, reward, definition }] : [];
+      return reward && definition ? [toUnlocked(stampReward, reward, definition)] : [];
     });
   }
 
@@ -450,62 +449,75 @@ export class StampService {
    */
   async holdInSession(
     session: ClientSession,
-    input: { id: Types.ObjectId; memberId: Types.ObjectId; checkoutId: string; now: Date },
-  ): Promise<StampReward> {
+    input: { id: Types.ObjectId; memberId: Types.ObjectId; checkoutId: CheckoutId; now: Date },
+  ): Promise<UnlockedStampReward> {
+    const checkoutId = String(input.checkoutId);
     const held = await nativeCollection<StampReward>(StampRewardModel).findOneAndUpdate(
       { _id: input.id, memberId: input.memberId, status: 'unlocked', expiresAt: { $gt: input.now } },
-      { $set: { status: 'held', checkoutId: input.checkoutId, heldAt: input.now } },
+      { $set: { status: 'held', checkoutId, heldAt: input.now } },
       { returnDocument: 'after', session },
     );
     if (held) {
-      await this.appendRewardEvent(session, 'stamp_reward.held', held, input.now, {
-        checkoutId: input.checkoutId,
-      });
-      return held;
+      await this.appendRewardEvent(session, 'stamp_reward.held', held, input.now, { checkoutId });
+      return this.describe(session, held);
     }
     const current = await StampRewardModel.findById(input.id).session(session).lean();
     if (!current || !current.memberId.equals(input.memberId))
       throw new NotFoundError('Stamp reward', input.id.toHexString());
-    if (current.status === 'held' && current.checkoutId === input.checkoutId) return current;
+    if (current.status === 'held' && current.checkoutId === checkoutId)
+      return this.describe(session, current);
     throw notAvailable(current, input.now);
+  }
+
+  /** A reward with its catalogue reward and card, for the checkout that holds it. */
+  private async describe(session: ClientSession, stampReward: StampReward): Promise<UnlockedStampReward> {
+    const [reward, definition] = await Promise.all([
+      RewardModel.findById(stampReward.rewardId).session(session).lean(),
+      StampCardDefinitionModel.findById(stampReward.definitionId).session(session).lean(),
+    ]);
+    if (!reward) throw new NotFoundError('Reward', stampReward.rewardId.toHexString());
+    if (!definition) throw new NotFoundError('Stamp card', stampReward.definitionId.toHexString());
+    return toUnlocked(stampReward, reward, definition);
   }
 
   /** Releases a reward held by `checkoutId` (held → unlocked); releasing twice, or what it no longer holds, does nothing. */
   async releaseInSession(
     session: ClientSession,
-    input: { id: Types.ObjectId; checkoutId: string },
+    input: { id: Types.ObjectId; checkoutId: CheckoutId },
   ): Promise<void> {
+    const checkoutId = String(input.checkoutId);
     const released = await nativeCollection<StampReward>(StampRewardModel).findOneAndUpdate(
-      { _id: input.id, status: 'held', checkoutId: input.checkoutId },
+      { _id: input.id, status: 'held', checkoutId },
       { $set: { status: 'unlocked', checkoutId: null, heldAt: null } },
       { returnDocument: 'after', session },
     );
     if (released)
       await this.appendRewardEvent(session, 'stamp_reward.released', released, this.deps.clock.now(), {
-        checkoutId: input.checkoutId,
+        checkoutId,
       });
   }
 
   /** Uses a reward held by `checkoutId` on its purchase (held → used); committing it again answers it again. */
   async commitInSession(
     session: ClientSession,
-    input: { id: Types.ObjectId; checkoutId: string; purchaseId: Types.ObjectId; now: Date },
-  ): Promise<StampReward> {
+    input: { id: Types.ObjectId; checkoutId: CheckoutId; purchaseId: Types.ObjectId; now: Date },
+  ): Promise<void> {
+    const checkoutId = String(input.checkoutId);
     const used = await nativeCollection<StampReward>(StampRewardModel).findOneAndUpdate(
-      { _id: input.id, status: 'held', checkoutId: input.checkoutId },
+      { _id: input.id, status: 'held', checkoutId },
       { $set: { status: 'used', usedAt: input.now, usedPurchaseId: input.purchaseId } },
       { returnDocument: 'after', session },
     );
     if (used) {
       await this.appendRewardEvent(session, 'stamp_reward.used', used, input.now, {
-        checkoutId: input.checkoutId,
+        checkoutId,
         purchaseId: input.purchaseId.toHexString(),
       });
-      return used;
+      return;
     }
     const current = await StampRewardModel.findById(input.id).session(session).lean();
     if (!current) throw new NotFoundError('Stamp reward', input.id.toHexString());
-    if (current.status === 'used' && current.checkoutId === input.checkoutId) return current;
+    if (current.status === 'used' && current.checkoutId === checkoutId) return;
     throw notAvailable(current, input.now);
   }
 
@@ -571,6 +583,14 @@ export class StampService {
       },
     });
   }
+}
+
+function toUnlocked(
+  stampReward: StampReward,
+  reward: Reward,
+  definition: StampCardDefinition,
+): UnlockedStampReward {
+  return { id: stampReward._id, cardName: definition.name, reward, expiresAt: stampReward.expiresAt };
 }
 
 function notAvailable(reward: StampReward, now: Date): ConflictError {

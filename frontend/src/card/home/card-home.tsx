@@ -12,6 +12,7 @@ import { HistoryList } from './history-list.js';
 import { LoadError } from './load-error.js';
 import { ProfilePanel } from './profile-panel.js';
 import { RewardsList } from './rewards-list.js';
+import { WalletProgress } from './wallet-progress.js';
 import { NetworkError } from '../../shared/api/errors.js';
 
 const SECTIONS = ['card', 'rewards', 'history', 'profile'] as const;
@@ -57,6 +58,7 @@ export function CardHome({
           <>
             <CardQr cardNumber={card.cardNumber} cardSecret={card.cardSecret} />
             <BalanceSummary member={card.member} savedAt={card.savedAt} />
+            <WalletProgress wallet={card.wallet} />
           </>
         ) : null}
         {section === 'rewards' ? <RewardsList available={available} /> : null}

@@ -37,12 +37,13 @@ function withAppErrors<Call extends (...args: never[]) => Promise<unknown>>(call
   return wrapped as Call;
 }
 
-type Methods = Pick<RegularsClient, 'GET' | 'POST' | 'PATCH' | 'DELETE'>;
+type Methods = Pick<RegularsClient, 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>;
 
 function methodsOf(client: RegularsClient): Methods {
   return {
     GET: withAppErrors(client.GET),
     POST: withAppErrors(client.POST),
+    PUT: withAppErrors(client.PUT),
     PATCH: withAppErrors(client.PATCH),
     DELETE: withAppErrors(client.DELETE),
   };
@@ -60,6 +61,7 @@ export class ApiClient {
   private readonly anonymous: RegularsClient;
   readonly GET: Methods['GET'];
   readonly POST: Methods['POST'];
+  readonly PUT: Methods['PUT'];
   readonly PATCH: Methods['PATCH'];
   readonly DELETE: Methods['DELETE'];
   /** Calls sent without the bearer token (sign-in endpoints, the sandbox clock). */
@@ -84,7 +86,13 @@ export class ApiClient {
       retry: options.retry,
       auth: { accessToken: () => this.accessToken(), renew: (rejected) => this.renew(rejected) },
     });
-    ({ GET: this.GET, POST: this.POST, PATCH: this.PATCH, DELETE: this.DELETE } = methodsOf(signedIn));
+    ({
+      GET: this.GET,
+      POST: this.POST,
+      PUT: this.PUT,
+      PATCH: this.PATCH,
+      DELETE: this.DELETE,
+    } = methodsOf(signedIn));
     this.public = methodsOf(this.anonymous);
   }
 

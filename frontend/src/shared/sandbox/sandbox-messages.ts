@@ -45,6 +45,8 @@ const en = {
   'sweep.webhooksRetrying.other': '{count} webhook deliveries failed and will be retried',
   'sweep.webhooksFailed.one': '{count} webhook delivery given up',
   'sweep.webhooksFailed.other': '{count} webhook deliveries given up',
+  'sweep.checkoutsExpired.one': '{count} open sale expired and its held points came back',
+  'sweep.checkoutsExpired.other': '{count} open sales expired and their held points came back',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -94,6 +96,8 @@ const es: Record<SandboxMessageKey, string> = {
   'sweep.webhooksRetrying.other': '{count} envíos de webhook fallaron y se reintentarán',
   'sweep.webhooksFailed.one': '{count} envío de webhook abandonado',
   'sweep.webhooksFailed.other': '{count} envíos de webhook abandonados',
+  'sweep.checkoutsExpired.one': '{count} venta abierta caducó y sus puntos reservados volvieron',
+  'sweep.checkoutsExpired.other': '{count} ventas abiertas caducaron y sus puntos reservados volvieron',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -159,6 +163,10 @@ const ru: Record<string, string> = {
   'sweep.webhooksFailed.few': 'Прекращены {count} доставки вебхуков',
   'sweep.webhooksFailed.many': 'Прекращено {count} доставок вебхуков',
   'sweep.webhooksFailed.other': 'Прекращено {count} доставки вебхуков',
+  'sweep.checkoutsExpired.one': 'Истекла {count} открытая продажа, её резерв баллов вернулся',
+  'sweep.checkoutsExpired.few': 'Истекли {count} открытые продажи, их резерв баллов вернулся',
+  'sweep.checkoutsExpired.many': 'Истекло {count} открытых продаж, их резерв баллов вернулся',
+  'sweep.checkoutsExpired.other': 'Истекло {count} открытой продажи, их резерв баллов вернулся',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -215,6 +223,9 @@ const ro: Record<string, string> = {
   'sweep.webhooksFailed.one': '{count} livrare de webhook abandonată',
   'sweep.webhooksFailed.few': '{count} livrări de webhook abandonate',
   'sweep.webhooksFailed.other': '{count} de livrări de webhook abandonate',
+  'sweep.checkoutsExpired.one': '{count} vânzare deschisă a expirat și punctele rezervate au revenit',
+  'sweep.checkoutsExpired.few': '{count} vânzări deschise au expirat și punctele rezervate au revenit',
+  'sweep.checkoutsExpired.other': '{count} de vânzări deschise au expirat și punctele rezervate au revenit',
   'sweep.unknown': '{job}: {what} {count}',
 };
 

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Redemption, RedemptionCancelled } from '@regulars/contracts';
+import { ApiError } from '../../shared/api/errors.js';
 import { formatPoints } from '../../shared/format.js';
 import { Loading } from '../../shared/ui/spinner.js';
 import { staffApi } from '../staff-api.js';
@@ -7,6 +8,13 @@ import { useI18n } from '../staff-i18n.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { useSubmission } from '../ui/use-submission.js';
+
+/** The sale a 409 REDEMPTION_SETTLED names (`details.purchaseId`). */
+function purchaseIdOf(details: unknown): string | null {
+  if (typeof details !== 'object' || details === null) return null;
+  const id = (details as { purchaseId?: unknown }).purchaseId;
+  return typeof id === 'string' ? id : null;
+}
 
 /**
  * Cancels a redemption that did not go through at the till. One that paid for a recorded sale is never
@@ -64,6 +72,18 @@ export function CancelRedemptionDialog({
       </ConfirmDialog>
     );
   }
+  if (redemption.status === 'held') {
+    return (
+      <ConfirmDialog
+        title={t('desk.cancelRedemption.title')}
+        confirmLabel={t('desk.cancelRedemption.ok')}
+        onConfirm={onClose}
+        onCancel={onClose}
+      >
+        <p>{t('error.redemptionHeld')}</p>
+      </ConfirmDialog>
+    );
+  }
   const purchaseId = redemption.purchaseId;
   if (purchaseId) {
     return (
@@ -84,6 +104,30 @@ export function CancelRedemptionDialog({
     );
     if (result) onDone(result);
   };
+  // Refused for good (linked to a sale, held by an open checkout, or cancelled, meanwhile): the message says why, and the primary
+  // action is no longer "give the points back" but what can still be done.
+  const refusal = state.status === 'failed' && state.error instanceof ApiError ? state.error : null;
+  const settledSaleId = refusal?.code === 'REDEMPTION_SETTLED' ? purchaseIdOf(refusal.details) : null;
+  const isFinal =
+    refusal?.code === 'REDEMPTION_SETTLED' ||
+    refusal?.code === 'REDEMPTION_ALREADY_CANCELLED' ||
+    refusal?.code === 'REDEMPTION_HELD';
+  if (isFinal) {
+    return (
+      <ConfirmDialog
+        title={t('desk.cancelRedemption.title')}
+        confirmLabel={
+          settledSaleId && onRefundSale
+            ? t('desk.cancelRedemption.refundSale')
+            : t('desk.cancelRedemption.ok')
+        }
+        onConfirm={() => (settledSaleId && onRefundSale ? onRefundSale(settledSaleId) : onClose())}
+        onCancel={onClose}
+      >
+        <ErrorNotice error={state.status === 'failed' ? state.error : null} />
+      </ConfirmDialog>
+    );
+  }
   return (
     <ConfirmDialog
       title={t('desk.cancelRedemption.title')}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { MemberDetail } from '@regulars/contracts';
+import type { Checkout, CheckoutReceipt, MemberDetail } from '@regulars/contracts';
 import { Notice } from '../../shared/ui/notice.js';
 import { useOnline } from '../../shared/use-online.js';
 import { MANAGER_ROLES, hasRole, useSession } from '../session.js';
@@ -9,13 +9,18 @@ import { DeskOutcomePanel, type DeskOutcome } from './desk-outcome.js';
 import { IdentifyPanel, type Identified } from './identify-panel.js';
 import { MemberPanel } from './member-panel.js';
 import { PurchaseForm } from './purchase-form.js';
-import { RedeemPanel } from './redeem-panel.js';
+import { CheckoutPanel } from './checkout-panel.js';
+import { ReceiptPanel } from './receipt-panel.js';
 import { CancelRedemptionDialog } from './cancel-redemption-dialog.js';
+import { rememberSale, type RecordedSale } from './duplicate-sale.js';
+import { MemberHistory } from './member-history.js';
 import { RefundDialog } from './refund-dialog.js';
 
 /**
- * The cashier desk. The common case is three actions: scan (or type) the card, type the total,
- * press Enter. Shortcuts: F2 next customer, F4 total, Esc closes dialogs.
+ * The cashier desk, around one checkout per sale: scan (or type) the card, type the total (or the
+ * lines) and press Enter, tap what the member uses (rewards, points), press Enter to complete; the
+ * receipt offers Undo until the next customer. Shortcuts: F2 next customer, F4 total; in a dialog Enter
+ * confirms and Esc cancels.
  */
 export function DeskScreen() {
   const { t } = useI18n();
@@ -23,9 +28,35 @@ export function DeskScreen() {
   const isOnline = useOnline();
   const [identified, setIdentified] = useState<Identified | null>(null);
   const [detail, setDetail] = useState<MemberDetail | null>(null);
-  const [outcome, setOutcome] = useState<DeskOutcome | null>(null);
+  const [outcome, setOutcomeState] = useState<DeskOutcome | null>(null);
+  // Bumped after every write, so that the member's history shows it.
+  const [historyKey, setHistoryKey] = useState(0);
+  const refreshHistory = useCallback(() => setHistoryKey((key) => key + 1), []);
+  const setOutcome = useCallback(
+    (next: DeskOutcome | null) => {
+      setOutcomeState(next);
+      if (next) refreshHistory();
+    },
+    [refreshHistory],
+  );
+  // Kept across customers: the same member scanned again a moment later is the usual double sale.
+  const [recentSales, setRecentSales] = useState<RecordedSale[]>([]);
   const [refundOf, setRefundOf] = useState<{ id: string; totalMinor: number | null } | null>(null);
   const [cancelling, setCancelling] = useState<{ id: string; label: string } | null>(null);
+  const [checkout, setCheckout] = useState<Checkout | null>(null);
+  const [isEditingBasket, setEditingBasket] = useState(false);
+  const [receipt, setReceipt] = useState<CheckoutReceipt | null>(null);
+  const [saleNotice, setSaleNotice] = useState<string | null>(null);
+  const closeSale = useCallback(() => {
+    setCheckout((open) => {
+      // A sale left open is cancelled, so that its holds come back at once (not at expiry).
+      if (open?.status === 'open') void staffApi.cancelCheckout(open.id).catch(() => undefined);
+      return null;
+    });
+    setReceipt(null);
+    setEditingBasket(false);
+    setSaleNotice(null);
+  }, []);
   const identifyRef = useRef<HTMLInputElement>(null);
   const totalRef = useRef<HTMLInputElement>(null);
   const canRefund = hasRole(session, MANAGER_ROLES);
@@ -39,22 +70,26 @@ export function DeskScreen() {
   }, []);
 
   const nextCustomer = useCallback(() => {
+    closeSale();
     setIdentified(null);
     setDetail(null);
     setOutcome(null);
     setRefundOf(null);
     setCancelling(null);
     setTimeout(() => identifyRef.current?.focus(), 0);
-  }, []);
+  }, [setOutcome, closeSale]);
 
   const onIdentified = useCallback(
     (found: Identified) => {
+      closeSale();
       setIdentified(found);
       setDetail(null);
       setOutcome(null);
       void loadDetail(found.member.id);
+      // After a dialog (enrolling) the focus would stay where the dialog left it.
+      setTimeout(() => totalRef.current?.focus(), 0);
     },
-    [loadDetail],
+    [loadDetail, setOutcome, closeSale],
   );
 
   useEffect(() => {
@@ -71,7 +106,6 @@ export function DeskScreen() {
     return () => window.removeEventListener('keydown', onKey);
   }, [nextCustomer]);
 
-  const available = detail?.balance.available ?? identified?.member.balance.available ?? 0;
   const refreshBalance = (balance: { available: number; pending: number }) => {
     setIdentified((previous) =>
       previous ? { ...previous, member: { ...previous.member, balance } } : previous,
@@ -95,55 +129,91 @@ export function DeskScreen() {
       {!isOnline ? <Notice tone="warning">{t('desk.offline')}</Notice> : null}
       <div className="desk-grid">
         <div className="desk-column">
+          {identified?.isNew ? (
+            <Notice tone="success">{t('desk.enrol.done', { number: identified.member.cardNumber })}</Notice>
+          ) : null}
           {identified ? (
             <MemberPanel identified={identified} detail={detail} />
           ) : (
             <IdentifyPanel ref={identifyRef} onIdentified={onIdentified} />
           )}
-          {outcome ? (
-            <DeskOutcomePanel
-              outcome={outcome}
-              onRefund={
-                canRefund && outcome.kind === 'purchase'
-                  ? () => setRefundOf({ id: outcome.purchase.id, totalMinor: outcome.totalMinor })
-                  : undefined
-              }
-              onCancelRedemption={
-                outcome.kind === 'redemption'
-                  ? () => setCancelling({ id: outcome.redemption.id, label: outcome.label })
-                  : undefined
-              }
+          {outcome ? <DeskOutcomePanel outcome={outcome} /> : null}
+          {identified ? (
+            <MemberHistory
+              memberId={identified.member.id}
+              refreshKey={historyKey}
+              onCancelRedemption={setCancelling}
             />
           ) : null}
         </div>
         {identified ? (
           <div className="desk-column">
-            <PurchaseForm
-              ref={totalRef}
-              memberId={identified.member.id}
-              onRecorded={(purchase, totalMinor) => {
-                setOutcome({ kind: 'purchase', purchase, totalMinor });
-                refreshBalance(purchase.balance);
-              }}
-            />
-            <RedeemPanel
-              memberId={identified.member.id}
-              available={available}
-              cardCode={identified.cardCode}
-              onRedeemed={(redemption, label) => {
-                setOutcome({ kind: 'redemption', redemption, label });
-                refreshBalance(redemption.balance);
-                // A scanned code may be presented for one redemption only.
-                setIdentified((previous) => (previous ? { ...previous, cardCode: null } : previous));
-              }}
-            />
+            {receipt ? (
+              <ReceiptPanel
+                receipt={receipt}
+                onUndone={(undone) => {
+                  if (undone.member) refreshBalance(undone.member.balance);
+                  refreshHistory();
+                }}
+              />
+            ) : checkout && !isEditingBasket ? (
+              <CheckoutPanel
+                checkout={checkout}
+                memberName={identified.member.name}
+                recentSales={recentSales}
+                onChange={(next) => {
+                  setCheckout(next);
+                  if (next.member) refreshBalance(next.member.balance);
+                }}
+                onChangeBasket={() => setEditingBasket(true)}
+                onCompleted={(done) => {
+                  setRecentSales((previous) =>
+                    rememberSale(previous, {
+                      memberId: identified.member.id,
+                      totalMinor: done.totals.toPayMinor,
+                      currency: done.currency,
+                      at: Date.now(),
+                    }),
+                  );
+                  setReceipt(done);
+                  setCheckout(null);
+                  if (done.balance) refreshBalance(done.balance);
+                  refreshHistory();
+                }}
+                onCancelled={() => {
+                  setCheckout(null);
+                  setSaleNotice(t('desk.checkout.cancelled'));
+                  void loadDetail(identified.member.id);
+                }}
+              />
+            ) : (
+              <>
+                {saleNotice ? <Notice tone="info">{saleNotice}</Notice> : null}
+                <PurchaseForm
+                  key={checkout?.id ?? 'new'}
+                  ref={totalRef}
+                  memberId={identified.member.id}
+                  existing={checkout}
+                  onOpened={(opened) => {
+                    setCheckout(opened);
+                    setEditingBasket(false);
+                    setSaleNotice(null);
+                    if (opened.member) refreshBalance(opened.member.balance);
+                  }}
+                />
+              </>
+            )}
           </div>
         ) : null}
       </div>
       {cancelling ? (
         <CancelRedemptionDialog
           redemptionId={cancelling.id}
-          onClose={() => setCancelling(null)}
+          onClose={() => {
+            setCancelling(null);
+            // A refusal (cancelled or settled meanwhile) may have changed what the history shows.
+            refreshHistory();
+          }}
           onRefundSale={
             canRefund
               ? (purchaseId) => {

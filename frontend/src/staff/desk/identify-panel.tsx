@@ -1,15 +1,30 @@
 import { forwardRef, useCallback, useState, type FormEvent } from 'react';
-import type { IdentifyMemberResponse } from '@regulars/contracts';
+import type { IdentifyMemberResponse, MemberSummary } from '@regulars/contracts';
+import { ApiError } from '../../shared/api/errors.js';
+import { Notice } from '../../shared/ui/notice.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { CameraScanner } from './camera-scanner.js';
+import { EnrolDialog } from './enrol-dialog.js';
+import { isPhoneLookup } from './identify-code.js';
 
-export type Identified = IdentifyMemberResponse & { cardCode: string | null };
+/** The member at the till; `isNew` when the desk has just enrolled them. */
+export type Identified = IdentifyMemberResponse & { cardCode: string | null; isNew?: boolean };
+
+/** A member enrolled at the till, as if the desk had found them by their phone: nothing earned yet. */
+function enrolledAsIdentified(member: MemberSummary): Identified {
+  return {
+    method: 'phone',
+    member: { ...member, balance: { available: 0, pending: 0 } },
+    cardCode: null,
+    isNew: true,
+  };
+}
 
 /**
  * Who is paying: scan the QR (camera, or a USB scanner typing into the field and pressing Enter), or
- * type the phone or card number.
+ * type the phone or card number. A phone that finds nobody offers to enrol the customer there and then.
  */
 export const IdentifyPanel = forwardRef<HTMLInputElement, { onIdentified(found: Identified): void }>(
   function IdentifyPanel({ onIdentified }, inputRef) {
@@ -19,6 +34,8 @@ export const IdentifyPanel = forwardRef<HTMLInputElement, { onIdentified(found: 
     const [isBusy, setBusy] = useState(false);
     const [error, setError] = useState<unknown>(null);
     const [invalid, setInvalid] = useState<string | null>(null);
+    const [unknownPhone, setUnknownPhone] = useState<string | null>(null);
+    const [isEnrolling, setEnrolling] = useState(false);
 
     const identify = useCallback(
       async (value: string) => {
@@ -29,13 +46,16 @@ export const IdentifyPanel = forwardRef<HTMLInputElement, { onIdentified(found: 
         }
         setInvalid(null);
         setError(null);
+        setUnknownPhone(null);
         setBusy(true);
         try {
           const found = await staffApi.identify(trimmed);
           setCode('');
           onIdentified({ ...found, cardCode: found.method === 'card_code' ? trimmed : null });
         } catch (caught) {
-          setError(caught);
+          if (caught instanceof ApiError && caught.code === 'MEMBER_NOT_FOUND' && isPhoneLookup(trimmed))
+            setUnknownPhone(trimmed);
+          else setError(caught);
         } finally {
           setBusy(false);
         }
@@ -94,6 +114,30 @@ export const IdentifyPanel = forwardRef<HTMLInputElement, { onIdentified(found: 
         </form>
         {isScanning ? <CameraScanner onCode={onScanned} onClose={() => setScanning(false)} /> : null}
         {error ? <ErrorNotice error={error} /> : null}
+        {unknownPhone ? (
+          <Notice
+            tone="info"
+            action={
+              <button type="button" onClick={() => setEnrolling(true)}>
+                {t('desk.enrol.open')}
+              </button>
+            }
+          >
+            <p data-testid="unknown-phone">{t('desk.enrol.notFound', { phone: unknownPhone })}</p>
+          </Notice>
+        ) : null}
+        {isEnrolling && unknownPhone ? (
+          <EnrolDialog
+            phone={unknownPhone}
+            onClose={() => setEnrolling(false)}
+            onEnrolled={(member) => {
+              setEnrolling(false);
+              setUnknownPhone(null);
+              setCode('');
+              onIdentified(enrolledAsIdentified(member));
+            }}
+          />
+        ) : null}
       </section>
     );
   },

@@ -1,33 +1,57 @@
 import { forwardRef, useState, type FormEvent } from 'react';
-import type { CreatePurchaseBody, PurchaseCreated, PurchaseItemInput } from '@regulars/contracts';
+import type { Checkout, CheckoutItemInput } from '@regulars/contracts';
 import { formatMoney, parseMoneyToMinor } from '../../shared/format.js';
+
+/** Digits after the decimal point of a currency (2 for EUR, 0 for JPY). */
+function minorDigits(currency: string): number {
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  );
+}
 import { Notice } from '../../shared/ui/notice.js';
-import { SelectField } from '../../shared/ui/field.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import { useSession } from '../session.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { useSubmission } from '../ui/use-submission.js';
+import { useDeskStore } from './device-store.js';
 
 type Line = { sku: string; category: string; quantity: string; unitPrice: string };
 const emptyLine: Line = { sku: '', category: '', quantity: '1', unitPrice: '' };
 
+type Basket = { storeId: string; items: CheckoutItemInput[] };
+
 /**
- * Records the sale: the total (Enter submits), the store, optionally the lines (then the total is
- * their sum). One Idempotency-Key per attempt; a lost connection locks the form until retried.
+ * The basket of the sale: the total (Enter continues), the store, optionally the lines (then the total
+ * is their sum). It opens the checkout (or replaces the basket of the open one), where rewards and
+ * points apply before the sale is completed.
  */
 export const PurchaseForm = forwardRef<
   HTMLInputElement,
-  { memberId: string; onRecorded(result: PurchaseCreated, totalMinor: number): void }
->(function PurchaseForm({ memberId, onRecorded }, totalRef) {
+  { memberId: string; existing: Checkout | null; onOpened(checkout: Checkout): void }
+>(function PurchaseForm({ memberId, existing, onOpened }, totalRef) {
   const { t, language } = useI18n();
-  const { program, stores, staff } = useSession();
+  const { program } = useSession();
+  const { store } = useDeskStore();
   const currency = program.currency;
-  const [total, setTotal] = useState('');
-  const [storeId, setStoreId] = useState(staff.storeId ?? stores[0]?.id ?? '');
-  const [lines, setLines] = useState<Line[]>([]);
+  const [total, setTotal] = useState(() =>
+    existing && existing.lines.length === 1 && existing.lines[0]?.sku === 'SALE'
+      ? String((existing.lines[0]?.unitPriceMinor ?? 0) / 10 ** minorDigits(currency))
+      : '',
+  );
+  const storeId = existing?.storeId ?? store?.id ?? '';
+  const [lines, setLines] = useState<Line[]>(() =>
+    existing && !(existing.lines.length === 1 && existing.lines[0]?.sku === 'SALE')
+      ? existing.lines.map((line) => ({
+          sku: line.sku,
+          category: line.category ?? '',
+          quantity: String(line.quantity),
+          unitPrice: String(line.unitPriceMinor / 10 ** minorDigits(currency)),
+        }))
+      : [],
+  );
   const [invalid, setInvalid] = useState<string | null>(null);
-  const { state, submit, reset, isLocked } = useSubmission<PurchaseCreated>();
+  const { state, submit, reset, isLocked } = useSubmission<Checkout>();
 
   const parsedLines = lines.map((line) => ({
     sku: line.sku.trim(),
@@ -40,29 +64,26 @@ export const PurchaseForm = forwardRef<
     0,
   );
 
-  const buildBody = (): CreatePurchaseBody | string => {
+  const buildBody = (): Basket | string => {
     if (!storeId) return t('desk.purchase.noStore');
     if (lines.length) {
       const bad = parsedLines.findIndex(
         (line) => !line.sku || !(line.quantity >= 1) || line.unitPriceMinor === null,
       );
       if (bad >= 0) return t('desk.purchase.badLine', { line: bad + 1 });
-      const items: PurchaseItemInput[] = parsedLines.map((line) => ({
+      const items: CheckoutItemInput[] = parsedLines.map((line) => ({
         sku: line.sku,
         ...(line.category ? { category: line.category } : {}),
         quantity: line.quantity,
         unitPriceMinor: line.unitPriceMinor ?? 0,
       }));
-      return { memberId, storeId, currency, totalMinor: linesTotal, items };
+      return { storeId, items };
     }
     const totalMinor = parseMoneyToMinor(total, currency);
     if (totalMinor === null || totalMinor <= 0) return t('desk.purchase.badTotal');
     return {
-      memberId,
       storeId,
-      currency,
-      totalMinor,
-      items: [{ sku: 'SALE', name: 'Sale', quantity: 1, unitPriceMinor: totalMinor }],
+      items: [{ sku: 'SALE', name: t('desk.purchase.title'), quantity: 1, unitPriceMinor: totalMinor }],
     };
   };
 
@@ -77,14 +98,16 @@ export const PurchaseForm = forwardRef<
     setInvalid(null);
     await run(body);
   };
-  const [lastBody, setLastBody] = useState<CreatePurchaseBody | null>(null);
-  const run = async (body: CreatePurchaseBody) => {
+  const [lastBody, setLastBody] = useState<Basket | null>(null);
+  const run = async (body: Basket) => {
     setLastBody(body);
-    const result = await submit((idempotencyKey) => staffApi.purchase(body, { idempotencyKey }));
+    const result = await submit(() =>
+      existing
+        ? staffApi.replaceCheckoutItems(existing.id, body.items)
+        : staffApi.openCheckout({ storeId: body.storeId, member: { memberId }, currency, items: body.items }),
+    );
     if (result) {
-      onRecorded(result, body.totalMinor);
-      setTotal('');
-      setLines([]);
+      onOpened(result);
       reset();
     }
   };
@@ -116,21 +139,9 @@ export const PurchaseForm = forwardRef<
               />
               <p className="field-hint" id="purchase-total-hint">
                 {lines.length ? t('desk.purchase.totalFromLines') : t('desk.purchase.totalHint')}
+                {store ? ` ${t('desk.store.recordingAt', { store: store.name })}` : ''}
               </p>
             </div>
-            {stores.length > 1 ? (
-              <SelectField
-                label={t('desk.purchase.store')}
-                value={storeId}
-                onChange={(event) => setStoreId(event.target.value)}
-              >
-                {stores.map((store) => (
-                  <option key={store.id} value={store.id}>
-                    {store.name}
-                  </option>
-                ))}
-              </SelectField>
-            ) : null}
           </div>
           {lines.length ? (
             <table className="lines-table">
@@ -221,7 +232,11 @@ export const PurchaseForm = forwardRef<
         {state.status === 'failed' ? <ErrorNotice error={state.error} /> : null}
         {state.status !== 'connectionLost' ? (
           <button type="submit" className="big wide" disabled={isLocked}>
-            {state.status === 'submitting' ? t('desk.purchase.recording') : t('desk.purchase.record')}
+            {state.status === 'submitting'
+              ? t('desk.checkout.opening')
+              : existing
+                ? t('desk.checkout.updateBasket')
+                : t('desk.checkout.continue')}
           </button>
         ) : null}
       </form>

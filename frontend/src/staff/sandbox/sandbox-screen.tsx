@@ -21,6 +21,7 @@ const STEPS: { by: string; label: SandboxMessageKey }[] = [
 const SWEEP_WORDS: Record<string, Record<string, string>> = {
   'ledger.activate-points': { activated: 'sweep.activated' },
   'ledger.expire-points': { expired: 'sweep.expired', points: 'sweep.points' },
+  'checkouts.expire': { expired: 'sweep.checkoutsExpired' },
   'webhooks.deliver': {
     delivered: 'sweep.webhooksDelivered',
     retrying: 'sweep.webhooksRetrying',

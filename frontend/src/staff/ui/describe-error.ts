@@ -71,6 +71,24 @@ export function describeError(
       return { message: t('error.redemptionSettled'), issues: [], isConnectionLost: false };
     case 'REDEMPTION_ALREADY_CANCELLED':
       return { message: t('error.redemptionAlreadyCancelled'), issues: [], isConnectionLost: false };
+    case 'CHECKOUT_COMPLETED':
+      return { message: t('error.checkoutCompleted'), issues: [], isConnectionLost: false };
+    case 'CHECKOUT_EXPIRED':
+      return { message: t('error.checkoutExpired'), issues: [], isConnectionLost: false };
+    case 'CHECKOUT_CANCELLED':
+      return { message: t('error.checkoutCancelled'), issues: [], isConnectionLost: false };
+    case 'CHECKOUT_UNDO_CLOSED':
+      return { message: t('error.checkoutUndoClosed'), issues: [], isConnectionLost: false };
+    case 'INSTRUMENT_NOT_APPLICABLE':
+      return { message: t('error.instrumentNotApplicable'), issues: [], isConnectionLost: false };
+    case 'REDEMPTION_HELD':
+      return { message: t('error.redemptionHeld'), issues: [], isConnectionLost: false };
+    case 'REDEMPTION_NOT_FOUND':
+      return { message: t('error.redemptionNotFound'), issues: [], isConnectionLost: false };
+    case 'MEMBER_EXISTS':
+      return { message: t('error.memberExists'), issues: [], isConnectionLost: false };
+    case 'STORE_MISMATCH':
+      return { message: t('error.storeMismatch'), issues: [], isConnectionLost: false };
     case 'FORBIDDEN':
       return { message: t('error.forbidden'), issues: [], isConnectionLost: false };
     case 'UNAUTHORIZED':

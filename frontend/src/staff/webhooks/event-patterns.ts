@@ -20,6 +20,7 @@ export const EVENT_GROUP_LABELS: Record<string, StaffMessageKey | undefined> = {
   points: 'webhooks.group.points',
   redemption: 'webhooks.group.redemption',
   refund: 'webhooks.group.refund',
+  checkout: 'webhooks.group.checkout',
   reward: 'webhooks.group.reward',
   stamp_card: 'webhooks.group.stampCard',
   stamps: 'webhooks.group.stamps',

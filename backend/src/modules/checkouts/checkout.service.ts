@@ -1,0 +1,979 @@
+import { Types, type ClientSession } from 'mongoose';
+import type {
+  ApplyToCheckoutBody,
+  Checkout as CheckoutView,
+  CheckoutItemInput,
+  CheckoutOffer,
+  CheckoutReceipt,
+  CompleteCheckoutBody,
+  OpenCheckoutBody,
+} from '@regulars/contracts';
+import type { Clock } from '../../platform/clock.js';
+import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
+import { storeScopeOf, type Principal } from '../../platform/principal.js';
+import { TtlCache } from '../../platform/ttl-cache.js';
+import { WriteBatch } from '../../platform/write-batch.js';
+import type { EventService } from '../events/event.service.js';
+import { actorOf, toBalance, type EntryActor, type LedgerService } from '../ledger/ledger.service.js';
+import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
+import { MemberModel, type Member } from '../members/member.model.js';
+import type { MemberService } from '../members/member.service.js';
+import type { ProgramService, ProgramSettings } from '../program/program.service.js';
+import type { BudgetReservation } from '../purchases/earning.service.js';
+import {
+  currencyNotSupported,
+  type PreparedPurchase,
+  type PurchaseService,
+} from '../purchases/purchase.service.js';
+import { PurchaseModel } from '../purchases/purchase.model.js';
+import { RedemptionModel } from '../redemptions/redemption.model.js';
+import { RefundModel } from '../refunds/refund.model.js';
+import type { RefundService } from '../refunds/refund.service.js';
+import type { RedemptionService } from '../redemptions/redemption.service.js';
+import { RewardModel, type Reward } from '../rewards/reward.model.js';
+import type { RewardService } from '../rewards/reward.service.js';
+import {
+  CheckoutModel,
+  type AppliedInstrument,
+  type Checkout,
+  type CheckoutItem,
+  type DroppedInstrument,
+} from './checkout.model.js';
+import { priceBasket, type PricedBasket, type PricingInstrument } from './pricing.js';
+
+/** An unlocked stamp-card reward, as the stamp cards module lends it to a checkout. */
+export type UnlockedStampReward = { id: Types.ObjectId; cardName: string; reward: Reward; expiresAt: Date };
+
+/** What a checkout needs of the stamp cards module: its unlocked rewards, held like any instrument. */
+export type StampRewardPort = {
+  unlockedFor(memberId: Types.ObjectId, now: Date): Promise<UnlockedStampReward[]>;
+  holdInSession(
+    session: ClientSession,
+    input: { id: Types.ObjectId; memberId: Types.ObjectId; checkoutId: Types.ObjectId; now: Date },
+  ): Promise<UnlockedStampReward>;
+  releaseInSession(
+    session: ClientSession,
+    input: { id: Types.ObjectId; checkoutId: Types.ObjectId },
+  ): Promise<void>;
+  commitInSession(
+    session: ClientSession,
+    input: { id: Types.ObjectId; checkoutId: Types.ObjectId; purchaseId: Types.ObjectId; now: Date },
+  ): Promise<void>;
+};
+
+/** How long after completion the till may undo a sale itself. */
+const UNDO_WINDOW_MS = 10 * 60_000;
+
+const SYSTEM_ACTOR: EntryActor = { kind: 'system', id: null, label: 'checkout expiry' };
+
+/**
+ * The checkout: the one flow at the till. A basket is opened with the member, instruments are applied
+ * (each one a hold: a conditional spend that two tills cannot both win), the basket is priced again
+ * after every change, and completion records the purchase with its discount lines, turns the holds into
+ * redemptions and earns on what was paid, in one transaction. Cancel and expiry give the holds back.
+ */
+export class CheckoutService {
+  /** The active rewards, read at most once per two seconds per process (every checkout answer lists offers). */
+  private readonly rewardsCache = new TtlCache<'active', Reward[]>(2_000);
+
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      program: ProgramService;
+      members: MemberService;
+      ledger: LedgerService;
+      purchases: PurchaseService;
+      redemptions: RedemptionService;
+      rewards: RewardService;
+      events: EventService;
+      refunds: RefundService;
+      stamps?: StampRewardPort | undefined;
+    },
+  ) {}
+
+  async open(input: OpenCheckoutBody, principal: Principal): Promise<CheckoutView> {
+    const program = await this.deps.program.get();
+    if (input.currency !== program.currency) throw currencyNotSupported(program.currency, input.currency);
+    await this.deps.purchases.assertStore(input.storeId, principal);
+    const verified =
+      input.member && 'cardCode' in input.member
+        ? await this.deps.members.verifyCardCode(input.member.cardCode)
+        : null;
+    const member =
+      verified?.member ??
+      (input.member && 'memberId' in input.member
+        ? await this.deps.members.get(input.member.memberId)
+        : null);
+    if (member?.isBlocked) {
+      throw new ConflictError('MEMBER_BLOCKED', `Member ${member._id.toHexString()} is blocked`);
+    }
+    const now = this.deps.clock.now();
+    const checkout: Checkout = {
+      _id: new Types.ObjectId(),
+      status: 'open',
+      storeId: new Types.ObjectId(input.storeId),
+      memberId: member?._id ?? null,
+      currency: input.currency,
+      channel: input.channel ?? null,
+      items: input.items.map(toItem),
+      applied: [],
+      dropped: [],
+      version: 1,
+      expiresAt: expiryFrom(now, program),
+      createdAt: now,
+      updatedAt: now,
+      completeKey: null,
+      purchaseId: null,
+      receipt: null,
+      closedAt: null,
+    };
+    await runInTransaction(async (session) => {
+      // A scanned code opens one checkout: the sale and the redemptions it authorises are this one.
+      if (verified) {
+        await this.deps.members.consumeCardCode(session, verified, 'purchase');
+        await this.deps.members.consumeCardCode(session, verified, 'redemption');
+      }
+      await CheckoutModel.collection.insertOne(checkout, { session });
+      await this.deps.events.append(session, {
+        type: 'checkout.opened',
+        occurredAt: now,
+        memberId: checkout.memberId,
+        storeId: checkout.storeId,
+        subject: { checkoutId: checkout._id },
+        payload: { checkoutId: checkout._id.toHexString(), itemCount: countItems(checkout.items) },
+      });
+    });
+    return this.view(checkout);
+  }
+
+  async get(id: string, principal: Principal): Promise<CheckoutView> {
+    return this.view(await this.find(id, principal));
+  }
+
+  /** Replaces the basket; instruments that no longer fit are released and listed in `dropped`. */
+  async replaceItems(id: string, items: CheckoutItemInput[], principal: Principal): Promise<CheckoutView> {
+    await this.find(id, principal);
+    const updated = await this.change(id, async (session, checkout, now) => {
+      const nextItems = items.map(toItem);
+      const priced = price(nextItems, checkout.applied);
+      const dropped: DroppedInstrument[] = [];
+      for (const drop of priced.dropped) {
+        const instrument = checkout.applied.find((a) => a._id.toHexString() === drop.id);
+        if (!instrument) continue;
+        await this.releaseInstrument(
+          session,
+          checkout,
+          instrument,
+          actorOf(principal),
+          now,
+          'basket changed',
+        );
+        dropped.push({
+          _id: instrument._id,
+          type: instrument.type,
+          label: instrument.label,
+          reason: drop.reason,
+        });
+      }
+      const droppedIds = new Set(dropped.map((d) => d._id.toHexString()));
+      return {
+        items: nextItems,
+        applied: checkout.applied.filter((a) => !droppedIds.has(a._id.toHexString())),
+        dropped,
+      };
+    });
+    return this.view(updated);
+  }
+
+  /** Holds a reward, points or an unlocked stamp reward for this checkout. */
+  async apply(id: string, body: ApplyToCheckoutBody, principal: Principal): Promise<CheckoutView> {
+    const found = await this.find(id, principal);
+    if (!found.memberId) {
+      throw new ConflictError(
+        'CHECKOUT_MEMBER_REQUIRED',
+        'This checkout has no member: open a checkout with the member’s card to use rewards or points',
+      );
+    }
+    const program = await this.deps.program.get();
+    const member = await this.deps.members.get(found.memberId.toHexString());
+    if (member.isBlocked) {
+      throw new ConflictError('MEMBER_BLOCKED', `Member ${member._id.toHexString()} is blocked`);
+    }
+    let reward: Reward | null = null;
+    if (body.type === 'reward') {
+      reward = await this.deps.rewards.get(body.rewardId);
+      this.deps.rewards.assertRedeemable(reward, member);
+    }
+    const updated = await this.change(id, async (session, checkout, now) => {
+      const instrumentId = new Types.ObjectId();
+      let instrument: AppliedInstrument;
+      if (body.type === 'stampReward') {
+        const stamps = this.deps.stamps;
+        if (!stamps) throw new NotFoundError('Stamp reward', body.stampRewardId);
+        const unlocked = await stamps.holdInSession(session, {
+          id: new Types.ObjectId(body.stampRewardId),
+          memberId: member._id,
+          checkoutId: checkout._id,
+          now,
+        });
+        instrument = {
+          ...fromReward(instrumentId, 'stampReward', unlocked.reward, now),
+          label: unlocked.reward.name,
+          stampRewardId: unlocked.id,
+          points: 0,
+        };
+      } else {
+        instrument =
+          body.type === 'reward' && reward
+            ? fromReward(instrumentId, 'reward', reward, now)
+            : {
+                _id: instrumentId,
+                type: 'points',
+                kind: 'points_payment',
+                label: 'Points',
+                rewardId: null,
+                stampRewardId: null,
+                redemptionId: null,
+                points: body.type === 'points' ? body.points : 0,
+                valueMinor: (body.type === 'points' ? body.points : 0) * program.pointValueMinor,
+                percent: null,
+                sku: null,
+                appliedAt: now,
+              };
+      }
+      // It must fit the basket before anything is spent.
+      const priced = price(checkout.items, [...checkout.applied, instrument]);
+      const drop = priced.dropped.find((d) => d.id === instrumentId.toHexString());
+      if (drop) throw notApplicable(drop.reason, instrument.label);
+      if (instrument.type !== 'stampReward') {
+        const redemption = await this.deps.redemptions.spendInSession(session, {
+          member,
+          reward: instrument.type === 'reward' ? reward : null,
+          points: instrument.points,
+          apply:
+            instrument.type === 'reward' && reward
+              ? this.deps.redemptions.applyOf(reward)
+              : { kind: 'points_payment', valueMinor: instrument.valueMinor ?? 0 },
+          storeId: checkout.storeId.toHexString(),
+          status: 'held',
+          checkoutId: checkout._id,
+          requestKey: null,
+          actor: actorOf(principal),
+          now,
+        });
+        instrument.redemptionId = redemption._id;
+      }
+      return { applied: [...checkout.applied, instrument], dropped: [] };
+    });
+    return this.view(updated);
+  }
+
+  /** Takes an applied instrument off and gives its hold back. */
+  async remove(id: string, appliedId: string, principal: Principal): Promise<CheckoutView> {
+    await this.find(id, principal);
+    const updated = await this.change(id, async (session, checkout, now) => {
+      const instrument = checkout.applied.find((a) => a._id.toHexString() === appliedId);
+      if (!instrument) {
+        throw new AppError(
+          'not_found',
+          'CHECKOUT_INSTRUMENT_NOT_FOUND',
+          `No instrument ${appliedId} is applied to this checkout`,
+        );
+      }
+      await this.releaseInstrument(
+        session,
+        checkout,
+        instrument,
+        actorOf(principal),
+        now,
+        'removed from the sale',
+      );
+      return { applied: checkout.applied.filter((a) => a !== instrument), dropped: [] };
+    });
+    return this.view(updated);
+  }
+
+  /** Cancels an open checkout: every hold goes back. */
+  async cancel(id: string, principal: Principal): Promise<CheckoutView> {
+    await this.find(id, principal);
+    const closed = await this.close(id, 'cancelled', actorOf(principal));
+    if (!closed) throw new Error('a cancellation closes the checkout or refuses');
+    return this.view(closed);
+  }
+
+  /**
+   * Completes the sale once: the purchase with its discount lines, the holds turned into redemptions,
+   * points earned on what was paid, the receipt stored on the checkout. The same Idempotency-Key gets
+   * the same receipt (the platform replays it; the stored key answers if a crash lost the reply);
+   * another key gets 409 CHECKOUT_COMPLETED.
+   */
+  async complete(
+    id: string,
+    body: CompleteCheckoutBody,
+    ctx: {
+      principal: Principal;
+      requestKey: string | null;
+      recordAnswer?: ((batch: WriteBatch, answer: CheckoutReceipt) => void) | null;
+    },
+  ): Promise<CheckoutReceipt> {
+    const found = await this.find(id, ctx.principal);
+    if (found.status === 'completed' && found.receipt) {
+      if (ctx.requestKey && found.completeKey === ctx.requestKey) return found.receipt;
+      throw completed(found);
+    }
+    const program = await this.deps.program.get();
+    const reservations: BudgetReservation[] = [];
+    try {
+      return await runInTransaction(async (session) => {
+        this.deps.purchases.releaseBudget(reservations.splice(0));
+        const now = this.deps.clock.now();
+        const checkout = await this.load(session, id);
+        assertOpen(checkout, now);
+        const priced = price(checkout.items, checkout.applied);
+        if (priced.dropped.length > 0) throw new RetryTransaction('basket priced differently');
+        const held = checkout.applied.flatMap((a) => (a.redemptionId ? [a.redemptionId] : []));
+        await this.deps.redemptions.completeHeldInSession(session, {
+          redemptionIds: held,
+          checkoutId: checkout._id,
+          now,
+        });
+        const batch = new WriteBatch();
+        const prepared: PreparedPurchase = {
+          program,
+          now,
+          occurredAt: now,
+          storeId: checkout.storeId.toHexString(),
+          externalId: body.externalId ?? null,
+          channel: checkout.channel,
+          currency: checkout.currency,
+          totalMinor: priced.totals.toPayMinor,
+          items: checkout.items.map((item, index) => ({
+            ...item,
+            discountMinor: priced.lines[index]?.discountMinor ?? 0,
+            paidWithPointsMinor: priced.lines[index]?.paidWithPointsMinor ?? 0,
+            refundedQuantity: 0,
+          })),
+          memberId: checkout.memberId,
+          redemptionIds: held,
+          pointsSpent: checkout.applied.reduce((sum, a) => sum + a.points, 0),
+          cardCode: null,
+        };
+        const { purchase, balance } = await this.deps.purchases.recordInSession(session, batch, prepared, {
+          principal: ctx.principal,
+          // One purchase per checkout, whatever the keys: a second completion fails on this key.
+          requestKey: `checkout ${checkout._id.toHexString()}`,
+          reservations,
+        });
+        for (const instrument of checkout.applied) {
+          if (instrument.type !== 'stampReward' || !instrument.stampRewardId) continue;
+          await this.deps.stamps?.commitInSession(session, {
+            id: instrument.stampRewardId,
+            checkoutId: checkout._id,
+            purchaseId: purchase._id,
+            now,
+          });
+        }
+        const receipt = toReceipt(checkout, priced, purchase, checkout.memberId ? balance : null, now);
+        const closed = await CheckoutModel.updateOne(
+          { _id: checkout._id, status: 'open', version: checkout.version },
+          {
+            $set: {
+              status: 'completed',
+              receipt,
+              purchaseId: purchase._id,
+              completeKey: ctx.requestKey,
+              closedAt: now,
+              updatedAt: now,
+            },
+            $inc: { version: 1 },
+          },
+          { session },
+        );
+        if (closed.matchedCount !== 1) throw new RetryTransaction('checkout changed during completion');
+        await this.deps.events.append(batch, {
+          type: 'checkout.completed',
+          occurredAt: now,
+          memberId: checkout.memberId,
+          storeId: checkout.storeId,
+          subject: { checkoutId: checkout._id, purchaseId: purchase._id },
+          payload: {
+            checkoutId: checkout._id.toHexString(),
+            purchaseId: purchase._id.toHexString(),
+            redemptionIds: held.map((r) => r.toHexString()),
+            ...receipt.totals,
+            pointsSpent: receipt.pointsSpent,
+            pointsEarned: receipt.pointsEarned,
+          },
+        });
+        ctx.recordAnswer?.(batch, receipt);
+        await batch.flush(session);
+        return receipt;
+      });
+    } catch (error) {
+      this.deps.purchases.releaseBudget(reservations.splice(0));
+      // A concurrent completion won: answer as it did for the same key, refuse any other.
+      const current = await CheckoutModel.findById(id).lean();
+      if (current?.status === 'completed' && current.receipt) {
+        if (ctx.requestKey && current.completeKey === ctx.requestKey) return current.receipt;
+        throw completed(current);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Undoes a sale just completed at the till (the cashier's "Undo", until the next customer): a full
+   * refund of its purchase — the points it spent come back, those it earned are taken back — allowed
+   * for 10 minutes after completion and only while nothing of it was refunded. Later, a manager
+   * refunds the purchase. The same Idempotency-Key replays the same refund.
+   */
+  async undo(id: string, ctx: { principal: Principal; requestKey: string | null }): Promise<CheckoutView> {
+    const checkout = await this.find(id, ctx.principal);
+    if (checkout.status === 'undone') return this.view(checkout);
+    if (checkout.status !== 'completed' || !checkout.purchaseId) {
+      throw new ConflictError(
+        'CHECKOUT_NOT_COMPLETED',
+        `Checkout ${id} is ${checkout.status}: only a completed sale can be undone`,
+      );
+    }
+    const now = this.deps.clock.now();
+    const purchase = await PurchaseModel.findById(checkout.purchaseId).lean();
+    const isLate = !checkout.closedAt || now.getTime() - checkout.closedAt.getTime() > UNDO_WINDOW_MS;
+    const existing = ctx.requestKey ? await RefundModel.exists({ requestKey: ctx.requestKey }) : null;
+    if (!purchase || (!existing && (isLate || purchase.refundedMinor > 0 || purchase.isFullyRefunded))) {
+      throw new ConflictError(
+        'CHECKOUT_UNDO_CLOSED',
+        isLate
+          ? `The sale was completed more than 10 minutes ago: a manager can refund purchase ${checkout.purchaseId.toHexString()}`
+          : `Purchase ${checkout.purchaseId.toHexString()} was refunded already`,
+      );
+    }
+    const refund = await this.deps.refunds.create(
+      checkout.purchaseId.toHexString(),
+      {
+        items: purchase.items
+          .map((i) => ({ sku: i.sku, quantity: i.quantity }))
+          .filter((i) => i.quantity > 0),
+        reason: 'Sale undone at the till',
+      },
+      ctx,
+    );
+    const undone = await CheckoutModel.findOneAndUpdate(
+      { _id: checkout._id, status: 'completed' },
+      {
+        $set: {
+          status: 'undone',
+          undo: {
+            refundId: new Types.ObjectId(refund.id),
+            pointsRestored: refund.pointsRestored,
+            pointsReversed: refund.pointsReversed,
+            undoneAt: now,
+          },
+          updatedAt: now,
+        },
+        $inc: { version: 1 },
+      },
+      { new: true, lean: true },
+    );
+    return this.view(undone ?? (await this.find(id, ctx.principal)));
+  }
+
+  /**
+   * Expires open checkouts past `expiresAt` (the sweep, on the injected clock): each in its own
+   * transaction, conditional on the version it read, so a rerun after a crash releases nothing twice.
+   */
+  async expireDue(
+    options: { batchSize?: number; afterCheckout?: (checkoutId: string) => void } = {},
+  ): Promise<{ expired: number }> {
+    const batchSize = options.batchSize ?? 200;
+    let expired = 0;
+    let lastId: Types.ObjectId | null = null;
+    for (;;) {
+      const now = this.deps.clock.now();
+      const due: Array<{ _id: Types.ObjectId }> = await CheckoutModel.find(
+        { status: 'open', expiresAt: { $lte: now }, ...(lastId ? { _id: { $gt: lastId } } : {}) },
+        { _id: 1 },
+      )
+        .sort({ _id: 1 })
+        .limit(batchSize)
+        .lean();
+      for (const { _id } of due) {
+        if (await this.close(_id.toHexString(), 'expired', SYSTEM_ACTOR)) expired += 1;
+        options.afterCheckout?.(_id.toHexString());
+      }
+      if (due.length < batchSize) return { expired };
+      lastId = due[due.length - 1]?._id ?? null;
+    }
+  }
+
+  /** Closes an open checkout as cancelled or expired, releasing its holds, in one transaction. */
+  private async close(
+    id: string,
+    status: 'cancelled' | 'expired',
+    actor: EntryActor,
+  ): Promise<Checkout | null> {
+    return runInTransaction(async (session) => {
+      const now = this.deps.clock.now();
+      const checkout = await this.load(session, id);
+      if (status === 'expired') {
+        // Completed, cancelled or changed (its expiry pushed back) since the sweep read it.
+        if (checkout.status !== 'open' || checkout.expiresAt > now) return null;
+      } else {
+        assertOpen(checkout, now);
+      }
+      const reason = status === 'expired' ? 'checkout expired' : 'checkout cancelled';
+      for (const instrument of checkout.applied)
+        await this.releaseInstrument(session, checkout, instrument, actor, now, reason);
+      const closed = await CheckoutModel.findOneAndUpdate(
+        { _id: checkout._id, status: 'open', version: checkout.version },
+        { $set: { status, closedAt: now, updatedAt: now }, $inc: { version: 1 } },
+        { session, new: true, lean: true },
+      );
+      if (!closed) throw new RetryTransaction('checkout changed while closing');
+      await this.deps.events.append(session, {
+        type: status === 'expired' ? 'checkout.expired' : 'checkout.cancelled',
+        occurredAt: now,
+        memberId: checkout.memberId,
+        storeId: checkout.storeId,
+        subject: { checkoutId: checkout._id },
+        payload: {
+          checkoutId: checkout._id.toHexString(),
+          released: checkout.applied.map((a) => ({ type: a.type, points: a.points })),
+        },
+      });
+      return closed;
+    });
+  }
+
+  /**
+   * Runs one change of an open checkout in a transaction, conditional on the version it read (two
+   * changes of one checkout cannot interleave), and pushes its expiry back by the program's TTL.
+   */
+  private async change(
+    id: string,
+    work: (
+      session: ClientSession,
+      checkout: Checkout,
+      now: Date,
+    ) => Promise<Pick<Checkout, 'applied' | 'dropped'> & Partial<Pick<Checkout, 'items'>>>,
+  ): Promise<Checkout> {
+    const program = await this.deps.program.get();
+    return runInTransaction(async (session) => {
+      const now = this.deps.clock.now();
+      const checkout = await this.load(session, id);
+      assertOpen(checkout, now);
+      const changes = await work(session, checkout, now);
+      const updated = await CheckoutModel.findOneAndUpdate(
+        { _id: checkout._id, status: 'open', version: checkout.version },
+        {
+          $set: { ...changes, expiresAt: expiryFrom(now, program), updatedAt: now },
+          $inc: { version: 1 },
+        },
+        { session, new: true, lean: true },
+      );
+      if (!updated) throw new RetryTransaction('checkout changed concurrently');
+      return updated;
+    });
+  }
+
+  private async releaseInstrument(
+    session: ClientSession,
+    checkout: Checkout,
+    instrument: AppliedInstrument,
+    actor: EntryActor,
+    now: Date,
+    why: string,
+  ): Promise<void> {
+    if (instrument.redemptionId) {
+      await this.deps.redemptions.releaseHeldInSession(session, {
+        redemptionId: instrument.redemptionId,
+        reason: `Hold released: ${why}`,
+        actor,
+        now,
+      });
+    }
+    if (instrument.stampRewardId) {
+      await this.deps.stamps?.releaseInSession(session, {
+        id: instrument.stampRewardId,
+        checkoutId: checkout._id,
+      });
+    }
+  }
+
+  private async load(session: ClientSession, id: string): Promise<Checkout> {
+    const checkout = await CheckoutModel.findById(id).session(session).lean();
+    if (!checkout) throw new NotFoundError('Checkout', id);
+    return checkout;
+  }
+
+  /** The checkout, if the caller may see it (a caller bound to a store sees that store's only). */
+  private async find(id: string, principal: Principal): Promise<Checkout> {
+    const checkout = Types.ObjectId.isValid(id) ? await CheckoutModel.findById(id).lean() : null;
+    if (!checkout) throw new NotFoundError('Checkout', id);
+    storeScopeOf(principal, checkout.storeId.toHexString());
+    return checkout;
+  }
+
+  /** The checkout as the till reads it: priced lines, holds, offers and what paying would earn. */
+  async view(checkout: Checkout): Promise<CheckoutView> {
+    const program = await this.deps.program.get();
+    const priced = price(checkout.items, checkout.applied);
+    const member = checkout.memberId ? await MemberModel.findById(checkout.memberId).lean() : null;
+    const isOpen = checkout.status === 'open';
+    const offers = member && isOpen ? await this.offers(checkout, member, priced, program) : [];
+    const earnPreview =
+      member && isOpen
+        ? await this.deps.purchases.preview(member, {
+            program,
+            now: this.deps.clock.now(),
+            occurredAt: this.deps.clock.now(),
+            storeId: checkout.storeId.toHexString(),
+            externalId: null,
+            channel: checkout.channel,
+            currency: checkout.currency,
+            totalMinor: priced.totals.toPayMinor,
+            items: checkout.items.map((item, index) => ({
+              ...item,
+              discountMinor: priced.lines[index]?.discountMinor ?? 0,
+              paidWithPointsMinor: priced.lines[index]?.paidWithPointsMinor ?? 0,
+              refundedQuantity: 0,
+            })),
+            memberId: member._id,
+            redemptionIds: [],
+            pointsSpent: 0,
+            cardCode: null,
+          })
+        : { points: checkout.receipt?.pointsEarned ?? 0, breakdown: checkout.receipt?.breakdown ?? [] };
+    const amountOf = new Map(priced.applied.map((a) => [a.id, a]));
+    return {
+      id: checkout._id.toHexString(),
+      status: checkout.status,
+      storeId: checkout.storeId.toHexString(),
+      currency: checkout.currency,
+      member: member
+        ? {
+            id: member._id.toHexString(),
+            name: member.name,
+            cardNumber: member.cardNumber,
+            balance: toBalance(member.points),
+          }
+        : null,
+      lines: checkout.items.map((item, index) => ({
+        ...item,
+        grossMinor: priced.lines[index]?.grossMinor ?? 0,
+        discountMinor: priced.lines[index]?.discountMinor ?? 0,
+        paidWithPointsMinor: priced.lines[index]?.paidWithPointsMinor ?? 0,
+        toPayMinor: priced.lines[index]?.toPayMinor ?? 0,
+      })),
+      applied: checkout.applied.map((a) => ({
+        id: a._id.toHexString(),
+        type: a.type,
+        label: a.label,
+        kind: a.kind,
+        rewardId: a.rewardId?.toHexString() ?? null,
+        stampRewardId: a.stampRewardId?.toHexString() ?? null,
+        points: a.points,
+        amountMinor: amountOf.get(a._id.toHexString())?.amountMinor ?? 0,
+        lines: amountOf.get(a._id.toHexString())?.lines ?? [],
+      })),
+      dropped: checkout.dropped.map((d) => ({
+        id: d._id.toHexString(),
+        type: d.type,
+        label: d.label,
+        reason: d.reason,
+        message:
+          d.reason === 'NO_MATCHING_ITEM'
+            ? `"${d.label}" was removed: its product is no longer in the basket`
+            : `"${d.label}" was removed: it is worth more than what is left to pay`,
+      })),
+      offers,
+      totals: priced.totals,
+      earnPreview: {
+        points: earnPreview.points,
+        breakdown: earnPreview.breakdown.map((b) => ({
+          ruleId: b.ruleId,
+          ruleVersion: b.ruleVersion,
+          ruleName: b.ruleName,
+          points: b.points,
+        })),
+      },
+      expiresAt: checkout.expiresAt.toISOString(),
+      createdAt: checkout.createdAt.toISOString(),
+      receipt: checkout.receipt,
+      undo: checkout.undo
+        ? {
+            refundId: checkout.undo.refundId.toHexString(),
+            pointsRestored: checkout.undo.pointsRestored,
+            pointsReversed: checkout.undo.pointsReversed,
+            undoneAt: checkout.undo.undoneAt.toISOString(),
+          }
+        : null,
+    };
+  }
+
+  /** Everything the member could use on this basket now, and why (or what is missing). */
+  private async offers(
+    checkout: Checkout,
+    member: Member,
+    priced: PricedBasket,
+    program: ProgramSettings,
+  ): Promise<CheckoutOffer[]> {
+    const now = this.deps.clock.now();
+    const available = toBalance(member.points).available;
+    const rewards = (await this.activeRewards()).filter(
+      (r) =>
+        (!r.availableFrom || r.availableFrom <= now) &&
+        (!r.availableUntil || r.availableUntil > now) &&
+        (!r.tiers || r.tiers.length === 0 || (member.tier !== null && r.tiers.includes(member.tier))),
+    );
+    const limited = rewards.filter((r) => r.perMemberLimit);
+    const used = new Map<string, number>();
+    if (limited.length > 0) {
+      const redemptions = await RedemptionModel.find(
+        {
+          memberId: member._id,
+          rewardId: { $in: limited.map((r) => r._id) },
+          status: { $in: ['held', 'completed'] },
+        },
+        { rewardId: 1 },
+      ).lean();
+      for (const r of redemptions) {
+        const key = r.rewardId?.toHexString() ?? '';
+        used.set(key, (used.get(key) ?? 0) + 1);
+      }
+    }
+    const offers: CheckoutOffer[] = [];
+    const tryOn = (instrument: PricingInstrument) => {
+      const result = price(checkout.items, checkout.applied, instrument);
+      const mine = result.applied.find((a) => a.id === instrument.id);
+      return {
+        amountMinor: mine?.amountMinor ?? 0,
+        fits: !result.dropped.some((d) => d.id === instrument.id),
+      };
+    };
+    for (const reward of rewards) {
+      const trial = tryOn({
+        id: 'offer',
+        kind: reward.kind,
+        valueMinor: reward.valueMinor,
+        percent: reward.percent,
+        sku: reward.sku,
+      });
+      const reason: CheckoutOffer['reason'] =
+        reward.stock !== null && reward.stock <= 0
+          ? 'OUT_OF_STOCK'
+          : reward.perMemberLimit && (used.get(reward._id.toHexString()) ?? 0) >= reward.perMemberLimit
+            ? 'LIMIT_REACHED'
+            : !trial.fits
+              ? reward.kind === 'free_product'
+                ? 'NEEDS_ITEM'
+                : 'NOTHING_TO_PAY'
+              : available < reward.pointsCost
+                ? 'NEEDS_POINTS'
+                : 'AFFORDABLE';
+      offers.push({
+        type: 'reward',
+        rewardId: reward._id.toHexString(),
+        stampRewardId: null,
+        label: reward.name,
+        kind: reward.kind,
+        points: reward.pointsCost,
+        amountMinor: trial.amountMinor,
+        isApplicable: reason === 'AFFORDABLE',
+        reason,
+        missingPoints: Math.max(0, reward.pointsCost - available),
+        sku: reward.kind === 'free_product' ? reward.sku : null,
+        expiresAt: null,
+      });
+    }
+    for (const unlocked of this.deps.stamps ? await this.deps.stamps.unlockedFor(member._id, now) : []) {
+      const reward = unlocked.reward;
+      const trial = tryOn({
+        id: 'offer',
+        kind: reward.kind,
+        valueMinor: reward.valueMinor,
+        percent: reward.percent,
+        sku: reward.sku,
+      });
+      offers.push({
+        type: 'stampReward',
+        rewardId: reward._id.toHexString(),
+        stampRewardId: unlocked.id.toHexString(),
+        label: reward.name,
+        kind: reward.kind,
+        points: 0,
+        amountMinor: trial.amountMinor,
+        isApplicable: trial.fits,
+        reason: trial.fits ? 'UNLOCKED' : reward.kind === 'free_product' ? 'NEEDS_ITEM' : 'NOTHING_TO_PAY',
+        missingPoints: 0,
+        sku: reward.kind === 'free_product' ? reward.sku : null,
+        expiresAt: unlocked.expiresAt.toISOString(),
+      });
+    }
+    // Pay with points: as many as the member has, up to what is left to pay.
+    const maxPoints = Math.min(
+      Math.max(available, 0),
+      Math.floor(priced.totals.toPayMinor / program.pointValueMinor),
+    );
+    offers.push({
+      type: 'points',
+      rewardId: null,
+      stampRewardId: null,
+      label: 'Points',
+      kind: 'points_payment',
+      points: maxPoints,
+      amountMinor: maxPoints * program.pointValueMinor,
+      isApplicable: maxPoints > 0,
+      reason:
+        maxPoints > 0 ? 'AFFORDABLE' : priced.totals.toPayMinor === 0 ? 'NOTHING_TO_PAY' : 'NEEDS_POINTS',
+      missingPoints: maxPoints > 0 ? 0 : 1,
+      sku: null,
+      expiresAt: null,
+    });
+    return offers;
+  }
+
+  private activeRewards(): Promise<Reward[]> {
+    return this.rewardsCache.get('active', () =>
+      RewardModel.find({ isActive: true }).sort({ pointsCost: 1 }).lean(),
+    );
+  }
+}
+
+function toItem(item: CheckoutItemInput): CheckoutItem {
+  return {
+    sku: item.sku,
+    name: item.name ?? null,
+    category: item.category ?? null,
+    quantity: item.quantity,
+    unitPriceMinor: item.unitPriceMinor,
+  };
+}
+
+function countItems(items: CheckoutItem[]): number {
+  return items.reduce((sum, i) => sum + i.quantity, 0);
+}
+
+function expiryFrom(now: Date, program: ProgramSettings): Date {
+  return new Date(now.getTime() + program.checkoutTtlMinutes * 60_000);
+}
+
+function fromReward(
+  id: Types.ObjectId,
+  type: 'reward' | 'stampReward',
+  reward: Reward,
+  now: Date,
+): AppliedInstrument {
+  return {
+    _id: id,
+    type,
+    kind: reward.kind,
+    label: reward.name,
+    rewardId: reward._id,
+    stampRewardId: null,
+    redemptionId: null,
+    points: reward.pointsCost,
+    valueMinor: reward.valueMinor,
+    percent: reward.percent,
+    sku: reward.sku,
+    appliedAt: now,
+  };
+}
+
+/** Prices the basket with the applied instruments (and one more on trial, for an offer). */
+function price(
+  items: readonly CheckoutItem[],
+  applied: readonly AppliedInstrument[],
+  trial?: PricingInstrument,
+): PricedBasket {
+  const instruments: PricingInstrument[] = applied.map((a) => ({
+    id: a._id.toHexString(),
+    kind: a.kind,
+    valueMinor: a.valueMinor,
+    percent: a.percent,
+    sku: a.sku,
+  }));
+  return priceBasket(items, trial ? [...instruments, trial] : instruments);
+}
+
+function assertOpen(checkout: Checkout, now: Date): void {
+  if (checkout.status === 'completed') throw completed(checkout);
+  if (checkout.status === 'cancelled') {
+    throw new ConflictError('CHECKOUT_CANCELLED', `Checkout ${checkout._id.toHexString()} was cancelled`);
+  }
+  if (checkout.status === 'expired' || checkout.expiresAt <= now) {
+    throw new ConflictError(
+      'CHECKOUT_EXPIRED',
+      `Checkout ${checkout._id.toHexString()} expired at ${checkout.expiresAt.toISOString()}; its holds are released`,
+    );
+  }
+}
+
+function completed(checkout: Checkout): ConflictError {
+  return new ConflictError(
+    'CHECKOUT_COMPLETED',
+    `Checkout ${checkout._id.toHexString()} was completed already`,
+    { purchaseId: checkout.purchaseId?.toHexString() ?? null },
+  );
+}
+
+function notApplicable(reason: 'NO_MATCHING_ITEM' | 'EXCEEDS_TOTAL', label: string): ConflictError {
+  return new ConflictError(
+    'INSTRUMENT_NOT_APPLICABLE',
+    reason === 'NO_MATCHING_ITEM'
+      ? `"${label}" gives a product that is not in the basket`
+      : `"${label}" is worth more than what is left to pay`,
+    { reason },
+  );
+}
+
+function toReceipt(
+  checkout: Checkout,
+  priced: PricedBasket,
+  purchase: {
+    _id: Types.ObjectId;
+    externalId: string | null;
+    pointsEarned: number;
+    pointsStatus: 'active' | 'pending';
+    breakdown: Array<{ ruleId: string; ruleVersion: number; ruleName: string; points: number }>;
+  },
+  balance: { available: number; pending: number } | null,
+  now: Date,
+): CheckoutReceipt {
+  const amountOf = new Map(priced.applied.map((a) => [a.id, a.amountMinor]));
+  return {
+    checkoutId: checkout._id.toHexString(),
+    purchaseId: purchase._id.toHexString(),
+    externalId: purchase.externalId,
+    currency: checkout.currency,
+    lines: [
+      ...checkout.items.map((item) => ({
+        kind: 'item' as const,
+        label: item.name ?? item.sku,
+        quantity: item.quantity,
+        points: null,
+        amountMinor: item.quantity * item.unitPriceMinor,
+      })),
+      ...checkout.applied.map((a) => ({
+        kind: a.kind === 'points_payment' ? ('points_payment' as const) : ('discount' as const),
+        label: a.label,
+        quantity: null,
+        points: a.kind === 'points_payment' ? a.points : null,
+        amountMinor: -(amountOf.get(a._id.toHexString()) ?? 0),
+      })),
+    ],
+    totals: priced.totals,
+    redemptionIds: checkout.applied.flatMap((a) => (a.redemptionId ? [a.redemptionId.toHexString()] : [])),
+    pointsSpent: checkout.applied.reduce((sum, a) => sum + a.points, 0),
+    pointsEarned: purchase.pointsEarned,
+    pointsStatus: purchase.pointsStatus,
+    breakdown: purchase.breakdown.map((b) => ({
+      ruleId: b.ruleId,
+      ruleVersion: b.ruleVersion,
+      ruleName: b.ruleName,
+      points: b.points,
+    })),
+    balance,
+    completedAt: now.toISOString(),
+  };
+}

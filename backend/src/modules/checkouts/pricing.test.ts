@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { priceBasket, spread } from './pricing.js';
+
+describe('spread', () => {
+  it('splits in proportion in whole units, the remainder to the largest fractions, never above a weight', () => {
+    expect(spread(100, [100, 100, 100])).toEqual([34, 33, 33]);
+    expect(spread(10, [300, 100])).toEqual([8, 2]);
+    expect(spread(5, [1, 1, 100])).toEqual([0, 0, 5]);
+    expect(spread(3, [1, 1, 1])).toEqual([1, 1, 1]);
+    expect(spread(0, [5, 5])).toEqual([0, 0]);
+    expect(spread(7, [0, 0])).toEqual([0, 0]);
+    for (let total = 0; total <= 50; total += 1) {
+      const shares = spread(total, [17, 3, 30]);
+      expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
+      shares.forEach((s, i) => expect(s).toBeLessThanOrEqual([17, 3, 30][i] ?? 0));
+    }
+  });
+});
+
+const lines = [
+  { sku: 'ESPRESSO', quantity: 2, unitPriceMinor: 240 },
+  { sku: 'CROISSANT', quantity: 1, unitPriceMinor: 320 },
+];
+
+describe('priceBasket', () => {
+  it('gives one unit of a free product, on the dearest matching line', () => {
+    const priced = priceBasket(
+      [...lines, { sku: 'ESPRESSO', quantity: 1, unitPriceMinor: 260 }],
+      [{ id: 'a', kind: 'free_product', sku: 'ESPRESSO' }],
+    );
+    expect(priced.applied).toEqual([{ id: 'a', amountMinor: 260, lines: [{ index: 2, amountMinor: 260 }] }]);
+    expect(priced.totals).toMatchObject({ subtotalMinor: 1060, discountMinor: 260, toPayMinor: 800 });
+  });
+
+  it('drops a free product whose units are all free already, or that is not in the basket', () => {
+    const priced = priceBasket(lines, [
+      { id: 'a', kind: 'free_product', sku: 'ESPRESSO' },
+      { id: 'b', kind: 'free_product', sku: 'ESPRESSO' },
+      { id: 'c', kind: 'free_product', sku: 'ESPRESSO' },
+      { id: 'd', kind: 'free_product', sku: 'CAKE' },
+    ]);
+    expect(priced.applied.map((a) => a.id)).toEqual(['a', 'b']);
+    expect(priced.dropped).toEqual([
+      { id: 'c', reason: 'NO_MATCHING_ITEM' },
+      { id: 'd', reason: 'NO_MATCHING_ITEM' },
+    ]);
+    expect(priced.lines[0]).toMatchObject({ discountMinor: 480, toPayMinor: 0 });
+  });
+
+  it('caps a fixed discount at the basket and spreads it over the lines', () => {
+    const priced = priceBasket(lines, [{ id: 'a', kind: 'fixed_discount', valueMinor: 10_000 }]);
+    expect(priced.totals).toMatchObject({ discountMinor: 800, toPayMinor: 0 });
+    expect(priced.lines.map((l) => l.discountMinor)).toEqual([480, 320]);
+    const part = priceBasket(lines, [{ id: 'a', kind: 'fixed_discount', valueMinor: 100 }]);
+    expect(part.lines.map((l) => l.discountMinor)).toEqual([60, 40]);
+  });
+
+  it('takes a percent of what is left after earlier discounts, and points last whatever the order', () => {
+    const priced = priceBasket(lines, [
+      { id: 'p', kind: 'points_payment', valueMinor: 100 },
+      { id: 'f', kind: 'free_product', sku: 'CROISSANT' },
+      { id: 'x', kind: 'percent_discount', percent: 10 },
+    ]);
+    // 800 − 320 (free croissant) = 480; 10 % of that = 48; points pay 100 of the 432 left.
+    expect(priced.applied.find((a) => a.id === 'x')?.amountMinor).toBe(48);
+    expect(priced.totals).toEqual({
+      subtotalMinor: 800,
+      discountMinor: 368,
+      paidWithPointsMinor: 100,
+      toPayMinor: 332,
+    });
+    for (const line of priced.lines)
+      expect(line.discountMinor + line.paidWithPointsMinor + line.toPayMinor).toBe(line.grossMinor);
+  });
+
+  it('drops points worth more than what is left to pay, and a discount on a basket with nothing left', () => {
+    const priced = priceBasket(lines, [
+      { id: 'all', kind: 'fixed_discount', valueMinor: 800 },
+      { id: 'more', kind: 'percent_discount', percent: 50 },
+      { id: 'p', kind: 'points_payment', valueMinor: 1 },
+    ]);
+    expect(priced.dropped).toEqual([
+      { id: 'more', reason: 'EXCEEDS_TOTAL' },
+      { id: 'p', reason: 'EXCEEDS_TOTAL' },
+    ]);
+  });
+});

@@ -1,0 +1,158 @@
+// What the applied instruments take off a basket. Pure: the checkout prices the basket again after
+// every change (items replaced, an instrument applied or removed), so the same inputs always give the
+// same lines, and what the till is told equals what completion records.
+
+export type PricingLine = { sku: string; quantity: number; unitPriceMinor: number };
+
+/** One instrument as the pricing sees it: a discount (reward) or a tender (points). */
+export type PricingInstrument = {
+  id: string;
+  kind: 'fixed_discount' | 'percent_discount' | 'free_product' | 'points_payment';
+  /** fixed_discount: the discount; points_payment: what the points are worth. */
+  valueMinor?: number | null;
+  percent?: number | null;
+  sku?: string | null;
+};
+
+export type DropReason = 'NO_MATCHING_ITEM' | 'EXCEEDS_TOTAL';
+
+export type PricedInstrument = {
+  id: string;
+  amountMinor: number;
+  lines: Array<{ index: number; amountMinor: number }>;
+};
+
+export type PricedBasket = {
+  lines: Array<{
+    grossMinor: number;
+    discountMinor: number;
+    paidWithPointsMinor: number;
+    toPayMinor: number;
+  }>;
+  applied: PricedInstrument[];
+  dropped: Array<{ id: string; reason: DropReason }>;
+  totals: { subtotalMinor: number; discountMinor: number; paidWithPointsMinor: number; toPayMinor: number };
+};
+
+/**
+ * Splits `total` over `weights` in proportion, in whole minor units (largest remainder; ties to the
+ * earlier line). Never gives a line more than its weight when `total <= Σ weights`.
+ */
+export function spread(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum === 0 || total === 0) return weights.map(() => 0);
+  const shares = weights.map((w) => Math.floor((total * w) / sum));
+  let left = total - shares.reduce((a, b) => a + b, 0);
+  const order = weights
+    .map((w, index) => ({ index, rest: (total * w) % sum }))
+    .sort((a, b) => b.rest - a.rest || a.index - b.index);
+  for (const { index } of order) {
+    if (left === 0) break;
+    if ((shares[index] ?? 0) < (weights[index] ?? 0)) {
+      shares[index] = (shares[index] ?? 0) + 1;
+      left -= 1;
+    }
+  }
+  return shares;
+}
+
+/**
+ * Prices the basket: discounts first, in the order they were applied (a fixed amount spread over the
+ * lines in proportion and capped at what is left; a percent of what is left, spread the same way; a
+ * free product as one unit of its line), then points as a tender over what is left to pay. An
+ * instrument that no longer fits (its product left the basket, points worth more than is left) is
+ * dropped with the reason, and takes nothing.
+ */
+export function priceBasket(
+  lines: readonly PricingLine[],
+  instruments: readonly PricingInstrument[],
+): PricedBasket {
+  const gross = lines.map((l) => l.quantity * l.unitPriceMinor);
+  const left = [...gross];
+  const discount = lines.map(() => 0);
+  const points = lines.map(() => 0);
+  /** Units of each line already given free. */
+  const freeUnits = lines.map(() => 0);
+  const applied: PricedInstrument[] = [];
+  const dropped: PricedBasket['dropped'] = [];
+  const take = (instrument: PricingInstrument, amounts: number[], into: number[]) => {
+    const touched: PricedInstrument['lines'] = [];
+    amounts.forEach((amount, index) => {
+      if (amount <= 0) return;
+      left[index] = (left[index] ?? 0) - amount;
+      into[index] = (into[index] ?? 0) + amount;
+      touched.push({ index, amountMinor: amount });
+    });
+    applied.push({ id: instrument.id, amountMinor: amounts.reduce((a, b) => a + b, 0), lines: touched });
+  };
+  const ordered = [
+    ...instruments.filter((i) => i.kind !== 'points_payment'),
+    ...instruments.filter((i) => i.kind === 'points_payment'),
+  ];
+  for (const instrument of ordered) {
+    const remaining = left.reduce((a, b) => a + b, 0);
+    switch (instrument.kind) {
+      case 'fixed_discount': {
+        if (remaining === 0) {
+          dropped.push({ id: instrument.id, reason: 'EXCEEDS_TOTAL' });
+          break;
+        }
+        take(instrument, spread(Math.min(instrument.valueMinor ?? 0, remaining), left), discount);
+        break;
+      }
+      case 'percent_discount': {
+        if (remaining === 0) {
+          dropped.push({ id: instrument.id, reason: 'EXCEEDS_TOTAL' });
+          break;
+        }
+        take(instrument, spread(Math.floor((remaining * (instrument.percent ?? 0)) / 100), left), discount);
+        break;
+      }
+      case 'free_product': {
+        // The matching line with a unit still charged; the dearest unit first.
+        let best = -1;
+        lines.forEach((line, index) => {
+          if (line.sku !== instrument.sku) return;
+          if ((freeUnits[index] ?? 0) >= line.quantity || (left[index] ?? 0) <= 0) return;
+          if (best < 0 || line.unitPriceMinor > (lines[best]?.unitPriceMinor ?? 0)) best = index;
+        });
+        if (best < 0) {
+          dropped.push({ id: instrument.id, reason: 'NO_MATCHING_ITEM' });
+          break;
+        }
+        freeUnits[best] = (freeUnits[best] ?? 0) + 1;
+        const amounts = lines.map(() => 0);
+        amounts[best] = Math.min(lines[best]?.unitPriceMinor ?? 0, left[best] ?? 0);
+        take(instrument, amounts, discount);
+        break;
+      }
+      case 'points_payment': {
+        const value = instrument.valueMinor ?? 0;
+        if (value > remaining) {
+          dropped.push({ id: instrument.id, reason: 'EXCEEDS_TOTAL' });
+          break;
+        }
+        take(instrument, spread(value, left), points);
+        break;
+      }
+    }
+  }
+  const priced = lines.map((_, index) => ({
+    grossMinor: gross[index] ?? 0,
+    discountMinor: discount[index] ?? 0,
+    paidWithPointsMinor: points[index] ?? 0,
+    toPayMinor: left[index] ?? 0,
+  }));
+  const sum = (pick: (l: (typeof priced)[number]) => number) => priced.reduce((a, l) => a + pick(l), 0);
+  return {
+    lines: priced,
+    applied,
+    dropped,
+    totals: {
+      subtotalMinor: sum((l) => l.grossMinor),
+      discountMinor: sum((l) => l.discountMinor),
+      paidWithPointsMinor: sum((l) => l.paidWithPointsMinor),
+      toPayMinor: sum((l) => l.toPayMinor),
+    },
+  };
+}

@@ -1,0 +1,331 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { Checkout, CheckoutOffer, CheckoutReceipt } from '@regulars/contracts';
+import { formatDate, formatMoney, formatPoints } from '../../shared/format.js';
+import { Notice } from '../../shared/ui/notice.js';
+import { useSession } from '../session.js';
+import { staffApi } from '../staff-api.js';
+import { useI18n, type StaffT } from '../staff-i18n.js';
+import { ConfirmDialog } from '../ui/confirm-dialog.js';
+import { ErrorNotice } from '../ui/error-notice.js';
+import { useSubmission } from '../ui/use-submission.js';
+import { findDuplicateSale, type RecordedSale } from './duplicate-sale.js';
+
+/**
+ * An open sale at the till: the basket priced with what is applied, the offers (tap to apply, or why
+ * not), pay with points, and "Complete sale" (Enter). Applying holds the points at once on the server;
+ * removing an instrument, changing the basket or cancelling gives them back.
+ */
+export function CheckoutPanel({
+  checkout,
+  memberName,
+  recentSales,
+  onChange,
+  onChangeBasket,
+  onCompleted,
+  onCancelled,
+}: {
+  checkout: Checkout;
+  memberName: string;
+  /** The sales this desk completed lately, to ask before the same one is recorded twice. */
+  recentSales: readonly RecordedSale[];
+  onChange(checkout: Checkout): void;
+  onChangeBasket(): void;
+  onCompleted(receipt: CheckoutReceipt, checkout: Checkout): void;
+  onCancelled(): void;
+}) {
+  const { t, language } = useI18n();
+  const { program } = useSession();
+  const money = (minor: number) => formatMoney(minor, checkout.currency, language);
+  const points = (n: number) => formatPoints(n, language);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [pointsText, setPointsText] = useState('');
+  const [pointsInvalid, setPointsInvalid] = useState(false);
+  const [repeat, setRepeat] = useState<{ previous: RecordedSale; at: number } | null>(null);
+  const completion = useSubmission<CheckoutReceipt>();
+  const completeRef = useRef<HTMLButtonElement>(null);
+  const pointsOffer = checkout.offers.find((o) => o.type === 'points');
+  const rewardOffers = checkout.offers.filter((o) => o.type !== 'points');
+  const memberId = checkout.member?.id ?? null;
+
+  useEffect(() => completeRef.current?.focus(), [checkout.id]);
+
+  const change = async (key: string, run: () => Promise<Checkout>) => {
+    if (busy) return;
+    setBusy(key);
+    setFailure(null);
+    try {
+      onChange(await run());
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const applyOffer = (offer: CheckoutOffer) =>
+    change(`offer-${offer.rewardId ?? offer.stampRewardId ?? ''}`, () =>
+      staffApi.applyToCheckout(
+        checkout.id,
+        offer.type === 'stampReward'
+          ? { type: 'stampReward', stampRewardId: offer.stampRewardId ?? '' }
+          : { type: 'reward', rewardId: offer.rewardId ?? '' },
+      ),
+    );
+
+  const payWithPoints = (event: FormEvent) => {
+    event.preventDefault();
+    const wanted = Number(pointsText.trim());
+    const max = pointsOffer?.points ?? 0;
+    if (!Number.isInteger(wanted) || wanted < 1 || wanted > max) {
+      setPointsInvalid(true);
+      return;
+    }
+    setPointsInvalid(false);
+    void change('points', async () => {
+      const next = await staffApi.applyToCheckout(checkout.id, { type: 'points', points: wanted });
+      setPointsText('');
+      return next;
+    });
+  };
+
+  const complete = async (isConfirmed = false) => {
+    if (completion.isLocked || busy) return;
+    const now = Date.now();
+    const previous =
+      !isConfirmed && memberId
+        ? findDuplicateSale(
+            recentSales,
+            { memberId, totalMinor: checkout.totals.toPayMinor, currency: checkout.currency },
+            now,
+          )
+        : null;
+    if (previous) {
+      setRepeat({ previous, at: now });
+      return;
+    }
+    setRepeat(null);
+    const receipt = await completion.submit((idempotencyKey) =>
+      staffApi.completeCheckout(checkout.id, { idempotencyKey }),
+    );
+    if (receipt) onCompleted(receipt, checkout);
+  };
+
+  const cancel = () =>
+    change('cancel', async () => {
+      const cancelled = await staffApi.cancelCheckout(checkout.id);
+      onCancelled();
+      return cancelled;
+    });
+
+  return (
+    <section className="panel checkout" aria-labelledby="checkout-title" data-testid="checkout-panel">
+      <h2 id="checkout-title">{t('desk.checkout.title')}</h2>
+      <table className="lines-table checkout-lines">
+        <tbody>
+          {checkout.lines.map((line, index) => (
+            <tr key={index}>
+              <td>{t('desk.checkout.line', { quantity: line.quantity, name: line.name ?? line.sku })}</td>
+              <td className="amount">{money(line.grossMinor)}</td>
+            </tr>
+          ))}
+          {checkout.applied.map((instrument) => (
+            <tr key={instrument.id} className="applied-line" data-testid="applied-line">
+              <td>
+                {instrument.kind === 'points_payment'
+                  ? t('desk.receipt.pointsPaid', { points: points(instrument.points) })
+                  : instrument.label}{' '}
+                <button
+                  type="button"
+                  className="link"
+                  disabled={busy !== null || completion.isLocked}
+                  onClick={() =>
+                    void change(`remove-${instrument.id}`, () =>
+                      staffApi.removeFromCheckout(checkout.id, instrument.id),
+                    )
+                  }
+                >
+                  {t('desk.checkout.remove')}
+                </button>
+              </td>
+              <td className="amount">−{money(instrument.amountMinor)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">{t('desk.checkout.toPay')}</th>
+            <td className="amount total" data-testid="checkout-to-pay">
+              {money(checkout.totals.toPayMinor)}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+      {checkout.dropped.map((dropped) => (
+        <Notice key={dropped.id} tone="warning">
+          {t('desk.checkout.dropped', {
+            label: dropped.label,
+            why:
+              dropped.reason === 'NO_MATCHING_ITEM'
+                ? t('desk.checkout.droppedNoItem')
+                : t('desk.checkout.droppedTotal'),
+          })}
+        </Notice>
+      ))}
+      {checkout.member ? (
+        <p className="field-hint" data-testid="earn-preview">
+          {t('desk.checkout.earnPreview', { points: points(checkout.earnPreview.points) })}
+        </p>
+      ) : null}
+
+      {checkout.member ? (
+        <div className="offers" aria-labelledby="offers-title">
+          <h3 id="offers-title">{t('desk.checkout.offers')}</h3>
+          {rewardOffers.length === 0 ? <p className="field-hint">{t('desk.checkout.noOffers')}</p> : null}
+          <ul className="plain-list offer-list">
+            {rewardOffers.map((offer) => {
+              const key = `offer-${offer.rewardId ?? offer.stampRewardId ?? ''}`;
+              return (
+                <li key={`${offer.type}-${offer.stampRewardId ?? offer.rewardId}`} className="offer">
+                  <button
+                    type="button"
+                    className="secondary offer-button"
+                    disabled={!offer.isApplicable || busy !== null || completion.isLocked}
+                    onClick={() => void applyOffer(offer)}
+                    aria-describedby={`${key}-why`}
+                  >
+                    {busy === key ? t('desk.checkout.applying') : offer.label}
+                  </button>
+                  <span className="field-hint" id={`${key}-why`}>
+                    {offerNote(offer, t, points, money, language)}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+          {pointsOffer && pointsOffer.points > 0 ? (
+            <form className="row points-form" onSubmit={payWithPoints} noValidate>
+              <div className="field">
+                <label htmlFor="checkout-points">
+                  {t('desk.checkout.pointsLabel', {
+                    points: points(pointsOffer.points),
+                    value: formatMoney(program.pointValueMinor, checkout.currency, language),
+                  })}
+                </label>
+                <input
+                  id="checkout-points"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  value={pointsText}
+                  onChange={(event) => setPointsText(event.target.value)}
+                  aria-invalid={pointsInvalid || undefined}
+                />
+                {pointsInvalid ? (
+                  <p className="field-error" role="alert">
+                    {t('desk.checkout.pointsInvalid', { points: points(pointsOffer.points) })}
+                  </p>
+                ) : null}
+              </div>
+              <button type="submit" className="secondary" disabled={busy !== null || completion.isLocked}>
+                {busy === 'points' ? t('desk.checkout.applying') : t('desk.checkout.pointsApply')}
+              </button>
+            </form>
+          ) : null}
+        </div>
+      ) : null}
+
+      {failure ? <ErrorNotice error={failure} /> : null}
+      {completion.state.status === 'failed' ? <ErrorNotice error={completion.state.error} /> : null}
+      {completion.state.status === 'connectionLost' ? (
+        <Notice
+          tone="warning"
+          action={
+            <button type="button" onClick={() => void complete(true)}>
+              {t('desk.retrySafely')}
+            </button>
+          }
+        >
+          {t('desk.checkout.connectionLost')}
+        </Notice>
+      ) : null}
+      <div className="checkout-actions">
+        <button
+          ref={completeRef}
+          type="button"
+          className="big wide"
+          data-testid="complete-sale"
+          disabled={busy !== null || completion.isLocked}
+          onClick={() => void complete()}
+        >
+          {completion.state.status === 'submitting'
+            ? t('desk.checkout.completing')
+            : `${t('desk.checkout.complete')} · ${money(checkout.totals.toPayMinor)}`}
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy !== null || completion.isLocked}
+          onClick={onChangeBasket}
+        >
+          {t('desk.checkout.changeBasket')}
+        </button>
+        <button
+          type="button"
+          className="link"
+          disabled={busy !== null || completion.isLocked}
+          onClick={() => void cancel()}
+        >
+          {t('desk.checkout.cancelSale')}
+        </button>
+      </div>
+      {repeat ? (
+        <ConfirmDialog
+          title={t('desk.duplicate.title')}
+          confirmLabel={t('desk.duplicate.confirm')}
+          onConfirm={() => void complete(true)}
+          onCancel={() => setRepeat(null)}
+        >
+          <p data-testid="duplicate-sale">
+            {t('desk.duplicate.body', {
+              total: formatMoney(repeat.previous.totalMinor, repeat.previous.currency, language),
+              name: memberName,
+              seconds: Math.max(1, Math.round((repeat.at - repeat.previous.at) / 1000)),
+            })}
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </section>
+  );
+}
+
+/** Why an offer applies (its cost, what it saves) or what it still needs, as the cashier reads it. */
+function offerNote(
+  offer: CheckoutOffer,
+  t: StaffT,
+  points: (n: number) => string,
+  money: (minor: number) => string,
+  language: string,
+): string {
+  const cost =
+    offer.type === 'stampReward'
+      ? t('desk.checkout.stampReward')
+      : t('desk.checkout.cost', { points: points(offer.points) });
+  switch (offer.reason) {
+    case 'AFFORDABLE':
+    case 'UNLOCKED': {
+      const saves = t('desk.checkout.saves', { amount: money(offer.amountMinor) });
+      const until = offer.expiresAt ? ` · ${formatDate(offer.expiresAt, language)}` : '';
+      return `${cost} · ${saves}${until}`;
+    }
+    case 'NEEDS_POINTS':
+      return `${cost} · ${t('desk.checkout.needsPoints', { points: points(offer.missingPoints) })}`;
+    case 'NEEDS_ITEM':
+      return `${cost} · ${t('desk.checkout.needsItem', { sku: offer.sku ?? '' })}`;
+    case 'OUT_OF_STOCK':
+      return `${cost} · ${t('desk.checkout.outOfStock')}`;
+    case 'LIMIT_REACHED':
+      return `${cost} · ${t('desk.checkout.limitReached')}`;
+    case 'NOTHING_TO_PAY':
+      return `${cost} · ${t('desk.checkout.nothingToPay')}`;
+  }
+}

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { isPhoneLookup } from './identify-code.js';
+
+describe('isPhoneLookup', () => {
+  it('reads national and international phone numbers as phones', () => {
+    expect(isPhoneLookup('612 345 678')).toBe(true);
+    expect(isPhoneLookup('+34 612-345-678')).toBe(true);
+    // Twelve digits with a leading 0 cannot be a card number (cards never start with 0).
+    expect(isPhoneLookup('034612345678')).toBe(true);
+  });
+
+  it('does not offer to enrol a scanned card or a typed card number', () => {
+    expect(isPhoneLookup('RGL1:123456789012:123456')).toBe(false);
+    expect(isPhoneLookup(' rgl1:123456789012:123456 ')).toBe(false);
+    expect(isPhoneLookup('1234 5678 9012')).toBe(false);
+    expect(isPhoneLookup('1234-5678-9012')).toBe(false);
+  });
+});

@@ -1,0 +1,291 @@
+import { z } from './zod.js';
+import { CurrencyCode, ObjectIdString } from './common.js';
+import { ExpiringPoints, PendingPoints, PointsBalance } from './members.js';
+import { RewardKind } from './rewards.js';
+import { RuleBreakdown } from './ledger.js';
+
+const Sku = z.string().trim().min(1).max(64);
+const Minor = z.number().int('amounts are integers in minor units (cents)');
+const DateTime = z.string().datetime({ offset: true });
+
+/** One basket line as the till sends it: the checkout computes the discounts itself. */
+export const CheckoutItemInput = z
+  .object({
+    sku: Sku,
+    name: z.string().trim().max(200).optional(),
+    category: z.string().trim().max(100).optional(),
+    quantity: z.number().int('quantity is a whole number').min(1).max(100_000),
+    unitPriceMinor: Minor.min(0, 'prices are not negative').max(1_000_000_000),
+  })
+  .strict()
+  .openapi('CheckoutItemInput');
+export type CheckoutItemInput = z.infer<typeof CheckoutItemInput>;
+
+const CheckoutItems = z.array(CheckoutItemInput).min(1, 'a basket has at least one line').max(500);
+
+/** Who is at the till: the scanned card (`cardCode`, the QR payload) or a member found by the cashier. */
+export const CheckoutMemberInput = z
+  .union([
+    z.object({ cardCode: z.string().trim().min(3).max(100) }).strict(),
+    z.object({ memberId: ObjectIdString }).strict(),
+  ])
+  .openapi('CheckoutMemberInput');
+
+/** `POST /api/v1/checkouts`: opens a checkout for a basket, with or without a member. */
+export const OpenCheckoutBody = z
+  .object({
+    storeId: ObjectIdString,
+    member: CheckoutMemberInput.optional(),
+    currency: CurrencyCode,
+    items: CheckoutItems,
+    channel: z.string().trim().max(40).optional(),
+  })
+  .strict()
+  .openapi('OpenCheckoutBody');
+export type OpenCheckoutBody = z.infer<typeof OpenCheckoutBody>;
+
+/** `PUT /api/v1/checkouts/:id/items`: the whole basket again (lines added, removed or changed). */
+export const ReplaceCheckoutItemsBody = z
+  .object({ items: CheckoutItems })
+  .strict()
+  .openapi('ReplaceCheckoutItemsBody');
+export type ReplaceCheckoutItemsBody = z.infer<typeof ReplaceCheckoutItemsBody>;
+
+export const CheckoutInstrumentType = z
+  .enum(['reward', 'points', 'stampReward'])
+  .openapi('CheckoutInstrumentType');
+export type CheckoutInstrumentType = z.infer<typeof CheckoutInstrumentType>;
+
+/** `POST /api/v1/checkouts/:id/applied`: holds an instrument for this checkout. */
+export const ApplyToCheckoutBody = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('reward'), rewardId: ObjectIdString }).strict(),
+    z
+      .object({
+        type: z.literal('points'),
+        /** Points to pay with (each worth the program's point value). */
+        points: z.number().int('points are whole numbers').min(1).max(10_000_000),
+      })
+      .strict(),
+    z.object({ type: z.literal('stampReward'), stampRewardId: ObjectIdString }).strict(),
+  ])
+  .openapi('ApplyToCheckoutBody');
+export type ApplyToCheckoutBody = z.infer<typeof ApplyToCheckoutBody>;
+
+/** `POST /api/v1/checkouts/:id/complete` (Idempotency-Key required). */
+export const CompleteCheckoutBody = z
+  .object({
+    /** The POS's own receipt id; unique per store. */
+    externalId: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict()
+  .openapi('CompleteCheckoutBody');
+export type CompleteCheckoutBody = z.infer<typeof CompleteCheckoutBody>;
+
+export const CheckoutStatus = z
+  .enum(['open', 'completed', 'cancelled', 'expired', 'undone'])
+  .openapi('CheckoutStatus');
+export type CheckoutStatus = z.infer<typeof CheckoutStatus>;
+
+/** A basket line with what the applied instruments take off it. */
+export const CheckoutLine = z
+  .object({
+    sku: z.string(),
+    name: z.string().nullable(),
+    category: z.string().nullable(),
+    quantity: z.number().int(),
+    unitPriceMinor: z.number().int(),
+    /** quantity × unit price. */
+    grossMinor: z.number().int(),
+    /** Rewards and other discounts on this line (they earn nothing). */
+    discountMinor: z.number().int(),
+    /** The part of this line paid with points (it earns nothing). */
+    paidWithPointsMinor: z.number().int(),
+    /** What the customer pays for this line. */
+    toPayMinor: z.number().int(),
+  })
+  .openapi('CheckoutLine');
+export type CheckoutLine = z.infer<typeof CheckoutLine>;
+
+/** What an instrument does to this basket: its amount and the lines it touches. */
+export const CheckoutAppliedInstrument = z
+  .object({
+    id: ObjectIdString,
+    type: CheckoutInstrumentType,
+    /** What the receipt prints ("Free espresso"). */
+    label: z.string(),
+    kind: z.union([RewardKind, z.literal('points_payment')]),
+    rewardId: ObjectIdString.nullable(),
+    stampRewardId: ObjectIdString.nullable(),
+    /** Points this instrument holds (spent on completion, given back on cancel or expiry). */
+    points: z.number().int(),
+    /** What it takes off the basket now. */
+    amountMinor: z.number().int(),
+    lines: z.array(z.object({ index: z.number().int(), amountMinor: z.number().int() })),
+  })
+  .openapi('CheckoutAppliedInstrument');
+export type CheckoutAppliedInstrument = z.infer<typeof CheckoutAppliedInstrument>;
+
+/** An instrument taken off the checkout by a basket change, and why. */
+export const CheckoutDroppedInstrument = z
+  .object({
+    id: ObjectIdString,
+    type: CheckoutInstrumentType,
+    label: z.string(),
+    /** `NO_MATCHING_ITEM` (the free product left the basket) or `EXCEEDS_TOTAL` (points worth more than what is left to pay). */
+    reason: z.enum(['NO_MATCHING_ITEM', 'EXCEEDS_TOTAL']),
+    message: z.string(),
+  })
+  .openapi('CheckoutDroppedInstrument');
+export type CheckoutDroppedInstrument = z.infer<typeof CheckoutDroppedInstrument>;
+
+/** Something the member could use on this basket, and why it applies (or what is missing). */
+export const CheckoutOffer = z
+  .object({
+    type: CheckoutInstrumentType,
+    rewardId: ObjectIdString.nullable(),
+    stampRewardId: ObjectIdString.nullable(),
+    label: z.string(),
+    kind: z.union([RewardKind, z.literal('points_payment')]),
+    /** Points it costs (for `points`: the most the member can pay with on this basket). */
+    points: z.number().int(),
+    /** What it would take off this basket. */
+    amountMinor: z.number().int(),
+    /** True when it can be applied now. */
+    isApplicable: z.boolean(),
+    /** `AFFORDABLE`, `UNLOCKED`, `NEEDS_POINTS`, `NEEDS_ITEM`, `OUT_OF_STOCK`, `LIMIT_REACHED`, `NOTHING_TO_PAY`. */
+    reason: z.enum([
+      'AFFORDABLE',
+      'UNLOCKED',
+      'NEEDS_POINTS',
+      'NEEDS_ITEM',
+      'OUT_OF_STOCK',
+      'LIMIT_REACHED',
+      'NOTHING_TO_PAY',
+    ]),
+    /** Points still missing (`NEEDS_POINTS`). */
+    missingPoints: z.number().int(),
+    /** The SKU the basket needs (`NEEDS_ITEM`). */
+    sku: z.string().nullable(),
+    expiresAt: DateTime.nullable(),
+  })
+  .openapi('CheckoutOffer');
+export type CheckoutOffer = z.infer<typeof CheckoutOffer>;
+
+export const CheckoutTotals = z
+  .object({
+    subtotalMinor: z.number().int(),
+    discountMinor: z.number().int(),
+    paidWithPointsMinor: z.number().int(),
+    toPayMinor: z.number().int(),
+  })
+  .openapi('CheckoutTotals');
+
+/** A receipt line to print: an item, a discount ("Free espresso −€2.40") or points paid. */
+export const ReceiptLine = z
+  .object({
+    kind: z.enum(['item', 'discount', 'points_payment']),
+    label: z.string(),
+    quantity: z.number().int().nullable(),
+    /** Points paid (`points_payment`), null otherwise. */
+    points: z.number().int().nullable(),
+    /** Negative for discounts and points paid. */
+    amountMinor: z.number().int(),
+  })
+  .openapi('ReceiptLine');
+
+/** What completing a checkout recorded; the same for every retry with the same Idempotency-Key. */
+export const CheckoutReceipt = z
+  .object({
+    checkoutId: ObjectIdString,
+    purchaseId: ObjectIdString,
+    externalId: z.string().nullable(),
+    currency: z.string(),
+    lines: z.array(ReceiptLine),
+    totals: CheckoutTotals,
+    redemptionIds: z.array(ObjectIdString),
+    pointsSpent: z.number().int(),
+    pointsEarned: z.number().int(),
+    /** `pending` while the points earned wait for the return window. */
+    pointsStatus: z.enum(['active', 'pending']),
+    breakdown: z.array(RuleBreakdown),
+    /** The member's balance after the sale (null for an anonymous sale). */
+    balance: z.object({ available: z.number().int(), pending: z.number().int() }).nullable(),
+    completedAt: DateTime,
+  })
+  .openapi('CheckoutReceipt');
+export type CheckoutReceipt = z.infer<typeof CheckoutReceipt>;
+
+export const Checkout = z
+  .object({
+    id: ObjectIdString,
+    status: CheckoutStatus,
+    storeId: ObjectIdString,
+    currency: z.string(),
+    /** The member at the till (null: an anonymous sale), with what a cashier may read. */
+    member: z
+      .object({
+        id: ObjectIdString,
+        name: z.string(),
+        cardNumber: z.string(),
+        balance: PointsBalance,
+      })
+      .nullable(),
+    lines: z.array(CheckoutLine),
+    applied: z.array(CheckoutAppliedInstrument),
+    /** Instruments the last basket change took off, with the reason (empty otherwise). */
+    dropped: z.array(CheckoutDroppedInstrument),
+    offers: z.array(CheckoutOffer),
+    totals: CheckoutTotals,
+    /** Points paying `toPayMinor` would earn through the published rules (0 without a member). */
+    earnPreview: z.object({ points: z.number().int(), breakdown: z.array(RuleBreakdown) }),
+    expiresAt: DateTime,
+    createdAt: DateTime,
+    /** Set once completed. */
+    receipt: CheckoutReceipt.nullable(),
+    /** Set when the sale was undone at the till: the full refund that reversed it. */
+    undo: z
+      .object({
+        refundId: ObjectIdString,
+        /** Points spent on the sale given back. */
+        pointsRestored: z.number().int(),
+        /** Points earned on the sale taken back. */
+        pointsReversed: z.number().int(),
+        undoneAt: DateTime,
+      })
+      .nullable(),
+  })
+  .openapi('Checkout');
+export type Checkout = z.infer<typeof Checkout>;
+
+/** The member's wallet: everything they hold, one section per module. */
+export const MemberWallet = z
+  .object({
+    memberId: ObjectIdString,
+    points: PointsBalance.extend({
+      /** Points held by open checkouts (already out of `available`; back if the checkout is cancelled). */
+      held: z.number().int(),
+      pendingLots: z.array(PendingPoints),
+      expiringSoon: z.array(ExpiringPoints),
+    }),
+    rewards: z.object({
+      /** Rewards the member can afford now, cheapest first. */
+      affordable: z.array(
+        z.object({ rewardId: ObjectIdString, name: z.string(), pointsCost: z.number().int() }),
+      ),
+      /** The cheapest reward out of reach, and the points still missing (null when none). */
+      next: z
+        .object({
+          rewardId: ObjectIdString,
+          name: z.string(),
+          pointsCost: z.number().int(),
+          missingPoints: z.number().int(),
+          /** 0–100: the share of its cost the member has. */
+          progressPercent: z.number().int(),
+        })
+        .nullable(),
+    }),
+    tags: z.array(z.string()),
+  })
+  .openapi('MemberWallet');
+export type MemberWallet = z.infer<typeof MemberWallet>;
