@@ -471,10 +471,11 @@ export class StampService {
 
   /** A reward with its catalogue reward and card, for the checkout that holds it. */
   private async describe(session: ClientSession, stampReward: StampReward): Promise<UnlockedStampReward> {
-    const [reward, definition] = await Promise.all([
-      RewardModel.findById(stampReward.rewardId).session(session).lean(),
-      StampCardDefinitionModel.findById(stampReward.definitionId).session(session).lean(),
-    ]);
+    // One operation at a time: a session in a transaction is not for concurrent commands.
+    const reward = await RewardModel.findById(stampReward.rewardId).session(session).lean();
+    const definition = await StampCardDefinitionModel.findById(stampReward.definitionId)
+      .session(session)
+      .lean();
     if (!reward) throw new NotFoundError('Reward', stampReward.rewardId.toHexString());
     if (!definition) throw new NotFoundError('Stamp card', stampReward.definitionId.toHexString());
     return toUnlocked(stampReward, reward, definition);
