@@ -178,6 +178,51 @@ describe('refunds give back rule-limit usage', () => {
   });
 });
 
+describe('refunding the purchase of a checkout', () => {
+  it('gives back the daily limit it used: the next checkout of the day earns the bonus again', async () => {
+    clock.set(TUESDAY + 9 * DAY_MS);
+    await withRule(
+      {
+        name: 'First visit of the day',
+        effects: [{ type: 'awardFixedPoints', points: 7 }],
+        limits: [{ period: 'day', maxTimes: 1 }],
+      },
+      async (daily) => {
+        const member = await createMember(world);
+        const checkout = async () => {
+          const opened = await world.app.request
+            .post('/api/v1/checkouts')
+            .set(world.cashier.auth)
+            .send({
+              storeId: world.storeId,
+              member: { memberId: member.id },
+              currency: 'EUR',
+              items: [{ sku: 'LATTE', name: 'Latte', quantity: 1, unitPriceMinor: 320 }],
+            })
+            .expect(201);
+          const completed = await world.app.request
+            .post(`/api/v1/checkouts/${opened.body.id as string}/complete`)
+            .set(world.cashier.auth)
+            .set('Idempotency-Key', randomUUID())
+            .send({})
+            .expect(200);
+          return completed.body as {
+            purchaseId: string;
+            breakdown: { ruleId: string; points: number }[];
+          };
+        };
+        const bonus = (receipt: Awaited<ReturnType<typeof checkout>>) =>
+          receipt.breakdown.find((b) => b.ruleId === daily)?.points ?? 0;
+        const first = await checkout();
+        expect([bonus(first), bonus(await checkout())]).toEqual([7, 0]);
+        await refund(first.purchaseId, { amountMinor: 320 }).expect(201);
+        expect(bonus(await checkout())).toBe(7);
+        await expectLedgerClean(world);
+      },
+    );
+  });
+});
+
 describe('refunds give back rule budgets', () => {
   it('a budget of 30 points: exhausted → refund → the next purchases earn again up to what came back', async () => {
     clock.set(TUESDAY + 10 * DAY_MS);
