@@ -27,10 +27,11 @@ const pointsOf = (result: Awaited<ReturnType<typeof buy>>, ruleId: string) =>
 
 const usageOf = async (memberId: string, key: string) =>
   (
-    (await mongoose.connection
-      .collection('members')
-      .findOne({ _id: new mongoose.Types.ObjectId(memberId) }, { projection: { ruleUsage: 1 } }))
-      ?.ruleUsage as Record<string, { periodKey: string; times: number; points: number }> | undefined
+    (
+      await mongoose.connection
+        .collection('members')
+        .findOne({ _id: new mongoose.Types.ObjectId(memberId) }, { projection: { ruleUsage: 1 } })
+    )?.ruleUsage as Record<string, { periodKey: string; times: number; points: number }> | undefined
   )?.[key];
 
 const spentPoints = async (ruleId: string) =>
@@ -321,7 +322,12 @@ describe('concurrent refunds', () => {
             (e) =>
               (
                 e.payload as {
-                  ruleUsageReturned: { ruleId: string; times: number; points: number; budgetPoints: number }[];
+                  ruleUsageReturned: {
+                    ruleId: string;
+                    times: number;
+                    points: number;
+                    budgetPoints: number;
+                  }[];
                 }
               ).ruleUsageReturned,
           );

@@ -87,7 +87,9 @@ function benchRules(): Omit<RuleInput, 'id' | 'version'>[] {
 function compiled(dist: string, source: string): string[] {
   const built = path.join(root, dist);
   if (existsSync(built)) return [built];
-  console.error(`${dist} is not built (run pnpm build): measuring the TypeScript sources through tsx instead`);
+  console.error(
+    `${dist} is not built (run pnpm build): measuring the TypeScript sources through tsx instead`,
+  );
   return ['--conditions=source', '--import', 'tsx', path.join(root, source)];
 }
 
@@ -167,7 +169,11 @@ function call(
         port: base.port,
         method,
         path: urlPath,
-        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -235,7 +241,8 @@ async function driveCheckouts(input: {
   const fail = (isMeasured: boolean, what: string, answer: Answer) => {
     if (!isMeasured) return;
     load.failed += 1;
-    if (load.failures.length < 5) load.failures.push(`${what}: ${answer.status} ${answer.body.slice(0, 300)}`);
+    if (load.failures.length < 5)
+      load.failures.push(`${what}: ${answer.status} ${answer.body.slice(0, 300)}`);
   };
 
   const connection = async () => {
@@ -328,7 +335,13 @@ async function benchCheckout() {
       await services.rules.publish(rule.id, SYSTEM);
     }
     const reward = await services.rewards.create(
-      { name: 'Free espresso', pointsCost: REWARD_COST, kind: 'free_product', sku: 'ESPRESSO', isActive: true },
+      {
+        name: 'Free espresso',
+        pointsCost: REWARD_COST,
+        kind: 'free_product',
+        sku: 'ESPRESSO',
+        isActive: true,
+      },
       SYSTEM,
     );
     const memberIds: string[] = [];
@@ -345,16 +358,17 @@ async function benchCheckout() {
       );
       memberIds.push(memberId);
     }
-    const key = await services.apiKeys.create(
-      { name: 'bench POS', scopes: ['checkouts:write'] },
-      SYSTEM,
-    );
+    const key = await services.apiKeys.create({ name: 'bench POS', scopes: ['checkouts:write'] }, SYSTEM);
     await setup.close();
 
     api = spawn(
       process.execPath,
       [...profileFlags(), ...compiled('backend/dist/main.js', 'backend/src/main.ts'), 'api'],
-      { stdio: ['ignore', 'ignore', 'inherit'], cwd: root, env: { ...process.env, ...env, PORT: String(port) } },
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        cwd: root,
+        env: { ...process.env, ...env, PORT: String(port) },
+      },
     );
     const base = new URL(`http://127.0.0.1:${port}`);
     await waitForHealth(`${base.origin}/api/health`);

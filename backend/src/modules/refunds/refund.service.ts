@@ -10,10 +10,7 @@ import type { EventService } from '../events/event.service.js';
 import { MemberModel } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
 import { PurchaseModel, type Purchase } from '../purchases/purchase.model.js';
-import {
-  giveBackConsumptionInSession,
-  type RuleConsumptionReturned,
-} from '../purchases/rule-consumption.js';
+import { giveBackConsumptionInSession, type RuleConsumptionReturned } from '../purchases/rule-consumption.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
 import { RefundModel, type Refund } from './refund.model.js';
 
