@@ -10,6 +10,7 @@ import type { EventService } from '../events/event.service.js';
 import { MemberModel } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
 import { PurchaseModel, type Purchase } from '../purchases/purchase.model.js';
+import { giveBackConsumptionInSession, type RuleConsumptionReturned } from '../purchases/rule-consumption.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
 import { RefundModel, type Refund } from './refund.model.js';
 
@@ -134,6 +135,7 @@ export class RefundService {
 
         let writtenOff = 0;
         let restored = 0;
+        let ruleUsageReturned: RuleConsumptionReturned[] = [];
         if (purchase.memberId) {
           // Lots past their expiry are expired first: a clawback never takes points that are already gone.
           await this.deps.ledger.settleInSession(session, purchase.memberId, now);
@@ -165,6 +167,15 @@ export class RefundService {
             ).restored;
           }
           await this.correctStats(session, purchase, amountMinor, isFullyRefunded);
+          // A refunded sale no longer counts against "max 1 a day" nor against the campaign budget.
+          ruleUsageReturned = await giveBackConsumptionInSession(session, {
+            memberId: purchase.memberId,
+            consumption: purchase.ruleConsumption ?? [],
+            totalMinor: purchase.totalMinor,
+            refundedMinorBefore: purchase.refundedMinor,
+            refundedMinorAfter: refundedMinor,
+            isFullyRefunded,
+          });
         }
         const refund: Refund = {
           _id: id,
@@ -200,6 +211,7 @@ export class RefundService {
             pointsReversed: toReverse,
             pointsRestored: restored,
             pointsWrittenOff: writtenOff,
+            ruleUsageReturned,
           },
         });
         const balance = purchase.memberId
