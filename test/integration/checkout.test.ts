@@ -305,6 +305,17 @@ describe('completion', () => {
     expect((await memberDetail(world, member.id)).balance.available).toBe(200 - 100 + 5);
   });
 
+  it('a receipt number already recorded for the store is refused with 409 PURCHASE_EXISTS, and the checkout stays open', async () => {
+    const externalId = `R-${randomUUID()}`;
+    const first = await open(undefined).expect(201);
+    await complete(first.body.id, randomUUID(), { externalId }).expect(200);
+    const second = await open(undefined).expect(201);
+    const refused = await complete(second.body.id, randomUUID(), { externalId }).expect(409);
+    expect(refused.body.error.code).toBe('PURCHASE_EXISTS');
+    const after = await world.app.request.get(`/api/v1/checkouts/${second.body.id}`).set(world.cashier.auth);
+    expect(after.body.status).toBe('open');
+  });
+
   it('a refund of a checkout sale gives back the points it spent in proportion, and takes back what it earned', async () => {
     const member = await createMember(world);
     await givePoints(member.id, 400);

@@ -417,6 +417,20 @@ export class CheckoutService {
         if (ctx.requestKey && current.completeKey === ctx.requestKey) return current.receipt;
         throw completed(current);
       }
+      // The receipt number was recorded already by another sale of this store: never record it twice.
+      if ((error as { code?: number }).code === 11000 && body.externalId && current) {
+        const existing = await PurchaseModel.findOne(
+          { storeId: current.storeId, externalId: body.externalId },
+          { _id: 1 },
+        ).lean();
+        if (existing) {
+          throw new ConflictError(
+            'PURCHASE_EXISTS',
+            `Receipt ${body.externalId} of this store was already recorded as purchase ${existing._id.toHexString()}`,
+            { purchaseId: existing._id.toHexString() },
+          );
+        }
+      }
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 import type { RuleCredit } from '../ledger/ledger-entry.model.js';
+import type { PurchaseRuleConsumption } from './rule-consumption.js';
 
 export type PurchaseItem = {
   sku: string;
@@ -32,6 +33,8 @@ export type Purchase = {
   pointsSpent: number;
   pointsRestored: number;
   breakdown: RuleCredit[];
+  /** What the purchase consumed of rule limits and budgets, given back by refunds (absent before #13). */
+  ruleConsumption?: PurchaseRuleConsumption[];
   lotId: Types.ObjectId | null;
   pointsStatus: 'active' | 'pending';
   availableAt: Date;
@@ -70,6 +73,7 @@ const purchaseSchema = new Schema<Purchase>(
     pointsSpent: { type: Number, default: 0 },
     pointsRestored: { type: Number, default: 0 },
     breakdown: [{ _id: false, ruleId: String, ruleVersion: Number, ruleName: String, points: Number }],
+    ruleConsumption: { type: Schema.Types.Mixed, default: undefined },
     lotId: { type: Schema.Types.ObjectId, default: null },
     pointsStatus: { type: String, enum: ['active', 'pending'], required: true },
     availableAt: { type: Date, required: true },

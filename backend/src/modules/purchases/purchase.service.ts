@@ -28,6 +28,7 @@ import { TtlCache } from '../../platform/ttl-cache.js';
 import { WriteBatch } from '../../platform/write-batch.js';
 import type { BudgetReservation, EarningService } from './earning.service.js';
 import { PurchaseModel, type Purchase } from './purchase.model.js';
+import { recordedConsumption } from './rule-consumption.js';
 
 /** How far in the future `occurredAt` may be (tills' clocks drift). */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -307,6 +308,7 @@ export class PurchaseService {
     const dates = lotDates(program, occurredAt);
     let pointsEarned = 0;
     let breakdown: Purchase['breakdown'] = [];
+    let ruleConsumption: Purchase['ruleConsumption'] = [];
     let lotId: Types.ObjectId | null = null;
     let status: 'active' | 'pending' = dates.availableAt > now ? 'pending' : 'active';
     let balance: Balance = { available: 0, pending: 0 };
@@ -334,6 +336,7 @@ export class PurchaseService {
       );
       pointsEarned = result.points;
       breakdown = result.breakdown.map((b) => ({ ...b }));
+      ruleConsumption = recordedConsumption(result.consumption, occurredAt, program.timeZone);
       stamps = await this.deps.stamps.applyEffectsInSession(session, batch, {
         memberId: member._id,
         purchaseId: id,
@@ -425,6 +428,7 @@ export class PurchaseService {
       pointsSpent,
       pointsRestored: 0,
       breakdown,
+      ...(ruleConsumption.length > 0 ? { ruleConsumption } : {}),
       lotId,
       pointsStatus: status,
       availableAt: dates.availableAt,

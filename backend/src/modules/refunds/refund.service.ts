@@ -10,6 +10,7 @@ import type { EventService } from '../events/event.service.js';
 import { MemberModel } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
 import { PurchaseModel, type Purchase } from '../purchases/purchase.model.js';
+import { giveBackConsumptionInSession, type RuleConsumptionReturned } from '../purchases/rule-consumption.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
 import type { StampService } from '../stamps/stamp.service.js';
 import { RefundModel, type Refund } from './refund.model.js';
@@ -137,6 +138,7 @@ export class RefundService {
 
         let writtenOff = 0;
         let restored = 0;
+        let ruleUsageReturned: RuleConsumptionReturned[] = [];
         let stamps: StampsRemovedSummary[] = [];
         if (purchase.memberId) {
           // Lots past their expiry are expired first: a clawback never takes points that are already gone.
@@ -178,6 +180,15 @@ export class RefundService {
             now,
           });
           await this.correctStats(session, purchase, amountMinor, isFullyRefunded);
+          // A refunded sale no longer counts against "max 1 a day" nor against the campaign budget.
+          ruleUsageReturned = await giveBackConsumptionInSession(session, {
+            memberId: purchase.memberId,
+            consumption: purchase.ruleConsumption ?? [],
+            totalMinor: purchase.totalMinor,
+            refundedMinorBefore: purchase.refundedMinor,
+            refundedMinorAfter: refundedMinor,
+            isFullyRefunded,
+          });
         }
         const refund: Refund = {
           _id: id,
@@ -213,6 +224,7 @@ export class RefundService {
             pointsReversed: toReverse,
             pointsRestored: restored,
             pointsWrittenOff: writtenOff,
+            ruleUsageReturned,
           },
         });
         const balance = purchase.memberId
