@@ -160,7 +160,7 @@ export function createServices(platform: Platform) {
     refunds,
     stamps,
   });
-  const wallet = new WalletService({ clock, ledger, members });
+  const wallet = new WalletService({ clock, ledger, members, stamps });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
   const isPrivateRefused = config.isProduction && !config.webhooks.allowPrivateTargets;
   const webhookDelivery = new WebhookDeliveryService({

@@ -456,7 +456,19 @@ describe('the "Buy 10 coffees, get the 11th free" template at the till', () => {
         .expect(200);
     // The tenth coffee, sold through a checkout, fills the card.
     const tenth = await checkout([coffee]);
-    await complete(tenth.body.id as string);
+    const receipt = await complete(tenth.body.id as string);
+    expect(receipt.body.stamps).toEqual([
+      expect.objectContaining({ definitionId: card.id, stamps: 1, balance: 0, threshold: 10 }),
+    ]);
+    expect(receipt.body.stamps[0].rewardsUnlocked).toHaveLength(1);
+    // The member's wallet (what the card and the desk read) shows the unlocked reward.
+    const wallet = await world.app.request
+      .get(`/api/v1/members/${member.id}/wallet`)
+      .set(world.cashier.auth)
+      .expect(200);
+    expect(wallet.body.stampCards).toContainEqual(
+      expect.objectContaining({ definitionId: card.id, threshold: 10, stamps: 0 }),
+    );
     const [unlocked] = (await walletCard(member.id, card.id))?.rewards ?? [];
     if (!unlocked) throw new Error('the tenth coffee unlocked nothing');
 

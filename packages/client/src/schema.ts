@@ -1946,6 +1946,18 @@ export interface components {
             balance: components["schemas"]["MemberBalance"];
             stats: components["schemas"]["MemberStats"];
         };
+        WalletStampCard: {
+            definitionId: string;
+            name: string;
+            threshold: number;
+            stamps: number;
+            rewards: {
+                id: string;
+                rewardName: string;
+                /** Format: date-time */
+                expiresAt: string;
+            }[];
+        };
         MemberWallet: {
             memberId: string;
             points: components["schemas"]["PointsBalance"] & {
@@ -1967,6 +1979,7 @@ export interface components {
                     progressPercent: number;
                 } | null;
             };
+            stampCards: components["schemas"]["WalletStampCard"][];
             tags: string[];
         };
         UpdateMemberBody: {
@@ -2400,6 +2413,7 @@ export interface components {
             /** @enum {string} */
             pointsStatus: "active" | "pending";
             breakdown: components["schemas"]["RuleBreakdown"][];
+            stamps: components["schemas"]["StampsAddedSummary"][];
             balance: {
                 available: number;
                 pending: number;

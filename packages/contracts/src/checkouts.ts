@@ -3,6 +3,7 @@ import { CurrencyCode, ObjectIdString } from './common.js';
 import { ExpiringPoints, PendingPoints, PointsBalance } from './members.js';
 import { RewardKind } from './rewards.js';
 import { RuleBreakdown } from './ledger.js';
+import { StampsAddedSummary, WalletStampCard } from './stamps.js';
 
 const Sku = z.string().trim().min(1).max(64);
 const Minor = z.number().int('amounts are integers in minor units (cents)');
@@ -209,6 +210,8 @@ export const CheckoutReceipt = z
     /** `pending` while the points earned wait for the return window. */
     pointsStatus: z.enum(['active', 'pending']),
     breakdown: z.array(RuleBreakdown),
+    /** What the sale did to the member's stamp cards (stamps added, rewards unlocked). */
+    stamps: z.array(StampsAddedSummary),
     /** The member's balance after the sale (null for an anonymous sale). */
     balance: z.object({ available: z.number().int(), pending: z.number().int() }).nullable(),
     completedAt: DateTime,
@@ -285,6 +288,8 @@ export const MemberWallet = z
         })
         .nullable(),
     }),
+    /** Stamp cards: stamps on the current card and the rewards full cards unlocked (usable now). */
+    stampCards: z.array(WalletStampCard),
     tags: z.array(z.string()),
   })
   .openapi('MemberWallet');

@@ -39,7 +39,7 @@ import {
   type CheckoutItem,
   type DroppedInstrument,
 } from './checkout.model.js';
-import { priceBasket, type PricedBasket, type PricingInstrument } from './pricing.js';
+import { priceBasket, recordedLines, type PricedBasket, type PricingInstrument } from './pricing.js';
 
 /** An unlocked stamp-card reward, as the stamp cards module lends it to a checkout. */
 export type UnlockedStampReward = { id: Types.ObjectId; cardName: string; reward: Reward; expiresAt: Date };
@@ -347,23 +347,23 @@ export class CheckoutService {
           channel: checkout.channel,
           currency: checkout.currency,
           totalMinor: priced.totals.toPayMinor,
-          items: checkout.items.map((item, index) => ({
-            ...item,
-            discountMinor: priced.lines[index]?.discountMinor ?? 0,
-            paidWithPointsMinor: priced.lines[index]?.paidWithPointsMinor ?? 0,
-            refundedQuantity: 0,
-          })),
+          items: recordedLines(checkout.items, priced).map((line) => ({ ...line, refundedQuantity: 0 })),
           memberId: checkout.memberId,
           redemptionIds: held,
           pointsSpent: checkout.applied.reduce((sum, a) => sum + a.points, 0),
           cardCode: null,
         };
-        const { purchase, balance } = await this.deps.purchases.recordInSession(session, batch, prepared, {
-          principal: ctx.principal,
-          // One purchase per checkout, whatever the keys: a second completion fails on this key.
-          requestKey: `checkout ${checkout._id.toHexString()}`,
-          reservations,
-        });
+        const { purchase, balance, stamps } = await this.deps.purchases.recordInSession(
+          session,
+          batch,
+          prepared,
+          {
+            principal: ctx.principal,
+            // One purchase per checkout, whatever the keys: a second completion fails on this key.
+            requestKey: `checkout ${checkout._id.toHexString()}`,
+            reservations,
+          },
+        );
         for (const instrument of checkout.applied) {
           if (instrument.type !== 'stampReward' || !instrument.stampRewardId) continue;
           await this.deps.stamps?.commitInSession(session, {
@@ -373,7 +373,10 @@ export class CheckoutService {
             now,
           });
         }
-        const receipt = toReceipt(checkout, priced, purchase, checkout.memberId ? balance : null, now);
+        const receipt = {
+          ...toReceipt(checkout, priced, purchase, checkout.memberId ? balance : null, now),
+          stamps,
+        };
         const closed = await CheckoutModel.updateOne(
           { _id: checkout._id, status: 'open', version: checkout.version },
           {
@@ -646,12 +649,7 @@ export class CheckoutService {
             channel: checkout.channel,
             currency: checkout.currency,
             totalMinor: priced.totals.toPayMinor,
-            items: checkout.items.map((item, index) => ({
-              ...item,
-              discountMinor: priced.lines[index]?.discountMinor ?? 0,
-              paidWithPointsMinor: priced.lines[index]?.paidWithPointsMinor ?? 0,
-              refundedQuantity: 0,
-            })),
+            items: recordedLines(checkout.items, priced).map((line) => ({ ...line, refundedQuantity: 0 })),
             memberId: member._id,
             redemptionIds: [],
             pointsSpent: 0,
@@ -987,6 +985,7 @@ function toReceipt(
       ruleName: b.ruleName,
       points: b.points,
     })),
+    stamps: [],
     balance,
     completedAt: now.toISOString(),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { priceBasket, spread } from './pricing.js';
+import { priceBasket, recordedLines, spread } from './pricing.js';
 
 describe('spread', () => {
   it('splits in proportion in whole units, the remainder to the largest fractions, never above a weight', () => {
@@ -83,5 +83,49 @@ describe('priceBasket', () => {
       { id: 'more', reason: 'EXCEEDS_TOTAL' },
       { id: 'p', reason: 'EXCEEDS_TOTAL' },
     ]);
+  });
+});
+
+describe('recordedLines', () => {
+  it('records a free unit as its own fully discounted line, the paid units beside it', () => {
+    const basket = [{ sku: 'ESPRESSO', quantity: 3, unitPriceMinor: 240 }];
+    const priced = priceBasket(basket, [
+      { id: 'f', kind: 'free_product', sku: 'ESPRESSO' },
+      { id: 'p', kind: 'points_payment', valueMinor: 100 },
+    ]);
+    expect(recordedLines(basket, priced)).toEqual([
+      { sku: 'ESPRESSO', quantity: 1, unitPriceMinor: 240, discountMinor: 240, paidWithPointsMinor: 0 },
+      { sku: 'ESPRESSO', quantity: 2, unitPriceMinor: 240, discountMinor: 0, paidWithPointsMinor: 100 },
+    ]);
+  });
+
+  it('keeps every line whole when nothing is free, and adds up to the priced basket in every case', () => {
+    const basket = [
+      { sku: 'A', quantity: 2, unitPriceMinor: 300 },
+      { sku: 'B', quantity: 1, unitPriceMinor: 500 },
+    ];
+    const cases = [
+      [{ id: 'x', kind: 'percent_discount' as const, percent: 10 }],
+      [
+        { id: 'x', kind: 'fixed_discount' as const, valueMinor: 550 },
+        { id: 'f', kind: 'free_product' as const, sku: 'A' },
+        { id: 'p', kind: 'points_payment' as const, valueMinor: 200 },
+      ],
+    ];
+    for (const instruments of cases) {
+      const priced = priceBasket(basket, instruments);
+      const recorded = recordedLines(basket, priced);
+      const sum = (pick: (l: (typeof recorded)[number]) => number) =>
+        recorded.reduce((a, l) => a + pick(l), 0);
+      expect(sum((l) => l.quantity * l.unitPriceMinor - l.discountMinor - l.paidWithPointsMinor)).toBe(
+        priced.totals.toPayMinor,
+      );
+      expect(sum((l) => l.discountMinor)).toBe(priced.totals.discountMinor);
+      for (const line of recorded)
+        expect(line.discountMinor + line.paidWithPointsMinor).toBeLessThanOrEqual(
+          line.quantity * line.unitPriceMinor,
+        );
+    }
+    expect(recordedLines(basket, priceBasket(basket, []))).toHaveLength(2);
   });
 });

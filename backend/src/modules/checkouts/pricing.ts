@@ -28,6 +28,8 @@ export type PricedBasket = {
     discountMinor: number;
     paidWithPointsMinor: number;
     toPayMinor: number;
+    /** Units of the line given free by free-product instruments. */
+    freeUnits: number;
   }>;
   applied: PricedInstrument[];
   dropped: Array<{ id: string; reason: DropReason }>;
@@ -142,6 +144,7 @@ export function priceBasket(
     discountMinor: discount[index] ?? 0,
     paidWithPointsMinor: points[index] ?? 0,
     toPayMinor: left[index] ?? 0,
+    freeUnits: freeUnits[index] ?? 0,
   }));
   const sum = (pick: (l: (typeof priced)[number]) => number) => priced.reduce((a, l) => a + pick(l), 0);
   return {
@@ -155,4 +158,41 @@ export function priceBasket(
       toPayMinor: sum((l) => l.toPayMinor),
     },
   };
+}
+
+/** A basket line as the purchase records it: what it costs and what was taken off it. */
+export type RecordedLine<L> = L & { quantity: number; discountMinor: number; paidWithPointsMinor: number };
+
+/**
+ * The purchase's lines for a priced basket. A unit given free is recorded as its own line (discounted
+ * in full), so that the rules see it as the free unit it is: it earns no stamp and no per-item points,
+ * while the units paid for on the same line still do.
+ */
+export function recordedLines<L extends PricingLine>(
+  lines: readonly L[],
+  priced: PricedBasket,
+): Array<RecordedLine<L>> {
+  return lines.flatMap((line, index) => {
+    const p = priced.lines[index];
+    const discount = p?.discountMinor ?? 0;
+    const points = p?.paidWithPointsMinor ?? 0;
+    const free = Math.min(p?.freeUnits ?? 0, line.quantity);
+    if (free === 0 || free === line.quantity) {
+      return [{ ...line, discountMinor: discount, paidWithPointsMinor: points }];
+    }
+    const freeGross = free * line.unitPriceMinor;
+    const restGross = (line.quantity - free) * line.unitPriceMinor;
+    const freeDiscount = Math.min(freeGross, discount);
+    // What the rest of the line cannot carry stays on the free units (never more than they cost).
+    const freePoints = Math.min(freeGross - freeDiscount, Math.max(0, points - restGross));
+    return [
+      { ...line, quantity: free, discountMinor: freeDiscount, paidWithPointsMinor: freePoints },
+      {
+        ...line,
+        quantity: line.quantity - free,
+        discountMinor: discount - freeDiscount,
+        paidWithPointsMinor: points - freePoints,
+      },
+    ];
+  });
 }

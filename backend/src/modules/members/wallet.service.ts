@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { toBalance, type LedgerService } from '../ledger/ledger.service.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
 import { RewardModel } from '../rewards/reward.model.js';
+import type { StampService } from '../stamps/stamp.service.js';
 import type { MemberService } from './member.service.js';
 
 /**
@@ -10,7 +11,14 @@ import type { MemberService } from './member.service.js';
  * the desk show it.
  */
 export class WalletService {
-  constructor(private readonly deps: { clock: Clock; ledger: LedgerService; members: MemberService }) {}
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      ledger: LedgerService;
+      members: MemberService;
+      stamps: StampService;
+    },
+  ) {}
 
   async get(memberId: string): Promise<MemberWallet> {
     const found = await this.deps.members.get(memberId);
@@ -18,7 +26,7 @@ export class WalletService {
     const member = await this.deps.members.get(memberId);
     const now = this.deps.clock.now();
     const balance = toBalance(member.points);
-    const [pendingLots, expiringSoon, held, rewards] = await Promise.all([
+    const [pendingLots, expiringSoon, held, rewards, stampCards] = await Promise.all([
       this.deps.ledger.pendingLots(member._id),
       this.deps.ledger.expiringSoon(member._id),
       RedemptionModel.find({ memberId: member._id, status: 'held' }, { pointsSpent: 1 }).lean(),
@@ -32,6 +40,7 @@ export class WalletService {
       })
         .sort({ pointsCost: 1, _id: 1 })
         .lean(),
+      this.deps.stamps.wallet(member._id, now),
     ]);
     const forMember = rewards.filter(
       (r) => !r.tiers || r.tiers.length === 0 || (member.tier !== null && r.tiers.includes(member.tier)),
@@ -62,6 +71,7 @@ export class WalletService {
             }
           : null,
       },
+      stampCards,
       tags: member.tags ?? [],
     };
   }

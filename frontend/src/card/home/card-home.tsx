@@ -12,6 +12,7 @@ import { HistoryList } from './history-list.js';
 import { LoadError } from './load-error.js';
 import { ProfilePanel } from './profile-panel.js';
 import { RewardsList } from './rewards-list.js';
+import { StampCards } from './stamp-cards.js';
 import { WalletProgress } from './wallet-progress.js';
 import { NetworkError } from '../../shared/api/errors.js';
 
@@ -58,6 +59,7 @@ export function CardHome({
           <>
             <CardQr cardNumber={card.cardNumber} cardSecret={card.cardSecret} />
             <BalanceSummary member={card.member} savedAt={card.savedAt} />
+            <StampCards cards={card.wallet?.stampCards} />
             <WalletProgress wallet={card.wallet} />
           </>
         ) : null}

@@ -45,6 +45,8 @@ const en = {
   'desk.receipt.spent': '−{points} points',
   'desk.receipt.pendingNote': 'The points earned become available after the return period.',
   'desk.receipt.balance': 'Balance: {available} available, {pending} pending.',
+  'desk.receipt.stamps': '{name}: stamps +{stamps} ({balance} of {threshold})',
+  'desk.receipt.stampUnlocked': '{name} is full: a reward is waiting in the wallet.',
   'desk.receipt.undo': 'Undo this sale',
   'desk.receipt.undoTitle': 'Undo this sale?',
   'desk.receipt.undoBody':
@@ -107,6 +109,8 @@ const es: Record<CheckoutMessageKey, string> = {
   'desk.receipt.spent': '−{points} puntos',
   'desk.receipt.pendingNote': 'Los puntos ganados estarán disponibles tras el plazo de devolución.',
   'desk.receipt.balance': 'Saldo: {available} disponibles, {pending} pendientes.',
+  'desk.receipt.stamps': '{name}: sellos +{stamps} ({balance} de {threshold})',
+  'desk.receipt.stampUnlocked': '{name} está completa: hay un premio esperando en la cartera.',
   'desk.receipt.undo': 'Deshacer esta venta',
   'desk.receipt.undoTitle': '¿Deshacer esta venta?',
   'desk.receipt.undoBody':
@@ -167,6 +171,8 @@ const ru: Record<CheckoutMessageKey, string> = {
   'desk.receipt.spent': '−{points} баллов',
   'desk.receipt.pendingNote': 'Начисленные баллы станут доступны после срока возврата.',
   'desk.receipt.balance': 'Баланс: доступно {available}, ожидается {pending}.',
+  'desk.receipt.stamps': '{name}: штампы +{stamps} ({balance} из {threshold})',
+  'desk.receipt.stampUnlocked': 'Карта «{name}» заполнена: награда ждёт в кошельке.',
   'desk.receipt.undo': 'Отменить эту продажу',
   'desk.receipt.undoTitle': 'Отменить эту продажу?',
   'desk.receipt.undoBody':
@@ -227,6 +233,8 @@ const ro: Record<CheckoutMessageKey, string> = {
   'desk.receipt.spent': '−{points} puncte',
   'desk.receipt.pendingNote': 'Punctele câștigate devin disponibile după perioada de retur.',
   'desk.receipt.balance': 'Sold: {available} disponibile, {pending} în așteptare.',
+  'desk.receipt.stamps': '{name}: ștampile +{stamps} ({balance} din {threshold})',
+  'desk.receipt.stampUnlocked': '{name} este completă: o recompensă așteaptă în portofel.',
   'desk.receipt.undo': 'Anulează această vânzare',
   'desk.receipt.undoTitle': 'Anulați această vânzare?',
   'desk.receipt.undoBody':

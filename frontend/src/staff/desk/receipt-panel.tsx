@@ -64,6 +64,17 @@ export function ReceiptPanel({
           : ''}
       </p>
       {receipt.pointsStatus === 'pending' ? <p>{t('desk.receipt.pendingNote')}</p> : null}
+      {(receipt.stamps ?? []).map((card) => (
+        <p key={card.definitionId} data-testid="receipt-stamps">
+          {t('desk.receipt.stamps', {
+            name: card.name,
+            stamps: points(card.stamps),
+            balance: points(card.balance),
+            threshold: points(card.threshold),
+          })}
+          {card.rewardsUnlocked.length ? ` ${t('desk.receipt.stampUnlocked', { name: card.name })}` : ''}
+        </p>
+      ))}
       {receipt.balance && !undone ? (
         <p data-testid="receipt-balance">
           {t('desk.receipt.balance', {
