@@ -10,7 +10,7 @@ import {
   memberDetail,
   type LedgerWorld,
 } from './ledger-helpers.js';
-import { signUpMember } from '../support/callers.js';
+import { createApiKey, signUpMember } from '../support/callers.js';
 
 // The checkout: one flow at the till. Holds are conditional spends, completion is one transaction and
 // idempotent, cancel and expiry give the holds back (expiry on the injected clock).
@@ -421,6 +421,41 @@ describe('basket changes, cancel and expiry', () => {
     expect(await statuses()).toEqual(['expired', 'expired', 'expired']);
     expect((await memberDetail(world, member.id)).balance.available).toBe(90);
     await expectLedgerClean(world);
+  });
+
+  it("a till bound to another store can neither read nor change this store's checkout", async () => {
+    const member = await createMember(world);
+    await givePoints(member.id, 50);
+    const opened = await open({ memberId: member.id }).expect(201);
+    const other = await world.app.request
+      .post('/api/v1/stores')
+      .set(world.admin.auth)
+      .send({ name: 'Puerto', code: `P${randomUUID().slice(0, 6)}` })
+      .expect(201);
+    const till = await createApiKey(world.app, ['checkouts:write'], other.body.id as string);
+    const id = opened.body.id as string;
+    const refusals = await Promise.all([
+      world.app.request.get(`/api/v1/checkouts/${id}`).set(till.auth),
+      world.app.request
+        .post(`/api/v1/checkouts/${id}/applied`)
+        .set(till.auth)
+        .send({ type: 'points', points: 10 }),
+      world.app.request
+        .put(`/api/v1/checkouts/${id}/items`)
+        .set(till.auth)
+        .send({ items: [{ sku: 'X', quantity: 1, unitPriceMinor: 100 }] }),
+      world.app.request.post(`/api/v1/checkouts/${id}/cancel`).set(till.auth),
+      world.app.request
+        .post(`/api/v1/checkouts/${id}/complete`)
+        .set(till.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({}),
+    ]);
+    expect(refusals.map((r) => [r.status, r.body.error?.code])).toEqual(
+      Array(5).fill([403, 'STORE_MISMATCH']),
+    );
+    const after = await world.app.request.get(`/api/v1/checkouts/${id}`).set(world.cashier.auth).expect(200);
+    expect(after.body).toMatchObject({ status: 'open', applied: [], totals: { toPayMinor: 800 } });
   });
 
   it('a held redemption cannot be cancelled on its own: the checkout owns it', async () => {

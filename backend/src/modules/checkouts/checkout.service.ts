@@ -143,7 +143,7 @@ export class CheckoutService {
         payload: { checkoutId: checkout._id.toHexString(), itemCount: countItems(checkout.items) },
       });
     });
-    return this.view(checkout);
+    return this.view(checkout, member);
   }
 
   async get(id: string, principal: Principal): Promise<CheckoutView> {
@@ -152,8 +152,7 @@ export class CheckoutService {
 
   /** Replaces the basket; instruments that no longer fit are released and listed in `dropped`. */
   async replaceItems(id: string, items: CheckoutItemInput[], principal: Principal): Promise<CheckoutView> {
-    await this.find(id, principal);
-    const updated = await this.change(id, async (session, checkout, now) => {
+    const updated = await this.change(id, principal, async (session, checkout, now) => {
       const nextItems = items.map(toItem);
       const priced = price(nextItems, checkout.applied);
       const dropped: DroppedInstrument[] = [];
@@ -187,24 +186,22 @@ export class CheckoutService {
 
   /** Holds a reward, points or an unlocked stamp reward for this checkout. */
   async apply(id: string, body: ApplyToCheckoutBody, principal: Principal): Promise<CheckoutView> {
-    const found = await this.find(id, principal);
-    if (!found.memberId) {
-      throw new ConflictError(
-        'CHECKOUT_MEMBER_REQUIRED',
-        'This checkout has no member: open a checkout with the member’s card to use rewards or points',
-      );
-    }
     const program = await this.deps.program.get();
-    const member = await this.deps.members.get(found.memberId.toHexString());
-    if (member.isBlocked) {
-      throw new ConflictError('MEMBER_BLOCKED', `Member ${member._id.toHexString()} is blocked`);
-    }
-    let reward: Reward | null = null;
-    if (body.type === 'reward') {
-      reward = await this.deps.rewards.get(body.rewardId);
-      this.deps.rewards.assertRedeemable(reward, member);
-    }
-    const updated = await this.change(id, async (session, checkout, now) => {
+    const reward = body.type === 'reward' ? await this.deps.rewards.get(body.rewardId) : null;
+    const updated = await this.change(id, principal, async (session, checkout, now) => {
+      if (!checkout.memberId) {
+        throw new ConflictError(
+          'CHECKOUT_MEMBER_REQUIRED',
+          'This checkout has no member: open a checkout with the member’s card to use rewards or points',
+        );
+      }
+      // Read in the transaction: the hold's conditional debit writes this member in it too.
+      const member = await MemberModel.findById(checkout.memberId).session(session).lean();
+      if (!member) throw new NotFoundError('Member', checkout.memberId.toHexString());
+      if (member.isBlocked) {
+        throw new ConflictError('MEMBER_BLOCKED', `Member ${member._id.toHexString()} is blocked`);
+      }
+      if (reward) this.deps.rewards.assertRedeemable(reward, member);
       const instrumentId = new Types.ObjectId();
       let instrument: AppliedInstrument;
       if (body.type === 'stampReward') {
@@ -270,8 +267,7 @@ export class CheckoutService {
 
   /** Takes an applied instrument off and gives its hold back. */
   async remove(id: string, appliedId: string, principal: Principal): Promise<CheckoutView> {
-    await this.find(id, principal);
-    const updated = await this.change(id, async (session, checkout, now) => {
+    const updated = await this.change(id, principal, async (session, checkout, now) => {
       const instrument = checkout.applied.find((a) => a._id.toHexString() === appliedId);
       if (!instrument) {
         throw new AppError(
@@ -295,8 +291,7 @@ export class CheckoutService {
 
   /** Cancels an open checkout: every hold goes back. */
   async cancel(id: string, principal: Principal): Promise<CheckoutView> {
-    await this.find(id, principal);
-    const closed = await this.close(id, 'cancelled', actorOf(principal));
+    const closed = await this.close(id, 'cancelled', actorOf(principal), principal);
     if (!closed) throw new Error('a cancellation closes the checkout or refuses');
     return this.view(closed);
   }
@@ -528,10 +523,12 @@ export class CheckoutService {
     id: string,
     status: 'cancelled' | 'expired',
     actor: EntryActor,
+    principal?: Principal,
   ): Promise<Checkout | null> {
     return runInTransaction(async (session) => {
       const now = this.deps.clock.now();
       const checkout = await this.load(session, id);
+      if (principal) storeScopeOf(principal, checkout.storeId.toHexString());
       if (status === 'expired') {
         // Completed, cancelled or changed (its expiry pushed back) since the sweep read it.
         if (checkout.status !== 'open' || checkout.expiresAt > now) return null;
@@ -568,6 +565,7 @@ export class CheckoutService {
    */
   private async change(
     id: string,
+    principal: Principal,
     work: (
       session: ClientSession,
       checkout: Checkout,
@@ -578,6 +576,8 @@ export class CheckoutService {
     return runInTransaction(async (session) => {
       const now = this.deps.clock.now();
       const checkout = await this.load(session, id);
+      // A caller bound to a store changes that store's checkouts only.
+      storeScopeOf(principal, checkout.storeId.toHexString());
       assertOpen(checkout, now);
       const changes = await work(session, checkout, now);
       const updated = await CheckoutModel.findOneAndUpdate(
@@ -632,12 +632,21 @@ export class CheckoutService {
   }
 
   /** The checkout as the till reads it: priced lines, holds, offers and what paying would earn. */
-  async view(checkout: Checkout): Promise<CheckoutView> {
+  async view(checkout: Checkout, known?: Member | null): Promise<CheckoutView> {
     const program = await this.deps.program.get();
     const priced = price(checkout.items, checkout.applied);
-    const member = checkout.memberId ? await MemberModel.findById(checkout.memberId).lean() : null;
     const isOpen = checkout.status === 'open';
-    const offers = member && isOpen ? await this.offers(checkout, member, priced, program) : [];
+    const now = this.deps.clock.now();
+    // What the offers need of the member is read at once, beside the member itself.
+    const [member, usage, unlocked] = checkout.memberId
+      ? await Promise.all([
+          known ?? MemberModel.findById(checkout.memberId).lean(),
+          isOpen ? this.rewardUsage(checkout.memberId) : new Map<string, number>(),
+          isOpen && this.deps.stamps ? this.deps.stamps.unlockedFor(checkout.memberId, now) : [],
+        ])
+      : [null, new Map<string, number>(), []];
+    const offers =
+      member && isOpen ? await this.offers(checkout, member, priced, program, usage, unlocked) : [];
     const earnPreview =
       member && isOpen
         ? await this.deps.purchases.preview(member, {
@@ -724,11 +733,29 @@ export class CheckoutService {
   }
 
   /** Everything the member could use on this basket now, and why (or what is missing). */
+  /** How many times the member used each reward with a per-member limit (held or completed). */
+  private async rewardUsage(memberId: Types.ObjectId): Promise<Map<string, number>> {
+    const limited = (await this.activeRewards()).filter((r) => r.perMemberLimit);
+    const used = new Map<string, number>();
+    if (limited.length === 0) return used;
+    const redemptions = await RedemptionModel.find(
+      { memberId, rewardId: { $in: limited.map((r) => r._id) }, status: { $in: ['held', 'completed'] } },
+      { rewardId: 1 },
+    ).lean();
+    for (const r of redemptions) {
+      const key = r.rewardId?.toHexString() ?? '';
+      used.set(key, (used.get(key) ?? 0) + 1);
+    }
+    return used;
+  }
+
   private async offers(
     checkout: Checkout,
     member: Member,
     priced: PricedBasket,
     program: ProgramSettings,
+    used: Map<string, number>,
+    unlockedRewards: UnlockedStampReward[],
   ): Promise<CheckoutOffer[]> {
     const now = this.deps.clock.now();
     const available = toBalance(member.points).available;
@@ -738,22 +765,6 @@ export class CheckoutService {
         (!r.availableUntil || r.availableUntil > now) &&
         (!r.tiers || r.tiers.length === 0 || (member.tier !== null && r.tiers.includes(member.tier))),
     );
-    const limited = rewards.filter((r) => r.perMemberLimit);
-    const used = new Map<string, number>();
-    if (limited.length > 0) {
-      const redemptions = await RedemptionModel.find(
-        {
-          memberId: member._id,
-          rewardId: { $in: limited.map((r) => r._id) },
-          status: { $in: ['held', 'completed'] },
-        },
-        { rewardId: 1 },
-      ).lean();
-      for (const r of redemptions) {
-        const key = r.rewardId?.toHexString() ?? '';
-        used.set(key, (used.get(key) ?? 0) + 1);
-      }
-    }
     const offers: CheckoutOffer[] = [];
     const tryOn = (instrument: PricingInstrument) => {
       const result = price(checkout.items, checkout.applied, instrument);
@@ -798,7 +809,7 @@ export class CheckoutService {
         expiresAt: null,
       });
     }
-    for (const unlocked of this.deps.stamps ? await this.deps.stamps.unlockedFor(member._id, now) : []) {
+    for (const unlocked of unlockedRewards) {
       const reward = unlocked.reward;
       const trial = tryOn({
         id: 'offer',
