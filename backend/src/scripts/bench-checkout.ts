@@ -10,19 +10,18 @@
 // Knobs as in bench:accrual: BENCH_SECONDS (30), BENCH_CONNECTIONS (32), API_PROCESSES, and
 // BENCH_PROFILE=<dir> (CPU profiles of the API processes and the embedded server).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import type { RuleInput } from '@regulars/rules';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../platform/logger.js';
 import { freePort, startLocalRedis, stopChild } from '../platform/local-redis.js';
 import { createRuntime } from '../runtime.js';
 import { LedgerVerifyService } from '../modules/ledger/ledger-verify.service.js';
+import { benchRules, compiled, profileFlags, root, startMongoChild, waitForHealth } from './bench-stack.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -30,108 +29,7 @@ const WARMUP_SECONDS = 3;
 const MEMBERS = 1000;
 const POINTS_PER_MEMBER = 100_000;
 const REWARD_COST = 10;
-const root = path.resolve(import.meta.dirname, '../../..');
 const SYSTEM = { kind: 'anonymous' } as const;
-
-/** The rule set of bench:accrual (twenty rules a café chain runs at once), so that completion earns alike. */
-function benchRules(): Omit<RuleInput, 'id' | 'version'>[] {
-  const rules: Omit<RuleInput, 'id' | 'version'>[] = [
-    {
-      name: '1 point per €1',
-      isBaseEarn: true,
-      effects: [{ type: 'awardPointsPerSpend', points: 1, perAmountMinor: 100 }],
-    },
-    {
-      name: 'Happy hour ×2',
-      schedule: { daysOfWeek: [1, 2, 3, 4, 5], hours: { from: 15, to: 17 } },
-      effects: [{ type: 'multiplyPoints', targets: { baseEarn: true }, factorBasisPoints: 20_000 }],
-    },
-    {
-      name: 'Weekend ×1.5',
-      schedule: { daysOfWeek: [6, 7] },
-      effects: [{ type: 'multiplyPoints', targets: { baseEarn: true }, factorBasisPoints: 15_000 }],
-    },
-    {
-      name: 'Big basket bonus',
-      conditions: { field: 'purchase.totalMinor', op: 'gte', value: 2000 },
-      effects: [{ type: 'awardFixedPoints', points: 5 }],
-    },
-    {
-      name: 'First visit of the day',
-      effects: [{ type: 'awardFixedPoints', points: 1 }],
-      limits: [{ period: 'day', maxTimes: 1 }],
-    },
-    {
-      name: 'Launch budget',
-      effects: [{ type: 'awardFixedPoints', points: 1 }],
-      budget: { totalPoints: 10_000_000 },
-    },
-  ];
-  for (const category of ['coffee', 'tea', 'bakery', 'food', 'drinks', 'merch', 'beans', 'snacks']) {
-    rules.push({
-      name: `${category} bonus`,
-      effects: [{ type: 'awardPointsPerItem', points: 1, items: { categories: [category] } }],
-    });
-  }
-  for (const sku of ['LATTE', 'CAKE', 'SANDWICH', 'JUICE', 'BEANS-1KG', 'MUG']) {
-    rules.push({
-      name: `${sku} of the week`,
-      conditions: { field: 'purchase.totalMinor', op: 'gte', value: 100 },
-      effects: [{ type: 'awardPointsPerItem', points: 2, items: { skus: [sku] } }],
-    });
-  }
-  return rules;
-}
-
-/** The compiled JavaScript (`pnpm build`) when present, else the sources through tsx (slower). */
-function compiled(dist: string, source: string): string[] {
-  const built = path.join(root, dist);
-  if (existsSync(built)) return [built];
-  console.error(
-    `${dist} is not built (run pnpm build): measuring the TypeScript sources through tsx instead`,
-  );
-  return ['--conditions=source', '--import', 'tsx', path.join(root, source)];
-}
-
-const profileFlags = () =>
-  process.env.BENCH_PROFILE
-    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
-    : [];
-
-async function startMongoChild(dbPath: string): Promise<{ child: ChildProcess; uri: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...profileFlags(),
-      ...compiled('packages/embedded-mongo/dist/cli.js', 'packages/embedded-mongo/src/cli.ts'),
-      '--port',
-      '0',
-      '--dbpath',
-      dbPath,
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'], cwd: root },
-  );
-  const uri = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /^ready (\S+)/.exec(line);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`embedded MongoDB exited (${code})`)));
-  });
-  return { child, uri };
-}
-
-async function waitForHealth(url: string): Promise<void> {
-  for (let i = 0; i < 600; i += 1) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not answer within 60 s`);
-}
 
 /** Latencies of one kind of call (or of the whole sequence), in milliseconds. */
 class Latencies {

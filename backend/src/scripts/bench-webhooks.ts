@@ -6,7 +6,7 @@
 // from its occurredAt) to its receipt: p50, p99, max. BENCH_EVENTS (10000) and BENCH_MEMBERS (1000) tune it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -18,54 +18,27 @@ import { createLogger } from '../platform/logger.js';
 import { startLocalRedis, stopChild } from '../platform/local-redis.js';
 import { createRuntime } from '../runtime.js';
 import { runInTransaction } from '../modules/ledger/transaction.js';
+import { profileFlags, root, startMongoChild } from './bench-stack.js';
 import { WriteBatch } from '../platform/write-batch.js';
 import { WebhookDeliveryModel } from '../modules/webhooks/webhook.model.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000);
 const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 16);
-const root = path.resolve(import.meta.dirname, '../../..');
 const SYSTEM = { kind: 'anonymous' } as const;
 /** BENCH_PROFILE=<dir>: the worker and the embedded MongoDB write V8 CPU profiles there (open in Chrome DevTools). */
-const PROFILE = process.env.BENCH_PROFILE
-  ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
-  : [];
-
-function compiled(dist: string, source: string): string[] {
-  const built = path.join(root, dist);
-  if (existsSync(built)) return [built];
-  console.error(`${dist} is not built (run pnpm build): running the TypeScript sources through tsx instead`);
-  return ['--conditions=source', '--import', 'tsx', path.join(root, source)];
-}
-
-async function startMongoChild(dbPath: string): Promise<{ child: ChildProcess; uri: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...PROFILE,
-      ...compiled('packages/embedded-mongo/dist/cli.js', 'packages/embedded-mongo/src/cli.ts'),
-      '--port',
-      '0',
-      '--dbpath',
-      dbPath,
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'], cwd: root },
-  );
-  const uri = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /^ready (\S+)/.exec(line);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`embedded MongoDB exited (${code})`)));
-  });
-  return { child, uri };
-}
-
 /** The worker role of the backend (`main.ts worker`) in its own process, as deployed; resolves once its jobs run. */
 async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [...PROFILE, '--conditions=source', '--import', 'tsx', path.join(root, 'backend/src/main.ts'), 'worker'],
+    [
+      ...profileFlags(),
+      '--conditions=source',
+      '--import',
+      'tsx',
+      path.join(root, 'backend/src/main.ts'),
+      'worker',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], cwd: root, env: { ...process.env, ...env } },
   );
   await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,119 @@
+// What the benchmarks share: the rule set a café chain runs, the embedded MongoDB in its own process
+// (compiled when built), the CPU-profile flags and the wait for a process's health endpoint.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { RuleInput } from '@regulars/rules';
+
+export const root = path.resolve(import.meta.dirname, '../../..');
+
+/** Twenty rules of the kinds a café chain runs at once: base earn, category and item bonuses, multipliers, limits, a budget. */
+export function benchRules(): Omit<RuleInput, 'id' | 'version'>[] {
+  const rules: Omit<RuleInput, 'id' | 'version'>[] = [
+    {
+      name: '1 point per €1',
+      isBaseEarn: true,
+      effects: [{ type: 'awardPointsPerSpend', points: 1, perAmountMinor: 100 }],
+    },
+    {
+      name: 'Happy hour ×2',
+      schedule: { daysOfWeek: [1, 2, 3, 4, 5], hours: { from: 15, to: 17 } },
+      effects: [{ type: 'multiplyPoints', targets: { baseEarn: true }, factorBasisPoints: 20_000 }],
+    },
+    {
+      name: 'Weekend ×1.5',
+      schedule: { daysOfWeek: [6, 7] },
+      effects: [{ type: 'multiplyPoints', targets: { baseEarn: true }, factorBasisPoints: 15_000 }],
+    },
+    {
+      name: 'Big basket bonus',
+      conditions: { field: 'purchase.totalMinor', op: 'gte', value: 2000 },
+      effects: [{ type: 'awardFixedPoints', points: 5 }],
+    },
+    {
+      name: 'First visit of the day',
+      effects: [{ type: 'awardFixedPoints', points: 1 }],
+      limits: [{ period: 'day', maxTimes: 1 }],
+    },
+    {
+      name: 'Launch budget',
+      effects: [{ type: 'awardFixedPoints', points: 1 }],
+      budget: { totalPoints: 10_000_000 },
+    },
+  ];
+  const categories = ['coffee', 'tea', 'bakery', 'food', 'drinks', 'merch', 'beans', 'snacks'];
+  for (const category of categories) {
+    rules.push({
+      name: `${category} bonus`,
+      effects: [{ type: 'awardPointsPerItem', points: 1, items: { categories: [category] } }],
+    });
+  }
+  for (const sku of ['LATTE', 'CAKE', 'SANDWICH', 'JUICE', 'BEANS-1KG', 'MUG']) {
+    rules.push({
+      name: `${sku} of the week`,
+      conditions: { field: 'purchase.totalMinor', op: 'gte', value: 100 },
+      effects: [{ type: 'awardPointsPerItem', points: 2, items: { skus: [sku] } }],
+    });
+  }
+  return rules;
+}
+
+/**
+ * Measures what production runs: the compiled JavaScript (`pnpm build`), or, when it is missing, the
+ * sources through tsx (slower: source maps make every captured stack trace expensive).
+ */
+export function compiled(dist: string, source: string): string[] {
+  const built = path.join(root, dist);
+  if (existsSync(built)) return [built];
+  console.error(
+    `${dist} is not built (run pnpm build): measuring the TypeScript sources through tsx instead`,
+  );
+  return ['--conditions=source', '--import', 'tsx', path.join(root, source)];
+}
+
+/** With BENCH_PROFILE=<dir>, the API processes and the embedded server each write a CPU profile there. */
+export const profileFlags = () =>
+  process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
+    : [];
+
+/** The embedded MongoDB journaled to `dbPath`; `onLog` receives its own log lines (stderr) when given. */
+export async function startMongoChild(
+  dbPath: string,
+  onLog?: (line: string) => void,
+): Promise<{ child: ChildProcess; uri: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...profileFlags(),
+      ...compiled('packages/embedded-mongo/dist/cli.js', 'packages/embedded-mongo/src/cli.ts'),
+      '--port',
+      '0',
+      '--dbpath',
+      dbPath,
+    ],
+    { stdio: ['ignore', 'pipe', onLog ? 'pipe' : 'ignore'], cwd: root },
+  );
+  if (child.stderr && onLog) readline.createInterface({ input: child.stderr }).on('line', onLog);
+  const uri = await new Promise<string>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /^ready (\S+)/.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`embedded MongoDB exited (${code})`)));
+  });
+  return { child, uri };
+}
+
+export async function waitForHealth(url: string): Promise<void> {
+  for (let i = 0; i < 600; i += 1) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer within 60 s`);
+}
