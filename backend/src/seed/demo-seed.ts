@@ -1,6 +1,7 @@
 import type { Services } from '../app.js';
 import type { Logger } from '../platform/logger.js';
 import { StaffModel } from '../modules/staff/staff.model.js';
+import { RewardModel } from '../modules/rewards/reward.model.js';
 import { StoreModel } from '../modules/stores/store.model.js';
 import mongoose, { Schema } from 'mongoose';
 import { demoIntegrationStep } from './demo-integration.js';
@@ -105,6 +106,33 @@ export async function seedDemoData(
     ...ledgerSeedSteps(services, logger).filter(
       (step) => options.withMemberHistory !== false || step.id !== 'member-history-v1',
     ),
+    {
+      // After the rewards: "Buy 10 coffees, get the 11th free", carried out on the coffee category.
+      id: 'stamp-card-v1',
+      run: async () => {
+        const espresso = await RewardModel.findOne({ name: 'Free espresso' }).lean();
+        if (!espresso) return;
+        const card = await services.stampCards.create(
+          {
+            name: 'Coffee card',
+            threshold: 10,
+            rewardId: espresso._id.toHexString(),
+            rewardValidityDays: 30,
+          },
+          system,
+        );
+        const rule = await services.rules.createFromTemplate(
+          'stamp-card',
+          {
+            name: 'Coffee card: the 11th coffee is free',
+            cardId: card._id.toHexString(),
+            categories: ['coffee'],
+          },
+          system,
+        );
+        await services.rules.publish(rule.id, system);
+      },
+    },
     // After the stores and the rewards: the POS key, member and reward docs/api.md uses.
     demoIntegrationStep(services, options.jwtSecret),
   ];
