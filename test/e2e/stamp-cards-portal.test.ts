@@ -3,7 +3,7 @@
 // designer's stamp effect then offers the card by its name, never its id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startE2eApp, type E2eApp } from './support/e2e-app.js';
+import { api, startE2eApp, staffToken, type E2eApp } from './support/e2e-app.js';
 import { DESKTOP, launchChromium, watchConsole } from './support/chromium.js';
 
 let app: E2eApp;
@@ -14,6 +14,15 @@ let consoleProblems: string[] = [];
 
 beforeAll(async () => {
   app = await startE2eApp();
+  // The demo data has a Coffee card: archived first, so that the screen starts empty.
+  const marketer = await staffToken(app.baseUrl, 'marketer@example.com');
+  const cards = await api<{ items: { id: string }[] }>(app.baseUrl, 'GET', '/stamp-cards?status=active', {
+    token: marketer,
+  });
+  for (const card of cards.body.items) {
+    const archived = await api(app.baseUrl, 'POST', `/stamp-cards/${card.id}/archive`, { token: marketer });
+    expect(archived.status).toBe(200);
+  }
   browser = await launchChromium();
   context = await browser.newContext({ ...DESKTOP, locale: 'en-US', serviceWorkers: 'block' });
   consoleProblems = watchConsole(context, () => false);
