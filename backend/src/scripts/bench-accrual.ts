@@ -5,7 +5,7 @@
 // ledger:verify over everything written. BENCH_SECONDS (default 30) and BENCH_CONNECTIONS (32) tune it;
 // BENCH_PROFILE=<dir> writes a CPU profile of each API process and of the embedded server there; API_PROCESSES sets their number
 // (default: one per CPU, as in production); BENCH_TIMELINE=1 prints accruals and p99 per second.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import { loadConfig } from '../config.js';
 import { createLogger } from '../platform/logger.js';
 import { freePort, startLocalRedis, stopChild } from '../platform/local-redis.js';
 import { createRuntime } from '../runtime.js';
-import { benchRules, compiled, profileFlags, root, startMongoChild, waitForHealth } from './bench-stack.js';
+import { benchEnv, publishBenchRules, startApiProcess, startMongoChild } from './bench-stack.js';
 import { LedgerVerifyService } from '../modules/ledger/ledger-verify.service.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -110,19 +110,7 @@ async function main(): Promise<void> {
   );
   const redis = await startLocalRedis();
   const port = await freePort();
-  const env = {
-    NODE_ENV: 'development',
-    MONGODB_URI: mongo.uri,
-    MONGODB_DB: 'bench',
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: 'bench',
-    ...(process.env.API_PROCESSES ? { API_PROCESSES: process.env.API_PROCESSES } : {}),
-    DATA_DIR: tmp,
-    LOG_LEVEL: 'warn',
-    SEED_DEMO: 'false',
-    RATE_LIMIT_AUTHENTICATED_PER_MIN: '100000000',
-    RATE_LIMIT_ANONYMOUS_PER_MIN: '100000000',
-  };
+  const env = benchEnv({ mongoUri: mongo.uri, redisUrl: redis.url, dataDir: tmp });
   let api: ChildProcess | undefined;
   try {
     // Setup through the services (staff, store, rules, members, API key), then the API in its own process.
@@ -130,10 +118,7 @@ async function main(): Promise<void> {
     const setup = await createRuntime(config, { logger: createLogger(config) });
     const { services } = setup;
     const store = await services.stores.create({ name: 'Bench', code: 'BENCH', isActive: true }, SYSTEM);
-    for (const definition of benchRules()) {
-      const rule = await services.rules.create(definition as Record<string, unknown>, SYSTEM);
-      await services.rules.publish(rule.id, SYSTEM);
-    }
+    await publishBenchRules(services.rules);
     const memberIds: string[] = [];
     for (let i = 0; i < MEMBERS; i += 1) {
       const member = await services.members.create(
@@ -146,17 +131,8 @@ async function main(): Promise<void> {
     const published = (await services.rules.publishedRules()).length;
     await setup.close();
 
-    api = spawn(
-      process.execPath,
-      [...profileFlags(), ...compiled('backend/dist/main.js', 'backend/src/main.ts'), 'api'],
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-        cwd: root,
-        env: { ...process.env, ...env, PORT: String(port) },
-      },
-    );
+    api = await startApiProcess(env, port);
     const base = `http://127.0.0.1:${port}`;
-    await waitForHealth(`${base}/api/health`);
 
     const skus = [
       { sku: 'LATTE', category: 'coffee', unitPriceMinor: 320 },

@@ -21,7 +21,7 @@ import { createLogger } from '../platform/logger.js';
 import { freePort, startLocalRedis, stopChild } from '../platform/local-redis.js';
 import { createRuntime } from '../runtime.js';
 import { LedgerVerifyService } from '../modules/ledger/ledger-verify.service.js';
-import { benchRules, compiled, profileFlags, root, startMongoChild, waitForHealth } from './bench-stack.js';
+import { benchEnv, publishBenchRules, root, startApiProcess, startMongoChild } from './bench-stack.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -209,19 +209,7 @@ async function benchCheckout() {
   const mongo = await startMongoChild(path.join(tmp, 'mongo'));
   const redis = await startLocalRedis();
   const port = await freePort();
-  const env = {
-    NODE_ENV: 'development',
-    MONGODB_URI: mongo.uri,
-    MONGODB_DB: 'bench',
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: 'bench',
-    ...(process.env.API_PROCESSES ? { API_PROCESSES: process.env.API_PROCESSES } : {}),
-    DATA_DIR: tmp,
-    LOG_LEVEL: 'warn',
-    SEED_DEMO: 'false',
-    RATE_LIMIT_AUTHENTICATED_PER_MIN: '100000000',
-    RATE_LIMIT_ANONYMOUS_PER_MIN: '100000000',
-  };
+  const env = benchEnv({ mongoUri: mongo.uri, redisUrl: redis.url, dataDir: tmp });
   let api: ChildProcess | undefined;
   try {
     // Setup through the services (store, rules, a cheap reward, members with points, an API key).
@@ -229,10 +217,7 @@ async function benchCheckout() {
     const setup = await createRuntime(config, { logger: createLogger(config) });
     const { services } = setup;
     const store = await services.stores.create({ name: 'Bench', code: 'BENCH', isActive: true }, SYSTEM);
-    for (const definition of benchRules()) {
-      const rule = await services.rules.create(definition as Record<string, unknown>, SYSTEM);
-      await services.rules.publish(rule.id, SYSTEM);
-    }
+    await publishBenchRules(services.rules);
     const reward = await services.rewards.create(
       {
         name: 'Free espresso',
@@ -260,17 +245,8 @@ async function benchCheckout() {
     const key = await services.apiKeys.create({ name: 'bench POS', scopes: ['checkouts:write'] }, SYSTEM);
     await setup.close();
 
-    api = spawn(
-      process.execPath,
-      [...profileFlags(), ...compiled('backend/dist/main.js', 'backend/src/main.ts'), 'api'],
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-        cwd: root,
-        env: { ...process.env, ...env, PORT: String(port) },
-      },
-    );
+    api = await startApiProcess(env, port);
     const base = new URL(`http://127.0.0.1:${port}`);
-    await waitForHealth(`${base.origin}/api/health`);
 
     const load = await driveCheckouts({
       base,

@@ -117,3 +117,56 @@ export async function waitForHealth(url: string): Promise<void> {
   }
   throw new Error(`${url} did not answer within 60 s`);
 }
+
+/** The environment of a bench stack: its MongoDB and Redis, no demo data, no rate limits in the way. */
+export function benchEnv(input: {
+  mongoUri: string;
+  redisUrl: string;
+  dataDir: string;
+}): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    MONGODB_URI: input.mongoUri,
+    MONGODB_DB: 'bench',
+    REDIS_URL: input.redisUrl,
+    REDIS_PREFIX: 'bench',
+    ...(process.env.API_PROCESSES ? { API_PROCESSES: process.env.API_PROCESSES } : {}),
+    DATA_DIR: input.dataDir,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: 'false',
+    RATE_LIMIT_AUTHENTICATED_PER_MIN: '100000000',
+    RATE_LIMIT_ANONYMOUS_PER_MIN: '100000000',
+  };
+}
+
+/** Creates and publishes the bench rule set through the rules service. */
+export async function publishBenchRules(rules: {
+  create(definition: Record<string, unknown>, actor: { kind: 'anonymous' }): Promise<{ id: string }>;
+  publish(id: string, actor: { kind: 'anonymous' }): Promise<unknown>;
+}): Promise<void> {
+  const system = { kind: 'anonymous' } as const;
+  for (const definition of benchRules()) {
+    const rule = await rules.create(definition as Record<string, unknown>, system);
+    await rules.publish(rule.id, system);
+  }
+}
+
+/** The API role (`main.ts api`) in its own process, as deployed; resolves once it answers its health check. */
+export async function startApiProcess(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const api = spawn(
+    process.execPath,
+    [...profileFlags(), ...compiled('backend/dist/main.js', 'backend/src/main.ts'), 'api'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      cwd: root,
+      env: { ...process.env, ...env, PORT: String(port) },
+    },
+  );
+  try {
+    await waitForHealth(`http://127.0.0.1:${port}/api/health`);
+  } catch (error) {
+    api.kill('SIGKILL');
+    throw error;
+  }
+  return api;
+}

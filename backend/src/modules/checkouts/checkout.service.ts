@@ -7,6 +7,7 @@ import type {
   CheckoutReceipt,
   CompleteCheckoutBody,
   OpenCheckoutBody,
+  StampsAddedSummary,
 } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
@@ -14,7 +15,13 @@ import { storeScopeOf, type Principal } from '../../platform/principal.js';
 import { TtlCache } from '../../platform/ttl-cache.js';
 import { WriteBatch } from '../../platform/write-batch.js';
 import type { EventService } from '../events/event.service.js';
-import { actorOf, toBalance, type EntryActor, type LedgerService } from '../ledger/ledger.service.js';
+import {
+  actorOf,
+  toBalance,
+  type Balance,
+  type EntryActor,
+  type LedgerService,
+} from '../ledger/ledger.service.js';
 import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
 import { MemberModel, type Member } from '../members/member.model.js';
 import type { MemberService } from '../members/member.service.js';
@@ -25,13 +32,13 @@ import {
   type PreparedPurchase,
   type PurchaseService,
 } from '../purchases/purchase.service.js';
-import { PurchaseModel } from '../purchases/purchase.model.js';
+import { PurchaseModel, type Purchase } from '../purchases/purchase.model.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
 import { RefundModel } from '../refunds/refund.model.js';
 import type { RefundService } from '../refunds/refund.service.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
 import { RewardModel, type Reward } from '../rewards/reward.model.js';
-import type { RewardService } from '../rewards/reward.service.js';
+import { unavailableReason, type RewardService } from '../rewards/reward.service.js';
 import {
   CheckoutModel,
   type AppliedInstrument,
@@ -333,21 +340,11 @@ export class CheckoutService {
           now,
         });
         const batch = new WriteBatch();
-        const prepared: PreparedPurchase = {
-          program,
-          now,
-          occurredAt: now,
-          storeId: checkout.storeId.toHexString(),
+        const prepared = toPrepared(checkout, priced, program, now, {
           externalId: body.externalId ?? null,
-          channel: checkout.channel,
-          currency: checkout.currency,
-          totalMinor: priced.totals.toPayMinor,
-          items: recordedLines(checkout.items, priced).map((line) => ({ ...line, refundedQuantity: 0 })),
-          memberId: checkout.memberId,
           redemptionIds: held,
           pointsSpent: checkout.applied.reduce((sum, a) => sum + a.points, 0),
-          cardCode: null,
-        };
+        });
         const { purchase, balance, stamps } = await this.deps.purchases.recordInSession(
           session,
           batch,
@@ -368,10 +365,11 @@ export class CheckoutService {
             now,
           });
         }
-        const receipt = {
-          ...toReceipt(checkout, priced, purchase, checkout.memberId ? balance : null, now),
+        const receipt = toReceipt(checkout, priced, purchase, {
+          balance: checkout.memberId ? balance : null,
           stamps,
-        };
+          now,
+        });
         const closed = await CheckoutModel.updateOne(
           { _id: checkout._id, status: 'open', version: checkout.version },
           {
@@ -649,21 +647,14 @@ export class CheckoutService {
       member && isOpen ? await this.offers(checkout, member, priced, program, usage, unlocked) : [];
     const earnPreview =
       member && isOpen
-        ? await this.deps.purchases.preview(member, {
-            program,
-            now: this.deps.clock.now(),
-            occurredAt: this.deps.clock.now(),
-            storeId: checkout.storeId.toHexString(),
-            externalId: null,
-            channel: checkout.channel,
-            currency: checkout.currency,
-            totalMinor: priced.totals.toPayMinor,
-            items: recordedLines(checkout.items, priced).map((line) => ({ ...line, refundedQuantity: 0 })),
-            memberId: member._id,
-            redemptionIds: [],
-            pointsSpent: 0,
-            cardCode: null,
-          })
+        ? await this.deps.purchases.preview(
+            member,
+            toPrepared(checkout, priced, program, now, {
+              externalId: null,
+              redemptionIds: [],
+              pointsSpent: 0,
+            }),
+          )
         : { points: checkout.receipt?.pointsEarned ?? 0, breakdown: checkout.receipt?.breakdown ?? [] };
     const amountOf = new Map(priced.applied.map((a) => [a.id, a]));
     return {
@@ -759,12 +750,7 @@ export class CheckoutService {
   ): Promise<CheckoutOffer[]> {
     const now = this.deps.clock.now();
     const available = toBalance(member.points).available;
-    const rewards = (await this.activeRewards()).filter(
-      (r) =>
-        (!r.availableFrom || r.availableFrom <= now) &&
-        (!r.availableUntil || r.availableUntil > now) &&
-        (!r.tiers || r.tiers.length === 0 || (member.tier !== null && r.tiers.includes(member.tier))),
-    );
+    const rewards = (await this.activeRewards()).filter((r) => unavailableReason(r, member, now) === null);
     const offers: CheckoutOffer[] = [];
     const tryOn = (instrument: PricingInstrument) => {
       const result = price(checkout.items, checkout.applied, instrument);
@@ -932,6 +918,29 @@ function assertOpen(checkout: Checkout, now: Date): void {
   }
 }
 
+/** The purchase a checkout records (or previews): its lines as priced, a free unit on a line of its own. */
+function toPrepared(
+  checkout: Checkout,
+  priced: PricedBasket,
+  program: ProgramSettings,
+  now: Date,
+  spend: Pick<PreparedPurchase, 'externalId' | 'redemptionIds' | 'pointsSpent'>,
+): PreparedPurchase {
+  return {
+    program,
+    now,
+    occurredAt: now,
+    storeId: checkout.storeId.toHexString(),
+    channel: checkout.channel,
+    currency: checkout.currency,
+    totalMinor: priced.totals.toPayMinor,
+    items: recordedLines(checkout.items, priced).map((line) => ({ ...line, refundedQuantity: 0 })),
+    memberId: checkout.memberId,
+    cardCode: null,
+    ...spend,
+  };
+}
+
 function completed(checkout: Checkout): ConflictError {
   return new ConflictError(
     'CHECKOUT_COMPLETED',
@@ -953,15 +962,8 @@ function notApplicable(reason: 'NO_MATCHING_ITEM' | 'EXCEEDS_TOTAL', label: stri
 function toReceipt(
   checkout: Checkout,
   priced: PricedBasket,
-  purchase: {
-    _id: Types.ObjectId;
-    externalId: string | null;
-    pointsEarned: number;
-    pointsStatus: 'active' | 'pending';
-    breakdown: Array<{ ruleId: string; ruleVersion: number; ruleName: string; points: number }>;
-  },
-  balance: { available: number; pending: number } | null,
-  now: Date,
+  purchase: Purchase,
+  outcome: { balance: Balance | null; stamps: StampsAddedSummary[]; now: Date },
 ): CheckoutReceipt {
   const amountOf = new Map(priced.applied.map((a) => [a.id, a.amountMinor]));
   return {
@@ -986,8 +988,8 @@ function toReceipt(
       })),
     ],
     totals: priced.totals,
-    redemptionIds: checkout.applied.flatMap((a) => (a.redemptionId ? [a.redemptionId.toHexString()] : [])),
-    pointsSpent: checkout.applied.reduce((sum, a) => sum + a.points, 0),
+    redemptionIds: purchase.redemptionIds.map((r) => r.toHexString()),
+    pointsSpent: purchase.pointsSpent,
     pointsEarned: purchase.pointsEarned,
     pointsStatus: purchase.pointsStatus,
     breakdown: purchase.breakdown.map((b) => ({
@@ -996,8 +998,8 @@ function toReceipt(
       ruleName: b.ruleName,
       points: b.points,
     })),
-    stamps: [],
-    balance,
-    completedAt: now.toISOString(),
+    stamps: outcome.stamps,
+    balance: outcome.balance,
+    completedAt: outcome.now.toISOString(),
   };
 }

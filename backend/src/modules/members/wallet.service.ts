@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { toBalance, type LedgerService } from '../ledger/ledger.service.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
 import { RewardModel } from '../rewards/reward.model.js';
+import { availableNowFilter, unavailableReason } from '../rewards/reward.service.js';
 import type { StampService } from '../stamps/stamp.service.js';
 import type { MemberService } from './member.service.js';
 
@@ -30,21 +31,10 @@ export class WalletService {
       this.deps.ledger.pendingLots(member._id),
       this.deps.ledger.expiringSoon(member._id),
       RedemptionModel.find({ memberId: member._id, status: 'held' }, { pointsSpent: 1 }).lean(),
-      RewardModel.find({
-        isActive: true,
-        $and: [
-          { $or: [{ availableFrom: null }, { availableFrom: { $lte: now } }] },
-          { $or: [{ availableUntil: null }, { availableUntil: { $gt: now } }] },
-          { $or: [{ stock: null }, { stock: { $gt: 0 } }] },
-        ],
-      })
-        .sort({ pointsCost: 1, _id: 1 })
-        .lean(),
+      RewardModel.find(availableNowFilter(now)).sort({ pointsCost: 1, _id: 1 }).lean(),
       this.deps.stamps.wallet(member._id, now),
     ]);
-    const forMember = rewards.filter(
-      (r) => !r.tiers || r.tiers.length === 0 || (member.tier !== null && r.tiers.includes(member.tier)),
-    );
+    const forMember = rewards.filter((r) => unavailableReason(r, member, now) === null);
     const affordable = forMember.filter((r) => r.pointsCost <= balance.available);
     const next = forMember.find((r) => r.pointsCost > balance.available);
     return {

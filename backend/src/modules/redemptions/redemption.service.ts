@@ -265,6 +265,25 @@ export class RedemptionService {
       { session, new: false, lean: true },
     );
     if (!redemption) return { restored: 0, expired: 0 };
+    const result = await this.giveBackInSession(session, redemption, input);
+    await RedemptionModel.updateOne(
+      { _id: redemption._id },
+      { $set: { allocations: redemption.allocations.map((a) => ({ ...a, returned: a.points })) } },
+      { session },
+    );
+    return result;
+  }
+
+  /**
+   * What cancelling and releasing a redemption share: its outstanding points back to the lots they came
+   * from (those whose lot expired meanwhile stay expired) and a limited reward's unit back to stock.
+   * The caller changes the redemption's status under its own condition.
+   */
+  private async giveBackInSession(
+    session: ClientSession,
+    redemption: Redemption,
+    input: { reason: string; actor: EntryActor; now: Date },
+  ): Promise<{ restored: number; expired: number }> {
     const id = redemption._id.toHexString();
     const result = await this.deps.ledger.restoreInSession(session, {
       memberId: redemption.memberId,
@@ -277,11 +296,6 @@ export class RedemptionService {
       now: input.now,
       dedupeKey: `cancel:${id}`,
     });
-    await RedemptionModel.updateOne(
-      { _id: redemption._id },
-      { $set: { allocations: redemption.allocations.map((a) => ({ ...a, returned: a.points })) } },
-      { session },
-    );
     if (redemption.rewardId) {
       await RewardModel.updateOne(
         { _id: redemption.rewardId, stock: { $ne: null } },
@@ -324,20 +338,10 @@ export class RedemptionService {
           { checkoutId: redemption.checkoutId?.toHexString() ?? null },
         );
       }
-      const outstanding = redemption.allocations.map((a) => ({
-        lotId: a.lotId,
-        points: a.points - a.returned,
-      }));
-      const result = await this.deps.ledger.restoreInSession(session, {
-        memberId: redemption.memberId,
-        type: 'cancel',
-        allocations: outstanding,
+      const result = await this.giveBackInSession(session, redemption, {
         reason: 'Redemption cancelled',
-        source: { type: 'redemption', id },
         actor: actorOf(principal),
-        at: now,
         now,
-        dedupeKey: `cancel:${id}`,
       });
       // `purchaseId: null` in the condition: a purchase linking this redemption meanwhile wins.
       const updated = await RedemptionModel.findOneAndUpdate(
@@ -355,13 +359,6 @@ export class RedemptionService {
         const current = await RedemptionModel.findById(redemption._id).session(session).lean();
         if (current?.purchaseId) throw settled(id, current.purchaseId);
         throw new ConflictError('REDEMPTION_ALREADY_CANCELLED', `Redemption ${id} was already cancelled`);
-      }
-      if (redemption.rewardId) {
-        await RewardModel.updateOne(
-          { _id: redemption.rewardId, stock: { $ne: null } },
-          { $inc: { stock: 1 } },
-          { session },
-        );
       }
       await this.deps.events.append(session, {
         type: 'redemption.cancelled',

@@ -104,30 +104,13 @@ export class RewardService {
 
   async list(query: RewardListQuery) {
     const filter: Record<string, unknown> = {};
-    if (query.availableNow === 'true') {
-      const now = this.deps.clock.now();
-      filter.isActive = true;
-      filter.$and = [
-        { $or: [{ availableFrom: null }, { availableFrom: { $lte: now } }] },
-        { $or: [{ availableUntil: null }, { availableUntil: { $gt: now } }] },
-        { $or: [{ stock: null }, { stock: { $gt: 0 } }] },
-      ];
-    }
+    if (query.availableNow === 'true') Object.assign(filter, availableNowFilter(this.deps.clock.now()));
     return paginate(RewardModel, filter, { limit: query.limit, cursor: query.cursor }, toRewardResponse);
   }
 
   /** Refuses a reward that is inactive, out of its dates or not for the member's tier. */
   assertRedeemable(reward: Reward, member: Member): void {
-    const now = this.deps.clock.now();
-    const why = !reward.isActive
-      ? 'it is not active'
-      : reward.availableFrom && reward.availableFrom > now
-        ? `it is available from ${reward.availableFrom.toISOString()}`
-        : reward.availableUntil && reward.availableUntil <= now
-          ? `it was available until ${reward.availableUntil.toISOString()}`
-          : reward.tiers && !(member.tier && reward.tiers.includes(member.tier))
-            ? `it is for the tiers ${reward.tiers.join(', ')} (the member is ${member.tier ?? 'without a tier'})`
-            : null;
+    const why = unavailableReason(reward, member, this.deps.clock.now());
     if (why) {
       throw new ConflictError(
         'REWARD_NOT_AVAILABLE',
@@ -135,6 +118,31 @@ export class RewardService {
       );
     }
   }
+}
+
+/** The rewards a member could redeem now, as a query: active, within their dates, in stock. */
+export function availableNowFilter(now: Date): Record<string, unknown> {
+  return {
+    isActive: true,
+    $and: [
+      { $or: [{ availableFrom: null }, { availableFrom: { $lte: now } }] },
+      { $or: [{ availableUntil: null }, { availableUntil: { $gt: now } }] },
+      { $or: [{ stock: null }, { stock: { $gt: 0 } }] },
+    ],
+  };
+}
+
+/** Why `member` cannot redeem `reward` now (inactive, out of its dates, not for their tier), or null. */
+export function unavailableReason(reward: Reward, member: Pick<Member, 'tier'>, now: Date): string | null {
+  return !reward.isActive
+    ? 'it is not active'
+    : reward.availableFrom && reward.availableFrom > now
+      ? `it is available from ${reward.availableFrom.toISOString()}`
+      : reward.availableUntil && reward.availableUntil <= now
+        ? `it was available until ${reward.availableUntil.toISOString()}`
+        : reward.tiers && reward.tiers.length > 0 && !(member.tier && reward.tiers.includes(member.tier))
+          ? `it is for the tiers ${reward.tiers.join(', ')} (the member is ${member.tier ?? 'without a tier'})`
+          : null;
 }
 
 /** What subscribers (a shop's catalogue, a till) need of a reward; the description stays out. */

@@ -60,7 +60,8 @@ export function CancelRedemptionDialog({
       </ConfirmDialog>
     );
   }
-  if (redemption.status === 'cancelled') {
+  if (redemption.status === 'cancelled' || redemption.status === 'held') {
+    // Nothing to cancel here: cancelled already, or held by an open checkout that owns it.
     return (
       <ConfirmDialog
         title={t('desk.cancelRedemption.title')}
@@ -68,19 +69,9 @@ export function CancelRedemptionDialog({
         onConfirm={onClose}
         onCancel={onClose}
       >
-        <p>{t('error.redemptionAlreadyCancelled')}</p>
-      </ConfirmDialog>
-    );
-  }
-  if (redemption.status === 'held') {
-    return (
-      <ConfirmDialog
-        title={t('desk.cancelRedemption.title')}
-        confirmLabel={t('desk.cancelRedemption.ok')}
-        onConfirm={onClose}
-        onCancel={onClose}
-      >
-        <p>{t('error.redemptionHeld')}</p>
+        <p>
+          {t(redemption.status === 'cancelled' ? 'error.redemptionAlreadyCancelled' : 'error.redemptionHeld')}
+        </p>
       </ConfirmDialog>
     );
   }
