@@ -1,0 +1,98 @@
+import type { ClientSession, Types } from 'mongoose';
+import type { Principal } from '../../platform/principal.js';
+import type { EntryActor } from '../ledger/ledger.service.js';
+import type { Checkout } from './checkout.model.js';
+
+/** The instruments other modules lend to a checkout through a port: a coupon and a gift certificate. */
+export type PortInstrumentType = 'coupon' | 'giftCertificate';
+
+/** Which lines a discount may touch (null: every line). */
+export type AppliesTo = { skus: string[]; categories: string[] };
+
+/**
+ * How a coupon may be combined: `withCoupons` (other coupons in the same sale), `withRewards` (rewards
+ * and stamp rewards). Both false: exclusive. Tenders (points, gift certificates) always combine.
+ */
+export type Stacking = { withCoupons: boolean; withRewards: boolean };
+
+/** What a held instrument does to the basket, as the port tells the checkout (and the pricing sees it). */
+export type InstrumentTerms = {
+  /** The coupon's or the certificate's id. */
+  refId: Types.ObjectId;
+  /** What the receipt and the till print: "10% off coffee", "Gift certificate ····K7QM". */
+  label: string;
+  /** A discount, or `stored_value`: a tender (taken after every discount, like points). */
+  kind: 'fixed_discount' | 'percent_discount' | 'free_product' | 'stored_value';
+  /** fixed_discount: the discount; stored_value: the amount held on the certificate. */
+  valueMinor: number | null;
+  percent: number | null;
+  /** free_product: the SKU given free. */
+  sku: string | null;
+  /** Discounts only: the lines it applies to (null: the whole basket). */
+  appliesTo: AppliesTo | null;
+  /** Discounts only: what the basket must still cost after the other discounts (null: no minimum). */
+  minBasketMinor: number | null;
+  /** Coupons only (null for a certificate). */
+  stacking: Stacking | null;
+};
+
+/** The request to hold: a code typed or scanned (the QR payload), or a coupon picked from the member's wallet. */
+export type HoldRequest = {
+  /** The code as typed (any case, spaces, hyphens) or the scanned QR payload; null with `refId`. */
+  code: string | null;
+  /** A coupon in the member's wallet, picked from the offers; null with `code`. */
+  refId: Types.ObjectId | null;
+  /** stored_value: the amount asked for (null: as much as the certificate and the basket allow). */
+  amountMinor: number | null;
+};
+
+export type HoldContext = {
+  checkout: Checkout;
+  /** The member at the till (null: an anonymous sale). */
+  memberId: Types.ObjectId | null;
+  principal: Principal;
+  actor: EntryActor;
+  now: Date;
+  /** What is left to pay once the discounts are taken (for a tender: the most it can take). */
+  leftToPayMinor: number;
+};
+
+/** Something from the member's wallet that could apply to this basket (an assigned coupon). */
+export type WalletCandidate = InstrumentTerms & { expiresAt: Date | null };
+
+/**
+ * A module's instrument at the till. Every method runs inside the checkout's transaction (the session),
+ * so that a hold, its release and its commit are exact: two tills cannot both take the last use of a
+ * coupon or the same euro of a certificate. A hold that cannot be taken throws an AppError with the
+ * precise code (COUPON_EXPIRED, MIN_BASKET_NOT_MET, GIFT_CERTIFICATE_BLOCKED, …) and writes nothing.
+ */
+export interface CheckoutInstrumentPort {
+  readonly type: PortInstrumentType;
+  /** Validates the request for this checkout and holds it (a use, or an amount of stored value). */
+  holdInSession(session: ClientSession, request: HoldRequest, context: HoldContext): Promise<InstrumentTerms>;
+  /** Gives a hold back (removed from the sale, dropped by a basket change, cancel, expiry). Idempotent. */
+  releaseInSession(
+    session: ClientSession,
+    input: {
+      refId: Types.ObjectId;
+      checkoutId: Types.ObjectId;
+      actor: EntryActor;
+      now: Date;
+      reason: string;
+    },
+  ): Promise<void>;
+  /** Turns the hold into a use (or a debit) of the completed purchase; `amountMinor` is what it took off. */
+  commitInSession(
+    session: ClientSession,
+    input: {
+      refId: Types.ObjectId;
+      checkoutId: Types.ObjectId;
+      purchaseId: Types.ObjectId;
+      memberId: Types.ObjectId | null;
+      amountMinor: number;
+      now: Date;
+    },
+  ): Promise<void>;
+  /** What the member's wallet holds that could apply now (offers at the till); optional. */
+  walletCandidates?(memberId: Types.ObjectId, now: Date): Promise<WalletCandidate[]>;
+}
