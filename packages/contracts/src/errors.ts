@@ -220,6 +220,22 @@ export const ERROR_CATALOGUE = {
       'The instrument does not fit this basket (its free product is not in it, or nothing is left to discount)',
     details: z.object({ reason: z.enum(['NO_MATCHING_ITEM', 'EXCEEDS_TOTAL']) }),
   },
+  MIN_BASKET_NOT_MET: {
+    status: 409,
+    description:
+      'The coupon needs a bigger basket (after the other discounts): the details give what it needs and what the basket is',
+    details: z.object({ minBasketMinor: z.number().int(), basketMinor: z.number().int() }),
+  },
+  NOT_APPLICABLE_TO_ITEMS: {
+    status: 409,
+    description: 'None of the products the coupon applies to is in the basket (or left to discount)',
+    details: z.object({ skus: z.array(z.string()), categories: z.array(z.string()) }),
+  },
+  COUPON_NOT_STACKABLE: {
+    status: 409,
+    description:
+      'The coupon does not combine with what is applied already (another coupon or a reward), or what is applied does not combine with it',
+  },
   STORE_CODE_TAKEN: { status: 409, description: 'Another store has this code' },
   STORE_INACTIVE: { status: 409, description: 'The store is closed (inactive)' },
   STAFF_EXISTS: { status: 409, description: 'A staff account with this email exists' },

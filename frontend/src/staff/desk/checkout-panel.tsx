@@ -197,7 +197,14 @@ export function CheckoutPanel({
                     {busy === key ? t('desk.checkout.applying') : offer.label}
                   </button>
                   <span className="field-hint" id={`${key}-why`}>
-                    {offerNote(offer, t, points, money, language)}
+                    {offerNote(
+                      offer,
+                      t,
+                      points,
+                      money,
+                      language,
+                      checkout.totals.subtotalMinor - checkout.totals.discountMinor,
+                    )}
                   </span>
                 </li>
               );
@@ -305,14 +312,18 @@ function offerNote(
   points: (n: number) => string,
   money: (minor: number) => string,
   language: string,
+  basketMinor: number,
 ): string {
   const cost =
     offer.type === 'stampReward'
       ? t('desk.checkout.stampReward')
-      : t('desk.checkout.cost', { points: points(offer.points) });
+      : offer.type === 'coupon'
+        ? t('desk.checkout.coupon')
+        : t('desk.checkout.cost', { points: points(offer.points) });
   switch (offer.reason) {
     case 'AFFORDABLE':
-    case 'UNLOCKED': {
+    case 'UNLOCKED':
+    case 'IN_WALLET': {
       const saves = t('desk.checkout.saves', { amount: money(offer.amountMinor) });
       const until = offer.expiresAt ? ` · ${formatDate(offer.expiresAt, language)}` : '';
       return `${cost} · ${saves}${until}`;
@@ -327,5 +338,11 @@ function offerNote(
       return `${cost} · ${t('desk.checkout.limitReached')}`;
     case 'NOTHING_TO_PAY':
       return `${cost} · ${t('desk.checkout.nothingToPay')}`;
+    case 'MIN_BASKET_NOT_MET':
+      return `${cost} · ${t('desk.checkout.minBasket', { min: money(offer.minBasketMinor ?? 0), basket: money(basketMinor) })}`;
+    case 'NOT_APPLICABLE_TO_ITEMS':
+      return `${cost} · ${t('desk.checkout.notForItems')}`;
+    case 'NOT_STACKABLE':
+      return `${cost} · ${t('desk.checkout.notStackable')}`;
   }
 }
