@@ -2508,6 +2508,10 @@ export interface components {
             type: "giftCertificate";
             code: string;
             amountMinor?: number;
+        } | {
+            /** @enum {string} */
+            type: "code";
+            code: string;
         };
         CompleteCheckoutBody: {
             externalId?: string;

@@ -87,6 +87,16 @@ export const ApplyToCheckoutBody = z
         amountMinor: Minor.min(1, 'the amount is at least 1').max(1_000_000_000).optional(),
       })
       .strict(),
+    z
+      .object({
+        type: z.literal('code'),
+        /**
+         * A code typed or scanned at the till when the cashier does not say what it is: the checkout
+         * finds whether it is a coupon's or a gift certificate's (a certificate takes as much as it can).
+         */
+        code: z.string().trim().min(4).max(120),
+      })
+      .strict(),
   ])
   .refine((body) => body.type !== 'coupon' || (body.code === undefined) !== (body.couponId === undefined), {
     message: 'give the coupon’s code or its couponId (one of them)',

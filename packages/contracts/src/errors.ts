@@ -220,6 +220,10 @@ export const ERROR_CATALOGUE = {
       'The instrument does not fit this basket (its free product is not in it, or nothing is left to discount)',
     details: z.object({ reason: z.enum(['NO_MATCHING_ITEM', 'EXCEEDS_TOTAL']) }),
   },
+  CODE_NOT_FOUND: {
+    status: 404,
+    description: 'No coupon or gift certificate has this code (check it for a typo)',
+  },
   MIN_BASKET_NOT_MET: {
     status: 409,
     description:

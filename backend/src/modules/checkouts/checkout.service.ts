@@ -228,9 +228,11 @@ export class CheckoutService {
   async apply(id: string, body: ApplyToCheckoutBody, principal: Principal): Promise<CheckoutView> {
     const updated = await this.change(id, principal, async (session, checkout, now) => {
       const instrument =
-        body.type === 'coupon' || body.type === 'giftCertificate'
-          ? await this.holdThroughPort(session, checkout, body, principal, now)
-          : await this.holdForMember(session, checkout, body, principal, now);
+        body.type === 'code'
+          ? await this.holdByCode(session, checkout, body.code, principal, now)
+          : body.type === 'coupon' || body.type === 'giftCertificate'
+            ? await this.holdThroughPort(session, checkout, body, principal, now)
+            : await this.holdForMember(session, checkout, body, principal, now);
       const clash = stackingProblem(checkout.applied, instrument);
       if (clash) throw new ConflictError('COUPON_NOT_STACKABLE', clash);
       // It must fit the basket before anything is spent (a refusal rolls the hold back with the rest).
@@ -244,6 +246,41 @@ export class CheckoutService {
       });
     });
     return this.view(updated);
+  }
+
+  /**
+   * A code the till did not classify: a scanned QR says what it is; a typed one is looked for among the
+   * coupons, then among the gift certificates.
+   */
+  private async holdByCode(
+    session: ClientSession,
+    checkout: Checkout,
+    code: string,
+    principal: Principal,
+    now: Date,
+  ): Promise<AppliedInstrument> {
+    const scanned = code.trim().toUpperCase();
+    if (scanned.startsWith('RG1.G.')) {
+      return this.holdThroughPort(session, checkout, { type: 'giftCertificate', code }, principal, now);
+    }
+    if (scanned.startsWith('RG1.C.')) {
+      return this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now);
+    }
+    try {
+      return await this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'COUPON_NOT_FOUND') throw error;
+    }
+    try {
+      return await this.holdThroughPort(session, checkout, { type: 'giftCertificate', code }, principal, now);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'GIFT_CERTIFICATE_NOT_FOUND') throw error;
+      throw new AppError(
+        'not_found',
+        'CODE_NOT_FOUND',
+        'No coupon or gift certificate has this code; check it for a typo',
+      );
+    }
   }
 
   /** A coupon or a gift certificate, validated and held by its module in this transaction. */
