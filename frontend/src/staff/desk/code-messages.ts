@@ -1,6 +1,11 @@
 // The desk's texts for coupons and gift certificates at the till (the code field, and why a code does
 // not apply) in the portal's four languages; staff-messages.ts spreads them into its catalogues.
 const en = {
+  'desk.walkIn.start': 'Sale without a card',
+  'desk.walkIn.title': 'Customer without a card',
+  'desk.walkIn.hint': 'Coupons and gift certificates work without a card; the sale earns no points.',
+  'desk.code.pendingCoupon': 'Coupon scanned: it is applied when you continue to payment.',
+  'desk.code.pendingGiftCertificate': 'Gift certificate scanned: it is applied when you continue to payment.',
   'desk.code.label': 'Coupon or gift certificate',
   'desk.code.hint': 'Scan its QR code or type its code.',
   'desk.code.apply': 'Apply',
@@ -28,6 +33,12 @@ const en = {
 type CodeMessages = Record<keyof typeof en, string>;
 
 const es: CodeMessages = {
+  'desk.walkIn.start': 'Venta sin tarjeta',
+  'desk.walkIn.title': 'Cliente sin tarjeta',
+  'desk.walkIn.hint':
+    'Los cupones y las tarjetas regalo funcionan sin tarjeta de cliente; la venta no suma puntos.',
+  'desk.code.pendingCoupon': 'Cupón escaneado: se aplica al continuar al pago.',
+  'desk.code.pendingGiftCertificate': 'Tarjeta regalo escaneada: se aplica al continuar al pago.',
   'desk.code.label': 'Cupón o tarjeta regalo',
   'desk.code.hint': 'Escanea su código QR o escribe su código.',
   'desk.code.apply': 'Aplicar',
@@ -53,6 +64,11 @@ const es: CodeMessages = {
 };
 
 const ru: CodeMessages = {
+  'desk.walkIn.start': 'Продажа без карты',
+  'desk.walkIn.title': 'Покупатель без карты',
+  'desk.walkIn.hint': 'Купоны и подарочные сертификаты действуют без карты; баллы за покупку не начисляются.',
+  'desk.code.pendingCoupon': 'Купон отсканирован: он будет применён при переходе к оплате.',
+  'desk.code.pendingGiftCertificate': 'Сертификат отсканирован: он будет применён при переходе к оплате.',
   'desk.code.label': 'Купон или подарочный сертификат',
   'desk.code.hint': 'Отсканируйте QR-код или введите код.',
   'desk.code.apply': 'Применить',
@@ -78,6 +94,11 @@ const ru: CodeMessages = {
 };
 
 const ro: CodeMessages = {
+  'desk.walkIn.start': 'Vânzare fără card',
+  'desk.walkIn.title': 'Client fără card',
+  'desk.walkIn.hint': 'Cupoanele și certificatele cadou funcționează fără card; vânzarea nu aduce puncte.',
+  'desk.code.pendingCoupon': 'Cupon scanat: se aplică atunci când treceți la plată.',
+  'desk.code.pendingGiftCertificate': 'Certificat cadou scanat: se aplică atunci când treceți la plată.',
   'desk.code.label': 'Cupon sau certificat cadou',
   'desk.code.hint': 'Scanați codul QR sau tastați codul.',
   'desk.code.apply': 'Aplică',
