@@ -4,6 +4,7 @@ import { ExpiringPoints, PendingPoints, PointsBalance } from './members.js';
 import { RewardKind } from './rewards.js';
 import { RuleBreakdown } from './ledger.js';
 import { StampsAddedSummary, WalletStampCard } from './stamps.js';
+import { WalletCoupon } from './coupons.js';
 
 const Sku = z.string().trim().min(1).max(64);
 const Minor = z.number().int('amounts are integers in minor units (cents)');
@@ -357,6 +358,8 @@ export const MemberWallet = z
     }),
     /** Stamp cards: stamps on the current card and the rewards full cards unlocked (usable now). */
     stampCards: z.array(WalletStampCard),
+    /** Assigned coupons (usable now or later, newest validity last), each with its code and QR. */
+    coupons: z.array(WalletCoupon),
     tags: z.array(z.string()),
   })
   .openapi('MemberWallet');

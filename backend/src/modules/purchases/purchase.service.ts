@@ -23,6 +23,7 @@ import type { ProgramService, ProgramSettings } from '../program/program.service
 import { applyTagEffects, type TagChange } from '../members/member-tags.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
 import type { StampService } from '../stamps/stamp.service.js';
+import type { CouponService } from '../coupons/coupon.service.js';
 import { StoreModel } from '../stores/store.model.js';
 import { TtlCache } from '../../platform/ttl-cache.js';
 import { WriteBatch } from '../../platform/write-batch.js';
@@ -111,6 +112,8 @@ export class PurchaseService {
       earning: EarningService;
       events: EventService;
       stamps: StampService;
+      /** Carries out `issueCoupon` effects (bounce-back coupons) in the purchase's transaction. */
+      coupons?: CouponService;
     },
   ) {}
 
@@ -340,6 +343,13 @@ export class PurchaseService {
       breakdown = result.breakdown.map((b) => ({ ...b }));
       ruleConsumption = recordedConsumption(result.consumption, occurredAt, program.timeZone);
       stamps = await this.deps.stamps.applyEffectsInSession(session, batch, {
+        memberId: member._id,
+        purchaseId: id,
+        storeId: new Types.ObjectId(prepared.storeId),
+        effects: result.effects,
+        now,
+      });
+      await this.deps.coupons?.issueForPurchaseInSession(session, batch, {
         memberId: member._id,
         purchaseId: id,
         storeId: new Types.ObjectId(prepared.storeId),
