@@ -1,16 +1,16 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { documentFonts } from './document-fonts.js';
 import { pageGrid, renderVoucherPdf, type VoucherDocument, type VoucherLayout } from './voucher-pdf.js';
 
 /**
- * Answers a request with the PDF of `vouchers` as a download named `filename`, streamed as it is drawn.
+ * Answers a request (an express Response, or any node:http response) with the PDF of `vouchers` as a download named `filename`, streamed as it is drawn.
  * Everything that can fail before the first byte (the layout, the fonts) fails first, so that the route
  * still answers with the error shape. Once bytes are sent a failure can no longer be answered: the
  * connection is cut (the client sees an incomplete download, never a truncated file taken for whole)
  * and the error is thrown on for the log.
  */
 export async function sendVoucherPdf(
-  res: Response,
+  res: ServerResponse,
   {
     filename,
     vouchers,
@@ -23,7 +23,7 @@ export async function sendVoucherPdf(
 ): Promise<void> {
   pageGrid(layout);
   documentFonts();
-  res.status(200);
+  res.statusCode = 200;
   res.setHeader('Content-Type', 'application/pdf');
   res.setHeader('Content-Disposition', attachment(filename));
   // The codes in clear are bearer secrets: no cache on the way may keep them.

@@ -7,6 +7,7 @@
 // is full, so a batch of any size holds one page in memory (plus the fonts' used glyphs, written at
 // the end), never the whole file.
 import type { Writable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { PAPER_SIZES, SHEET_PER_PAGE, type PaperSize, type SheetPerPage } from '@regulars/contracts';
@@ -144,10 +145,11 @@ export async function renderVoucherPdf(
         doc.addPage({ size: grid.size, margin: 0 });
         if (grid.cutMarks) drawCutMarks(doc, grid);
       }
+      sink.check();
       drawVoucher(doc, next.value, grid.cells[slot] as Box);
       slot = (slot + 1) % grid.cells.length;
       // A page is written when the next one starts: wait for `out` before drawing more.
-      if (slot === 0) await sink.drained();
+      if (slot === 0) await sink.ready();
       next = await iterator.next();
     }
     doc.end();
@@ -184,16 +186,28 @@ function streamTo(out: Writable) {
       out.once(event, done);
       out.once('close', closed);
     });
+  const check = () => {
+    if (out.destroyed && !out.writableFinished) fail();
+    if (failure) throw failure;
+  };
   return {
     write(chunk: Buffer) {
       if (!failure && !out.destroyed) out.write(chunk);
     },
-    async drained() {
-      if (failure) throw failure;
+    /** Throws if `out` failed or closed. */
+    check,
+    /**
+     * Resolves when `out` can take more: after its `drain` when it is full, else on the next turn of
+     * the event loop, so that a long document never keeps the process from serving other requests.
+     */
+    async ready() {
+      check();
       if (out.writableNeedDrain) await wait('drain');
+      else await setImmediate();
+      check();
     },
     async end() {
-      if (failure) throw failure;
+      check();
       const finished = wait('finish');
       out.end();
       await finished;
