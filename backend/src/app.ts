@@ -61,6 +61,12 @@ import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { StampCardService } from './modules/stamps/stamp-card.service.js';
 import { StampService } from './modules/stamps/stamp.service.js';
 import { registerStampRoutes } from './modules/stamps/stamp.routes.js';
+import { CouponTemplateService } from './modules/coupons/coupon-template.service.js';
+import { CouponService } from './modules/coupons/coupon.service.js';
+import { CouponInstrument } from './modules/coupons/coupon.instrument.js';
+import { registerCouponRoutes } from './modules/coupons/coupon.routes.js';
+import { generateCouponBatchJob } from './modules/coupons/generate-coupon-batch.job.js';
+import { SignedCodes } from './platform/signed-code.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
 import { CheckoutService } from './modules/checkouts/checkout.service.js';
 import { registerCheckoutRoutes } from './modules/checkouts/checkout.routes.js';
@@ -139,15 +145,55 @@ export function createServices(platform: Platform) {
   const simulator = new OffLoopEvaluator({ budgetMs: config.simulationBudgetMs, logger });
   const stampCards = new StampCardService({ audit, events });
   const stamps = new StampService({ clock, events, cards: stampCards });
-  const rules = new RuleService({ clock, audit, program, events, simulator, stamps });
+  const signedCodes = new SignedCodes(config.jwtSecret);
+  const couponTemplates = new CouponTemplateService({ clock, audit, events, program });
+  const coupons = new CouponService({
+    clock,
+    audit,
+    events,
+    templates: couponTemplates,
+    signedCodes,
+    // The job id is the batch id: a batch is enqueued once, however often its creation is retried.
+    startBatch: (batchId): Promise<void> =>
+      platform.queues.enqueue(
+        generateCouponBatchJob,
+        { batchId: batchId.toHexString() },
+        { jobId: batchId.toHexString() },
+      ),
+  });
+  const couponInstrument = new CouponInstrument({
+    templates: couponTemplates,
+    events,
+    signedCodes,
+    rateLimiter,
+    missesPerMin: config.rateLimits.couponMissesPerMin,
+  });
+  const rules = new RuleService({
+    clock,
+    audit,
+    program,
+    events,
+    simulator,
+    stamps,
+    coupons: couponTemplates,
+  });
   const ledger = new LedgerService({ clock, events });
   const ledgerVerifier = new LedgerVerifyService();
   const adjustments = new AdjustmentService({ clock, program, members, ledger, audit, events });
   const earning = new EarningService(rules, stamps);
-  const purchases = new PurchaseService({ clock, program, members, ledger, earning, events, stamps });
+  const purchases = new PurchaseService({
+    clock,
+    program,
+    members,
+    ledger,
+    earning,
+    events,
+    stamps,
+    coupons,
+  });
   const rewards = new RewardService({ clock, audit, events });
   const redemptions = new RedemptionService({ clock, program, members, rewards, ledger, events });
-  const refunds = new RefundService({ clock, program, ledger, redemptions, events, stamps });
+  const refunds = new RefundService({ clock, program, ledger, redemptions, events, stamps, coupons });
   const checkouts = new CheckoutService({
     clock,
     program,
@@ -160,7 +206,7 @@ export function createServices(platform: Platform) {
     refunds,
     stamps,
   });
-  const wallet = new WalletService({ clock, ledger, members, stamps });
+  const wallet = new WalletService({ clock, ledger, members, stamps, coupons });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
   const isPrivateRefused = config.isProduction && !config.webhooks.allowPrivateTargets;
   const webhookDelivery = new WebhookDeliveryService({
@@ -198,6 +244,10 @@ export function createServices(platform: Platform) {
     rewards,
     stampCards,
     stamps,
+    signedCodes,
+    couponTemplates,
+    coupons,
+    couponInstrument,
     redemptions,
     refunds,
     checkouts,
@@ -308,6 +358,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerPurchaseRoutes(api, { purchases: services.purchases, refunds: services.refunds });
   registerRewardRoutes(api, { rewards: services.rewards });
   registerStampRoutes(api, { stampCards: services.stampCards });
+  registerCouponRoutes(api, { templates: services.couponTemplates, coupons: services.coupons });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
   registerCheckoutRoutes(api, { checkouts: services.checkouts });
   registerSandboxRoutes(api, { sandbox: services.sandbox });

@@ -62,6 +62,20 @@ export class RateLimiter {
   }
 
   /**
+   * Refuses (RateLimitedError) when the key already used up its window, without counting a hit: a route
+   * that limits only failures (wrong codes) checks first, and counts with `consume` when one fails.
+   */
+  async assertNotExceeded(rule: RateLimitRule): Promise<void> {
+    const key = `${this.prefix}:rl:${rule.bucket}:${rule.key}`;
+    const [count, ttl] = await onRedis(
+      Promise.all([this.redis.get(key), this.redis.pttl(key)]) as Promise<[string | null, number]>,
+    );
+    if (count === null || Number(count) < rule.limit || ttl <= 0) return;
+    const resetSeconds = Math.max(1, Math.ceil(ttl / 1000));
+    throw new RateLimitedError(resetSeconds, rule.message, { limit: rule.limit, remaining: 0, resetSeconds });
+  }
+
+  /**
    * Counts a hit and shows it in the answer's `RateLimit-*` headers. A request may pass several limits
    * (the general one, then a route's own): the headers show the one closest to refusing, as the IETF
    * RateLimit header fields draft recommends. A refusal's headers are set by the error middleware.

@@ -13,6 +13,7 @@ import { PurchaseModel, type Purchase } from '../purchases/purchase.model.js';
 import { giveBackConsumptionInSession, type RuleConsumptionReturned } from '../purchases/rule-consumption.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
 import type { StampService } from '../stamps/stamp.service.js';
+import type { CouponService } from '../coupons/coupon.service.js';
 import { RefundModel, type Refund } from './refund.model.js';
 
 export type RefundResult = {
@@ -45,6 +46,8 @@ export class RefundService {
       redemptions: RedemptionService;
       events: EventService;
       stamps: StampService;
+      /** Voids the bounce-back coupons of a refunded sale and gives back the coupon uses it took. */
+      coupons?: CouponService;
     },
   ) {}
 
@@ -190,6 +193,14 @@ export class RefundService {
             isFullyRefunded,
           });
         }
+        // Coupons follow the sale whoever bought it (a bearer coupon may pay for an anonymous sale).
+        await this.deps.coupons?.onRefundInSession(session, {
+          purchaseId: purchase._id,
+          refundId: id,
+          storeId: purchase.storeId,
+          isFullyRefunded,
+          now,
+        });
         const refund: Refund = {
           _id: id,
           purchaseId: purchase._id,
