@@ -275,22 +275,6 @@ export const ERROR_CATALOGUE = {
     status: 404,
     description: 'No coupon or gift certificate has this code (check it for a typo)',
   },
-  MIN_BASKET_NOT_MET: {
-    status: 409,
-    description:
-      'The coupon needs a bigger basket (after the other discounts): the details give what it needs and what the basket is',
-    details: z.object({ minBasketMinor: z.number().int(), basketMinor: z.number().int() }),
-  },
-  NOT_APPLICABLE_TO_ITEMS: {
-    status: 409,
-    description: 'None of the products the coupon applies to is in the basket (or left to discount)',
-    details: z.object({ skus: z.array(z.string()), categories: z.array(z.string()) }),
-  },
-  COUPON_NOT_STACKABLE: {
-    status: 409,
-    description:
-      'The coupon does not combine with what is applied already (another coupon or a reward), or what is applied does not combine with it',
-  },
   STORE_CODE_TAKEN: { status: 409, description: 'Another store has this code' },
   STORE_INACTIVE: { status: 409, description: 'The store is closed (inactive)' },
   STAFF_EXISTS: { status: 409, description: 'A staff account with this email exists' },

@@ -234,7 +234,11 @@ export class CheckoutService {
             ? await this.holdThroughPort(session, checkout, body, principal, now)
             : await this.holdForMember(session, checkout, body, principal, now);
       const clash = stackingProblem(checkout.applied, instrument);
-      if (clash) throw new ConflictError('COUPON_NOT_STACKABLE', clash);
+      if (clash) {
+        throw new ConflictError('COUPON_NOT_STACKABLE', clash.message, {
+          conflictsWith: clash.conflictsWith,
+        });
+      }
       // It must fit the basket before anything is spent (a refusal rolls the hold back with the rest).
       const priced = price(checkout.items, [...checkout.applied, instrument]);
       const drop = priced.dropped.find((d) => d.id === instrument._id.toHexString());
@@ -1204,20 +1208,22 @@ function completed(checkout: Checkout): ConflictError {
 }
 
 /** Why an instrument cannot be applied to this basket (`before`: the basket priced without it). */
-function misfit(reason: DropReason, instrument: AppliedInstrument, before: PricedBasket): ConflictError {
+function misfit(reason: DropReason, instrument: AppliedInstrument, before: PricedBasket): AppError {
   const label = instrument.label;
   switch (reason) {
     case 'MIN_BASKET_NOT_MET': {
       const basketMinor = before.totals.subtotalMinor - before.totals.discountMinor;
       const minBasketMinor = instrument.minBasketMinor ?? 0;
-      return new ConflictError(
+      return new AppError(
+        'unprocessable',
         'MIN_BASKET_NOT_MET',
         `"${label}" needs a basket of ${minBasketMinor} (minor units) after the other discounts; this one is ${basketMinor}`,
         { minBasketMinor, basketMinor },
       );
     }
     case 'NOT_APPLICABLE_TO_ITEMS':
-      return new ConflictError(
+      return new AppError(
+        'unprocessable',
         'NOT_APPLICABLE_TO_ITEMS',
         `"${label}" applies to products that are not in the basket (or are discounted in full already)`,
         {
@@ -1251,7 +1257,7 @@ function misfit(reason: DropReason, instrument: AppliedInstrument, before: Price
 export function stackingProblem(
   applied: readonly AppliedInstrument[],
   next: AppliedInstrument,
-): string | null {
+): { message: string; conflictsWith: 'coupon' | 'reward' } | null {
   const isReward = (a: AppliedInstrument) => a.type === 'reward' || a.type === 'stampReward';
   for (const other of applied) {
     const [coupon, partner] =
@@ -1261,10 +1267,16 @@ export function stackingProblem(
     if (partner.type === 'coupon') {
       const theirs = partner.stacking ?? { withCoupons: false, withRewards: false };
       if (!rules.withCoupons || !theirs.withCoupons) {
-        return `"${next.label}" does not combine with "${other.label}": only one of these coupons can be used in a sale`;
+        return {
+          message: `"${next.label}" does not combine with "${other.label}": only one of these coupons can be used in a sale`,
+          conflictsWith: 'coupon',
+        };
       }
     } else if (isReward(partner) && !rules.withRewards) {
-      return `"${next.label}" does not combine with "${other.label}": the coupon cannot be used with rewards`;
+      return {
+        message: `"${next.label}" does not combine with "${other.label}": the coupon cannot be used with rewards`,
+        conflictsWith: next.type === 'coupon' ? 'reward' : 'coupon',
+      };
     }
   }
   return null;
