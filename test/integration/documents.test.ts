@@ -143,7 +143,16 @@ describe('printed coupons and gift certificates (renderVoucherPdf)', () => {
 
   it('decodes every QR of the densest sheet (12 on a Letter page) and of an A6 certificate', async () => {
     const sheet: VoucherLayout = { kind: 'sheet', paper: 'Letter', perPage: 12 };
-    const vouchers = Array.from({ length: 12 }, () => makeVoucher({ kind: 'coupon' }));
+    // Long texts take room from nothing but themselves: they are shrunk and cut, the QR keeps its inch.
+    const vouchers = Array.from({ length: 12 }, (_, i) =>
+      makeVoucher({
+        kind: 'coupon',
+        ...(i % 2 && {
+          merchantName: 'Кофейня «Центральная» и партнёры по всему городу',
+          termsText: 'Valid on weekdays before noon, one per visit, not with other offers. '.repeat(12),
+        }),
+      }),
+    );
     const sheetFile = save(await render(vouchers, sheet));
     expect(infoOf(sheetFile)).toMatch(/Page size:\s+612 x 792 pts \(letter\)/);
     expect(decodeQrCodes(sheetFile, sheet)).toEqual(vouchers.map((v) => v.qrPayload));

@@ -69,8 +69,11 @@ const CUT_MARK_GAP = 2 * MM;
 /** QR codes need four light modules around them to be found by a scanner (ISO/IEC 18004). */
 const QR_QUIET_MODULES = 4;
 const SMALLEST_TEXT = 5;
-/** An inch: what a phone or a desk scanner reads from paper without trouble. */
-const SMALLEST_QR = 72;
+/**
+ * The smallest QR box: 34 mm with its quiet zone, so that the symbol itself (25 or 29 modules of 33 or 37)
+ * is about an inch wide, which phones and desk scanners read from paper without trouble.
+ */
+const SMALLEST_QR = 96;
 const INK = '#111111';
 const MUTED = '#555555';
 const FRAME = '#b0b0b0';
@@ -354,8 +357,9 @@ function drawVoucher(doc: PDFKit.PDFDocument, voucher: VoucherDocument, box: Box
     .stroke()
     .restore();
   const inner = { x: box.x + pad, y: box.y + pad, w: box.w - 2 * pad, h: box.h - 2 * pad };
-  // The arrangement with the larger text, unless its QR would be too small to scan from paper.
-  const stacked = planStacked(doc, inner);
+  // The arrangement with the larger text, unless its QR would be below the smallest.
+  const terms = voucher.termsText ? `${DOCUMENT_TEXTS[voucher.language].terms}: ${voucher.termsText}` : '';
+  const stacked = planStacked(doc, inner, terms);
   const side = planSide(doc, inner);
   const isStacked =
     stacked.qr >= SMALLEST_QR && side.qr >= SMALLEST_QR ? stacked.scale >= side.scale : stacked.qr >= side.qr;
@@ -367,19 +371,26 @@ type StackedPlan = { scale: number; sizes: Sizes; gap: number; qr: number };
 
 // Stacked, as on an A6 card (265 × 387 points inside its padding): merchant, title, value; the QR; the
 // code, the expiry, the scan hint; the terms in what is left.
-function planStacked(doc: PDFKit.PDFDocument, inner: Box): StackedPlan {
+function planStacked(doc: PDFKit.PDFDocument, inner: Box, terms: string): StackedPlan {
   const scale = Math.min(2, inner.w / 265, inner.h / 387);
   const sizes = sizesFor(scale);
   const gap = 4 * Math.max(scale, 0.5);
-  const above =
+  const fixed =
     lineHeight(doc, 'bold', sizes.merchant) +
     lineHeight(doc, 'regular', sizes.title) +
-    lineHeight(doc, 'bold', sizes.value);
-  const below =
+    lineHeight(doc, 'bold', sizes.value) +
     lineHeight(doc, 'mono', sizes.code) +
     2 * lineHeight(doc, 'regular', sizes.label) +
-    2 * lineHeight(doc, 'regular', sizes.terms);
-  const qr = Math.min(inner.w * 0.8, inner.h - above - below - 5 * gap);
+    5 * gap;
+  // The terms keep up to six lines of the box, as long as the QR stays at its smallest; at least two.
+  const termsLine = lineHeight(doc, 'regular', sizes.terms);
+  const termsHeight = terms ? doc.heightOfString(terms, { width: inner.w }) : 0;
+  const wanted = Math.min(termsHeight, 6 * termsLine);
+  const qrRoom = inner.h - fixed;
+  const qr = Math.min(
+    inner.w * 0.8,
+    Math.max(qrRoom - wanted, Math.min(SMALLEST_QR, qrRoom - 2 * termsLine)),
+  );
   return { scale, sizes, gap, qr };
 }
 
