@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, startE2eApp, staffToken, type E2eApp } from './support/e2e-app.js';
-import { DESKTOP, launchChromium, watchConsole } from './support/chromium.js';
+import { DESKTOP, launchChromium, screenshot, watchConsole } from './support/chromium.js';
 
 let app: E2eApp;
 let browser: Browser;
@@ -92,6 +92,9 @@ describe('the Coupons screen in Chromium', () => {
     await progress.waitFor();
     await portal.getByText('Done: 1,500 codes').waitFor({ timeout: 60_000 });
     expect(await progress.getAttribute('value')).toBe('100');
+    // The list counts the codes the batch issued.
+    await row.getByRole('cell', { name: '1,500', exact: true }).waitFor();
+    await screenshot(portal, 'staff-coupons-batch', { fullPage: true });
 
     const downloading = portal.waitForEvent('download');
     await portal.getByRole('button', { name: 'Download CSV' }).click();
@@ -139,9 +142,14 @@ describe('the Coupons screen in Chromium', () => {
     expect(await picker.locator('option').allTextContents()).not.toContain('Spring flyer');
     await portal.getByText('€5.00 off · 30 days from issue').waitFor();
 
-    const members = await api<{ items: { id: string; name: string }[] }>(app.baseUrl, 'GET', '/members?limit=1', {
-      token: marketer,
-    });
+    const members = await api<{ items: { id: string; name: string }[] }>(
+      app.baseUrl,
+      'GET',
+      '/members?limit=1',
+      {
+        token: marketer,
+      },
+    );
     const member = members.body.items[0];
     expect(member).toBeDefined();
     await portal.goto(`${app.baseUrl}/staff/members/${member?.id ?? ''}`);

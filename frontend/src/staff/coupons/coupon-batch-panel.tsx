@@ -17,7 +17,16 @@ const BATCH_MAX = 1_000_000;
  * Bearer codes of one template: a count (and a label) starts a batch job; its progress bar follows the job
  * until it is completed, then its codes download as CSV. The batches started here stay listed.
  */
-export function CouponBatchPanel({ template, onClose }: { template: CouponTemplate; onClose(): void }) {
+export function CouponBatchPanel({
+  template,
+  onClose,
+  onBatchDone,
+}: {
+  template: CouponTemplate;
+  onClose(): void;
+  /** A batch finished: the template's count of issued coupons changed. */
+  onBatchDone(): void;
+}) {
   const { t, language } = useI18n();
   const [count, setCount] = useState('100');
   const [label, setLabel] = useState('');
@@ -93,9 +102,10 @@ export function CouponBatchPanel({ template, onClose }: { template: CouponTempla
               <BatchRow
                 key={batch.id}
                 batch={batch}
-                onProgress={(next) =>
-                  setBatches((previous) => previous.map((b) => (b.id === next.id ? next : b)))
-                }
+                onProgress={(next) => {
+                  setBatches((previous) => previous.map((b) => (b.id === next.id ? next : b)));
+                  if (next.status === 'completed') onBatchDone();
+                }}
                 started={formatDateTime(batch.createdAt, language)}
               />
             ))}

@@ -108,7 +108,12 @@ export function CouponsScreen() {
         />
       ) : null}
       {batchesOf ? (
-        <CouponBatchPanel key={batchesOf.id} template={batchesOf} onClose={() => setBatchesOf(null)} />
+        <CouponBatchPanel
+          key={batchesOf.id}
+          template={batchesOf}
+          onClose={() => setBatchesOf(null)}
+          onBatchDone={reload}
+        />
       ) : null}
       <section className="panel" aria-labelledby="coupons-list-title">
         <h2 id="coupons-list-title">{t('coupons.list.title')}</h2>
