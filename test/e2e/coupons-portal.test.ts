@@ -79,6 +79,15 @@ describe('the Coupons screen in Chromium', () => {
     expect(await row.textContent()).toContain('60 days from issue');
     expect(await row.textContent()).not.toMatch(/[0-9a-f]{24}/);
 
+    // A change is a new version of the template (its kind stays).
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await portal.getByRole('heading', { name: 'Edit “Spring flyer”' }).waitFor();
+    await portal.getByText('Kind: Bearer (whoever has the code)').waitFor();
+    await portal.getByLabel('Percent').fill('15');
+    await portal.getByRole('button', { name: 'Save changes' }).click();
+    await row.getByText('15% off').waitFor();
+    await row.getByText('(version 2)').waitFor();
+
     // A batch: its progress bar runs until the job is done, then its codes download as CSV.
     await row.getByRole('button', { name: 'Batches of codes' }).click();
     await portal.getByRole('heading', { name: 'Batches of “Spring flyer”' }).waitFor();

@@ -328,25 +328,25 @@ export function CouponTemplateForm({
         {text('description', t('coupons.form.description'), t('coupons.form.descriptionHint'), {
           maxLength: 500,
         })}
-        <fieldset className="stack">
-          <legend>{t('coupons.form.kind')}</legend>
-          {template ? (
-            <p>{t(template.kind === 'bearer' ? 'coupons.kind.bearer' : 'coupons.kind.assigned')}</p>
-          ) : (
-            <SelectField
-              label={t('coupons.form.kind')}
-              value={draft.kind}
-              onChange={(event) => set({ kind: event.target.value as Draft['kind'] })}
-              disabled={isBusy}
-            >
-              <option value="bearer">{t('coupons.kind.bearer')}</option>
-              <option value="assigned">{t('coupons.kind.assigned')}</option>
-            </SelectField>
-          )}
-          <p className="field-hint">
-            {t(draft.kind === 'bearer' ? 'coupons.form.kindBearerHint' : 'coupons.form.kindAssignedHint')}
+        {template ? (
+          <p>
+            {t('coupons.form.kind')}:{' '}
+            {t(template.kind === 'bearer' ? 'coupons.kind.bearer' : 'coupons.kind.assigned')}
           </p>
-        </fieldset>
+        ) : (
+          <SelectField
+            label={t('coupons.form.kind')}
+            value={draft.kind}
+            onChange={(event) => set({ kind: event.target.value as Draft['kind'] })}
+            disabled={isBusy}
+          >
+            <option value="bearer">{t('coupons.kind.bearer')}</option>
+            <option value="assigned">{t('coupons.kind.assigned')}</option>
+          </SelectField>
+        )}
+        <p className="field-hint">
+          {t(draft.kind === 'bearer' ? 'coupons.form.kindBearerHint' : 'coupons.form.kindAssignedHint')}
+        </p>
         <fieldset className="stack">
           <legend>{t('coupons.form.discount')}</legend>
           <div className="row">
