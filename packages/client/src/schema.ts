@@ -2747,17 +2747,21 @@ export interface components {
             grossMinor: number;
             discountMinor: number;
             paidWithPointsMinor: number;
+            paidWithGiftCertificatesMinor: number;
             toPayMinor: number;
         };
         /** @enum {string} */
-        CheckoutInstrumentType: "reward" | "points" | "stampReward";
+        CheckoutInstrumentType: "reward" | "points" | "stampReward" | "coupon" | "giftCertificate";
+        CheckoutInstrumentKind: components["schemas"]["RewardKind"] | "points_payment" | "stored_value";
         CheckoutAppliedInstrument: {
             id: string;
             type: components["schemas"]["CheckoutInstrumentType"];
             label: string;
-            kind: components["schemas"]["RewardKind"] | "points_payment";
+            kind: components["schemas"]["CheckoutInstrumentKind"];
             rewardId: string | null;
             stampRewardId: string | null;
+            couponId: string | null;
+            giftCertificateId: string | null;
             points: number;
             amountMinor: number;
             lines: {
@@ -2765,25 +2769,28 @@ export interface components {
                 amountMinor: number;
             }[];
         };
+        /** @enum {string} */
+        CheckoutInstrumentMisfit: "NO_MATCHING_ITEM" | "EXCEEDS_TOTAL" | "MIN_BASKET_NOT_MET" | "NOT_APPLICABLE_TO_ITEMS";
         CheckoutDroppedInstrument: {
             id: string;
             type: components["schemas"]["CheckoutInstrumentType"];
             label: string;
-            /** @enum {string} */
-            reason: "NO_MATCHING_ITEM" | "EXCEEDS_TOTAL";
+            reason: components["schemas"]["CheckoutInstrumentMisfit"];
             message: string;
         };
         CheckoutOffer: {
             type: components["schemas"]["CheckoutInstrumentType"];
             rewardId: string | null;
             stampRewardId: string | null;
+            couponId: string | null;
             label: string;
-            kind: components["schemas"]["RewardKind"] | "points_payment";
+            kind: components["schemas"]["CheckoutInstrumentKind"];
             points: number;
             amountMinor: number;
             isApplicable: boolean;
             /** @enum {string} */
-            reason: "AFFORDABLE" | "UNLOCKED" | "NEEDS_POINTS" | "NEEDS_ITEM" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "NOTHING_TO_PAY";
+            reason: "AFFORDABLE" | "UNLOCKED" | "IN_WALLET" | "NEEDS_POINTS" | "NEEDS_ITEM" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "NOTHING_TO_PAY" | "MIN_BASKET_NOT_MET" | "NOT_APPLICABLE_TO_ITEMS" | "NOT_STACKABLE";
+            minBasketMinor: number | null;
             missingPoints: number;
             sku: string | null;
             /** Format: date-time */
@@ -2793,11 +2800,12 @@ export interface components {
             subtotalMinor: number;
             discountMinor: number;
             paidWithPointsMinor: number;
+            paidWithGiftCertificatesMinor: number;
             toPayMinor: number;
         };
         ReceiptLine: {
             /** @enum {string} */
-            kind: "item" | "discount" | "points_payment";
+            kind: "item" | "discount" | "points_payment" | "gift_certificate";
             label: string;
             quantity: number | null;
             points: number | null;
@@ -2893,6 +2901,20 @@ export interface components {
             /** @enum {string} */
             type: "stampReward";
             stampRewardId: string;
+        } | {
+            /** @enum {string} */
+            type: "coupon";
+            code?: string;
+            couponId?: string;
+        } | {
+            /** @enum {string} */
+            type: "giftCertificate";
+            code: string;
+            amountMinor?: number;
+        } | {
+            /** @enum {string} */
+            type: "code";
+            code: string;
         };
         CompleteCheckoutBody: {
             externalId?: string;

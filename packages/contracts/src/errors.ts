@@ -271,6 +271,10 @@ export const ERROR_CATALOGUE = {
       'The instrument does not fit this basket (its free product is not in it, or nothing is left to discount)',
     details: z.object({ reason: z.enum(['NO_MATCHING_ITEM', 'EXCEEDS_TOTAL']) }),
   },
+  CODE_NOT_FOUND: {
+    status: 404,
+    description: 'No coupon or gift certificate has this code (check it for a typo)',
+  },
   STORE_CODE_TAKEN: { status: 409, description: 'Another store has this code' },
   STORE_INACTIVE: { status: 409, description: 'The store is closed (inactive)' },
   STAFF_EXISTS: { status: 409, description: 'A staff account with this email exists' },

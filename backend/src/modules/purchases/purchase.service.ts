@@ -28,7 +28,7 @@ import { StoreModel } from '../stores/store.model.js';
 import { TtlCache } from '../../platform/ttl-cache.js';
 import { WriteBatch } from '../../platform/write-batch.js';
 import type { BudgetReservation, EarningService } from './earning.service.js';
-import { PurchaseModel, type Purchase } from './purchase.model.js';
+import { PurchaseModel, type Purchase, type PurchaseTender } from './purchase.model.js';
 import { recordedConsumption } from './rule-consumption.js';
 
 /** How far in the future `occurredAt` may be (tills' clocks drift). */
@@ -49,6 +49,8 @@ export type PreparedPurchase = {
   redemptionIds: Types.ObjectId[];
   pointsSpent: number;
   cardCode: VerifiedCardCode | null;
+  /** Gift certificates that paid part of it (a checkout's tenders). */
+  tenders?: PurchaseTender[];
 };
 
 export function currencyNotSupported(expected: string, given: string): AppError {
@@ -443,6 +445,7 @@ export class PurchaseService {
       pointsStatus: status,
       availableAt: dates.availableAt,
       redemptionIds,
+      ...(prepared.tenders?.length ? { tenders: prepared.tenders } : {}),
       isFullyRefunded: false,
       requestKey: ctx.requestKey,
       createdAt: now,
