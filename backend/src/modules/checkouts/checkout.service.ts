@@ -225,13 +225,19 @@ export class CheckoutService {
    * member). It must combine with what is applied and fit the basket; a tender it leaves nothing to pay
    * for is released and listed in `dropped`.
    */
-  async apply(id: string, body: ApplyToCheckoutBody, principal: Principal): Promise<CheckoutView> {
+  async apply(
+    id: string,
+    body: ApplyToCheckoutBody,
+    principal: Principal,
+    options: { clientIp?: string | null } = {},
+  ): Promise<CheckoutView> {
+    const clientIp = options.clientIp ?? null;
     const updated = await this.change(id, principal, async (session, checkout, now) => {
       const instrument =
         body.type === 'code'
-          ? await this.holdByCode(session, checkout, body.code, principal, now)
+          ? await this.holdByCode(session, checkout, body.code, principal, now, clientIp)
           : body.type === 'coupon' || body.type === 'giftCertificate'
-            ? await this.holdThroughPort(session, checkout, body, principal, now)
+            ? await this.holdThroughPort(session, checkout, body, principal, now, clientIp)
             : await this.holdForMember(session, checkout, body, principal, now);
       const clash = stackingProblem(checkout.applied, instrument);
       if (clash) {
@@ -262,21 +268,43 @@ export class CheckoutService {
     code: string,
     principal: Principal,
     now: Date,
+    clientIp: string | null,
   ): Promise<AppliedInstrument> {
     const scanned = code.trim().toUpperCase();
     if (scanned.startsWith('RG1.G.')) {
-      return this.holdThroughPort(session, checkout, { type: 'giftCertificate', code }, principal, now);
+      return this.holdThroughPort(
+        session,
+        checkout,
+        { type: 'giftCertificate', code },
+        principal,
+        now,
+        clientIp,
+      );
     }
     if (scanned.startsWith('RG1.C.')) {
-      return this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now);
+      return this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now, clientIp);
     }
     try {
-      return await this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now);
+      return await this.holdThroughPort(
+        session,
+        checkout,
+        { type: 'coupon', code },
+        principal,
+        now,
+        clientIp,
+      );
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'COUPON_NOT_FOUND') throw error;
     }
     try {
-      return await this.holdThroughPort(session, checkout, { type: 'giftCertificate', code }, principal, now);
+      return await this.holdThroughPort(
+        session,
+        checkout,
+        { type: 'giftCertificate', code },
+        principal,
+        now,
+        clientIp,
+      );
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'GIFT_CERTIFICATE_NOT_FOUND') throw error;
       throw new AppError(
@@ -294,6 +322,7 @@ export class CheckoutService {
     body: Extract<ApplyToCheckoutBody, { type: 'coupon' | 'giftCertificate' }>,
     principal: Principal,
     now: Date,
+    clientIp: string | null,
   ): Promise<AppliedInstrument> {
     const terms = await this.port(body.type).holdInSession(
       session,
@@ -309,6 +338,7 @@ export class CheckoutService {
         actor: actorOf(principal),
         now,
         leftToPayMinor: price(checkout.items, checkout.applied).totals.toPayMinor,
+        clientIp,
       },
     );
     return {
