@@ -61,6 +61,11 @@ import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { StampCardService } from './modules/stamps/stamp-card.service.js';
 import { StampService } from './modules/stamps/stamp.service.js';
 import { registerStampRoutes } from './modules/stamps/stamp.routes.js';
+import { GiftCertificateCodes } from './modules/gift-certificates/gift-certificate-code.js';
+import { GiftCertificateInstrument } from './modules/gift-certificates/gift-certificate.instrument.js';
+import { GiftCertificateService } from './modules/gift-certificates/gift-certificate.service.js';
+import { GiftCertificateLedgerCheck } from './modules/gift-certificates/gift-certificate-verify.js';
+import { registerGiftCertificateRoutes } from './modules/gift-certificates/gift-certificate.routes.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
 import { CheckoutService } from './modules/checkouts/checkout.service.js';
 import { registerCheckoutRoutes } from './modules/checkouts/checkout.routes.js';
@@ -141,13 +146,30 @@ export function createServices(platform: Platform) {
   const stamps = new StampService({ clock, events, cards: stampCards });
   const rules = new RuleService({ clock, audit, program, events, simulator, stamps });
   const ledger = new LedgerService({ clock, events });
-  const ledgerVerifier = new LedgerVerifyService();
+  const ledgerVerifier = new LedgerVerifyService([new GiftCertificateLedgerCheck()]);
   const adjustments = new AdjustmentService({ clock, program, members, ledger, audit, events });
   const earning = new EarningService(rules, stamps);
   const purchases = new PurchaseService({ clock, program, members, ledger, earning, events, stamps });
   const rewards = new RewardService({ clock, audit, events });
+  const giftCertificates = new GiftCertificateService({
+    clock,
+    program,
+    events,
+    audit,
+    codes: new GiftCertificateCodes(config.jwtSecret),
+    rateLimiter,
+  });
+  const giftCertificateInstrument = new GiftCertificateInstrument(giftCertificates);
   const redemptions = new RedemptionService({ clock, program, members, rewards, ledger, events });
-  const refunds = new RefundService({ clock, program, ledger, redemptions, events, stamps });
+  const refunds = new RefundService({
+    clock,
+    program,
+    ledger,
+    redemptions,
+    events,
+    stamps,
+    giftCertificates,
+  });
   const checkouts = new CheckoutService({
     clock,
     program,
@@ -198,6 +220,8 @@ export function createServices(platform: Platform) {
     rewards,
     stampCards,
     stamps,
+    giftCertificates,
+    giftCertificateInstrument,
     redemptions,
     refunds,
     checkouts,
@@ -308,6 +332,11 @@ export function createApp(platform: Platform, services: Services): Express {
   registerPurchaseRoutes(api, { purchases: services.purchases, refunds: services.refunds });
   registerRewardRoutes(api, { rewards: services.rewards });
   registerStampRoutes(api, { stampCards: services.stampCards });
+  registerGiftCertificateRoutes(api, {
+    giftCertificates: services.giftCertificates,
+    program: services.program,
+    clock: services.clock,
+  });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
   registerCheckoutRoutes(api, { checkouts: services.checkouts });
   registerSandboxRoutes(api, { sandbox: services.sandbox });

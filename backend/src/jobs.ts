@@ -9,6 +9,7 @@ import { dispatchEventsJob } from './modules/events/dispatch-events.job.js';
 import { deliverWebhooksJob } from './modules/webhooks/deliver-webhooks.job.js';
 import { expireStampRewardsJob } from './modules/stamps/expire-stamp-rewards.job.js';
 import { expireCheckoutsJob } from './modules/checkouts/expire-checkouts.job.js';
+import { expireGiftCertificatesJob } from './modules/gift-certificates/expire-gift-certificates.job.js';
 
 /** What every job handler receives from the worker. */
 export type JobContext = { services: Services; clock: Clock; logger: Logger };
@@ -25,6 +26,7 @@ export function allJobs(): Job[] {
     expirePointsJob,
     expireStampRewardsJob,
     expireCheckoutsJob,
+    expireGiftCertificatesJob,
     dispatchEventsJob,
     deliverWebhooksJob,
   ];

@@ -62,6 +62,19 @@ export class RateLimiter {
   }
 
   /**
+   * Refuses with RateLimitedError when the window already holds `limit` hits, without counting one: a
+   * limit on failures only (wrong codes) checks first, then counts a failure with `consume`, so that once
+   * the limit is reached even a right guess is refused until the window ends.
+   */
+  async assertUnder(rule: RateLimitRule): Promise<void> {
+    const key = `${this.prefix}:rl:${rule.bucket}:${rule.key}`;
+    const [count, ttl] = await onRedis(Promise.all([this.redis.get(key), this.redis.pttl(key)]));
+    if (Number(count ?? 0) < rule.limit) return;
+    const resetSeconds = Math.max(1, Math.ceil(ttl / 1000));
+    throw new RateLimitedError(resetSeconds, rule.message, { limit: rule.limit, remaining: 0, resetSeconds });
+  }
+
+  /**
    * Counts a hit and shows it in the answer's `RateLimit-*` headers. A request may pass several limits
    * (the general one, then a route's own): the headers show the one closest to refusing, as the IETF
    * RateLimit header fields draft recommends. A refusal's headers are set by the error middleware.

@@ -13,6 +13,10 @@ import { PurchaseModel, type Purchase } from '../purchases/purchase.model.js';
 import { giveBackConsumptionInSession, type RuleConsumptionReturned } from '../purchases/rule-consumption.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
 import type { StampService } from '../stamps/stamp.service.js';
+import type {
+  GiftCertificateRefundCredit,
+  GiftCertificateService,
+} from '../gift-certificates/gift-certificate.service.js';
 import { RefundModel, type Refund } from './refund.model.js';
 
 export type RefundResult = {
@@ -24,6 +28,7 @@ export type RefundResult = {
   pointsWrittenOff: number;
   balance: Balance;
   stamps?: StampsRemovedSummary[];
+  giftCertificates?: GiftCertificateRefundCredit[];
   purchase: { totalMinor: number; refundedMinor: number; isFullyRefunded: boolean };
 };
 
@@ -45,6 +50,7 @@ export class RefundService {
       redemptions: RedemptionService;
       events: EventService;
       stamps: StampService;
+      giftCertificates: GiftCertificateService;
     },
   ) {}
 
@@ -190,6 +196,16 @@ export class RefundService {
             isFullyRefunded,
           });
         }
+        // Gift certificates get their share back whether or not the sale had a member (it is their money).
+        const giftCertificates = await this.deps.giftCertificates.creditForRefundInSession(session, {
+          purchaseId: purchase._id,
+          refundId: id,
+          refundedMinor,
+          totalMinor: purchase.totalMinor,
+          isFullyRefunded,
+          actor: actorOf(ctx.principal),
+          now,
+        });
         const refund: Refund = {
           _id: id,
           purchaseId: purchase._id,
@@ -234,6 +250,7 @@ export class RefundService {
           ...toRefundFields(refund),
           balance,
           ...(stamps.length ? { stamps } : {}),
+          ...(giftCertificates.length ? { giftCertificates } : {}),
           purchase: { totalMinor: purchase.totalMinor, refundedMinor, isFullyRefunded },
         };
       });

@@ -25,6 +25,7 @@ export const EVENT_GROUP_LABELS: Record<string, StaffMessageKey | undefined> = {
   stamp_card: 'webhooks.group.stampCard',
   stamps: 'webhooks.group.stamps',
   stamp_reward: 'webhooks.group.stampReward',
+  gift_certificate: 'webhooks.group.giftCertificate',
   rule: 'webhooks.group.rule',
   program: 'webhooks.group.program',
   sandbox: 'webhooks.group.sandbox',
