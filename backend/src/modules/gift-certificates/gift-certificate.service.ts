@@ -24,6 +24,7 @@ import type { RateLimiter, RateLimitRule } from '../../platform/rate-limit.js';
 import { displayCode } from '../coupons/coupon-code.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { EventService } from '../events/event.service.js';
+import { EventModel, type EventDoc } from '../events/event.model.js';
 import { actorOf as entryActorOf, addMonths } from '../ledger/ledger.service.js';
 import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
 import { MemberModel } from '../members/member.model.js';
@@ -142,32 +143,24 @@ export class GiftCertificateService {
     const batchId = new Types.ObjectId();
     const issued = await this.withRepeatedKeyGuard(ctx.requestKey, () =>
       runInTransaction(async (session) => {
-        const codes = await this.freshCodes(body.count, session);
-        const out: Array<{ doc: GiftCertificateDoc; code: string }> = [];
-        for (const [index, code] of codes.entries()) {
-          out.push(
-            await this.issueInSession(
-              session,
-              program,
-              {
-                valueMinor: body.valueMinor,
-                currency,
-                channel: body.campaign ? 'campaign' : 'staff',
-                campaign: body.campaign ?? null,
-                batchId,
-                purchaseId: null,
-                memberId: null,
-                reason: body.reason,
-                actor: actorOf(ctx.principal),
-                // The batch answers to its key through its first certificate.
-                requestKey: index === 0 ? ctx.requestKey : null,
-                now,
-              },
-              code,
-            ),
-          );
-        }
-        return out;
+        return this.issueManyInSession(
+          session,
+          program,
+          {
+            valueMinor: body.valueMinor,
+            currency,
+            channel: body.campaign ? 'campaign' : 'staff',
+            campaign: body.campaign ?? null,
+            batchId,
+            purchaseId: null,
+            memberId: null,
+            reason: body.reason,
+            actor: actorOf(ctx.principal),
+            requestKey: ctx.requestKey,
+            now,
+          },
+          body.count,
+        );
       }),
     );
     const expiresAt = issued[0]?.doc.expiresAt ?? null;
@@ -195,86 +188,126 @@ export class GiftCertificateService {
 
   /**
    * Writes a new certificate, its issue entry, the day's totals and the event in `session` (the sale at the
-   * till calls this in the checkout's transaction). A code whose hash is taken (a collision: about one in
-   * 2^64 per pair) makes the transaction retry with new codes, so an issue never fails on one.
+   * till calls this in the checkout's transaction).
    */
   async issueInSession(
     session: ClientSession,
     program: ProgramSettings,
     input: NewCertificate,
-    given?: string,
   ): Promise<{ doc: GiftCertificateDoc; code: string }> {
-    const code = given ?? (await this.freshCodes(1, session))[0] ?? this.deps.codes.generate();
-    const id = new Types.ObjectId();
-    const doc: GiftCertificateDoc = {
-      _id: id,
-      codeHash: this.deps.codes.hash(code),
-      last4: code.slice(-4),
-      currency: input.currency,
-      initialValueMinor: input.valueMinor,
-      balanceMinor: input.valueMinor,
-      heldMinor: 0,
-      availableMinor: input.valueMinor,
-      status: 'active',
-      expiresAt:
-        program.giftCertificateExpiryMonths > 0
-          ? addMonths(input.now, program.giftCertificateExpiryMonths)
-          : null,
-      expiredAt: null,
-      blockedAt: null,
-      blockedReason: null,
-      memberId: input.memberId,
-      claimedAt: input.memberId ? input.now : null,
-      encryptedCode: input.memberId ? this.deps.codes.encrypt(code, id.toHexString()) : null,
-      channel: input.channel,
-      campaign: input.campaign,
-      batchId: input.batchId,
-      purchaseId: input.purchaseId,
-      issuedBy: input.actor,
-      requestKey: input.requestKey,
-      issueDay: localDay(input.now, program.timeZone),
-      issuedAt: input.now,
-      updatedAt: input.now,
-    };
+    const [issued] = await this.issueManyInSession(session, program, input, 1);
+    if (!issued) throw new Error('no gift certificate issued');
+    return issued;
+  }
+
+  /**
+   * `count` certificates of one kind: each collection written in one command (a batch of 1000 is a few
+   * round trips, not thousands). A code whose hash is taken (a collision: about one in 2^64 per pair, and
+   * checked first) makes the transaction retry with new codes, so an issue never fails on one. The request
+   * key, when given, goes on the first certificate (it answers for the whole batch).
+   */
+  async issueManyInSession(
+    session: ClientSession,
+    program: ProgramSettings,
+    input: NewCertificate,
+    count: number,
+  ): Promise<Array<{ doc: GiftCertificateDoc; code: string }>> {
+    const codes = await this.freshCodes(count, session);
+    const expiresAt =
+      program.giftCertificateExpiryMonths > 0
+        ? addMonths(input.now, program.giftCertificateExpiryMonths)
+        : null;
+    const issueDay = localDay(input.now, program.timeZone);
+    const issued = codes.map((code, index) => {
+      const id = new Types.ObjectId();
+      const doc: GiftCertificateDoc = {
+        _id: id,
+        codeHash: this.deps.codes.hash(code),
+        last4: code.slice(-4),
+        currency: input.currency,
+        initialValueMinor: input.valueMinor,
+        balanceMinor: input.valueMinor,
+        heldMinor: 0,
+        availableMinor: input.valueMinor,
+        status: 'active',
+        expiresAt,
+        expiredAt: null,
+        blockedAt: null,
+        blockedReason: null,
+        memberId: input.memberId,
+        claimedAt: input.memberId ? input.now : null,
+        encryptedCode: input.memberId ? this.deps.codes.encrypt(code, id.toHexString()) : null,
+        channel: input.channel,
+        campaign: input.campaign,
+        batchId: input.batchId,
+        purchaseId: input.purchaseId,
+        issuedBy: input.actor,
+        requestKey: index === 0 ? input.requestKey : null,
+        issueDay,
+        issuedAt: input.now,
+        updatedAt: input.now,
+      };
+      return { doc, code };
+    });
+    const docs = issued.map((i) => i.doc);
     try {
-      await nativeCollection<GiftCertificateDoc>(GiftCertificateModel).insertOne(doc, { session });
+      await nativeCollection<GiftCertificateDoc>(GiftCertificateModel).insertMany(docs, { session });
     } catch (error) {
       const e = error as { code?: number; keyPattern?: Record<string, unknown> };
       if (e.code === 11000 && e.keyPattern && 'codeHash' in e.keyPattern)
         throw new RetryTransaction('gift certificate code collision');
       throw error;
     }
-    await this.writeEntry(session, doc, {
+    const entries: GiftCertificateEntryDoc[] = docs.map((doc) => ({
+      _id: new Types.ObjectId(),
+      certificateId: doc._id,
       type: 'issue',
       amountMinor: input.valueMinor,
+      balanceAfterMinor: input.valueMinor,
+      currency: doc.currency,
       reason: input.reason,
       actor: input.actor,
       purchaseId: input.purchaseId,
-      now: input.now,
-      isNewCertificate: true,
+      checkoutId: null,
+      refundId: null,
+      dedupeKey: null,
+      createdAt: input.now,
+    }));
+    await nativeCollection<GiftCertificateEntryDoc>(GiftCertificateEntryModel).insertMany(entries, {
+      session,
     });
-    await this.deps.events.append(session, {
-      type: 'gift_certificate.issued',
-      occurredAt: input.now,
-      memberId: input.memberId,
-      subject: {
-        giftCertificateId: id,
-        ...(input.batchId ? { batchId: input.batchId } : {}),
-        ...(input.purchaseId ? { purchaseId: input.purchaseId } : {}),
-      },
-      payload: {
-        giftCertificateId: id.toHexString(),
-        last4: doc.last4,
-        currency: doc.currency,
-        valueMinor: input.valueMinor,
-        channel: input.channel,
-        campaign: input.campaign,
-        batchId: input.batchId?.toHexString() ?? null,
-        purchaseId: input.purchaseId?.toHexString() ?? null,
-        expiresAt: doc.expiresAt?.toISOString() ?? null,
-      },
+    await this.incDayTotals(session, {
+      currency: input.currency,
+      issueDay,
+      type: 'issue',
+      amountMinor: input.valueMinor * docs.length,
+      certificates: docs.length,
     });
-    return { doc, code };
+    const events = docs.map((doc) =>
+      this.deps.events.document({
+        type: 'gift_certificate.issued',
+        occurredAt: input.now,
+        memberId: input.memberId,
+        subject: {
+          giftCertificateId: doc._id,
+          ...(input.batchId ? { batchId: input.batchId } : {}),
+          ...(input.purchaseId ? { purchaseId: input.purchaseId } : {}),
+        },
+        payload: {
+          giftCertificateId: doc._id.toHexString(),
+          last4: doc.last4,
+          currency: doc.currency,
+          valueMinor: input.valueMinor,
+          channel: input.channel,
+          campaign: input.campaign,
+          batchId: input.batchId?.toHexString() ?? null,
+          purchaseId: input.purchaseId?.toHexString() ?? null,
+          expiresAt: doc.expiresAt?.toISOString() ?? null,
+        },
+      }),
+    );
+    await nativeCollection<EventDoc>(EventModel).insertMany(events, { session });
+    return issued;
   }
 
   /** `count` codes none of which is taken (checked against the index before the insert). */
@@ -780,11 +813,7 @@ export class GiftCertificateService {
   }
 
   /** Appends one entry, its day's totals and (for a new certificate) the day's count, in `session`. */
-  async writeEntry(
-    session: ClientSession,
-    after: GiftCertificateDoc,
-    input: EntryInput & { isNewCertificate?: boolean },
-  ): Promise<void> {
+  async writeEntry(session: ClientSession, after: GiftCertificateDoc, input: EntryInput): Promise<void> {
     const entry: GiftCertificateEntryDoc = {
       _id: new Types.ObjectId(),
       certificateId: after._id,
@@ -801,17 +830,36 @@ export class GiftCertificateService {
       createdAt: input.now,
     };
     await nativeCollection<GiftCertificateEntryDoc>(GiftCertificateEntryModel).insertOne(entry, { session });
-    const dayId = `${after.currency}:${after.issueDay}`;
+    await this.incDayTotals(session, {
+      currency: after.currency,
+      issueDay: after.issueDay,
+      type: input.type,
+      amountMinor: input.amountMinor,
+      certificates: 0,
+    });
+  }
+
+  /** `$inc` of the liability pre-aggregate's row of one currency and day of issue. */
+  private async incDayTotals(
+    session: ClientSession,
+    input: {
+      currency: string;
+      issueDay: string;
+      type: GiftCertificateEntryType;
+      amountMinor: number;
+      certificates: number;
+    },
+  ): Promise<void> {
     try {
       await GiftCertificateDayTotalsModel.updateOne(
-        { _id: dayId },
+        { _id: `${input.currency}:${input.issueDay}` },
         {
           $inc: {
             [input.type]: input.amountMinor,
             outstanding: input.amountMinor,
-            certificates: input.isNewCertificate ? 1 : 0,
+            certificates: input.certificates,
           },
-          $setOnInsert: { currency: after.currency, issueDay: after.issueDay },
+          $setOnInsert: { currency: input.currency, issueDay: input.issueDay },
         },
         { upsert: true, session },
       );
