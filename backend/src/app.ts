@@ -66,6 +66,12 @@ import { GiftCertificateInstrument } from './modules/gift-certificates/gift-cert
 import { GiftCertificateService } from './modules/gift-certificates/gift-certificate.service.js';
 import { GiftCertificateLedgerCheck } from './modules/gift-certificates/gift-certificate-verify.js';
 import { registerGiftCertificateRoutes } from './modules/gift-certificates/gift-certificate.routes.js';
+import { CouponTemplateService } from './modules/coupons/coupon-template.service.js';
+import { CouponService } from './modules/coupons/coupon.service.js';
+import { CouponInstrument } from './modules/coupons/coupon.instrument.js';
+import { registerCouponRoutes } from './modules/coupons/coupon.routes.js';
+import { generateCouponBatchJob } from './modules/coupons/generate-coupon-batch.job.js';
+import { SignedCodes } from './platform/signed-code.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
 import { CheckoutService } from './modules/checkouts/checkout.service.js';
 import { registerCheckoutRoutes } from './modules/checkouts/checkout.routes.js';
@@ -144,12 +150,52 @@ export function createServices(platform: Platform) {
   const simulator = new OffLoopEvaluator({ budgetMs: config.simulationBudgetMs, logger });
   const stampCards = new StampCardService({ audit, events });
   const stamps = new StampService({ clock, events, cards: stampCards });
-  const rules = new RuleService({ clock, audit, program, events, simulator, stamps });
+  const signedCodes = new SignedCodes(config.jwtSecret);
+  const couponTemplates = new CouponTemplateService({ clock, audit, events, program });
+  const coupons = new CouponService({
+    clock,
+    audit,
+    events,
+    templates: couponTemplates,
+    signedCodes,
+    // The job id is the batch id: a batch is enqueued once, however often its creation is retried.
+    startBatch: (batchId): Promise<void> =>
+      platform.queues.enqueue(
+        generateCouponBatchJob,
+        { batchId: batchId.toHexString() },
+        { jobId: batchId.toHexString() },
+      ),
+  });
+  const couponInstrument = new CouponInstrument({
+    templates: couponTemplates,
+    events,
+    signedCodes,
+    rateLimiter,
+    missesPerMin: config.rateLimits.couponMissesPerMin,
+  });
+  const rules = new RuleService({
+    clock,
+    audit,
+    program,
+    events,
+    simulator,
+    stamps,
+    coupons: couponTemplates,
+  });
   const ledger = new LedgerService({ clock, events });
   const ledgerVerifier = new LedgerVerifyService([new GiftCertificateLedgerCheck()]);
   const adjustments = new AdjustmentService({ clock, program, members, ledger, audit, events });
   const earning = new EarningService(rules, stamps);
-  const purchases = new PurchaseService({ clock, program, members, ledger, earning, events, stamps });
+  const purchases = new PurchaseService({
+    clock,
+    program,
+    members,
+    ledger,
+    earning,
+    events,
+    stamps,
+    coupons,
+  });
   const rewards = new RewardService({ clock, audit, events });
   const giftCertificates = new GiftCertificateService({
     clock,
@@ -168,6 +214,7 @@ export function createServices(platform: Platform) {
     redemptions,
     events,
     stamps,
+    coupons,
     giftCertificates,
   });
   const checkouts = new CheckoutService({
@@ -181,8 +228,10 @@ export function createServices(platform: Platform) {
     events,
     refunds,
     stamps,
+    // Coupons and gift certificates lend their holds to the checkout through its port.
+    instruments: [couponInstrument, giftCertificateInstrument],
   });
-  const wallet = new WalletService({ clock, ledger, members, stamps });
+  const wallet = new WalletService({ clock, ledger, members, stamps, coupons });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
   const isPrivateRefused = config.isProduction && !config.webhooks.allowPrivateTargets;
   const webhookDelivery = new WebhookDeliveryService({
@@ -222,6 +271,10 @@ export function createServices(platform: Platform) {
     stamps,
     giftCertificates,
     giftCertificateInstrument,
+    signedCodes,
+    couponTemplates,
+    coupons,
+    couponInstrument,
     redemptions,
     refunds,
     checkouts,
@@ -337,6 +390,7 @@ export function createApp(platform: Platform, services: Services): Express {
     program: services.program,
     clock: services.clock,
   });
+  registerCouponRoutes(api, { templates: services.couponTemplates, coupons: services.coupons });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
   registerCheckoutRoutes(api, { checkouts: services.checkouts });
   registerSandboxRoutes(api, { sandbox: services.sandbox });

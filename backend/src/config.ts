@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_AUTHENTICATED_PER_MIN: z.coerce.number().int().min(1).default(6000),
   RATE_LIMIT_ANONYMOUS_PER_MIN: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_IDENTIFY_PER_MIN: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_COUPON_MISSES_PER_MIN: z.coerce.number().int().min(1).default(10),
   IDEMPOTENCY_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
   SIMULATION_BUDGET_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
   OTP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
@@ -91,6 +92,8 @@ export type Config = {
     anonymousPerMin: number;
     /** Members identified (scan, card number, phone or email lookup) per credential. */
     identifyPerMin: number;
+    /** Wrong coupon codes per credential and per address (then 429 until the minute is over). */
+    couponMissesPerMin: number;
   };
   otpMaxAttempts: number;
   /**
@@ -174,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       authenticatedPerMin: e.RATE_LIMIT_AUTHENTICATED_PER_MIN,
       anonymousPerMin: e.RATE_LIMIT_ANONYMOUS_PER_MIN,
       identifyPerMin: e.RATE_LIMIT_IDENTIFY_PER_MIN,
+      couponMissesPerMin: e.RATE_LIMIT_COUPON_MISSES_PER_MIN,
     },
     otpMaxAttempts: e.OTP_MAX_ATTEMPTS,
     idempotencyLockSeconds: e.IDEMPOTENCY_LOCK_SECONDS,

@@ -10,6 +10,7 @@ import { deliverWebhooksJob } from './modules/webhooks/deliver-webhooks.job.js';
 import { expireStampRewardsJob } from './modules/stamps/expire-stamp-rewards.job.js';
 import { expireCheckoutsJob } from './modules/checkouts/expire-checkouts.job.js';
 import { expireGiftCertificatesJob } from './modules/gift-certificates/expire-gift-certificates.job.js';
+import { generateCouponBatchJob } from './modules/coupons/generate-coupon-batch.job.js';
 
 /** What every job handler receives from the worker. */
 export type JobContext = { services: Services; clock: Clock; logger: Logger };
@@ -29,5 +30,6 @@ export function allJobs(): Job[] {
     expireGiftCertificatesJob,
     dispatchEventsJob,
     deliverWebhooksJob,
+    generateCouponBatchJob,
   ];
 }

@@ -236,6 +236,7 @@ describe('completion', () => {
       subtotalMinor: 800,
       discountMinor: 240,
       paidWithPointsMinor: 60,
+      paidWithGiftCertificatesMinor: 0,
       toPayMinor: 500,
     });
     expect(withPoints.body.earnPreview.points).toBe(5);

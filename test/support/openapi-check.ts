@@ -71,9 +71,14 @@ export class OpenApiChecker {
     if (!response.headers['x-request-id']) return `${where}: no X-Request-Id header`;
     const hasBody = response.text !== undefined && response.text !== '';
     const schema = declared.content?.['application/json']?.schema;
-    if (!schema)
-      return hasBody ? `${where}: a body the document does not declare: ${snippet(response)}` : null;
     const type = String(response.headers['content-type'] ?? '');
+    if (!schema) {
+      // A non-JSON answer (a CSV export) is declared by its media type.
+      const isDeclaredMedia = Object.keys(declared.content ?? {}).some((media) => type.startsWith(media));
+      return hasBody && !isDeclaredMedia
+        ? `${where}: a body the document does not declare: ${snippet(response)}`
+        : null;
+    }
     if (!type.startsWith('application/json'))
       return `${where}: expected a JSON body, got "${type}" ${snippet(response)}`;
     const validate = this.validator(route, response.status);

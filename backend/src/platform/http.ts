@@ -57,6 +57,8 @@ export type RouteSpec<B extends ZodTypeAny, Q extends ZodTypeAny, P extends ZodT
     status?: number;
     schema?: ZodTypeAny;
     description?: string;
+    /** The media type of the success body (`text/csv`, `application/pdf` for what the handler streams itself); JSON by default. */
+    mediaType?: 'application/json' | 'text/csv' | 'application/pdf';
     /** Other success answers the handler gives with `reply(status, ...)` (a dry run's 200...). */
     others?: Array<{ status: number; description: string; schema?: ZodTypeAny }>;
   };
@@ -158,6 +160,8 @@ export class Api {
       } else {
         result = await run();
       }
+      // A handler that streamed its answer (a CSV export) has sent it already.
+      if (res.headersSent) return;
       if (result.headers) res.set(result.headers);
       if (result.body === undefined) res.status(result.status).end();
       else res.status(result.status).json(result.body);
@@ -215,7 +219,11 @@ export class Api {
           description: spec.response?.description ?? 'Success',
           headers: headerRefs(successHeaders),
           ...(spec.response?.schema
-            ? { content: { 'application/json': { schema: spec.response.schema } } }
+            ? {
+                content: {
+                  [spec.response.mediaType ?? 'application/json']: { schema: spec.response.schema },
+                },
+              }
             : {}),
         },
         ...Object.fromEntries(

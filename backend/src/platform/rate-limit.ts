@@ -62,14 +62,15 @@ export class RateLimiter {
   }
 
   /**
-   * Refuses with RateLimitedError when the window already holds `limit` hits, without counting one: a
-   * limit on failures only (wrong codes) checks first, then counts a failure with `consume`, so that once
-   * the limit is reached even a right guess is refused until the window ends.
+   * Refuses (RateLimitedError) when the key already used up its window, without counting a hit: a route
+   * that limits only failures (wrong codes) checks first, and counts with `consume` when one fails.
    */
-  async assertUnder(rule: RateLimitRule): Promise<void> {
+  async assertNotExceeded(rule: RateLimitRule): Promise<void> {
     const key = `${this.prefix}:rl:${rule.bucket}:${rule.key}`;
-    const [count, ttl] = await onRedis(Promise.all([this.redis.get(key), this.redis.pttl(key)]));
-    if (Number(count ?? 0) < rule.limit) return;
+    const [count, ttl] = await onRedis(
+      Promise.all([this.redis.get(key), this.redis.pttl(key)]) as Promise<[string | null, number]>,
+    );
+    if (count === null || Number(count) < rule.limit || ttl <= 0) return;
     const resetSeconds = Math.max(1, Math.ceil(ttl / 1000));
     throw new RateLimitedError(resetSeconds, rule.message, { limit: rule.limit, remaining: 0, resetSeconds });
   }

@@ -10,6 +10,14 @@ const FOUR_LANGUAGE_KEYS = Object.keys(staffCatalogues.en).filter(
     key.startsWith('error.redemption') ||
     key.startsWith('webhooks.') ||
     key.startsWith('desk.checkout.') ||
+    key.startsWith('desk.code.') ||
+    key.startsWith('desk.walkIn.') ||
+    key.startsWith('error.coupon') ||
+    key.startsWith('error.giftCertificate') ||
+    key === 'error.codeNotFound' ||
+    key.startsWith('error.minBasket') ||
+    key === 'error.notApplicableToItems' ||
+    key === 'error.qrSignatureInvalid' ||
     key.startsWith('desk.receipt.') ||
     key.startsWith('error.checkout') ||
     key === 'error.instrumentNotApplicable' ||

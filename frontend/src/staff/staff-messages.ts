@@ -5,10 +5,12 @@ import { deskMessages } from './desk/desk-messages.js';
 import { webhookMessages } from './webhooks/webhook-messages.js';
 import { stampMessages } from './stamps/stamp-messages.js';
 import { checkoutMessages } from './desk/checkout-messages.js';
+import { codeMessages } from './desk/code-messages.js';
 
 const en = {
   ...webhookMessages.en,
   ...checkoutMessages.en,
+  ...codeMessages.en,
   ...deskMessages.en,
   ...stampMessages.en,
   'common.cancel': 'Cancel',
@@ -351,6 +353,7 @@ export function isStaffMessageKey(key: string): key is StaffMessageKey {
 const es: Record<StaffMessageKey, string> = {
   ...webhookMessages.es,
   ...checkoutMessages.es,
+  ...codeMessages.es,
   ...deskMessages.es,
   ...stampMessages.es,
   'common.cancel': 'Cancelar',
@@ -736,6 +739,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'ledger.type.cancel': 'Отменено',
     ...webhookMessages.ru,
     ...checkoutMessages.ru,
+    ...codeMessages.ru,
     ...deskMessages.ru,
     ...stampMessages.ru,
   },
@@ -784,6 +788,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     'ledger.type.cancel': 'Anulate',
     ...webhookMessages.ro,
     ...checkoutMessages.ro,
+    ...codeMessages.ro,
     ...deskMessages.ro,
     ...stampMessages.ro,
   },

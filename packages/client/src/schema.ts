@@ -117,7 +117,7 @@ export interface paths {
         };
         /**
          * Who am I: the signed-in staff member, member or API key
-         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or checkouts:write or rules:read or events:read or webhooks:write or giftCertificates:read or giftCertificates:write.
+         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or checkouts:write or coupons:read or coupons:write or rules:read or events:read or webhooks:write or giftCertificates:read or giftCertificates:write.
          */
         get: operations["getCurrentPrincipal"];
         put?: never;
@@ -247,7 +247,7 @@ export interface paths {
         };
         /**
          * Program settings: currency, time zone, point value, pending days, expiry
-         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or checkouts:write or rules:read or events:read or webhooks:write or giftCertificates:read or giftCertificates:write.
+         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or checkouts:write or coupons:read or coupons:write or rules:read or events:read or webhooks:write or giftCertificates:read or giftCertificates:write.
          */
         get: operations["getProgram"];
         put?: never;
@@ -273,7 +273,7 @@ export interface paths {
         };
         /**
          * List stores
-         * @description **Who may call:** staff (admin, manager, marketer, cashier); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or checkouts:write or rules:read or events:read or webhooks:write or giftCertificates:read or giftCertificates:write.
+         * @description **Who may call:** staff (admin, manager, marketer, cashier); API keys with members:read or members:write or purchases:read or purchases:write or refunds:write or rewards:read or redemptions:write or checkouts:write or coupons:read or coupons:write or rules:read or events:read or webhooks:write or giftCertificates:read or giftCertificates:write.
          */
         get: operations["listStores"];
         put?: never;
@@ -1258,6 +1258,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/coupon-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The coupon templates (newest first); filter by status or kind
+         * @description **Who may call:** staff (admin, marketer); API keys with coupons:read or coupons:write.
+         */
+        get: operations["listCouponTemplates"];
+        put?: never;
+        /**
+         * Design a coupon: discount, conditions, validity, limits, stacking, kind and code format
+         * @description **Who may call:** staff (admin, marketer); API keys with coupons:write.
+         */
+        post: operations["createCouponTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One coupon template (its current version)
+         * @description **Who may call:** staff (admin, marketer); API keys with coupons:read or coupons:write.
+         */
+        get: operations["getCouponTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a coupon template: a new version (coupons issued before keep their terms)
+         * @description **Who may call:** staff (admin, marketer); API keys with coupons:write.
+         */
+        patch: operations["updateCouponTemplate"];
+        trace?: never;
+    };
+    "/api/v1/coupon-templates/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a coupon template: it issues no more coupons (issued ones stay usable until they end)
+         * @description **Who may call:** staff (admin, marketer); API keys with coupons:write.
+         */
+        post: operations["archiveCouponTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-templates/{id}/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate a batch of bearer codes (a job): follow its progress, then download the CSV
+         * @description Answers 202 with the batch at once; `GET /coupon-batches/:id` gives `generated` and `percent`. A batch whose codes (with the template’s earlier ones) would be guessable with probability above 1e-9 per attempt is refused (422 `COUPON_CODE_FORMAT_WEAK` with the minimum length).
+         *
+         *     **Who may call:** staff (admin, marketer); API keys with coupons:write.
+         */
+        post: operations["createCouponBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A batch's progress: status, generated of count, percent
+         * @description **Who may call:** staff (admin, marketer); API keys with coupons:read or coupons:write.
+         */
+        get: operations["getCouponBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-batches/{id}/codes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A batch's codes as CSV (code, display form, signed QR payload, validity), streamed
+         * @description Streams the codes generated so far, in order: download it once the batch is `completed`.
+         *
+         *     **Who may call:** staff (admin, marketer); API keys with coupons:write.
+         */
+        get: operations["downloadCouponBatchCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-templates/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue one assigned coupon of this template into each member's wallet
+         * @description **Who may call:** staff (admin, marketer); API keys with coupons:write.
+         */
+        post: operations["assignCoupons"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/members/{id}/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member's assigned coupons (newest first), with their codes, QR payloads and terms
+         * @description **Who may call:** staff (admin, manager, marketer, cashier); the signed-in member (own data only); API keys with members:read or coupons:read.
+         */
+        get: operations["listMemberCoupons"];
+        put?: never;
+        /**
+         * Give the member a coupon by hand (an assigned template), with an optional reason
+         * @description **Who may call:** staff (admin, marketer, manager); API keys with coupons:write.
+         */
+        post: operations["issueMemberCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/redemptions": {
         parameters: {
             query?: never;
@@ -1828,7 +2004,7 @@ export interface components {
             signup?: components["schemas"]["MemberSignup"];
         };
         /** @enum {string} */
-        ApiScope: "members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "checkouts:write" | "rules:read" | "events:read" | "webhooks:write" | "giftCertificates:read" | "giftCertificates:write";
+        ApiScope: "members:read" | "members:write" | "purchases:read" | "purchases:write" | "refunds:write" | "rewards:read" | "redemptions:write" | "checkouts:write" | "coupons:read" | "coupons:write" | "rules:read" | "events:read" | "webhooks:write" | "giftCertificates:read" | "giftCertificates:write";
         CurrentPrincipal: {
             /** @enum {string} */
             kind: "staff";
@@ -2194,6 +2370,20 @@ export interface components {
                 expiresAt: string;
             }[];
         };
+        /** @enum {string} */
+        CouponStatus: "active" | "used" | "voided" | "expired";
+        WalletCoupon: {
+            id: string;
+            label: string;
+            code: string;
+            qrPayload: string;
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validUntil: string;
+            status: components["schemas"]["CouponStatus"];
+            isActiveNow: boolean;
+        };
         MemberWallet: {
             memberId: string;
             points: components["schemas"]["PointsBalance"] & {
@@ -2216,6 +2406,7 @@ export interface components {
                 } | null;
             };
             stampCards: components["schemas"]["WalletStampCard"][];
+            coupons: components["schemas"]["WalletCoupon"][];
             tags: string[];
         };
         UpdateMemberBody: {
@@ -2674,6 +2865,218 @@ export interface components {
         WalletGiftCertificateList: {
             items: components["schemas"]["WalletGiftCertificate"][];
         };
+        CouponDiscount: {
+            /** @enum {string} */
+            kind: "percent";
+            percent: number;
+        } | {
+            /** @enum {string} */
+            kind: "fixed";
+            amountMinor: number;
+        } | {
+            /** @enum {string} */
+            kind: "free_product";
+            sku: string;
+        };
+        /** @enum {string} */
+        CouponKind: "bearer" | "assigned";
+        /** @enum {string} */
+        CouponTemplateStatus: "active" | "archived";
+        CouponTerms: {
+            name: string;
+            description: string | null;
+            discount: components["schemas"]["CouponDiscount"];
+            conditions: {
+                minBasketMinor: number | null;
+                appliesTo: {
+                    skus: string[];
+                    categories: string[];
+                } | null;
+                storeIds: string[];
+                tags: string[];
+                firstPurchaseOnly: boolean;
+            };
+            validity: {
+                /** @enum {string} */
+                type: "window";
+                /** Format: date-time */
+                startsAt: string;
+                /** Format: date-time */
+                endsAt: string;
+            } | {
+                /** @enum {string} */
+                type: "relative";
+                daysFromIssue: number;
+                activationDelayDays: number;
+            };
+            perMemberLimit: number | null;
+            totalCap: number | null;
+            usesPerCoupon: number;
+            stacking: {
+                withCoupons: boolean;
+                withRewards: boolean;
+            };
+            codeFormat: {
+                prefix: string;
+                length: number;
+            };
+            restoreOnRefund: boolean;
+            currency: string;
+        };
+        CouponTemplate: components["schemas"]["CouponTerms"] & {
+            id: string;
+            kind: components["schemas"]["CouponKind"];
+            status: components["schemas"]["CouponTemplateStatus"];
+            version: number;
+            uses: number;
+            issued: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @default null */
+        CouponAppliesTo: {
+            /** @default [] */
+            skus: string[];
+            /** @default [] */
+            categories: string[];
+        } | null;
+        /** @default {} */
+        CouponConditions: {
+            /** @default null */
+            minBasketMinor: number | null;
+            appliesTo?: components["schemas"]["CouponAppliesTo"];
+            /** @default [] */
+            storeIds: string[];
+            /** @default [] */
+            tags: string[];
+            /** @default false */
+            firstPurchaseOnly: boolean;
+        };
+        CouponValidity: {
+            /** @enum {string} */
+            type: "window";
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+        } | {
+            /** @enum {string} */
+            type: "relative";
+            daysFromIssue: number;
+            /** @default 0 */
+            activationDelayDays: number;
+        };
+        /** @default {} */
+        CouponStacking: {
+            /** @default false */
+            withCoupons: boolean;
+            /** @default true */
+            withRewards: boolean;
+        };
+        /** @default {} */
+        CouponCodeFormat: {
+            /** @default  */
+            prefix: string;
+            /** @default 13 */
+            length: number;
+        };
+        CreateCouponTemplateBody: {
+            name: string;
+            /** @default null */
+            description: string | null;
+            discount: components["schemas"]["CouponDiscount"];
+            conditions?: components["schemas"]["CouponConditions"];
+            validity: components["schemas"]["CouponValidity"];
+            /** @default null */
+            perMemberLimit: number | null;
+            /** @default null */
+            totalCap: number | null;
+            /** @default 1 */
+            usesPerCoupon: number;
+            stacking?: components["schemas"]["CouponStacking"];
+            kind: components["schemas"]["CouponKind"];
+            codeFormat?: components["schemas"]["CouponCodeFormat"];
+            /** @default true */
+            restoreOnRefund: boolean;
+        };
+        UpdateCouponTemplateBody: {
+            name?: string;
+            /** @default null */
+            description: string | null;
+            discount?: components["schemas"]["CouponDiscount"];
+            conditions?: components["schemas"]["CouponConditions"];
+            validity?: components["schemas"]["CouponValidity"];
+            /** @default null */
+            perMemberLimit: number | null;
+            /** @default null */
+            totalCap: number | null;
+            /** @default 1 */
+            usesPerCoupon: number;
+            stacking?: components["schemas"]["CouponStacking"];
+            codeFormat?: components["schemas"]["CouponCodeFormat"];
+            /** @default true */
+            restoreOnRefund: boolean;
+        };
+        /** @enum {string} */
+        CouponBatchStatus: "queued" | "running" | "completed";
+        CouponBatch: {
+            id: string;
+            templateId: string;
+            templateVersion: number;
+            label: string | null;
+            status: components["schemas"]["CouponBatchStatus"];
+            count: number;
+            generated: number;
+            percent: number;
+            collisions: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+        };
+        CreateCouponBatchBody: {
+            count: number;
+            /** @default null */
+            label: string | null;
+        };
+        CouponIssuedBy: {
+            /** @enum {string} */
+            kind: "batch" | "assignment" | "rule" | "staff";
+            batchId: string | null;
+            ruleId: string | null;
+            purchaseId: string | null;
+            staffId: string | null;
+        };
+        Coupon: {
+            id: string;
+            code: string;
+            qrPayload: string;
+            templateId: string;
+            templateVersion: number;
+            label: string;
+            kind: components["schemas"]["CouponKind"];
+            memberId: string | null;
+            status: components["schemas"]["CouponStatus"];
+            uses: number;
+            maxUses: number;
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validUntil: string;
+            /** Format: date-time */
+            issuedAt: string;
+            issuedBy: components["schemas"]["CouponIssuedBy"];
+            terms: components["schemas"]["CouponTerms"];
+        };
+        AssignCouponsBody: {
+            memberIds: string[];
+        };
+        IssueMemberCouponBody: {
+            templateId: string;
+            reason?: string;
+        };
         RedemptionApply: {
             kind: components["schemas"]["RewardKind"] | "points_payment";
             valueMinor?: number;
@@ -2725,17 +3128,21 @@ export interface components {
             grossMinor: number;
             discountMinor: number;
             paidWithPointsMinor: number;
+            paidWithGiftCertificatesMinor: number;
             toPayMinor: number;
         };
         /** @enum {string} */
-        CheckoutInstrumentType: "reward" | "points" | "stampReward";
+        CheckoutInstrumentType: "reward" | "points" | "stampReward" | "coupon" | "giftCertificate";
+        CheckoutInstrumentKind: components["schemas"]["RewardKind"] | "points_payment" | "stored_value";
         CheckoutAppliedInstrument: {
             id: string;
             type: components["schemas"]["CheckoutInstrumentType"];
             label: string;
-            kind: components["schemas"]["RewardKind"] | "points_payment";
+            kind: components["schemas"]["CheckoutInstrumentKind"];
             rewardId: string | null;
             stampRewardId: string | null;
+            couponId: string | null;
+            giftCertificateId: string | null;
             points: number;
             amountMinor: number;
             lines: {
@@ -2743,25 +3150,28 @@ export interface components {
                 amountMinor: number;
             }[];
         };
+        /** @enum {string} */
+        CheckoutInstrumentMisfit: "NO_MATCHING_ITEM" | "EXCEEDS_TOTAL" | "MIN_BASKET_NOT_MET" | "NOT_APPLICABLE_TO_ITEMS";
         CheckoutDroppedInstrument: {
             id: string;
             type: components["schemas"]["CheckoutInstrumentType"];
             label: string;
-            /** @enum {string} */
-            reason: "NO_MATCHING_ITEM" | "EXCEEDS_TOTAL";
+            reason: components["schemas"]["CheckoutInstrumentMisfit"];
             message: string;
         };
         CheckoutOffer: {
             type: components["schemas"]["CheckoutInstrumentType"];
             rewardId: string | null;
             stampRewardId: string | null;
+            couponId: string | null;
             label: string;
-            kind: components["schemas"]["RewardKind"] | "points_payment";
+            kind: components["schemas"]["CheckoutInstrumentKind"];
             points: number;
             amountMinor: number;
             isApplicable: boolean;
             /** @enum {string} */
-            reason: "AFFORDABLE" | "UNLOCKED" | "NEEDS_POINTS" | "NEEDS_ITEM" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "NOTHING_TO_PAY";
+            reason: "AFFORDABLE" | "UNLOCKED" | "IN_WALLET" | "NEEDS_POINTS" | "NEEDS_ITEM" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "NOTHING_TO_PAY" | "MIN_BASKET_NOT_MET" | "NOT_APPLICABLE_TO_ITEMS" | "NOT_STACKABLE";
+            minBasketMinor: number | null;
             missingPoints: number;
             sku: string | null;
             /** Format: date-time */
@@ -2771,11 +3181,12 @@ export interface components {
             subtotalMinor: number;
             discountMinor: number;
             paidWithPointsMinor: number;
+            paidWithGiftCertificatesMinor: number;
             toPayMinor: number;
         };
         ReceiptLine: {
             /** @enum {string} */
-            kind: "item" | "discount" | "points_payment";
+            kind: "item" | "discount" | "points_payment" | "gift_certificate";
             label: string;
             quantity: number | null;
             points: number | null;
@@ -2871,6 +3282,20 @@ export interface components {
             /** @enum {string} */
             type: "stampReward";
             stampRewardId: string;
+        } | {
+            /** @enum {string} */
+            type: "coupon";
+            code?: string;
+            couponId?: string;
+        } | {
+            /** @enum {string} */
+            type: "giftCertificate";
+            code: string;
+            amountMinor?: number;
+        } | {
+            /** @enum {string} */
+            type: "code";
+            code: string;
         };
         CompleteCheckoutBody: {
             externalId?: string;
@@ -2904,7 +3329,7 @@ export interface components {
             to?: string;
         };
         /** @enum {string} */
-        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "member.tags_changed" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "checkout.opened" | "checkout.completed" | "checkout.cancelled" | "checkout.expired" | "reward.created" | "reward.updated" | "stamp_card.created" | "stamp_card.updated" | "stamp_card.archived" | "stamps.added" | "stamps.removed" | "stamp_reward.unlocked" | "stamp_reward.held" | "stamp_reward.released" | "stamp_reward.used" | "stamp_reward.expired" | "stamp_reward.locked" | "gift_certificate.issued" | "gift_certificate.redeemed" | "gift_certificate.reloaded" | "gift_certificate.refunded" | "gift_certificate.adjusted" | "gift_certificate.blocked" | "gift_certificate.unblocked" | "gift_certificate.claimed" | "gift_certificate.expired" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
+        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "member.tags_changed" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "checkout.opened" | "checkout.completed" | "checkout.cancelled" | "checkout.expired" | "reward.created" | "reward.updated" | "stamp_card.created" | "stamp_card.updated" | "stamp_card.archived" | "stamps.added" | "stamps.removed" | "stamp_reward.unlocked" | "stamp_reward.held" | "stamp_reward.released" | "stamp_reward.used" | "stamp_reward.expired" | "stamp_reward.locked" | "gift_certificate.issued" | "gift_certificate.redeemed" | "gift_certificate.reloaded" | "gift_certificate.refunded" | "gift_certificate.adjusted" | "gift_certificate.blocked" | "gift_certificate.unblocked" | "gift_certificate.claimed" | "gift_certificate.expired" | "coupon_template.created" | "coupon_template.updated" | "coupon_template.archived" | "coupon_batch.completed" | "coupon.issued" | "coupon.redeemed" | "coupon.restored" | "coupon.voided" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
         DomainEvent: {
             id: string;
             type: components["schemas"]["EventType"];
@@ -7094,7 +7519,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `EFFECT_NOT_AVAILABLE`, `RULE_INVALID`, `RULE_SET_CONFLICT`, `RULE_TOO_COMPLEX`, `STAMP_CARD_NOT_AVAILABLE` */
+            /** @description Refused by a business rule: `COUPON_TEMPLATE_NOT_AVAILABLE`, `EFFECT_NOT_AVAILABLE`, `RULE_INVALID`, `RULE_SET_CONFLICT`, `RULE_TOO_COMPLEX`, `STAMP_CARD_NOT_AVAILABLE` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7104,9 +7529,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "EFFECT_NOT_AVAILABLE" | "RULE_INVALID" | "RULE_SET_CONFLICT" | "RULE_TOO_COMPLEX" | "STAMP_CARD_NOT_AVAILABLE";
+                            code: "COUPON_TEMPLATE_NOT_AVAILABLE" | "EFFECT_NOT_AVAILABLE" | "RULE_INVALID" | "RULE_SET_CONFLICT" | "RULE_TOO_COMPLEX" | "STAMP_CARD_NOT_AVAILABLE";
                             message: string;
                             details?: {
+                                path: string;
+                                couponTemplateId: string;
+                            }[] | {
                                 path: string;
                                 /** @enum {string} */
                                 kind: "effect" | "audience" | "condition";
@@ -7500,7 +7928,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `EFFECT_NOT_AVAILABLE`, `RULE_SET_CONFLICT`, `STAMP_CARD_NOT_AVAILABLE` */
+            /** @description Refused by a business rule: `COUPON_TEMPLATE_NOT_AVAILABLE`, `EFFECT_NOT_AVAILABLE`, `RULE_SET_CONFLICT`, `STAMP_CARD_NOT_AVAILABLE` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7510,9 +7938,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "EFFECT_NOT_AVAILABLE" | "RULE_SET_CONFLICT" | "STAMP_CARD_NOT_AVAILABLE";
+                            code: "COUPON_TEMPLATE_NOT_AVAILABLE" | "EFFECT_NOT_AVAILABLE" | "RULE_SET_CONFLICT" | "STAMP_CARD_NOT_AVAILABLE";
                             message: string;
                             details?: {
+                                path: string;
+                                couponTemplateId: string;
+                            }[] | {
                                 path: string;
                                 /** @enum {string} */
                                 kind: "effect" | "audience" | "condition";
@@ -16270,6 +16701,2162 @@ export interface operations {
             };
         };
     };
+    listCouponTemplates: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: components["schemas"]["CouponTemplateStatus"];
+                kind?: components["schemas"]["CouponKind"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CouponTemplate"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_CURSOR`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_CURSOR" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createCouponTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCouponTemplateBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponTemplate"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `IDEMPOTENCY_KEY_INVALID`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `STORE_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "STORE_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `DUPLICATE`, `IDEMPOTENCY_IN_PROGRESS` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "DUPLICATE" | "IDEMPOTENCY_IN_PROGRESS";
+                            message: string;
+                            details?: {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Refused by a business rule: `COUPON_CODE_FORMAT_WEAK`, `COUPON_VALIDITY_ENDED`, `IDEMPOTENCY_KEY_REUSED` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_CODE_FORMAT_WEAK" | "COUPON_VALIDITY_ENDED" | "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                            details?: {
+                                minimumLength: number;
+                            } | {
+                                endsAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getCouponTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponTemplate"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `COUPON_TEMPLATE_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_TEMPLATE_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateCouponTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCouponTemplateBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponTemplate"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `COUPON_TEMPLATE_NOT_FOUND`, `STORE_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_TEMPLATE_NOT_FOUND" | "STORE_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `COUPON_TEMPLATE_ARCHIVED`, `DUPLICATE` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_TEMPLATE_ARCHIVED" | "DUPLICATE";
+                            message: string;
+                            details?: {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Refused by a business rule: `COUPON_CODE_FORMAT_WEAK`, `COUPON_VALIDITY_ENDED` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_CODE_FORMAT_WEAK" | "COUPON_VALIDITY_ENDED";
+                            message: string;
+                            details?: {
+                                minimumLength: number;
+                            } | {
+                                endsAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    archiveCouponTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponTemplate"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `COUPON_TEMPLATE_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_TEMPLATE_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `DUPLICATE` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "DUPLICATE";
+                            message: string;
+                            details?: {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createCouponBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCouponBatchBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponBatch"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `IDEMPOTENCY_KEY_INVALID`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `COUPON_TEMPLATE_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_TEMPLATE_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `COUPON_TEMPLATE_ARCHIVED`, `COUPON_TEMPLATE_KIND_MISMATCH`, `DUPLICATE`, `IDEMPOTENCY_IN_PROGRESS` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_TEMPLATE_ARCHIVED" | "COUPON_TEMPLATE_KIND_MISMATCH" | "DUPLICATE" | "IDEMPOTENCY_IN_PROGRESS";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                kind: "bearer" | "assigned";
+                                /** @enum {string} */
+                                needed: "bearer" | "assigned";
+                            } | {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Refused by a business rule: `COUPON_CODE_FORMAT_WEAK`, `IDEMPOTENCY_KEY_REUSED` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_CODE_FORMAT_WEAK" | "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                            details?: {
+                                minimumLength: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getCouponBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponBatch"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `COUPON_BATCH_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_BATCH_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    downloadCouponBatchCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `COUPON_BATCH_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_BATCH_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    assignCoupons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignCouponsBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Coupon"][];
+                    };
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `IDEMPOTENCY_KEY_INVALID`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `COUPON_TEMPLATE_NOT_FOUND`, `MEMBER_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_TEMPLATE_NOT_FOUND" | "MEMBER_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `COUPON_TEMPLATE_ARCHIVED`, `COUPON_TEMPLATE_KIND_MISMATCH`, `DUPLICATE`, `IDEMPOTENCY_IN_PROGRESS` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_TEMPLATE_ARCHIVED" | "COUPON_TEMPLATE_KIND_MISMATCH" | "DUPLICATE" | "IDEMPOTENCY_IN_PROGRESS";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                kind: "bearer" | "assigned";
+                                /** @enum {string} */
+                                needed: "bearer" | "assigned";
+                            } | {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Refused by a business rule: `IDEMPOTENCY_KEY_REUSED` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listMemberCoupons: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: components["schemas"]["CouponStatus"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Coupon"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_CURSOR`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_CURSOR" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `MEMBER_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "MEMBER_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    issueMemberCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueMemberCouponBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coupon"];
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `IDEMPOTENCY_KEY_INVALID`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `COUPON_TEMPLATE_NOT_FOUND`, `MEMBER_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_TEMPLATE_NOT_FOUND" | "MEMBER_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `COUPON_TEMPLATE_ARCHIVED`, `COUPON_TEMPLATE_KIND_MISMATCH`, `DUPLICATE`, `IDEMPOTENCY_IN_PROGRESS` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_TEMPLATE_ARCHIVED" | "COUPON_TEMPLATE_KIND_MISMATCH" | "DUPLICATE" | "IDEMPOTENCY_IN_PROGRESS";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                kind: "bearer" | "assigned";
+                                /** @enum {string} */
+                                needed: "bearer" | "assigned";
+                            } | {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Refused by a business rule: `IDEMPOTENCY_KEY_REUSED` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
     listRedemptions: {
         parameters: {
             query?: {
@@ -21329,6 +23916,10 @@ export const idempotentOperations: ReadonlySet<string> = new Set([
     "POST /api/v1/gift-certificates/{id}/adjustments",
     "POST /api/v1/gift-certificates/{id}/block",
     "POST /api/v1/gift-certificates/{id}/unblock",
+    "POST /api/v1/coupon-templates",
+    "POST /api/v1/coupon-templates/{id}/batches",
+    "POST /api/v1/coupon-templates/{id}/assign",
+    "POST /api/v1/members/{id}/coupons",
     "POST /api/v1/redemptions",
     "POST /api/v1/redemptions/{id}/cancel",
     "POST /api/v1/checkouts/{id}/undo",

@@ -15,6 +15,8 @@ export const API_SCOPES = [
   'rewards:read',
   'redemptions:write',
   'checkouts:write',
+  'coupons:read',
+  'coupons:write',
   'rules:read',
   'events:read',
   'webhooks:write',

@@ -4,6 +4,7 @@ import { ExpiringPoints, PendingPoints, PointsBalance } from './members.js';
 import { RewardKind } from './rewards.js';
 import { RuleBreakdown } from './ledger.js';
 import { StampsAddedSummary, WalletStampCard } from './stamps.js';
+import { WalletCoupon } from './coupons.js';
 
 const Sku = z.string().trim().min(1).max(64);
 const Minor = z.number().int('amounts are integers in minor units (cents)');
@@ -53,7 +54,7 @@ export const ReplaceCheckoutItemsBody = z
 export type ReplaceCheckoutItemsBody = z.infer<typeof ReplaceCheckoutItemsBody>;
 
 export const CheckoutInstrumentType = z
-  .enum(['reward', 'points', 'stampReward'])
+  .enum(['reward', 'points', 'stampReward', 'coupon', 'giftCertificate'])
   .openapi('CheckoutInstrumentType');
 export type CheckoutInstrumentType = z.infer<typeof CheckoutInstrumentType>;
 
@@ -69,7 +70,39 @@ export const ApplyToCheckoutBody = z
       })
       .strict(),
     z.object({ type: z.literal('stampReward'), stampRewardId: ObjectIdString }).strict(),
+    z
+      .object({
+        type: z.literal('coupon'),
+        /** The code as typed (case, spaces and hyphens do not matter) or the QR payload scanned. */
+        code: z.string().trim().min(4).max(120).optional(),
+        /** A coupon in the member's wallet, picked from the offers. */
+        couponId: ObjectIdString.optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('giftCertificate'),
+        /** The certificate's code as typed, or the QR payload scanned. */
+        code: z.string().trim().min(4).max(120),
+        /** How much of it to use (default: as much as the certificate and the basket allow). */
+        amountMinor: Minor.min(1, 'the amount is at least 1').max(1_000_000_000).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('code'),
+        /**
+         * A code typed or scanned at the till when the cashier does not say what it is: the checkout
+         * finds whether it is a coupon's or a gift certificate's (a certificate takes as much as it can).
+         */
+        code: z.string().trim().min(4).max(120),
+      })
+      .strict(),
   ])
+  .refine((body) => body.type !== 'coupon' || (body.code === undefined) !== (body.couponId === undefined), {
+    message: 'give the coupon’s code or its couponId (one of them)',
+    path: ['code'],
+  })
   .openapi('ApplyToCheckoutBody');
 export type ApplyToCheckoutBody = z.infer<typeof ApplyToCheckoutBody>;
 
@@ -102,11 +135,24 @@ export const CheckoutLine = z
     discountMinor: z.number().int(),
     /** The part of this line paid with points (it earns nothing). */
     paidWithPointsMinor: z.number().int(),
+    /** The part of this line paid with gift certificates (money paid earlier: it earns like cash). */
+    paidWithGiftCertificatesMinor: z.number().int(),
     /** What the customer pays for this line. */
     toPayMinor: z.number().int(),
   })
   .openapi('CheckoutLine');
 export type CheckoutLine = z.infer<typeof CheckoutLine>;
+
+/** A discount (the reward kinds), or a tender: points or a gift certificate's stored value. */
+export const InstrumentKind = z
+  .union([RewardKind, z.literal('points_payment'), z.literal('stored_value')])
+  .openapi('CheckoutInstrumentKind');
+
+/** Why an instrument does not fit the basket (it is dropped, or refused when applied). */
+export const InstrumentMisfit = z
+  .enum(['NO_MATCHING_ITEM', 'EXCEEDS_TOTAL', 'MIN_BASKET_NOT_MET', 'NOT_APPLICABLE_TO_ITEMS'])
+  .openapi('CheckoutInstrumentMisfit');
+export type InstrumentMisfit = z.infer<typeof InstrumentMisfit>;
 
 /** What an instrument does to this basket: its amount and the lines it touches. */
 export const CheckoutAppliedInstrument = z
@@ -115,9 +161,13 @@ export const CheckoutAppliedInstrument = z
     type: CheckoutInstrumentType,
     /** What the receipt prints ("Free espresso"). */
     label: z.string(),
-    kind: z.union([RewardKind, z.literal('points_payment')]),
+    kind: InstrumentKind,
     rewardId: ObjectIdString.nullable(),
     stampRewardId: ObjectIdString.nullable(),
+    /** The coupon applied (type `coupon`). */
+    couponId: ObjectIdString.nullable(),
+    /** The gift certificate tendered (type `giftCertificate`). */
+    giftCertificateId: ObjectIdString.nullable(),
     /** Points this instrument holds (spent on completion, given back on cancel or expiry). */
     points: z.number().int(),
     /** What it takes off the basket now. */
@@ -133,8 +183,12 @@ export const CheckoutDroppedInstrument = z
     id: ObjectIdString,
     type: CheckoutInstrumentType,
     label: z.string(),
-    /** `NO_MATCHING_ITEM` (the free product left the basket) or `EXCEEDS_TOTAL` (points worth more than what is left to pay). */
-    reason: z.enum(['NO_MATCHING_ITEM', 'EXCEEDS_TOTAL']),
+    /**
+     * `NO_MATCHING_ITEM` (the free product left the basket), `EXCEEDS_TOTAL` (points or a certificate worth
+     * more than what is left to pay), `MIN_BASKET_NOT_MET` (a coupon's minimum), `NOT_APPLICABLE_TO_ITEMS`
+     * (none of the coupon's products is left).
+     */
+    reason: InstrumentMisfit,
     message: z.string(),
   })
   .openapi('CheckoutDroppedInstrument');
@@ -146,24 +200,36 @@ export const CheckoutOffer = z
     type: CheckoutInstrumentType,
     rewardId: ObjectIdString.nullable(),
     stampRewardId: ObjectIdString.nullable(),
+    /** An assigned coupon in the member's wallet (type `coupon`). */
+    couponId: ObjectIdString.nullable(),
     label: z.string(),
-    kind: z.union([RewardKind, z.literal('points_payment')]),
+    kind: InstrumentKind,
     /** Points it costs (for `points`: the most the member can pay with on this basket). */
     points: z.number().int(),
     /** What it would take off this basket. */
     amountMinor: z.number().int(),
     /** True when it can be applied now. */
     isApplicable: z.boolean(),
-    /** `AFFORDABLE`, `UNLOCKED`, `NEEDS_POINTS`, `NEEDS_ITEM`, `OUT_OF_STOCK`, `LIMIT_REACHED`, `NOTHING_TO_PAY`. */
+    /**
+     * `AFFORDABLE`, `UNLOCKED`, `IN_WALLET` (an assigned coupon that fits), `NEEDS_POINTS`, `NEEDS_ITEM`,
+     * `OUT_OF_STOCK`, `LIMIT_REACHED`, `NOTHING_TO_PAY`, `MIN_BASKET_NOT_MET`, `NOT_APPLICABLE_TO_ITEMS`,
+     * `NOT_STACKABLE` (it does not combine with what is applied).
+     */
     reason: z.enum([
       'AFFORDABLE',
       'UNLOCKED',
+      'IN_WALLET',
       'NEEDS_POINTS',
       'NEEDS_ITEM',
       'OUT_OF_STOCK',
       'LIMIT_REACHED',
       'NOTHING_TO_PAY',
+      'MIN_BASKET_NOT_MET',
+      'NOT_APPLICABLE_TO_ITEMS',
+      'NOT_STACKABLE',
     ]),
+    /** The basket the coupon needs (`MIN_BASKET_NOT_MET`), null otherwise. */
+    minBasketMinor: z.number().int().nullable(),
     /** Points still missing (`NEEDS_POINTS`). */
     missingPoints: z.number().int(),
     /** The SKU the basket needs (`NEEDS_ITEM`). */
@@ -178,14 +244,16 @@ export const CheckoutTotals = z
     subtotalMinor: z.number().int(),
     discountMinor: z.number().int(),
     paidWithPointsMinor: z.number().int(),
+    paidWithGiftCertificatesMinor: z.number().int(),
+    /** What is left to pay in cash or by card. */
     toPayMinor: z.number().int(),
   })
   .openapi('CheckoutTotals');
 
-/** A receipt line to print: an item, a discount ("Free espresso −€2.40") or points paid. */
+/** A receipt line to print: an item, a discount ("Free espresso −€2.40"), points or a certificate paid. */
 export const ReceiptLine = z
   .object({
-    kind: z.enum(['item', 'discount', 'points_payment']),
+    kind: z.enum(['item', 'discount', 'points_payment', 'gift_certificate']),
     label: z.string(),
     quantity: z.number().int().nullable(),
     /** Points paid (`points_payment`), null otherwise. */
@@ -290,6 +358,8 @@ export const MemberWallet = z
     }),
     /** Stamp cards: stamps on the current card and the rewards full cards unlocked (usable now). */
     stampCards: z.array(WalletStampCard),
+    /** Assigned coupons (usable now or later, newest validity last), each with its code and QR. */
+    coupons: z.array(WalletCoupon),
     tags: z.array(z.string()),
   })
   .openapi('MemberWallet');

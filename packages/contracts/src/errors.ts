@@ -123,6 +123,13 @@ export const ERROR_CATALOGUE = {
     status: 404,
     description: 'No instrument with this id is applied to the checkout',
   },
+  COUPON_NOT_FOUND: {
+    status: 404,
+    description:
+      'No usable coupon has this code (or id): unknown, or assigned to another member (the same answer, in the same time)',
+  },
+  COUPON_TEMPLATE_NOT_FOUND: { status: 404, description: 'Unknown coupon template' },
+  COUPON_BATCH_NOT_FOUND: { status: 404, description: 'Unknown coupon batch' },
   // 409: the state of things does not allow it
   DUPLICATE: {
     status: 409,
@@ -248,11 +255,59 @@ export const ERROR_CATALOGUE = {
     status: 409,
     description: 'Rewards and points need a member at the checkout: open it with the card or the member',
   },
+  COUPON_EXPIRED: {
+    status: 409,
+    description: 'The coupon is past its validity',
+    details: z.object({ validUntil: z.string() }),
+  },
+  COUPON_NOT_YET_ACTIVE: {
+    status: 409,
+    description: 'The coupon cannot be used yet (a bounce-back coupon before its return window closes)',
+    details: z.object({ validFrom: z.string() }),
+  },
+  COUPON_ALREADY_USED: {
+    status: 409,
+    description: 'The coupon was used up (or another checkout holds its last use)',
+    details: z.object({ uses: z.number().int(), maxUses: z.number().int(), held: z.number().int() }),
+  },
+  COUPON_VOIDED: {
+    status: 409,
+    description: 'The coupon was voided (its purchase was refunded, or by staff)',
+  },
+  COUPON_LIMIT_REACHED: {
+    status: 409,
+    description:
+      "The coupon's template reached a limit: uses per member (`scope: member`) or uses of all its coupons (`scope: total`)",
+    details: z.object({
+      scope: z.enum(['member', 'total']),
+      limit: z.number().int(),
+      used: z.number().int(),
+    }),
+  },
+  COUPON_NOT_STACKABLE: {
+    status: 409,
+    description:
+      'The coupon does not combine with what the checkout already holds (another coupon, or a reward)',
+    details: z.object({ conflictsWith: z.enum(['coupon', 'reward']) }),
+  },
+  COUPON_TEMPLATE_ARCHIVED: {
+    status: 409,
+    description: 'The coupon template is archived: it issues no more coupons',
+  },
+  COUPON_TEMPLATE_KIND_MISMATCH: {
+    status: 409,
+    description: 'Batches make bearer coupons; assignment, staff and rules issue assigned ones',
+    details: z.object({ kind: z.enum(['bearer', 'assigned']), needed: z.enum(['bearer', 'assigned']) }),
+  },
   INSTRUMENT_NOT_APPLICABLE: {
     status: 409,
     description:
       'The instrument does not fit this basket (its free product is not in it, or nothing is left to discount)',
     details: z.object({ reason: z.enum(['NO_MATCHING_ITEM', 'EXCEEDS_TOTAL']) }),
+  },
+  CODE_NOT_FOUND: {
+    status: 404,
+    description: 'No coupon or gift certificate has this code (check it for a typo)',
   },
   STORE_CODE_TAKEN: { status: 409, description: 'Another store has this code' },
   STORE_INACTIVE: { status: 409, description: 'The store is closed (inactive)' },
@@ -357,6 +412,50 @@ export const ERROR_CATALOGUE = {
   CARD_CODE_INVALID: { status: 422, description: 'The scanned code is not a card code' },
   CARD_CODE_MEMBER_MISMATCH: { status: 422, description: 'The scanned code belongs to another member' },
   CARD_NUMBER_INVALID: { status: 422, description: 'The typed card number fails its check digit' },
+  MIN_BASKET_NOT_MET: {
+    status: 422,
+    description:
+      'The basket (after the other discounts) is below the coupon’s minimum; `details` has both amounts',
+    details: z.object({ minBasketMinor: z.number().int(), basketMinor: z.number().int() }),
+  },
+  NOT_APPLICABLE_TO_ITEMS: {
+    status: 422,
+    description: 'No line of the basket is one the coupon applies to (its SKUs or categories)',
+    details: z.object({ skus: z.array(z.string()), categories: z.array(z.string()) }),
+  },
+  COUPON_CONDITIONS_NOT_MET: {
+    status: 422,
+    description:
+      'A condition of the coupon does not hold for this sale: `store`, `tags` (the member has none of them) or `firstPurchase`',
+    details: z.object({ condition: z.enum(['store', 'tags', 'firstPurchase']) }),
+  },
+  QR_SIGNATURE_INVALID: {
+    status: 422,
+    description:
+      'The scanned QR claims to be a code of this program but its signature does not match (forged)',
+  },
+  COUPON_TEMPLATE_NOT_AVAILABLE: {
+    status: 422,
+    description:
+      'An `issueCoupon` effect names no active assigned coupon template (published or resumed); `details` lists `{ path, couponTemplateId }`',
+    details: z.array(z.object({ path: z.string(), couponTemplateId: z.string() })),
+  },
+  COUPON_VALIDITY_ENDED: {
+    status: 422,
+    description: 'The validity window has already ended: nothing could ever use these coupons',
+    details: z.object({ endsAt: z.string() }),
+  },
+  COUPON_CODE_FORMAT_WEAK: {
+    status: 422,
+    description:
+      'The code format is not allowed, or too short for this many codes (a guess would hit one with probability above 1e-9)',
+    details: z.object({ minimumLength: z.number().int() }),
+  },
+  COUPON_DISCOUNT_CURRENCY: {
+    status: 422,
+    description: 'The template’s fixed discount is in another currency than the program’s now',
+    details: z.object({ expected: z.string(), given: z.string() }),
+  },
   REFUND_EXCEEDS_PURCHASE: {
     status: 422,
     description: 'More than was paid, across all refunds',

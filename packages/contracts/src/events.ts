@@ -99,6 +99,32 @@ export const EVENT_CATALOGUE = {
     description:
       'A gift certificate reached its expiry: its remaining balance is breakage (by the sweep); occurredAt is its expiresAt',
   },
+  'coupon_template.created': { version: 1, description: 'A coupon template was created' },
+  'coupon_template.updated': {
+    version: 1,
+    description: 'A coupon template changed: a new version (coupons issued before keep their terms)',
+  },
+  'coupon_template.archived': {
+    version: 1,
+    description: 'A coupon template was archived: it issues no more coupons (issued ones stay usable)',
+  },
+  'coupon_batch.completed': {
+    version: 1,
+    description: 'A batch of bearer coupon codes was generated in full (its CSV can be downloaded)',
+  },
+  'coupon.issued': {
+    version: 1,
+    description: "An assigned coupon was issued into a member's wallet (by assignment, staff or a rule)",
+  },
+  'coupon.redeemed': { version: 1, description: "A coupon's use was taken by a completed checkout" },
+  'coupon.restored': {
+    version: 1,
+    description: 'A refund of the purchase gave a coupon its use back (template policy, coupon still valid)',
+  },
+  'coupon.voided': {
+    version: 1,
+    description: 'A coupon was voided: its issuing purchase was refunded before the coupon became active',
+  },
   'rule.published': { version: 1, description: 'A rule version was published' },
   'rule.paused': { version: 1, description: 'A published rule was paused: it stops earning' },
   'rule.resumed': { version: 1, description: 'A paused rule was resumed: its published version earns again' },

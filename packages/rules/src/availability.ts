@@ -4,8 +4,8 @@
 // hides it. A module that lands switches its part on here.
 import type { Audience, Effect } from './rule.schema.js';
 
-/** Effect types no module carries out yet. */
-export const UNAVAILABLE_EFFECTS: ReadonlySet<Effect['type']> = new Set<Effect['type']>(['issueCoupon']);
+/** Effect types no module carries out yet (none today: `issueCoupon` is carried out by the coupons module). */
+export const UNAVAILABLE_EFFECTS: ReadonlySet<Effect['type']> = new Set<Effect['type']>([]);
 
 /** Audience criteria no module keeps yet (the member has no tier, clubs or segment). */
 export const UNAVAILABLE_AUDIENCES: ReadonlySet<keyof Audience> = new Set<keyof Audience>([

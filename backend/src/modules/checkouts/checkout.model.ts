@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Types } from 'mongoose';
-import type { CheckoutReceipt, CheckoutStatus } from '@regulars/contracts';
+import type { CheckoutReceipt, CheckoutStatus, InstrumentMisfit } from '@regulars/contracts';
+import type { AppliesTo, Stacking } from './instrument-port.js';
 
 export type CheckoutItem = {
   sku: string;
@@ -12,12 +13,13 @@ export type CheckoutItem = {
 /**
  * An instrument held for a checkout. A reward or points hold is a redemption in status `held`: its
  * points already left the member's lots (the conditional debit is the hold), and completion turns it
- * into a completed redemption of the purchase; cancel or expiry gives them back.
+ * into a completed redemption of the purchase; cancel or expiry gives them back. A coupon or a gift
+ * certificate is held by its module through the checkout's instrument port (`refId` names it).
  */
 export type AppliedInstrument = {
   _id: Types.ObjectId;
-  type: 'reward' | 'points' | 'stampReward';
-  kind: 'fixed_discount' | 'percent_discount' | 'free_product' | 'points_payment';
+  type: 'reward' | 'points' | 'stampReward' | 'coupon' | 'giftCertificate';
+  kind: 'fixed_discount' | 'percent_discount' | 'free_product' | 'points_payment' | 'stored_value';
   label: string;
   rewardId: Types.ObjectId | null;
   stampRewardId: Types.ObjectId | null;
@@ -26,6 +28,11 @@ export type AppliedInstrument = {
   valueMinor: number | null;
   percent: number | null;
   sku: string | null;
+  /** The coupon or gift certificate held through its module's port (absent for the other types). */
+  refId?: Types.ObjectId | null;
+  appliesTo?: AppliesTo | null;
+  minBasketMinor?: number | null;
+  stacking?: Stacking | null;
   appliedAt: Date;
 };
 
@@ -33,7 +40,7 @@ export type DroppedInstrument = {
   _id: Types.ObjectId;
   type: AppliedInstrument['type'];
   label: string;
-  reason: 'NO_MATCHING_ITEM' | 'EXCEEDS_TOTAL';
+  reason: InstrumentMisfit;
 };
 
 export type Checkout = {

@@ -46,7 +46,14 @@ import {
   type CheckoutItem,
   type DroppedInstrument,
 } from './checkout.model.js';
-import { priceBasket, recordedLines, type PricedBasket, type PricingInstrument } from './pricing.js';
+import type { CheckoutInstrumentPort, PortInstrumentType, WalletCandidate } from './instrument-port.js';
+import {
+  priceBasket,
+  recordedLines,
+  type DropReason,
+  type PricedBasket,
+  type PricingInstrument,
+} from './pricing.js';
 
 /** An unlocked stamp-card reward, as the stamp cards module lends it to a checkout. */
 export type UnlockedStampReward = { id: Types.ObjectId; cardName: string; reward: Reward; expiresAt: Date };
@@ -95,8 +102,16 @@ export class CheckoutService {
       events: EventService;
       refunds: RefundService;
       stamps?: StampRewardPort | undefined;
+      /** Coupons and gift certificates, each through its module's port. */
+      instruments?: readonly CheckoutInstrumentPort[] | undefined;
     },
   ) {}
+
+  private port(type: PortInstrumentType): CheckoutInstrumentPort {
+    const port = this.deps.instruments?.find((p) => p.type === type);
+    if (!port) throw new Error(`no ${type} module is wired to the checkout`);
+    return port;
+  }
 
   async open(input: OpenCheckoutBody, principal: Principal): Promise<CheckoutView> {
     const program = await this.deps.program.get();
@@ -140,8 +155,8 @@ export class CheckoutService {
         await this.deps.members.consumeCardCode(session, verified, 'purchase');
         await this.deps.members.consumeCardCode(session, verified, 'redemption');
       }
-      await CheckoutModel.collection.insertOne(checkout, { session });
-      await this.deps.events.append(session, {
+      const batch = new WriteBatch().insertOne(CheckoutModel, checkout);
+      await this.deps.events.append(batch, {
         type: 'checkout.opened',
         occurredAt: now,
         memberId: checkout.memberId,
@@ -149,6 +164,7 @@ export class CheckoutService {
         subject: { checkoutId: checkout._id },
         payload: { checkoutId: checkout._id.toHexString(), itemCount: countItems(checkout.items) },
       });
+      await batch.flush(session);
     });
     return this.view(checkout, member);
   }
@@ -161,19 +177,38 @@ export class CheckoutService {
   async replaceItems(id: string, items: CheckoutItemInput[], principal: Principal): Promise<CheckoutView> {
     const updated = await this.change(id, principal, async (session, checkout, now) => {
       const nextItems = items.map(toItem);
-      const priced = price(nextItems, checkout.applied);
-      const dropped: DroppedInstrument[] = [];
+      const settled = await this.settle(session, checkout, nextItems, checkout.applied, {
+        actor: actorOf(principal),
+        now,
+        why: 'basket changed',
+      });
+      return { items: nextItems, ...settled };
+    });
+    return this.view(updated);
+  }
+
+  /**
+   * Prices the basket with these instruments and releases those that no longer fit (listed in
+   * `dropped` with the reason), so that what stays applied always prices without a drop.
+   */
+  private async settle(
+    session: ClientSession,
+    checkout: Checkout,
+    items: readonly CheckoutItem[],
+    applied: readonly AppliedInstrument[],
+    release: { actor: EntryActor; now: Date; why: string },
+  ): Promise<Pick<Checkout, 'applied' | 'dropped'>> {
+    let kept = [...applied];
+    const dropped: DroppedInstrument[] = [];
+    // A drop can free what a later instrument needed (or not): price again until nothing drops.
+    for (;;) {
+      const priced = price(items, kept);
+      if (priced.dropped.length === 0) return { applied: kept, dropped };
+      const ids = new Set(priced.dropped.map((d) => d.id));
       for (const drop of priced.dropped) {
-        const instrument = checkout.applied.find((a) => a._id.toHexString() === drop.id);
+        const instrument = kept.find((a) => a._id.toHexString() === drop.id);
         if (!instrument) continue;
-        await this.releaseInstrument(
-          session,
-          checkout,
-          instrument,
-          actorOf(principal),
-          now,
-          'basket changed',
-        );
+        await this.releaseInstrument(session, checkout, instrument, release.actor, release.now, release.why);
         dropped.push({
           _id: instrument._id,
           type: instrument.type,
@@ -181,21 +216,149 @@ export class CheckoutService {
           reason: drop.reason,
         });
       }
-      const droppedIds = new Set(dropped.map((d) => d._id.toHexString()));
-      return {
-        items: nextItems,
-        applied: checkout.applied.filter((a) => !droppedIds.has(a._id.toHexString())),
-        dropped,
-      };
-    });
-    return this.view(updated);
+      kept = kept.filter((a) => !ids.has(a._id.toHexString()));
+    }
   }
 
-  /** Holds a reward, points or an unlocked stamp reward for this checkout. */
+  /**
+   * Holds an instrument for this checkout: a reward, points or an unlocked stamp reward (the member's),
+   * a coupon or a gift certificate (through its module's port; a bearer coupon or a certificate needs no
+   * member). It must combine with what is applied and fit the basket; a tender it leaves nothing to pay
+   * for is released and listed in `dropped`.
+   */
   async apply(id: string, body: ApplyToCheckoutBody, principal: Principal): Promise<CheckoutView> {
+    // The member as the hold left them (their balance after the debit): the answer needs no second read.
+    let member: Member | null = null;
+    const updated = await this.change(id, principal, async (session, checkout, now, batch) => {
+      let instrument: AppliedInstrument;
+      if (body.type === 'code') {
+        instrument = await this.holdByCode(session, checkout, body.code, principal, now);
+      } else if (body.type === 'coupon' || body.type === 'giftCertificate') {
+        instrument = await this.holdThroughPort(session, checkout, body, principal, now);
+      } else {
+        const held = await this.holdForMember(session, checkout, body, principal, now, batch);
+        instrument = held.instrument;
+        member = held.member;
+      }
+      const clash = stackingProblem(checkout.applied, instrument);
+      if (clash) {
+        throw new ConflictError('COUPON_NOT_STACKABLE', clash.message, {
+          conflictsWith: clash.conflictsWith,
+        });
+      }
+      // It must fit the basket before anything is spent (a refusal rolls the hold back with the rest).
+      const priced = price(checkout.items, [...checkout.applied, instrument]);
+      const drop = priced.dropped.find((d) => d.id === instrument._id.toHexString());
+      if (drop) throw misfit(drop.reason, instrument, price(checkout.items, checkout.applied));
+      const settled = await this.settle(
+        session,
+        checkout,
+        checkout.items,
+        [...checkout.applied, instrument],
+        {
+          actor: actorOf(principal),
+          now,
+          why: `"${instrument.label}" applied`,
+        },
+      );
+      // A tender released by this discount gave points back: the balance is no longer the debit's.
+      if (settled.dropped.length > 0) member = null;
+      return settled;
+    });
+    return this.view(updated, member);
+  }
+
+  /**
+   * A code the till did not classify: a scanned QR says what it is; a typed one is looked for among the
+   * coupons, then among the gift certificates.
+   */
+  private async holdByCode(
+    session: ClientSession,
+    checkout: Checkout,
+    code: string,
+    principal: Principal,
+    now: Date,
+  ): Promise<AppliedInstrument> {
+    const scanned = code.trim().toUpperCase();
+    if (scanned.startsWith('RG1.G.')) {
+      return this.holdThroughPort(session, checkout, { type: 'giftCertificate', code }, principal, now);
+    }
+    if (scanned.startsWith('RG1.C.')) {
+      return this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now);
+    }
+    try {
+      return await this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'COUPON_NOT_FOUND') throw error;
+    }
+    try {
+      return await this.holdThroughPort(session, checkout, { type: 'giftCertificate', code }, principal, now);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'GIFT_CERTIFICATE_NOT_FOUND') throw error;
+      throw new AppError(
+        'not_found',
+        'CODE_NOT_FOUND',
+        'No coupon or gift certificate has this code; check it for a typo',
+      );
+    }
+  }
+
+  /** A coupon or a gift certificate, validated and held by its module in this transaction. */
+  private async holdThroughPort(
+    session: ClientSession,
+    checkout: Checkout,
+    body: Extract<ApplyToCheckoutBody, { type: 'coupon' | 'giftCertificate' }>,
+    principal: Principal,
+    now: Date,
+  ): Promise<AppliedInstrument> {
+    const terms = await this.port(body.type).holdInSession(
+      session,
+      {
+        code: body.code ?? null,
+        refId: body.type === 'coupon' && body.couponId ? new Types.ObjectId(body.couponId) : null,
+        amountMinor: body.type === 'giftCertificate' ? (body.amountMinor ?? null) : null,
+      },
+      {
+        checkout,
+        memberId: checkout.memberId,
+        principal,
+        actor: actorOf(principal),
+        now,
+        leftToPayMinor: price(checkout.items, checkout.applied).totals.toPayMinor,
+      },
+    );
+    return {
+      _id: new Types.ObjectId(),
+      type: body.type,
+      kind: terms.kind,
+      label: terms.label,
+      rewardId: null,
+      stampRewardId: null,
+      redemptionId: null,
+      points: 0,
+      valueMinor: terms.valueMinor,
+      percent: terms.percent,
+      sku: terms.sku,
+      refId: terms.refId,
+      appliesTo: terms.appliesTo,
+      minBasketMinor: terms.minBasketMinor,
+      stacking: terms.stacking,
+      appliedAt: now,
+    };
+  }
+
+  /** A reward, points or an unlocked stamp reward: the member's, held in this transaction. */
+  private async holdForMember(
+    session: ClientSession,
+    checkout: Checkout,
+    body: Extract<ApplyToCheckoutBody, { type: 'reward' | 'points' | 'stampReward' }>,
+    principal: Principal,
+    now: Date,
+    batch: WriteBatch,
+  ): Promise<{ instrument: AppliedInstrument; member: Member }> {
     const program = await this.deps.program.get();
     const reward = body.type === 'reward' ? await this.deps.rewards.get(body.rewardId) : null;
-    const updated = await this.change(id, principal, async (session, checkout, now) => {
+    {
       if (!checkout.memberId) {
         throw new ConflictError(
           'CHECKOUT_MEMBER_REQUIRED',
@@ -245,12 +408,8 @@ export class CheckoutService {
                 appliedAt: now,
               };
       }
-      // It must fit the basket before anything is spent.
-      const priced = price(checkout.items, [...checkout.applied, instrument]);
-      const drop = priced.dropped.find((d) => d.id === instrumentId.toHexString());
-      if (drop) throw notApplicable(drop.reason, instrument.label);
       if (instrument.type !== 'stampReward') {
-        const redemption = await this.deps.redemptions.spendInSession(session, {
+        const { redemption, memberPoints } = await this.deps.redemptions.spendInSession(session, {
           member,
           reward: instrument.type === 'reward' ? reward : null,
           points: instrument.points,
@@ -264,12 +423,13 @@ export class CheckoutService {
           requestKey: null,
           actor: actorOf(principal),
           now,
+          batch,
         });
         instrument.redemptionId = redemption._id;
+        return { instrument, member: { ...member, points: memberPoints } };
       }
-      return { applied: [...checkout.applied, instrument], dropped: [] };
-    });
-    return this.view(updated);
+      return { instrument, member };
+    }
   }
 
   /** Takes an applied instrument off and gives its hold back. */
@@ -318,28 +478,31 @@ export class CheckoutService {
       recordAnswer?: ((batch: WriteBatch, answer: CheckoutReceipt) => void) | null;
     },
   ): Promise<CheckoutReceipt> {
-    const found = await this.find(id, ctx.principal);
-    if (found.status === 'completed' && found.receipt) {
-      if (ctx.requestKey && found.completeKey === ctx.requestKey) return found.receipt;
-      throw completed(found);
-    }
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Checkout', id);
     const program = await this.deps.program.get();
     const reservations: BudgetReservation[] = [];
     try {
       return await runInTransaction(async (session) => {
         this.deps.purchases.releaseBudget(reservations.splice(0));
         const now = this.deps.clock.now();
+        // Read once, in the transaction: the scope check, the replay and the completion use this copy.
         const checkout = await this.load(session, id);
+        storeScopeOf(ctx.principal, checkout.storeId.toHexString());
+        if (checkout.status === 'completed' && checkout.receipt) {
+          if (ctx.requestKey && checkout.completeKey === ctx.requestKey) return checkout.receipt;
+          throw completed(checkout);
+        }
         assertOpen(checkout, now);
         const priced = price(checkout.items, checkout.applied);
         if (priced.dropped.length > 0) throw new RetryTransaction('basket priced differently');
         const held = checkout.applied.flatMap((a) => (a.redemptionId ? [a.redemptionId] : []));
+        const batch = new WriteBatch();
         await this.deps.redemptions.completeHeldInSession(session, {
           redemptionIds: held,
           checkoutId: checkout._id,
           now,
+          batch,
         });
-        const batch = new WriteBatch();
         const prepared = toPrepared(checkout, priced, program, now, {
           externalId: body.externalId ?? null,
           redemptionIds: held,
@@ -356,21 +519,34 @@ export class CheckoutService {
             reservations,
           },
         );
+        const amountOf = new Map(priced.applied.map((a) => [a.id, a.amountMinor]));
         for (const instrument of checkout.applied) {
-          if (instrument.type !== 'stampReward' || !instrument.stampRewardId) continue;
-          await this.deps.stamps?.commitInSession(session, {
-            id: instrument.stampRewardId,
-            checkoutId: checkout._id,
-            purchaseId: purchase._id,
-            now,
-          });
+          if (instrument.type === 'stampReward' && instrument.stampRewardId) {
+            await this.deps.stamps?.commitInSession(session, {
+              id: instrument.stampRewardId,
+              checkoutId: checkout._id,
+              purchaseId: purchase._id,
+              now,
+            });
+          }
+          if ((instrument.type === 'coupon' || instrument.type === 'giftCertificate') && instrument.refId) {
+            await this.port(instrument.type).commitInSession(session, {
+              refId: instrument.refId,
+              checkoutId: checkout._id,
+              purchaseId: purchase._id,
+              memberId: checkout.memberId,
+              amountMinor: amountOf.get(instrument._id.toHexString()) ?? 0,
+              now,
+            });
+          }
         }
         const receipt = toReceipt(checkout, priced, purchase, {
           balance: checkout.memberId ? balance : null,
           stamps,
           now,
         });
-        const closed = await CheckoutModel.updateOne(
+        batch.updateOne(
+          CheckoutModel,
           { _id: checkout._id, status: 'open', version: checkout.version },
           {
             $set: {
@@ -383,9 +559,8 @@ export class CheckoutService {
             },
             $inc: { version: 1 },
           },
-          { session },
+          () => new RetryTransaction('checkout changed during completion'),
         );
-        if (closed.matchedCount !== 1) throw new RetryTransaction('checkout changed during completion');
         await this.deps.events.append(batch, {
           type: 'checkout.completed',
           occurredAt: now,
@@ -409,6 +584,8 @@ export class CheckoutService {
       this.deps.purchases.releaseBudget(reservations.splice(0));
       // A concurrent completion won: answer as it did for the same key, refuse any other.
       const current = await CheckoutModel.findById(id).lean();
+      // Never more than the caller may see: a till of another store gets the scope's refusal.
+      if (current) storeScopeOf(ctx.principal, current.storeId.toHexString());
       if (current?.status === 'completed' && current.receipt) {
         if (ctx.requestKey && current.completeKey === ctx.requestKey) return current.receipt;
         throw completed(current);
@@ -568,6 +745,7 @@ export class CheckoutService {
       session: ClientSession,
       checkout: Checkout,
       now: Date,
+      batch: WriteBatch,
     ) => Promise<Pick<Checkout, 'applied' | 'dropped'> & Partial<Pick<Checkout, 'items'>>>,
   ): Promise<Checkout> {
     const program = await this.deps.program.get();
@@ -577,17 +755,18 @@ export class CheckoutService {
       // A caller bound to a store changes that store's checkouts only.
       storeScopeOf(principal, checkout.storeId.toHexString());
       assertOpen(checkout, now);
-      const changes = await work(session, checkout, now);
-      const updated = await CheckoutModel.findOneAndUpdate(
+      // The change's own writes after its guarded ones, and the checkout's: one round trip.
+      const batch = new WriteBatch();
+      const changes = await work(session, checkout, now, batch);
+      const set = { ...changes, expiresAt: expiryFrom(now, program), updatedAt: now };
+      batch.updateOne(
+        CheckoutModel,
         { _id: checkout._id, status: 'open', version: checkout.version },
-        {
-          $set: { ...changes, expiresAt: expiryFrom(now, program), updatedAt: now },
-          $inc: { version: 1 },
-        },
-        { session, new: true, lean: true },
+        { $set: set, $inc: { version: 1 } },
+        () => new RetryTransaction('checkout changed concurrently'),
       );
-      if (!updated) throw new RetryTransaction('checkout changed concurrently');
-      return updated;
+      await batch.flush(session);
+      return { ...checkout, ...set, version: checkout.version + 1 };
     });
   }
 
@@ -613,6 +792,15 @@ export class CheckoutService {
         checkoutId: checkout._id,
       });
     }
+    if ((instrument.type === 'coupon' || instrument.type === 'giftCertificate') && instrument.refId) {
+      await this.port(instrument.type).releaseInSession(session, {
+        refId: instrument.refId,
+        checkoutId: checkout._id,
+        actor,
+        now,
+        reason: `Hold released: ${why}`,
+      });
+    }
   }
 
   private async load(session: ClientSession, id: string): Promise<Checkout> {
@@ -636,15 +824,17 @@ export class CheckoutService {
     const isOpen = checkout.status === 'open';
     const now = this.deps.clock.now();
     // What the offers need of the member is read at once, beside the member itself.
-    const [member, usage, unlocked] = checkout.memberId
+    const couponPort = this.deps.instruments?.find((p) => p.type === 'coupon');
+    const [member, usage, unlocked, coupons] = checkout.memberId
       ? await Promise.all([
           known ?? MemberModel.findById(checkout.memberId).lean(),
           isOpen ? this.rewardUsage(checkout.memberId) : new Map<string, number>(),
           isOpen && this.deps.stamps ? this.deps.stamps.unlockedFor(checkout.memberId, now) : [],
+          isOpen && couponPort?.walletCandidates ? couponPort.walletCandidates(checkout.memberId, now) : [],
         ])
-      : [null, new Map<string, number>(), []];
+      : [null, new Map<string, number>(), [], []];
     const offers =
-      member && isOpen ? await this.offers(checkout, member, priced, program, usage, unlocked) : [];
+      member && isOpen ? await this.offers(checkout, member, priced, program, usage, unlocked, coupons) : [];
     const earnPreview =
       member && isOpen
         ? await this.deps.purchases.preview(
@@ -675,6 +865,7 @@ export class CheckoutService {
         grossMinor: priced.lines[index]?.grossMinor ?? 0,
         discountMinor: priced.lines[index]?.discountMinor ?? 0,
         paidWithPointsMinor: priced.lines[index]?.paidWithPointsMinor ?? 0,
+        paidWithGiftCertificatesMinor: priced.lines[index]?.paidWithGiftCertificatesMinor ?? 0,
         toPayMinor: priced.lines[index]?.toPayMinor ?? 0,
       })),
       applied: checkout.applied.map((a) => ({
@@ -684,6 +875,8 @@ export class CheckoutService {
         kind: a.kind,
         rewardId: a.rewardId?.toHexString() ?? null,
         stampRewardId: a.stampRewardId?.toHexString() ?? null,
+        couponId: a.type === 'coupon' ? (a.refId?.toHexString() ?? null) : null,
+        giftCertificateId: a.type === 'giftCertificate' ? (a.refId?.toHexString() ?? null) : null,
         points: a.points,
         amountMinor: amountOf.get(a._id.toHexString())?.amountMinor ?? 0,
         lines: amountOf.get(a._id.toHexString())?.lines ?? [],
@@ -693,10 +886,7 @@ export class CheckoutService {
         type: d.type,
         label: d.label,
         reason: d.reason,
-        message:
-          d.reason === 'NO_MATCHING_ITEM'
-            ? `"${d.label}" was removed: its product is no longer in the basket`
-            : `"${d.label}" was removed: it is worth more than what is left to pay`,
+        message: droppedMessage(d),
       })),
       offers,
       totals: priced.totals,
@@ -747,11 +937,14 @@ export class CheckoutService {
     program: ProgramSettings,
     used: Map<string, number>,
     unlockedRewards: UnlockedStampReward[],
+    coupons: WalletCandidate[],
   ): Promise<CheckoutOffer[]> {
     const now = this.deps.clock.now();
     const available = toBalance(member.points).available;
     const rewards = (await this.activeRewards()).filter((r) => unavailableReason(r, member, now) === null);
     const offers: CheckoutOffer[] = [];
+    // An applied coupon that does not combine with rewards keeps every reward off the basket.
+    const rewardsBlocked = checkout.applied.some((a) => a.type === 'coupon' && !a.stacking?.withRewards);
     const tryOn = (instrument: PricingInstrument) => {
       const result = price(checkout.items, checkout.applied, instrument);
       const mine = result.applied.find((a) => a.id === instrument.id);
@@ -768,8 +961,9 @@ export class CheckoutService {
         percent: reward.percent,
         sku: reward.sku,
       });
-      const reason: CheckoutOffer['reason'] =
-        reward.stock !== null && reward.stock <= 0
+      const reason: CheckoutOffer['reason'] = rewardsBlocked
+        ? 'NOT_STACKABLE'
+        : reward.stock !== null && reward.stock <= 0
           ? 'OUT_OF_STOCK'
           : reward.perMemberLimit && (used.get(reward._id.toHexString()) ?? 0) >= reward.perMemberLimit
             ? 'LIMIT_REACHED'
@@ -784,6 +978,8 @@ export class CheckoutService {
         type: 'reward',
         rewardId: reward._id.toHexString(),
         stampRewardId: null,
+        couponId: null,
+        minBasketMinor: null,
         label: reward.name,
         kind: reward.kind,
         points: reward.pointsCost,
@@ -804,16 +1000,25 @@ export class CheckoutService {
         percent: reward.percent,
         sku: reward.sku,
       });
+      const reason: CheckoutOffer['reason'] = rewardsBlocked
+        ? 'NOT_STACKABLE'
+        : trial.fits
+          ? 'UNLOCKED'
+          : reward.kind === 'free_product'
+            ? 'NEEDS_ITEM'
+            : 'NOTHING_TO_PAY';
       offers.push({
         type: 'stampReward',
         rewardId: reward._id.toHexString(),
         stampRewardId: unlocked.id.toHexString(),
+        couponId: null,
+        minBasketMinor: null,
         label: reward.name,
         kind: reward.kind,
         points: 0,
         amountMinor: trial.amountMinor,
-        isApplicable: trial.fits,
-        reason: trial.fits ? 'UNLOCKED' : reward.kind === 'free_product' ? 'NEEDS_ITEM' : 'NOTHING_TO_PAY',
+        isApplicable: reason === 'UNLOCKED',
+        reason,
         missingPoints: 0,
         sku: reward.kind === 'free_product' ? reward.sku : null,
         expiresAt: unlocked.expiresAt.toISOString(),
@@ -824,10 +1029,61 @@ export class CheckoutService {
       Math.max(available, 0),
       Math.floor(priced.totals.toPayMinor / program.pointValueMinor),
     );
+    for (const coupon of coupons) {
+      if (checkout.applied.some((a) => a.type === 'coupon' && a.refId?.equals(coupon.refId))) continue;
+      const candidate: AppliedInstrument = {
+        _id: new Types.ObjectId(),
+        type: 'coupon',
+        kind: coupon.kind,
+        label: coupon.label,
+        rewardId: null,
+        stampRewardId: null,
+        redemptionId: null,
+        points: 0,
+        valueMinor: coupon.valueMinor,
+        percent: coupon.percent,
+        sku: coupon.sku,
+        refId: coupon.refId,
+        appliesTo: coupon.appliesTo,
+        minBasketMinor: coupon.minBasketMinor,
+        stacking: coupon.stacking,
+        appliedAt: now,
+      };
+      const result = price(checkout.items, [...checkout.applied, candidate]);
+      const mine = result.applied.find((a) => a.id === candidate._id.toHexString());
+      const drop = result.dropped.find((d) => d.id === candidate._id.toHexString());
+      const reason: CheckoutOffer['reason'] = stackingProblem(checkout.applied, candidate)
+        ? 'NOT_STACKABLE'
+        : !drop
+          ? 'IN_WALLET'
+          : drop.reason === 'NO_MATCHING_ITEM'
+            ? 'NEEDS_ITEM'
+            : drop.reason === 'EXCEEDS_TOTAL'
+              ? 'NOTHING_TO_PAY'
+              : drop.reason;
+      offers.push({
+        type: 'coupon',
+        rewardId: null,
+        stampRewardId: null,
+        couponId: coupon.refId.toHexString(),
+        minBasketMinor: coupon.minBasketMinor,
+        label: coupon.label,
+        kind: coupon.kind,
+        points: 0,
+        amountMinor: mine?.amountMinor ?? 0,
+        isApplicable: reason === 'IN_WALLET',
+        reason,
+        missingPoints: 0,
+        sku: coupon.kind === 'free_product' ? coupon.sku : null,
+        expiresAt: coupon.expiresAt?.toISOString() ?? null,
+      });
+    }
     offers.push({
       type: 'points',
       rewardId: null,
       stampRewardId: null,
+      couponId: null,
+      minBasketMinor: null,
       label: 'Points',
       kind: 'points_payment',
       points: maxPoints,
@@ -901,6 +1157,9 @@ function price(
     valueMinor: a.valueMinor,
     percent: a.percent,
     sku: a.sku,
+    isCoupon: a.type === 'coupon',
+    appliesTo: a.appliesTo ?? null,
+    minBasketMinor: a.minBasketMinor ?? null,
   }));
   return priceBasket(items, trial ? [...instruments, trial] : instruments);
 }
@@ -933,12 +1192,37 @@ function toPrepared(
     storeId: checkout.storeId.toHexString(),
     channel: checkout.channel,
     currency: checkout.currency,
-    totalMinor: priced.totals.toPayMinor,
+    // A gift certificate is money paid earlier: what it pays counts (and earns) like cash.
+    totalMinor: priced.totals.toPayMinor + priced.totals.paidWithGiftCertificatesMinor,
     items: recordedLines(checkout.items, priced).map((line) => ({ ...line, refundedQuantity: 0 })),
     memberId: checkout.memberId,
     cardCode: null,
+    tenders: checkout.applied.flatMap((a) =>
+      a.type === 'giftCertificate' && a.refId
+        ? [
+            {
+              type: 'giftCertificate' as const,
+              refId: a.refId,
+              amountMinor: priced.applied.find((p) => p.id === a._id.toHexString())?.amountMinor ?? 0,
+            },
+          ]
+        : [],
+    ),
     ...spend,
   };
+}
+
+function droppedMessage(d: DroppedInstrument): string {
+  switch (d.reason) {
+    case 'NO_MATCHING_ITEM':
+      return `"${d.label}" was removed: its product is no longer in the basket`;
+    case 'EXCEEDS_TOTAL':
+      return `"${d.label}" was removed: it is worth more than what is left to pay`;
+    case 'MIN_BASKET_NOT_MET':
+      return `"${d.label}" was removed: the basket is now below the coupon's minimum`;
+    case 'NOT_APPLICABLE_TO_ITEMS':
+      return `"${d.label}" was removed: none of the products it applies to is left`;
+  }
 }
 
 function completed(checkout: Checkout): ConflictError {
@@ -949,14 +1233,79 @@ function completed(checkout: Checkout): ConflictError {
   );
 }
 
-function notApplicable(reason: 'NO_MATCHING_ITEM' | 'EXCEEDS_TOTAL', label: string): ConflictError {
-  return new ConflictError(
-    'INSTRUMENT_NOT_APPLICABLE',
-    reason === 'NO_MATCHING_ITEM'
-      ? `"${label}" gives a product that is not in the basket`
-      : `"${label}" is worth more than what is left to pay`,
-    { reason },
-  );
+/** Why an instrument cannot be applied to this basket (`before`: the basket priced without it). */
+function misfit(reason: DropReason, instrument: AppliedInstrument, before: PricedBasket): AppError {
+  const label = instrument.label;
+  switch (reason) {
+    case 'MIN_BASKET_NOT_MET': {
+      const basketMinor = before.totals.subtotalMinor - before.totals.discountMinor;
+      const minBasketMinor = instrument.minBasketMinor ?? 0;
+      return new AppError(
+        'unprocessable',
+        'MIN_BASKET_NOT_MET',
+        `"${label}" needs a basket of ${minBasketMinor} (minor units) after the other discounts; this one is ${basketMinor}`,
+        { minBasketMinor, basketMinor },
+      );
+    }
+    case 'NOT_APPLICABLE_TO_ITEMS':
+      return new AppError(
+        'unprocessable',
+        'NOT_APPLICABLE_TO_ITEMS',
+        `"${label}" applies to products that are not in the basket (or are discounted in full already)`,
+        {
+          skus: [...(instrument.appliesTo?.skus ?? [])],
+          categories: [...(instrument.appliesTo?.categories ?? [])],
+        },
+      );
+    case 'NO_MATCHING_ITEM':
+      return new ConflictError(
+        'INSTRUMENT_NOT_APPLICABLE',
+        `"${label}" gives a product that is not in the basket`,
+        {
+          reason,
+        },
+      );
+    case 'EXCEEDS_TOTAL':
+      return new ConflictError(
+        'INSTRUMENT_NOT_APPLICABLE',
+        `"${label}" is worth more than what is left to pay`,
+        {
+          reason,
+        },
+      );
+  }
+}
+
+/**
+ * Why `next` cannot join what is applied, or null: a coupon combines with another coupon only when both
+ * allow it, and with a reward (or stamp reward) only when the coupon allows it. Tenders always combine.
+ */
+export function stackingProblem(
+  applied: readonly AppliedInstrument[],
+  next: AppliedInstrument,
+): { message: string; conflictsWith: 'coupon' | 'reward' } | null {
+  const isReward = (a: AppliedInstrument) => a.type === 'reward' || a.type === 'stampReward';
+  for (const other of applied) {
+    const [coupon, partner] =
+      next.type === 'coupon' ? [next, other] : other.type === 'coupon' ? [other, next] : [null, null];
+    if (!coupon || !partner) continue;
+    const rules = coupon.stacking ?? { withCoupons: false, withRewards: false };
+    if (partner.type === 'coupon') {
+      const theirs = partner.stacking ?? { withCoupons: false, withRewards: false };
+      if (!rules.withCoupons || !theirs.withCoupons) {
+        return {
+          message: `"${next.label}" does not combine with "${other.label}": only one of these coupons can be used in a sale`,
+          conflictsWith: 'coupon',
+        };
+      }
+    } else if (isReward(partner) && !rules.withRewards) {
+      return {
+        message: `"${next.label}" does not combine with "${other.label}": the coupon cannot be used with rewards`,
+        conflictsWith: next.type === 'coupon' ? 'reward' : 'coupon',
+      };
+    }
+  }
+  return null;
 }
 
 function toReceipt(
@@ -980,7 +1329,12 @@ function toReceipt(
         amountMinor: item.quantity * item.unitPriceMinor,
       })),
       ...checkout.applied.map((a) => ({
-        kind: a.kind === 'points_payment' ? ('points_payment' as const) : ('discount' as const),
+        kind:
+          a.kind === 'points_payment'
+            ? ('points_payment' as const)
+            : a.kind === 'stored_value'
+              ? ('gift_certificate' as const)
+              : ('discount' as const),
         label: a.label,
         quantity: null,
         points: a.kind === 'points_payment' ? a.points : null,

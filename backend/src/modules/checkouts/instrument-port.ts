@@ -55,6 +55,8 @@ export type HoldContext = {
   now: Date;
   /** What is left to pay once the discounts are taken (for a tender: the most it can take). */
   leftToPayMinor: number;
+  /** The caller's address (`req.ip`): wrong codes are rate-limited per credential and per address. */
+  clientIp?: string | null;
 };
 
 /** Something from the member's wallet that could apply to this basket (an assigned coupon). */

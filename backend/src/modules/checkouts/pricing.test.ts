@@ -67,6 +67,7 @@ describe('priceBasket', () => {
       subtotalMinor: 800,
       discountMinor: 368,
       paidWithPointsMinor: 100,
+      paidWithGiftCertificatesMinor: 0,
       toPayMinor: 332,
     });
     for (const line of priced.lines)
@@ -127,5 +128,86 @@ describe('recordedLines', () => {
         );
     }
     expect(recordedLines(basket, priceBasket(basket, []))).toHaveLength(2);
+  });
+});
+
+describe('priceBasket: coupons and gift certificates', () => {
+  const basket = [
+    { sku: 'ESPRESSO', category: 'coffee', quantity: 2, unitPriceMinor: 240 },
+    { sku: 'CROISSANT', category: 'bakery', quantity: 1, unitPriceMinor: 320 },
+  ];
+
+  it('takes a coupon after the other discounts, on the lines it applies to only', () => {
+    const priced = priceBasket(basket, [
+      {
+        id: 'coupon',
+        kind: 'percent_discount',
+        percent: 50,
+        isCoupon: true,
+        appliesTo: { skus: [], categories: ['coffee'] },
+      },
+      { id: 'reward', kind: 'fixed_discount', valueMinor: 80 },
+    ]);
+    // The reward (80, spread 48/32 over 480/320) goes first; half of the coffee left (432) is 216.
+    expect(priced.applied).toEqual([
+      {
+        id: 'reward',
+        amountMinor: 80,
+        lines: [
+          { index: 0, amountMinor: 48 },
+          { index: 1, amountMinor: 32 },
+        ],
+      },
+      { id: 'coupon', amountMinor: 216, lines: [{ index: 0, amountMinor: 216 }] },
+    ]);
+    expect(priced.totals).toMatchObject({ subtotalMinor: 800, discountMinor: 296, toPayMinor: 504 });
+  });
+
+  it('drops a coupon whose minimum the basket no longer reaches after the other discounts', () => {
+    const coupon = {
+      id: 'coupon',
+      kind: 'fixed_discount' as const,
+      valueMinor: 100,
+      isCoupon: true,
+      minBasketMinor: 750,
+    };
+    expect(priceBasket(basket, [coupon]).dropped).toEqual([]);
+    const priced = priceBasket(basket, [coupon, { id: 'reward', kind: 'fixed_discount', valueMinor: 80 }]);
+    expect(priced.dropped).toEqual([{ id: 'coupon', reason: 'MIN_BASKET_NOT_MET' }]);
+    expect(priced.totals.discountMinor).toBe(80);
+  });
+
+  it('drops a coupon for products that are not in the basket', () => {
+    const priced = priceBasket(basket, [
+      {
+        id: 'coupon',
+        kind: 'fixed_discount',
+        valueMinor: 100,
+        isCoupon: true,
+        appliesTo: { skus: ['CAKE'], categories: [] },
+      },
+    ]);
+    expect(priced.dropped).toEqual([{ id: 'coupon', reason: 'NOT_APPLICABLE_TO_ITEMS' }]);
+  });
+
+  it('takes a gift certificate as a tender after points, and drops it when it exceeds what is left', () => {
+    const priced = priceBasket(basket, [
+      { id: 'card', kind: 'stored_value', valueMinor: 300 },
+      { id: 'points', kind: 'points_payment', valueMinor: 200 },
+    ]);
+    expect(priced.totals).toEqual({
+      subtotalMinor: 800,
+      discountMinor: 0,
+      paidWithPointsMinor: 200,
+      paidWithGiftCertificatesMinor: 300,
+      toPayMinor: 300,
+    });
+    expect(priced.lines.map((l) => l.paidWithGiftCertificatesMinor)).toEqual([180, 120]);
+    expect(
+      priceBasket(basket, [
+        { id: 'points', kind: 'points_payment', valueMinor: 600 },
+        { id: 'card', kind: 'stored_value', valueMinor: 300 },
+      ]).dropped,
+    ).toEqual([{ id: 'card', reason: 'EXCEEDS_TOTAL' }]);
   });
 });

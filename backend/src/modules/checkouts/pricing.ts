@@ -2,19 +2,26 @@
 // every change (items replaced, an instrument applied or removed), so the same inputs always give the
 // same lines, and what the till is told equals what completion records.
 
-export type PricingLine = { sku: string; quantity: number; unitPriceMinor: number };
+export type PricingLine = { sku: string; quantity: number; unitPriceMinor: number; category?: string | null };
 
-/** One instrument as the pricing sees it: a discount (reward) or a tender (points). */
+/** One instrument as the pricing sees it: a discount (reward, coupon) or a tender (points, gift certificate). */
 export type PricingInstrument = {
   id: string;
-  kind: 'fixed_discount' | 'percent_discount' | 'free_product' | 'points_payment';
-  /** fixed_discount: the discount; points_payment: what the points are worth. */
+  kind: 'fixed_discount' | 'percent_discount' | 'free_product' | 'points_payment' | 'stored_value';
+  /** fixed_discount: the discount; points_payment: what the points are worth; stored_value: the amount held. */
   valueMinor?: number | null;
   percent?: number | null;
   sku?: string | null;
+  /** A coupon: taken after the other discounts, so that its minimum basket counts what is left. */
+  isCoupon?: boolean;
+  /** Discounts: the lines it may touch (by SKU or category; null: all of them). */
+  appliesTo?: { skus: readonly string[]; categories: readonly string[] } | null;
+  /** Discounts: what the basket must still cost, after the discounts before it, for it to apply. */
+  minBasketMinor?: number | null;
 };
 
-export type DropReason = 'NO_MATCHING_ITEM' | 'EXCEEDS_TOTAL';
+export type DropReason =
+  'NO_MATCHING_ITEM' | 'EXCEEDS_TOTAL' | 'MIN_BASKET_NOT_MET' | 'NOT_APPLICABLE_TO_ITEMS';
 
 export type PricedInstrument = {
   id: string;
@@ -27,13 +34,20 @@ export type PricedBasket = {
     grossMinor: number;
     discountMinor: number;
     paidWithPointsMinor: number;
+    paidWithGiftCertificatesMinor: number;
     toPayMinor: number;
     /** Units of the line given free by free-product instruments. */
     freeUnits: number;
   }>;
   applied: PricedInstrument[];
   dropped: Array<{ id: string; reason: DropReason }>;
-  totals: { subtotalMinor: number; discountMinor: number; paidWithPointsMinor: number; toPayMinor: number };
+  totals: {
+    subtotalMinor: number;
+    discountMinor: number;
+    paidWithPointsMinor: number;
+    paidWithGiftCertificatesMinor: number;
+    toPayMinor: number;
+  };
 };
 
 /**
@@ -61,9 +75,11 @@ export function spread(total: number, weights: readonly number[]): number[] {
 /**
  * Prices the basket: discounts first, in the order they were applied (a fixed amount spread over the
  * lines in proportion and capped at what is left; a percent of what is left, spread the same way; a
- * free product as one unit of its line), then points as a tender over what is left to pay. An
- * instrument that no longer fits (its product left the basket, points worth more than is left) is
- * dropped with the reason, and takes nothing.
+ * free product as one unit of its line), coupons after the other discounts (limited to the lines they
+ * apply to, and only while the basket still costs their minimum), then the tenders over what is left
+ * to pay: points, then gift certificates. An instrument that no longer fits (its product left the
+ * basket, a tender worth more than is left, a coupon's minimum not met) is dropped with the reason,
+ * and takes nothing.
  */
 export function priceBasket(
   lines: readonly PricingLine[],
@@ -73,6 +89,7 @@ export function priceBasket(
   const left = [...gross];
   const discount = lines.map(() => 0);
   const points = lines.map(() => 0);
+  const certificates = lines.map(() => 0);
   /** Units of each line already given free. */
   const freeUnits = lines.map(() => 0);
   const applied: PricedInstrument[] = [];
@@ -87,27 +104,46 @@ export function priceBasket(
     });
     applied.push({ id: instrument.id, amountMinor: amounts.reduce((a, b) => a + b, 0), lines: touched });
   };
+  const isTender = (i: PricingInstrument) => i.kind === 'points_payment' || i.kind === 'stored_value';
   const ordered = [
-    ...instruments.filter((i) => i.kind !== 'points_payment'),
+    ...instruments.filter((i) => !isTender(i) && !i.isCoupon),
+    ...instruments.filter((i) => !isTender(i) && i.isCoupon),
     ...instruments.filter((i) => i.kind === 'points_payment'),
+    ...instruments.filter((i) => i.kind === 'stored_value'),
   ];
+  /** What is left on the lines a discount may touch (0 on the others). */
+  const eligible = (instrument: PricingInstrument): number[] => {
+    const scope = instrument.appliesTo;
+    if (!scope || (scope.skus.length === 0 && scope.categories.length === 0)) return [...left];
+    return lines.map((line, index) =>
+      scope.skus.includes(line.sku) || (line.category != null && scope.categories.includes(line.category))
+        ? (left[index] ?? 0)
+        : 0,
+    );
+  };
   for (const instrument of ordered) {
     const remaining = left.reduce((a, b) => a + b, 0);
+    if (!isTender(instrument) && instrument.minBasketMinor && remaining < instrument.minBasketMinor) {
+      dropped.push({ id: instrument.id, reason: 'MIN_BASKET_NOT_MET' });
+      continue;
+    }
     switch (instrument.kind) {
-      case 'fixed_discount': {
-        if (remaining === 0) {
-          dropped.push({ id: instrument.id, reason: 'EXCEEDS_TOTAL' });
-          break;
-        }
-        take(instrument, spread(Math.min(instrument.valueMinor ?? 0, remaining), left), discount);
-        break;
-      }
+      case 'fixed_discount':
       case 'percent_discount': {
-        if (remaining === 0) {
-          dropped.push({ id: instrument.id, reason: 'EXCEEDS_TOTAL' });
+        const weights = eligible(instrument);
+        const base = weights.reduce((a, b) => a + b, 0);
+        if (base === 0) {
+          dropped.push({
+            id: instrument.id,
+            reason: remaining === 0 ? 'EXCEEDS_TOTAL' : 'NOT_APPLICABLE_TO_ITEMS',
+          });
           break;
         }
-        take(instrument, spread(Math.floor((remaining * (instrument.percent ?? 0)) / 100), left), discount);
+        const amount =
+          instrument.kind === 'fixed_discount'
+            ? Math.min(instrument.valueMinor ?? 0, base)
+            : Math.floor((base * (instrument.percent ?? 0)) / 100);
+        take(instrument, spread(amount, weights), discount);
         break;
       }
       case 'free_product': {
@@ -128,13 +164,14 @@ export function priceBasket(
         take(instrument, amounts, discount);
         break;
       }
-      case 'points_payment': {
+      case 'points_payment':
+      case 'stored_value': {
         const value = instrument.valueMinor ?? 0;
         if (value > remaining) {
           dropped.push({ id: instrument.id, reason: 'EXCEEDS_TOTAL' });
           break;
         }
-        take(instrument, spread(value, left), points);
+        take(instrument, spread(value, left), instrument.kind === 'points_payment' ? points : certificates);
         break;
       }
     }
@@ -143,6 +180,7 @@ export function priceBasket(
     grossMinor: gross[index] ?? 0,
     discountMinor: discount[index] ?? 0,
     paidWithPointsMinor: points[index] ?? 0,
+    paidWithGiftCertificatesMinor: certificates[index] ?? 0,
     toPayMinor: left[index] ?? 0,
     freeUnits: freeUnits[index] ?? 0,
   }));
@@ -155,6 +193,7 @@ export function priceBasket(
       subtotalMinor: sum((l) => l.grossMinor),
       discountMinor: sum((l) => l.discountMinor),
       paidWithPointsMinor: sum((l) => l.paidWithPointsMinor),
+      paidWithGiftCertificatesMinor: sum((l) => l.paidWithGiftCertificatesMinor),
       toPayMinor: sum((l) => l.toPayMinor),
     },
   };

@@ -4,7 +4,7 @@
 // sum modulo 31 with distinct non-zero weights (the ISO 7064 idea), so a change of one character changes
 // the sum by (weight × difference), never a multiple of 31, and a swap of neighbours by
 // (w_i − w_{i+1}) × (c_i − c_{i+1}), never a multiple of 31 either.
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 
 export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const BASE = CODE_ALPHABET.length; // 31, prime
@@ -92,6 +92,37 @@ export function generateCode(format: CodeFormat): string {
   let body = format.prefix;
   for (let i = 0; i < format.length; i++) body += CODE_ALPHABET[randomInt(BASE)];
   return body + checkCharacter(body);
+}
+
+/** The largest multiple of 31 in a byte: bytes at or above it are drawn again, so every character is equally likely. */
+const REJECT_FROM = Math.floor(256 / BASE) * BASE; // 248
+
+/**
+ * `count` new codes of this format, from one CSPRNG buffer per call with rejection sampling (a byte below
+ * 248 gives the character `byte % 31`, the rest are drawn again): the same distribution as `generateCode`,
+ * about a hundred times faster for a batch.
+ */
+export function generateCodes(format: CodeFormat, count: number): string[] {
+  const codes: string[] = new Array<string>(count);
+  const needed = count * format.length;
+  let pool = randomBytes(Math.ceil(needed * 1.05) + 16);
+  let at = 0;
+  for (let c = 0; c < count; c++) {
+    let body = format.prefix;
+    for (let i = 0; i < format.length; i++) {
+      let byte: number;
+      do {
+        if (at >= pool.length) {
+          pool = randomBytes(Math.max(64, (count - c) * format.length));
+          at = 0;
+        }
+        byte = pool[at++] ?? 255;
+      } while (byte >= REJECT_FROM);
+      body += CODE_ALPHABET[byte % BASE];
+    }
+    codes[c] = body + checkCharacter(body);
+  }
+  return codes;
 }
 
 /** What a person typed or a scanner read, as the code it stands for: upper case, no spaces or hyphens. */

@@ -414,7 +414,7 @@ export class GiftCertificateService {
    */
   async findByCode(text: string, guesser: CodeGuesser, session?: ClientSession): Promise<GiftCertificateDoc> {
     const rules = guessRules(guesser);
-    for (const rule of rules) await this.deps.rateLimiter.assertUnder(rule);
+    for (const rule of rules) await this.deps.rateLimiter.assertNotExceeded(rule);
     const read = this.deps.codes.read(text);
     if (read.kind === 'forged') {
       throw new AppError(

@@ -5,6 +5,7 @@ import { RedemptionModel } from '../redemptions/redemption.model.js';
 import { RewardModel } from '../rewards/reward.model.js';
 import { availableNowFilter, unavailableReason } from '../rewards/reward.service.js';
 import type { StampService } from '../stamps/stamp.service.js';
+import type { CouponService } from '../coupons/coupon.service.js';
 import type { MemberService } from './member.service.js';
 
 /**
@@ -18,6 +19,7 @@ export class WalletService {
       ledger: LedgerService;
       members: MemberService;
       stamps: StampService;
+      coupons: CouponService;
     },
   ) {}
 
@@ -27,12 +29,13 @@ export class WalletService {
     const member = await this.deps.members.get(memberId);
     const now = this.deps.clock.now();
     const balance = toBalance(member.points);
-    const [pendingLots, expiringSoon, held, rewards, stampCards] = await Promise.all([
+    const [pendingLots, expiringSoon, held, rewards, stampCards, coupons] = await Promise.all([
       this.deps.ledger.pendingLots(member._id),
       this.deps.ledger.expiringSoon(member._id),
       RedemptionModel.find({ memberId: member._id, status: 'held' }, { pointsSpent: 1 }).lean(),
       RewardModel.find(availableNowFilter(now)).sort({ pointsCost: 1, _id: 1 }).lean(),
       this.deps.stamps.wallet(member._id, now),
+      this.deps.coupons.wallet(member._id, now),
     ]);
     const forMember = rewards.filter((r) => unavailableReason(r, member, now) === null);
     const affordable = forMember.filter((r) => r.pointsCost <= balance.available);
@@ -62,6 +65,7 @@ export class WalletService {
           : null,
       },
       stampCards,
+      coupons,
       tags: member.tags ?? [],
     };
   }

@@ -14,6 +14,9 @@ export type PurchaseItem = {
   refundedQuantity: number;
 };
 
+/** A part of the sale paid with stored value (a gift certificate): its refund goes back to it. */
+export type PurchaseTender = { type: 'giftCertificate'; refId: Types.ObjectId; amountMinor: number };
+
 /** A sale recorded from a till or a web shop; with a member it earns points through the rules. */
 export type Purchase = {
   _id: Types.ObjectId;
@@ -22,7 +25,7 @@ export type Purchase = {
   externalId: string | null;
   channel: string | null;
   currency: string;
-  /** What the customer paid in money: Σ (quantity × unit price − discount − paid with points). */
+  /** What the customer paid in money (gift certificates included): Σ (quantity × unit price − discount − paid with points). */
   totalMinor: number;
   refundedMinor: number;
   items: PurchaseItem[];
@@ -39,6 +42,8 @@ export type Purchase = {
   pointsStatus: 'active' | 'pending';
   availableAt: Date;
   redemptionIds: Types.ObjectId[];
+  /** Gift certificates that paid part of the sale (included in `totalMinor`; absent when none). */
+  tenders?: PurchaseTender[];
   isFullyRefunded: boolean;
   /** `<caller> <Idempotency-Key>`: a request re-run after a crash finds its purchase instead of adding one. */
   requestKey: string | null;
@@ -78,6 +83,7 @@ const purchaseSchema = new Schema<Purchase>(
     pointsStatus: { type: String, enum: ['active', 'pending'], required: true },
     availableAt: { type: Date, required: true },
     redemptionIds: { type: [Schema.Types.ObjectId], default: [] },
+    tenders: { type: Schema.Types.Mixed, default: undefined },
     isFullyRefunded: { type: Boolean, default: false },
     requestKey: { type: String, default: null },
     createdAt: { type: Date, required: true },

@@ -23,11 +23,12 @@ import type { ProgramService, ProgramSettings } from '../program/program.service
 import { applyTagEffects, type TagChange } from '../members/member-tags.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
 import type { StampService } from '../stamps/stamp.service.js';
+import type { CouponService } from '../coupons/coupon.service.js';
 import { StoreModel } from '../stores/store.model.js';
 import { TtlCache } from '../../platform/ttl-cache.js';
 import { WriteBatch } from '../../platform/write-batch.js';
 import type { BudgetReservation, EarningService } from './earning.service.js';
-import { PurchaseModel, type Purchase } from './purchase.model.js';
+import { PurchaseModel, type Purchase, type PurchaseTender } from './purchase.model.js';
 import { recordedConsumption } from './rule-consumption.js';
 
 /** How far in the future `occurredAt` may be (tills' clocks drift). */
@@ -48,6 +49,8 @@ export type PreparedPurchase = {
   redemptionIds: Types.ObjectId[];
   pointsSpent: number;
   cardCode: VerifiedCardCode | null;
+  /** Gift certificates that paid part of it (a checkout's tenders). */
+  tenders?: PurchaseTender[];
 };
 
 export function currencyNotSupported(expected: string, given: string): AppError {
@@ -109,6 +112,8 @@ export class PurchaseService {
       earning: EarningService;
       events: EventService;
       stamps: StampService;
+      /** Carries out `issueCoupon` effects (bounce-back coupons) in the purchase's transaction. */
+      coupons?: CouponService;
     },
   ) {}
 
@@ -344,18 +349,25 @@ export class PurchaseService {
         effects: result.effects,
         now,
       });
+      await this.deps.coupons?.issueForPurchaseInSession(session, batch, {
+        memberId: member._id,
+        purchaseId: id,
+        storeId: new Types.ObjectId(prepared.storeId),
+        effects: result.effects,
+        now,
+      });
       for (const redemptionId of redemptionIds) {
-        const linked = await RedemptionModel.updateOne(
+        // Guarded, with the purchase's other writes: a redemption cancelled or linked meanwhile fails it.
+        batch.updateOne(
+          RedemptionModel,
           { _id: redemptionId, status: 'completed', purchaseId: null },
           { $set: { purchaseId: id } },
-          { session },
+          () =>
+            new ConflictError(
+              'REDEMPTION_ALREADY_APPLIED',
+              `Redemption ${redemptionId.toHexString()} was cancelled or applied to another purchase meanwhile`,
+            ),
         );
-        if (linked.matchedCount !== 1) {
-          throw new ConflictError(
-            'REDEMPTION_ALREADY_APPLIED',
-            `Redemption ${redemptionId.toHexString()} was cancelled or applied to another purchase meanwhile`,
-          );
-        }
       }
       const stats = member.stats;
       const { usageUpdate } = result;
@@ -433,6 +445,7 @@ export class PurchaseService {
       pointsStatus: status,
       availableAt: dates.availableAt,
       redemptionIds,
+      ...(prepared.tenders?.length ? { tenders: prepared.tenders } : {}),
       isFullyRefunded: false,
       requestKey: ctx.requestKey,
       createdAt: now,

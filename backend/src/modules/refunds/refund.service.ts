@@ -17,6 +17,7 @@ import type {
   GiftCertificateRefundCredit,
   GiftCertificateService,
 } from '../gift-certificates/gift-certificate.service.js';
+import type { CouponService } from '../coupons/coupon.service.js';
 import { RefundModel, type Refund } from './refund.model.js';
 
 export type RefundResult = {
@@ -51,6 +52,8 @@ export class RefundService {
       events: EventService;
       stamps: StampService;
       giftCertificates: GiftCertificateService;
+      /** Voids the bounce-back coupons of a refunded sale and gives back the coupon uses it took. */
+      coupons?: CouponService;
     },
   ) {}
 
@@ -196,6 +199,14 @@ export class RefundService {
             isFullyRefunded,
           });
         }
+        // Coupons follow the sale whoever bought it (a bearer coupon may pay for an anonymous sale).
+        await this.deps.coupons?.onRefundInSession(session, {
+          purchaseId: purchase._id,
+          refundId: id,
+          storeId: purchase.storeId,
+          isFullyRefunded,
+          now,
+        });
         // Gift certificates get their share back whether or not the sale had a member (it is their money).
         const giftCertificates = await this.deps.giftCertificates.creditForRefundInSession(session, {
           purchaseId: purchase._id,

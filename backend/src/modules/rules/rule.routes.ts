@@ -96,13 +96,20 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
         'RULE_SET_CONFLICT',
         'EFFECT_NOT_AVAILABLE',
         'STAMP_CARD_NOT_AVAILABLE',
+        'COUPON_TEMPLATE_NOT_AVAILABLE',
       ],
     ],
     ['pause', 'Pause a published rule (it stops applying)', ['INVALID_RULE_STATUS']],
     [
       'resume',
       'Resume a paused rule',
-      ['INVALID_RULE_STATUS', 'RULE_SET_CONFLICT', 'EFFECT_NOT_AVAILABLE', 'STAMP_CARD_NOT_AVAILABLE'],
+      [
+        'INVALID_RULE_STATUS',
+        'RULE_SET_CONFLICT',
+        'EFFECT_NOT_AVAILABLE',
+        'STAMP_CARD_NOT_AVAILABLE',
+        'COUPON_TEMPLATE_NOT_AVAILABLE',
+      ],
     ],
     ['archive', 'Archive a rule for good', ['INVALID_RULE_STATUS']],
   ] as const) {

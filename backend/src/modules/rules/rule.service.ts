@@ -63,6 +63,11 @@ export type StampCardFacts = {
   ): Promise<{ balances: Record<string, number>; thresholds: Record<string, number> }>;
 };
 
+/** What the rules module needs of coupon templates (the coupons module provides it). */
+export type CouponTemplateFacts = {
+  assertRuleTemplatesActive(rule: Rule, prefix: string): Promise<void>;
+};
+
 /**
  * Reward rules: drafts, immutable published versions, pause/resume/archive, simulation. Every change is
  * validated (rule and whole active set) before anything is written, and audit-logged after.
@@ -80,6 +85,8 @@ export class RuleService {
       simulator?: OffLoopEvaluator;
       /** Stamp card definitions: `addStamps` must name an active one; simulations see thresholds and stamps. */
       stamps?: StampCardFacts;
+      /** Coupon templates: `issueCoupon` must name an active assigned one. */
+      coupons?: CouponTemplateFacts;
     },
   ) {}
 
@@ -155,6 +162,7 @@ export class RuleService {
     const rule = validateDefinition(before.draft, id, version);
     assertAvailable(rule, 'definition');
     await this.deps.stamps?.assertRuleCardsActive(rule, 'definition');
+    await this.deps.coupons?.assertRuleTemplatesActive(rule, 'definition');
     await this.assertFitsActiveSet(rule);
     const now = this.deps.clock.now();
     const by = principalKey(actor);
@@ -369,6 +377,10 @@ export class RuleService {
         // A version published before the check existed may hold a part nothing carries out.
         assertAvailable(current.definition as unknown as Rule, 'definition');
         await this.deps.stamps?.assertRuleCardsActive(current.definition as unknown as Rule, 'definition');
+        await this.deps.coupons?.assertRuleTemplatesActive(
+          current.definition as unknown as Rule,
+          'definition',
+        );
         await this.assertFitsActiveSet(current.definition as unknown as Rule);
       }
     }

@@ -8,6 +8,7 @@ import { useI18n, type StaffT } from '../staff-i18n.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { useSubmission } from '../ui/use-submission.js';
+import { CameraScanner } from './camera-scanner.js';
 import { findDuplicateSale, type RecordedSale } from './duplicate-sale.js';
 
 /**
@@ -41,6 +42,9 @@ export function CheckoutPanel({
   const [failure, setFailure] = useState<unknown>(null);
   const [pointsText, setPointsText] = useState('');
   const [pointsInvalid, setPointsInvalid] = useState(false);
+  const [codeText, setCodeText] = useState('');
+  const [codeInvalid, setCodeInvalid] = useState(false);
+  const [isScanning, setScanning] = useState(false);
   const [repeat, setRepeat] = useState<{ previous: RecordedSale; at: number } | null>(null);
   const completion = useSubmission<CheckoutReceipt>();
   const completeRef = useRef<HTMLButtonElement>(null);
@@ -64,14 +68,30 @@ export function CheckoutPanel({
   };
 
   const applyOffer = (offer: CheckoutOffer) =>
-    change(`offer-${offer.rewardId ?? offer.stampRewardId ?? ''}`, () =>
+    change(offerKey(offer), () =>
       staffApi.applyToCheckout(
         checkout.id,
         offer.type === 'stampReward'
           ? { type: 'stampReward', stampRewardId: offer.stampRewardId ?? '' }
-          : { type: 'reward', rewardId: offer.rewardId ?? '' },
+          : offer.type === 'coupon'
+            ? { type: 'coupon', couponId: offer.couponId ?? '' }
+            : { type: 'reward', rewardId: offer.rewardId ?? '' },
       ),
     );
+
+  const applyCode = (code: string) => {
+    const trimmed = code.trim();
+    if (!trimmed) {
+      setCodeInvalid(true);
+      return;
+    }
+    setCodeInvalid(false);
+    void change('code', async () => {
+      const next = await staffApi.applyToCheckout(checkout.id, { type: 'code', code: trimmed });
+      setCodeText('');
+      return next;
+    });
+  };
 
   const payWithPoints = (event: FormEvent) => {
     event.preventDefault();
@@ -134,7 +154,9 @@ export function CheckoutPanel({
               <td>
                 {instrument.kind === 'points_payment'
                   ? t('desk.receipt.pointsPaid', { points: points(instrument.points) })
-                  : instrument.label}{' '}
+                  : instrument.kind === 'stored_value'
+                    ? `${t('desk.code.giftCertificate')} ${instrument.label}`
+                    : instrument.label}{' '}
                 <button
                   type="button"
                   className="link"
@@ -168,7 +190,11 @@ export function CheckoutPanel({
             why:
               dropped.reason === 'NO_MATCHING_ITEM'
                 ? t('desk.checkout.droppedNoItem')
-                : t('desk.checkout.droppedTotal'),
+                : dropped.reason === 'MIN_BASKET_NOT_MET'
+                  ? t('desk.checkout.droppedMinBasket')
+                  : dropped.reason === 'NOT_APPLICABLE_TO_ITEMS'
+                    ? t('desk.checkout.droppedNotForItems')
+                    : t('desk.checkout.droppedTotal'),
           })}
         </Notice>
       ))}
@@ -184,9 +210,9 @@ export function CheckoutPanel({
           {rewardOffers.length === 0 ? <p className="field-hint">{t('desk.checkout.noOffers')}</p> : null}
           <ul className="plain-list offer-list">
             {rewardOffers.map((offer) => {
-              const key = `offer-${offer.rewardId ?? offer.stampRewardId ?? ''}`;
+              const key = offerKey(offer);
               return (
-                <li key={`${offer.type}-${offer.stampRewardId ?? offer.rewardId}`} className="offer">
+                <li key={key} className="offer">
                   <button
                     type="button"
                     className="secondary offer-button"
@@ -197,7 +223,14 @@ export function CheckoutPanel({
                     {busy === key ? t('desk.checkout.applying') : offer.label}
                   </button>
                   <span className="field-hint" id={`${key}-why`}>
-                    {offerNote(offer, t, points, money, language)}
+                    {offerNote(
+                      offer,
+                      t,
+                      points,
+                      money,
+                      language,
+                      checkout.totals.subtotalMinor - checkout.totals.discountMinor,
+                    )}
                   </span>
                 </li>
               );
@@ -234,7 +267,58 @@ export function CheckoutPanel({
         </div>
       ) : null}
 
-      {failure ? <ErrorNotice error={failure} /> : null}
+      <form
+        className="row code-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          applyCode(codeText);
+        }}
+        noValidate
+      >
+        <div className="field">
+          <label htmlFor="checkout-code">{t('desk.code.label')}</label>
+          <input
+            id="checkout-code"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            value={codeText}
+            onChange={(event) => setCodeText(event.target.value)}
+            aria-invalid={codeInvalid || undefined}
+            aria-describedby="checkout-code-hint"
+          />
+          <p className="field-hint" id="checkout-code-hint">
+            {t('desk.code.hint')}
+          </p>
+          {codeInvalid ? (
+            <p className="field-error" role="alert">
+              {t('desk.code.empty')}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="secondary" disabled={busy !== null || completion.isLocked}>
+          {busy === 'code' ? t('desk.checkout.applying') : t('desk.code.apply')}
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy !== null || completion.isLocked}
+          onClick={() => setScanning(true)}
+        >
+          {t('desk.code.scan')}
+        </button>
+      </form>
+      {isScanning ? (
+        <CameraScanner
+          onCode={(code) => {
+            setScanning(false);
+            applyCode(code);
+          }}
+          onClose={() => setScanning(false)}
+        />
+      ) : null}
+
+      {failure ? <ErrorNotice error={failure} context={{ money }} /> : null}
       {completion.state.status === 'failed' ? <ErrorNotice error={completion.state.error} /> : null}
       {completion.state.status === 'connectionLost' ? (
         <Notice
@@ -298,6 +382,11 @@ export function CheckoutPanel({
   );
 }
 
+/** One offer's key (its busy state, its list key): the reward, stamp reward or coupon it stands for. */
+function offerKey(offer: CheckoutOffer): string {
+  return `offer-${offer.type}-${offer.couponId ?? offer.stampRewardId ?? offer.rewardId ?? ''}`;
+}
+
 /** Why an offer applies (its cost, what it saves) or what it still needs, as the cashier reads it. */
 function offerNote(
   offer: CheckoutOffer,
@@ -305,14 +394,18 @@ function offerNote(
   points: (n: number) => string,
   money: (minor: number) => string,
   language: string,
+  basketMinor: number,
 ): string {
   const cost =
     offer.type === 'stampReward'
       ? t('desk.checkout.stampReward')
-      : t('desk.checkout.cost', { points: points(offer.points) });
+      : offer.type === 'coupon'
+        ? t('desk.checkout.coupon')
+        : t('desk.checkout.cost', { points: points(offer.points) });
   switch (offer.reason) {
     case 'AFFORDABLE':
-    case 'UNLOCKED': {
+    case 'UNLOCKED':
+    case 'IN_WALLET': {
       const saves = t('desk.checkout.saves', { amount: money(offer.amountMinor) });
       const until = offer.expiresAt ? ` · ${formatDate(offer.expiresAt, language)}` : '';
       return `${cost} · ${saves}${until}`;
@@ -327,5 +420,11 @@ function offerNote(
       return `${cost} · ${t('desk.checkout.limitReached')}`;
     case 'NOTHING_TO_PAY':
       return `${cost} · ${t('desk.checkout.nothingToPay')}`;
+    case 'MIN_BASKET_NOT_MET':
+      return `${cost} · ${t('desk.checkout.minBasket', { min: money(offer.minBasketMinor ?? 0), basket: money(basketMinor) })}`;
+    case 'NOT_APPLICABLE_TO_ITEMS':
+      return `${cost} · ${t('desk.checkout.notForItems')}`;
+    case 'NOT_STACKABLE':
+      return `${cost} · ${t('desk.checkout.notStackable')}`;
   }
 }

@@ -15,6 +15,8 @@ import { CancelRedemptionDialog } from './cancel-redemption-dialog.js';
 import { rememberSale, type RecordedSale } from './duplicate-sale.js';
 import { MemberHistory } from './member-history.js';
 import { RefundDialog } from './refund-dialog.js';
+import { ErrorNotice } from '../ui/error-notice.js';
+import { instrumentScanKind } from './identify-code.js';
 
 /**
  * The cashier desk, around one checkout per sale: scan (or type) the card, type the total (or the
@@ -27,6 +29,11 @@ export function DeskScreen() {
   const session = useSession();
   const isOnline = useOnline();
   const [identified, setIdentified] = useState<Identified | null>(null);
+  // A sale without a card: bearer coupons and gift certificates, no points.
+  const [isWalkIn, setWalkIn] = useState(false);
+  // Codes scanned before the sale opened (a coupon's QR in the identify field), applied once it opens.
+  const [pendingCodes, setPendingCodes] = useState<string[]>([]);
+  const [pendingFailure, setPendingFailure] = useState<unknown>(null);
   const [detail, setDetail] = useState<MemberDetail | null>(null);
   const [outcome, setOutcomeState] = useState<DeskOutcome | null>(null);
   // Bumped after every write, so that the member's history shows it.
@@ -72,6 +79,9 @@ export function DeskScreen() {
   const nextCustomer = useCallback(() => {
     closeSale();
     setIdentified(null);
+    setWalkIn(false);
+    setPendingCodes([]);
+    setPendingFailure(null);
     setDetail(null);
     setOutcome(null);
     setRefundOf(null);
@@ -82,6 +92,7 @@ export function DeskScreen() {
   const onIdentified = useCallback(
     (found: Identified) => {
       closeSale();
+      setWalkIn(false);
       setIdentified(found);
       setDetail(null);
       setOutcome(null);
@@ -106,6 +117,40 @@ export function DeskScreen() {
     return () => window.removeEventListener('keydown', onKey);
   }, [nextCustomer]);
 
+  const startWalkIn = useCallback(
+    (code?: string) => {
+      closeSale();
+      setIdentified(null);
+      setDetail(null);
+      setOutcome(null);
+      setWalkIn(true);
+      setPendingCodes(code ? [code] : []);
+      setPendingFailure(null);
+      setTimeout(() => totalRef.current?.focus(), 0);
+    },
+    [closeSale, setOutcome],
+  );
+
+  /** The sale is open: the codes scanned before it are applied now (a refusal is shown, the sale stays). */
+  const applyPending = async (opened: Checkout): Promise<Checkout> => {
+    let current = opened;
+    for (const code of pendingCodes) {
+      try {
+        current = await staffApi.applyToCheckout(current.id, { type: 'code', code });
+      } catch (error) {
+        setPendingFailure(error);
+      }
+    }
+    setPendingCodes([]);
+    return current;
+  };
+
+  const customer = identified
+    ? { memberId: identified.member.id, name: identified.member.name }
+    : isWalkIn
+      ? { memberId: null, name: t('desk.walkIn.title') }
+      : null;
+
   const refreshBalance = (balance: { available: number; pending: number }) => {
     setIdentified((previous) =>
       previous ? { ...previous, member: { ...previous.member, balance } } : previous,
@@ -120,7 +165,7 @@ export function DeskScreen() {
       <div className="desk-heading">
         <h1 id="desk-title">{t('desk.title')}</h1>
         <p className="shortcuts">{t('desk.shortcuts')}</p>
-        {identified ? (
+        {customer ? (
           <button type="button" className="secondary big" onClick={nextCustomer}>
             {t('desk.nextCustomer')}
           </button>
@@ -134,9 +179,27 @@ export function DeskScreen() {
           ) : null}
           {identified ? (
             <MemberPanel identified={identified} detail={detail} />
+          ) : isWalkIn ? (
+            <section className="panel walk-in" aria-labelledby="walk-in-title" data-testid="walk-in">
+              <h2 id="walk-in-title">{t('desk.walkIn.title')}</h2>
+              <p className="field-hint">{t('desk.walkIn.hint')}</p>
+              {pendingCodes.map((code) => (
+                <Notice key={code} tone="info">
+                  {instrumentScanKind(code) === 'giftCertificate'
+                    ? t('desk.code.pendingGiftCertificate')
+                    : t('desk.code.pendingCoupon')}
+                </Notice>
+              ))}
+            </section>
           ) : (
-            <IdentifyPanel ref={identifyRef} onIdentified={onIdentified} />
+            <IdentifyPanel
+              ref={identifyRef}
+              onIdentified={onIdentified}
+              onInstrument={(code) => startWalkIn(code)}
+              onWalkIn={() => startWalkIn()}
+            />
           )}
+          {pendingFailure ? <ErrorNotice error={pendingFailure} /> : null}
           {outcome ? <DeskOutcomePanel outcome={outcome} /> : null}
           {identified ? (
             <MemberHistory
@@ -146,7 +209,7 @@ export function DeskScreen() {
             />
           ) : null}
         </div>
-        {identified ? (
+        {customer ? (
           <div className="desk-column">
             {receipt ? (
               <ReceiptPanel
@@ -159,7 +222,7 @@ export function DeskScreen() {
             ) : checkout && !isEditingBasket ? (
               <CheckoutPanel
                 checkout={checkout}
-                memberName={identified.member.name}
+                memberName={customer.name}
                 recentSales={recentSales}
                 onChange={(next) => {
                   setCheckout(next);
@@ -167,14 +230,17 @@ export function DeskScreen() {
                 }}
                 onChangeBasket={() => setEditingBasket(true)}
                 onCompleted={(done) => {
-                  setRecentSales((previous) =>
-                    rememberSale(previous, {
-                      memberId: identified.member.id,
-                      totalMinor: done.totals.toPayMinor,
-                      currency: done.currency,
-                      at: Date.now(),
-                    }),
-                  );
+                  const memberId = customer.memberId;
+                  if (memberId) {
+                    setRecentSales((previous) =>
+                      rememberSale(previous, {
+                        memberId,
+                        totalMinor: done.totals.toPayMinor,
+                        currency: done.currency,
+                        at: Date.now(),
+                      }),
+                    );
+                  }
                   setReceipt(done);
                   setCheckout(null);
                   if (done.balance) refreshBalance(done.balance);
@@ -183,7 +249,7 @@ export function DeskScreen() {
                 onCancelled={() => {
                   setCheckout(null);
                   setSaleNotice(t('desk.checkout.cancelled'));
-                  void loadDetail(identified.member.id);
+                  if (customer.memberId) void loadDetail(customer.memberId);
                 }}
               />
             ) : (
@@ -192,13 +258,19 @@ export function DeskScreen() {
                 <PurchaseForm
                   key={checkout?.id ?? 'new'}
                   ref={totalRef}
-                  memberId={identified.member.id}
+                  memberId={customer.memberId}
                   existing={checkout}
                   onOpened={(opened) => {
-                    setCheckout(opened);
                     setEditingBasket(false);
                     setSaleNotice(null);
+                    setPendingFailure(null);
                     if (opened.member) refreshBalance(opened.member.balance);
+                    if (pendingCodes.length === 0) {
+                      setCheckout(opened);
+                      return;
+                    }
+                    setCheckout(opened);
+                    void applyPending(opened).then(setCheckout);
                   }}
                 />
               </>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPhoneLookup } from './identify-code.js';
+import { instrumentScanKind, isInstrumentScan, isPhoneLookup } from './identify-code.js';
 
 describe('isPhoneLookup', () => {
   it('reads national and international phone numbers as phones', () => {
@@ -14,5 +14,15 @@ describe('isPhoneLookup', () => {
     expect(isPhoneLookup(' rgl1:123456789012:123456 ')).toBe(false);
     expect(isPhoneLookup('1234 5678 9012')).toBe(false);
     expect(isPhoneLookup('1234-5678-9012')).toBe(false);
+  });
+});
+
+describe('instrumentScanKind', () => {
+  it('tells a printed coupon or gift certificate QR from a card or a phone', () => {
+    expect(instrumentScanKind('RG1.C.WELCOME7K2M9.ABCDEFGHJK')).toBe('coupon');
+    expect(instrumentScanKind(' rg1.g.7K2M9QWERTY.ABCDEFGHJK ')).toBe('giftCertificate');
+    expect(instrumentScanKind('RGL1:123456789012:123456')).toBeNull();
+    expect(instrumentScanKind('612 345 678')).toBeNull();
+    expect(isInstrumentScan('RG1.X.CODE.MAC')).toBe(false);
   });
 });

@@ -8,3 +8,16 @@ export function isPhoneLookup(code: string): boolean {
   const digits = text.replace(/[\s-]/g, '');
   return !(/^\d{12}$/.test(digits) && !digits.startsWith('0'));
 }
+
+/** What a printed coupon's or gift certificate's QR payload (`RG1.C.…` / `RG1.G.…`) stands for, or null. */
+export function instrumentScanKind(code: string): 'coupon' | 'giftCertificate' | null {
+  const text = code.trim().toUpperCase();
+  if (text.startsWith('RG1.C.')) return 'coupon';
+  if (text.startsWith('RG1.G.')) return 'giftCertificate';
+  return null;
+}
+
+/** The code is a printed coupon's or gift certificate's QR payload, not a member card. */
+export function isInstrumentScan(code: string): boolean {
+  return instrumentScanKind(code) !== null;
+}

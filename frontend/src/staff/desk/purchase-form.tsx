@@ -28,7 +28,12 @@ type Basket = { storeId: string; items: CheckoutItemInput[] };
  */
 export const PurchaseForm = forwardRef<
   HTMLInputElement,
-  { memberId: string; existing: Checkout | null; onOpened(checkout: Checkout): void }
+  {
+    /** null: a sale without a card. */
+    memberId: string | null;
+    existing: Checkout | null;
+    onOpened(checkout: Checkout): void;
+  }
 >(function PurchaseForm({ memberId, existing, onOpened }, totalRef) {
   const { t, language } = useI18n();
   const { program } = useSession();
@@ -104,7 +109,12 @@ export const PurchaseForm = forwardRef<
     const result = await submit(() =>
       existing
         ? staffApi.replaceCheckoutItems(existing.id, body.items)
-        : staffApi.openCheckout({ storeId: body.storeId, member: { memberId }, currency, items: body.items }),
+        : staffApi.openCheckout({
+            storeId: body.storeId,
+            ...(memberId ? { member: { memberId } } : {}),
+            currency,
+            items: body.items,
+          }),
     );
     if (result) {
       onOpened(result);

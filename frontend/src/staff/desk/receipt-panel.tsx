@@ -48,7 +48,9 @@ export function ReceiptPanel({
                   ? t('desk.checkout.line', { quantity: line.quantity ?? 1, name: line.label })
                   : line.kind === 'points_payment'
                     ? t('desk.receipt.pointsPaid', { points: points(line.points ?? 0) })
-                    : line.label}
+                    : line.kind === 'gift_certificate'
+                      ? `${t('desk.code.giftCertificate')} ${line.label}`
+                      : line.label}
               </td>
               <td className="amount">
                 {line.amountMinor < 0 ? `−${money(-line.amountMinor)}` : money(line.amountMinor)}

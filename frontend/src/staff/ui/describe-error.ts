@@ -1,7 +1,7 @@
 import { ApiError, NetworkError, fieldIssuesOf, type FieldIssue } from '../../shared/api/errors.js';
 import { FIELDS } from '@regulars/rules';
 import type { StaffT } from '../staff-i18n.js';
-import { isStaffMessageKey } from '../staff-messages.js';
+import { isStaffMessageKey, type StaffMessageKey } from '../staff-messages.js';
 
 export type DescribedError = { message: string; issues: FieldIssue[]; isConnectionLost: boolean };
 
@@ -19,7 +19,7 @@ function numberDetail(details: unknown, key: string): number | undefined {
 export function describeError(
   error: unknown,
   t: StaffT,
-  context: { available?: number; required?: number } = {},
+  context: { available?: number; required?: number; money?: (minor: number) => string } = {},
 ): DescribedError {
   if (error instanceof NetworkError)
     return { message: t('error.connectionLost'), issues: [], isConnectionLost: true };
@@ -79,6 +79,18 @@ export function describeError(
       return { message: t('error.checkoutCancelled'), issues: [], isConnectionLost: false };
     case 'CHECKOUT_UNDO_CLOSED':
       return { message: t('error.checkoutUndoClosed'), issues: [], isConnectionLost: false };
+    case 'MIN_BASKET_NOT_MET': {
+      const min = numberDetail(error.details, 'minBasketMinor');
+      const basket = numberDetail(error.details, 'basketMinor');
+      return {
+        message:
+          min !== undefined && basket !== undefined && context.money
+            ? t('error.minBasketNotMet', { min: context.money(min), basket: context.money(basket) })
+            : t('error.minBasketNotMetPlain'),
+        issues: [],
+        isConnectionLost: false,
+      };
+    }
     case 'INSTRUMENT_NOT_APPLICABLE':
       return { message: t('error.instrumentNotApplicable'), issues: [], isConnectionLost: false };
     case 'REDEMPTION_HELD':
@@ -95,8 +107,29 @@ export function describeError(
       return { message: t('error.signedOut'), issues: [], isConnectionLost: false };
     case 'RATE_LIMITED':
       return { message: t('error.rateLimited'), issues: [], isConnectionLost: false };
-    default:
+    default: {
+      const plain = PLAIN_MESSAGES[error.code];
+      if (plain) return { message: t(plain), issues: [], isConnectionLost: false };
       if (error.status >= 500) return { message: t('error.server'), issues: [], isConnectionLost: false };
       return { message: error.message, issues, isConnectionLost: false };
+    }
   }
 }
+
+/** Codes said in one fixed sentence (no detail to fill in). */
+const PLAIN_MESSAGES: Partial<Record<string, StaffMessageKey>> = {
+  CODE_NOT_FOUND: 'error.codeNotFound',
+  COUPON_NOT_FOUND: 'error.couponNotFound',
+  COUPON_EXPIRED: 'error.couponExpired',
+  COUPON_NOT_YET_ACTIVE: 'error.couponNotYetActive',
+  COUPON_ALREADY_USED: 'error.couponAlreadyUsed',
+  COUPON_LIMIT_REACHED: 'error.couponLimitReached',
+  COUPON_NOT_STACKABLE: 'error.couponNotStackable',
+  NOT_APPLICABLE_TO_ITEMS: 'error.notApplicableToItems',
+  QR_SIGNATURE_INVALID: 'error.qrSignatureInvalid',
+  GIFT_CERTIFICATE_NOT_FOUND: 'error.giftCertificateNotFound',
+  GIFT_CERTIFICATE_BLOCKED: 'error.giftCertificateBlocked',
+  GIFT_CERTIFICATE_EXPIRED: 'error.giftCertificateExpired',
+  GIFT_CERTIFICATE_EMPTY: 'error.giftCertificateEmpty',
+  GIFT_CERTIFICATE_CURRENCY: 'error.giftCertificateCurrency',
+};

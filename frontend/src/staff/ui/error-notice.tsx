@@ -14,7 +14,7 @@ export function ErrorNotice({
   action?: ReactNode;
   /** Shows a "Retry" button that calls this (when no other action is given). */
   onRetry?: () => void;
-  context?: { available?: number; required?: number };
+  context?: { available?: number; required?: number; money?: (minor: number) => string };
 }) {
   const { t } = useI18n();
   const described = describeError(error, t, context);

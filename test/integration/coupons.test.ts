@@ -1,0 +1,740 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mongoose, { Types } from 'mongoose';
+import { ManualClock } from '@regulars/backend';
+import { runInTransaction } from '../../backend/src/modules/ledger/transaction.js';
+import type { Checkout } from '../../backend/src/modules/checkouts/checkout.model.js';
+import type { HoldContext } from '../../backend/src/modules/checkouts/instrument-port.js';
+import { AppError } from '../../backend/src/platform/errors.js';
+import { generateCodes, isWellFormed } from '../../backend/src/modules/coupons/coupon-code.js';
+import { createLedgerWorld, createMember, publishRule, type LedgerWorld } from './ledger-helpers.js';
+
+const DAY = 24 * 3600_000;
+const clock = new ManualClock(Date.now());
+let world: LedgerWorld;
+
+beforeAll(async () => {
+  world = await createLedgerWorld({ clock, program: { pendingDays: 0 } });
+}, 120_000);
+afterAll(() => world.close());
+
+const services = () => world.app.runtime.services;
+const count = (collection: string, filter: Record<string, unknown> = {}) =>
+  mongoose.connection.collection(collection).countDocuments(filter);
+
+type Template = { id: string; version: number; kind: string; issued: number; uses: number };
+
+function templateBody(overrides: Record<string, unknown> = {}) {
+  return {
+    name: '10% off',
+    discount: { kind: 'percent', percent: 10 },
+    validity: { type: 'relative', daysFromIssue: 30 },
+    kind: 'bearer',
+    ...overrides,
+  };
+}
+
+async function createTemplate(overrides: Record<string, unknown> = {}): Promise<Template> {
+  const response = await world.app.request
+    .post('/api/v1/coupon-templates')
+    .set(world.marketer.auth)
+    .send(templateBody(overrides));
+  if (response.status !== 201)
+    throw new Error(`template: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as Template;
+}
+
+/** A checkout as the port sees it: an open basket at this test's store. */
+function checkoutOf(
+  items: Array<{ sku: string; category?: string; quantity?: number; unitPriceMinor: number }>,
+  memberId: string | null = null,
+): Checkout {
+  const now = clock.now();
+  return {
+    _id: new Types.ObjectId(),
+    status: 'open',
+    storeId: new Types.ObjectId(world.storeId),
+    memberId: memberId ? new Types.ObjectId(memberId) : null,
+    currency: 'EUR',
+    channel: null,
+    items: items.map((i) => ({
+      sku: i.sku,
+      name: null,
+      category: i.category ?? null,
+      quantity: i.quantity ?? 1,
+      unitPriceMinor: i.unitPriceMinor,
+    })),
+    applied: [],
+    dropped: [],
+    version: 1,
+    expiresAt: new Date(now.getTime() + 15 * 60_000),
+    createdAt: now,
+    updatedAt: now,
+    completeKey: null,
+    purchaseId: null,
+    receipt: null,
+    closedAt: null,
+  };
+}
+
+function contextOf(checkout: Checkout, extra: Partial<HoldContext> = {}): HoldContext {
+  const total = checkout.items.reduce((sum, i) => sum + i.quantity * i.unitPriceMinor, 0);
+  return {
+    checkout,
+    memberId: checkout.memberId,
+    principal: {
+      kind: 'apiKey',
+      id: `till-${randomUUID()}`,
+      scopes: ['checkouts:write'],
+      storeId: null,
+      name: 'till',
+    },
+    actor: { kind: 'system', id: null, label: null },
+    now: clock.now(),
+    leftToPayMinor: total,
+    clientIp: `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+    ...extra,
+  };
+}
+
+const port = () => services().couponInstrument;
+
+function hold(code: string | null, context: HoldContext, refId: Types.ObjectId | null = null) {
+  return runInTransaction((session) =>
+    port().holdInSession(session, { code, refId, amountMinor: null }, context),
+  );
+}
+
+async function holdError(code: string | null, context: HoldContext, refId: Types.ObjectId | null = null) {
+  try {
+    await hold(code, context, refId);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('the hold was taken');
+}
+
+/** Holds and completes a coupon for a checkout (as the checkout's completion does). */
+async function useCoupon(code: string, context: HoldContext, purchaseId = new Types.ObjectId()) {
+  const terms = await hold(code, context);
+  await runInTransaction((session) =>
+    port().commitInSession(session, {
+      refId: terms.refId,
+      checkoutId: context.checkout._id,
+      purchaseId,
+      memberId: context.memberId,
+      amountMinor: 100,
+      now: clock.now(),
+    }),
+  );
+  return terms;
+}
+
+/** Makes a batch through the API and runs its job in place (the worker would run the same handler). */
+async function batchOf(templateId: string, size: number) {
+  const created = await world.app.request
+    .post(`/api/v1/coupon-templates/${templateId}/batches`)
+    .set(world.marketer.auth)
+    .send({ count: size, label: 'Flyer' })
+    .expect(202);
+  await services().coupons.runBatch(new Types.ObjectId(created.body.id as string));
+  const codes = await mongoose.connection
+    .collection('coupons')
+    .find({ batchId: new Types.ObjectId(created.body.id as string) })
+    .toArray();
+  return { batchId: created.body.id as string, codes: codes.map((c) => c.code as string) };
+}
+
+describe('POST /api/v1/coupon-templates', () => {
+  it.each([
+    ['a percent above 100', { discount: { kind: 'percent', percent: 101 } }, 400, 'VALIDATION_FAILED'],
+    ['a zero percent', { discount: { kind: 'percent', percent: 0 } }, 400, 'VALIDATION_FAILED'],
+    ['a negative fixed amount', { discount: { kind: 'fixed', amountMinor: -500 } }, 400, 'VALIDATION_FAILED'],
+    ['a zero fixed amount', { discount: { kind: 'fixed', amountMinor: 0 } }, 400, 'VALIDATION_FAILED'],
+    ['a fractional amount', { discount: { kind: 'fixed', amountMinor: 1.5 } }, 400, 'VALIDATION_FAILED'],
+    ['an empty free SKU', { discount: { kind: 'free_product', sku: ' ' } }, 400, 'VALIDATION_FAILED'],
+    [
+      'a window that ends before it starts',
+      { validity: { type: 'window', startsAt: '2030-02-01T00:00:00Z', endsAt: '2030-01-01T00:00:00Z' } },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a window already over',
+      { validity: { type: 'window', startsAt: '2020-01-01T00:00:00Z', endsAt: '2020-02-01T00:00:00Z' } },
+      422,
+      'COUPON_VALIDITY_ENDED',
+    ],
+    ['zero days of validity', { validity: { type: 'relative', daysFromIssue: 0 } }, 400, 'VALIDATION_FAILED'],
+    ['a negative minimum basket', { conditions: { minBasketMinor: -1 } }, 400, 'VALIDATION_FAILED'],
+    [
+      'an unknown store',
+      { conditions: { storeIds: [new Types.ObjectId().toHexString()] } },
+      404,
+      'STORE_NOT_FOUND',
+    ],
+    [
+      'a prefix with an ambiguous letter',
+      { codeFormat: { prefix: 'LO', length: 13 } },
+      422,
+      'COUPON_CODE_FORMAT_WEAK',
+    ],
+    [
+      'a code too short to be unguessable',
+      { codeFormat: { prefix: '', length: 6 } },
+      422,
+      'COUPON_CODE_FORMAT_WEAK',
+    ],
+    ['an unknown kind', { kind: 'everyone' }, 400, 'VALIDATION_FAILED'],
+    ['an unknown field', { colour: 'red' }, 400, 'VALIDATION_FAILED'],
+  ])('refuses %s with %i %s and writes nothing', async (_what, overrides, status, code) => {
+    const before = await count('coupon_templates');
+    const response = await world.app.request
+      .post('/api/v1/coupon-templates')
+      .set(world.marketer.auth)
+      .send(templateBody(overrides));
+    expect(response.status).toBe(status);
+    expect(response.body.error.code).toBe(code);
+    expect(await count('coupon_templates')).toBe(before);
+  });
+
+  it('refuses a cashier (403) and a key without the coupons scope', async () => {
+    await world.app.request
+      .post('/api/v1/coupon-templates')
+      .set(world.cashier.auth)
+      .send(templateBody())
+      .expect(403);
+  });
+
+  it('keeps the terms of issued coupons when the template changes (a new version)', async () => {
+    const template = await createTemplate({
+      kind: 'assigned',
+      name: 'Welcome 5 €',
+      discount: { kind: 'fixed', amountMinor: 500 },
+    });
+    const member = await createMember(world);
+    const issued = await world.app.request
+      .post(`/api/v1/members/${member.id}/coupons`)
+      .set(world.marketer.auth)
+      .send({ templateId: template.id, reason: 'Complaint' })
+      .expect(201);
+    const changed = await world.app.request
+      .patch(`/api/v1/coupon-templates/${template.id}`)
+      .set(world.marketer.auth)
+      .send({ discount: { kind: 'fixed', amountMinor: 300 } })
+      .expect(200);
+    expect(changed.body.version).toBe(2);
+    const coupon = await world.app.request
+      .get(`/api/v1/members/${member.id}/coupons`)
+      .set(world.marketer.auth)
+      .expect(200);
+    const mine = (
+      coupon.body.items as Array<{ id: string; templateVersion: number; terms: { discount: unknown } }>
+    ).find((c) => c.id === issued.body.id);
+    expect(mine?.templateVersion).toBe(1);
+    expect(mine?.terms.discount).toEqual({ kind: 'fixed', amountMinor: 500 });
+  });
+});
+
+describe('coupon batches', () => {
+  it('generates a batch in chunks with progress, and streams its CSV', async () => {
+    const template = await createTemplate({ codeFormat: { prefix: 'SPR', length: 13 } });
+    const created = await world.app.request
+      .post(`/api/v1/coupon-templates/${template.id}/batches`)
+      .set(world.marketer.auth)
+      .send({ count: 2500 })
+      .expect(202);
+    expect(created.body).toMatchObject({ status: 'queued', count: 2500, generated: 0, percent: 0 });
+    const batchId = new Types.ObjectId(created.body.id as string);
+    await services().coupons.runBatch(batchId, { chunk: 1000 });
+    const done = await world.app.request
+      .get(`/api/v1/coupon-batches/${batchId.toHexString()}`)
+      .set(world.marketer.auth)
+      .expect(200);
+    expect(done.body).toMatchObject({ status: 'completed', generated: 2500, percent: 100, collisions: 0 });
+    const csv = await world.app.request
+      .get(`/api/v1/coupon-batches/${batchId.toHexString()}/codes.csv`)
+      .set(world.marketer.auth)
+      .expect(200)
+      .expect('Content-Type', /text\/csv/);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('code,display,qr_payload,valid_from,valid_until');
+    expect(lines).toHaveLength(2501);
+    const codes = lines.slice(1).map((l) => l.split(',')[0] ?? '');
+    expect(new Set(codes).size).toBe(2500);
+    for (const code of codes) {
+      expect(code.startsWith('SPR')).toBe(true);
+      expect(isWellFormed(code)).toBe(true);
+    }
+    const template2 = await world.app.request
+      .get(`/api/v1/coupon-templates/${template.id}`)
+      .set(world.marketer.auth);
+    expect(template2.body.issued).toBe(2500);
+    expect(
+      await count('events', {
+        type: 'coupon_batch.completed',
+        'subject.couponBatchId': batchId.toHexString(),
+      }),
+    ).toBe(1);
+    // Running the job again (a second delivery) changes nothing.
+    await services().coupons.runBatch(batchId);
+    expect(await count('coupons', { batchId })).toBe(2500);
+  });
+
+  it('never aborts on collisions: duplicate codes are generated again', async () => {
+    const template = await createTemplate();
+    const first = await batchOf(template.id, 50);
+    const created = await world.app.request
+      .post(`/api/v1/coupon-templates/${template.id}/batches`)
+      .set(world.marketer.auth)
+      .send({ count: 100 })
+      .expect(202);
+    let calls = 0;
+    // The first draw repeats 30 codes of the first batch (and one of its own twice): each must be drawn again.
+    const generate = (format: { prefix: string; length: number }, n: number) => {
+      calls += 1;
+      const fresh = generateCodes(format, n);
+      if (calls > 1) return fresh;
+      return [...first.codes.slice(0, 30), fresh[0] ?? '', ...fresh.slice(0, n - 31)];
+    };
+    const batch = await services().coupons.runBatch(new Types.ObjectId(created.body.id as string), {
+      generate,
+    });
+    expect(batch.generated).toBe(100);
+    expect(batch.collisions).toBe(31);
+    expect(await count('coupons', { batchId: new Types.ObjectId(created.body.id as string) })).toBe(100);
+  });
+
+  it('resumes after a crash without a gap or a duplicate', async () => {
+    const template = await createTemplate();
+    const created = await world.app.request
+      .post(`/api/v1/coupon-templates/${template.id}/batches`)
+      .set(world.marketer.auth)
+      .send({ count: 300 })
+      .expect(202);
+    const batchId = new Types.ObjectId(created.body.id as string);
+    let chunks = 0;
+    const crashing = (format: { prefix: string; length: number }, n: number) => {
+      chunks += 1;
+      if (chunks === 3) throw new Error('worker killed');
+      return generateCodes(format, n);
+    };
+    await expect(services().coupons.runBatch(batchId, { chunk: 100, generate: crashing })).rejects.toThrow(
+      'worker killed',
+    );
+    expect(await count('coupons', { batchId })).toBe(200);
+    const progress = await world.app.request
+      .get(`/api/v1/coupon-batches/${batchId.toHexString()}`)
+      .set(world.marketer.auth)
+      .expect(200);
+    expect(progress.body).toMatchObject({ status: 'running', generated: 200, count: 300, percent: 66 });
+    const done = await services().coupons.runBatch(batchId, { chunk: 100 });
+    expect(done).toMatchObject({ status: 'completed', generated: 300 });
+    expect(await count('coupons', { batchId })).toBe(300);
+    const after = await world.app.request
+      .get(`/api/v1/coupon-templates/${template.id}`)
+      .set(world.marketer.auth);
+    expect(after.body.issued).toBe(300);
+  });
+
+  it('refuses a batch the code format makes guessable, and a batch of an assigned template', async () => {
+    const weak = await createTemplate({ codeFormat: { prefix: '', length: 8 } });
+    const refused = await world.app.request
+      .post(`/api/v1/coupon-templates/${weak.id}/batches`)
+      .set(world.marketer.auth)
+      .send({ count: 1000 })
+      .expect(422);
+    expect(refused.body.error.code).toBe('COUPON_CODE_FORMAT_WEAK');
+    expect(refused.body.error.details.minimumLength).toBeGreaterThan(8);
+    const assigned = await createTemplate({ kind: 'assigned' });
+    const mismatch = await world.app.request
+      .post(`/api/v1/coupon-templates/${assigned.id}/batches`)
+      .set(world.marketer.auth)
+      .send({ count: 10 })
+      .expect(409);
+    expect(mismatch.body.error.code).toBe('COUPON_TEMPLATE_KIND_MISMATCH');
+    expect(await count('coupon_batches', { templateId: new Types.ObjectId(weak.id) })).toBe(0);
+  });
+});
+
+describe('a coupon at the till (the checkout port)', () => {
+  it('holds a one-use coupon for exactly one of 20 concurrent checkouts', async () => {
+    const template = await createTemplate();
+    const { codes } = await batchOf(template.id, 1);
+    const code = codes[0] ?? '';
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        hold(code, contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }]))),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === 'rejected') expect((r.reason as AppError).code).toBe('COUPON_ALREADY_USED');
+    }
+    const doc = await mongoose.connection.collection('coupons').findOne({ code });
+    expect(doc).toMatchObject({ remaining: 0, held: 1, uses: 0 });
+  });
+
+  it('holds one use per member of a template limited to one use per member, across 20 checkouts', async () => {
+    const template = await createTemplate({ perMemberLimit: 1, usesPerCoupon: 50 });
+    const { codes } = await batchOf(template.id, 1);
+    const member = await createMember(world);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        hold(codes[0] ?? '', contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }], member.id))),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const reasons = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as AppError).code] : []));
+    expect(new Set(reasons)).toEqual(new Set(['COUPON_LIMIT_REACHED']));
+  });
+
+  it('accepts a code typed in any case with spaces and hyphens, and its signed QR; refuses a forged QR', async () => {
+    const template = await createTemplate({ usesPerCoupon: 10 });
+    const { codes } = await batchOf(template.id, 1);
+    const code = codes[0] ?? '';
+    const typed = ` ${code
+      .toLowerCase()
+      .match(/.{1,4}/g)
+      ?.join('-')} `;
+    const terms = await hold(typed, contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }])));
+    expect(terms).toMatchObject({ kind: 'percent_discount', percent: 10, label: '10% off' });
+    const qr = services().signedCodes.sign('coupon', code);
+    await hold(qr, contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }])));
+    const forged = `${qr.slice(0, -3)}AAA`;
+    const error = await holdError(forged, contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }])));
+    expect(error.code).toBe('QR_SIGNATURE_INVALID');
+    expect(error.status).toBe(422);
+  });
+
+  it('refuses a bearer code once it is spent, and gives the use back when the checkout releases it', async () => {
+    const template = await createTemplate();
+    const { codes } = await batchOf(template.id, 1);
+    const code = codes[0] ?? '';
+    const first = contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }]));
+    const terms = await hold(code, first);
+    await runInTransaction((session) =>
+      port().releaseInSession(session, {
+        refId: terms.refId,
+        checkoutId: first.checkout._id,
+      }),
+    );
+    await useCoupon(code, contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }])));
+    const error = await holdError(code, contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }])));
+    expect(error.code).toBe('COUPON_ALREADY_USED');
+    const doc = await mongoose.connection.collection('coupons').findOne({ code });
+    expect(doc).toMatchObject({ status: 'used', remaining: 0, held: 0, uses: 1 });
+    expect(await count('events', { type: 'coupon.redeemed', 'subject.couponId': String(doc?._id) })).toBe(1);
+  });
+
+  it('answers an assigned coupon presented by another member, or anonymously, as a code that does not exist', async () => {
+    const template = await createTemplate({ kind: 'assigned' });
+    const [owner, other] = [await createMember(world), await createMember(world)];
+    const assigned = await world.app.request
+      .post(`/api/v1/coupon-templates/${template.id}/assign`)
+      .set(world.marketer.auth)
+      .send({ memberIds: [owner.id] })
+      .expect(201);
+    const coupon = assigned.body.items[0] as { id: string; code: string };
+    const basket = [{ sku: 'A', unitPriceMinor: 1000 }];
+    const byOther = await holdError(coupon.code, contextOf(checkoutOf(basket, other.id)));
+    const anonymous = await holdError(coupon.code, contextOf(checkoutOf(basket)));
+    const unknown = await holdError('ZZZZ-ZZZZ-ZZZZ-Z', contextOf(checkoutOf(basket, other.id)));
+    for (const error of [byOther, anonymous, unknown]) {
+      expect(error.code).toBe('COUPON_NOT_FOUND');
+      expect(error.message).toBe(unknown.message);
+    }
+    const byWallet = await holdError(
+      null,
+      contextOf(checkoutOf(basket, other.id)),
+      new Types.ObjectId(coupon.id),
+    );
+    expect(byWallet.code).toBe('COUPON_NOT_FOUND');
+    const mine = await hold(null, contextOf(checkoutOf(basket, owner.id)), new Types.ObjectId(coupon.id));
+    expect(mine.refId.toHexString()).toBe(coupon.id);
+    const candidates = await port().walletCandidates?.(new Types.ObjectId(owner.id), clock.now());
+    expect(candidates).toEqual([]); // its only use is held
+  });
+
+  it('says precisely why a coupon does not apply', async () => {
+    const basket = [{ sku: 'LATTE', category: 'coffee', unitPriceMinor: 1240 }];
+    const minimum = await createTemplate({ conditions: { minBasketMinor: 1500 } });
+    const error = await holdError(
+      (await batchOf(minimum.id, 1)).codes[0] ?? '',
+      contextOf(checkoutOf(basket)),
+    );
+    expect(error.code).toBe('MIN_BASKET_NOT_MET');
+    expect(error.details).toEqual({ minBasketMinor: 1500, basketMinor: 1240 });
+
+    const cakes = await createTemplate({ conditions: { appliesTo: { categories: ['cake'] } } });
+    const items = await holdError((await batchOf(cakes.id, 1)).codes[0] ?? '', contextOf(checkoutOf(basket)));
+    expect(items.code).toBe('NOT_APPLICABLE_TO_ITEMS');
+
+    const future = await createTemplate({
+      validity: {
+        type: 'window',
+        startsAt: new Date(clock.now().getTime() + DAY).toISOString(),
+        endsAt: new Date(clock.now().getTime() + 9 * DAY).toISOString(),
+      },
+    });
+    const early = await holdError(
+      (await batchOf(future.id, 1)).codes[0] ?? '',
+      contextOf(checkoutOf(basket)),
+    );
+    expect(early.code).toBe('COUPON_NOT_YET_ACTIVE');
+
+    const short = await createTemplate({ validity: { type: 'relative', daysFromIssue: 1 } });
+    const { codes } = await batchOf(short.id, 1);
+    const late = await holdError(
+      codes[0] ?? '',
+      contextOf(checkoutOf(basket), { now: new Date(clock.now().getTime() + 2 * DAY) }),
+    );
+    expect(late.code).toBe('COUPON_EXPIRED');
+
+    const tagged = await createTemplate({ conditions: { tags: ['vip'] } });
+    const member = await createMember(world);
+    const tags = await holdError(
+      (await batchOf(tagged.id, 1)).codes[0] ?? '',
+      contextOf(checkoutOf(basket, member.id)),
+    );
+    expect(tags.code).toBe('COUPON_CONDITIONS_NOT_MET');
+    expect(tags.details).toEqual({ condition: 'tags' });
+
+    const capped = await createTemplate({ totalCap: 1 });
+    const two = await batchOf(capped.id, 2);
+    await hold(two.codes[0] ?? '', contextOf(checkoutOf(basket)));
+    const cap = await holdError(two.codes[1] ?? '', contextOf(checkoutOf(basket)));
+    expect(cap.code).toBe('COUPON_LIMIT_REACHED');
+    expect(cap.details).toMatchObject({ scope: 'total', limit: 1 });
+
+    const exclusive = await createTemplate({ stacking: { withCoupons: false, withRewards: false } });
+    const withReward = checkoutOf(basket);
+    withReward.applied = [
+      {
+        _id: new Types.ObjectId(),
+        type: 'reward',
+        kind: 'fixed_discount',
+        label: 'Reward',
+        rewardId: new Types.ObjectId(),
+        stampRewardId: null,
+        redemptionId: null,
+        points: 10,
+        valueMinor: 100,
+        percent: null,
+        sku: null,
+        appliedAt: clock.now(),
+      },
+    ];
+    const stack = await holdError((await batchOf(exclusive.id, 1)).codes[0] ?? '', contextOf(withReward));
+    expect(stack.code).toBe('COUPON_NOT_STACKABLE');
+  });
+
+  it('limits wrong codes to 10 a minute per credential: then 429 with Retry-After', async () => {
+    const principal = {
+      kind: 'apiKey' as const,
+      id: `till-${randomUUID()}`,
+      scopes: ['checkouts:write' as const],
+      storeId: null,
+      name: 'till',
+    };
+    const template = await createTemplate();
+    const { codes } = await batchOf(template.id, 1);
+    for (let i = 0; i < 10; i += 1) {
+      const error = await holdError(
+        `WRONG${i}`,
+        contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 100 }]), { principal }),
+      );
+      expect(error.code).toBe('COUPON_NOT_FOUND');
+    }
+    const limited = await holdError(
+      'WRONG11',
+      contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 100 }]), { principal }),
+    );
+    expect(limited.code).toBe('RATE_LIMITED');
+    expect(limited.status).toBe(429);
+    expect((limited as AppError & { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
+    // Even a right code waits out the minute from this credential; another till is not affected.
+    const blocked = await holdError(
+      codes[0] ?? '',
+      contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 100 }]), { principal }),
+    );
+    expect(blocked.code).toBe('RATE_LIMITED');
+    await hold(codes[0] ?? '', contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 100 }])));
+  });
+
+  it('limits wrong codes per address across credentials', async () => {
+    const clientIp = '192.0.2.77';
+    for (let i = 0; i < 10; i += 1) {
+      await holdError(
+        `WRONGIP${i}`,
+        contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 100 }]), { clientIp }),
+      );
+    }
+    const limited = await holdError(
+      'WRONGIP',
+      contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 100 }]), { clientIp }),
+    );
+    expect(limited.code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('bounce-back coupons (the issueCoupon rule effect)', () => {
+  it('refuses to publish a rule naming an unknown or archived template (422, precise path)', async () => {
+    const created = await world.app.request
+      .post('/api/v1/rules')
+      .set(world.marketer.auth)
+      .send({
+        definition: {
+          name: 'Bounce',
+          effects: [{ type: 'issueCoupon', couponTemplateId: new Types.ObjectId().toHexString() }],
+        },
+      })
+      .expect(201);
+    const refused = await world.app.request
+      .post(`/api/v1/rules/${created.body.id as string}/publish`)
+      .set(world.marketer.auth)
+      .expect(422);
+    expect(refused.body.error.code).toBe('COUPON_TEMPLATE_NOT_AVAILABLE');
+    expect(refused.body.error.details[0].path).toBe('definition.effects[0].couponTemplateId');
+    const archived = await createTemplate({ kind: 'assigned' });
+    await world.app.request
+      .post(`/api/v1/coupon-templates/${archived.id}/archive`)
+      .set(world.marketer.auth)
+      .expect(200);
+    const again = await world.app.request
+      .post('/api/v1/rules')
+      .set(world.marketer.auth)
+      .send({
+        definition: { name: 'Bounce 2', effects: [{ type: 'issueCoupon', couponTemplateId: archived.id }] },
+      })
+      .expect(201);
+    const refusedArchived = await world.app.request
+      .post(`/api/v1/rules/${again.body.id as string}/publish`)
+      .set(world.marketer.auth)
+      .expect(422);
+    expect(refusedArchived.body.error.code).toBe('COUPON_TEMPLATE_NOT_AVAILABLE');
+  });
+
+  it('issues a coupon on purchase, active after the return window, and voids it if the purchase is refunded before', async () => {
+    const template = await createTemplate({
+      kind: 'assigned',
+      name: 'Come back: 15% off',
+      discount: { kind: 'percent', percent: 15 },
+      validity: { type: 'relative', daysFromIssue: 30, activationDelayDays: 14 },
+    });
+    const category = `bb-${randomUUID().slice(0, 8)}`;
+    const ruleId = await publishRule(world.app, world.marketer, {
+      name: `Bounce-back ${category}`,
+      conditions: { field: 'purchase.totalMinor', op: 'gte', value: 1 },
+      effects: [{ type: 'issueCoupon', couponTemplateId: template.id }],
+    });
+    const member = await createMember(world);
+    const buy = async () =>
+      world.app.request
+        .post('/api/v1/purchases')
+        .set(world.cashier.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({
+          memberId: member.id,
+          storeId: world.storeId,
+          currency: 'EUR',
+          totalMinor: 2000,
+          items: [{ sku: 'SHOE', category, quantity: 1, unitPriceMinor: 2000 }],
+        })
+        .expect(201);
+    const kept = await buy();
+    const returned = await buy();
+    const wallet = await world.app.request
+      .get(`/api/v1/members/${member.id}/wallet`)
+      .set(world.cashier.auth)
+      .expect(200);
+    const coupons = wallet.body.coupons as Array<{
+      id: string;
+      code: string;
+      qrPayload: string;
+      isActiveNow: boolean;
+      validFrom: string;
+    }>;
+    expect(coupons).toHaveLength(2);
+    expect(coupons.every((c) => !c.isActiveNow)).toBe(true);
+    expect(Date.parse(coupons[0]?.validFrom ?? '') - clock.now().getTime()).toBe(14 * DAY);
+    expect(await count('events', { type: 'coupon.issued', memberId: new Types.ObjectId(member.id) })).toBe(2);
+
+    // Not yet: the return window is open.
+    const basket = [{ sku: 'SOCK', unitPriceMinor: 900 }];
+    const early = await holdError(coupons[0]?.qrPayload ?? '', contextOf(checkoutOf(basket, member.id)));
+    expect(early.code).toBe('COUPON_NOT_YET_ACTIVE');
+
+    // The second sale comes back inside the window: its coupon is voided, the first stays.
+    await world.app.request
+      .post(`/api/v1/purchases/${returned.body.id as string}/refunds`)
+      .set(world.manager.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ amountMinor: 2000 })
+      .expect(201);
+    const voided = await mongoose.connection
+      .collection('coupons')
+      .findOne({ 'issuedBy.purchaseId': new Types.ObjectId(returned.body.id as string) });
+    expect(voided?.status).toBe('voided');
+    expect(await count('events', { type: 'coupon.voided', 'subject.couponId': String(voided?._id) })).toBe(1);
+
+    // After the window: the kept sale's coupon works.
+    clock.advance(15 * DAY);
+    try {
+      const keptCoupon = await mongoose.connection
+        .collection('coupons')
+        .findOne({ 'issuedBy.purchaseId': new Types.ObjectId(kept.body.id as string) });
+      const terms = await hold(
+        null,
+        contextOf(checkoutOf(basket, member.id)),
+        keptCoupon?._id as Types.ObjectId,
+      );
+      expect(terms).toMatchObject({ kind: 'percent_discount', percent: 15 });
+      const after = await world.app.request
+        .get(`/api/v1/members/${member.id}/coupons`)
+        .set(world.cashier.auth)
+        .expect(200);
+      const statuses = (after.body.items as Array<{ status: string }>).map((c) => c.status).sort();
+      expect(statuses).toEqual(['active', 'voided']);
+    } finally {
+      await world.app.request.post(`/api/v1/rules/${ruleId}/archive`).set(world.marketer.auth);
+    }
+  });
+
+  it('gives the use back when the purchase it paid for is refunded, while the coupon is valid', async () => {
+    const template = await createTemplate({ restoreOnRefund: true });
+    const { codes } = await batchOf(template.id, 1);
+    const code = codes[0] ?? '';
+    const member = await createMember(world);
+    const purchase = await world.app.request
+      .post('/api/v1/purchases')
+      .set(world.cashier.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({
+        memberId: member.id,
+        storeId: world.storeId,
+        currency: 'EUR',
+        totalMinor: 900,
+        items: [{ sku: 'A', quantity: 1, unitPriceMinor: 1000, discountMinor: 100 }],
+      })
+      .expect(201);
+    await useCoupon(
+      code,
+      contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }], member.id)),
+      new Types.ObjectId(purchase.body.id as string),
+    );
+    const refund = () =>
+      world.app.request
+        .post(`/api/v1/purchases/${purchase.body.id as string}/refunds`)
+        .set(world.manager.auth)
+        .set('Idempotency-Key', 'refund-coupon-1')
+        .send({ amountMinor: 900 });
+    await refund().expect(201);
+    await refund().expect(201); // a retry restores nothing twice
+    const doc = await mongoose.connection.collection('coupons').findOne({ code });
+    expect(doc).toMatchObject({ status: 'active', remaining: 1, uses: 0 });
+    expect(await count('events', { type: 'coupon.restored', 'subject.couponId': String(doc?._id) })).toBe(1);
+    await hold(code, contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }])));
+  });
+});
