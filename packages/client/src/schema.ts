@@ -15059,7 +15059,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `GIFT_CERTIFICATE_QR_FORGED` */
+            /** @description Refused by a business rule: `QR_SIGNATURE_INVALID` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -15069,7 +15069,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "GIFT_CERTIFICATE_QR_FORGED";
+                            code: "QR_SIGNATURE_INVALID";
                             message: string;
                         };
                     };
@@ -16485,7 +16485,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `GIFT_CERTIFICATE_QR_FORGED` */
+            /** @description Refused by a business rule: `QR_SIGNATURE_INVALID` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16495,7 +16495,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "GIFT_CERTIFICATE_QR_FORGED";
+                            code: "QR_SIGNATURE_INVALID";
                             message: string;
                         };
                     };

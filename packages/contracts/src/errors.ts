@@ -397,10 +397,6 @@ export const ERROR_CATALOGUE = {
       amountMinor: z.number().int(),
     }),
   },
-  GIFT_CERTIFICATE_QR_FORGED: {
-    status: 422,
-    description: 'A scanned gift certificate QR whose signature does not match: it was not issued here',
-  },
   CURRENCY_NOT_SUPPORTED: {
     status: 422,
     description: 'Another currency than the program’s',

@@ -88,7 +88,7 @@ export function registerGiftCertificateRoutes(
     },
     body: GiftCertificateBalanceBody,
     response: { status: 200, schema: GiftCertificateBalance },
-    errors: ['GIFT_CERTIFICATE_NOT_FOUND', 'GIFT_CERTIFICATE_QR_FORGED', 'RATE_LIMITED'],
+    errors: ['GIFT_CERTIFICATE_NOT_FOUND', 'QR_SIGNATURE_INVALID', 'RATE_LIMITED'],
     handler: async ({ body, principal, req }) => certificates.balance(body.code, guesser(req, principal)),
   });
 
@@ -213,7 +213,7 @@ export function registerGiftCertificateRoutes(
     response: { status: 200, schema: WalletGiftCertificate },
     errors: [
       'GIFT_CERTIFICATE_NOT_FOUND',
-      'GIFT_CERTIFICATE_QR_FORGED',
+      'QR_SIGNATURE_INVALID',
       'GIFT_CERTIFICATE_CLAIMED',
       'GIFT_CERTIFICATE_EXPIRED',
       'RATE_LIMITED',

@@ -419,7 +419,7 @@ export class GiftCertificateService {
     if (read.kind === 'forged') {
       throw new AppError(
         'unprocessable',
-        'GIFT_CERTIFICATE_QR_FORGED',
+        'QR_SIGNATURE_INVALID',
         'This QR code was not issued by this program (its signature does not match)',
       );
     }
