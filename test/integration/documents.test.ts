@@ -4,7 +4,8 @@
 // SignedCodes reads back to its code (and refuses when it was signed with another key).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, get, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -22,6 +23,7 @@ import {
 import { sendVoucherPdf } from '../../backend/src/modules/documents/send-voucher-pdf.js';
 import {
   EmptyDocumentError,
+  OutputClosedError,
   pageGrid,
   renderVoucherPdf,
   type VoucherDocument,
@@ -274,7 +276,7 @@ describe('printed coupons and gift certificates (renderVoucherPdf)', () => {
     }
     const out = new PassThrough({ highWaterMark: 1024 });
     out.once('data', () => out.destroy());
-    await expect(renderVoucherPdf(cursor(), { kind: 'single' }, out)).rejects.toThrow(/closed/);
+    await expect(renderVoucherPdf(cursor(), { kind: 'single' }, out)).rejects.toThrow(OutputClosedError);
     expect(isClosed).toBe(true);
     expect(pulled).toBeLessThan(10);
   });
@@ -328,6 +330,47 @@ describe('sendVoucherPdf', () => {
     expect(body.subarray(0, 5).toString()).toBe('%PDF-');
     expect(body.subarray(-6).toString()).toContain('%%EOF');
     expect(textOf(save(body))).toContain(vouchers[1]!.displayCode);
+  });
+
+  it('ends quietly, and stops reading the batch, when the client goes away mid-download', async () => {
+    let pulled = 0;
+    let isClosed = false;
+    async function* cursor() {
+      try {
+        for (let i = 0; i < 2000; i++) {
+          pulled++;
+          yield makeVoucher();
+        }
+      } finally {
+        isClosed = true;
+      }
+    }
+    let outcome: Promise<void> | undefined;
+    const server = createServer((_req, res) => {
+      outcome = sendVoucherPdf(res, {
+        filename: 'batch.pdf',
+        vouchers: cursor(),
+        layout: { kind: 'single' },
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await new Promise<void>((resolve, reject) => {
+        const req = get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.once('error', (error) => (req.destroyed ? undefined : reject(error)));
+      });
+      await expect(outcome).resolves.toBeUndefined();
+    } finally {
+      server.close();
+    }
+    expect(isClosed).toBe(true);
+    expect(pulled).toBeLessThan(2000);
   });
 
   it('fails before the first byte on a layout it does not print, so the route still answers an error', async () => {

@@ -48,6 +48,13 @@ const SHEET_GRIDS: Record<SheetPerPage, readonly [number, number]> = {
 /** One voucher on an A6 page, or sheets (VoucherSheetQuery) of `perPage` on A4 or Letter with cut marks. */
 export type VoucherLayout = { kind: 'single' } | { kind: 'sheet'; paper: PaperSize; perPage: number };
 
+/** The output closed before the document was complete (a client that went away). */
+export class OutputClosedError extends Error {
+  constructor() {
+    super('The output closed before the document was complete');
+  }
+}
+
 /** Nothing to print: the caller answers before a byte is sent. */
 export class EmptyDocumentError extends Error {
   constructor() {
@@ -168,7 +175,7 @@ export async function renderVoucherPdf(
 function streamTo(out: Writable) {
   let failure: Error | null = null;
   const fail = (error?: Error) => {
-    failure ??= error ?? new Error('The output closed before the document was complete');
+    failure ??= error ?? new OutputClosedError();
   };
   out.on('error', fail);
   out.once('close', () => {
