@@ -8,6 +8,8 @@ import { createServer, get, type IncomingMessage, type ServerResponse } from 'no
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { PassThrough, Writable } from 'node:stream';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
@@ -260,6 +262,25 @@ describe('printed coupons and gift certificates (renderVoucherPdf)', () => {
     expect(receivedWhenPulled[39]).toBeGreaterThan(20 * 1000);
     expect(out.writableFinished).toBe(true);
   });
+
+  it('holds memory flat however long the batch (pages are written as they end, word layouts forgotten)', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const heapAt = new Map<number, number>();
+    async function* cursor() {
+      for (let i = 0; i <= 2400; i++) {
+        if (i === 600 || i === 2400) {
+          gc();
+          heapAt.set(i, process.memoryUsage().heapUsed);
+        }
+        yield makeVoucher();
+      }
+    }
+    const out = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    await renderVoucherPdf(cursor(), { kind: 'sheet', paper: 'A4', perPage: 12 }, out);
+    // Keeping what 1,800 vouchers drew would take more than 15 MiB (their codes' layouts alone).
+    expect((heapAt.get(2400)! - heapAt.get(600)!) / 2 ** 20).toBeLessThan(5);
+  }, 90_000);
 
   it('stops drawing, and closes the cursor, when the output goes away', async () => {
     let pulled = 0;

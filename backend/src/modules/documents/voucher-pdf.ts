@@ -152,6 +152,7 @@ export async function renderVoucherPdf(
     let slot = 0;
     while (!next.done) {
       if (slot === 0) {
+        forgetWordLayouts(doc);
         doc.addPage({ size: grid.size, margin: 0 });
         if (grid.cutMarks) drawCutMarks(doc, grid);
       }
@@ -169,6 +170,26 @@ export async function renderVoucherPdf(
     await iterator.return?.();
     throw error;
   }
+}
+
+/** The most word layouts a font keeps (about 8 KiB each) before forgetWordLayouts empties its cache. */
+const MAX_CACHED_WORDS = 1000;
+
+/**
+ * pdfkit keeps the layout of every word it has set, per font, for the life of the document: every
+ * voucher's code is a new word, so a batch of 10,000 would hold 80 MiB of layouts by its end. Without
+ * the cache rendering is five times slower (the labels and terms are laid out again for every voucher),
+ * so a font's cache is emptied, between pages, once it holds MAX_CACHED_WORDS words: memory stays
+ * bounded, and repeated words are laid out again only then. (`_fontFamilies` and `layoutCache` are
+ * pdfkit 0.17's; the memory test in test/integration/documents.test.ts fails if a new version moves
+ * them.)
+ */
+function forgetWordLayouts(doc: PDFKit.PDFDocument): void {
+  const fonts = (doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: object }> })
+    ._fontFamilies;
+  for (const font of Object.values(fonts ?? {}))
+    if (font.layoutCache && Object.keys(font.layoutCache).length > MAX_CACHED_WORDS)
+      font.layoutCache = Object.create(null);
 }
 
 /** Writes to `out` as a pipe would, but lets the producer wait for `drain` and learn that `out` failed. */
