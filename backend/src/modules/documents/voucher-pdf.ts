@@ -114,7 +114,8 @@ export function pageGrid(layout: VoucherLayout): Grid {
  * ends it. Resolves once `out` has taken the last byte; rejects if `out` fails or closes first (a client
  * that went away), and stops drawing then. Throws EmptyDocumentError, before writing anything, when
  * there is nothing to print, MissingFontError when the fonts are not installed, and RangeError for a
- * layout it does not print.
+ * layout it does not print. A failure while drawing leaves `out` open, for the caller to answer on it if
+ * nothing was sent yet or to destroy it (sendVoucherPdf does both).
  */
 export async function renderVoucherPdf(
   vouchers: Iterable<VoucherDocument> | AsyncIterable<VoucherDocument>,
@@ -178,7 +179,7 @@ const MAX_CACHED_WORDS = 1000;
 /**
  * pdfkit keeps the layout of every word it has set, per font, for the life of the document: every
  * voucher's code is a new word, so a batch of 10,000 would hold 80 MiB of layouts by its end. Without
- * the cache rendering is five times slower (the labels and terms are laid out again for every voucher),
+ * the cache rendering is 4.6 times slower (the labels and terms are laid out again for every voucher),
  * so a font's cache is emptied, between pages, once it holds MAX_CACHED_WORDS words: memory stays
  * bounded, and repeated words are laid out again only then. (`_fontFamilies` and `layoutCache` are
  * pdfkit 0.17's; the memory test in test/integration/documents.test.ts fails if a new version moves
