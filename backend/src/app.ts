@@ -205,6 +205,7 @@ export function createServices(platform: Platform) {
     events,
     refunds,
     stamps,
+    instruments: [couponInstrument],
   });
   const wallet = new WalletService({ clock, ledger, members, stamps, coupons });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
