@@ -8,7 +8,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, startE2eApp, staffToken, type E2eApp } from './support/e2e-app.js';
 import { PHONE, TABLET, launchChromium, screenshot, watchConsole } from './support/chromium.js';
 
-const isExpectedNoise = (text: string) => /status of 4\d\d/.test(text);
+// Chromium logs the failed requests of the offline step and the refusals the test provokes on purpose.
+const isExpectedNoise = (text: string) => /ERR_INTERNET_DISCONNECTED|net::ERR_|status of 4\d\d/.test(text);
 
 let app: E2eApp;
 let browser: Browser;
@@ -22,7 +23,8 @@ let couponQr = '';
 let bearerCode = '';
 
 async function open(options: typeof PHONE | typeof TABLET) {
-  const context = await browser.newContext({ ...options, locale: 'en-US', serviceWorkers: 'block' });
+  // The card's service worker runs, so that the card opens offline as it does on a phone.
+  const context = await browser.newContext({ ...options, locale: 'en-US', serviceWorkers: 'allow' });
   consoleProblems.push(watchConsole(context, isExpectedNoise));
   return { context, page: await context.newPage() };
 }
@@ -161,6 +163,20 @@ describe('a coupon from the marketer to the till, in Chromium', () => {
     // The code in clear, for a cashier to type when the camera cannot read the screen.
     expect(await view.getByTestId('code-view-code').textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{1,4})+$/);
     await screenshot(page, 'card-coupon-qr');
+  });
+
+  it('offline, the card still lists the coupon and opens its QR from what it saved', async () => {
+    const { page, context } = card;
+    await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByText(/You are offline/).waitFor();
+    const coupon = page.getByTestId('coupon').filter({ hasText: 'Welcome back' });
+    await coupon.getByRole('button', { name: 'Show at the till' }).click();
+    const qr = page.getByTestId('code-view').getByRole('img', { name: /^QR code of Welcome back/ });
+    expect(await qr.getAttribute('data-payload')).toBe(couponQr);
+    await page.getByRole('button', { name: 'Back to my card' }).click();
+    await context.setOffline(false);
   });
 
   it('the cashier scans the coupon into the sale: the discount shows, and the sale completes', async () => {
