@@ -14,3 +14,4 @@ export * from './events.js';
 export * from './webhooks.js';
 export * from './errors.js';
 export * from './checkouts.js';
+export * from './documents.js';
