@@ -17567,7 +17567,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: `CHECKOUT_NOT_FOUND`, `REWARD_NOT_FOUND`, `STAMP_REWARD_NOT_FOUND` */
+            /** @description Not found: `CHECKOUT_NOT_FOUND`, `CODE_NOT_FOUND`, `COUPON_NOT_FOUND`, `REWARD_NOT_FOUND`, `STAMP_REWARD_NOT_FOUND` */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17577,13 +17577,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "CHECKOUT_NOT_FOUND" | "REWARD_NOT_FOUND" | "STAMP_REWARD_NOT_FOUND";
+                            code: "CHECKOUT_NOT_FOUND" | "CODE_NOT_FOUND" | "COUPON_NOT_FOUND" | "REWARD_NOT_FOUND" | "STAMP_REWARD_NOT_FOUND";
                             message: string;
                         };
                     };
                 };
             };
-            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `CHECKOUT_MEMBER_REQUIRED`, `DUPLICATE`, `INSTRUMENT_NOT_APPLICABLE`, `INSUFFICIENT_POINTS`, `LIMIT_REACHED`, `MEMBER_BLOCKED`, `OUT_OF_STOCK`, `REWARD_NOT_AVAILABLE`, `STAMP_REWARD_NOT_AVAILABLE` */
+            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `CHECKOUT_MEMBER_REQUIRED`, `COUPON_ALREADY_USED`, `COUPON_EXPIRED`, `COUPON_LIMIT_REACHED`, `COUPON_NOT_STACKABLE`, `COUPON_NOT_YET_ACTIVE`, `COUPON_VOIDED`, `DUPLICATE`, `INSTRUMENT_NOT_APPLICABLE`, `INSUFFICIENT_POINTS`, `LIMIT_REACHED`, `MEMBER_BLOCKED`, `OUT_OF_STOCK`, `REWARD_NOT_AVAILABLE`, `STAMP_REWARD_NOT_AVAILABLE` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17593,10 +17593,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "CHECKOUT_MEMBER_REQUIRED" | "DUPLICATE" | "INSTRUMENT_NOT_APPLICABLE" | "INSUFFICIENT_POINTS" | "LIMIT_REACHED" | "MEMBER_BLOCKED" | "OUT_OF_STOCK" | "REWARD_NOT_AVAILABLE" | "STAMP_REWARD_NOT_AVAILABLE";
+                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "CHECKOUT_MEMBER_REQUIRED" | "COUPON_ALREADY_USED" | "COUPON_EXPIRED" | "COUPON_LIMIT_REACHED" | "COUPON_NOT_STACKABLE" | "COUPON_NOT_YET_ACTIVE" | "COUPON_VOIDED" | "DUPLICATE" | "INSTRUMENT_NOT_APPLICABLE" | "INSUFFICIENT_POINTS" | "LIMIT_REACHED" | "MEMBER_BLOCKED" | "OUT_OF_STOCK" | "REWARD_NOT_AVAILABLE" | "STAMP_REWARD_NOT_AVAILABLE";
                             message: string;
                             details?: {
                                 purchaseId: string | null;
+                            } | {
+                                uses: number;
+                                maxUses: number;
+                                held: number;
+                            } | {
+                                validUntil: string;
+                            } | {
+                                /** @enum {string} */
+                                scope: "member" | "total";
+                                limit: number;
+                                used: number;
+                            } | {
+                                /** @enum {string} */
+                                conflictsWith: "coupon" | "reward";
+                            } | {
+                                validFrom: string;
                             } | {
                                 fields: string[];
                             } | {
@@ -17647,6 +17663,35 @@ export interface operations {
                             /** @enum {string} */
                             code: "UNSUPPORTED_ENCODING";
                             message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Refused by a business rule: `COUPON_CONDITIONS_NOT_MET`, `COUPON_DISCOUNT_CURRENCY`, `MIN_BASKET_NOT_MET`, `NOT_APPLICABLE_TO_ITEMS`, `QR_SIGNATURE_INVALID` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_CONDITIONS_NOT_MET" | "COUPON_DISCOUNT_CURRENCY" | "MIN_BASKET_NOT_MET" | "NOT_APPLICABLE_TO_ITEMS" | "QR_SIGNATURE_INVALID";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                condition: "store" | "tags" | "firstPurchase";
+                            } | {
+                                expected: string;
+                                given: string;
+                            } | {
+                                minBasketMinor: number;
+                                basketMinor: number;
+                            } | {
+                                skus: string[];
+                                categories: string[];
+                            };
                         };
                     };
                 };

@@ -105,8 +105,24 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
       'OUT_OF_STOCK',
       'LIMIT_REACHED',
       'INSTRUMENT_NOT_APPLICABLE',
+      // A coupon (or an unclassified code) held through the coupons module's port.
+      'CODE_NOT_FOUND',
+      'COUPON_NOT_FOUND',
+      'COUPON_EXPIRED',
+      'COUPON_NOT_YET_ACTIVE',
+      'COUPON_ALREADY_USED',
+      'COUPON_VOIDED',
+      'COUPON_LIMIT_REACHED',
+      'COUPON_NOT_STACKABLE',
+      'COUPON_CONDITIONS_NOT_MET',
+      'COUPON_DISCOUNT_CURRENCY',
+      'MIN_BASKET_NOT_MET',
+      'NOT_APPLICABLE_TO_ITEMS',
+      'QR_SIGNATURE_INVALID',
     ],
-    handler: async ({ params, body, principal }) => deps.checkouts.apply(params.id, body, principal),
+    // The address counts wrong coupon codes beside the credential (RATE_LIMIT_COUPON_MISSES_PER_MIN).
+    handler: async ({ params, body, principal, req }) =>
+      deps.checkouts.apply(params.id, body, principal, { clientIp: req.ip ?? null }),
   });
 
   api.route({
