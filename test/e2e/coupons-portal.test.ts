@@ -105,9 +105,10 @@ describe('the Coupons screen in Chromium', () => {
     await row.getByRole('cell', { name: '1,500', exact: true }).waitFor();
     await screenshot(portal, 'staff-coupons-batch', { fullPage: true });
 
-    const downloading = portal.waitForEvent('download');
-    await portal.getByRole('button', { name: 'Download CSV' }).click();
-    const download = await downloading;
+    const [download] = await Promise.all([
+      portal.waitForEvent('download'),
+      portal.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('Flyer-April.csv');
     const csv = await readFile((await download.path()) ?? '', 'utf8');
     const [header, ...rows] = csv.trim().split('\n');

@@ -88,12 +88,13 @@ describe('the Gift certificates screens in Chromium', () => {
     await portal.getByRole('button', { name: 'Block', exact: true }).click();
     await portal.getByText('The certificate is blocked: the till refuses it.').waitFor();
     await portal.getByText('Blocked: Reported lost').waitFor();
-    expect(await portal.getByTestId('gift-status').textContent()).toBe('Blocked');
+    await portal.getByTestId('gift-status').getByText('Blocked', { exact: true }).waitFor();
     await portal.getByRole('button', { name: 'Unblock…' }).click();
     await portal.getByLabel('Reason', { exact: true }).fill('Found again');
     await portal.getByRole('button', { name: 'Unblock', exact: true }).click();
     await portal.getByText('The certificate is usable again.').waitFor();
-    expect(await portal.getByTestId('gift-status').textContent()).toBe('Active');
+    // The page reads the certificate again after the change.
+    await portal.getByTestId('gift-status').getByText('Active', { exact: true }).waitFor();
 
     // The full code typed loosely (lower case, spaces) gives its balance; the liability counts it.
     await portal.getByRole('link', { name: 'Gift certificates', exact: true }).first().click();
@@ -111,12 +112,13 @@ describe('the Gift certificates screens in Chromium', () => {
   });
 
   it('issues a batch as CSV, and a certificate into a member’s wallet by phone', async () => {
-    const downloading = portal.waitForEvent('download');
     await portal.getByLabel('Value (EUR)').fill('10');
     await portal.getByLabel('How many').fill('3');
     await portal.getByLabel('Reason', { exact: true }).fill('Partner fair');
-    await portal.getByRole('button', { name: 'Issue', exact: true }).click();
-    const download = await downloading;
+    const [download] = await Promise.all([
+      portal.waitForEvent('download'),
+      portal.getByRole('button', { name: 'Issue', exact: true }).click(),
+    ]);
     await portal.getByText('3 gift certificates of €10.00 were issued', { exact: false }).waitFor();
     const csv = await readFile((await download.path()) ?? '', 'utf8');
     const [header, ...rows] = csv.trim().split('\n');
