@@ -2,9 +2,9 @@
 // product, and the formatting of the money and dates a caller puts on it. A person reads the paper: no
 // internal id, money in the program's currency, dates in the program's time zone.
 
-/** The languages a document can be printed in. */
-export const DOCUMENT_LANGUAGES = ['en', 'es', 'ru', 'ro'] as const;
-export type DocumentLanguage = (typeof DOCUMENT_LANGUAGES)[number];
+import { DOCUMENT_LANGUAGES, type DocumentLanguage } from '@regulars/contracts';
+
+export { DOCUMENT_LANGUAGES, type DocumentLanguage };
 
 export type DocumentTexts = {
   /** Before the expiry date: "Valid until 31 December 2027". */
