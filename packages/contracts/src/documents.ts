@@ -39,3 +39,26 @@ export const VoucherSheetQuery = VoucherPdfQuery.extend({
     .openapi({ type: 'integer', enum: [...SHEET_PER_PAGE], description: 'Vouchers per page' }),
 }).strict();
 export type VoucherSheetQuery = z.infer<typeof VoucherSheetQuery>;
+
+/**
+ * `POST /api/v1/gift-certificates/print`: the printable PDF of certificates whose codes the caller holds
+ * (the answer or the CSV that issued them: a code is kept nowhere in clear). One per A6 page (`single`)
+ * or sheets of `perPage` on A4 or Letter.
+ */
+export const PrintGiftCertificatesBody = z
+  .object({
+    codes: z.array(z.string().trim().min(4).max(120)).min(1, 'give at least one code').max(1000),
+    layout: z.enum(['single', 'sheet']).default('sheet'),
+    paper: z.enum(PAPER_SIZES).default('A4'),
+    perPage: z
+      .number()
+      .int()
+      .refine((n): n is SheetPerPage => (SHEET_PER_PAGE as readonly number[]).includes(n), {
+        message: `a sheet holds ${SHEET_PER_PAGE.join(', ')} vouchers`,
+      })
+      .default(8),
+    language: z.enum(DOCUMENT_LANGUAGES).default('en'),
+  })
+  .strict()
+  .openapi('PrintGiftCertificatesBody');
+export type PrintGiftCertificatesBody = z.infer<typeof PrintGiftCertificatesBody>;
