@@ -8,7 +8,6 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Response } from 'superagent';
 import { createLedgerWorld, type LedgerWorld } from './ledger-helpers.js';
 
 let world: LedgerWorld;
@@ -21,12 +20,14 @@ afterAll(async () => {
   await world.close();
 });
 
+type Parser = Parameters<ReturnType<LedgerWorld['app']['request']['get']>['parse']>[0];
 /** supertest keeps a binary answer as a Buffer with this parser. */
-function binary(res: Response, done: (error: Error | null, body: Buffer) => void) {
+const binary: Parser = (res, done) => {
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+};
 
 function textOf(pdf: Buffer): string {
   const file = path.join(work, `${randomUUID()}.pdf`);
