@@ -67,7 +67,7 @@ export class GiftCertificateInstrument implements CheckoutInstrumentPort {
     if (requested !== null && requested > certificate.availableMinor)
       throw insufficient(certificate, requested);
     const amount = Math.min(requested ?? certificate.availableMinor, context.leftToPayMinor);
-    if (amount <= 0) throw insufficient(certificate, requested ?? 1);
+    if (amount <= 0) throw insufficient(certificate, requested ?? context.leftToPayMinor);
     const held = await nativeCollection<GiftCertificateDoc>(GiftCertificateModel).findOneAndUpdate(
       { _id: certificate._id, status: 'active', availableMinor: { $gte: amount } },
       { $inc: { availableMinor: -amount, heldMinor: amount }, $set: { updatedAt: now } },
