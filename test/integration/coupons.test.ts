@@ -418,6 +418,9 @@ describe('a coupon at the till (the checkout port)', () => {
       port().releaseInSession(session, {
         refId: terms.refId,
         checkoutId: first.checkout._id,
+        actor: first.actor,
+        now: clock.now(),
+        reason: 'cancelled',
       }),
     );
     await useCoupon(code, contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }])));
@@ -736,5 +739,119 @@ describe('bounce-back coupons (the issueCoupon rule effect)', () => {
     expect(doc).toMatchObject({ status: 'active', remaining: 1, uses: 0 });
     expect(await count('events', { type: 'coupon.restored', 'subject.couponId': String(doc?._id) })).toBe(1);
     await hold(code, contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }])));
+  });
+});
+
+describe('POST /api/v1/checkouts/:id/applied { type: "coupon" }', () => {
+  const items = [
+    { sku: 'LATTE', name: 'Latte', category: 'coffee', quantity: 2, unitPriceMinor: 400 },
+    { sku: 'CAKE', name: 'Cake', category: 'bakery', quantity: 1, unitPriceMinor: 600 },
+  ];
+  const open = async (memberId?: string) => {
+    const response = await world.app.request
+      .post('/api/v1/checkouts')
+      .set(world.cashier.auth)
+      .send({ storeId: world.storeId, currency: 'EUR', items, ...(memberId ? { member: { memberId } } : {}) })
+      .expect(201);
+    return response.body as { id: string; totals: { toPayMinor: number } };
+  };
+  const apply = (checkoutId: string, body: Record<string, unknown>) =>
+    world.app.request.post(`/api/v1/checkouts/${checkoutId}/applied`).set(world.cashier.auth).send(body);
+  const complete = (checkoutId: string) =>
+    world.app.request
+      .post(`/api/v1/checkouts/${checkoutId}/complete`)
+      .set(world.cashier.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({});
+
+  it('takes the coupon off the basket, uses it on completion, and refuses the spent code afterwards', async () => {
+    const template = await createTemplate({
+      name: '20% off coffee',
+      discount: { kind: 'percent', percent: 20 },
+      conditions: { appliesTo: { categories: ['coffee'] } },
+    });
+    const { codes } = await batchOf(template.id, 1);
+    const checkout = await open();
+    const applied = await apply(checkout.id, { type: 'coupon', code: codes[0]?.toLowerCase() }).expect(201);
+    expect(applied.body.totals).toMatchObject({ subtotalMinor: 1400, discountMinor: 160, toPayMinor: 1240 });
+    await complete(checkout.id).expect(200);
+    const doc = await mongoose.connection.collection('coupons').findOne({ code: codes[0] });
+    expect(doc).toMatchObject({ status: 'used', uses: 1, held: 0 });
+    const again = await open();
+    const refused = await apply(again.id, { type: 'coupon', code: codes[0] }).expect(409);
+    expect(refused.body.error.code).toBe('COUPON_ALREADY_USED');
+  });
+
+  it('gives one of 20 concurrent checkouts the only use of a coupon', async () => {
+    const template = await createTemplate();
+    const { codes } = await batchOf(template.id, 1);
+    const checkouts = await Promise.all(Array.from({ length: 20 }, () => open()));
+    const answers = await Promise.all(checkouts.map((c) => apply(c.id, { type: 'coupon', code: codes[0] })));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(new Set(answers.filter((a) => a.status !== 201).map((a) => a.body.error.code))).toEqual(
+      new Set(['COUPON_ALREADY_USED']),
+    );
+  });
+
+  it('offers an assigned coupon of the member at the till, applied by its id', async () => {
+    const template = await createTemplate({
+      kind: 'assigned',
+      name: '€3 off',
+      discount: { kind: 'fixed', amountMinor: 300 },
+    });
+    const member = await createMember(world);
+    const [coupon] = (
+      await world.app.request
+        .post(`/api/v1/coupon-templates/${template.id}/assign`)
+        .set(world.marketer.auth)
+        .send({ memberIds: [member.id] })
+        .expect(201)
+    ).body.items as Array<{ id: string }>;
+    const checkout = (
+      await world.app.request
+        .post('/api/v1/checkouts')
+        .set(world.cashier.auth)
+        .send({ storeId: world.storeId, currency: 'EUR', items, member: { memberId: member.id } })
+        .expect(201)
+    ).body as { id: string; offers: Array<{ type: string; couponId: string | null; isApplicable: boolean }> };
+    expect(checkout.offers).toContainEqual(
+      expect.objectContaining({ type: 'coupon', couponId: coupon?.id, isApplicable: true }),
+    );
+    const applied = await apply(checkout.id, { type: 'coupon', couponId: coupon?.id }).expect(201);
+    expect(applied.body.totals.discountMinor).toBe(300);
+    // Another member's checkout cannot take it, by id or by code.
+    const other = await createMember(world);
+    const otherCheckout = await open(other.id);
+    const byId = await apply(otherCheckout.id, { type: 'coupon', couponId: coupon?.id }).expect(404);
+    expect(byId.body.error.code).toBe('COUPON_NOT_FOUND');
+  });
+
+  it('answers 429 with Retry-After after 10 wrong codes from one till', async () => {
+    const key = await world.app.request
+      .post('/api/v1/api-keys')
+      .set(world.admin.auth)
+      .send({ name: `till ${randomUUID().slice(0, 6)}`, scopes: ['checkouts:write'] })
+      .expect(201);
+    const till = { 'X-Api-Key': key.body.key as string };
+    const checkout = await world.app.request
+      .post('/api/v1/checkouts')
+      .set(till)
+      .send({ storeId: world.storeId, currency: 'EUR', items })
+      .expect(201);
+    for (let i = 0; i < 10; i += 1) {
+      const wrong = await world.app.request
+        .post(`/api/v1/checkouts/${checkout.body.id as string}/applied`)
+        .set(till)
+        .send({ type: 'coupon', code: `NOPE-${i}-XXXX` })
+        .expect(404);
+      expect(wrong.body.error.code).toBe('COUPON_NOT_FOUND');
+    }
+    const limited = await world.app.request
+      .post(`/api/v1/checkouts/${checkout.body.id as string}/applied`)
+      .set(till)
+      .send({ type: 'coupon', code: 'NOPE-X-XXXX' })
+      .expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
   });
 });

@@ -579,22 +579,6 @@ describe('expiry and the liability report', () => {
   });
 });
 
-describe('wrong codes', () => {
-  it('refuses every code with 429 and Retry-After after 10 wrong ones a minute, a right one included', async () => {
-    const issued = await issue({ valueMinor: 100 });
-    const check = (code: string) =>
-      world.app.request.post('/api/v1/gift-certificates/balance').set(world.marketer.auth).send({ code });
-    for (let i = 0; i < 10; i += 1) {
-      const wrong = await check(`WRONG${i}`);
-      expect(wrong.status).toBe(404);
-      expect(wrong.body.error.code).toBe('GIFT_CERTIFICATE_NOT_FOUND');
-    }
-    const limited = await check(issued.code);
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-  });
-});
-
 describe('at the checkout (HTTP)', () => {
   const open = (unitPriceMinor: number) =>
     world.app.request
@@ -670,4 +654,20 @@ describe('at the checkout (HTTP)', () => {
     });
     await expectLedgerClean(world);
   }, 60_000);
+});
+
+describe('wrong codes', () => {
+  it('refuses every code with 429 and Retry-After after 10 wrong ones a minute, a right one included', async () => {
+    const issued = await issue({ valueMinor: 100 });
+    const check = (code: string) =>
+      world.app.request.post('/api/v1/gift-certificates/balance').set(world.marketer.auth).send({ code });
+    for (let i = 0; i < 10; i += 1) {
+      const wrong = await check(`WRONG${i}`);
+      expect(wrong.status).toBe(404);
+      expect(wrong.body.error.code).toBe('GIFT_CERTIFICATE_NOT_FOUND');
+    }
+    const limited = await check(issued.code);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  });
 });

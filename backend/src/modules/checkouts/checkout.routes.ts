@@ -105,9 +105,8 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
       'OUT_OF_STOCK',
       'LIMIT_REACHED',
       'INSTRUMENT_NOT_APPLICABLE',
-      // What the coupon and gift certificate ports answer (a typed or scanned code).
+      // A coupon (or an unclassified code) held through the coupons module's port.
       'CODE_NOT_FOUND',
-      'QR_SIGNATURE_INVALID',
       'RATE_LIMITED',
       'COUPON_NOT_FOUND',
       'COUPON_EXPIRED',
@@ -128,8 +127,11 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
       'GIFT_CERTIFICATE_NOTHING_TO_PAY',
       'GIFT_CERTIFICATE_ALREADY_APPLIED',
       'GIFT_CERTIFICATE_CURRENCY',
+      'QR_SIGNATURE_INVALID',
     ],
-    handler: async ({ params, body, principal }) => deps.checkouts.apply(params.id, body, principal),
+    // The address counts wrong coupon codes beside the credential (RATE_LIMIT_COUPON_MISSES_PER_MIN).
+    handler: async ({ params, body, principal, req }) =>
+      deps.checkouts.apply(params.id, body, principal, { clientIp: req.ip ?? null }),
   });
 
   api.route({

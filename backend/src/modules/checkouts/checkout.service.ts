@@ -226,15 +226,21 @@ export class CheckoutService {
    * member). It must combine with what is applied and fit the basket; a tender it leaves nothing to pay
    * for is released and listed in `dropped`.
    */
-  async apply(id: string, body: ApplyToCheckoutBody, principal: Principal): Promise<CheckoutView> {
+  async apply(
+    id: string,
+    body: ApplyToCheckoutBody,
+    principal: Principal,
+    options: { clientIp?: string | null } = {},
+  ): Promise<CheckoutView> {
+    const clientIp = options.clientIp ?? null;
     // The member as the hold left them (their balance after the debit): the answer needs no second read.
     let member: Member | null = null;
     const updated = await this.change(id, principal, async (session, checkout, now, batch) => {
       let instrument: AppliedInstrument;
       if (body.type === 'code') {
-        instrument = await this.holdByCode(session, checkout, body.code, principal, now);
+        instrument = await this.holdByCode(session, checkout, body.code, principal, now, clientIp);
       } else if (body.type === 'coupon' || body.type === 'giftCertificate') {
-        instrument = await this.holdThroughPort(session, checkout, body, principal, now);
+        instrument = await this.holdThroughPort(session, checkout, body, principal, now, clientIp);
       } else {
         const held = await this.holdForMember(session, checkout, body, principal, now, batch);
         instrument = held.instrument;
@@ -278,21 +284,43 @@ export class CheckoutService {
     code: string,
     principal: Principal,
     now: Date,
+    clientIp: string | null,
   ): Promise<AppliedInstrument> {
     const scanned = code.trim().toUpperCase();
     if (scanned.startsWith('RG1.G.')) {
-      return this.holdThroughPort(session, checkout, { type: 'giftCertificate', code }, principal, now);
+      return this.holdThroughPort(
+        session,
+        checkout,
+        { type: 'giftCertificate', code },
+        principal,
+        now,
+        clientIp,
+      );
     }
     if (scanned.startsWith('RG1.C.')) {
-      return this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now);
+      return this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now, clientIp);
     }
     try {
-      return await this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now);
+      return await this.holdThroughPort(
+        session,
+        checkout,
+        { type: 'coupon', code },
+        principal,
+        now,
+        clientIp,
+      );
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'COUPON_NOT_FOUND') throw error;
     }
     try {
-      return await this.holdThroughPort(session, checkout, { type: 'giftCertificate', code }, principal, now);
+      return await this.holdThroughPort(
+        session,
+        checkout,
+        { type: 'giftCertificate', code },
+        principal,
+        now,
+        clientIp,
+      );
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'GIFT_CERTIFICATE_NOT_FOUND') throw error;
       throw new AppError(
@@ -310,6 +338,7 @@ export class CheckoutService {
     body: Extract<ApplyToCheckoutBody, { type: 'coupon' | 'giftCertificate' }>,
     principal: Principal,
     now: Date,
+    clientIp: string | null,
   ): Promise<AppliedInstrument> {
     const terms = await this.port(body.type).holdInSession(
       session,
@@ -325,6 +354,7 @@ export class CheckoutService {
         actor: actorOf(principal),
         now,
         leftToPayMinor: price(checkout.items, checkout.applied).totals.toPayMinor,
+        clientIp,
       },
     );
     return {

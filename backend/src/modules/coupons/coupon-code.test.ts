@@ -7,6 +7,7 @@ import {
   displayCode,
   formatProblem,
   generateCode,
+  generateCodes,
   guessProbability,
   isWellFormed,
   minimumLength,
@@ -73,5 +74,20 @@ describe('coupon codes', () => {
     expect(minimumLength(1_000_000)).toBe(11);
     expect(formatProblem({ prefix: 'G0', length: 13 }, 1)).toMatch(/no 0, O, 1, I or L/);
     expect(formatProblem({ prefix: '', length: 5 }, 1)).toMatch(/6 to/);
+  });
+
+  it('make a batch of well-formed codes, every character about equally likely (rejection sampling)', () => {
+    const codes = generateCodes({ prefix: 'SP', length: 13 }, 20_000);
+    expect(codes).toHaveLength(20_000);
+    expect(new Set(codes).size).toBe(20_000);
+    const counts = new Map<string, number>();
+    for (const code of codes) {
+      expect(code).toMatch(new RegExp(`^SP[${CODE_ALPHABET}]{14}$`));
+      expect(isWellFormed(code)).toBe(true);
+      for (const char of code.slice(2, -1)) counts.set(char, (counts.get(char) ?? 0) + 1);
+    }
+    // 260,000 random characters: each of the 31 expected 8,387 times; a modulo bias would be ~3% off.
+    expect(counts.size).toBe(31);
+    for (const n of counts.values()) expect(Math.abs(n - 260_000 / 31)).toBeLessThan(420);
   });
 });

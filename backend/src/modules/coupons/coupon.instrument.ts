@@ -65,7 +65,7 @@ export class CouponInstrument implements CheckoutInstrumentPort {
 
   async releaseInSession(
     session: ClientSession,
-    input: { refId: Types.ObjectId; checkoutId: Types.ObjectId },
+    input: Parameters<CheckoutInstrumentPort['releaseInSession']>[1],
   ): Promise<void> {
     const before = await nativeCollection<CouponDoc>(CouponModel).findOneAndUpdate(
       { _id: input.refId, 'holds.checkoutId': input.checkoutId },

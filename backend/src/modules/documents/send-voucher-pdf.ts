@@ -1,13 +1,19 @@
 import type { ServerResponse } from 'node:http';
 import { documentFonts } from './document-fonts.js';
-import { pageGrid, renderVoucherPdf, type VoucherDocument, type VoucherLayout } from './voucher-pdf.js';
+import {
+  OutputClosedError,
+  pageGrid,
+  renderVoucherPdf,
+  type VoucherDocument,
+  type VoucherLayout,
+} from './voucher-pdf.js';
 
 /**
  * Answers a request (an express Response, or any node:http response) with the PDF of `vouchers` as a download named `filename`, streamed as it is drawn.
  * Everything that can fail before the first byte (the layout, the fonts) fails first, so that the route
  * still answers with the error shape. Once bytes are sent a failure can no longer be answered: the
  * connection is cut (the client sees an incomplete download, never a truncated file taken for whole)
- * and the error is thrown on for the log.
+ * and the error is thrown on for the log. A client that goes away mid-download just ends it.
  */
 export async function sendVoucherPdf(
   res: ServerResponse,
@@ -31,6 +37,8 @@ export async function sendVoucherPdf(
   try {
     await renderVoucherPdf(vouchers, layout, res);
   } catch (error) {
+    // The client went away: there is no one left to answer, and nothing went wrong here.
+    if (error instanceof OutputClosedError) return;
     if (res.headersSent) res.destroy(error instanceof Error ? error : undefined);
     else
       for (const header of ['Content-Type', 'Content-Disposition', 'Cache-Control']) res.removeHeader(header);

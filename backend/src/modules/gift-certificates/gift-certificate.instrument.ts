@@ -104,7 +104,11 @@ export class GiftCertificateInstrument implements CheckoutInstrumentPort {
     context: HoldContext,
   ): Promise<GiftCertificateDoc> {
     if (request.code !== null)
-      return this.certificates.findByCode(request.code, { principal: context.principal, ip: null }, session);
+      return this.certificates.findByCode(
+        request.code,
+        { principal: context.principal, ip: context.clientIp ?? null },
+        session,
+      );
     const doc = request.refId
       ? await GiftCertificateModel.findById(request.refId).session(session).lean()
       : null;
