@@ -20310,7 +20310,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: `CHECKOUT_NOT_FOUND`, `CODE_NOT_FOUND`, `COUPON_NOT_FOUND`, `REWARD_NOT_FOUND`, `STAMP_REWARD_NOT_FOUND` */
+            /** @description Not found: `CHECKOUT_NOT_FOUND`, `CODE_NOT_FOUND`, `COUPON_NOT_FOUND`, `GIFT_CERTIFICATE_NOT_FOUND`, `REWARD_NOT_FOUND`, `STAMP_REWARD_NOT_FOUND` */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -20320,13 +20320,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "CHECKOUT_NOT_FOUND" | "CODE_NOT_FOUND" | "COUPON_NOT_FOUND" | "REWARD_NOT_FOUND" | "STAMP_REWARD_NOT_FOUND";
+                            code: "CHECKOUT_NOT_FOUND" | "CODE_NOT_FOUND" | "COUPON_NOT_FOUND" | "GIFT_CERTIFICATE_NOT_FOUND" | "REWARD_NOT_FOUND" | "STAMP_REWARD_NOT_FOUND";
                             message: string;
                         };
                     };
                 };
             };
-            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `CHECKOUT_MEMBER_REQUIRED`, `COUPON_ALREADY_USED`, `COUPON_EXPIRED`, `COUPON_LIMIT_REACHED`, `COUPON_NOT_STACKABLE`, `COUPON_NOT_YET_ACTIVE`, `COUPON_VOIDED`, `DUPLICATE`, `INSTRUMENT_NOT_APPLICABLE`, `INSUFFICIENT_POINTS`, `LIMIT_REACHED`, `MEMBER_BLOCKED`, `OUT_OF_STOCK`, `REWARD_NOT_AVAILABLE`, `STAMP_REWARD_NOT_AVAILABLE` */
+            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `CHECKOUT_MEMBER_REQUIRED`, `COUPON_ALREADY_USED`, `COUPON_EXPIRED`, `COUPON_LIMIT_REACHED`, `COUPON_NOT_STACKABLE`, `COUPON_NOT_YET_ACTIVE`, `COUPON_VOIDED`, `DUPLICATE`, `GIFT_CERTIFICATE_ALREADY_APPLIED`, `GIFT_CERTIFICATE_BLOCKED`, `GIFT_CERTIFICATE_EMPTY`, `GIFT_CERTIFICATE_EXPIRED`, `GIFT_CERTIFICATE_INSUFFICIENT_BALANCE`, `GIFT_CERTIFICATE_NOTHING_TO_PAY`, `INSTRUMENT_NOT_APPLICABLE`, `INSUFFICIENT_POINTS`, `LIMIT_REACHED`, `MEMBER_BLOCKED`, `OUT_OF_STOCK`, `REWARD_NOT_AVAILABLE`, `STAMP_REWARD_NOT_AVAILABLE` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -20336,7 +20336,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "CHECKOUT_MEMBER_REQUIRED" | "COUPON_ALREADY_USED" | "COUPON_EXPIRED" | "COUPON_LIMIT_REACHED" | "COUPON_NOT_STACKABLE" | "COUPON_NOT_YET_ACTIVE" | "COUPON_VOIDED" | "DUPLICATE" | "INSTRUMENT_NOT_APPLICABLE" | "INSUFFICIENT_POINTS" | "LIMIT_REACHED" | "MEMBER_BLOCKED" | "OUT_OF_STOCK" | "REWARD_NOT_AVAILABLE" | "STAMP_REWARD_NOT_AVAILABLE";
+                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "CHECKOUT_MEMBER_REQUIRED" | "COUPON_ALREADY_USED" | "COUPON_EXPIRED" | "COUPON_LIMIT_REACHED" | "COUPON_NOT_STACKABLE" | "COUPON_NOT_YET_ACTIVE" | "COUPON_VOIDED" | "DUPLICATE" | "GIFT_CERTIFICATE_ALREADY_APPLIED" | "GIFT_CERTIFICATE_BLOCKED" | "GIFT_CERTIFICATE_EMPTY" | "GIFT_CERTIFICATE_EXPIRED" | "GIFT_CERTIFICATE_INSUFFICIENT_BALANCE" | "GIFT_CERTIFICATE_NOTHING_TO_PAY" | "INSTRUMENT_NOT_APPLICABLE" | "INSUFFICIENT_POINTS" | "LIMIT_REACHED" | "MEMBER_BLOCKED" | "OUT_OF_STOCK" | "REWARD_NOT_AVAILABLE" | "STAMP_REWARD_NOT_AVAILABLE";
                             message: string;
                             details?: {
                                 purchaseId: string | null;
@@ -20358,6 +20358,11 @@ export interface operations {
                                 validFrom: string;
                             } | {
                                 fields: string[];
+                            } | {
+                                expiresAt: string;
+                            } | {
+                                availableMinor: number;
+                                requestedMinor: number;
                             } | {
                                 /** @enum {string} */
                                 reason: "NO_MATCHING_ITEM" | "EXCEEDS_TOTAL";
@@ -20410,7 +20415,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `COUPON_CONDITIONS_NOT_MET`, `COUPON_DISCOUNT_CURRENCY`, `MIN_BASKET_NOT_MET`, `NOT_APPLICABLE_TO_ITEMS`, `QR_SIGNATURE_INVALID` */
+            /** @description Refused by a business rule: `COUPON_CONDITIONS_NOT_MET`, `COUPON_DISCOUNT_CURRENCY`, `GIFT_CERTIFICATE_CURRENCY`, `MIN_BASKET_NOT_MET`, `NOT_APPLICABLE_TO_ITEMS`, `QR_SIGNATURE_INVALID` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -20420,7 +20425,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "COUPON_CONDITIONS_NOT_MET" | "COUPON_DISCOUNT_CURRENCY" | "MIN_BASKET_NOT_MET" | "NOT_APPLICABLE_TO_ITEMS" | "QR_SIGNATURE_INVALID";
+                            code: "COUPON_CONDITIONS_NOT_MET" | "COUPON_DISCOUNT_CURRENCY" | "GIFT_CERTIFICATE_CURRENCY" | "MIN_BASKET_NOT_MET" | "NOT_APPLICABLE_TO_ITEMS" | "QR_SIGNATURE_INVALID";
                             message: string;
                             details?: {
                                 /** @enum {string} */
@@ -20428,6 +20433,9 @@ export interface operations {
                             } | {
                                 expected: string;
                                 given: string;
+                            } | {
+                                certificateCurrency: string;
+                                currency: string;
                             } | {
                                 minBasketMinor: number;
                                 basketMinor: number;
