@@ -119,6 +119,19 @@ describe('the Coupons screen in Chromium', () => {
     // The prefix (upper-cased), 13 random characters and a check character, from the unambiguous alphabet.
     for (const code of codes) expect(code).toMatch(/^SPR[2-9A-HJKMNP-Z]{14}$/);
 
+    // The same codes as printable sheets: Letter, 12 a page.
+    await portal.getByLabel('Paper of the PDF').selectOption('Letter');
+    await portal.getByLabel('Coupons per page').selectOption('12');
+    const [pdf] = await Promise.all([
+      portal.waitForEvent('download'),
+      portal.getByRole('button', { name: 'Download PDF' }).click(),
+    ]);
+    expect(pdf.suggestedFilename()).toBe('Flyer-April.pdf');
+    const pdfBytes = await readFile((await pdf.path()) ?? '');
+    expect(pdfBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // 1,500 coupons at 12 a page.
+    expect(pdfBytes.toString('latin1').match(/\/Type \/Page\b/g)).toHaveLength(125);
+
     // The API agrees: the template issued 1,500 coupons.
     const templates = await api<{ items: { name: string; issued: number }[] }>(
       app.baseUrl,

@@ -58,6 +58,13 @@ describe('the Gift certificates screens in Chromium', () => {
     const code = (await portal.getByTestId('issued-code').textContent()) ?? '';
     expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{1,4})+$/);
     const last4 = code.replace(/-/g, '').slice(-4);
+    const [pdf] = await Promise.all([
+      portal.waitForEvent('download'),
+      portal.getByRole('button', { name: 'Download PDF to print' }).click(),
+    ]);
+    expect(pdf.suggestedFilename()).toBe('gift-certificate.pdf');
+    const pdfBytes = await readFile((await pdf.path()) ?? '');
+    expect(pdfBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     // By its last 4 characters (as printed), then its detail: what it holds and its first entry.
     await portal.getByLabel('Code or its last 4 characters').fill(last4.toLowerCase());
@@ -125,6 +132,12 @@ describe('the Gift certificates screens in Chromium', () => {
     expect(header).toBe('code,displayCode,last4,valueMinor,currency,expiresAt,qrPayload');
     expect(rows).toHaveLength(3);
     for (const row of rows) expect(row.split(',')[3]).toBe('1000');
+    const [sheets] = await Promise.all([
+      portal.waitForEvent('download'),
+      portal.getByRole('button', { name: 'Download PDF (A4 sheets of 8)' }).click(),
+    ]);
+    expect(sheets.suggestedFilename()).toBe('gift-certificates.pdf');
+    expect((await readFile((await sheets.path()) ?? '')).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     const manager = await staffToken(app.baseUrl, 'manager@example.com');
     const members = await api<{ items: { id: string; name: string; phone: string }[] }>(

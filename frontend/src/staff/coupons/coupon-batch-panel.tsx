@@ -1,8 +1,15 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { CouponBatch, CouponTemplate } from '@regulars/contracts';
+import {
+  PAPER_SIZES,
+  SHEET_PER_PAGE,
+  type CouponBatch,
+  type CouponTemplate,
+  type PaperSize,
+  type SheetPerPage,
+} from '@regulars/contracts';
 import { ApiError } from '../../shared/api/errors.js';
 import { formatDateTime, formatPoints } from '../../shared/format.js';
-import { TextField } from '../../shared/ui/field.js';
+import { SelectField, TextField } from '../../shared/ui/field.js';
 import { Notice } from '../../shared/ui/notice.js';
 import { useI18n } from '../staff-i18n.js';
 import { ErrorNotice } from '../ui/error-notice.js';
@@ -12,6 +19,7 @@ import { couponsApi, saveFile } from './coupons-api.js';
 /** How often a running batch's progress is asked for. */
 const POLL_MS = 1000;
 const BATCH_MAX = 1_000_000;
+type Sheet = { paper: PaperSize; perPage: SheetPerPage };
 
 /**
  * Bearer codes of one template: a count (and a label) starts a batch job; its progress bar follows the job
@@ -32,6 +40,7 @@ export function CouponBatchPanel({
   const [label, setLabel] = useState('');
   const [countProblem, setCountProblem] = useState<string | null>(null);
   const [batches, setBatches] = useState<CouponBatch[]>([]);
+  const [sheet, setSheet] = useState<Sheet>({ paper: 'A4', perPage: 8 });
   const creation = useSubmission<CouponBatch>();
 
   const submit = async (event: FormEvent) => {
@@ -88,6 +97,32 @@ export function CouponBatchPanel({
         <ErrorNotice error={refusal} />
       ) : null}
       {batches.length > 0 ? (
+        <div className="row">
+          <SelectField
+            label={t('coupons.batch.paper')}
+            value={sheet.paper}
+            onChange={(event) => setSheet({ ...sheet, paper: event.target.value as PaperSize })}
+          >
+            {PAPER_SIZES.map((paper) => (
+              <option key={paper} value={paper}>
+                {paper}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label={t('coupons.batch.perPage')}
+            value={String(sheet.perPage)}
+            onChange={(event) => setSheet({ ...sheet, perPage: Number(event.target.value) as SheetPerPage })}
+          >
+            {SHEET_PER_PAGE.map((count) => (
+              <option key={count} value={count}>
+                {count}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+      ) : null}
+      {batches.length > 0 ? (
         <table>
           <thead>
             <tr>
@@ -102,6 +137,7 @@ export function CouponBatchPanel({
               <BatchRow
                 key={batch.id}
                 batch={batch}
+                sheet={sheet}
                 onProgress={(next) => {
                   setBatches((previous) => previous.map((b) => (b.id === next.id ? next : b)));
                   if (next.status === 'completed') onBatchDone();
@@ -119,17 +155,19 @@ export function CouponBatchPanel({
 /** One batch: polled while its job runs; "Download CSV" once its codes are all there. */
 function BatchRow({
   batch,
+  sheet,
   started,
   onProgress,
 }: {
   batch: CouponBatch;
+  sheet: Sheet;
   started: string;
   onProgress(batch: CouponBatch): void;
 }) {
   const { t, language } = useI18n();
   const [pollError, setPollError] = useState<unknown>(null);
   const [downloadError, setDownloadError] = useState<unknown>(null);
-  const [isDownloading, setDownloading] = useState(false);
+  const [downloading, setDownloading] = useState<'csv' | 'pdf' | null>(null);
   const [failures, setFailures] = useState(0);
   const isDone = batch.status === 'completed';
   // The parent's callback changes with every render; the poll must not restart with it.
@@ -160,18 +198,21 @@ function BatchRow({
     };
   }, [batch, isDone, failures]);
 
-  const download = async () => {
-    setDownloading(true);
+  const download = async (kind: 'csv' | 'pdf') => {
+    setDownloading(kind);
     setDownloadError(null);
     try {
-      const csv = await couponsApi.batchCsv(batch.id);
+      const file =
+        kind === 'csv'
+          ? await couponsApi.batchCsv(batch.id)
+          : await couponsApi.batchPdf(batch.id, { ...sheet, language });
       const name =
         (batch.label ?? 'coupons').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'coupons';
-      saveFile(csv, `${name}.csv`);
+      saveFile(file, `${name}.${kind}`);
     } catch (caught) {
       setDownloadError(caught);
     } finally {
-      setDownloading(false);
+      setDownloading(null);
     }
   };
 
@@ -198,14 +239,24 @@ function BatchRow({
       </td>
       <td>
         {isDone ? (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => void download()}
-            disabled={isDownloading}
-          >
-            {isDownloading ? t('coupons.batch.downloading') : t('coupons.batch.downloadCsv')}
-          </button>
+          <div className="row">
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void download('csv')}
+              disabled={downloading !== null}
+            >
+              {downloading === 'csv' ? t('coupons.batch.downloading') : t('coupons.batch.downloadCsv')}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void download('pdf')}
+              disabled={downloading !== null}
+            >
+              {downloading === 'pdf' ? t('coupons.batch.downloading') : t('coupons.batch.downloadPdf')}
+            </button>
+          </div>
         ) : null}
         {downloadError ? <ErrorNotice error={downloadError} /> : null}
       </td>

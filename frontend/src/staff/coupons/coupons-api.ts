@@ -1,6 +1,9 @@
 // What the Coupons screen, the rules designer and the member page ask the server, typed by the OpenAPI document.
 import type {
   CouponStatus,
+  DocumentLanguage,
+  PaperSize,
+  SheetPerPage,
   CouponTemplateStatus,
   CreateCouponBatchBody,
   CreateCouponTemplateBody,
@@ -36,6 +39,12 @@ export const couponsApi = {
   /** The batch's codes as a CSV file (the bearer token is sent, so it is fetched rather than linked). */
   batchCsv: (id: string) =>
     staffClient.GET('/api/v1/coupon-batches/{id}/codes.csv', { ...byId(id), parseAs: 'blob' }),
+  /** The batch's coupons as printable sheets (`perPage` on A4 or Letter), in the viewer's language. */
+  batchPdf: (id: string, query: { paper: PaperSize; perPage: SheetPerPage; language: DocumentLanguage }) =>
+    staffClient.GET('/api/v1/coupon-batches/{id}/codes.pdf', {
+      params: { path: { id }, query },
+      parseAs: 'blob',
+    }),
   memberCoupons: (memberId: string, query: { status?: CouponStatus; cursor?: string } = {}) =>
     staffClient.GET('/api/v1/members/{id}/coupons', {
       params: { path: { id: memberId }, query: { limit: 20, ...query } },

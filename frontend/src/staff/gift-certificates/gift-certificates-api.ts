@@ -1,5 +1,6 @@
 // What the Gift certificates screen asks the server, typed by the OpenAPI document.
 import type {
+  DocumentLanguage,
   GiftCertificateStatus,
   IssueGiftCertificateBatchBody,
   IssueGiftCertificateBody,
@@ -35,5 +36,14 @@ export const giftCertificatesApi = {
       body: { reason },
       headers: keyed(key),
     }),
+  /** Certificates to print by the codes their issue gave (one per A6 page, or A4 sheets of 8). */
+  print: async (codes: string[], layout: 'single' | 'sheet', language: DocumentLanguage): Promise<Blob> => {
+    const pdf: unknown = await staffClient.POST('/api/v1/gift-certificates/print', {
+      body: { codes, layout, paper: 'A4', perPage: 8, language },
+      parseAs: 'blob',
+    });
+    // `parseAs: 'blob'` answers a Blob; the generated type of a POST still names the document's body schema.
+    return pdf as Blob;
+  },
   liability: () => staffClient.GET('/api/v1/reports/gift-certificates/liability'),
 };

@@ -53,6 +53,45 @@ async function findRecipient(text: string): Promise<MemberSummary | null> {
   return page.items[0] ?? null;
 }
 
+/** The codes of a batch's CSV (its first column, after the header line). */
+function codesOfCsv(csv: string): string[] {
+  return csv
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[0] ?? '')
+    .filter(Boolean);
+}
+
+/** Prints certificates by the codes the issue just gave: one per A6 page, or A4 sheets of 8. */
+function PrintButton({ codes, layout }: { codes: string[]; layout: 'single' | 'sheet' }) {
+  const { t, language } = useI18n();
+  const [isBusy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const print = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const pdf = await giftCertificatesApi.print(codes, layout, language);
+      saveFile(pdf, codes.length === 1 ? 'gift-certificate.pdf' : 'gift-certificates.pdf');
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="secondary" onClick={() => void print()} disabled={isBusy}>
+        {isBusy
+          ? t('gift.issue.printing')
+          : t(layout === 'single' ? 'gift.issue.printOne' : 'gift.issue.printSheets')}
+      </button>
+      {error ? <ErrorNotice error={error} /> : null}
+    </>
+  );
+}
+
 function IssuePanel() {
   const { t, language } = useI18n();
   const { program } = useSession();
@@ -184,7 +223,7 @@ function IssuePanel() {
         </div>
       </form>
       {issued?.kind === 'one' ? (
-        <Notice tone="success">
+        <Notice tone="success" action={<PrintButton codes={[issued.certificate.code]} layout="single" />}>
           <p>
             {issued.recipient
               ? t('gift.issue.doneFor', {
@@ -202,15 +241,18 @@ function IssuePanel() {
         <Notice
           tone="success"
           action={
-            <button
-              type="button"
-              className="secondary"
-              onClick={() =>
-                saveFile(new Blob([issued.batch.csv], { type: 'text/csv' }), 'gift-certificates.csv')
-              }
-            >
-              {t('gift.issue.downloadCsv')}
-            </button>
+            <div className="row">
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  saveFile(new Blob([issued.batch.csv], { type: 'text/csv' }), 'gift-certificates.csv')
+                }
+              >
+                {t('gift.issue.downloadCsv')}
+              </button>
+              <PrintButton codes={codesOfCsv(issued.batch.csv)} layout="sheet" />
+            </div>
           }
         >
           <p>

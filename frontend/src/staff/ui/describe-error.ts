@@ -131,6 +131,7 @@ const PLAIN_MESSAGES: Partial<Record<string, StaffMessageKey>> = {
   COUPON_TEMPLATE_KIND_MISMATCH: 'error.couponTemplateKindMismatch',
   COUPON_TEMPLATE_NOT_AVAILABLE: 'error.couponTemplateNotAvailable',
   COUPON_BATCH_NOT_FOUND: 'error.couponBatchNotFound',
+  COUPON_BATCH_NOT_READY: 'error.couponBatchNotReady',
   NOT_APPLICABLE_TO_ITEMS: 'error.notApplicableToItems',
   QR_SIGNATURE_INVALID: 'error.qrSignatureInvalid',
   GIFT_CERTIFICATE_NOT_FOUND: 'error.giftCertificateNotFound',
