@@ -115,7 +115,7 @@ const en = {
   'coupons.error.codeFormat': 'This code format is not allowed.',
   'coupons.batch.title': 'Batches of “{name}”',
   'coupons.batch.intro':
-    'A batch makes unique, unguessable codes as a job; follow its progress here, then download the codes as CSV for printing or mailing.',
+    'A batch makes unique, unguessable codes as a job; follow its progress here, then download the codes as CSV (for mailing) or as PDF sheets to print.',
   'coupons.batch.count': 'Number of codes',
   'coupons.batch.countInvalid': 'Enter a whole number of codes from 1 to {max}.',
   'coupons.batch.label': 'Label',
@@ -289,7 +289,7 @@ const es: Catalogue = {
   'coupons.error.codeFormat': 'Este formato de código no está permitido.',
   'coupons.batch.title': 'Lotes de «{name}»',
   'coupons.batch.intro':
-    'Un lote crea códigos únicos e imposibles de adivinar en una tarea; siga aquí su progreso y descargue luego los códigos en CSV para imprimirlos o enviarlos.',
+    'Un lote crea códigos únicos e imposibles de adivinar en una tarea; siga aquí su progreso y descargue luego los códigos en CSV (para enviarlos) o en hojas PDF para imprimir.',
   'coupons.batch.count': 'Número de códigos',
   'coupons.batch.countInvalid': 'Introduzca un número entero de códigos de 1 a {max}.',
   'coupons.batch.label': 'Etiqueta',
@@ -462,7 +462,7 @@ const ru: Catalogue = {
   'coupons.error.codeFormat': 'Такой формат кода не допускается.',
   'coupons.batch.title': 'Партии «{name}»',
   'coupons.batch.intro':
-    'Партия создаёт уникальные, неугадываемые коды фоновой задачей; следите здесь за ходом работы, затем скачайте коды в CSV для печати или рассылки.',
+    'Партия создаёт уникальные, неугадываемые коды фоновой задачей; следите здесь за ходом работы, затем скачайте коды в CSV (для рассылки) или листами PDF для печати.',
   'coupons.batch.count': 'Количество кодов',
   'coupons.batch.countInvalid': 'Введите целое число кодов от 1 до {max}.',
   'coupons.batch.label': 'Метка',
@@ -636,7 +636,7 @@ const ro: Catalogue = {
   'coupons.error.codeFormat': 'Acest format de cod nu este permis.',
   'coupons.batch.title': 'Loturile „{name}”',
   'coupons.batch.intro':
-    'Un lot creează coduri unice, imposibil de ghicit, printr-o sarcină; urmăriți aici progresul, apoi descărcați codurile în CSV pentru tipărire sau trimitere.',
+    'Un lot creează coduri unice, imposibil de ghicit, printr-o sarcină; urmăriți aici progresul, apoi descărcați codurile în CSV (pentru trimitere) sau în foi PDF de tipărit.',
   'coupons.batch.count': 'Numărul de coduri',
   'coupons.batch.countInvalid': 'Introduceți un număr întreg de coduri de la 1 la {max}.',
   'coupons.batch.label': 'Etichetă',
