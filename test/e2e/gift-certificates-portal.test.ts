@@ -123,6 +123,13 @@ describe('the Gift certificates screens in Chromium', () => {
     expect(header).toBe('code,displayCode,last4,valueMinor,currency,expiresAt,qrPayload');
     expect(rows).toHaveLength(3);
     for (const row of rows) expect(row.split(',')[3]).toBe('1000');
+    // The same three to print, made from their codes (the server keeps none in clear).
+    const printing = portal.waitForEvent('download');
+    await portal.getByRole('button', { name: 'Download PDF to print' }).click();
+    const pdf = await printing;
+    expect(pdf.suggestedFilename()).toBe('gift-certificates.pdf');
+    const bytes = await readFile((await pdf.path()) ?? '');
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     const manager = await staffToken(app.baseUrl, 'manager@example.com');
     const members = await api<{ items: { id: string; name: string; phone: string }[] }>(

@@ -66,6 +66,7 @@ function IssuePanel() {
     Partial<Record<'value' | 'count' | 'recipient' | 'reason', string>>
   >({});
   const [issued, setIssued] = useState<Issued | null>(null);
+  const [printError, setPrintError] = useState<unknown>(null);
   const issuing = useSubmission<Issued>();
   const money = (minor: number) => formatMoney(minor, currency, language);
 
@@ -113,6 +114,17 @@ function IssuePanel() {
       setIssued(result);
       if (result.kind === 'batch')
         saveFile(new Blob([result.batch.csv], { type: 'text/csv' }), 'gift-certificates.csv');
+    }
+  };
+  /** The PDF of certificates just issued, made from their codes (the server keeps none in clear). */
+  const printCodes = async (codes: string[]) => {
+    setPrintError(null);
+    try {
+      const pdf = await giftCertificatesApi.print(codes, language);
+      // A PDF answer is read as a Blob (parseAs), whatever the generated type says of its body.
+      saveFile(pdf as unknown as Blob, codes.length === 1 ? 'gift-certificate.pdf' : 'gift-certificates.pdf');
+    } catch (caught) {
+      setPrintError(caught);
     }
   };
   const refusal =
@@ -183,6 +195,7 @@ function IssuePanel() {
           </button>
         </div>
       </form>
+      {printError ? <ErrorNotice error={printError} /> : null}
       {issued?.kind === 'one' ? (
         <Notice tone="success">
           <p>
@@ -197,20 +210,36 @@ function IssuePanel() {
             {t('gift.issue.code')} <code data-testid="issued-code">{issued.certificate.displayCode}</code>
           </p>
           <p className="field-hint">{t('gift.issue.codeOnce')}</p>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void printCodes([issued.certificate.code])}
+          >
+            {t('gift.issue.downloadPdf')}
+          </button>
         </Notice>
       ) : issued?.kind === 'batch' ? (
         <Notice
           tone="success"
           action={
-            <button
-              type="button"
-              className="secondary"
-              onClick={() =>
-                saveFile(new Blob([issued.batch.csv], { type: 'text/csv' }), 'gift-certificates.csv')
-              }
-            >
-              {t('gift.issue.downloadCsv')}
-            </button>
+            <>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  saveFile(new Blob([issued.batch.csv], { type: 'text/csv' }), 'gift-certificates.csv')
+                }
+              >
+                {t('gift.issue.downloadCsv')}
+              </button>{' '}
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => void printCodes(codesOfCsv(issued.batch.csv))}
+              >
+                {t('gift.issue.downloadPdf')}
+              </button>
+            </>
           }
         >
           <p>
@@ -355,4 +384,14 @@ export function CertificateTable({ certificates }: { certificates: GiftCertifica
       </tbody>
     </table>
   );
+}
+
+/** The codes of a batch's CSV (its first column, after the header). */
+function codesOfCsv(csv: string): string[] {
+  return csv
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((row) => row.split(',')[0] ?? '')
+    .filter((code) => code.length > 0);
 }
