@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Response } from 'superagent';
+import type { Response } from 'supertest';
 import { createLedgerWorld, type LedgerWorld } from './ledger-helpers.js';
 
 let world: LedgerWorld;
