@@ -237,6 +237,29 @@ describe('POST /api/v1/coupon-templates', () => {
   });
 });
 
+describe('PATCH /api/v1/coupon-templates/:id', () => {
+  it('makes one version per change that went through, and refuses a change over terms changed meanwhile', async () => {
+    const template = await createTemplate();
+    const answers = await Promise.all(
+      [5, 10, 15, 20, 25].map((percent) =>
+        world.app.request
+          .patch(`/api/v1/coupon-templates/${template.id}`)
+          .set(world.marketer.auth)
+          .send({ discount: { kind: 'percent', percent } }),
+      ),
+    );
+    const changed = answers.filter((a) => a.status === 200);
+    expect(changed.length).toBeGreaterThanOrEqual(1);
+    for (const a of answers.filter((r) => r.status !== 200)) {
+      expect(a.status).toBe(409);
+      expect(a.body.error.code).toBe('COUPON_TEMPLATE_CHANGED');
+    }
+    expect(await count('coupon_template_versions', { templateId: new Types.ObjectId(template.id) })).toBe(
+      1 + changed.length,
+    );
+  });
+});
+
 describe('coupon batches', () => {
   it('generates a batch in chunks with progress, and streams its CSV', async () => {
     const template = await createTemplate({ codeFormat: { prefix: 'SPR', length: 13 } });
