@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The project's own set-up: `npm start` / `npm test` (or the pnpm equivalents) work on a fresh Debian or
-// Ubuntu machine with only Node 20+. It installs what is missing (pnpm, dependencies, redis-server,
-// chromium), builds what is stale, then starts the product or runs the whole test suite.
+// Ubuntu machine with only Node 20+. It installs what is missing (pnpm, dependencies, redis-server, the
+// DejaVu fonts of printed coupons and certificates, and for the tests chromium and poppler-utils), builds
+// what is stale, then starts the product or runs the whole test suite.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -80,9 +81,14 @@ function pnpm() {
   return ['npx', '--yes', `pnpm@${PNPM_VERSION}`];
 }
 
-/** Installs Debian packages the product needs, or says exactly how to. */
+/**
+ * Installs Debian packages the product needs, or says exactly how to. Each is known by a command it
+ * provides (`bin`) or a file it installs (`file`).
+ */
 function ensureSystemPackages(packages) {
-  const missing = packages.filter(({ bin }) => !has(bin)).map(({ pkg }) => pkg);
+  const missing = packages
+    .filter(({ bin, file }) => (bin ? !has(bin) : !existsSync(file)))
+    .map(({ pkg }) => pkg);
   if (missing.length === 0) return;
   if (isRoot && has('apt-get')) {
     console.log(`Installing ${missing.join(', ')} with apt-get…`);
@@ -169,12 +175,16 @@ function summaryLine(reportFile, status) {
 const command = process.argv[2] ?? 'start';
 const rest = process.argv.slice(3);
 const needsRedis = !process.env.REDIS_URL;
+const REDIS = { bin: 'redis-server', pkg: 'redis-server' };
+// The font printed coupons and gift certificates embed (Cyrillic and Romanian diacritics); the API finds
+// it there (backend/src/modules/documents/document-fonts.ts).
+const FONTS = { file: '/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf', pkg: 'fonts-dejavu-core' };
 const pn = pnpm();
 
 switch (command) {
   case 'start':
   case 'dev': {
-    ensureSystemPackages(needsRedis ? [{ bin: 'redis-server', pkg: 'redis-server' }] : []);
+    ensureSystemPackages([...(needsRedis ? [REDIS] : []), FONTS]);
     ensureDependencies(pn);
     build(pn);
     const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
@@ -190,8 +200,11 @@ switch (command) {
     break;
   case 'test': {
     ensureSystemPackages([
-      ...(needsRedis ? [{ bin: 'redis-server', pkg: 'redis-server' }] : []),
+      ...(needsRedis ? [REDIS] : []),
+      FONTS,
       { bin: 'chromium', pkg: 'chromium' },
+      // The PDF tests render pages to PNG to read their QR codes back.
+      { bin: 'pdftoppm', pkg: 'poppler-utils' },
     ]);
     ensureDependencies(pn);
     // The browser tests serve the built frontend and the launcher tests run the built CLI.

@@ -61,6 +61,11 @@ import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { StampCardService } from './modules/stamps/stamp-card.service.js';
 import { StampService } from './modules/stamps/stamp.service.js';
 import { registerStampRoutes } from './modules/stamps/stamp.routes.js';
+import { GiftCertificateCodes } from './modules/gift-certificates/gift-certificate-code.js';
+import { GiftCertificateInstrument } from './modules/gift-certificates/gift-certificate.instrument.js';
+import { GiftCertificateService } from './modules/gift-certificates/gift-certificate.service.js';
+import { GiftCertificateLedgerCheck } from './modules/gift-certificates/gift-certificate-verify.js';
+import { registerGiftCertificateRoutes } from './modules/gift-certificates/gift-certificate.routes.js';
 import { CouponTemplateService } from './modules/coupons/coupon-template.service.js';
 import { CouponService } from './modules/coupons/coupon.service.js';
 import { CouponInstrument } from './modules/coupons/coupon.instrument.js';
@@ -178,7 +183,7 @@ export function createServices(platform: Platform) {
     coupons: couponTemplates,
   });
   const ledger = new LedgerService({ clock, events });
-  const ledgerVerifier = new LedgerVerifyService();
+  const ledgerVerifier = new LedgerVerifyService([new GiftCertificateLedgerCheck()]);
   const adjustments = new AdjustmentService({ clock, program, members, ledger, audit, events });
   const earning = new EarningService(rules, stamps);
   const purchases = new PurchaseService({
@@ -192,8 +197,26 @@ export function createServices(platform: Platform) {
     coupons,
   });
   const rewards = new RewardService({ clock, audit, events });
+  const giftCertificates = new GiftCertificateService({
+    clock,
+    program,
+    events,
+    audit,
+    codes: new GiftCertificateCodes(config.jwtSecret),
+    rateLimiter,
+  });
+  const giftCertificateInstrument = new GiftCertificateInstrument(giftCertificates);
   const redemptions = new RedemptionService({ clock, program, members, rewards, ledger, events });
-  const refunds = new RefundService({ clock, program, ledger, redemptions, events, stamps, coupons });
+  const refunds = new RefundService({
+    clock,
+    program,
+    ledger,
+    redemptions,
+    events,
+    stamps,
+    coupons,
+    giftCertificates,
+  });
   const checkouts = new CheckoutService({
     clock,
     program,
@@ -205,7 +228,8 @@ export function createServices(platform: Platform) {
     events,
     refunds,
     stamps,
-    instruments: [couponInstrument],
+    // Coupons and gift certificates lend their holds to the checkout through its port.
+    instruments: [couponInstrument, giftCertificateInstrument],
   });
   const wallet = new WalletService({ clock, ledger, members, stamps, coupons });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
@@ -245,6 +269,8 @@ export function createServices(platform: Platform) {
     rewards,
     stampCards,
     stamps,
+    giftCertificates,
+    giftCertificateInstrument,
     signedCodes,
     couponTemplates,
     coupons,
@@ -359,6 +385,11 @@ export function createApp(platform: Platform, services: Services): Express {
   registerPurchaseRoutes(api, { purchases: services.purchases, refunds: services.refunds });
   registerRewardRoutes(api, { rewards: services.rewards });
   registerStampRoutes(api, { stampCards: services.stampCards });
+  registerGiftCertificateRoutes(api, {
+    giftCertificates: services.giftCertificates,
+    program: services.program,
+    clock: services.clock,
+  });
   registerCouponRoutes(api, { templates: services.couponTemplates, coupons: services.coupons });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
   registerCheckoutRoutes(api, { checkouts: services.checkouts });

@@ -9,6 +9,7 @@ import { dispatchEventsJob } from './modules/events/dispatch-events.job.js';
 import { deliverWebhooksJob } from './modules/webhooks/deliver-webhooks.job.js';
 import { expireStampRewardsJob } from './modules/stamps/expire-stamp-rewards.job.js';
 import { expireCheckoutsJob } from './modules/checkouts/expire-checkouts.job.js';
+import { expireGiftCertificatesJob } from './modules/gift-certificates/expire-gift-certificates.job.js';
 import { generateCouponBatchJob } from './modules/coupons/generate-coupon-batch.job.js';
 
 /** What every job handler receives from the worker. */
@@ -26,6 +27,7 @@ export function allJobs(): Job[] {
     expirePointsJob,
     expireStampRewardsJob,
     expireCheckoutsJob,
+    expireGiftCertificatesJob,
     dispatchEventsJob,
     deliverWebhooksJob,
     generateCouponBatchJob,

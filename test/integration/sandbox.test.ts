@@ -329,6 +329,8 @@ describe('an advance of 31 days', () => {
           'stamps.expire-rewards': { expired: 0 },
           // No sale was left open at a till.
           'checkouts.expire': { expired: 0 },
+          // No gift certificate: no breakage.
+          'gift-certificates.expire': { expired: 0, breakageMinor: 0 },
           // No webhook endpoint: nothing to deliver.
           'webhooks.deliver': { delivered: 0, retrying: 0, failed: 0 },
         });

@@ -57,8 +57,8 @@ export type RouteSpec<B extends ZodTypeAny, Q extends ZodTypeAny, P extends ZodT
     status?: number;
     schema?: ZodTypeAny;
     description?: string;
-    /** The media type of the success body (`text/csv` for an export the handler streams itself); JSON by default. */
-    mediaType?: 'application/json' | 'text/csv';
+    /** The media type of the success body (`text/csv`, `application/pdf` for what the handler streams itself); JSON by default. */
+    mediaType?: 'application/json' | 'text/csv' | 'application/pdf';
     /** Other success answers the handler gives with `reply(status, ...)` (a dry run's 200...). */
     others?: Array<{ status: number; description: string; schema?: ZodTypeAny }>;
   };

@@ -19,6 +19,8 @@ export const API_TAGS = {
   Purchases: 'Purchases and refunds, with the points they earn and take back',
   Rewards: 'The rewards catalog',
   'Stamp cards': 'Stamp card definitions: stamps per card and the reward a full card unlocks',
+  'Gift certificates':
+    'Stored value: issue (one or a batch), balance by code, reload, block, the member’s claim, the liability report',
   Coupons:
     'Coupon templates (versioned terms), batches of bearer codes with progress and CSV, assignment into wallets, a member’s coupons',
   Redemptions: 'Spending points on rewards or on a purchase, and cancelling',

@@ -1,4 +1,5 @@
-// `pnpm ledger:verify`: proves every cached balance equals its ledger entries and lots. Uses MONGODB_URI,
+// `pnpm ledger:verify`: proves every cached balance equals its ledger entries and lots, and every gift
+// certificate's balance its own entries. Uses MONGODB_URI,
 // or opens the embedded server's data directory (.data/mongo) when the app is not running. Prints the
 // result as JSON; exits 1 when there are mismatches.
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { startEmbeddedMongo, type EmbeddedMongo } from '@regulars/embedded-mongo
 import { loadConfig } from '../config.js';
 import { connectMongo } from '../platform/mongo.js';
 import { LedgerVerifyService } from '../modules/ledger/ledger-verify.service.js';
+import { GiftCertificateLedgerCheck } from '../modules/gift-certificates/gift-certificate-verify.js';
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -26,7 +28,7 @@ async function main(): Promise<number> {
   }
   try {
     await connectMongo(uri, config.mongodbDb);
-    const result = await new LedgerVerifyService().verify();
+    const result = await new LedgerVerifyService([new GiftCertificateLedgerCheck()]).verify();
     console.log(JSON.stringify(result, null, 2));
     return result.ok ? 0 : 1;
   } finally {

@@ -30,6 +30,8 @@ export const DEMO_POS = {
     'rewards:read',
     'redemptions:write',
     'checkouts:write',
+    'giftCertificates:read',
+    'giftCertificates:write',
   ] satisfies ApiScope[],
   member: { name: 'Ana García', phone: '+34 600 123 456' },
   rewardName: '€2 off your order',

@@ -17,6 +17,9 @@ export const cardApi = {
     ),
   member: (memberId: string) => cardClient.GET('/api/v1/members/{id}', byId(memberId)),
   wallet: (memberId: string) => cardClient.GET('/api/v1/members/{id}/wallet', byId(memberId)),
+  /** The member's coupons, newest first: `active` ones (usable now or later), or all of them. */
+  coupons: (memberId: string, query: { status?: 'active'; limit: number }) =>
+    cardClient.GET('/api/v1/members/{id}/coupons', { params: { path: { id: memberId }, query } }),
   card: (memberId: string) => cardClient.GET('/api/v1/members/{id}/card', byId(memberId)),
   ledger: (memberId: string, cursor?: string) =>
     cardClient.GET('/api/v1/members/{id}/ledger', {

@@ -43,6 +43,7 @@ function CardScreens() {
       cardSecret: null,
       member: null,
       wallet: null,
+      coupons: null,
       program: null,
       savedAt: null,
     };

@@ -1,6 +1,6 @@
 // What the card keeps on the phone so that it opens (and shows a valid QR code) without a network:
 // the member, the card secret and the last balance seen, with when it was seen.
-import type { MemberDetail, MemberWallet, ProgramSettings } from '@regulars/contracts';
+import type { Coupon, MemberDetail, MemberWallet, ProgramSettings } from '@regulars/contracts';
 
 export type CachedCard = {
   memberId: string;
@@ -12,9 +12,14 @@ export type CachedCard = {
   member: MemberDetail | null;
   /** What the member holds (rewards in reach, stamp cards…); absent in a card saved by an older version. */
   wallet: MemberWallet | null;
+  /** The member's coupons with their terms and QR payloads (so that they show at the till offline too). */
+  coupons: CardCoupons | null;
   program: Pick<ProgramSettings, 'name' | 'currency'> | null;
   savedAt: string | null;
 };
+
+/** Coupons still to use (now or later), and the latest ones used, expired or withdrawn. */
+export type CardCoupons = { usable: Coupon[]; past: Coupon[] };
 
 const KEY = 'regulars.card.cache';
 
@@ -32,6 +37,7 @@ export function readCachedCard(): CachedCard | null {
       cardSecret: parsed.cardSecret ?? null,
       member: parsed.member ?? null,
       wallet: parsed.wallet ?? null,
+      coupons: parsed.coupons ?? null,
       program: parsed.program ?? null,
       savedAt: parsed.savedAt ?? null,
     };

@@ -6,6 +6,9 @@ import { serverNow } from '../shared/sandbox/server-clock.js';
 import { readCachedCard, writeCachedCard, type CachedCard } from './card-cache.js';
 
 const REFRESH_EVERY_MS = 30_000;
+/** Coupons still to use that the card lists (a wallet holds a handful), and the latest coupons of any state. */
+const USABLE_COUPONS = 100;
+const RECENT_COUPONS = 20;
 
 export type CardState = {
   card: CachedCard;
@@ -36,9 +39,11 @@ export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason
     setRefreshing(true);
     try {
       const current = readCachedCard() ?? initial;
-      const [member, wallet, secret, program, ledger] = await Promise.all([
+      const [member, wallet, usableCoupons, recentCoupons, secret, program, ledger] = await Promise.all([
         cardApi.member(current.memberId),
         cardApi.wallet(current.memberId),
+        cardApi.coupons(current.memberId, { status: 'active', limit: USABLE_COUPONS }),
+        cardApi.coupons(current.memberId, { limit: RECENT_COUPONS }),
         cardApi.card(current.memberId),
         cardApi.program(),
         cardApi.ledger(current.memberId),
@@ -51,6 +56,10 @@ export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason
         cardSecret: secret.cardSecret,
         member,
         wallet,
+        coupons: {
+          usable: usableCoupons.items,
+          past: recentCoupons.items.filter((coupon) => !usableCoupons.items.some((c) => c.id === coupon.id)),
+        },
         program: { name: program.name, currency: program.currency },
         // The server's time, so that "as of" agrees with the dates it sends (a sandbox runs ahead).
         savedAt: new Date(serverNow()).toISOString(),

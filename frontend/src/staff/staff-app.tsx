@@ -35,6 +35,9 @@ const WebhookDetailScreen = lazy(() =>
 const StampCardsScreen = lazy(() =>
   import('./stamps/stamp-cards-screen.js').then((m) => ({ default: m.StampCardsScreen })),
 );
+const CouponsScreen = lazy(() =>
+  import('./coupons/coupons-screen.js').then((m) => ({ default: m.CouponsScreen })),
+);
 const MemberDetailScreen = lazy(() =>
   import('./members/member-detail-screen.js').then((m) => ({ default: m.MemberDetailScreen })),
 );
@@ -49,6 +52,7 @@ const NAV: NavItem[] = [
   { path: '/members', label: 'nav.members', isAllowed: () => true },
   { path: '/rules', label: 'nav.rules', isAllowed: (s) => s.staff.role !== 'cashier' },
   { path: '/stamp-cards', label: 'nav.stampCards', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
+  { path: '/coupons', label: 'nav.coupons', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   // The admin's time control exists only where the clock can move.
   { path: '/webhooks', label: 'nav.webhooks', isAllowed: (s) => s.staff.role === 'admin' },
   { path: '/sandbox', label: 'nav.sandbox', isAllowed: (s, c) => c.isSandbox && s.staff.role === 'admin' },
@@ -199,6 +203,7 @@ function Route({ path, session }: { path: string; session: StaffSession }) {
     if (webhook?.id) return <WebhookDetailScreen webhookId={webhook.id} />;
   }
   if (path === '/stamp-cards' && hasRole(session, MARKETER_ROLES)) return <StampCardsScreen />;
+  if (path === '/coupons' && hasRole(session, MARKETER_ROLES)) return <CouponsScreen />;
   if (session.staff.role !== 'cashier') {
     if (path === '/rules') return <RulesScreen />;
     const rule = matchPath('/rules/:id', path);

@@ -9,6 +9,10 @@ const FOUR_LANGUAGE_KEYS = Object.keys(staffCatalogues.en).filter(
     key.startsWith('desk.cancelRedemption.') ||
     key.startsWith('error.redemption') ||
     key.startsWith('webhooks.') ||
+    key.startsWith('coupons.') ||
+    key.startsWith('members.coupons.') ||
+    key.startsWith('rules.effects.coupon') ||
+    key === 'nav.coupons' ||
     key.startsWith('desk.checkout.') ||
     key.startsWith('desk.code.') ||
     key.startsWith('desk.walkIn.') ||

@@ -6,6 +6,7 @@ import { webhookMessages } from './webhooks/webhook-messages.js';
 import { stampMessages } from './stamps/stamp-messages.js';
 import { checkoutMessages } from './desk/checkout-messages.js';
 import { codeMessages } from './desk/code-messages.js';
+import { couponMessages } from './coupons/coupon-messages.js';
 
 const en = {
   ...webhookMessages.en,
@@ -13,6 +14,7 @@ const en = {
   ...codeMessages.en,
   ...deskMessages.en,
   ...stampMessages.en,
+  ...couponMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -268,7 +270,6 @@ const en = {
   'rules.effects.per': 'Per',
   'rules.effects.perPurchase': 'purchase',
   'rules.effects.perItem': 'item',
-  'rules.effects.couponTemplateId': 'Coupon template id',
   'rules.effects.quantity': 'Quantity',
   'rules.effects.tag': 'Tag',
   'rules.effect.awardFixedPoints': 'Fixed points',
@@ -356,6 +357,7 @@ const es: Record<StaffMessageKey, string> = {
   ...codeMessages.es,
   ...deskMessages.es,
   ...stampMessages.es,
+  ...couponMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -613,7 +615,6 @@ const es: Record<StaffMessageKey, string> = {
   'rules.effects.per': 'Por',
   'rules.effects.perPurchase': 'compra',
   'rules.effects.perItem': 'artículo',
-  'rules.effects.couponTemplateId': 'Id de la plantilla de cupón',
   'rules.effects.quantity': 'Cantidad',
   'rules.effects.tag': 'Etiqueta',
   'rules.effect.awardFixedPoints': 'Puntos fijos',
@@ -742,6 +743,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     ...codeMessages.ru,
     ...deskMessages.ru,
     ...stampMessages.ru,
+    ...couponMessages.ru,
   },
   ro: {
     'nav.queues': 'Cozi de sarcini',
@@ -791,6 +793,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     ...codeMessages.ro,
     ...deskMessages.ro,
     ...stampMessages.ro,
+    ...couponMessages.ro,
   },
 };
 

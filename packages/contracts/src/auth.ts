@@ -20,6 +20,8 @@ export const API_SCOPES = [
   'rules:read',
   'events:read',
   'webhooks:write',
+  'giftCertificates:read',
+  'giftCertificates:write',
 ] as const;
 export const ApiScope = z.enum(API_SCOPES).openapi('ApiScope');
 export type ApiScope = z.infer<typeof ApiScope>;

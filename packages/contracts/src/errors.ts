@@ -115,6 +115,10 @@ export const ERROR_CATALOGUE = {
   WEBHOOK_NOT_FOUND: { status: 404, description: 'Unknown webhook endpoint' },
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, description: 'Unknown delivery of this endpoint' },
   CHECKOUT_NOT_FOUND: { status: 404, description: 'Unknown checkout' },
+  GIFT_CERTIFICATE_NOT_FOUND: {
+    status: 404,
+    description: 'No gift certificate has this code (or id); wrong codes count against a strict limit',
+  },
   CHECKOUT_INSTRUMENT_NOT_FOUND: {
     status: 404,
     description: 'No instrument with this id is applied to the checkout',
@@ -164,6 +168,36 @@ export const ERROR_CATALOGUE = {
     details: z.object({ use: z.string() }),
   },
   MEMBER_BLOCKED: { status: 409, description: 'The member is blocked' },
+  GIFT_CERTIFICATE_BLOCKED: { status: 409, description: 'The gift certificate is blocked' },
+  GIFT_CERTIFICATE_EXPIRED: {
+    status: 409,
+    description: 'The gift certificate expired (its balance was recorded as breakage)',
+    details: z.object({ expiresAt: z.string() }),
+  },
+  GIFT_CERTIFICATE_EMPTY: { status: 409, description: 'The gift certificate has no balance left' },
+  GIFT_CERTIFICATE_INSUFFICIENT_BALANCE: {
+    status: 409,
+    description: 'The gift certificate holds less than asked (open checkouts may hold part of it)',
+    details: z.object({ availableMinor: z.number().int(), requestedMinor: z.number().int() }),
+  },
+  GIFT_CERTIFICATE_NOTHING_TO_PAY: {
+    status: 409,
+    description: 'Nothing is left to pay in this checkout: a gift certificate has nothing to take',
+  },
+  GIFT_CERTIFICATE_ALREADY_APPLIED: {
+    status: 409,
+    description: 'This gift certificate is already applied to this checkout',
+  },
+  GIFT_CERTIFICATE_ALREADY_ISSUED: {
+    status: 409,
+    description:
+      'This `Idempotency-Key` already issued: the code was shown once and is not kept; block it and issue again if it was lost',
+    details: z.object({ id: z.string() }),
+  },
+  GIFT_CERTIFICATE_CLAIMED: {
+    status: 409,
+    description: "The gift certificate is in another member's wallet",
+  },
   WEBHOOK_DISABLED: {
     status: 409,
     description: 'The webhook endpoint is turned off: turn it on first',
@@ -352,6 +386,20 @@ export const ERROR_CATALOGUE = {
     status: 422,
     description: 'A line’s discount and points exceed its price',
     details: z.object({ index: z.number().int() }),
+  },
+  GIFT_CERTIFICATE_CURRENCY: {
+    status: 422,
+    description: 'The gift certificate is in another currency than the sale (or the program)',
+    details: z.object({ certificateCurrency: z.string(), currency: z.string() }),
+  },
+  GIFT_CERTIFICATE_RELOAD_CAP: {
+    status: 422,
+    description: "The reload would take the balance above the program's `giftCertificateReloadCapMinor`",
+    details: z.object({
+      capMinor: z.number().int(),
+      balanceMinor: z.number().int(),
+      amountMinor: z.number().int(),
+    }),
   },
   CURRENCY_NOT_SUPPORTED: {
     status: 422,

@@ -71,6 +71,34 @@ export const EVENT_CATALOGUE = {
     version: 1,
     description: 'A refund broke the full card of an unused stamp reward: the reward is locked again',
   },
+  'gift_certificate.issued': {
+    version: 1,
+    description: 'A gift certificate was issued (free by staff or a campaign, or sold at the till)',
+  },
+  'gift_certificate.redeemed': {
+    version: 1,
+    description: "A checkout's purchase was paid in part or in full with a gift certificate",
+  },
+  'gift_certificate.reloaded': { version: 1, description: 'Value was added to a gift certificate' },
+  'gift_certificate.refunded': {
+    version: 1,
+    description: 'A refund of a purchase paid with a gift certificate credited its share back',
+  },
+  'gift_certificate.adjusted': {
+    version: 1,
+    description: "A manager corrected a gift certificate's balance",
+  },
+  'gift_certificate.blocked': { version: 1, description: 'A gift certificate was blocked' },
+  'gift_certificate.unblocked': { version: 1, description: 'A gift certificate was unblocked' },
+  'gift_certificate.claimed': {
+    version: 1,
+    description: 'A member claimed a bearer gift certificate into their wallet by typing its code',
+  },
+  'gift_certificate.expired': {
+    version: 1,
+    description:
+      'A gift certificate reached its expiry: its remaining balance is breakage (by the sweep); occurredAt is its expiresAt',
+  },
   'coupon_template.created': { version: 1, description: 'A coupon template was created' },
   'coupon_template.updated': {
     version: 1,

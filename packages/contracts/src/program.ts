@@ -25,6 +25,10 @@ export const ProgramSettings = z
     negativeBalancePolicy: NegativeBalancePolicy,
     /** Minutes an open checkout keeps its holds after its last change (default 15). */
     checkoutTtlMinutes: z.number().int(),
+    /** Months a gift certificate stays usable after issue (0: it never expires, the default). */
+    giftCertificateExpiryMonths: z.number().int(),
+    /** The most a reload may take a gift certificate's balance to, in minor units. */
+    giftCertificateReloadCapMinor: z.number().int(),
     updatedAt: z.string().datetime({ offset: true }),
   })
   .openapi('ProgramSettings');
@@ -40,6 +44,8 @@ export const UpdateProgramBody = z
     expiryMonths: z.number().int().min(0).max(120),
     negativeBalancePolicy: NegativeBalancePolicy,
     checkoutTtlMinutes: z.number().int().min(1).max(1440),
+    giftCertificateExpiryMonths: z.number().int().min(0).max(120),
+    giftCertificateReloadCapMinor: z.number().int().min(1).max(10_000_000),
   })
   .partial()
   .strict()

@@ -200,6 +200,13 @@ export const RefundCreated = z
     balance: PointsBalance,
     /** Stamp cards whose stamps the refund took back (absent when none). */
     stamps: z.array(StampsRemovedSummary).optional(),
+    /**
+     * Gift certificates that paid for the purchase and got their share of this refund back (absent when
+     * none): that part of `amountMinor` goes back onto the certificate, not to the customer in cash.
+     */
+    giftCertificates: z
+      .array(z.object({ id: ObjectIdString, last4: z.string(), amountMinor: z.number().int() }))
+      .optional(),
     purchase: z.object({
       totalMinor: z.number().int(),
       refundedMinor: z.number().int(),

@@ -155,8 +155,8 @@ export class CheckoutService {
         await this.deps.members.consumeCardCode(session, verified, 'purchase');
         await this.deps.members.consumeCardCode(session, verified, 'redemption');
       }
-      await CheckoutModel.collection.insertOne(checkout, { session });
-      await this.deps.events.append(session, {
+      const batch = new WriteBatch().insertOne(CheckoutModel, checkout);
+      await this.deps.events.append(batch, {
         type: 'checkout.opened',
         occurredAt: now,
         memberId: checkout.memberId,
@@ -164,6 +164,7 @@ export class CheckoutService {
         subject: { checkoutId: checkout._id },
         payload: { checkoutId: checkout._id.toHexString(), itemCount: countItems(checkout.items) },
       });
+      await batch.flush(session);
     });
     return this.view(checkout, member);
   }
@@ -232,13 +233,19 @@ export class CheckoutService {
     options: { clientIp?: string | null } = {},
   ): Promise<CheckoutView> {
     const clientIp = options.clientIp ?? null;
-    const updated = await this.change(id, principal, async (session, checkout, now) => {
-      const instrument =
-        body.type === 'code'
-          ? await this.holdByCode(session, checkout, body.code, principal, now, clientIp)
-          : body.type === 'coupon' || body.type === 'giftCertificate'
-            ? await this.holdThroughPort(session, checkout, body, principal, now, clientIp)
-            : await this.holdForMember(session, checkout, body, principal, now);
+    // The member as the hold left them (their balance after the debit): the answer needs no second read.
+    let member: Member | null = null;
+    const updated = await this.change(id, principal, async (session, checkout, now, batch) => {
+      let instrument: AppliedInstrument;
+      if (body.type === 'code') {
+        instrument = await this.holdByCode(session, checkout, body.code, principal, now, clientIp);
+      } else if (body.type === 'coupon' || body.type === 'giftCertificate') {
+        instrument = await this.holdThroughPort(session, checkout, body, principal, now, clientIp);
+      } else {
+        const held = await this.holdForMember(session, checkout, body, principal, now, batch);
+        instrument = held.instrument;
+        member = held.member;
+      }
       const clash = stackingProblem(checkout.applied, instrument);
       if (clash) {
         throw new ConflictError('COUPON_NOT_STACKABLE', clash.message, {
@@ -249,13 +256,22 @@ export class CheckoutService {
       const priced = price(checkout.items, [...checkout.applied, instrument]);
       const drop = priced.dropped.find((d) => d.id === instrument._id.toHexString());
       if (drop) throw misfit(drop.reason, instrument, price(checkout.items, checkout.applied));
-      return this.settle(session, checkout, checkout.items, [...checkout.applied, instrument], {
-        actor: actorOf(principal),
-        now,
-        why: `"${instrument.label}" applied`,
-      });
+      const settled = await this.settle(
+        session,
+        checkout,
+        checkout.items,
+        [...checkout.applied, instrument],
+        {
+          actor: actorOf(principal),
+          now,
+          why: `"${instrument.label}" applied`,
+        },
+      );
+      // A tender released by this discount gave points back: the balance is no longer the debit's.
+      if (settled.dropped.length > 0) member = null;
+      return settled;
     });
-    return this.view(updated);
+    return this.view(updated, member);
   }
 
   /**
@@ -368,7 +384,8 @@ export class CheckoutService {
     body: Extract<ApplyToCheckoutBody, { type: 'reward' | 'points' | 'stampReward' }>,
     principal: Principal,
     now: Date,
-  ): Promise<AppliedInstrument> {
+    batch: WriteBatch,
+  ): Promise<{ instrument: AppliedInstrument; member: Member }> {
     const program = await this.deps.program.get();
     const reward = body.type === 'reward' ? await this.deps.rewards.get(body.rewardId) : null;
     {
@@ -422,7 +439,7 @@ export class CheckoutService {
               };
       }
       if (instrument.type !== 'stampReward') {
-        const redemption = await this.deps.redemptions.spendInSession(session, {
+        const { redemption, memberPoints } = await this.deps.redemptions.spendInSession(session, {
           member,
           reward: instrument.type === 'reward' ? reward : null,
           points: instrument.points,
@@ -436,10 +453,12 @@ export class CheckoutService {
           requestKey: null,
           actor: actorOf(principal),
           now,
+          batch,
         });
         instrument.redemptionId = redemption._id;
+        return { instrument, member: { ...member, points: memberPoints } };
       }
-      return instrument;
+      return { instrument, member };
     }
   }
 
@@ -489,28 +508,31 @@ export class CheckoutService {
       recordAnswer?: ((batch: WriteBatch, answer: CheckoutReceipt) => void) | null;
     },
   ): Promise<CheckoutReceipt> {
-    const found = await this.find(id, ctx.principal);
-    if (found.status === 'completed' && found.receipt) {
-      if (ctx.requestKey && found.completeKey === ctx.requestKey) return found.receipt;
-      throw completed(found);
-    }
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Checkout', id);
     const program = await this.deps.program.get();
     const reservations: BudgetReservation[] = [];
     try {
       return await runInTransaction(async (session) => {
         this.deps.purchases.releaseBudget(reservations.splice(0));
         const now = this.deps.clock.now();
+        // Read once, in the transaction: the scope check, the replay and the completion use this copy.
         const checkout = await this.load(session, id);
+        storeScopeOf(ctx.principal, checkout.storeId.toHexString());
+        if (checkout.status === 'completed' && checkout.receipt) {
+          if (ctx.requestKey && checkout.completeKey === ctx.requestKey) return checkout.receipt;
+          throw completed(checkout);
+        }
         assertOpen(checkout, now);
         const priced = price(checkout.items, checkout.applied);
         if (priced.dropped.length > 0) throw new RetryTransaction('basket priced differently');
         const held = checkout.applied.flatMap((a) => (a.redemptionId ? [a.redemptionId] : []));
+        const batch = new WriteBatch();
         await this.deps.redemptions.completeHeldInSession(session, {
           redemptionIds: held,
           checkoutId: checkout._id,
           now,
+          batch,
         });
-        const batch = new WriteBatch();
         const prepared = toPrepared(checkout, priced, program, now, {
           externalId: body.externalId ?? null,
           redemptionIds: held,
@@ -553,7 +575,8 @@ export class CheckoutService {
           stamps,
           now,
         });
-        const closed = await CheckoutModel.updateOne(
+        batch.updateOne(
+          CheckoutModel,
           { _id: checkout._id, status: 'open', version: checkout.version },
           {
             $set: {
@@ -566,9 +589,8 @@ export class CheckoutService {
             },
             $inc: { version: 1 },
           },
-          { session },
+          () => new RetryTransaction('checkout changed during completion'),
         );
-        if (closed.matchedCount !== 1) throw new RetryTransaction('checkout changed during completion');
         await this.deps.events.append(batch, {
           type: 'checkout.completed',
           occurredAt: now,
@@ -592,6 +614,8 @@ export class CheckoutService {
       this.deps.purchases.releaseBudget(reservations.splice(0));
       // A concurrent completion won: answer as it did for the same key, refuse any other.
       const current = await CheckoutModel.findById(id).lean();
+      // Never more than the caller may see: a till of another store gets the scope's refusal.
+      if (current) storeScopeOf(ctx.principal, current.storeId.toHexString());
       if (current?.status === 'completed' && current.receipt) {
         if (ctx.requestKey && current.completeKey === ctx.requestKey) return current.receipt;
         throw completed(current);
@@ -751,6 +775,7 @@ export class CheckoutService {
       session: ClientSession,
       checkout: Checkout,
       now: Date,
+      batch: WriteBatch,
     ) => Promise<Pick<Checkout, 'applied' | 'dropped'> & Partial<Pick<Checkout, 'items'>>>,
   ): Promise<Checkout> {
     const program = await this.deps.program.get();
@@ -760,17 +785,18 @@ export class CheckoutService {
       // A caller bound to a store changes that store's checkouts only.
       storeScopeOf(principal, checkout.storeId.toHexString());
       assertOpen(checkout, now);
-      const changes = await work(session, checkout, now);
-      const updated = await CheckoutModel.findOneAndUpdate(
+      // The change's own writes after its guarded ones, and the checkout's: one round trip.
+      const batch = new WriteBatch();
+      const changes = await work(session, checkout, now, batch);
+      const set = { ...changes, expiresAt: expiryFrom(now, program), updatedAt: now };
+      batch.updateOne(
+        CheckoutModel,
         { _id: checkout._id, status: 'open', version: checkout.version },
-        {
-          $set: { ...changes, expiresAt: expiryFrom(now, program), updatedAt: now },
-          $inc: { version: 1 },
-        },
-        { session, new: true, lean: true },
+        { $set: set, $inc: { version: 1 } },
+        () => new RetryTransaction('checkout changed concurrently'),
       );
-      if (!updated) throw new RetryTransaction('checkout changed concurrently');
-      return updated;
+      await batch.flush(session);
+      return { ...checkout, ...set, version: checkout.version + 1 };
     });
   }
 

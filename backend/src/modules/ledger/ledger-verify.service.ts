@@ -14,6 +14,14 @@ type MemberTotals = {
 const MAX_REPORTED = 1000;
 
 /**
+ * A module's own ledger check (gift certificates…), run by `verify` after the points ledger's. The ledger
+ * never imports an instrument: the app hands it the checks. Answers how many records it checked.
+ */
+export interface LedgerCheck {
+  verify(report: (mismatch: LedgerMismatch) => void): Promise<number>;
+}
+
+/**
  * Proves the cached balances equal the ledger: for every member, the sum of entries equals available +
  * pending; available equals the active lots' remaining minus debt; pending equals the pending lots'
  * remaining; every lot's remaining equals the sum of the entries' changes to it; every entry is
@@ -21,6 +29,8 @@ const MAX_REPORTED = 1000;
  * not with entries.
  */
 export class LedgerVerifyService {
+  constructor(private readonly checks: readonly LedgerCheck[] = []) {}
+
   async verify(): Promise<LedgerVerifyResult> {
     const mismatches: LedgerMismatch[] = [];
     const report = (m: LedgerMismatch) => {
@@ -129,6 +139,8 @@ export class LedgerVerifyService {
       check('member_debt', t.debtDeltas, cached.debt, 'debt');
       if (!t.cached) check('member_exists', 0, 1, 'a member with ledger entries or lots that does not exist');
     }
+
+    for (const check of this.checks) await check.verify(report);
 
     return { ok: mismatches.length === 0, checked: members.size, mismatches };
   }

@@ -7,7 +7,7 @@ import type { Principal } from '../../platform/principal.js';
 import { nativeCollection } from '../../platform/mongo.js';
 import { WriteBatch } from '../../platform/write-batch.js';
 import type { EventService } from '../events/event.service.js';
-import { MemberModel, type MemberPoints } from '../members/member.model.js';
+import { MemberModel, type Member, type MemberPoints } from '../members/member.model.js';
 import type { ProgramSettings } from '../program/program.service.js';
 import {
   LedgerEntryModel,
@@ -249,20 +249,27 @@ export class LedgerService {
    * cached balance is the gate: when it does not match, nothing was written and INSUFFICIENT_POINTS is
    * thrown with the balance.
    */
+  /**
+   * Spends points, soonest-expiring lots first, behind a guarded debit of the member's balance (two
+   * concurrent spends cannot both pass it). With `batch`, the lot debits and the entry are queued on it
+   * (the caller flushes it in this transaction): one round trip with the caller's other writes.
+   * Answers the allocations and the member's points after the debit.
+   */
   async debitInSession(
     session: ClientSession,
     input: Omit<EntryInput, 'lotChanges' | 'debtDelta' | 'writtenOff' | 'points'> & {
       points: number;
       now: Date;
+      batch?: WriteBatch;
     },
-  ): Promise<Allocation[]> {
+  ): Promise<{ allocations: Allocation[]; memberPoints: MemberPoints }> {
     await this.settleInSession(session, input.memberId, input.now);
-    const gate = await MemberModel.updateOne(
+    const gate = await nativeCollection<Member>(MemberModel).findOneAndUpdate(
       { _id: input.memberId, 'points.available': { $gte: input.points } },
       { $inc: { 'points.available': -input.points } },
-      { session },
+      { session, returnDocument: 'after', projection: { points: 1 } },
     );
-    if (gate.matchedCount !== 1) {
+    if (!gate) {
       const balance = await this.balance(input.memberId, session);
       throw new ConflictError(
         'INSUFFICIENT_POINTS',
@@ -279,12 +286,14 @@ export class LedgerService {
     for (const lot of lots) {
       if (left === 0) break;
       const take = Math.min(lot.remaining, left);
-      const taken = await LotModel.updateOne(
-        { _id: lot._id, status: 'active', remaining: { $gte: take } },
-        { $inc: { remaining: -take } },
-        { session },
-      );
-      if (taken.matchedCount !== 1) throw new RetryTransaction('lot spent concurrently');
+      const filter = { _id: lot._id, status: 'active', remaining: { $gte: take } };
+      const update = { $inc: { remaining: -take } };
+      if (input.batch) {
+        input.batch.updateOne(LotModel, filter, update, () => new RetryTransaction('lot spent concurrently'));
+      } else {
+        const taken = await LotModel.updateOne(filter, update, { session });
+        if (taken.matchedCount !== 1) throw new RetryTransaction('lot spent concurrently');
+      }
       allocations.push({ lotId: lot._id, points: take });
       left -= take;
     }
@@ -292,12 +301,15 @@ export class LedgerService {
       // The cached balance said yes but the lots disagree: never spend points that do not exist.
       throw new Error(`ledger inconsistency: member ${String(input.memberId)} lots are short by ${left}`);
     }
-    await this.appendInSession(session, {
-      ...input,
+    const { batch, ...entry } = input;
+    const entryInput: EntryInput = {
+      ...entry,
       points: -input.points,
       lotChanges: allocations.map((a) => ({ lotId: a.lotId, delta: -a.points })),
-    });
-    return allocations;
+    };
+    if (batch) batch.insertOne(LedgerEntryModel, entryDocument(entryInput));
+    else await this.appendInSession(session, entryInput);
+    return { allocations, memberPoints: gate.points };
   }
 
   /**

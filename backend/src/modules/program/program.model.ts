@@ -14,6 +14,10 @@ export type Program = {
   negativeBalancePolicy: 'allow' | 'floor_at_zero';
   /** How long an open checkout holds points and rewards after its last change. */
   checkoutTtlMinutes: number;
+  /** Months a gift certificate stays usable after issue; 0: it never expires. */
+  giftCertificateExpiryMonths: number;
+  /** The most a reload may take one gift certificate's balance to (minor units). */
+  giftCertificateReloadCapMinor: number;
   updatedAt: Date;
 };
 
@@ -29,6 +33,8 @@ export const PROGRAM_DEFAULTS: Omit<Program, '_id' | 'updatedAt'> = {
   expiryMonths: 12,
   negativeBalancePolicy: 'allow',
   checkoutTtlMinutes: 15,
+  giftCertificateExpiryMonths: 0,
+  giftCertificateReloadCapMinor: 50_000,
 };
 
 const programSchema = new Schema<Program>(
@@ -43,6 +49,14 @@ const programSchema = new Schema<Program>(
     expiryMonths: { type: Number, required: true },
     negativeBalancePolicy: { type: String, enum: ['allow', 'floor_at_zero'], required: true },
     checkoutTtlMinutes: { type: Number, default: PROGRAM_DEFAULTS.checkoutTtlMinutes },
+    giftCertificateExpiryMonths: {
+      type: Number,
+      default: PROGRAM_DEFAULTS.giftCertificateExpiryMonths,
+    },
+    giftCertificateReloadCapMinor: {
+      type: Number,
+      default: PROGRAM_DEFAULTS.giftCertificateReloadCapMinor,
+    },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'program', versionKey: false },

@@ -357,17 +357,17 @@ export class PurchaseService {
         now,
       });
       for (const redemptionId of redemptionIds) {
-        const linked = await RedemptionModel.updateOne(
+        // Guarded, with the purchase's other writes: a redemption cancelled or linked meanwhile fails it.
+        batch.updateOne(
+          RedemptionModel,
           { _id: redemptionId, status: 'completed', purchaseId: null },
           { $set: { purchaseId: id } },
-          { session },
+          () =>
+            new ConflictError(
+              'REDEMPTION_ALREADY_APPLIED',
+              `Redemption ${redemptionId.toHexString()} was cancelled or applied to another purchase meanwhile`,
+            ),
         );
-        if (linked.matchedCount !== 1) {
-          throw new ConflictError(
-            'REDEMPTION_ALREADY_APPLIED',
-            `Redemption ${redemptionId.toHexString()} was cancelled or applied to another purchase meanwhile`,
-          );
-        }
       }
       const stats = member.stats;
       const { usageUpdate } = result;

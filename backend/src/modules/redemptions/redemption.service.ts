@@ -2,12 +2,14 @@ import { Types, type ClientSession } from 'mongoose';
 import type { CreateRedemptionBody, RedemptionApply, RedemptionListQuery } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
+import { nativeCollection } from '../../platform/mongo.js';
 import { paginate, timeRange } from '../../platform/pagination.js';
+import type { WriteBatch } from '../../platform/write-batch.js';
 import { storeScopeOf, type Principal } from '../../platform/principal.js';
 import { actorOf, type Balance, type EntryActor, type LedgerService } from '../ledger/ledger.service.js';
 import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
 import type { EventService } from '../events/event.service.js';
-import type { Member } from '../members/member.model.js';
+import type { Member, MemberPoints } from '../members/member.model.js';
 import type { MemberService, VerifiedCardCode } from '../members/member.service.js';
 import type { ProgramService } from '../program/program.service.js';
 import { RewardModel, type Reward } from '../rewards/reward.model.js';
@@ -94,7 +96,7 @@ export class RedemptionService {
       return await runInTransaction(
         async (session) => {
           if (verified) await this.deps.members.consumeCardCode(session, verified, 'redemption');
-          const redemption = await this.spendInSession(session, {
+          const { redemption } = await this.spendInSession(session, {
             member,
             reward,
             points,
@@ -148,8 +150,10 @@ export class RedemptionService {
       requestKey: string | null;
       actor: EntryActor;
       now: Date;
+      /** Queue the writes after the guarded debit on the caller's batch (flushed by the caller). */
+      batch?: WriteBatch;
     },
-  ): Promise<Redemption> {
+  ): Promise<{ redemption: Redemption; memberPoints: MemberPoints }> {
     const { member, reward, points, apply, now } = input;
     const id = new Types.ObjectId();
     if (reward?.perMemberLimit) {
@@ -178,7 +182,7 @@ export class RedemptionService {
         throw new ConflictError('OUT_OF_STOCK', `The reward "${reward.name}" is out of stock`);
       }
     }
-    const allocations = await this.deps.ledger.debitInSession(session, {
+    const { allocations, memberPoints } = await this.deps.ledger.debitInSession(session, {
       memberId: member._id,
       type: 'redeem',
       points,
@@ -190,6 +194,7 @@ export class RedemptionService {
       at: now,
       now,
       dedupeKey: `redeem:${id.toHexString()}`,
+      ...(input.batch ? { batch: input.batch } : {}),
     });
     const redemption: Redemption = {
       _id: id,
@@ -206,14 +211,19 @@ export class RedemptionService {
       createdAt: now,
       cancelledAt: null,
     };
-    await RedemptionModel.collection.insertOne(redemption, { session });
-    if (input.status === 'completed') await this.announce(session, redemption, now);
-    return redemption;
+    if (input.batch) input.batch.insertOne(RedemptionModel, redemption);
+    else await RedemptionModel.collection.insertOne(redemption, { session });
+    if (input.status === 'completed') await this.announce(input.batch ?? session, redemption, now);
+    return { redemption, memberPoints };
   }
 
   /** `redemption.created`, in the transaction that completes the redemption. */
-  private async announce(session: ClientSession, redemption: Redemption, now: Date): Promise<void> {
-    await this.deps.events.append(session, {
+  private async announce(
+    target: ClientSession | WriteBatch,
+    redemption: Redemption,
+    now: Date,
+  ): Promise<void> {
+    await this.deps.events.append(target, {
       type: 'redemption.created',
       occurredAt: now,
       memberId: redemption.memberId,
@@ -238,16 +248,17 @@ export class RedemptionService {
    */
   async completeHeldInSession(
     session: ClientSession,
-    input: { redemptionIds: Types.ObjectId[]; checkoutId: Types.ObjectId; now: Date },
+    input: { redemptionIds: Types.ObjectId[]; checkoutId: Types.ObjectId; now: Date; batch: WriteBatch },
   ): Promise<void> {
     for (const id of input.redemptionIds) {
-      const redemption = await RedemptionModel.findOneAndUpdate(
+      const redemption = await nativeCollection<Redemption>(RedemptionModel).findOneAndUpdate(
         { _id: id, status: 'held', checkoutId: input.checkoutId },
         { $set: { status: 'completed' } },
-        { session, new: true, lean: true },
+        { session, returnDocument: 'after' },
       );
       if (!redemption) throw new RetryTransaction(`hold ${id.toHexString()} changed during completion`);
-      await this.announce(session, redemption, input.now);
+      // Its event goes with the purchase's writes, in the same round trip.
+      await this.announce(input.batch, redemption, input.now);
     }
   }
 

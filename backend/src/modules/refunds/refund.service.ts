@@ -13,6 +13,10 @@ import { PurchaseModel, type Purchase } from '../purchases/purchase.model.js';
 import { giveBackConsumptionInSession, type RuleConsumptionReturned } from '../purchases/rule-consumption.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
 import type { StampService } from '../stamps/stamp.service.js';
+import type {
+  GiftCertificateRefundCredit,
+  GiftCertificateService,
+} from '../gift-certificates/gift-certificate.service.js';
 import type { CouponService } from '../coupons/coupon.service.js';
 import { RefundModel, type Refund } from './refund.model.js';
 
@@ -25,6 +29,7 @@ export type RefundResult = {
   pointsWrittenOff: number;
   balance: Balance;
   stamps?: StampsRemovedSummary[];
+  giftCertificates?: GiftCertificateRefundCredit[];
   purchase: { totalMinor: number; refundedMinor: number; isFullyRefunded: boolean };
 };
 
@@ -46,6 +51,7 @@ export class RefundService {
       redemptions: RedemptionService;
       events: EventService;
       stamps: StampService;
+      giftCertificates: GiftCertificateService;
       /** Voids the bounce-back coupons of a refunded sale and gives back the coupon uses it took. */
       coupons?: CouponService;
     },
@@ -201,6 +207,16 @@ export class RefundService {
           isFullyRefunded,
           now,
         });
+        // Gift certificates get their share back whether or not the sale had a member (it is their money).
+        const giftCertificates = await this.deps.giftCertificates.creditForRefundInSession(session, {
+          purchaseId: purchase._id,
+          refundId: id,
+          refundedMinor,
+          totalMinor: purchase.totalMinor,
+          isFullyRefunded,
+          actor: actorOf(ctx.principal),
+          now,
+        });
         const refund: Refund = {
           _id: id,
           purchaseId: purchase._id,
@@ -245,6 +261,7 @@ export class RefundService {
           ...toRefundFields(refund),
           balance,
           ...(stamps.length ? { stamps } : {}),
+          ...(giftCertificates.length ? { giftCertificates } : {}),
           purchase: { totalMinor: purchase.totalMinor, refundedMinor, isFullyRefunded },
         };
       });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { formatDateTime } from '../../shared/format.js';
 import { Notice } from '../../shared/ui/notice.js';
 import { useOnline } from '../../shared/use-online.js';
@@ -15,6 +15,13 @@ import { RewardsList } from './rewards-list.js';
 import { StampCards } from './stamp-cards.js';
 import { WalletProgress } from './wallet-progress.js';
 import { NetworkError } from '../../shared/api/errors.js';
+import type { ShownCode } from '../wallet/code-view.js';
+import { Loading } from '../../shared/ui/spinner.js';
+
+const CouponList = lazy(() =>
+  import('../wallet/wallet-sections.js').then((m) => ({ default: m.CouponList })),
+);
+const CodeView = lazy(() => import('../wallet/wallet-sections.js').then((m) => ({ default: m.CodeView })));
 
 const SECTIONS = ['card', 'rewards', 'history', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -32,6 +39,8 @@ export function CardHome({
   const { t, language } = useI18n();
   const isOnline = useOnline();
   const [section, setSection] = useState<Section>('card');
+  // A coupon's (or gift certificate's) QR opened from the Card tab, in place of the tab's content.
+  const [shown, setShown] = useState<ShownCode | null>(null);
   const { card, recent, error, refresh } = useCard(initial, onSignedOut);
   const isOffline = !isOnline || error instanceof NetworkError;
   const available = card.member?.balance.available ?? 0;
@@ -55,12 +64,27 @@ export function CardHome({
         <h1 id={`section-${section}`} className="visually-hidden">
           {t(`nav.${section}` as CardMessageKey)}
         </h1>
-        {section === 'card' ? (
+        {section === 'card' && shown ? (
+          <Suspense fallback={<Loading label={t('app.loading')} />}>
+            <CodeView shown={shown} onBack={() => setShown(null)} />
+          </Suspense>
+        ) : null}
+        {section === 'card' && !shown ? (
           <>
             <CardQr cardNumber={card.cardNumber} cardSecret={card.cardSecret} />
             <BalanceSummary member={card.member} savedAt={card.savedAt} />
             <StampCards cards={card.wallet?.stampCards} />
             <WalletProgress wallet={card.wallet} />
+            <Suspense fallback={<Loading label={t('app.loading')} />}>
+              <CouponList
+                coupons={card.coupons}
+                isLoading={!isOffline && !error}
+                onShow={(next) => {
+                  setShown(next);
+                  window.scrollTo({ top: 0 });
+                }}
+              />
+            </Suspense>
           </>
         ) : null}
         {section === 'rewards' ? <RewardsList available={available} /> : null}
@@ -82,7 +106,10 @@ export function CardHome({
             type="button"
             className={`card-nav-item ${section === name ? 'is-current' : ''}`}
             aria-current={section === name ? 'page' : undefined}
-            onClick={() => setSection(name)}
+            onClick={() => {
+              setSection(name);
+              setShown(null);
+            }}
           >
             {t(`nav.${name}` as CardMessageKey)}
           </button>

@@ -24,10 +24,15 @@ export class NetworkError extends Error {
 /** One field the server (or the client-side validation) rejected, e.g. `{ path: 'items[2].quantity' }`. */
 export type FieldIssue = { path: string; message: string };
 
-/** The field issues of a 400/422 answer, when the server sent them in `details.issues`. */
+/**
+ * The field issues of a 400/422 answer: `details` itself (the API's VALIDATION_FAILED lists
+ * `[{ path, message }]`) or `details.issues`.
+ */
 export function fieldIssuesOf(error: unknown): FieldIssue[] {
   if (!(error instanceof ApiError) || typeof error.details !== 'object' || error.details === null) return [];
-  const issues = (error.details as { issues?: unknown }).issues;
+  const issues = Array.isArray(error.details)
+    ? error.details
+    : (error.details as { issues?: unknown }).issues;
   if (!Array.isArray(issues)) return [];
   return issues.flatMap((issue: unknown) => {
     if (typeof issue !== 'object' || issue === null) return [];

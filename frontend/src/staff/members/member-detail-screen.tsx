@@ -6,12 +6,13 @@ import { Loading } from '../../shared/ui/spinner.js';
 import { CancelRedemptionDialog } from '../desk/cancel-redemption-dialog.js';
 import { RefundDialog } from '../desk/refund-dialog.js';
 import { navigate } from '../router.js';
-import { DESK_ROLES, MANAGER_ROLES, hasRole, useSession } from '../session.js';
+import { DESK_ROLES, MANAGER_ROLES, MARKETER_ROLES, hasRole, useSession } from '../session.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { AdjustmentForm } from './adjustment-form.js';
+import { MemberCoupons } from './member-coupons.js';
 
 /** One member: balance, stats, the ledger page by page; adjustments and refunds for managers. */
 export function MemberDetailScreen({ memberId }: { memberId: string }) {
@@ -110,6 +111,8 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
         </div>
       </div>
       {isManager ? <AdjustmentForm memberId={member.id} onDone={() => void load()} /> : null}
+      {/* Giving by hand picks among the coupon templates, which marketers and admins may list. */}
+      <MemberCoupons memberId={member.id} canGive={hasRole(session, MARKETER_ROLES)} />
       <section className="panel" aria-labelledby="ledger-title">
         <h2 id="ledger-title">{t('members.ledger')}</h2>
         {error ? <ErrorNotice error={error} /> : null}

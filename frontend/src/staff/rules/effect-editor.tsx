@@ -3,6 +3,7 @@ import { UNAVAILABLE_EFFECTS, type Effect } from '@regulars/rules';
 import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
 import { StampCardPicker, useActiveStampCards } from '../stamps/stamp-card-picker.js';
+import { CouponTemplatePicker } from '../coupons/coupon-template-picker.js';
 import { joinList, numberOrUndefined, splitList, withoutUndefined } from './rule-draft.js';
 
 const EFFECT_TYPES = [
@@ -29,7 +30,8 @@ const TEMPLATES: Record<EffectType, Effect> = {
   },
   // The card is picked from the stamp card definitions (publishing refuses a rule without an active one).
   addStamps: { type: 'addStamps', cardId: '', stamps: 1, per: 'item' },
-  issueCoupon: { type: 'issueCoupon', couponTemplateId: 'welcome-back', quantity: 1 },
+  // The template is picked from the active assigned coupon templates (publishing refuses any other).
+  issueCoupon: { type: 'issueCoupon', couponTemplateId: '', quantity: 1 },
   addMemberTag: { type: 'addMemberTag', tag: 'vip' },
   removeMemberTag: { type: 'removeMemberTag', tag: 'vip' },
 };
@@ -193,7 +195,12 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
       ) : null}
       {effect.type === 'issueCoupon' ? (
         <>
-          {text('couponTemplateId', 'rules.effects.couponTemplateId')}
+          <CouponTemplatePicker
+            name="effect-couponTemplateId"
+            label={t('rules.effects.couponTemplate')}
+            value={effect.couponTemplateId}
+            onChange={(couponTemplateId) => set({ couponTemplateId })}
+          />
           {num('quantity', 'rules.effects.quantity')}
         </>
       ) : null}
