@@ -805,6 +805,61 @@ describe('POST /api/v1/checkouts/:id/applied { type: "coupon" }', () => {
     expect(refused.body.error.code).toBe('COUPON_ALREADY_USED');
   });
 
+  it('gives the use back when the sale is undone at the till, and voids a bounce-back coupon it issued', async () => {
+    const used = await createTemplate({ name: '€1 off', discount: { kind: 'fixed', amountMinor: 100 } });
+    const { codes } = await batchOf(used.id, 1);
+    const bounce = await createTemplate({
+      kind: 'assigned',
+      name: 'Back soon',
+      validity: { type: 'relative', daysFromIssue: 30, activationDelayDays: 7 },
+    });
+    const category = `undo-${randomUUID().slice(0, 8)}`;
+    const ruleId = await publishRule(world.app, world.marketer, {
+      name: `Bounce ${category}`,
+      conditions: { field: 'purchase.channel', op: 'eq', value: category },
+      effects: [{ type: 'issueCoupon', couponTemplateId: bounce.id }],
+    });
+    try {
+      const member = await createMember(world);
+      const checkout = (
+        await world.app.request
+          .post('/api/v1/checkouts')
+          .set(world.cashier.auth)
+          .send({
+            storeId: world.storeId,
+            currency: 'EUR',
+            member: { memberId: member.id },
+            channel: category,
+            items: [{ sku: 'BAG', quantity: 1, unitPriceMinor: 1500 }],
+          })
+          .expect(201)
+      ).body as { id: string };
+      await apply(checkout.id, { type: 'coupon', code: codes[0] }).expect(201);
+      const done = await complete(checkout.id).expect(200);
+      const purchaseId = done.body.purchaseId as string;
+      const issued = await mongoose.connection
+        .collection('coupons')
+        .findOne({ 'issuedBy.purchaseId': new Types.ObjectId(purchaseId) });
+      expect(issued?.status).toBe('active');
+      await world.app.request
+        .post(`/api/v1/checkouts/${checkout.id}/undo`)
+        .set(world.cashier.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({})
+        .expect(200);
+      expect(await mongoose.connection.collection('coupons').findOne({ code: codes[0] })).toMatchObject({
+        status: 'active',
+        remaining: 1,
+        uses: 0,
+      });
+      expect((await mongoose.connection.collection('coupons').findOne({ _id: issued?._id }))?.status).toBe(
+        'voided',
+      );
+    } finally {
+      await world.app.request.post(`/api/v1/rules/${ruleId}/archive`).set(world.marketer.auth);
+    }
+  });
+
   it('gives one of 20 concurrent checkouts the only use of a coupon', async () => {
     const template = await createTemplate();
     const { codes } = await batchOf(template.id, 1);
