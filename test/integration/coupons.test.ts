@@ -904,6 +904,33 @@ describe('POST /api/v1/checkouts/:id/applied { type: "coupon" }', () => {
     expect(byId.body.error.code).toBe('COUPON_NOT_FOUND');
   });
 
+  it('counts an unclassified wrong code once (as a certificate miss), not also as a wrong coupon code', async () => {
+    const key = await world.app.request
+      .post('/api/v1/api-keys')
+      .set(world.admin.auth)
+      .send({ name: `till ${randomUUID().slice(0, 6)}`, scopes: ['checkouts:write'] })
+      .expect(201);
+    const till = { 'X-Api-Key': key.body.key as string };
+    const checkout = await world.app.request
+      .post('/api/v1/checkouts')
+      .set(till)
+      .send({ storeId: world.storeId, currency: 'EUR', items })
+      .expect(201);
+    const applyAs = (body: Record<string, unknown>) =>
+      world.app.request
+        .post(`/api/v1/checkouts/${checkout.body.id as string}/applied`)
+        .set(till)
+        .send(body);
+    for (let i = 0; i < 10; i += 1) {
+      const wrong = await applyAs({ type: 'code', code: `WHAT-${i}-XXXX` }).expect(404);
+      expect(wrong.body.error.code).toBe('CODE_NOT_FOUND');
+    }
+    // The coupon limit was not used up by them: a coupon code still goes through from this till.
+    const template = await createTemplate();
+    const { codes } = await batchOf(template.id, 1);
+    await applyAs({ type: 'coupon', code: codes[0] }).expect(201);
+  });
+
   it('answers 429 with Retry-After after 10 wrong codes from one till', async () => {
     const key = await world.app.request
       .post('/api/v1/api-keys')
