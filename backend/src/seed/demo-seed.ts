@@ -6,6 +6,7 @@ import { StoreModel } from '../modules/stores/store.model.js';
 import mongoose, { Schema } from 'mongoose';
 import { demoIntegrationStep } from './demo-integration.js';
 import { ledgerSeedSteps } from './ledger-history.js';
+import { demoCouponSteps } from './demo-coupons.js';
 
 export const DEMO_PASSWORD = 'demo1234';
 export const DEMO_STAFF = [
@@ -33,7 +34,7 @@ export type SeedStep = { id: string; run: () => Promise<void> };
 export async function seedDemoData(
   services: Services,
   logger: Logger,
-  options: { withMemberHistory?: boolean; jwtSecret: string },
+  options: { withMemberHistory?: boolean; withCoupons?: boolean; jwtSecret: string },
 ): Promise<void> {
   const system = { kind: 'anonymous' } as const;
   const steps: SeedStep[] = [
@@ -135,6 +136,8 @@ export async function seedDemoData(
     },
     // After the stores and the rewards: the POS key, member and reward docs/api.md uses.
     demoIntegrationStep(services, options.jwtSecret),
+    // After the members: coupons in their wallets, a flyer of bearer codes, a gift certificate.
+    ...(options.withCoupons === false ? [] : demoCouponSteps(services, logger)),
   ];
   for (const step of steps) {
     if (await SeedStateModel.exists({ _id: step.id })) continue;

@@ -82,6 +82,9 @@ export const staffApi = {
       params: { path: { id, appliedId } },
     }),
   cancelCheckout: (id: string) => staffClient.POST('/api/v1/checkouts/{id}/cancel', byId(id)),
+  /** What a gift certificate holds, by its typed code or scanned QR (the desk's balance check). */
+  giftCertificateBalance: (code: string) =>
+    staffClient.POST('/api/v1/gift-certificates/balance', { body: { code } }),
   completeCheckout: (id: string, key: WithKey) =>
     staffClient.POST('/api/v1/checkouts/{id}/complete', { ...byId(id), body: {}, headers: keyed(key) }),
   undoCheckout: (id: string, key: WithKey) =>

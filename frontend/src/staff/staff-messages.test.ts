@@ -16,6 +16,7 @@ const FOUR_LANGUAGE_KEYS = Object.keys(staffCatalogues.en).filter(
     key.startsWith('desk.checkout.') ||
     key.startsWith('desk.code.') ||
     key.startsWith('desk.walkIn.') ||
+    key.startsWith('desk.balance.') ||
     key.startsWith('error.coupon') ||
     key.startsWith('error.giftCertificate') ||
     key === 'error.codeNotFound' ||

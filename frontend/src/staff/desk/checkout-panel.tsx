@@ -4,6 +4,7 @@ import { formatDate, formatMoney, formatPoints } from '../../shared/format.js';
 import { Notice } from '../../shared/ui/notice.js';
 import { useSession } from '../session.js';
 import { staffApi } from '../staff-api.js';
+import { certificateEnding } from './identify-code.js';
 import { useI18n, type StaffT } from '../staff-i18n.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { ErrorNotice } from '../ui/error-notice.js';
@@ -155,7 +156,7 @@ export function CheckoutPanel({
                 {instrument.kind === 'points_payment'
                   ? t('desk.receipt.pointsPaid', { points: points(instrument.points) })
                   : instrument.kind === 'stored_value'
-                    ? `${t('desk.code.giftCertificate')} ${instrument.label}`
+                    ? `${t('desk.code.giftCertificate')} ${certificateEnding(instrument.label)}`
                     : instrument.label}{' '}
                 <button
                   type="button"

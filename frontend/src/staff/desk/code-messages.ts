@@ -1,6 +1,16 @@
 // The desk's texts for coupons and gift certificates at the till (the code field, and why a code does
 // not apply) in the portal's four languages; staff-messages.ts spreads them into its catalogues.
 const en = {
+  'desk.balance.open': 'Gift certificate balance',
+  'desk.balance.title': 'Gift certificate balance',
+  'desk.balance.check': 'Check',
+  'desk.balance.result': 'Certificate ····{last4}: {available} available.',
+  'desk.balance.held': '{held} of it is held by a sale in progress.',
+  'desk.balance.expires': 'Valid until {date}.',
+  'desk.balance.status.active': 'It can be used.',
+  'desk.balance.status.blocked': 'It is blocked: it cannot be used.',
+  'desk.balance.status.expired': 'It has expired.',
+  'desk.balance.status.exhausted': 'Nothing is left on it.',
   'desk.walkIn.start': 'Sale without a card',
   'desk.walkIn.title': 'Customer without a card',
   'desk.walkIn.hint': 'Coupons and gift certificates work without a card; the sale earns no points.',
@@ -33,6 +43,16 @@ const en = {
 type CodeMessages = Record<keyof typeof en, string>;
 
 const es: CodeMessages = {
+  'desk.balance.open': 'Saldo de tarjeta regalo',
+  'desk.balance.title': 'Saldo de tarjeta regalo',
+  'desk.balance.check': 'Consultar',
+  'desk.balance.result': 'Tarjeta ····{last4}: {available} disponibles.',
+  'desk.balance.held': '{held} está reservado por una venta en curso.',
+  'desk.balance.expires': 'Válida hasta el {date}.',
+  'desk.balance.status.active': 'Se puede usar.',
+  'desk.balance.status.blocked': 'Está bloqueada: no se puede usar.',
+  'desk.balance.status.expired': 'Ha caducado.',
+  'desk.balance.status.exhausted': 'No le queda saldo.',
   'desk.walkIn.start': 'Venta sin tarjeta',
   'desk.walkIn.title': 'Cliente sin tarjeta',
   'desk.walkIn.hint':
@@ -64,6 +84,16 @@ const es: CodeMessages = {
 };
 
 const ru: CodeMessages = {
+  'desk.balance.open': 'Баланс сертификата',
+  'desk.balance.title': 'Баланс подарочного сертификата',
+  'desk.balance.check': 'Проверить',
+  'desk.balance.result': 'Сертификат ····{last4}: доступно {available}.',
+  'desk.balance.held': '{held} зарезервировано незавершённой покупкой.',
+  'desk.balance.expires': 'Действует до {date}.',
+  'desk.balance.status.active': 'Его можно использовать.',
+  'desk.balance.status.blocked': 'Он заблокирован: использовать нельзя.',
+  'desk.balance.status.expired': 'Срок действия истёк.',
+  'desk.balance.status.exhausted': 'На нём ничего не осталось.',
   'desk.walkIn.start': 'Продажа без карты',
   'desk.walkIn.title': 'Покупатель без карты',
   'desk.walkIn.hint': 'Купоны и подарочные сертификаты действуют без карты; баллы за покупку не начисляются.',
@@ -94,6 +124,16 @@ const ru: CodeMessages = {
 };
 
 const ro: CodeMessages = {
+  'desk.balance.open': 'Soldul certificatului cadou',
+  'desk.balance.title': 'Soldul certificatului cadou',
+  'desk.balance.check': 'Verifică',
+  'desk.balance.result': 'Certificatul ····{last4}: {available} disponibil.',
+  'desk.balance.held': '{held} este rezervat de o vânzare în curs.',
+  'desk.balance.expires': 'Valabil până la {date}.',
+  'desk.balance.status.active': 'Poate fi folosit.',
+  'desk.balance.status.blocked': 'Este blocat: nu poate fi folosit.',
+  'desk.balance.status.expired': 'A expirat.',
+  'desk.balance.status.exhausted': 'Nu a mai rămas nimic pe el.',
   'desk.walkIn.start': 'Vânzare fără card',
   'desk.walkIn.title': 'Client fără card',
   'desk.walkIn.hint': 'Cupoanele și certificatele cadou funcționează fără card; vânzarea nu aduce puncte.',

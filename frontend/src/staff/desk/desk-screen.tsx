@@ -16,6 +16,7 @@ import { rememberSale, type RecordedSale } from './duplicate-sale.js';
 import { MemberHistory } from './member-history.js';
 import { RefundDialog } from './refund-dialog.js';
 import { ErrorNotice } from '../ui/error-notice.js';
+import { BalanceCheckDialog } from './balance-check-dialog.js';
 import { instrumentScanKind } from './identify-code.js';
 
 /**
@@ -34,6 +35,7 @@ export function DeskScreen() {
   // Codes scanned before the sale opened (a coupon's QR in the identify field), applied once it opens.
   const [pendingCodes, setPendingCodes] = useState<string[]>([]);
   const [pendingFailure, setPendingFailure] = useState<unknown>(null);
+  const [isCheckingBalance, setCheckingBalance] = useState(false);
   const [detail, setDetail] = useState<MemberDetail | null>(null);
   const [outcome, setOutcomeState] = useState<DeskOutcome | null>(null);
   // Bumped after every write, so that the member's history shows it.
@@ -165,6 +167,9 @@ export function DeskScreen() {
       <div className="desk-heading">
         <h1 id="desk-title">{t('desk.title')}</h1>
         <p className="shortcuts">{t('desk.shortcuts')}</p>
+        <button type="button" className="secondary" onClick={() => setCheckingBalance(true)}>
+          {t('desk.balance.open')}
+        </button>
         {customer ? (
           <button type="button" className="secondary big" onClick={nextCustomer}>
             {t('desk.nextCustomer')}
@@ -301,6 +306,7 @@ export function DeskScreen() {
           }}
         />
       ) : null}
+      {isCheckingBalance ? <BalanceCheckDialog onClose={() => setCheckingBalance(false)} /> : null}
       {refundOf ? (
         <RefundDialog
           purchaseId={refundOf.id}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instrumentScanKind, isInstrumentScan, isPhoneLookup } from './identify-code.js';
+import { certificateEnding, instrumentScanKind, isInstrumentScan, isPhoneLookup } from './identify-code.js';
 
 describe('isPhoneLookup', () => {
   it('reads national and international phone numbers as phones', () => {
@@ -24,5 +24,12 @@ describe('instrumentScanKind', () => {
     expect(instrumentScanKind('RGL1:123456789012:123456')).toBeNull();
     expect(instrumentScanKind('612 345 678')).toBeNull();
     expect(isInstrumentScan('RG1.X.CODE.MAC')).toBe(false);
+  });
+});
+
+describe('certificateEnding', () => {
+  it('keeps the last characters of a certificate label, for the desk to name it in its language', () => {
+    expect(certificateEnding('Gift certificate ····RT2A')).toBe('····RT2A');
+    expect(certificateEnding('Store credit')).toBe('Store credit');
   });
 });

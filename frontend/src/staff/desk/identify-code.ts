@@ -21,3 +21,12 @@ export function instrumentScanKind(code: string): 'coupon' | 'giftCertificate' |
 export function isInstrumentScan(code: string): boolean {
   return instrumentScanKind(code) !== null;
 }
+
+/**
+ * The end of a gift certificate's code as the API labels it ("Gift certificate ····RT2A" → "····RT2A"),
+ * for the desk to say "Gift certificate" in the cashier's language.
+ */
+export function certificateEnding(label: string): string {
+  const at = label.indexOf('····');
+  return at >= 0 ? label.slice(at) : label;
+}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Checkout, CheckoutReceipt } from '@regulars/contracts';
 import { formatMoney, formatPoints } from '../../shared/format.js';
 import { staffApi } from '../staff-api.js';
+import { certificateEnding } from './identify-code.js';
 import { useI18n } from '../staff-i18n.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { ErrorNotice } from '../ui/error-notice.js';
@@ -49,7 +50,7 @@ export function ReceiptPanel({
                   : line.kind === 'points_payment'
                     ? t('desk.receipt.pointsPaid', { points: points(line.points ?? 0) })
                     : line.kind === 'gift_certificate'
-                      ? `${t('desk.code.giftCertificate')} ${line.label}`
+                      ? `${t('desk.code.giftCertificate')} ${certificateEnding(line.label)}`
                       : line.label}
               </td>
               <td className="amount">

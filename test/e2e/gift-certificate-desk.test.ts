@@ -1,0 +1,115 @@
+// A gift certificate at the till, in Debian's Chromium: a manager issues a €25 certificate; the cashier
+// checks what it holds, then a customer without a card hands it over — its QR scanned into the desk's
+// first field starts a sale without a card with the certificate on it, it pays the whole €12 sale, the
+// receipt says so, and the certificate then holds €13.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { api, startE2eApp, staffToken, type E2eApp } from './support/e2e-app.js';
+import { TABLET, launchChromium, screenshot, watchConsole } from './support/chromium.js';
+
+// Chromium logs the refusal this test provokes on purpose (404 for a mistyped code).
+const isExpectedNoise = (text: string) => /status of 4\d\d/.test(text);
+
+let app: E2eApp;
+let browser: Browser;
+let desk: { context: BrowserContext; page: Page };
+let consoleProblems: string[] = [];
+let certificate = { id: '', code: '', qrPayload: '', last4: '' };
+let manager = '';
+
+beforeAll(async () => {
+  app = await startE2eApp();
+  browser = await launchChromium();
+  manager = await staffToken(app.baseUrl, 'manager@example.com');
+  const issued = await api<typeof certificate>(app.baseUrl, 'POST', '/gift-certificates', {
+    token: manager,
+    body: { valueMinor: 2500, reason: 'Birthday present' },
+    idempotencyKey: `gift-${Date.now()}`,
+  });
+  expect(issued.status).toBe(201);
+  certificate = issued.body;
+  const context = await browser.newContext({ ...TABLET, locale: 'en-US' });
+  consoleProblems = watchConsole(context, isExpectedNoise);
+  desk = { context, page: await context.newPage() };
+  const { page } = desk;
+  await page.goto(`${app.baseUrl}/staff/desk`);
+  await page.getByLabel('Email').fill('cashier@example.com');
+  await page.getByLabel('Password').fill('demo1234');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Cashier desk' }).waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function checkBalance(page: Page, code: string): Promise<string> {
+  await page.getByRole('button', { name: 'Gift certificate balance' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Gift certificate balance' });
+  await dialog.getByLabel('Coupon or gift certificate').fill(code);
+  await page.keyboard.press('Enter');
+  const result = dialog.getByTestId('balance-result');
+  await result.waitFor();
+  const text = (await result.textContent()) ?? '';
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  return text;
+}
+
+describe('a gift certificate at the desk, in Chromium', () => {
+  it('the cashier checks what a certificate holds; a typo is said in words', async () => {
+    const { page } = desk;
+    await page.getByRole('button', { name: 'Gift certificate balance' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Gift certificate balance' });
+    await dialog.getByLabel('Coupon or gift certificate').fill('ABCD-EFGH-JKMN-P');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => dialog.getByRole('alert').textContent())
+      .toContain('No gift certificate has this code');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // Typed as printed, in lower case.
+    expect(await checkBalance(page, certificate.code.toLowerCase())).toBe(
+      `Certificate ····${certificate.last4}: €25.00 available.`,
+    );
+  });
+
+  it('its QR scanned first starts a sale without a card that it pays, and it keeps the rest', async () => {
+    const { page } = desk;
+    // A USB scanner types the QR payload into the first field and presses Enter.
+    await page.getByLabel('Scan the card, or type the phone or card number').fill(certificate.qrPayload);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('walk-in').getByText('Gift certificate scanned').waitFor();
+    await page.getByLabel(/^Total/).fill('12.00');
+    await page.keyboard.press('Enter');
+    const applied = page
+      .getByTestId('applied-line')
+      .filter({ hasText: `Gift certificate ····${certificate.last4}` });
+    await applied.waitFor();
+    expect(await applied.textContent()).toContain('−€12.00');
+    await expect.poll(() => page.getByTestId('checkout-to-pay').textContent()).toBe('€0.00');
+    await screenshot(page, 'staff-desk-gift-certificate');
+    await page.getByTestId('complete-sale').click();
+    const receipt = page.getByTestId('desk-receipt');
+    await receipt.waitFor();
+    expect(await receipt.textContent()).toContain(`Gift certificate ····${certificate.last4}`);
+    expect(await checkBalance(page, certificate.code)).toBe(
+      `Certificate ····${certificate.last4}: €13.00 available.`,
+    );
+    // Its own ledger says the same.
+    const detail = await api<{ balanceMinor: number; entries: { type: string; amountMinor: number }[] }>(
+      app.baseUrl,
+      'GET',
+      `/gift-certificates/${certificate.id}`,
+      { token: manager },
+    );
+    expect(detail.body.balanceMinor).toBe(1300);
+    expect(detail.body.entries.map((e) => [e.type, e.amountMinor])).toEqual([
+      ['issue', 2500],
+      ['redeem', -1200],
+    ]);
+  });
+
+  it('logged no errors in the browser console', () => {
+    expect(consoleProblems).toEqual([]);
+  });
+});
