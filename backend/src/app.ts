@@ -70,6 +70,7 @@ import { CouponTemplateService } from './modules/coupons/coupon-template.service
 import { CouponService } from './modules/coupons/coupon.service.js';
 import { CouponInstrument } from './modules/coupons/coupon.instrument.js';
 import { registerCouponRoutes } from './modules/coupons/coupon.routes.js';
+import { registerDocumentRoutes } from './modules/documents/document.routes.js';
 import { generateCouponBatchJob } from './modules/coupons/generate-coupon-batch.job.js';
 import { SignedCodes } from './platform/signed-code.js';
 import { RedemptionService } from './modules/redemptions/redemption.service.js';
@@ -391,6 +392,12 @@ export function createApp(platform: Platform, services: Services): Express {
     clock: services.clock,
   });
   registerCouponRoutes(api, { templates: services.couponTemplates, coupons: services.coupons });
+  registerDocumentRoutes(api, {
+    coupons: services.coupons,
+    templates: services.couponTemplates,
+    giftCertificates: services.giftCertificates,
+    program: services.program,
+  });
   registerRedemptionRoutes(api, { redemptions: services.redemptions, ledger: services.ledger });
   registerCheckoutRoutes(api, { checkouts: services.checkouts });
   registerSandboxRoutes(api, { sandbox: services.sandbox });

@@ -2,7 +2,8 @@
 // the marketer designs an assigned "Welcome back" coupon and gives it to a member; her card shows it with
 // its own QR; the cashier scans that QR into the sale, which shows the discount, and completes; the card
 // then shows the coupon as used. A customer without a card pays part of a sale with a printed bearer
-// coupon whose code the cashier types.
+// coupon whose code the cashier types. The member adds a gift certificate to her card by its code and
+// pays with it at the till.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, startE2eApp, staffToken, type E2eApp } from './support/e2e-app.js';
@@ -252,6 +253,74 @@ describe('a coupon from the marketer to the till, in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('checkout-panel').getByRole('alert').textContent())
       .toContain('This coupon has been used already.');
+  });
+
+  it('the member adds a gift certificate by its code; the cashier takes it as payment; the card shows what is left', async () => {
+    const manager = await staffToken(app.baseUrl, 'manager@example.com');
+    const issued = await api<{ displayCode: string; last4: string }>(
+      app.baseUrl,
+      'POST',
+      '/gift-certificates',
+      {
+        token: manager,
+        body: { valueMinor: 2500, reason: 'Birthday present bought at the counter' },
+      },
+    );
+    expect(issued.status).toBe(201);
+
+    const { page } = card;
+    await page.bringToFront();
+    const section = page.getByTestId('gift-certificates');
+    await expect
+      .poll(() => section.textContent())
+      .toContain('No gift certificates on your card. Got one? Add it with its code.');
+    // A typo first: the card says so in words.
+    await section.getByLabel('Gift certificate code').fill('ABCD-EFGH-JKMN-PQ');
+    await section.getByRole('button', { name: 'Add to my card' }).click();
+    await expect
+      .poll(() => section.textContent())
+      .toContain('No gift certificate has this code. Check it for a typo.');
+    await section.getByLabel('Gift certificate code').fill(issued.body.displayCode.toLowerCase());
+    await section.getByRole('button', { name: 'Add to my card' }).click();
+    await expect
+      .poll(() => section.getByRole('status').last().textContent())
+      .toBe('Gift certificate with €25.00 added to your card.');
+    const certificate = page.getByTestId('gift-certificate');
+    await expect
+      .poll(() => certificate.getByTestId('gift-certificate-left').textContent())
+      .toBe('€25.00 left');
+    expect(await certificate.getByTestId('gift-certificate-validity').textContent()).toBe('No expiry date');
+    await screenshot(page, 'card-gift-certificate', { fullPage: true });
+    await certificate.getByRole('button', { name: 'Show at the till' }).click();
+    const view = page.getByTestId('code-view');
+    const certificateQr =
+      (await view.getByRole('img', { name: /^QR code of Gift certificate/ }).getAttribute('data-payload')) ??
+      '';
+    expect(certificateQr).toMatch(/^RG1\.G\./);
+    // After issue the code is shown by its last 4 characters only.
+    expect(await view.getByTestId('code-view-code').textContent()).toBe(issued.body.last4);
+    await page.getByRole('button', { name: 'Back to my card' }).click();
+
+    const { page: till } = desk;
+    await till.bringToFront();
+    await till.getByRole('button', { name: /^Next customer/ }).click();
+    await till.getByLabel('Scan the card, or type the phone or card number').fill(cardNumber);
+    await till.keyboard.press('Enter');
+    await till.getByTestId('member-panel').getByRole('heading', { name: 'Elena Torres' }).waitFor();
+    await openSale(till, '20.00');
+    await applyCode(till, certificateQr);
+    const tender = till.getByTestId('applied-line').filter({ hasText: 'Gift certificate' });
+    await tender.waitFor();
+    expect(await tender.textContent()).toContain('−€20.00');
+    await expect.poll(() => till.getByTestId('checkout-to-pay').textContent()).toBe('€0.00');
+    await till.getByTestId('complete-sale').click();
+    await till.getByTestId('desk-receipt').waitFor();
+
+    await page.bringToFront();
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('gift-certificate').getByTestId('gift-certificate-left').textContent())
+      .toBe('€5.00 left');
   });
 
   it('logged no errors in the browser console', () => {

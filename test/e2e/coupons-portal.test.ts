@@ -118,6 +118,15 @@ describe('the Coupons screen in Chromium', () => {
     // The prefix (upper-cased), 13 random characters and a check character, from the unambiguous alphabet.
     for (const code of codes) expect(code).toMatch(/^SPR[2-9A-HJKMNP-Z]{14}$/);
 
+    // The same batch as sheets to print: a PDF of 1,500 vouchers, 8 to an A4 page.
+    const printing = portal.waitForEvent('download');
+    await portal.getByRole('button', { name: 'Download PDF (sheets to print)' }).click();
+    const pdf = await printing;
+    expect(pdf.suggestedFilename()).toBe('Flyer-April.pdf');
+    const bytes = await readFile((await pdf.path()) ?? '');
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(bytes.toString('latin1').match(/\/Type \/Page\b/g)?.length).toBe(188);
+
     // The API agrees: the template issued 1,500 coupons.
     const templates = await api<{ items: { name: string; issued: number }[] }>(
       app.baseUrl,

@@ -31,7 +31,7 @@ import {
   type VoucherDocument,
   type VoucherLayout,
 } from '../../backend/src/modules/documents/voucher-pdf.js';
-import { SHEET_PER_PAGE } from '@regulars/contracts';
+import { SHEET_PER_PAGE, VoucherPdfQuery, VoucherSheetQuery } from '@regulars/contracts';
 import { ForgedCodeError, SignedCodes, type SignedCodeKind } from '../../backend/src/platform/signed-code.js';
 
 // jsqr is CommonJS with `exports.default`: with NodeNext types its default import is the module object,
@@ -399,5 +399,28 @@ describe('sendVoucherPdf', () => {
     expect(res.status).toBe(500);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['content-disposition']).toBeUndefined();
+  });
+});
+
+describe('VoucherSheetQuery and VoucherPdfQuery (the query of a PDF route)', () => {
+  it('defaults to 8 per A4 page in English, and reads the query string', () => {
+    expect(VoucherSheetQuery.parse({})).toEqual({ language: 'en', paper: 'A4', perPage: 8 });
+    expect(VoucherSheetQuery.parse({ paper: 'Letter', perPage: '12', language: 'ru' })).toEqual({
+      language: 'ru',
+      paper: 'Letter',
+      perPage: 12,
+    });
+    expect(VoucherPdfQuery.parse({ language: 'ro' })).toEqual({ language: 'ro' });
+  });
+
+  it('refuses a sheet it does not print, a language it does not speak and an unknown field', () => {
+    for (const query of [
+      { perPage: '7' },
+      { perPage: 'eight' },
+      { paper: 'A3' },
+      { language: 'fr' },
+      { size: 'A4' },
+    ])
+      expect(VoucherSheetQuery.safeParse(query).success, JSON.stringify(query)).toBe(false);
   });
 });

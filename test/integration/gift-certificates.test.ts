@@ -579,6 +579,83 @@ describe('expiry and the liability report', () => {
   });
 });
 
+describe('at the checkout (HTTP)', () => {
+  const open = (unitPriceMinor: number) =>
+    world.app.request
+      .post('/api/v1/checkouts')
+      .set(world.cashier.auth)
+      .send({
+        storeId: world.storeId,
+        currency: 'EUR',
+        items: [{ sku: 'GIFT-BOX', name: 'Gift box', quantity: 1, unitPriceMinor }],
+      })
+      .expect(201);
+  const apply = (id: string, body: Record<string, unknown>) =>
+    world.app.request.post(`/api/v1/checkouts/${id}/applied`).set(world.cashier.auth).send(body);
+
+  it('tenders one €10 certificate in 50 concurrent checkouts without taking more than €10, and a refund credits it back once', async () => {
+    const issued = await issue({ valueMinor: 1000 });
+    const checkouts = await Promise.all(Array.from({ length: 50 }, () => open(1500)));
+    const answers = await Promise.all(
+      checkouts.map((c) =>
+        apply(c.body.id as string, { type: 'giftCertificate', code: issued.code, amountMinor: 300 }),
+      ),
+    );
+    const applied = answers.filter((a) => a.status < 300);
+    expect(applied).toHaveLength(3);
+    expect(new Set(answers.filter((a) => a.status >= 300).map((a) => a.body.error.code))).toEqual(
+      new Set(['GIFT_CERTIFICATE_INSUFFICIENT_BALANCE']),
+    );
+    const receipts = [];
+    for (const answer of applied) {
+      const receipt = await world.app.request
+        .post(`/api/v1/checkouts/${answer.body.id as string}/complete`)
+        .set(world.cashier.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({})
+        .expect(200);
+      receipts.push(receipt.body as { purchaseId: string });
+    }
+    const after = await certificate(issued.id);
+    expect(after).toMatchObject({ balanceMinor: 100, heldMinor: 0, availableMinor: 100 });
+    expect(after.entries.filter((e) => e.type === 'redeem')).toHaveLength(3);
+    const purchase = await mongoose.connection
+      .collection('purchases')
+      .findOne({ _id: new Types.ObjectId(receipts[0]!.purchaseId) });
+    expect(purchase).toMatchObject({
+      totalMinor: 1500,
+      tenders: [{ type: 'giftCertificate', amountMinor: 300 }],
+    });
+
+    // The whole sale refunded, twice with one key: the certificate gets its 300 back once.
+    const key = randomUUID();
+    for (let i = 0; i < 2; i += 1) {
+      await world.app.request
+        .post(`/api/v1/purchases/${receipts[0]!.purchaseId}/refunds`)
+        .set(world.manager.auth)
+        .set('Idempotency-Key', key)
+        .send({ amountMinor: 1500, reason: 'Returned' })
+        .expect(201);
+    }
+    expect((await certificate(issued.id)).balanceMinor).toBe(400);
+
+    // The rest of the certificate pays for part of a sale, and the 'code' path finds it too.
+    const rest = await open(250);
+    const taken = await apply(rest.body.id as string, { type: 'code', code: issued.displayCode }).expect(201);
+    expect(taken.body.totals).toMatchObject({ toPayMinor: 0 });
+    await world.app.request
+      .post(`/api/v1/checkouts/${rest.body.id as string}/cancel`)
+      .set(world.cashier.auth)
+      .expect(200);
+    expect(await certificate(issued.id)).toMatchObject({
+      balanceMinor: 400,
+      heldMinor: 0,
+      availableMinor: 400,
+    });
+    await expectLedgerClean(world);
+  }, 60_000);
+});
+
 describe('wrong codes', () => {
   it('refuses every code with 429 and Retry-After after 10 wrong ones a minute, a right one included', async () => {
     const issued = await issue({ valueMinor: 100 });

@@ -21,7 +21,16 @@ import { createLogger } from '../platform/logger.js';
 import { freePort, startLocalRedis, stopChild } from '../platform/local-redis.js';
 import { createRuntime } from '../runtime.js';
 import { LedgerVerifyService } from '../modules/ledger/ledger-verify.service.js';
-import { benchEnv, publishBenchRules, root, startApiProcess, startMongoChild } from './bench-stack.js';
+import {
+  Latencies,
+  type Answer,
+  benchEnv,
+  call,
+  publishBenchRules,
+  root,
+  startApiProcess,
+  startMongoChild,
+} from './bench-stack.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -30,62 +39,6 @@ const MEMBERS = 1000;
 const POINTS_PER_MEMBER = 100_000;
 const REWARD_COST = 10;
 const SYSTEM = { kind: 'anonymous' } as const;
-
-/** Latencies of one kind of call (or of the whole sequence), in milliseconds. */
-class Latencies {
-  private readonly times: number[] = [];
-  add(ms: number): void {
-    this.times.push(ms);
-  }
-  get count(): number {
-    return this.times.length;
-  }
-  summary() {
-    const sorted = [...this.times].sort((a, b) => a - b);
-    const at = (q: number) =>
-      Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1));
-    return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
-  }
-}
-
-type Answer = { status: number; body: string };
-
-/** One HTTP call on the shared keep-alive agent (one socket per connection of the load). */
-function call(
-  agent: http.Agent,
-  base: URL,
-  method: string,
-  urlPath: string,
-  headers: Record<string, string>,
-  body: string,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        agent,
-        host: base.hostname,
-        port: base.port,
-        method,
-        path: urlPath,
-        headers: {
-          ...headers,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 type CheckoutLoad = {
   completed: number;

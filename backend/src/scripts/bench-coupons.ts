@@ -19,7 +19,7 @@ import { createLogger } from '../platform/logger.js';
 import { freePort, startLocalRedis, stopChild } from '../platform/local-redis.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { isWellFormed } from '../modules/coupons/coupon-code.js';
-import { benchEnv, startApiProcess, startMongoChild } from './bench-stack.js';
+import { Latencies, benchEnv, call, startApiProcess, startMongoChild, type Answer } from './bench-stack.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -28,60 +28,6 @@ const COUNTS = (process.env.BENCH_COUPON_COUNTS ?? '100000,1000000').split(',').
 const TARGET_SECONDS: Record<number, number> = { 100_000: 20, 1_000_000: 180 };
 const APPLY_TARGET_P95_MS = 30;
 const SYSTEM = { kind: 'anonymous' } as const;
-
-class Latencies {
-  private readonly times: number[] = [];
-  add(ms: number): void {
-    this.times.push(ms);
-  }
-  get count(): number {
-    return this.times.length;
-  }
-  summary() {
-    const sorted = [...this.times].sort((a, b) => a - b);
-    const at = (q: number) =>
-      Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1));
-    return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
-  }
-}
-
-type Answer = { status: number; body: string };
-
-function call(
-  agent: http.Agent,
-  base: URL,
-  method: string,
-  urlPath: string,
-  headers: Record<string, string>,
-  body: string,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        agent,
-        host: base.hostname,
-        port: base.port,
-        method,
-        path: urlPath,
-        headers: {
-          ...headers,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 /** A bearer template of single-use 10%-off coupons, valid for a year. */
 async function bearerTemplate(runtime: Runtime, name: string) {

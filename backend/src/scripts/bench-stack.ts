@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
 import readline from 'node:readline';
 import type { RuleInput } from '@regulars/rules';
 
@@ -169,4 +170,60 @@ export async function startApiProcess(env: Record<string, string>, port: number)
     throw error;
   }
   return api;
+}
+
+/** Latencies of one kind of call (or of the whole sequence), in milliseconds. */
+export class Latencies {
+  private readonly times: number[] = [];
+  add(ms: number): void {
+    this.times.push(ms);
+  }
+  get count(): number {
+    return this.times.length;
+  }
+  summary() {
+    const sorted = [...this.times].sort((a, b) => a - b);
+    const at = (q: number) =>
+      Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1));
+    return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  }
+}
+
+export type Answer = { status: number; body: string };
+
+/** One HTTP call on the shared keep-alive agent (one socket per connection of the load). */
+export function call(
+  agent: http.Agent,
+  base: URL,
+  method: string,
+  urlPath: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method,
+        path: urlPath,
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 }

@@ -44,6 +44,7 @@ function CardScreens() {
       member: null,
       wallet: null,
       coupons: null,
+      giftCertificates: null,
       program: null,
       savedAt: null,
     };

@@ -38,6 +38,16 @@ const StampCardsScreen = lazy(() =>
 const CouponsScreen = lazy(() =>
   import('./coupons/coupons-screen.js').then((m) => ({ default: m.CouponsScreen })),
 );
+const GiftCertificatesScreen = lazy(() =>
+  import('./gift-certificates/gift-certificates-screen.js').then((m) => ({
+    default: m.GiftCertificatesScreen,
+  })),
+);
+const GiftCertificateDetailScreen = lazy(() =>
+  import('./gift-certificates/gift-certificate-detail-screen.js').then((m) => ({
+    default: m.GiftCertificateDetailScreen,
+  })),
+);
 const MemberDetailScreen = lazy(() =>
   import('./members/member-detail-screen.js').then((m) => ({ default: m.MemberDetailScreen })),
 );
@@ -53,6 +63,7 @@ const NAV: NavItem[] = [
   { path: '/rules', label: 'nav.rules', isAllowed: (s) => s.staff.role !== 'cashier' },
   { path: '/stamp-cards', label: 'nav.stampCards', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   { path: '/coupons', label: 'nav.coupons', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
+  { path: '/gift-certificates', label: 'nav.giftCertificates', isAllowed: () => true },
   // The admin's time control exists only where the clock can move.
   { path: '/webhooks', label: 'nav.webhooks', isAllowed: (s) => s.staff.role === 'admin' },
   { path: '/sandbox', label: 'nav.sandbox', isAllowed: (s, c) => c.isSandbox && s.staff.role === 'admin' },
@@ -204,6 +215,9 @@ function Route({ path, session }: { path: string; session: StaffSession }) {
   }
   if (path === '/stamp-cards' && hasRole(session, MARKETER_ROLES)) return <StampCardsScreen />;
   if (path === '/coupons' && hasRole(session, MARKETER_ROLES)) return <CouponsScreen />;
+  if (path === '/gift-certificates') return <GiftCertificatesScreen />;
+  const certificate = matchPath('/gift-certificates/:id', path);
+  if (certificate?.id) return <GiftCertificateDetailScreen certificateId={certificate.id} />;
   if (session.staff.role !== 'cashier') {
     if (path === '/rules') return <RulesScreen />;
     const rule = matchPath('/rules/:id', path);

@@ -13,6 +13,9 @@ const FOUR_LANGUAGE_KEYS = Object.keys(staffCatalogues.en).filter(
     key.startsWith('members.coupons.') ||
     key.startsWith('rules.effects.coupon') ||
     key === 'nav.coupons' ||
+    key.startsWith('gift.') ||
+    key.startsWith('members.giftCertificates.') ||
+    key === 'nav.giftCertificates' ||
     key.startsWith('desk.checkout.') ||
     key.startsWith('desk.code.') ||
     key.startsWith('desk.walkIn.') ||

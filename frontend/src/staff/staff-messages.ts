@@ -7,6 +7,7 @@ import { stampMessages } from './stamps/stamp-messages.js';
 import { checkoutMessages } from './desk/checkout-messages.js';
 import { codeMessages } from './desk/code-messages.js';
 import { couponMessages } from './coupons/coupon-messages.js';
+import { giftCertificateMessages } from './gift-certificates/gift-certificate-messages.js';
 
 const en = {
   ...webhookMessages.en,
@@ -15,6 +16,7 @@ const en = {
   ...deskMessages.en,
   ...stampMessages.en,
   ...couponMessages.en,
+  ...giftCertificateMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -358,6 +360,7 @@ const es: Record<StaffMessageKey, string> = {
   ...deskMessages.es,
   ...stampMessages.es,
   ...couponMessages.es,
+  ...giftCertificateMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -744,6 +747,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     ...deskMessages.ru,
     ...stampMessages.ru,
     ...couponMessages.ru,
+    ...giftCertificateMessages.ru,
   },
   ro: {
     'nav.queues': 'Cozi de sarcini',
@@ -794,6 +798,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     ...deskMessages.ro,
     ...stampMessages.ro,
     ...couponMessages.ro,
+    ...giftCertificateMessages.ro,
   },
 };
 

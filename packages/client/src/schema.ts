@@ -1434,6 +1434,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/coupon-batches/{id}/codes.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A batch's coupons as sheets to print and cut: each with its code in clear and its signed QR
+         * @description N per A4 or Letter page (`perPage`), in the viewer’s language; the codes are bearer secrets, so the answer is never cached.
+         *
+         *     **Who may call:** staff (admin, marketer); API keys with coupons:write.
+         */
+        get: operations["printCouponBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gift-certificates/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gift certificates to print, by the codes the issuing answer or CSV gave (kept nowhere in clear)
+         * @description Each certificate with what it holds now, its expiry, its code in clear and its signed QR; one per A6 page (`layout: single`) or sheets. Wrong codes count against the wrong-code limit (10 a minute), as at the till.
+         *
+         *     **Who may call:** staff (admin, manager, marketer); API keys with giftCertificates:write.
+         */
+        post: operations["printGiftCertificates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/redemptions": {
         parameters: {
             query?: never;
@@ -3076,6 +3120,26 @@ export interface components {
         IssueMemberCouponBody: {
             templateId: string;
             reason?: string;
+        };
+        PrintGiftCertificatesBody: {
+            codes: string[];
+            /**
+             * @default sheet
+             * @enum {string}
+             */
+            layout: "single" | "sheet";
+            /**
+             * @default A4
+             * @enum {string}
+             */
+            paper: "A4" | "Letter";
+            /** @default 8 */
+            perPage: number;
+            /**
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "es" | "ru" | "ro";
         };
         RedemptionApply: {
             kind: components["schemas"]["RewardKind"] | "points_payment";
@@ -18857,6 +18921,405 @@ export interface operations {
             };
         };
     };
+    printCouponBatch: {
+        parameters: {
+            query?: {
+                language?: "en" | "es" | "ru" | "ro";
+                paper?: "A4" | "Letter";
+                perPage?: 1 | 2 | 3 | 4 | 6 | 8 | 9 | 10 | 12;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF, streamed as it is drawn */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `COUPON_BATCH_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_BATCH_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `COUPON_BATCH_NOT_READY` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_BATCH_NOT_READY";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    printGiftCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrintGiftCertificatesBody"];
+            };
+        };
+        responses: {
+            /** @description The PDF, streamed as it is drawn */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `GIFT_CERTIFICATE_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "GIFT_CERTIFICATE_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state: `DUPLICATE` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "DUPLICATE";
+                            message: string;
+                            details?: {
+                                fields: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Refused by a business rule: `QR_SIGNATURE_INVALID` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "QR_SIGNATURE_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `LEDGER_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
     listRedemptions: {
         parameters: {
             query?: {
@@ -20310,7 +20773,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: `CHECKOUT_NOT_FOUND`, `CODE_NOT_FOUND`, `COUPON_NOT_FOUND`, `REWARD_NOT_FOUND`, `STAMP_REWARD_NOT_FOUND` */
+            /** @description Not found: `CHECKOUT_NOT_FOUND`, `CODE_NOT_FOUND`, `COUPON_NOT_FOUND`, `GIFT_CERTIFICATE_NOT_FOUND`, `REWARD_NOT_FOUND`, `STAMP_REWARD_NOT_FOUND` */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -20320,13 +20783,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "CHECKOUT_NOT_FOUND" | "CODE_NOT_FOUND" | "COUPON_NOT_FOUND" | "REWARD_NOT_FOUND" | "STAMP_REWARD_NOT_FOUND";
+                            code: "CHECKOUT_NOT_FOUND" | "CODE_NOT_FOUND" | "COUPON_NOT_FOUND" | "GIFT_CERTIFICATE_NOT_FOUND" | "REWARD_NOT_FOUND" | "STAMP_REWARD_NOT_FOUND";
                             message: string;
                         };
                     };
                 };
             };
-            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `CHECKOUT_MEMBER_REQUIRED`, `COUPON_ALREADY_USED`, `COUPON_EXPIRED`, `COUPON_LIMIT_REACHED`, `COUPON_NOT_STACKABLE`, `COUPON_NOT_YET_ACTIVE`, `COUPON_VOIDED`, `DUPLICATE`, `INSTRUMENT_NOT_APPLICABLE`, `INSUFFICIENT_POINTS`, `LIMIT_REACHED`, `MEMBER_BLOCKED`, `OUT_OF_STOCK`, `REWARD_NOT_AVAILABLE`, `STAMP_REWARD_NOT_AVAILABLE` */
+            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `CHECKOUT_MEMBER_REQUIRED`, `COUPON_ALREADY_USED`, `COUPON_EXPIRED`, `COUPON_LIMIT_REACHED`, `COUPON_NOT_STACKABLE`, `COUPON_NOT_YET_ACTIVE`, `COUPON_VOIDED`, `DUPLICATE`, `GIFT_CERTIFICATE_ALREADY_APPLIED`, `GIFT_CERTIFICATE_BLOCKED`, `GIFT_CERTIFICATE_EMPTY`, `GIFT_CERTIFICATE_EXPIRED`, `GIFT_CERTIFICATE_INSUFFICIENT_BALANCE`, `GIFT_CERTIFICATE_NOTHING_TO_PAY`, `INSTRUMENT_NOT_APPLICABLE`, `INSUFFICIENT_POINTS`, `LIMIT_REACHED`, `MEMBER_BLOCKED`, `OUT_OF_STOCK`, `REWARD_NOT_AVAILABLE`, `STAMP_REWARD_NOT_AVAILABLE` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -20336,7 +20799,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "CHECKOUT_MEMBER_REQUIRED" | "COUPON_ALREADY_USED" | "COUPON_EXPIRED" | "COUPON_LIMIT_REACHED" | "COUPON_NOT_STACKABLE" | "COUPON_NOT_YET_ACTIVE" | "COUPON_VOIDED" | "DUPLICATE" | "INSTRUMENT_NOT_APPLICABLE" | "INSUFFICIENT_POINTS" | "LIMIT_REACHED" | "MEMBER_BLOCKED" | "OUT_OF_STOCK" | "REWARD_NOT_AVAILABLE" | "STAMP_REWARD_NOT_AVAILABLE";
+                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "CHECKOUT_MEMBER_REQUIRED" | "COUPON_ALREADY_USED" | "COUPON_EXPIRED" | "COUPON_LIMIT_REACHED" | "COUPON_NOT_STACKABLE" | "COUPON_NOT_YET_ACTIVE" | "COUPON_VOIDED" | "DUPLICATE" | "GIFT_CERTIFICATE_ALREADY_APPLIED" | "GIFT_CERTIFICATE_BLOCKED" | "GIFT_CERTIFICATE_EMPTY" | "GIFT_CERTIFICATE_EXPIRED" | "GIFT_CERTIFICATE_INSUFFICIENT_BALANCE" | "GIFT_CERTIFICATE_NOTHING_TO_PAY" | "INSTRUMENT_NOT_APPLICABLE" | "INSUFFICIENT_POINTS" | "LIMIT_REACHED" | "MEMBER_BLOCKED" | "OUT_OF_STOCK" | "REWARD_NOT_AVAILABLE" | "STAMP_REWARD_NOT_AVAILABLE";
                             message: string;
                             details?: {
                                 purchaseId: string | null;
@@ -20358,6 +20821,11 @@ export interface operations {
                                 validFrom: string;
                             } | {
                                 fields: string[];
+                            } | {
+                                expiresAt: string;
+                            } | {
+                                availableMinor: number;
+                                requestedMinor: number;
                             } | {
                                 /** @enum {string} */
                                 reason: "NO_MATCHING_ITEM" | "EXCEEDS_TOTAL";
@@ -20410,7 +20878,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `COUPON_CONDITIONS_NOT_MET`, `COUPON_DISCOUNT_CURRENCY`, `MIN_BASKET_NOT_MET`, `NOT_APPLICABLE_TO_ITEMS`, `QR_SIGNATURE_INVALID` */
+            /** @description Refused by a business rule: `COUPON_CONDITIONS_NOT_MET`, `COUPON_DISCOUNT_CURRENCY`, `GIFT_CERTIFICATE_CURRENCY`, `MIN_BASKET_NOT_MET`, `NOT_APPLICABLE_TO_ITEMS`, `QR_SIGNATURE_INVALID` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -20420,7 +20888,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "COUPON_CONDITIONS_NOT_MET" | "COUPON_DISCOUNT_CURRENCY" | "MIN_BASKET_NOT_MET" | "NOT_APPLICABLE_TO_ITEMS" | "QR_SIGNATURE_INVALID";
+                            code: "COUPON_CONDITIONS_NOT_MET" | "COUPON_DISCOUNT_CURRENCY" | "GIFT_CERTIFICATE_CURRENCY" | "MIN_BASKET_NOT_MET" | "NOT_APPLICABLE_TO_ITEMS" | "QR_SIGNATURE_INVALID";
                             message: string;
                             details?: {
                                 /** @enum {string} */
@@ -20428,6 +20896,9 @@ export interface operations {
                             } | {
                                 expected: string;
                                 given: string;
+                            } | {
+                                certificateCurrency: string;
+                                currency: string;
                             } | {
                                 minBasketMinor: number;
                                 basketMinor: number;

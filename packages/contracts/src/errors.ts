@@ -130,6 +130,10 @@ export const ERROR_CATALOGUE = {
   },
   COUPON_TEMPLATE_NOT_FOUND: { status: 404, description: 'Unknown coupon template' },
   COUPON_BATCH_NOT_FOUND: { status: 404, description: 'Unknown coupon batch' },
+  COUPON_BATCH_NOT_READY: {
+    status: 409,
+    description: 'The batch has no codes yet: print it once its job has generated them',
+  },
   // 409: the state of things does not allow it
   DUPLICATE: {
     status: 409,

@@ -107,6 +107,7 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
       'INSTRUMENT_NOT_APPLICABLE',
       // A coupon (or an unclassified code) held through the coupons module's port.
       'CODE_NOT_FOUND',
+      'RATE_LIMITED',
       'COUPON_NOT_FOUND',
       'COUPON_EXPIRED',
       'COUPON_NOT_YET_ACTIVE',
@@ -118,6 +119,14 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
       'COUPON_DISCOUNT_CURRENCY',
       'MIN_BASKET_NOT_MET',
       'NOT_APPLICABLE_TO_ITEMS',
+      'GIFT_CERTIFICATE_NOT_FOUND',
+      'GIFT_CERTIFICATE_BLOCKED',
+      'GIFT_CERTIFICATE_EXPIRED',
+      'GIFT_CERTIFICATE_EMPTY',
+      'GIFT_CERTIFICATE_INSUFFICIENT_BALANCE',
+      'GIFT_CERTIFICATE_NOTHING_TO_PAY',
+      'GIFT_CERTIFICATE_ALREADY_APPLIED',
+      'GIFT_CERTIFICATE_CURRENCY',
       'QR_SIGNATURE_INVALID',
     ],
     // The address counts wrong coupon codes beside the credential (RATE_LIMIT_COUPON_MISSES_PER_MIN).

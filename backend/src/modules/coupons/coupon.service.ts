@@ -211,6 +211,19 @@ export class CouponService {
   async *batchCsv(batchId: string): AsyncGenerator<string> {
     const batch = await this.getBatch(batchId);
     yield 'code,display,qr_payload,valid_from,valid_until\n';
+    for await (const page of this.batchCodes(batch)) {
+      let rows = '';
+      for (const c of page) {
+        rows += `${c.code},${displayCode(c.code)},${c.qrPayload},${c.validFrom.toISOString()},${c.validUntil.toISOString()}\n`;
+      }
+      yield rows;
+    }
+  }
+
+  /** A batch's codes in order, page by page (5,000 a read), each with its signed QR payload: CSV and PDF. */
+  async *batchCodes(
+    batch: CouponBatchDoc,
+  ): AsyncGenerator<Array<{ code: string; qrPayload: string; validFrom: Date; validUntil: Date }>> {
     let lastId: Types.ObjectId | null = null;
     for (;;) {
       const filter: Record<string, unknown> = { batchId: batch._id };
@@ -220,11 +233,12 @@ export class CouponService {
         .limit(5000)
         .lean();
       if (page.length === 0) return;
-      let rows = '';
-      for (const c of page) {
-        rows += `${c.code},${displayCode(c.code)},${this.deps.signedCodes.sign('coupon', c.code)},${c.validFrom.toISOString()},${c.validUntil.toISOString()}\n`;
-      }
-      yield rows;
+      yield page.map((c) => ({
+        code: c.code,
+        qrPayload: this.deps.signedCodes.sign('coupon', c.code),
+        validFrom: c.validFrom,
+        validUntil: c.validUntil,
+      }));
       lastId = page[page.length - 1]?._id ?? null;
     }
   }

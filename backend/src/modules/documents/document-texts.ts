@@ -2,9 +2,9 @@
 // product, and the formatting of the money and dates a caller puts on it. A person reads the paper: no
 // internal id, money in the program's currency, dates in the program's time zone.
 
-/** The languages a document can be printed in. */
-export const DOCUMENT_LANGUAGES = ['en', 'es', 'ru', 'ro'] as const;
-export type DocumentLanguage = (typeof DOCUMENT_LANGUAGES)[number];
+import { DOCUMENT_LANGUAGES, type DocumentLanguage } from '@regulars/contracts';
+
+export { DOCUMENT_LANGUAGES, type DocumentLanguage };
 
 export type DocumentTexts = {
   /** Before the expiry date: "Valid until 31 December 2027". */
@@ -19,6 +19,8 @@ export type DocumentTexts = {
   giftCertificate: string;
   /** Under the QR code. */
   scanHint: string;
+  /** The terms printed on a gift certificate. */
+  certificateTerms: string;
 };
 
 export const DOCUMENT_TEXTS: Record<DocumentLanguage, DocumentTexts> = {
@@ -29,6 +31,8 @@ export const DOCUMENT_TEXTS: Record<DocumentLanguage, DocumentTexts> = {
     terms: 'Terms',
     giftCertificate: 'Gift certificate',
     scanHint: 'Show this code at the till',
+    certificateTerms:
+      'Pays for all or part of a purchase in our shops; what is left stays on it. Not exchangeable for cash.',
   },
   es: {
     validUntil: 'Válido hasta el',
@@ -37,6 +41,8 @@ export const DOCUMENT_TEXTS: Record<DocumentLanguage, DocumentTexts> = {
     terms: 'Condiciones',
     giftCertificate: 'Cheque regalo',
     scanHint: 'Muestre este código en caja',
+    certificateTerms:
+      'Paga toda o parte de una compra en nuestras tiendas; lo que sobra queda en el cheque. No canjeable por dinero.',
   },
   ru: {
     validUntil: 'Действителен до',
@@ -45,6 +51,8 @@ export const DOCUMENT_TEXTS: Record<DocumentLanguage, DocumentTexts> = {
     terms: 'Условия',
     giftCertificate: 'Подарочный сертификат',
     scanHint: 'Покажите этот код на кассе',
+    certificateTerms:
+      'Оплачивает покупку в наших магазинах полностью или частично; остаток сохраняется. Не обменивается на деньги.',
   },
   ro: {
     validUntil: 'Valabil până la',
@@ -53,6 +61,8 @@ export const DOCUMENT_TEXTS: Record<DocumentLanguage, DocumentTexts> = {
     terms: 'Condiții',
     giftCertificate: 'Certificat cadou',
     scanHint: 'Arătați acest cod la casă',
+    certificateTerms:
+      'Plătește integral sau parțial o cumpărătură în magazinele noastre; restul rămâne pe el. Nu se schimbă pe bani.',
   },
 };
 

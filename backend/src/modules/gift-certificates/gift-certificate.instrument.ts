@@ -67,7 +67,7 @@ export class GiftCertificateInstrument implements CheckoutInstrumentPort {
     if (requested !== null && requested > certificate.availableMinor)
       throw insufficient(certificate, requested);
     const amount = Math.min(requested ?? certificate.availableMinor, context.leftToPayMinor);
-    if (amount <= 0) throw insufficient(certificate, requested ?? 1);
+    if (amount <= 0) throw insufficient(certificate, requested ?? context.leftToPayMinor);
     const held = await nativeCollection<GiftCertificateDoc>(GiftCertificateModel).findOneAndUpdate(
       { _id: certificate._id, status: 'active', availableMinor: { $gte: amount } },
       { $inc: { availableMinor: -amount, heldMinor: amount }, $set: { updatedAt: now } },
@@ -104,7 +104,11 @@ export class GiftCertificateInstrument implements CheckoutInstrumentPort {
     context: HoldContext,
   ): Promise<GiftCertificateDoc> {
     if (request.code !== null)
-      return this.certificates.findByCode(request.code, { principal: context.principal, ip: null }, session);
+      return this.certificates.findByCode(
+        request.code,
+        { principal: context.principal, ip: context.clientIp ?? null },
+        session,
+      );
     const doc = request.refId
       ? await GiftCertificateModel.findById(request.refId).session(session).lean()
       : null;

@@ -434,6 +434,20 @@ export class GiftCertificateService {
     throw new AppError('not_found', 'GIFT_CERTIFICATE_NOT_FOUND', 'No gift certificate has this code');
   }
 
+  /**
+   * A certificate to print, by the code its holder gives (the issuing answer, the batch's CSV): the
+   * document shows the code in clear and its signed QR, which the server can only make from that code.
+   */
+  async printable(
+    text: string,
+    guesser: CodeGuesser,
+  ): Promise<{ certificate: GiftCertificateDoc; code: string; qrPayload: string }> {
+    const certificate = await this.findByCode(text, guesser);
+    const read = this.deps.codes.read(text);
+    if (read.kind !== 'code') throw new Error('a certificate found by its code has a well-formed code');
+    return { certificate, code: read.code, qrPayload: this.deps.codes.qrPayload(read.code) };
+  }
+
   // ---- changes by staff -------------------------------------------------------------------------------
 
   /** Adds value, refused above the program's cap on the balance (422 GIFT_CERTIFICATE_RELOAD_CAP). */

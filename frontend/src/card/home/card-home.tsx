@@ -21,6 +21,9 @@ import { Loading } from '../../shared/ui/spinner.js';
 const CouponList = lazy(() =>
   import('../wallet/wallet-sections.js').then((m) => ({ default: m.CouponList })),
 );
+const GiftCertificateList = lazy(() =>
+  import('../wallet/wallet-sections.js').then((m) => ({ default: m.GiftCertificateList })),
+);
 const CodeView = lazy(() => import('../wallet/wallet-sections.js').then((m) => ({ default: m.CodeView })));
 
 const SECTIONS = ['card', 'rewards', 'history', 'profile'] as const;
@@ -43,6 +46,10 @@ export function CardHome({
   const [shown, setShown] = useState<ShownCode | null>(null);
   const { card, recent, error, refresh } = useCard(initial, onSignedOut);
   const isOffline = !isOnline || error instanceof NetworkError;
+  const show = (next: ShownCode) => {
+    setShown(next);
+    window.scrollTo({ top: 0 });
+  };
   const available = card.member?.balance.available ?? 0;
 
   return (
@@ -76,13 +83,12 @@ export function CardHome({
             <StampCards cards={card.wallet?.stampCards} />
             <WalletProgress wallet={card.wallet} />
             <Suspense fallback={<Loading label={t('app.loading')} />}>
-              <CouponList
-                coupons={card.coupons}
+              <CouponList coupons={card.coupons} isLoading={!isOffline && !error} onShow={show} />
+              <GiftCertificateList
+                certificates={card.giftCertificates}
                 isLoading={!isOffline && !error}
-                onShow={(next) => {
-                  setShown(next);
-                  window.scrollTo({ top: 0 });
-                }}
+                onShow={show}
+                onClaimed={() => void refresh()}
               />
             </Suspense>
           </>

@@ -5,7 +5,14 @@ import { useWalletTexts } from './use-wallet-texts.js';
 const QUIET_ZONE = 4;
 
 /** What one coupon or gift certificate shows at the till: its signed QR payload and its code in clear. */
-export type ShownCode = { name: string; payload: string; code: string; details: ReactNode };
+export type ShownCode = {
+  name: string;
+  payload: string;
+  /** What the code below the QR is: the whole code ("Code"), or its end ("Code ending in"). */
+  codeLabel?: string;
+  code: string;
+  details: ReactNode;
+};
 
 /**
  * One coupon's or gift certificate's QR, full width so that the till's camera reads it, with its code in
@@ -34,7 +41,7 @@ export function CodeView({ shown, onBack }: { shown: ShownCode; onBack(): void }
         <path d={qrPath(modules, QUIET_ZONE)} fill="#000" />
       </svg>
       <p className="card-number">
-        <span className="card-number-label">{t('code.code')}</span>
+        <span className="card-number-label">{shown.codeLabel ?? t('code.code')}</span>
         <span className="card-number-value code-view-code" data-testid="code-view-code">
           {shown.code}
         </span>

@@ -108,7 +108,7 @@ export function CouponList({
         {coupons.usable.length ? (
           <ul className="plain-list coupon-list">{coupons.usable.map(renderCoupon)}</ul>
         ) : (
-          <EmptyState>{t('coupons.empty')}</EmptyState>
+          <EmptyState>{t('coupons.noneUsable')}</EmptyState>
         )}
         {coupons.past.length ? (
           <>

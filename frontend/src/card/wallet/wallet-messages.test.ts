@@ -27,8 +27,9 @@ describe('the wallet’s texts on the card', () => {
     for (const [language, messages] of Object.entries(walletMessages)) {
       const rules = new Intl.PluralRules(language);
       const forms = new Set(Array.from({ length: 200 }, (_, count) => rules.select(count)));
-      for (const form of forms)
-        expect(messages[`coupons.usesLeft.${form}`], `${language} ${form}`).toBeTruthy();
+      for (const key of ['coupons.usesLeft', 'giftCertificates.error.rateLimited'])
+        for (const form of forms)
+          expect(messages[`${key}.${form}`], `${language} ${key} ${form}`).toBeTruthy();
     }
   });
 

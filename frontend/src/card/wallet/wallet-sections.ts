@@ -2,3 +2,4 @@
 // for offline use by the service worker) so that the card's QR code stays within the page's budget.
 export { CodeView } from './code-view.js';
 export { CouponList } from './coupon-list.js';
+export { GiftCertificateList } from './gift-certificate-list.js';

@@ -129,7 +129,7 @@ function BatchRow({
   const { t, language } = useI18n();
   const [pollError, setPollError] = useState<unknown>(null);
   const [downloadError, setDownloadError] = useState<unknown>(null);
-  const [isDownloading, setDownloading] = useState(false);
+  const [downloading, setDownloading] = useState<'csv' | 'pdf' | null>(null);
   const [failures, setFailures] = useState(0);
   const isDone = batch.status === 'completed';
   // The parent's callback changes with every render; the poll must not restart with it.
@@ -160,18 +160,21 @@ function BatchRow({
     };
   }, [batch, isDone, failures]);
 
-  const download = async () => {
-    setDownloading(true);
+  const download = async (format: 'csv' | 'pdf') => {
+    setDownloading(format);
     setDownloadError(null);
     try {
-      const csv = await couponsApi.batchCsv(batch.id);
+      const file =
+        format === 'csv'
+          ? await couponsApi.batchCsv(batch.id)
+          : await couponsApi.batchPdf(batch.id, language);
       const name =
         (batch.label ?? 'coupons').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'coupons';
-      saveFile(csv, `${name}.csv`);
+      saveFile(file, `${name}.${format}`);
     } catch (caught) {
       setDownloadError(caught);
     } finally {
-      setDownloading(false);
+      setDownloading(null);
     }
   };
 
@@ -198,14 +201,24 @@ function BatchRow({
       </td>
       <td>
         {isDone ? (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => void download()}
-            disabled={isDownloading}
-          >
-            {isDownloading ? t('coupons.batch.downloading') : t('coupons.batch.downloadCsv')}
-          </button>
+          <>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void download('csv')}
+              disabled={downloading !== null}
+            >
+              {downloading === 'csv' ? t('coupons.batch.downloading') : t('coupons.batch.downloadCsv')}
+            </button>{' '}
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void download('pdf')}
+              disabled={downloading !== null}
+            >
+              {downloading === 'pdf' ? t('coupons.batch.downloading') : t('coupons.batch.downloadPdf')}
+            </button>
+          </>
         ) : null}
         {downloadError ? <ErrorNotice error={downloadError} /> : null}
       </td>

@@ -130,9 +130,11 @@ const en = {
   'coupons.batch.generated': '{generated} of {count} codes ({percent}%)',
   'coupons.batch.done': 'Done: {count} codes',
   'coupons.batch.downloadCsv': 'Download CSV',
+  'coupons.batch.downloadPdf': 'Download PDF (sheets to print)',
   'coupons.batch.downloading': 'Downloading…',
   'rules.effects.couponTemplate': 'Coupon',
   'rules.effects.couponTemplatePick': 'Choose a coupon template…',
+  'rules.effects.couponTemplateHidden': 'A coupon template (marketers and admins see which one).',
   'rules.effects.couponTemplateNone':
     'No active assigned coupon template: create one under Coupons first (kind “Assigned”).',
   'members.coupons.title': 'Coupons',
@@ -299,9 +301,12 @@ const es: Catalogue = {
   'coupons.batch.generated': '{generated} de {count} códigos ({percent}%)',
   'coupons.batch.done': 'Terminado: {count} códigos',
   'coupons.batch.downloadCsv': 'Descargar CSV',
+  'coupons.batch.downloadPdf': 'Descargar PDF (hojas para imprimir)',
   'coupons.batch.downloading': 'Descargando…',
   'rules.effects.couponTemplate': 'Cupón',
   'rules.effects.couponTemplatePick': 'Elija una plantilla de cupón…',
+  'rules.effects.couponTemplateHidden':
+    'Una plantilla de cupón (los responsables de marketing y los administradores ven cuál).',
   'rules.effects.couponTemplateNone':
     'No hay ninguna plantilla de cupón asignado activa: cree una antes en Cupones (tipo «Asignado»).',
   'members.coupons.title': 'Cupones',
@@ -466,9 +471,11 @@ const ru: Catalogue = {
   'coupons.batch.generated': '{generated} из {count} кодов ({percent}%)',
   'coupons.batch.done': 'Готово: {count} кодов',
   'coupons.batch.downloadCsv': 'Скачать CSV',
+  'coupons.batch.downloadPdf': 'Скачать PDF (листы для печати)',
   'coupons.batch.downloading': 'Скачивание…',
   'rules.effects.couponTemplate': 'Купон',
   'rules.effects.couponTemplatePick': 'Выберите шаблон купона…',
+  'rules.effects.couponTemplateHidden': 'Шаблон купона (какой именно, видят маркетологи и администраторы).',
   'rules.effects.couponTemplateNone':
     'Нет активного шаблона именного купона: сначала создайте его в разделе «Купоны» (вид «Именной»).',
   'members.coupons.title': 'Купоны',
@@ -635,9 +642,11 @@ const ro: Catalogue = {
   'coupons.batch.generated': '{generated} din {count} coduri ({percent}%)',
   'coupons.batch.done': 'Gata: {count} coduri',
   'coupons.batch.downloadCsv': 'Descarcă CSV',
+  'coupons.batch.downloadPdf': 'Descarcă PDF (foi de tipărit)',
   'coupons.batch.downloading': 'Se descarcă…',
   'rules.effects.couponTemplate': 'Cupon',
   'rules.effects.couponTemplatePick': 'Alegeți un șablon de cupon…',
+  'rules.effects.couponTemplateHidden': 'Un șablon de cupon (marketerii și administratorii văd care).',
   'rules.effects.couponTemplateNone':
     'Niciun șablon activ de cupon atribuit: creați mai întâi unul la Cupoane (tipul „Atribuit”).',
   'members.coupons.title': 'Cupoane',

@@ -1,5 +1,6 @@
 import type { CouponTemplate } from '@regulars/contracts';
 import { useLoad } from '../../shared/use-load.js';
+import { MARKETER_ROLES, hasRole, useSession } from '../session.js';
 import { useI18n } from '../staff-i18n.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { describeDiscount, describeValidity } from './coupon-terms.js';
@@ -12,21 +13,27 @@ export function useIssuableCouponTemplates() {
   );
 }
 
+type PickerProps = { value: string; onChange(id: string): void; label: string; name?: string };
+
 /**
  * Picks a coupon template by name (the caller stores its id): its discount and validity are said under the
- * select. A template that is no longer active is not offered.
+ * select. A template that is no longer active is not offered. Only marketers and admins may read the
+ * templates; others (a manager reading a rule) are told so instead of being refused.
  */
-export function CouponTemplatePicker({
-  value,
-  onChange,
-  label,
-  name,
-}: {
-  value: string;
-  onChange(id: string): void;
-  label: string;
-  name?: string;
-}) {
+export function CouponTemplatePicker(props: PickerProps) {
+  const { t } = useI18n();
+  const session = useSession();
+  if (!hasRole(session, MARKETER_ROLES))
+    return (
+      <p className="field">
+        <span>{props.label}</span>
+        <span className="field-hint">{t('rules.effects.couponTemplateHidden')}</span>
+      </p>
+    );
+  return <TemplateSelect {...props} />;
+}
+
+function TemplateSelect({ value, onChange, label, name }: PickerProps) {
   const { t, language } = useI18n();
   const templates = useIssuableCouponTemplates();
   if (templates.error) return <ErrorNotice error={templates.error} onRetry={templates.reload} />;

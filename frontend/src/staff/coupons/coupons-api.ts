@@ -1,5 +1,6 @@
 // What the Coupons screen, the rules designer and the member page ask the server, typed by the OpenAPI document.
 import type {
+  DocumentLanguage,
   CouponStatus,
   CouponTemplateStatus,
   CreateCouponBatchBody,
@@ -36,6 +37,12 @@ export const couponsApi = {
   /** The batch's codes as a CSV file (the bearer token is sent, so it is fetched rather than linked). */
   batchCsv: (id: string) =>
     staffClient.GET('/api/v1/coupon-batches/{id}/codes.csv', { ...byId(id), parseAs: 'blob' }),
+  /** The batch as A4 sheets of 8 to print and cut, in the viewer's language. */
+  batchPdf: (id: string, language: DocumentLanguage) =>
+    staffClient.GET('/api/v1/coupon-batches/{id}/codes.pdf', {
+      params: { path: { id }, query: { language, paper: 'A4', perPage: 8 } },
+      parseAs: 'blob',
+    }),
   memberCoupons: (memberId: string, query: { status?: CouponStatus; cursor?: string } = {}) =>
     staffClient.GET('/api/v1/members/{id}/coupons', {
       params: { path: { id: memberId }, query: { limit: 20, ...query } },

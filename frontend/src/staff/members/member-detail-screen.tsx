@@ -13,6 +13,7 @@ import type { StaffMessageKey } from '../staff-messages.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { AdjustmentForm } from './adjustment-form.js';
 import { MemberCoupons } from './member-coupons.js';
+import { MemberGiftCertificates } from './member-gift-certificates.js';
 
 /** One member: balance, stats, the ledger page by page; adjustments and refunds for managers. */
 export function MemberDetailScreen({ memberId }: { memberId: string }) {
@@ -113,6 +114,7 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
       {isManager ? <AdjustmentForm memberId={member.id} onDone={() => void load()} /> : null}
       {/* Giving by hand picks among the coupon templates, which marketers and admins may list. */}
       <MemberCoupons memberId={member.id} canGive={hasRole(session, MARKETER_ROLES)} />
+      <MemberGiftCertificates memberId={member.id} />
       <section className="panel" aria-labelledby="ledger-title">
         <h2 id="ledger-title">{t('members.ledger')}</h2>
         {error ? <ErrorNotice error={error} /> : null}

@@ -138,4 +138,8 @@ const PLAIN_MESSAGES: Partial<Record<string, StaffMessageKey>> = {
   GIFT_CERTIFICATE_EXPIRED: 'error.giftCertificateExpired',
   GIFT_CERTIFICATE_EMPTY: 'error.giftCertificateEmpty',
   GIFT_CERTIFICATE_CURRENCY: 'error.giftCertificateCurrency',
+  GIFT_CERTIFICATE_RELOAD_CAP: 'error.giftCertificateReloadCap',
+  GIFT_CERTIFICATE_ALREADY_ISSUED: 'error.giftCertificateAlreadyIssued',
+  GIFT_CERTIFICATE_CLAIMED: 'error.giftCertificateClaimed',
+  GIFT_CERTIFICATE_INSUFFICIENT_BALANCE: 'error.giftCertificateInsufficientBalance',
 };
