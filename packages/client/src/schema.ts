@@ -17413,7 +17413,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: `COUPON_TEMPLATE_ARCHIVED`, `DUPLICATE` */
+            /** @description Conflict with the current state: `COUPON_TEMPLATE_ARCHIVED`, `COUPON_TEMPLATE_CHANGED`, `DUPLICATE` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17423,7 +17423,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "COUPON_TEMPLATE_ARCHIVED" | "DUPLICATE";
+                            code: "COUPON_TEMPLATE_ARCHIVED" | "COUPON_TEMPLATE_CHANGED" | "DUPLICATE";
                             message: string;
                             details?: {
                                 fields: string[];
