@@ -232,7 +232,7 @@ export function createServices(platform: Platform) {
     // Coupons and gift certificates lend their holds to the checkout through its port.
     instruments: [couponInstrument, giftCertificateInstrument],
   });
-  const wallet = new WalletService({ clock, ledger, members, stamps, coupons });
+  const wallet = new WalletService({ clock, ledger, members, stamps, coupons, giftCertificates });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
   const isPrivateRefused = config.isProduction && !config.webhooks.allowPrivateTargets;
   const webhookDelivery = new WebhookDeliveryService({

@@ -237,6 +237,29 @@ describe('POST /api/v1/coupon-templates', () => {
   });
 });
 
+describe('PATCH /api/v1/coupon-templates/:id', () => {
+  it('makes one version per change that went through, and refuses a change over terms changed meanwhile', async () => {
+    const template = await createTemplate();
+    const answers = await Promise.all(
+      [5, 10, 15, 20, 25].map((percent) =>
+        world.app.request
+          .patch(`/api/v1/coupon-templates/${template.id}`)
+          .set(world.marketer.auth)
+          .send({ discount: { kind: 'percent', percent } }),
+      ),
+    );
+    const changed = answers.filter((a) => a.status === 200);
+    expect(changed.length).toBeGreaterThanOrEqual(1);
+    for (const a of answers.filter((r) => r.status !== 200)) {
+      expect(a.status).toBe(409);
+      expect(a.body.error.code).toBe('COUPON_TEMPLATE_CHANGED');
+    }
+    expect(await count('coupon_template_versions', { templateId: new Types.ObjectId(template.id) })).toBe(
+      1 + changed.length,
+    );
+  });
+});
+
 describe('coupon batches', () => {
   it('generates a batch in chunks with progress, and streams its CSV', async () => {
     const template = await createTemplate({ codeFormat: { prefix: 'SPR', length: 13 } });
@@ -782,6 +805,61 @@ describe('POST /api/v1/checkouts/:id/applied { type: "coupon" }', () => {
     expect(refused.body.error.code).toBe('COUPON_ALREADY_USED');
   });
 
+  it('gives the use back when the sale is undone at the till, and voids a bounce-back coupon it issued', async () => {
+    const used = await createTemplate({ name: '€1 off', discount: { kind: 'fixed', amountMinor: 100 } });
+    const { codes } = await batchOf(used.id, 1);
+    const bounce = await createTemplate({
+      kind: 'assigned',
+      name: 'Back soon',
+      validity: { type: 'relative', daysFromIssue: 30, activationDelayDays: 7 },
+    });
+    const category = `undo-${randomUUID().slice(0, 8)}`;
+    const ruleId = await publishRule(world.app, world.marketer, {
+      name: `Bounce ${category}`,
+      conditions: { field: 'purchase.channel', op: 'eq', value: category },
+      effects: [{ type: 'issueCoupon', couponTemplateId: bounce.id }],
+    });
+    try {
+      const member = await createMember(world);
+      const checkout = (
+        await world.app.request
+          .post('/api/v1/checkouts')
+          .set(world.cashier.auth)
+          .send({
+            storeId: world.storeId,
+            currency: 'EUR',
+            member: { memberId: member.id },
+            channel: category,
+            items: [{ sku: 'BAG', quantity: 1, unitPriceMinor: 1500 }],
+          })
+          .expect(201)
+      ).body as { id: string };
+      await apply(checkout.id, { type: 'coupon', code: codes[0] }).expect(201);
+      const done = await complete(checkout.id).expect(200);
+      const purchaseId = done.body.purchaseId as string;
+      const issued = await mongoose.connection
+        .collection('coupons')
+        .findOne({ 'issuedBy.purchaseId': new Types.ObjectId(purchaseId) });
+      expect(issued?.status).toBe('active');
+      await world.app.request
+        .post(`/api/v1/checkouts/${checkout.id}/undo`)
+        .set(world.cashier.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({})
+        .expect(200);
+      expect(await mongoose.connection.collection('coupons').findOne({ code: codes[0] })).toMatchObject({
+        status: 'active',
+        remaining: 1,
+        uses: 0,
+      });
+      expect((await mongoose.connection.collection('coupons').findOne({ _id: issued?._id }))?.status).toBe(
+        'voided',
+      );
+    } finally {
+      await world.app.request.post(`/api/v1/rules/${ruleId}/archive`).set(world.marketer.auth);
+    }
+  });
+
   it('gives one of 20 concurrent checkouts the only use of a coupon', async () => {
     const template = await createTemplate();
     const { codes } = await batchOf(template.id, 1);
@@ -824,6 +902,33 @@ describe('POST /api/v1/checkouts/:id/applied { type: "coupon" }', () => {
     const otherCheckout = await open(other.id);
     const byId = await apply(otherCheckout.id, { type: 'coupon', couponId: coupon?.id }).expect(404);
     expect(byId.body.error.code).toBe('COUPON_NOT_FOUND');
+  });
+
+  it('counts an unclassified wrong code once (as a certificate miss), not also as a wrong coupon code', async () => {
+    const key = await world.app.request
+      .post('/api/v1/api-keys')
+      .set(world.admin.auth)
+      .send({ name: `till ${randomUUID().slice(0, 6)}`, scopes: ['checkouts:write'] })
+      .expect(201);
+    const till = { 'X-Api-Key': key.body.key as string };
+    const checkout = await world.app.request
+      .post('/api/v1/checkouts')
+      .set(till)
+      .send({ storeId: world.storeId, currency: 'EUR', items })
+      .expect(201);
+    const applyAs = (body: Record<string, unknown>) =>
+      world.app.request
+        .post(`/api/v1/checkouts/${checkout.body.id as string}/applied`)
+        .set(till)
+        .send(body);
+    for (let i = 0; i < 10; i += 1) {
+      const wrong = await applyAs({ type: 'code', code: `WHAT-${i}-XXXX` }).expect(404);
+      expect(wrong.body.error.code).toBe('CODE_NOT_FOUND');
+    }
+    // The coupon limit was not used up by them: a coupon code still goes through from this till.
+    const template = await createTemplate();
+    const { codes } = await batchOf(template.id, 1);
+    await applyAs({ type: 'coupon', code: codes[0] }).expect(201);
   });
 
   it('answers 429 with Retry-After after 10 wrong codes from one till', async () => {

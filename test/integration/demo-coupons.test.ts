@@ -32,6 +32,9 @@ describe('the demo coupons', () => {
       .set(manager.auth)
       .expect(200);
     expect(wallet.body.coupons.map((c: { label: string }) => c.label)).toEqual(['Welcome back: 10% off']);
+    // The certificate is in the wallet too, with what it holds.
+    expect(wallet.body.giftCertificates).toHaveLength(1);
+    expect(wallet.body.giftCertificates[0]).toMatchObject({ balanceMinor: 2500, currency: 'EUR' });
     const certificates = await app.request
       .get(`/api/v1/gift-certificates?memberId=${String(demo?._id)}`)
       .set(manager.auth)

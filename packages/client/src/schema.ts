@@ -2428,6 +2428,19 @@ export interface components {
             status: components["schemas"]["CouponStatus"];
             isActiveNow: boolean;
         };
+        /** @enum {string} */
+        GiftCertificateStatus: "active" | "blocked" | "expired";
+        WalletGiftCertificate: {
+            id: string;
+            last4: string;
+            currency: string;
+            balanceMinor: number;
+            availableMinor: number;
+            status: components["schemas"]["GiftCertificateStatus"];
+            /** Format: date-time */
+            expiresAt: string | null;
+            qrPayload: string;
+        };
         MemberWallet: {
             memberId: string;
             points: components["schemas"]["PointsBalance"] & {
@@ -2451,6 +2464,7 @@ export interface components {
             };
             stampCards: components["schemas"]["WalletStampCard"][];
             coupons: components["schemas"]["WalletCoupon"][];
+            giftCertificates: components["schemas"]["WalletGiftCertificate"][];
             tags: string[];
         };
         UpdateMemberBody: {
@@ -2770,8 +2784,6 @@ export interface components {
             rewardValidityDays?: number;
         };
         /** @enum {string} */
-        GiftCertificateStatus: "active" | "blocked" | "expired";
-        /** @enum {string} */
         GiftCertificateChannel: "staff" | "campaign" | "sale";
         GiftCertificateActor: {
             kind: string;
@@ -2891,17 +2903,6 @@ export interface components {
             /** Format: date-time */
             asOf: string;
             currencies: components["schemas"]["GiftCertificateLiability"][];
-        };
-        WalletGiftCertificate: {
-            id: string;
-            last4: string;
-            currency: string;
-            balanceMinor: number;
-            availableMinor: number;
-            status: components["schemas"]["GiftCertificateStatus"];
-            /** Format: date-time */
-            expiresAt: string | null;
-            qrPayload: string;
         };
         ClaimGiftCertificateBody: {
             code: string;
@@ -17412,7 +17413,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: `COUPON_TEMPLATE_ARCHIVED`, `DUPLICATE` */
+            /** @description Conflict with the current state: `COUPON_TEMPLATE_ARCHIVED`, `COUPON_TEMPLATE_CHANGED`, `DUPLICATE` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17422,7 +17423,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "COUPON_TEMPLATE_ARCHIVED" | "DUPLICATE";
+                            code: "COUPON_TEMPLATE_ARCHIVED" | "COUPON_TEMPLATE_CHANGED" | "DUPLICATE";
                             message: string;
                             details?: {
                                 fields: string[];

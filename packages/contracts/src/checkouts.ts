@@ -5,6 +5,7 @@ import { RewardKind } from './rewards.js';
 import { RuleBreakdown } from './ledger.js';
 import { StampsAddedSummary, WalletStampCard } from './stamps.js';
 import { WalletCoupon } from './coupons.js';
+import { WalletGiftCertificate } from './gift-certificates.js';
 
 const Sku = z.string().trim().min(1).max(64);
 const Minor = z.number().int('amounts are integers in minor units (cents)');
@@ -360,6 +361,8 @@ export const MemberWallet = z
     stampCards: z.array(WalletStampCard),
     /** Assigned coupons (usable now or later, newest validity last), each with its code and QR. */
     coupons: z.array(WalletCoupon),
+    /** Gift certificates claimed into the wallet or issued to the member, each with what it holds and its QR. */
+    giftCertificates: z.array(WalletGiftCertificate),
     tags: z.array(z.string()),
   })
   .openapi('MemberWallet');

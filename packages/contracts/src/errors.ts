@@ -294,6 +294,10 @@ export const ERROR_CATALOGUE = {
       'The coupon does not combine with what the checkout already holds (another coupon, or a reward)',
     details: z.object({ conflictsWith: z.enum(['coupon', 'reward']) }),
   },
+  COUPON_TEMPLATE_CHANGED: {
+    status: 409,
+    description: 'Someone else changed the coupon template meanwhile (a new version): reload it',
+  },
   COUPON_TEMPLATE_ARCHIVED: {
     status: 409,
     description: 'The coupon template is archived: it issues no more coupons',

@@ -301,6 +301,7 @@ export class CheckoutService {
       return this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now, clientIp);
     }
     try {
+      // Not a coupon's? It is tried as a certificate's next, and a miss there counts as the wrong code.
       return await this.holdThroughPort(
         session,
         checkout,
@@ -308,6 +309,7 @@ export class CheckoutService {
         principal,
         now,
         clientIp,
+        false,
       );
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'COUPON_NOT_FOUND') throw error;
@@ -339,10 +341,12 @@ export class CheckoutService {
     principal: Principal,
     now: Date,
     clientIp: string | null,
+    countsMiss = true,
   ): Promise<AppliedInstrument> {
     const terms = await this.port(body.type).holdInSession(
       session,
       {
+        countsMiss,
         code: body.code ?? null,
         refId: body.type === 'coupon' && body.couponId ? new Types.ObjectId(body.couponId) : null,
         amountMinor: body.type === 'giftCertificate' ? (body.amountMinor ?? null) : null,

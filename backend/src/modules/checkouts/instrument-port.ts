@@ -44,6 +44,12 @@ export type HoldRequest = {
   refId: Types.ObjectId | null;
   /** stored_value: the amount asked for (null: as much as the certificate and the basket allow). */
   amountMinor: number | null;
+  /**
+   * false: a code that names nothing is not counted as a wrong code by this port, because the caller
+   * tries it with another port next (a code the till did not classify) and that one counts it. The limit
+   * is still checked before the look-up. Default true.
+   */
+  countsMiss?: boolean;
 };
 
 export type HoldContext = {

@@ -119,8 +119,15 @@ export class CouponTemplateService {
         { $set: { terms, updatedAt: now }, $inc: { version: 1 } },
         { new: true, lean: true, session },
       );
-      if (!after)
-        throw new ConflictError('COUPON_TEMPLATE_ARCHIVED', 'The template changed meanwhile; reload it');
+      if (!after) {
+        // Guarded by the version read: a change made meanwhile is not overwritten with stale terms.
+        const current = await CouponTemplateModel.findById(before._id, { status: 1 }).session(session).lean();
+        if (current?.status === 'archived') throw archived(before);
+        throw new ConflictError(
+          'COUPON_TEMPLATE_CHANGED',
+          'Someone else changed the coupon template meanwhile; reload it and apply your change again',
+        );
+      }
       await CouponTemplateVersionModel.collection.insertOne(
         { _id: new Types.ObjectId(), templateId: after._id, version: after.version, terms, createdAt: now },
         { session },

@@ -177,7 +177,7 @@ export class CouponInstrument implements CheckoutInstrumentPort {
     const isOthers =
       coupon?.kind === 'assigned' && !(context.memberId && coupon.memberId?.equals(context.memberId));
     if (coupon && !isOthers) return coupon;
-    for (const rule of rules) await this.deps.rateLimiter.consume(rule);
+    if (request.countsMiss !== false) for (const rule of rules) await this.deps.rateLimiter.consume(rule);
     throw new AppError(
       'not_found',
       'COUPON_NOT_FOUND',

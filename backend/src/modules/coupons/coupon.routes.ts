@@ -83,6 +83,7 @@ export function registerCouponRoutes(
     errors: [
       'COUPON_TEMPLATE_NOT_FOUND',
       'COUPON_TEMPLATE_ARCHIVED',
+      'COUPON_TEMPLATE_CHANGED',
       'COUPON_VALIDITY_ENDED',
       'COUPON_CODE_FORMAT_WEAK',
       'STORE_NOT_FOUND',

@@ -6,6 +6,7 @@ import { RewardModel } from '../rewards/reward.model.js';
 import { availableNowFilter, unavailableReason } from '../rewards/reward.service.js';
 import type { StampService } from '../stamps/stamp.service.js';
 import type { CouponService } from '../coupons/coupon.service.js';
+import type { GiftCertificateService } from '../gift-certificates/gift-certificate.service.js';
 import type { MemberService } from './member.service.js';
 
 /**
@@ -20,6 +21,7 @@ export class WalletService {
       members: MemberService;
       stamps: StampService;
       coupons: CouponService;
+      giftCertificates: GiftCertificateService;
     },
   ) {}
 
@@ -29,14 +31,16 @@ export class WalletService {
     const member = await this.deps.members.get(memberId);
     const now = this.deps.clock.now();
     const balance = toBalance(member.points);
-    const [pendingLots, expiringSoon, held, rewards, stampCards, coupons] = await Promise.all([
-      this.deps.ledger.pendingLots(member._id),
-      this.deps.ledger.expiringSoon(member._id),
-      RedemptionModel.find({ memberId: member._id, status: 'held' }, { pointsSpent: 1 }).lean(),
-      RewardModel.find(availableNowFilter(now)).sort({ pointsCost: 1, _id: 1 }).lean(),
-      this.deps.stamps.wallet(member._id, now),
-      this.deps.coupons.wallet(member._id, now),
-    ]);
+    const [pendingLots, expiringSoon, held, rewards, stampCards, coupons, giftCertificates] =
+      await Promise.all([
+        this.deps.ledger.pendingLots(member._id),
+        this.deps.ledger.expiringSoon(member._id),
+        RedemptionModel.find({ memberId: member._id, status: 'held' }, { pointsSpent: 1 }).lean(),
+        RewardModel.find(availableNowFilter(now)).sort({ pointsCost: 1, _id: 1 }).lean(),
+        this.deps.stamps.wallet(member._id, now),
+        this.deps.coupons.wallet(member._id, now),
+        this.deps.giftCertificates.walletSection(member._id),
+      ]);
     const forMember = rewards.filter((r) => unavailableReason(r, member, now) === null);
     const affordable = forMember.filter((r) => r.pointsCost <= balance.available);
     const next = forMember.find((r) => r.pointsCost > balance.available);
@@ -66,6 +70,7 @@ export class WalletService {
       },
       stampCards,
       coupons,
+      giftCertificates,
       tags: member.tags ?? [],
     };
   }

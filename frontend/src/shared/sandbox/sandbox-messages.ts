@@ -47,6 +47,11 @@ const en = {
   'sweep.webhooksFailed.other': '{count} webhook deliveries given up',
   'sweep.checkoutsExpired.one': '{count} open sale expired and its held points came back',
   'sweep.checkoutsExpired.other': '{count} open sales expired and their held points came back',
+  'sweep.stampRewardsExpired.one': '{count} unused stamp-card reward expired',
+  'sweep.stampRewardsExpired.other': '{count} unused stamp-card rewards expired',
+  'sweep.giftCertificatesExpired.one': '{count} gift certificate expired (what was left on it is breakage)',
+  'sweep.giftCertificatesExpired.other':
+    '{count} gift certificates expired (what was left on them is breakage)',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -98,6 +103,12 @@ const es: Record<SandboxMessageKey, string> = {
   'sweep.webhooksFailed.other': '{count} envíos de webhook abandonados',
   'sweep.checkoutsExpired.one': '{count} venta abierta caducó y sus puntos reservados volvieron',
   'sweep.checkoutsExpired.other': '{count} ventas abiertas caducaron y sus puntos reservados volvieron',
+  'sweep.stampRewardsExpired.one': 'Caducó {count} premio de tarjeta de sellos sin usar',
+  'sweep.stampRewardsExpired.other': 'Caducaron {count} premios de tarjeta de sellos sin usar',
+  'sweep.giftCertificatesExpired.one':
+    'Caducó {count} tarjeta regalo (lo que le quedaba es saldo no canjeado)',
+  'sweep.giftCertificatesExpired.other':
+    'Caducaron {count} tarjetas regalo (lo que les quedaba es saldo no canjeado)',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -167,6 +178,14 @@ const ru: Record<string, string> = {
   'sweep.checkoutsExpired.few': 'Истекли {count} открытые продажи, их резерв баллов вернулся',
   'sweep.checkoutsExpired.many': 'Истекло {count} открытых продаж, их резерв баллов вернулся',
   'sweep.checkoutsExpired.other': 'Истекло {count} открытой продажи, их резерв баллов вернулся',
+  'sweep.stampRewardsExpired.one': 'Сгорела {count} неиспользованная награда карты штампов',
+  'sweep.stampRewardsExpired.few': 'Сгорели {count} неиспользованные награды карт штампов',
+  'sweep.stampRewardsExpired.many': 'Сгорело {count} неиспользованных наград карт штампов',
+  'sweep.stampRewardsExpired.other': 'Сгорело {count} неиспользованной награды карт штампов',
+  'sweep.giftCertificatesExpired.one': 'Истёк {count} подарочный сертификат (остаток списан)',
+  'sweep.giftCertificatesExpired.few': 'Истекли {count} подарочных сертификата (остатки списаны)',
+  'sweep.giftCertificatesExpired.many': 'Истекло {count} подарочных сертификатов (остатки списаны)',
+  'sweep.giftCertificatesExpired.other': 'Истекло {count} подарочного сертификата (остатки списаны)',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -226,6 +245,15 @@ const ro: Record<string, string> = {
   'sweep.checkoutsExpired.one': '{count} vânzare deschisă a expirat și punctele rezervate au revenit',
   'sweep.checkoutsExpired.few': '{count} vânzări deschise au expirat și punctele rezervate au revenit',
   'sweep.checkoutsExpired.other': '{count} de vânzări deschise au expirat și punctele rezervate au revenit',
+  'sweep.stampRewardsExpired.one': '{count} recompensă nefolosită a cardului de ștampile a expirat',
+  'sweep.stampRewardsExpired.few': '{count} recompense nefolosite ale cardurilor de ștampile au expirat',
+  'sweep.stampRewardsExpired.other': '{count} de recompense nefolosite ale cardurilor de ștampile au expirat',
+  'sweep.giftCertificatesExpired.one':
+    '{count} certificat cadou a expirat (restul rămas pe el este nerăscumpărat)',
+  'sweep.giftCertificatesExpired.few':
+    '{count} certificate cadou au expirat (resturile rămase sunt nerăscumpărate)',
+  'sweep.giftCertificatesExpired.other':
+    '{count} de certificate cadou au expirat (resturile rămase sunt nerăscumpărate)',
   'sweep.unknown': '{job}: {what} {count}',
 };
 

@@ -18,10 +18,13 @@ const STEPS: { by: string; label: SandboxMessageKey }[] = [
 ];
 
 /** Counts each sweep reports, in words; a sweep this screen does not know yet is still named. */
-const SWEEP_WORDS: Record<string, Record<string, string>> = {
+const SWEEP_WORDS: Record<string, Record<string, string | null>> = {
   'ledger.activate-points': { activated: 'sweep.activated' },
   'ledger.expire-points': { expired: 'sweep.expired', points: 'sweep.points' },
   'checkouts.expire': { expired: 'sweep.checkoutsExpired' },
+  'stamps.expire-rewards': { expired: 'sweep.stampRewardsExpired' },
+  // The breakage (an amount in minor units) is in the liability report, in money: not counted here.
+  'gift-certificates.expire': { expired: 'sweep.giftCertificatesExpired', breakageMinor: null },
   'webhooks.deliver': {
     delivered: 'sweep.webhooksDelivered',
     retrying: 'sweep.webhooksRetrying',
@@ -163,7 +166,7 @@ export function SandboxScreen() {
 function Outcome({ advance, language }: { advance: SandboxAdvance; language: string }) {
   const lines = Object.entries(advance.ran).flatMap(([job, counts]) =>
     Object.entries(counts)
-      .filter(([, count]) => count > 0)
+      .filter(([what, count]) => count > 0 && SWEEP_WORDS[job]?.[what] !== null)
       .map(([what, count]) => {
         const words = SWEEP_WORDS[job]?.[what];
         return words
