@@ -16,12 +16,6 @@ export const giftCertificatesApi = {
     staffClient.POST('/api/v1/gift-certificates', { body, headers: keyed(key) }),
   issueBatch: (body: IssueGiftCertificateBatchBody, key: WithKey) =>
     staffClient.POST('/api/v1/gift-certificates/batches', { body, headers: keyed(key) }),
-  /** The certificates of these codes to print (one per A6 page, or A4 sheets of 8), in the viewer's language. */
-  print: (codes: string[], language: DocumentLanguage) =>
-    staffClient.POST('/api/v1/gift-certificates/print', {
-      body: { codes, layout: codes.length === 1 ? 'single' : 'sheet', paper: 'A4', perPage: 8, language },
-      parseAs: 'blob',
-    }),
   /** What a typed code holds (wrong codes count against a strict limit on the server). */
   balance: (code: string) => staffClient.POST('/api/v1/gift-certificates/balance', { body: { code } }),
   list: (
