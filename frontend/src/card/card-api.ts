@@ -20,8 +20,6 @@ export const cardApi = {
   /** The member's coupons, newest first: `active` ones (usable now or later), or all of them. */
   coupons: (memberId: string, query: { status?: 'active'; limit: number }) =>
     cardClient.GET('/api/v1/members/{id}/coupons', { params: { path: { id: memberId }, query } }),
-  /** The signed-in member's gift certificates, each with its QR. */
-  giftCertificates: () => cardClient.GET('/api/v1/me/gift-certificates'),
   /** Claims a bearer gift certificate into the signed-in member's wallet by its typed code. */
   claimGiftCertificate: (code: string) =>
     cardClient.POST('/api/v1/me/gift-certificates/claim', { body: { code } }),

@@ -44,7 +44,6 @@ function CardScreens() {
       member: null,
       wallet: null,
       coupons: null,
-      giftCertificates: null,
       program: null,
       savedAt: null,
     };

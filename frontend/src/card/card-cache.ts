@@ -1,12 +1,6 @@
 // What the card keeps on the phone so that it opens (and shows a valid QR code) without a network:
 // the member, the card secret and the last balance seen, with when it was seen.
-import type {
-  Coupon,
-  MemberDetail,
-  MemberWallet,
-  ProgramSettings,
-  WalletGiftCertificate,
-} from '@regulars/contracts';
+import type { Coupon, MemberDetail, MemberWallet, ProgramSettings } from '@regulars/contracts';
 
 export type CachedCard = {
   memberId: string;
@@ -20,8 +14,6 @@ export type CachedCard = {
   wallet: MemberWallet | null;
   /** The member's coupons with their terms and QR payloads (so that they show at the till offline too). */
   coupons: CardCoupons | null;
-  /** The gift certificates claimed into the wallet, with their QR payloads. */
-  giftCertificates: WalletGiftCertificate[] | null;
   program: Pick<ProgramSettings, 'name' | 'currency'> | null;
   savedAt: string | null;
 };
@@ -46,7 +38,6 @@ export function readCachedCard(): CachedCard | null {
       member: parsed.member ?? null,
       wallet: parsed.wallet ?? null,
       coupons: parsed.coupons ?? null,
-      giftCertificates: parsed.giftCertificates ?? null,
       program: parsed.program ?? null,
       savedAt: parsed.savedAt ?? null,
     };

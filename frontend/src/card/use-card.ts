@@ -39,17 +39,15 @@ export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason
     setRefreshing(true);
     try {
       const current = readCachedCard() ?? initial;
-      const [member, wallet, usableCoupons, recentCoupons, certificates, secret, program, ledger] =
-        await Promise.all([
-          cardApi.member(current.memberId),
-          cardApi.wallet(current.memberId),
-          cardApi.coupons(current.memberId, { status: 'active', limit: USABLE_COUPONS }),
-          cardApi.coupons(current.memberId, { limit: RECENT_COUPONS }),
-          cardApi.giftCertificates(),
-          cardApi.card(current.memberId),
-          cardApi.program(),
-          cardApi.ledger(current.memberId),
-        ]);
+      const [member, wallet, usableCoupons, recentCoupons, secret, program, ledger] = await Promise.all([
+        cardApi.member(current.memberId),
+        cardApi.wallet(current.memberId),
+        cardApi.coupons(current.memberId, { status: 'active', limit: USABLE_COUPONS }),
+        cardApi.coupons(current.memberId, { limit: RECENT_COUPONS }),
+        cardApi.card(current.memberId),
+        cardApi.program(),
+        cardApi.ledger(current.memberId),
+      ]);
       const next: CachedCard = {
         memberId: member.id,
         name: member.name,
@@ -62,7 +60,6 @@ export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason
           usable: usableCoupons.items,
           past: recentCoupons.items.filter((coupon) => !usableCoupons.items.some((c) => c.id === coupon.id)),
         },
-        giftCertificates: certificates.items,
         program: { name: program.name, currency: program.currency },
         // The server's time, so that "as of" agrees with the dates it sends (a sandbox runs ahead).
         savedAt: new Date(serverNow()).toISOString(),

@@ -85,7 +85,8 @@ export function CardHome({
             <Suspense fallback={<Loading label={t('app.loading')} />}>
               <CouponList coupons={card.coupons} isLoading={!isOffline && !error} onShow={show} />
               <GiftCertificateList
-                certificates={card.giftCertificates}
+                // A wallet saved by an older version has no gift certificates section.
+                certificates={card.wallet?.giftCertificates ?? null}
                 isLoading={!isOffline && !error}
                 onShow={show}
                 onClaimed={() => void refresh()}
