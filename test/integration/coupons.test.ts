@@ -261,6 +261,37 @@ describe('PATCH /api/v1/coupon-templates/:id', () => {
 });
 
 describe('coupon batches', () => {
+  it("lists a template's batches newest first, page by page; an unknown template is 404", async () => {
+    const template = await createTemplate();
+    const ids: string[] = [];
+    for (const label of ['first', 'second', 'third']) {
+      const created = await world.app.request
+        .post(`/api/v1/coupon-templates/${template.id}/batches`)
+        .set(world.marketer.auth)
+        .send({ count: 5, label })
+        .expect(202);
+      ids.push(created.body.id as string);
+    }
+    const first = await world.app.request
+      .get(`/api/v1/coupon-templates/${template.id}/batches?limit=2`)
+      .set(world.marketer.auth)
+      .expect(200);
+    expect(first.body.items.map((b: { label: string }) => b.label)).toEqual(['third', 'second']);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const rest = await world.app.request
+      .get(
+        `/api/v1/coupon-templates/${template.id}/batches?limit=2&cursor=${first.body.nextCursor as string}`,
+      )
+      .set(world.marketer.auth)
+      .expect(200);
+    expect(rest.body.items.map((b: { id: string }) => b.id)).toEqual([ids[0]]);
+    const unknown = await world.app.request
+      .get(`/api/v1/coupon-templates/${new Types.ObjectId().toHexString()}/batches`)
+      .set(world.marketer.auth)
+      .expect(404);
+    expect(unknown.body.error.code).toBe('COUPON_TEMPLATE_NOT_FOUND');
+  });
+
   it('generates a batch in chunks with progress, and streams its CSV', async () => {
     const template = await createTemplate({ codeFormat: { prefix: 'SPR', length: 13 } });
     const created = await world.app.request

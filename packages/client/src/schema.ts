@@ -1333,7 +1333,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * A template's batches of bearer codes, newest first, with their progress
+         * @description **Who may call:** staff (admin, marketer); API keys with coupons:read or coupons:write.
+         */
+        get: operations["listCouponBatches"];
         put?: never;
         /**
          * Generate a batch of bearer codes (a job): follow its progress, then download the CSV
@@ -17713,6 +17717,183 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code: "LEDGER_BUSY" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                            details?: {
+                                /** @enum {string} */
+                                part: "mongo" | "redis";
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listCouponBatches: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CouponBatch"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_CURSOR`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BAD_CONTENT_LENGTH" | "BAD_ENCODING" | "BAD_PATH_ENCODING" | "BAD_REQUEST" | "INVALID_CURSOR" | "INVALID_FIELD_NAME" | "MALFORMED_JSON" | "REQUEST_ABORTED" | "VALIDATION_FAILED";
+                            message: string;
+                            details?: components["schemas"]["ValidationIssues"];
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid: `ACCOUNT_DISABLED`, `API_KEY_REVOKED`, `INVALID_API_KEY`, `INVALID_AUTHORIZATION_HEADER`, `INVALID_TOKEN`, `MEMBER_SESSION_BLOCKED`, `TOKEN_EXPIRED`, `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "ACCOUNT_DISABLED" | "API_KEY_REVOKED" | "INVALID_API_KEY" | "INVALID_AUTHORIZATION_HEADER" | "INVALID_TOKEN" | "MEMBER_SESSION_BLOCKED" | "TOKEN_EXPIRED" | "UNAUTHENTICATED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed: `FORBIDDEN`, `INSUFFICIENT_SCOPE` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `COUPON_TEMPLATE_NOT_FOUND` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "COUPON_TEMPLATE_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Body too large: `BODY_TOO_DEEP`, `BODY_TOO_MANY_KEYS`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "BODY_TOO_DEEP" | "BODY_TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            details?: {
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unsupported encoding: `UNSUPPORTED_ENCODING` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_ENCODING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limited: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            details?: {
+                                retryAfterSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Temporarily unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
                             message: string;
                             details?: {
                                 /** @enum {string} */

@@ -2,6 +2,7 @@ import {
   AssignCouponsBody,
   Coupon,
   CouponBatch,
+  CouponBatchListQuery,
   CouponTemplate,
   CouponTemplateListQuery,
   CreateCouponBatchBody,
@@ -128,6 +129,20 @@ export function registerCouponRoutes(
     ],
     handler: async ({ params, body, principal }) =>
       toBatchResponse(await coupons.createBatch(params.id, body, principal)),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/coupon-templates/:id/batches',
+    operationId: 'listCouponBatches',
+    summary: "A template's batches of bearer codes, newest first, with their progress",
+    tags: ['Coupons'],
+    access: read,
+    params: IdParams,
+    query: CouponBatchListQuery,
+    response: { schema: Page(CouponBatch) },
+    errors: ['COUPON_TEMPLATE_NOT_FOUND'],
+    handler: async ({ params, query }) => coupons.listBatches(params.id, query),
   });
 
   api.route({

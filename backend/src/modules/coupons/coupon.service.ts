@@ -2,6 +2,7 @@ import { Types, type ClientSession } from 'mongoose';
 import type {
   Coupon,
   CouponBatch,
+  CouponBatchListQuery,
   CouponStatus,
   CouponTerms,
   CreateCouponBatchBody,
@@ -106,6 +107,17 @@ export class CouponService {
     });
     await this.deps.startBatch(batch._id);
     return batch;
+  }
+
+  /** A template's batches, newest first, page by page. */
+  async listBatches(templateId: string, query: CouponBatchListQuery) {
+    const template = await this.deps.templates.get(templateId);
+    return paginate(
+      CouponBatchModel,
+      { templateId: template._id },
+      { limit: query.limit, cursor: query.cursor, list: 'coupon-batches' },
+      toBatchResponse,
+    );
   }
 
   async getBatch(id: string): Promise<CouponBatchDoc> {

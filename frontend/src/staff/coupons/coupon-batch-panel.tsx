@@ -23,7 +23,7 @@ type Sheet = { paper: PaperSize; perPage: SheetPerPage };
 
 /**
  * Bearer codes of one template: a count (and a label) starts a batch job; its progress bar follows the job
- * until it is completed, then its codes download as CSV. The batches started here stay listed.
+ * until it is completed, then its codes download as CSV or PDF. The template's earlier batches are listed too.
  */
 export function CouponBatchPanel({
   template,
@@ -41,7 +41,28 @@ export function CouponBatchPanel({
   const [countProblem, setCountProblem] = useState<string | null>(null);
   const [batches, setBatches] = useState<CouponBatch[]>([]);
   const [sheet, setSheet] = useState<Sheet>({ paper: 'A4', perPage: 8 });
+  const [listError, setListError] = useState<unknown>(null);
   const creation = useSubmission<CouponBatch>();
+
+  // The template's earlier batches (the last 20), below any started here meanwhile.
+  useEffect(() => {
+    let isCurrent = true;
+    couponsApi
+      .listBatches(template.id)
+      .then((page) => {
+        if (!isCurrent) return;
+        setBatches((started) => [
+          ...started,
+          ...page.items.filter((earlier) => !started.some((b) => b.id === earlier.id)),
+        ]);
+      })
+      .catch((caught: unknown) => {
+        if (isCurrent) setListError(caught);
+      });
+    return () => {
+      isCurrent = false;
+    };
+  }, [template.id]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -122,6 +143,7 @@ export function CouponBatchPanel({
           </SelectField>
         </div>
       ) : null}
+      {listError ? <ErrorNotice error={listError} /> : null}
       {batches.length > 0 ? (
         <table>
           <thead>

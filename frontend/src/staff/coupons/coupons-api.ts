@@ -29,6 +29,11 @@ export const couponsApi = {
   updateTemplate: (id: string, body: Omit<CreateCouponTemplateBody, 'kind'>) =>
     staffClient.PATCH('/api/v1/coupon-templates/{id}', { ...byId(id), body }),
   archiveTemplate: (id: string) => staffClient.POST('/api/v1/coupon-templates/{id}/archive', byId(id)),
+  /** A template's batches, newest first (the last 20). */
+  listBatches: (templateId: string) =>
+    staffClient.GET('/api/v1/coupon-templates/{id}/batches', {
+      params: { path: { id: templateId }, query: { limit: 20 } },
+    }),
   createBatch: (templateId: string, body: CreateCouponBatchBody, key: WithKey) =>
     staffClient.POST('/api/v1/coupon-templates/{id}/batches', {
       ...byId(templateId),
