@@ -14,6 +14,17 @@ const PREFIX = 'RG1';
 const MAC_LENGTH = 10;
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
+/**
+ * What a scanned text claims to be by its form alone (`RG1.C.…` a coupon, `RG1.G.…` a gift certificate),
+ * before any MAC is checked; null for anything else (a typed code, a member card). The instrument's own
+ * module reads and verifies it.
+ */
+export function claimedKind(text: string): SignedCodeKind | null {
+  const [prefix, letter] = text.trim().toUpperCase().split('.');
+  if (prefix !== PREFIX) return null;
+  return (Object.keys(KIND_LETTER) as SignedCodeKind[]).find((k) => KIND_LETTER[k] === letter) ?? null;
+}
+
 export class SignedCodes {
   private readonly key: Buffer;
 

@@ -12,6 +12,7 @@ import type {
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import { storeScopeOf, type Principal } from '../../platform/principal.js';
+import { claimedKind } from '../../platform/signed-code.js';
 import { TtlCache } from '../../platform/ttl-cache.js';
 import { WriteBatch } from '../../platform/write-batch.js';
 import type { EventService } from '../events/event.service.js';
@@ -46,7 +47,12 @@ import {
   type CheckoutItem,
   type DroppedInstrument,
 } from './checkout.model.js';
-import type { CheckoutInstrumentPort, PortInstrumentType, WalletCandidate } from './instrument-port.js';
+import type {
+  CheckoutInstrumentPort,
+  InstrumentTerms,
+  PortInstrumentType,
+  WalletCandidate,
+} from './instrument-port.js';
 import {
   priceBasket,
   recordedLines,
@@ -286,8 +292,8 @@ export class CheckoutService {
     now: Date,
     clientIp: string | null,
   ): Promise<AppliedInstrument> {
-    const scanned = code.trim().toUpperCase();
-    if (scanned.startsWith('RG1.G.')) {
+    const scanned = claimedKind(code);
+    if (scanned === 'giftCertificate') {
       return this.holdThroughPort(
         session,
         checkout,
@@ -297,7 +303,7 @@ export class CheckoutService {
         clientIp,
       );
     }
-    if (scanned.startsWith('RG1.C.')) {
+    if (scanned === 'coupon') {
       return this.holdThroughPort(session, checkout, { type: 'coupon', code }, principal, now, clientIp);
     }
     try {
@@ -361,24 +367,7 @@ export class CheckoutService {
         clientIp,
       },
     );
-    return {
-      _id: new Types.ObjectId(),
-      type: body.type,
-      kind: terms.kind,
-      label: terms.label,
-      rewardId: null,
-      stampRewardId: null,
-      redemptionId: null,
-      points: 0,
-      valueMinor: terms.valueMinor,
-      percent: terms.percent,
-      sku: terms.sku,
-      refId: terms.refId,
-      appliesTo: terms.appliesTo,
-      minBasketMinor: terms.minBasketMinor,
-      stacking: terms.stacking,
-      appliedAt: now,
-    };
+    return fromTerms(body.type, terms, now);
   }
 
   /** A reward, points or an unlocked stamp reward: the member's, held in this transaction. */
@@ -1065,24 +1054,7 @@ export class CheckoutService {
     );
     for (const coupon of coupons) {
       if (checkout.applied.some((a) => a.type === 'coupon' && a.refId?.equals(coupon.refId))) continue;
-      const candidate: AppliedInstrument = {
-        _id: new Types.ObjectId(),
-        type: 'coupon',
-        kind: coupon.kind,
-        label: coupon.label,
-        rewardId: null,
-        stampRewardId: null,
-        redemptionId: null,
-        points: 0,
-        valueMinor: coupon.valueMinor,
-        percent: coupon.percent,
-        sku: coupon.sku,
-        refId: coupon.refId,
-        appliesTo: coupon.appliesTo,
-        minBasketMinor: coupon.minBasketMinor,
-        stacking: coupon.stacking,
-        appliedAt: now,
-      };
+      const candidate = fromTerms('coupon', coupon, now);
       const result = price(checkout.items, [...checkout.applied, candidate]);
       const mine = result.applied.find((a) => a.id === candidate._id.toHexString());
       const drop = result.dropped.find((d) => d.id === candidate._id.toHexString());
@@ -1175,6 +1147,28 @@ function fromReward(
     valueMinor: reward.valueMinor,
     percent: reward.percent,
     sku: reward.sku,
+    appliedAt: now,
+  };
+}
+
+/** An instrument a module's port lends (a coupon, a gift certificate), as the checkout keeps it. */
+function fromTerms(type: PortInstrumentType, terms: InstrumentTerms, now: Date): AppliedInstrument {
+  return {
+    _id: new Types.ObjectId(),
+    type,
+    kind: terms.kind,
+    label: terms.label,
+    rewardId: null,
+    stampRewardId: null,
+    redemptionId: null,
+    points: 0,
+    valueMinor: terms.valueMinor,
+    percent: terms.percent,
+    sku: terms.sku,
+    refId: terms.refId,
+    appliesTo: terms.appliesTo,
+    minBasketMinor: terms.minBasketMinor,
+    stacking: terms.stacking,
     appliedAt: now,
   };
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { ObjectIdString, PrintGiftCertificatesBody, VoucherSheetQuery } from '@regulars/contracts';
-import type { Request } from 'express';
 import type { Api } from '../../platform/http.js';
 import { ConflictError } from '../../platform/errors.js';
-import { MARKETERS, type Principal } from '../../platform/principal.js';
+import { MARKETERS } from '../../platform/principal.js';
 import { displayCode } from '../coupons/coupon-code.js';
 import type { CouponTemplateService } from '../coupons/coupon-template.service.js';
 import type { CouponService } from '../coupons/coupon.service.js';
+import { guesser } from '../gift-certificates/gift-certificate.routes.js';
 import type { GiftCertificateService } from '../gift-certificates/gift-certificate.service.js';
 import type { ProgramService } from '../program/program.service.js';
 import { couponTermsText, couponValueText } from './coupon-texts.js';
@@ -103,12 +103,12 @@ export function registerDocumentRoutes(
     errors: ['GIFT_CERTIFICATE_NOT_FOUND', 'QR_SIGNATURE_INVALID', 'RATE_LIMITED'],
     handler: async ({ body, principal, req, res }) => {
       const settings = await program.get();
-      const guesser = codeGuesser(req, principal);
+      const codeGuesser = guesser(req, principal);
       const { language } = body;
       // Every code is checked before the first byte: a wrong one answers its error, not half a PDF.
       const vouchers: VoucherDocument[] = [];
       for (const text of body.codes) {
-        const { certificate, code, qrPayload } = await giftCertificates.printable(text, guesser);
+        const { certificate, code, qrPayload } = await giftCertificates.printable(text, codeGuesser);
         vouchers.push({
           merchantName: settings.name,
           title: DOCUMENT_TEXTS[language].giftCertificate,
@@ -134,5 +134,3 @@ export function registerDocumentRoutes(
     },
   });
 }
-
-const codeGuesser = (req: Request, principal: Principal) => ({ principal, ip: req.ip ?? null });

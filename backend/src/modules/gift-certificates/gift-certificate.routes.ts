@@ -35,7 +35,8 @@ const ISSUERS: readonly StaffRole[] = ['admin', 'manager', 'marketer'];
 const KEY_NOTE =
   'An `Idempotency-Key` is honoured differently from other calls: the full code is kept nowhere, so a retry with the same key answers `409 GIFT_CERTIFICATE_ALREADY_ISSUED` (with the id) instead of issuing again or replaying the code.';
 
-const guesser = (req: Request, principal: Principal) => ({ principal, ip: req.ip ?? null });
+/** Who is guessing codes, for the wrong-code limit: the credential and the address. */
+export const guesser = (req: Request, principal: Principal) => ({ principal, ip: req.ip ?? null });
 
 /** Gift certificates: staff and integrations issue, check, reload, block; members claim into their wallet. */
 export function registerGiftCertificateRoutes(

@@ -270,12 +270,8 @@ export function DeskScreen() {
                     setSaleNotice(null);
                     setPendingFailure(null);
                     if (opened.member) refreshBalance(opened.member.balance);
-                    if (pendingCodes.length === 0) {
-                      setCheckout(opened);
-                      return;
-                    }
                     setCheckout(opened);
-                    void applyPending(opened).then(setCheckout);
+                    if (pendingCodes.length > 0) void applyPending(opened).then(setCheckout);
                   }}
                 />
               </>
