@@ -1,6 +1,7 @@
 // The card's texts for what the member holds besides points (coupons, gift certificates, and the QR
 // shown at the till for one of them) in the program's four languages. Kept apart from the card's catalogues so that they travel
 // in the wallet's chunk, loaded after the card's first paint; plural keys follow Intl.PluralRules.
+import type { Catalogue, Language } from '../../shared/i18n/i18n.js';
 const en = {
   'coupons.title': 'Coupons',
   'coupons.empty': 'No coupons yet. The coupons you receive appear here, ready to show at the till.',
@@ -56,10 +57,8 @@ const en = {
 
 export type WalletMessageKey = keyof typeof en;
 type WalletMessages = Record<WalletMessageKey, string>;
-/** Russian and Romanian add the plural forms English has not (`.few`, `.many`). */
-type WithPlurals = WalletMessages & Record<string, string>;
 
-const es: WalletMessages = {
+const es: Catalogue<WalletMessageKey, 'es'> = {
   'coupons.title': 'Cupones',
   'coupons.empty':
     'Aún no tienes cupones. Los cupones que recibas aparecen aquí, listos para enseñar en caja.',
@@ -114,7 +113,7 @@ const es: WalletMessages = {
   'giftCertificates.error.other': 'No se ha podido añadir la tarjeta regalo. Inténtalo de nuevo.',
 };
 
-const ru: WithPlurals = {
+const ru: Catalogue<WalletMessageKey, 'ru'> = {
   'coupons.title': 'Купоны',
   'coupons.empty': 'Купонов пока нет. Полученные купоны появятся здесь — их можно показать на кассе.',
   'coupons.notLoaded': 'Купоны появятся здесь, когда карта хотя бы раз подключится к интернету.',
@@ -172,7 +171,7 @@ const ru: WithPlurals = {
   'giftCertificates.error.other': 'Не удалось добавить подарочный сертификат. Попробуйте ещё раз.',
 };
 
-const ro: WithPlurals = {
+const ro: Catalogue<WalletMessageKey, 'ro'> = {
   'coupons.title': 'Cupoane',
   'coupons.empty': 'Încă nu aveți cupoane. Cupoanele primite apar aici, gata de arătat la casă.',
   'coupons.notLoaded': 'Cupoanele apar aici după ce cardul a fost conectat o dată la internet.',
@@ -230,7 +229,7 @@ const ro: WithPlurals = {
   'giftCertificates.error.other': 'Certificatul cadou nu a putut fi adăugat. Încercați din nou.',
 };
 
-export const walletMessages: Record<'en' | 'es' | 'ru' | 'ro', WalletMessages & Record<string, string>> = {
+export const walletMessages: Record<Language, WalletMessages & Record<string, string>> = {
   en,
   es,
   ru,

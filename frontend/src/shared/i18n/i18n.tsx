@@ -1,10 +1,41 @@
-// A tiny i18n: typed message catalogues per language, `{name}` placeholders, plural keys picked with
-// Intl.PluralRules (`points.one` / `points.other`), the language from the browser and switchable.
+// A tiny i18n: typed message catalogues per language (English, Spanish, Russian, Romanian), `{name}`
+// placeholders, plural keys picked with Intl.PluralRules (`points.one` / `.few` / `.many` / `.other`),
+// the language from the browser and switchable.
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 
-export const LANGUAGES = ['en', 'es'] as const;
+export const LANGUAGES = ['en', 'es', 'ru', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español' };
+/** Each language named in itself, as the language switch offers it. */
+export const LANGUAGE_NAMES: Record<Language, string> = {
+  en: 'English',
+  es: 'Español',
+  ru: 'Русский',
+  ro: 'Română',
+};
+
+/** `points` for a plural key (`points.one` and `points.other` both keys); never for a plain key. */
+type PluralStem<K extends string, All extends string = K> = K extends `${infer Stem}.other`
+  ? `${Stem}.one` extends All
+    ? Stem
+    : never
+  : never;
+
+/**
+ * The plural forms a language picks for whole numbers beyond English's `one` / `other` (Russian 1, 2,
+ * 5 → one, few, many; Romanian 1, 2, 20 → one, few, other). Spanish's `many` (for a million) reads
+ * well as `other`, which is the fallback.
+ */
+type ExtraPluralForms = { en: never; es: never; ru: 'few' | 'many'; ro: 'few' };
+
+/**
+ * One language's catalogue: every key of the English one, plus the extra plural forms of each plural
+ * key, so a missing text or plural form is a type error.
+ */
+export type Catalogue<K extends string, L extends Language> = Record<K, string> &
+  Record<`${PluralStem<K>}.${ExtraPluralForms[L]}`, string>;
+
+/** An app's catalogues: one complete catalogue per language. */
+export type Catalogues<K extends string> = { [L in Language]: Catalogue<K, L> };
 
 const STORAGE_KEY = 'regulars.language';
 
@@ -46,7 +77,7 @@ type I18nValue<K extends string> = {
 };
 
 /** Creates the provider and hooks for one app's catalogues (each app ships only its own messages). */
-export function createI18n<K extends string>(catalogues: Record<Language, Record<K, string>>) {
+export function createI18n<K extends string>(catalogues: Catalogues<K>) {
   const Context = createContext<I18nValue<K> | null>(null);
 
   function I18nProvider({ children }: { children: ReactNode }) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { catalogueProblems } from '../i18n/catalogue-check.js';
 import { describeAhead, sandboxCatalogues, sandboxText } from './sandbox-messages.js';
 
 describe('the sandbox texts', () => {
@@ -15,6 +16,7 @@ describe('the sandbox texts', () => {
         }
       }
     }
+    expect(catalogueProblems(sandboxCatalogues)).toEqual([]);
   });
 
   it('says how far ahead the clock is in the largest whole unit', () => {

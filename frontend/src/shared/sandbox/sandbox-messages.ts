@@ -1,6 +1,7 @@
 // The sandbox clock's texts, for the card and the portal, in every language the product speaks. Kept
 // apart from the apps' catalogues so both apps share them; plural keys follow Intl.PluralRules
 // (`.one`, `.few`, `.many`, `.other`).
+import type { Catalogue, Language } from '../i18n/i18n.js';
 const en = {
   'banner.ahead': 'Sandbox — the clock is {ahead} ahead',
   'banner.realTime': 'Sandbox — the clock runs on real time',
@@ -57,7 +58,7 @@ const en = {
 
 export type SandboxMessageKey = keyof typeof en;
 
-const es: Record<SandboxMessageKey, string> = {
+const es: Catalogue<SandboxMessageKey, 'es'> = {
   'banner.ahead': 'Sandbox — el reloj va {ahead} por delante',
   'banner.realTime': 'Sandbox — el reloj va en hora real',
   'unit.minute.one': '{count} minuto',
@@ -112,7 +113,7 @@ const es: Record<SandboxMessageKey, string> = {
   'sweep.unknown': '{job}: {what} {count}',
 };
 
-const ru: Record<string, string> = {
+const ru: Catalogue<SandboxMessageKey, 'ru'> = {
   'banner.ahead': 'Песочница — часы идут на {ahead} вперёд',
   'banner.realTime': 'Песочница — часы идут по реальному времени',
   'unit.minute.one': '{count} минуту',
@@ -189,7 +190,7 @@ const ru: Record<string, string> = {
   'sweep.unknown': '{job}: {what} {count}',
 };
 
-const ro: Record<string, string> = {
+const ro: Catalogue<SandboxMessageKey, 'ro'> = {
   'banner.ahead': 'Sandbox — ceasul este cu {ahead} înainte',
   'banner.realTime': 'Sandbox — ceasul merge în timp real',
   'unit.minute.one': '{count} minut',
@@ -257,7 +258,7 @@ const ro: Record<string, string> = {
   'sweep.unknown': '{job}: {what} {count}',
 };
 
-export const sandboxCatalogues: Record<'en' | 'es' | 'ru' | 'ro', Record<string, string>> = {
+export const sandboxCatalogues: Record<Language, Record<string, string>> = {
   en,
   es,
   ru,

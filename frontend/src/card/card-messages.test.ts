@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { LANGUAGES } from '../shared/i18n/i18n.js';
+import { catalogueProblems } from '../shared/i18n/catalogue-check.js';
+import { cardCatalogues } from './card-messages.js';
+import { walletMessages } from './wallet/wallet-messages.js';
+
+describe('the card’s texts', () => {
+  it('exist for every key in English, Spanish, Russian and Romanian, with the same placeholders and every plural form', () => {
+    expect(Object.keys(cardCatalogues).sort()).toEqual([...LANGUAGES].sort());
+    expect(catalogueProblems(cardCatalogues)).toEqual([]);
+  });
+
+  it('of the wallet (coupons, gift certificates) are complete in the same four languages', () => {
+    expect(Object.keys(walletMessages).sort()).toEqual([...LANGUAGES].sort());
+    expect(catalogueProblems(walletMessages)).toEqual([]);
+  });
+
+  it('pick Russian and Romanian plural forms for points', () => {
+    const points = (language: 'ru' | 'ro', count: number) => {
+      const messages: Record<string, string> = cardCatalogues[language];
+      const form = new Intl.PluralRules(language).select(count);
+      return messages[`balance.points.${form}`]?.replace('{count}', String(count));
+    };
+    expect([1, 3, 5, 21].map((count) => points('ru', count))).toEqual([
+      '1 балл',
+      '3 балла',
+      '5 баллов',
+      '21 балл',
+    ]);
+    expect([1, 5, 20].map((count) => points('ro', count))).toEqual(['1 punct', '5 puncte', '20 de puncte']);
+  });
+});
