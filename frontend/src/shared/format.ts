@@ -4,7 +4,7 @@ export function formatPoints(points: number, language: string): string {
   return new Intl.NumberFormat(language).format(points);
 }
 
-/** How many decimals a currency has (EUR 2, JPY 0). */
+/** How many decimals a currency has (EUR 2, JPY 0): the same in every language, so asked in one. */
 export function currencyDigits(currency: string): number {
   return (
     new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2

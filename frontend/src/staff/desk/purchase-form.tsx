@@ -1,13 +1,6 @@
 import { forwardRef, useState, type FormEvent } from 'react';
 import type { Checkout, CheckoutItemInput } from '@regulars/contracts';
-import { formatMoney, parseMoneyToMinor } from '../../shared/format.js';
-
-/** Digits after the decimal point of a currency (2 for EUR, 0 for JPY). */
-function minorDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
-}
+import { currencyDigits, formatMoney, parseMoneyToMinor } from '../../shared/format.js';
 import { Notice } from '../../shared/ui/notice.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
@@ -41,7 +34,7 @@ export const PurchaseForm = forwardRef<
   const currency = program.currency;
   const [total, setTotal] = useState(() =>
     existing && existing.lines.length === 1 && existing.lines[0]?.sku === 'SALE'
-      ? String((existing.lines[0]?.unitPriceMinor ?? 0) / 10 ** minorDigits(currency))
+      ? String((existing.lines[0]?.unitPriceMinor ?? 0) / 10 ** currencyDigits(currency))
       : '',
   );
   const storeId = existing?.storeId ?? store?.id ?? '';
@@ -51,7 +44,7 @@ export const PurchaseForm = forwardRef<
           sku: line.sku,
           category: line.category ?? '',
           quantity: String(line.quantity),
-          unitPrice: String(line.unitPriceMinor / 10 ** minorDigits(currency)),
+          unitPrice: String(line.unitPriceMinor / 10 ** currencyDigits(currency)),
         }))
       : [],
   );
