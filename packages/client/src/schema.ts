@@ -3234,6 +3234,11 @@ export interface components {
             rewardId: string | null;
             stampRewardId: string | null;
             couponId: string | null;
+            giftCertificate: {
+                id: string;
+                last4: string;
+                availableMinor: number;
+            } | null;
             label: string;
             kind: components["schemas"]["CheckoutInstrumentKind"];
             points: number;
@@ -3360,7 +3365,8 @@ export interface components {
         } | {
             /** @enum {string} */
             type: "giftCertificate";
-            code: string;
+            code?: string;
+            giftCertificateId?: string;
             amountMinor?: number;
         } | {
             /** @enum {string} */
