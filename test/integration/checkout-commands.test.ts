@@ -100,18 +100,18 @@ describe('the round trips of a sale', () => {
       apply: fewest((s) => s.apply),
       complete: fewest((s) => s.complete),
     };
-    // open: the member, one bulkWrite (checkout + event), commit, the stamp rewards and the wallet's
-    // coupons for the offers (read side by side).
-    expect(counted.open, counted.open.join(', ')).toHaveLength(5);
+    // open: the member, one bulkWrite (checkout + event), commit, the stamp rewards, the wallet's coupons
+    // and its gift certificates for the offers (read side by side).
+    expect(counted.open, counted.open.join(', ')).toHaveLength(6);
     // apply: the checkout, the reward, the member, the due lots (settle), the guarded debit (answers the
-    // balance), the lots, one bulkWrite (lot debit, entry, redemption, checkout), commit, stamp rewards
-    // and coupons for the offers.
-    expect(counted.apply, counted.apply.join(', ')).toHaveLength(10);
+    // balance), the lots, one bulkWrite (lot debit, entry, redemption, checkout), commit, stamp rewards,
+    // coupons and gift certificates for the offers.
+    expect(counted.apply, counted.apply.join(', ')).toHaveLength(11);
     // complete: the idempotency key, the checkout, the held redemption, the member, one bulkWrite
     // (redemption event and link, lot, entry, purchase, events, checkout), commit.
     expect(counted.complete, counted.complete.join(', ')).toHaveLength(6);
-    // 21 commands a sale, against 29 before the hold and the completion batched their writes (and
-    // before the offers listed the wallet's coupons).
-    expect(counted.open.length + counted.apply.length + counted.complete.length).toBe(21);
+    // 23 commands a sale, against 29 before the hold and the completion batched their writes (and
+    // before the offers listed the wallet's coupons and gift certificates).
+    expect(counted.open.length + counted.apply.length + counted.complete.length).toBe(23);
   });
 });
