@@ -27,6 +27,7 @@ import { CouponMemberUsageModel, CouponModel, CouponTemplateModel, type CouponDo
  */
 export class CouponInstrument implements CheckoutInstrumentPort {
   readonly type = 'coupon' as const;
+  readonly walletKind = 'coupons' as const;
 
   constructor(
     private readonly deps: {
