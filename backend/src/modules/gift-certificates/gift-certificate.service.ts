@@ -416,7 +416,7 @@ export class GiftCertificateService {
    */
   async findByCode(text: string, guesser: CodeGuesser, session?: ClientSession): Promise<GiftCertificateDoc> {
     const rules = guessRules(guesser);
-    for (const rule of rules) await this.deps.rateLimiter.assertNotExceeded(rule);
+    await this.deps.rateLimiter.assertNoneExceeded(rules);
     const read = this.deps.codes.read(text);
     if (read.kind === 'forged') {
       throw new AppError(
@@ -432,7 +432,7 @@ export class GiftCertificateService {
             .lean()
         : null;
     if (doc) return doc;
-    for (const rule of rules) await this.deps.rateLimiter.consume(rule);
+    await this.deps.rateLimiter.consumeAll(rules);
     throw new AppError('not_found', 'GIFT_CERTIFICATE_NOT_FOUND', 'No gift certificate has this code');
   }
 
