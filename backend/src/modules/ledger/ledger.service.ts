@@ -654,7 +654,9 @@ function spendOrDueFilter(memberId: Types.ObjectId, now: Date) {
 /** The lot matches `dueFilter` (kept beside it: the same conditions, in code). */
 function isDue(lot: Pick<Lot, 'status' | 'availableAt' | 'expiresAt'>, now: Date): boolean {
   if (lot.status === 'pending' && lot.availableAt <= now) return true;
-  return (lot.status === 'active' || lot.status === 'pending') && lot.expiresAt !== null && lot.expiresAt <= now;
+  return (
+    (lot.status === 'active' || lot.status === 'pending') && lot.expiresAt !== null && lot.expiresAt <= now
+  );
 }
 
 export function toBalance(points: MemberPoints | undefined): Balance {
