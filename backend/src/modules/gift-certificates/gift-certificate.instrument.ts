@@ -36,6 +36,8 @@ type HoldWithActor = GiftCertificateHoldDoc & { actor: GiftCertificateActor };
  */
 export class GiftCertificateInstrument implements CheckoutInstrumentPort {
   readonly type = 'giftCertificate' as const;
+  /** A member whose wallet never held a certificate is not asked for one at the till. */
+  readonly walletKind = 'giftCertificates' as const;
 
   constructor(private readonly certificates: GiftCertificateService) {}
 
