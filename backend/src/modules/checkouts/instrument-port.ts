@@ -1,6 +1,7 @@
 import type { ClientSession, Types } from 'mongoose';
 import type { Principal } from '../../platform/principal.js';
 import type { EntryActor } from '../ledger/ledger.service.js';
+import type { WalletKind } from '../members/wallet-kinds.js';
 import type { Checkout } from './checkout.model.js';
 
 /** The instruments other modules lend to a checkout through a port: a coupon and a gift certificate. */
@@ -40,7 +41,7 @@ export type InstrumentTerms = {
 export type HoldRequest = {
   /** The code as typed (any case, spaces, hyphens) or the scanned QR payload; null with `refId`. */
   code: string | null;
-  /** A coupon in the member's wallet, picked from the offers; null with `code`. */
+  /** A coupon or gift certificate in the member's wallet, picked from the offers; null with `code`. */
   refId: Types.ObjectId | null;
   /** stored_value: the amount asked for (null: as much as the certificate and the basket allow). */
   amountMinor: number | null;
@@ -65,8 +66,12 @@ export type HoldContext = {
   clientIp?: string | null;
 };
 
-/** Something from the member's wallet that could apply to this basket (an assigned coupon). */
-export type WalletCandidate = InstrumentTerms & { expiresAt: Date | null };
+/** Something from the member's wallet that could apply to this basket: an assigned coupon or a claimed gift certificate. */
+export type WalletCandidate = InstrumentTerms & {
+  expiresAt: Date | null;
+  /** A gift certificate's (kind `stored_value`): what the till shows of it ("····7KQ2, €18.50 left"). */
+  storedValue?: { last4: string; availableMinor: number; currency: string };
+};
 
 /**
  * A module's instrument at the till. Every method runs inside the checkout's transaction (the session),
@@ -103,4 +108,6 @@ export interface CheckoutInstrumentPort {
   ): Promise<void>;
   /** What the member's wallet holds that could apply now (offers at the till); optional. */
   walletCandidates?(memberId: Types.ObjectId, now: Date): Promise<WalletCandidate[]>;
+  /** The wallet mark (`members/wallet-kinds.ts`) without which the member has no candidates to read. */
+  readonly walletKind?: WalletKind;
 }

@@ -30,6 +30,7 @@ import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
 import { MemberModel } from '../members/member.model.js';
 import type { ProgramService, ProgramSettings } from '../program/program.service.js';
 import type { GiftCertificateCodes } from './gift-certificate-code.js';
+import { markWallet } from '../members/wallet-kinds.js';
 import {
   GiftCertificateDayTotalsModel,
   GiftCertificateEntryModel,
@@ -250,6 +251,7 @@ export class GiftCertificateService {
       return { doc, code };
     });
     const docs = issued.map((i) => i.doc);
+    if (input.memberId) await markWallet(session, [input.memberId], 'giftCertificates');
     try {
       await nativeCollection<GiftCertificateDoc>(GiftCertificateModel).insertMany(docs, { session });
     } catch (error) {
@@ -414,7 +416,7 @@ export class GiftCertificateService {
    */
   async findByCode(text: string, guesser: CodeGuesser, session?: ClientSession): Promise<GiftCertificateDoc> {
     const rules = guessRules(guesser);
-    for (const rule of rules) await this.deps.rateLimiter.assertNotExceeded(rule);
+    await this.deps.rateLimiter.assertNoneExceeded(rules);
     const read = this.deps.codes.read(text);
     if (read.kind === 'forged') {
       throw new AppError(
@@ -430,8 +432,8 @@ export class GiftCertificateService {
             .lean()
         : null;
     if (doc) return doc;
-    for (const rule of rules) await this.deps.rateLimiter.consume(rule);
-    throw new AppError('not_found', 'GIFT_CERTIFICATE_NOT_FOUND', 'No gift certificate has this code');
+    await this.deps.rateLimiter.consumeAll(rules);
+    throw certificateNotFound();
   }
 
   /**
@@ -608,6 +610,7 @@ export class GiftCertificateService {
         { returnDocument: 'after', session },
       );
       if (!after) throw new RetryTransaction('gift certificate claimed concurrently');
+      await markWallet(session, [member], 'giftCertificates');
       await this.appendEvent(session, 'gift_certificate.claimed', after, now, {});
       return after;
     });
@@ -947,6 +950,11 @@ export function guessRules(guesser: CodeGuesser): RateLimitRule[] {
     });
   }
   return rules;
+}
+
+/** The one answer for a code that names no certificate (and for an id of a certificate in no wallet of the member's). */
+export function certificateNotFound(): AppError {
+  return new AppError('not_found', 'GIFT_CERTIFICATE_NOT_FOUND', 'No gift certificate has this code');
 }
 
 /** Refuses a certificate the till cannot take from (blocked or expired). */
