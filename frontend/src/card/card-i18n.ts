@@ -1,4 +1,4 @@
 import { createI18n } from '../shared/i18n/i18n.js';
-import { cardCatalogues, type CardMessageKey } from './card-messages.js';
+import { cardCatalogueSources, type CardMessageKey } from './card-messages.js';
 
-export const { I18nProvider, useI18n } = createI18n<CardMessageKey>(cardCatalogues);
+export const { I18nProvider, useI18n } = createI18n<CardMessageKey>(cardCatalogueSources);

@@ -1,7 +1,7 @@
 // A tiny i18n: typed message catalogues per language (English, Spanish, Russian, Romanian), `{name}`
 // placeholders, plural keys picked with Intl.PluralRules (`points.one` / `.few` / `.many` / `.other`),
 // the language from the browser and switchable.
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 
 export const LANGUAGES = ['en', 'es', 'ru', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -36,6 +36,14 @@ export type Catalogue<K extends string, L extends Language> = Record<K, string> 
 
 /** An app's catalogues: one complete catalogue per language. */
 export type Catalogues<K extends string> = { [L in Language]: Catalogue<K, L> };
+
+/**
+ * An app's catalogues as it ships them: English in the page, each other language either there too or
+ * fetched when chosen (its own chunk, so a phone downloads only the language it shows).
+ */
+export type CatalogueSources<K extends string> = { en: Catalogue<K, 'en'> } & {
+  [L in Exclude<Language, 'en'>]: Catalogue<K, L> | (() => Promise<Catalogue<K, L>>);
+};
 
 const STORAGE_KEY = 'regulars.language';
 
@@ -76,28 +84,63 @@ type I18nValue<K extends string> = {
   t: Translate<K>;
 };
 
+type Messages = Readonly<Record<string, string>>;
+
 /** Creates the provider and hooks for one app's catalogues (each app ships only its own messages). */
-export function createI18n<K extends string>(catalogues: Catalogues<K>) {
+export function createI18n<K extends string>(sources: CatalogueSources<K>) {
   const Context = createContext<I18nValue<K> | null>(null);
+  const loaded = new Map<Language, Messages>();
+  for (const language of LANGUAGES) {
+    const source = sources[language];
+    if (typeof source !== 'function') loaded.set(language, source);
+  }
+  const load = async (language: Language): Promise<Messages> => {
+    const ready = loaded.get(language);
+    if (ready) return ready;
+    const source = sources[language];
+    const messages: Messages = typeof source === 'function' ? await source() : source;
+    loaded.set(language, messages);
+    return messages;
+  };
 
   function I18nProvider({ children }: { children: ReactNode }) {
-    const [language, setLanguageState] = useState<Language>(() => {
-      const detected = detectLanguage();
-      document.documentElement.lang = detected;
-      return detected;
+    const [wanted, setWanted] = useState<Language>(detectLanguage);
+    // What the page shows: the wanted language once its catalogue is here (the previous one until then).
+    const [shown, setShown] = useState<{ language: Language; messages: Messages } | null>(() => {
+      const messages = loaded.get(wanted);
+      return messages ? { language: wanted, messages } : null;
     });
+    useEffect(() => {
+      let isCurrent = true;
+      load(wanted).then(
+        (messages) => {
+          if (isCurrent) setShown({ language: wanted, messages });
+        },
+        // Offline before the language's chunk was ever cached: keep what is shown, else English.
+        () => {
+          if (isCurrent) setShown((current) => current ?? { language: 'en', messages: sources.en });
+        },
+      );
+      return () => {
+        isCurrent = false;
+      };
+    }, [wanted]);
+    useEffect(() => {
+      if (shown) document.documentElement.lang = shown.language;
+    }, [shown]);
     const setLanguage = useCallback((next: Language) => {
       try {
         localStorage.setItem(STORAGE_KEY, next);
       } catch {
         // Not persisted; the choice still holds for this page.
       }
-      document.documentElement.lang = next;
-      setLanguageState(next);
+      setWanted(next);
     }, []);
+    const language = shown?.language ?? 'en';
+    const messagesShown = shown?.messages;
     const value = useMemo<I18nValue<K>>(() => {
-      const messages: Record<string, string> = catalogues[language];
-      const fallback: Record<string, string> = catalogues.en;
+      const messages: Messages = messagesShown ?? sources.en;
+      const fallback: Messages = sources.en;
       const rules = new Intl.PluralRules(language);
       const numbers = new Intl.NumberFormat(language);
       const lookup = (key: string) => messages[key] ?? fallback[key] ?? key;
@@ -108,7 +151,9 @@ export function createI18n<K extends string>(catalogues: Catalogues<K>) {
         return interpolate(template, { ...params, count: numbers.format(count) });
       };
       return { language, setLanguage, t };
-    }, [language, setLanguage]);
+    }, [language, messagesShown, setLanguage]);
+    // A language fetched at the first paint: nothing until it is here, rather than a flash of English.
+    if (!shown) return null;
     return <Context.Provider value={value}>{children}</Context.Provider>;
   }
 
