@@ -9,6 +9,8 @@ const FOUR_LANGUAGE_KEYS = Object.keys(staffCatalogues.en).filter(
     key.startsWith('desk.cancelRedemption.') ||
     key.startsWith('error.redemption') ||
     key.startsWith('webhooks.') ||
+    key.startsWith('admin.') ||
+    key === 'nav.admin' ||
     key.startsWith('coupons.') ||
     key.startsWith('members.coupons.') ||
     key.startsWith('rules.effects.coupon') ||
