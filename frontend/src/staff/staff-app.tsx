@@ -10,6 +10,7 @@ import { staffApi, staffClient } from './staff-api.js';
 import { useI18n } from './staff-i18n.js';
 import type { StaffMessageKey } from './staff-messages.js';
 import { ErrorNotice } from './ui/error-notice.js';
+import { QueuesButton } from './admin/queues-button.js';
 import { DeskScreen } from './desk/desk-screen.js';
 import { DeskStoreSwitch } from './desk/store-switch.js';
 import { SandboxBanner } from '../shared/sandbox/sandbox-banner.js';
@@ -48,6 +49,7 @@ const GiftCertificateDetailScreen = lazy(() =>
     default: m.GiftCertificateDetailScreen,
   })),
 );
+const AdminScreen = lazy(() => import('./admin/admin-screen.js').then((m) => ({ default: m.AdminScreen })));
 const MemberDetailScreen = lazy(() =>
   import('./members/member-detail-screen.js').then((m) => ({ default: m.MemberDetailScreen })),
 );
@@ -64,6 +66,7 @@ const NAV: NavItem[] = [
   { path: '/stamp-cards', label: 'nav.stampCards', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   { path: '/coupons', label: 'nav.coupons', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   { path: '/gift-certificates', label: 'nav.giftCertificates', isAllowed: () => true },
+  { path: '/admin', label: 'nav.admin', isAllowed: (s) => s.staff.role === 'admin' },
   // The admin's time control exists only where the clock can move.
   { path: '/webhooks', label: 'nav.webhooks', isAllowed: (s) => s.staff.role === 'admin' },
   { path: '/sandbox', label: 'nav.sandbox', isAllowed: (s, c) => c.isSandbox && s.staff.role === 'admin' },
@@ -209,6 +212,7 @@ function Route({ path, session }: { path: string; session: StaffSession }) {
   if (member?.id) return <MemberDetailScreen memberId={member.id} />;
   if (path === '/sandbox' && session.staff.role === 'admin') return <SandboxScreen />;
   if (session.staff.role === 'admin') {
+    if (path === '/admin' || path.startsWith('/admin/')) return <AdminScreen path={path} />;
     if (path === '/webhooks') return <WebhooksScreen />;
     const webhook = matchPath('/webhooks/:id', path);
     if (webhook?.id) return <WebhookDetailScreen webhookId={webhook.id} />;
@@ -228,32 +232,5 @@ function Route({ path, session }: { path: string; session: StaffSession }) {
     <main className="page" id="main">
       <h1>{t('common.notFound')}</h1>
     </main>
-  );
-}
-
-/** Opens the job queue dashboard in a new tab, signed in by a cookie (admins). */
-function QueuesButton() {
-  const { t } = useI18n();
-  const [failed, setFailed] = useState(false);
-  const open = async () => {
-    setFailed(false);
-    // Opened before the request, while the click still counts as the user's: popup blockers allow it.
-    const tab = window.open('about:blank', '_blank');
-    try {
-      await staffApi.queueDashboardSession();
-      if (tab) tab.location.href = '/api/admin/queues';
-      else window.location.href = '/api/admin/queues';
-    } catch {
-      tab?.close();
-      setFailed(true);
-    }
-  };
-  return (
-    <>
-      <button type="button" className="secondary" onClick={() => void open()}>
-        {t('nav.queues')}
-      </button>
-      {failed ? <span role="alert">{t('nav.queuesFailed')}</span> : null}
-    </>
   );
 }

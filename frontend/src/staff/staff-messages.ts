@@ -9,6 +9,7 @@ import { checkoutMessages } from './desk/checkout-messages.js';
 import { codeMessages } from './desk/code-messages.js';
 import { couponMessages } from './coupons/coupon-messages.js';
 import { giftCertificateMessages } from './gift-certificates/gift-certificate-messages.js';
+import { adminMessages } from './admin/admin-messages.js';
 
 const en = {
   ...webhookMessages.en,
@@ -18,6 +19,7 @@ const en = {
   ...stampMessages.en,
   ...couponMessages.en,
   ...giftCertificateMessages.en,
+  ...adminMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -362,6 +364,7 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...stampMessages.es,
   ...couponMessages.es,
   ...giftCertificateMessages.es,
+  ...adminMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -1036,6 +1039,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...stampMessages.ru,
     ...couponMessages.ru,
     ...giftCertificateMessages.ru,
+    ...adminMessages.ru,
   },
   ro: {
     'common.cancel': 'Anulează',
@@ -1378,6 +1382,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...stampMessages.ro,
     ...couponMessages.ro,
     ...giftCertificateMessages.ro,
+    ...adminMessages.ro,
   },
 };
 
