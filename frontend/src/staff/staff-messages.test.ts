@@ -6,6 +6,7 @@ import { staffCatalogues, staffPartialCatalogues, type StaffMessageKey } from '.
 const FOUR_LANGUAGE_KEYS = Object.keys(staffCatalogues.en).filter(
   (key) =>
     key.startsWith('rules.stacking.') ||
+    key.startsWith('rules.designer.') ||
     key.startsWith('desk.cancelRedemption.') ||
     key.startsWith('error.redemption') ||
     key.startsWith('webhooks.') ||

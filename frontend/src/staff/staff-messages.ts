@@ -8,6 +8,7 @@ import { checkoutMessages } from './desk/checkout-messages.js';
 import { codeMessages } from './desk/code-messages.js';
 import { couponMessages } from './coupons/coupon-messages.js';
 import { giftCertificateMessages } from './gift-certificates/gift-certificate-messages.js';
+import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
 
 const en = {
   ...webhookMessages.en,
@@ -17,6 +18,7 @@ const en = {
   ...stampMessages.en,
   ...couponMessages.en,
   ...giftCertificateMessages.en,
+  ...rulesDesignerMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -361,6 +363,7 @@ const es: Record<StaffMessageKey, string> = {
   ...stampMessages.es,
   ...couponMessages.es,
   ...giftCertificateMessages.es,
+  ...rulesDesignerMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -748,6 +751,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     ...stampMessages.ru,
     ...couponMessages.ru,
     ...giftCertificateMessages.ru,
+    ...rulesDesignerMessages.ru,
   },
   ro: {
     'nav.queues': 'Cozi de sarcini',
@@ -799,6 +803,7 @@ export const staffPartialCatalogues: Record<'ru' | 'ro', Partial<Record<StaffMes
     ...stampMessages.ro,
     ...couponMessages.ro,
     ...giftCertificateMessages.ro,
+    ...rulesDesignerMessages.ro,
   },
 };
 
