@@ -3,6 +3,7 @@ import {
   evaluate,
   instantiateTemplate,
   listTemplates,
+  normaliseItemTerms,
   parseEvaluationContext,
   type CompiledRuleSet,
   type EvaluationResult,
@@ -90,7 +91,9 @@ export class RuleService {
     },
   ) {}
 
-  async create(definition: Record<string, unknown>, actor: Principal) {
+  async create(input: Record<string, unknown>, actor: Principal) {
+    // Categories and SKUs are kept in the form evaluation compares them in ("Coffee" → "coffee").
+    const definition = normaliseItemTerms(input);
     const id = new Types.ObjectId();
     const rule = validateDefinition(definition, String(id), 1);
     await this.assertFitsActiveSet(rule);
@@ -114,7 +117,8 @@ export class RuleService {
     return view;
   }
 
-  async update(id: string, definition: Record<string, unknown>, actor: Principal) {
+  async update(id: string, input: Record<string, unknown>, actor: Principal) {
+    const definition = normaliseItemTerms(input);
     const before = await this.load(id);
     if (before.status === 'archived')
       throw new ConflictError('RULE_ARCHIVED', 'An archived rule cannot be edited; duplicate it instead');
@@ -217,6 +221,28 @@ export class RuleService {
     // Dropped again after the commit: a reload during the transaction saw the set before it.
     this.cache = undefined;
     return this.toView(after as RuleDoc);
+  }
+
+  /**
+   * Publishes an earlier version again: its definition becomes the draft and is published as the next
+   * version (versions stay immutable, so the ledger keeps naming the version that earned each point).
+   */
+  async republish(id: string, version: number, actor: Principal) {
+    const rule = await this.load(id);
+    if (rule.status === 'archived')
+      throw new ConflictError('RULE_ARCHIVED', 'An archived rule cannot be published');
+    const earlier = await RuleVersionModel.findOne({ ruleId: id, version }).lean();
+    if (!earlier) throw new NotFoundError('rule version', `${id} v${version}`);
+    await this.update(id, stripIdentity(earlier.definition), actor);
+    const published = await this.publish(id, actor);
+    await this.deps.audit.record({
+      actor,
+      action: 'rule.republish',
+      entity: { type: 'rule', id },
+      before: { version: rule.publishedVersion },
+      after: { version: published.published?.version, fromVersion: version },
+    });
+    return published;
   }
 
   pause(id: string, actor: Principal) {

@@ -10,6 +10,7 @@ import {
 import { useI18n } from '../staff-i18n.js';
 import { useSession } from '../session.js';
 import { joinList, splitList, withoutUndefined } from './rule-draft.js';
+import { ItemTermsInput } from './item-terms-input.js';
 import { MoneyInput, NumericInput } from './numeric-input.js';
 import { moneyMinor, plainNumber } from './numeric-text.js';
 
@@ -365,20 +366,12 @@ function ItemsRow({
   };
   return (
     <div className="row condition-row">
-      <label className="field">
-        <span>{t('rules.items.categories')}</span>
-        <input
-          value={joinList(items.categories)}
-          onChange={(event) => set({ categories: splitList(event.target.value) })}
-        />
-      </label>
-      <label className="field">
-        <span>{t('rules.items.skus')}</span>
-        <input
-          value={joinList(items.skus)}
-          onChange={(event) => set({ skus: splitList(event.target.value) })}
-        />
-      </label>
+      <ItemTermsInput
+        kind="category"
+        value={items.categories}
+        onChange={(categories) => set({ categories })}
+      />
+      <ItemTermsInput kind="sku" value={items.skus} onChange={(skus) => set({ skus })} />
       <NumericInput
         label={t('rules.items.minQuantity')}
         inputMode="numeric"

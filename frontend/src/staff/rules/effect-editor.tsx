@@ -5,6 +5,7 @@ import type { StaffMessageKey } from '../staff-messages.js';
 import { StampCardPicker, useActiveStampCards } from '../stamps/stamp-card-picker.js';
 import { CouponTemplatePicker } from '../coupons/coupon-template-picker.js';
 import { joinList, splitList, withoutUndefined } from './rule-draft.js';
+import { ItemTermsInput } from './item-terms-input.js';
 import { MoneyInput, NumericInput } from './numeric-input.js';
 import { multiplierBasisPoints, plainNumber } from './numeric-text.js';
 
@@ -117,20 +118,12 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
     };
     return (
       <>
-        <label className="field">
-          <span>{t('rules.items.categories')}</span>
-          <input
-            value={joinList(current.categories)}
-            onChange={(event) => setItems({ categories: splitList(event.target.value) })}
-          />
-        </label>
-        <label className="field">
-          <span>{t('rules.items.skus')}</span>
-          <input
-            value={joinList(current.skus)}
-            onChange={(event) => setItems({ skus: splitList(event.target.value) })}
-          />
-        </label>
+        <ItemTermsInput
+          kind="category"
+          value={current.categories}
+          onChange={(categories) => setItems({ categories })}
+        />
+        <ItemTermsInput kind="sku" value={current.skus} onChange={(skus) => setItems({ skus })} />
       </>
     );
   };
