@@ -2273,6 +2273,7 @@ export interface components {
             /** Format: date-time */
             publishedAt: string;
             publishedBy: string;
+            publishedByName: string | null;
         };
         SimulationResult: {
             points: number;

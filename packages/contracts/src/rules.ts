@@ -52,6 +52,8 @@ export const RuleVersionView = z
     definition: RuleDefinitionInput,
     publishedAt: z.string().datetime({ offset: true }),
     publishedBy: z.string(),
+    /** The name of the staff member who published it; null for an API key or a removed account. */
+    publishedByName: z.string().nullable(),
   })
   .openapi('RuleVersionView');
 export type RuleVersionView = z.infer<typeof RuleVersionView>;

@@ -21,6 +21,7 @@ import type { EventService, EventType } from '../events/event.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
 import { MemberModel, type Member } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
+import { StaffModel } from '../staff/staff.model.js';
 import type { OffLoopEvaluator } from './off-loop-evaluator.js';
 import {
   assertAvailable,
@@ -273,7 +274,19 @@ export class RuleService {
   async versions(id: string) {
     await this.load(id);
     const versions = await RuleVersionModel.find({ ruleId: id }).sort({ version: -1 }).lean();
-    return { items: versions.map(toVersionView) };
+    // Authors are shown by name: the staff accounts named by the versions' principal keys.
+    const staffIds = [
+      ...new Set(
+        versions
+          .map((v) => /^staff:([0-9a-f]{24})$/.exec(v.publishedBy)?.[1])
+          .filter((staffId): staffId is string => staffId !== undefined),
+      ),
+    ];
+    const staff = staffIds.length
+      ? await StaffModel.find({ _id: { $in: staffIds } }, { name: 1 }).lean()
+      : [];
+    const names = new Map(staff.map((member) => [`staff:${String(member._id)}`, member.name]));
+    return { items: versions.map((v) => toVersionView(v, names.get(v.publishedBy) ?? null)) };
   }
 
   /** The published, active rules (latest version of each), compiled once per change of the set. */
@@ -523,13 +536,14 @@ async function publishedVersionsOf(
   return new Map(versions.map((v) => [v.ruleId, v]));
 }
 
-function toVersionView(v: RuleVersionDoc) {
+function toVersionView(v: RuleVersionDoc, publishedByName: string | null) {
   return {
     ruleId: v.ruleId,
     version: v.version,
     definition: stripIdentity(v.definition),
     publishedAt: v.publishedAt.toISOString(),
     publishedBy: v.publishedBy,
+    publishedByName,
   };
 }
 

@@ -223,7 +223,21 @@ export function RuleEditorScreen({ ruleId }: { ruleId: string }) {
         </div>
         <div>
           <SimulationPanel draft={draft} isSaved={Boolean(rule) && !isDirty} />
-          {rule ? <VersionHistory ruleId={rule.id} refreshKey={rule.published?.version} /> : null}
+          {rule ? (
+            <VersionHistory
+              ruleId={rule.id}
+              refreshKey={rule.published?.version}
+              draft={draft}
+              canRepublish={canWrite && status !== 'archived'}
+              onRepublished={(updated) => {
+                setRule(updated);
+                setDraft(updated.draft);
+                setDirty(false);
+                setIssues([]);
+                setMessage(t('rules.designer.republished', { version: updated.published?.version ?? 0 }));
+              }}
+            />
+          ) : null}
         </div>
       </div>
       {confirming ? (
