@@ -178,3 +178,35 @@ describe('POST /api/v1/rules/:id/versions/:version/republish', () => {
       .expect(403);
   });
 });
+
+describe('POST /api/v1/rules/simulate with { inline, alone: true } ("this rule alone")', () => {
+  const basket = { currency: 'EUR', items: [line('LATTE', 'Coffee', 1000)] };
+  const simulate = (rules: unknown) =>
+    world.app.request.post('/api/v1/rules/simulate').set(world.marketer.auth).send({ basket, rules });
+
+  it('runs only that rule, and a multiplier with just the published rules it multiplies', async () => {
+    const baseId = await publishRule(world.app, world.marketer, {
+      name: 'Base 1 per €1',
+      isBaseEarn: true,
+      effects: [{ type: 'awardPointsPerSpend', points: 1, perAmountMinor: 100, rounding: 'floor' }],
+    });
+    const bonus = { name: 'Bonus', effects: [{ type: 'awardFixedPoints', points: 5 }] };
+
+    const alone = await simulate({ inline: bonus, alone: true }).expect(200);
+    expect(alone.body.points).toBe(5);
+    expect(alone.body.trace.map((row: { ruleId: string }) => row.ruleId)).toEqual(['inline']);
+
+    const onTop = await simulate({ inline: bonus }).expect(200);
+    expect(onTop.body.points).toBeGreaterThanOrEqual(15);
+
+    const double = {
+      name: 'Double base',
+      effects: [{ type: 'multiplyPoints', targets: { baseEarn: true }, factorBasisPoints: 20_000 }],
+    };
+    const multiplied = await simulate({ inline: double, alone: true }).expect(200);
+    expect(multiplied.body.points).toBe(20);
+    expect(multiplied.body.trace.map((row: { ruleId: string }) => row.ruleId).sort()).toEqual(
+      [baseId, 'inline'].sort(),
+    );
+  });
+});

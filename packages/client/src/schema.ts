@@ -2323,6 +2323,7 @@ export interface components {
             inline: {
                 [key: string]: unknown;
             };
+            alone?: boolean;
         };
         SimulateBody: {
             basket: components["schemas"]["Basket"];

@@ -96,7 +96,16 @@ export const RuleSelection = z
   .union([
     z.literal('published'),
     z.literal('published+drafts'),
-    z.object({ inline: RuleDefinitionInput }).strict(),
+    z
+      .object({
+        inline: RuleDefinitionInput,
+        /**
+         * true: the inline rule alone ("this rule alone" in the designer), with only the published rules
+         * its multiplier multiplies; false (default): on top of the published set.
+         */
+        alone: z.boolean().optional(),
+      })
+      .strict(),
   ])
   .openapi('RuleSelection');
 export type RuleSelection = z.infer<typeof RuleSelection>;

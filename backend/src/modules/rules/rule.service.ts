@@ -380,6 +380,7 @@ export class RuleService {
       active: active.rules,
       ...(drafts ? { drafts } : {}),
       ...(inline ? { inline } : {}),
+      ...(typeof input.rules === 'object' && input.rules.alone ? { isInlineAlone: true } : {}),
       context: parsed.context,
     };
     if (input.isOffLoop && this.deps.simulator)

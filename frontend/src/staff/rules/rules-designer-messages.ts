@@ -1,6 +1,8 @@
 // The rules designer's texts (amounts in the currency, the pickers, the leave prompt, version history), in
 // the portal's four languages; staff-messages.ts spreads them into its catalogues.
 const en = {
+  'rules.designer.simAt': 'Purchase time in {timeZone} (optional)',
+  'rules.designer.simAlone': 'This rule alone (unsaved edits included)',
   'rules.designer.versionItem': 'Version {version} · {date} · {author}',
   'rules.designer.unknownAuthor': 'an integration',
   'rules.designer.diffTitle': 'Differences from the current draft',
@@ -26,6 +28,8 @@ const en = {
 type Catalogue = Record<keyof typeof en, string>;
 
 const es: Catalogue = {
+  'rules.designer.simAt': 'Hora de la compra en {timeZone} (opcional)',
+  'rules.designer.simAlone': 'Solo esta regla (con los cambios sin guardar)',
   'rules.designer.versionItem': 'Versión {version} · {date} · {author}',
   'rules.designer.unknownAuthor': 'una integración',
   'rules.designer.diffTitle': 'Diferencias con el borrador actual',
@@ -49,6 +53,8 @@ const es: Catalogue = {
 };
 
 const ru: Catalogue = {
+  'rules.designer.simAt': 'Время покупки, {timeZone} (необязательно)',
+  'rules.designer.simAlone': 'Только это правило (с несохранёнными изменениями)',
   'rules.designer.versionItem': 'Версия {version} · {date} · {author}',
   'rules.designer.unknownAuthor': 'интеграция',
   'rules.designer.diffTitle': 'Отличия от текущего черновика',
@@ -72,6 +78,8 @@ const ru: Catalogue = {
 };
 
 const ro: Catalogue = {
+  'rules.designer.simAt': 'Ora achiziției în {timeZone} (opțional)',
+  'rules.designer.simAlone': 'Doar această regulă (cu modificările nesalvate)',
   'rules.designer.versionItem': 'Versiunea {version} · {date} · {author}',
   'rules.designer.unknownAuthor': 'o integrare',
   'rules.designer.diffTitle': 'Diferențe față de ciorna actuală',
