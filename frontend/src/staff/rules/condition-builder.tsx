@@ -9,7 +9,7 @@ import {
 } from '@regulars/rules';
 import { useI18n } from '../staff-i18n.js';
 import { useSession } from '../session.js';
-import { joinList, splitList, withoutUndefined } from './rule-draft.js';
+import { splitList, withoutUndefined } from './rule-draft.js';
 import { ItemTermsInput } from './item-terms-input.js';
 import { MoneyInput, NumericInput } from './numeric-input.js';
 import { moneyMinor, plainNumber } from './numeric-text.js';
