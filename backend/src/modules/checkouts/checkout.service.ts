@@ -40,6 +40,7 @@ import type { RefundService } from '../refunds/refund.service.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
 import { RewardModel, type Reward } from '../rewards/reward.model.js';
 import { unavailableReason, type RewardService } from '../rewards/reward.service.js';
+import { certificateOffers } from './certificate-offers.js';
 import {
   CheckoutModel,
   type AppliedInstrument,
@@ -355,7 +356,7 @@ export class CheckoutService {
       {
         countsMiss,
         code: body.code ?? null,
-        refId: body.type === 'coupon' && body.couponId ? new Types.ObjectId(body.couponId) : null,
+        refId: walletRefOf(body),
         amountMinor: body.type === 'giftCertificate' ? (body.amountMinor ?? null) : null,
       },
       {
@@ -850,8 +851,9 @@ export class CheckoutService {
     // What the offers need of the member is read at once, beside the member itself; a member already
     // read says which parts of the wallet it ever held, and the others are not read at all.
     const couponPort = this.deps.instruments?.find((p) => p.type === 'coupon');
+    const certificatePort = this.deps.instruments?.find((p) => p.type === 'giftCertificate');
     const reads = (kind: WalletKind | undefined) => !known || kind === undefined || mayHold(known, kind);
-    const [member, usage, unlocked, coupons] = checkout.memberId
+    const [member, usage, unlocked, coupons, certificates] = checkout.memberId
       ? await Promise.all([
           known ?? MemberModel.findById(checkout.memberId).lean(),
           isOpen ? this.rewardUsage(checkout.memberId) : new Map<string, number>(),
@@ -861,10 +863,18 @@ export class CheckoutService {
           isOpen && couponPort?.walletCandidates && reads(couponPort.walletKind)
             ? couponPort.walletCandidates(checkout.memberId, now)
             : [],
+          isOpen && certificatePort?.walletCandidates && reads(certificatePort.walletKind)
+            ? certificatePort.walletCandidates(checkout.memberId, now)
+            : [],
         ])
-      : [null, new Map<string, number>(), [], []];
+      : [null, new Map<string, number>(), [], [], []];
     const offers =
-      member && isOpen ? await this.offers(checkout, member, priced, program, usage, unlocked, coupons) : [];
+      member && isOpen
+        ? [
+            ...(await this.offers(checkout, member, priced, program, usage, unlocked, coupons)),
+            ...certificateOffers(checkout, priced.totals.toPayMinor, certificates),
+          ]
+        : [];
     const earnPreview =
       member && isOpen
         ? await this.deps.purchases.preview(
@@ -1009,6 +1019,7 @@ export class CheckoutService {
         rewardId: reward._id.toHexString(),
         stampRewardId: null,
         couponId: null,
+        giftCertificate: null,
         minBasketMinor: null,
         label: reward.name,
         kind: reward.kind,
@@ -1042,6 +1053,7 @@ export class CheckoutService {
         rewardId: reward._id.toHexString(),
         stampRewardId: unlocked.id.toHexString(),
         couponId: null,
+        giftCertificate: null,
         minBasketMinor: null,
         label: reward.name,
         kind: reward.kind,
@@ -1079,6 +1091,7 @@ export class CheckoutService {
         rewardId: null,
         stampRewardId: null,
         couponId: coupon.refId.toHexString(),
+        giftCertificate: null,
         minBasketMinor: coupon.minBasketMinor,
         label: coupon.label,
         kind: coupon.kind,
@@ -1096,6 +1109,7 @@ export class CheckoutService {
       rewardId: null,
       stampRewardId: null,
       couponId: null,
+      giftCertificate: null,
       minBasketMinor: null,
       label: 'Points',
       kind: 'points_payment',
@@ -1391,4 +1405,12 @@ function toReceipt(
     balance: outcome.balance,
     completedAt: outcome.now.toISOString(),
   };
+}
+
+/** The wallet coupon or gift certificate the till picked from the offers (null: a code was given). */
+function walletRefOf(
+  body: Extract<ApplyToCheckoutBody, { type: 'coupon' | 'giftCertificate' }>,
+): Types.ObjectId | null {
+  const id = body.type === 'coupon' ? body.couponId : body.giftCertificateId;
+  return id ? new Types.ObjectId(id) : null;
 }
