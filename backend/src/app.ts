@@ -47,6 +47,8 @@ import { registerStoreRoutes } from './modules/stores/store.routes.js';
 import { mountQueueDashboard, registerQueueDashboardRoutes } from './modules/admin/queue-dashboard.js';
 import { RuleService } from './modules/rules/rule.service.js';
 import { registerRuleRoutes } from './modules/rules/rule.routes.js';
+import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
+import { CatalogTermsService } from './modules/catalog/catalog-terms.service.js';
 import { registerMemberRoutes } from './modules/members/member.routes.js';
 import { LedgerService } from './modules/ledger/ledger.service.js';
 import { LedgerVerifyService } from './modules/ledger/ledger-verify.service.js';
@@ -371,6 +373,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerStoreRoutes(api, { stores: services.stores, program: services.program });
   registerAuditRoutes(api, { audit: services.audit });
   registerRuleRoutes(api, { rules: services.rules });
+  registerCatalogRoutes(api, { catalogTerms: new CatalogTermsService() });
   registerMemberRoutes(api, {
     members: services.members,
     ledger: services.ledger,

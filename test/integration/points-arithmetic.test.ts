@@ -56,9 +56,9 @@ describe('per-unit earning through a recorded purchase', () => {
     const messages = (trace.body.trace as { ruleName: string; message: string }[]).map(
       (entry) => entry.message,
     );
-    expect(messages).toContain('gave 1 point (1 point per unit on the units bought, 1 for items of sku A)');
+    expect(messages).toContain('gave 1 point (1 point per unit on the units bought, 1 for items of sku a)');
     expect(messages).toContain(
-      'gave 9 points (1 point per 1.00 EUR on the amount paid, 9.00 EUR for items of sku A)',
+      'gave 9 points (1 point per 1.00 EUR on the amount paid, 9.00 EUR for items of sku a)',
     );
   });
 });

@@ -10,11 +10,26 @@ function currentPath(): string {
 
 const listeners = new Set<() => void>();
 
+/** Asked before leaving the current screen; false keeps it (a screen with unsaved edits sets one). */
+let leaveGuard: (() => boolean) | null = null;
+let shownUrl = typeof window === 'undefined' ? '' : window.location.href;
+
+/** Installs the check made before in-app navigation leaves this screen; returns its removal. */
+export function guardLeaving(canLeave: () => boolean): () => void {
+  leaveGuard = canLeave;
+  return () => {
+    if (leaveGuard === canLeave) leaveGuard = null;
+  };
+}
+
 /** Goes to `path` (relative to /staff) and re-renders every `usePath` user. */
 export function navigate(path: string, { replace = false } = {}): void {
   const url = `${BASE}${path}`;
+  // A replace keeps the screen (a new rule getting its id); only a move elsewhere asks first.
+  if (!replace && leaveGuard && !leaveGuard()) return;
   if (replace) window.history.replaceState(null, '', url);
   else window.history.pushState(null, '', url);
+  shownUrl = window.location.href;
   for (const listener of listeners) listener();
 }
 
@@ -23,11 +38,20 @@ export function usePath(): string {
   const [path, setPath] = useState(currentPath);
   useEffect(() => {
     const update = () => setPath(currentPath());
+    const onPopState = () => {
+      // Back and forward have already moved the address: put it back when the screen must stay.
+      if (leaveGuard && !leaveGuard()) {
+        window.history.pushState(null, '', shownUrl);
+        return;
+      }
+      shownUrl = window.location.href;
+      update();
+    };
     listeners.add(update);
-    window.addEventListener('popstate', update);
+    window.addEventListener('popstate', onPopState);
     return () => {
       listeners.delete(update);
-      window.removeEventListener('popstate', update);
+      window.removeEventListener('popstate', onPopState);
     };
   }, []);
   return path;

@@ -100,6 +100,12 @@ export const staffApi = {
   ruleAction: (id: string, action: 'publish' | 'pause' | 'resume' | 'archive') =>
     staffClient.POST(`/api/v1/rules/{id}/${action}`, byId(id)),
   ruleVersions: (id: string) => staffClient.GET('/api/v1/rules/{id}/versions', byId(id)),
+  republishRuleVersion: (id: string, version: number) =>
+    staffClient.POST('/api/v1/rules/{id}/versions/{version}/republish', {
+      params: { path: { id, version } },
+    }),
+  catalogTerms: (kind: 'category' | 'sku') =>
+    staffClient.GET('/api/v1/catalog/terms', { params: { query: { kind } } }),
   simulate: (body: SimulateBody) => staffClient.POST('/api/v1/rules/simulate', { body }),
   templates: () => staffClient.GET('/api/v1/rule-templates'),
   advanceClock: (body: { by: string } | { to: string }, key: WithKey) =>

@@ -10,6 +10,7 @@ import { codeMessages } from './desk/code-messages.js';
 import { couponMessages } from './coupons/coupon-messages.js';
 import { giftCertificateMessages } from './gift-certificates/gift-certificate-messages.js';
 import { adminMessages } from './admin/admin-messages.js';
+import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
 
 const en = {
   ...webhookMessages.en,
@@ -20,6 +21,7 @@ const en = {
   ...couponMessages.en,
   ...giftCertificateMessages.en,
   ...adminMessages.en,
+  ...rulesDesignerMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -365,6 +367,7 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...couponMessages.es,
   ...giftCertificateMessages.es,
   ...adminMessages.es,
+  ...rulesDesignerMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -1040,6 +1043,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...couponMessages.ru,
     ...giftCertificateMessages.ru,
     ...adminMessages.ru,
+    ...rulesDesignerMessages.ru,
   },
   ro: {
     'common.cancel': 'Anulează',
@@ -1383,6 +1387,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...couponMessages.ro,
     ...giftCertificateMessages.ro,
     ...adminMessages.ro,
+    ...rulesDesignerMessages.ro,
   },
 };
 

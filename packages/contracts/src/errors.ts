@@ -108,6 +108,7 @@ export const ERROR_CATALOGUE = {
   STAMP_CARD_NOT_FOUND: { status: 404, description: 'Unknown stamp card definition' },
   STAMP_REWARD_NOT_FOUND: { status: 404, description: "Unknown stamp reward, or not this member's" },
   RULE_NOT_FOUND: { status: 404, description: 'Unknown rule' },
+  RULE_VERSION_NOT_FOUND: { status: 404, description: 'The rule has no published version with this number' },
   RULE_TEMPLATE_NOT_FOUND: { status: 404, description: 'Unknown rule template' },
   SANDBOX_ADVANCE_NOT_FOUND: { status: 404, description: 'Unknown clock advance' },
   STAFF_NOT_FOUND: { status: 404, description: 'Unknown staff account' },

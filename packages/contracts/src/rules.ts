@@ -52,9 +52,30 @@ export const RuleVersionView = z
     definition: RuleDefinitionInput,
     publishedAt: z.string().datetime({ offset: true }),
     publishedBy: z.string(),
+    /** The name of the staff member who published it; null for an API key or a removed account. */
+    publishedByName: z.string().nullable(),
   })
   .openapi('RuleVersionView');
 export type RuleVersionView = z.infer<typeof RuleVersionView>;
+
+/** Which kind of purchase line term the rules designer's pickers offer. */
+export const CatalogTermKind = z.enum(['category', 'sku']).openapi('CatalogTermKind');
+export type CatalogTermKind = z.infer<typeof CatalogTermKind>;
+
+export const CatalogTermsQuery = z
+  .object({
+    kind: CatalogTermKind,
+    /** Only the terms that start with this text (compared as rules compare them: case-insensitive). */
+    prefix: z.string().max(100).optional(),
+  })
+  .strict();
+export type CatalogTermsQuery = z.infer<typeof CatalogTermsQuery>;
+
+/** The categories or SKUs recent purchases used, normalised as rules match them, sorted, at most 200. */
+export const CatalogTerms = z
+  .object({ kind: CatalogTermKind, items: z.array(z.string()) })
+  .openapi('CatalogTerms');
+export type CatalogTerms = z.infer<typeof CatalogTerms>;
 
 /** A sample basket for simulation and cart previews. Amounts are integer minor units. */
 export const Basket = z
@@ -75,7 +96,16 @@ export const RuleSelection = z
   .union([
     z.literal('published'),
     z.literal('published+drafts'),
-    z.object({ inline: RuleDefinitionInput }).strict(),
+    z
+      .object({
+        inline: RuleDefinitionInput,
+        /**
+         * true: the inline rule alone ("this rule alone" in the designer), with only the published rules
+         * its multiplier multiplies; false (default): on top of the published set.
+         */
+        alone: z.boolean().optional(),
+      })
+      .strict(),
   ])
   .openapi('RuleSelection');
 export type RuleSelection = z.infer<typeof RuleSelection>;

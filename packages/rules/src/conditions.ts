@@ -3,6 +3,7 @@
 // ("hour is 11; the rule needs 14–17"); failure messages are only built when something fails.
 import { FIELDS, dayName, type FieldName, type FieldSpec, type Operator } from './fields.js';
 import { normaliseScalar } from './field-values.js';
+import { normaliseItemTerm } from './item-terms.js';
 import {
   birthday,
   daysSinceJoined,
@@ -74,19 +75,22 @@ export interface CompiledItemMatch {
 /** Compiles an item match; no match means every line. */
 export function compileItemMatch(match: ItemMatch | undefined, slots: MatchSlots): CompiledItemMatch {
   if (match === undefined) return { slot: 0, label: 'all items', test: () => true };
-  const categories = match.categories === undefined ? undefined : new Set(match.categories);
-  const skus = match.skus === undefined ? undefined : new Set(match.skus);
+  // Lines carry normalised terms (facts.ts); the rule's are normalised here too, so that a rule published
+  // before saving normalised them matches the same way.
+  const categories =
+    match.categories === undefined ? undefined : new Set(match.categories.map(normaliseItemTerm));
+  const skus = match.skus === undefined ? undefined : new Set(match.skus.map(normaliseItemTerm));
   const parts: string[] = [];
   if (match.categories)
     parts.push(`${match.categories.length > 1 ? 'categories' : 'category'} ${formatList(match.categories)}`);
   if (match.skus) parts.push(`${match.skus.length > 1 ? 'skus' : 'sku'} ${formatList(match.skus)}`);
-  const key = JSON.stringify([[...(match.categories ?? [])].sort(), [...(match.skus ?? [])].sort()]);
+  const key = JSON.stringify([[...(categories ?? [])].sort(), [...(skus ?? [])].sort()]);
   return {
     slot: slots.slotOf(key),
     label: `items of ${parts.join(' with ')}`,
     test: (line) =>
-      (categories === undefined || (line.category !== undefined && categories.has(line.category))) &&
-      (skus === undefined || skus.has(line.sku)),
+      (categories === undefined || (line.categoryKey !== undefined && categories.has(line.categoryKey))) &&
+      (skus === undefined || skus.has(line.skuKey)),
   };
 }
 

@@ -2,6 +2,7 @@
 // earn base of each line, member figures. Member figures that need more time-zone work are computed on
 // first use, because most rule sets never read them.
 import type { EvaluationContext, MemberProfile } from './context.schema.js';
+import { normaliseItemTerm } from './item-terms.js';
 import { dayNumberOf, localTime, toEpochMs, type LocalTime } from './local-time.js';
 
 /** One purchase line as the rules see it. */
@@ -9,6 +10,9 @@ export interface LineFacts {
   readonly index: number;
   readonly sku: string;
   readonly category: string | undefined;
+  /** `sku` and `category` as item matches compare them (see item-terms.ts). */
+  readonly skuKey: string;
+  readonly categoryKey: string | undefined;
   readonly quantity: number;
   /** quantity × unit price. */
   readonly grossMinor: number;
@@ -94,6 +98,8 @@ export function buildFacts(context: EvaluationContext, matchSlots: number, condi
       index,
       sku: item.sku,
       category: item.category,
+      skuKey: normaliseItemTerm(item.sku),
+      categoryKey: item.category === undefined ? undefined : normaliseItemTerm(item.category),
       quantity: item.quantity,
       grossMinor,
       earnBaseMinor: earnBase,

@@ -51,3 +51,4 @@ export {
   unavailableParts,
   type UnavailablePart,
 } from './availability.js';
+export { normaliseItemTerm, normaliseItemTerms } from './item-terms.js';

@@ -4,6 +4,7 @@ import {
   checkPublishedSetLimits,
   evaluate,
   isLimitIssue,
+  stackingGroup,
   validateRule,
   validateRuleSet,
   type EvaluationContext,
@@ -110,8 +111,29 @@ export type SimulationInput = {
   drafts?: Array<{ definition: Record<string, unknown>; id: string; version: number }>;
   /** One rule (raw) on top of the published set. */
   inline?: Record<string, unknown>;
+  /**
+   * The inline rule alone: no other published rule runs, except those its multiplier multiplies (a
+   * multiplier has nothing to multiply without them).
+   */
+  isInlineAlone?: boolean;
   context: EvaluationContext;
 };
+
+/** The published rules that `rule`'s multiplyPoints effects target (base earn, named rules, groups). */
+function multipliedBy(rule: Rule, active: Rule[]): Rule[] {
+  const targets = rule.effects.flatMap((effect) =>
+    effect.type === 'multiplyPoints' ? [effect.targets] : [],
+  );
+  if (!targets.length) return [];
+  return active.filter((candidate) =>
+    targets.some(
+      (target) =>
+        (target.baseEarn === true && candidate.isBaseEarn === true) ||
+        (target.ruleIds ?? []).includes(candidate.id) ||
+        (target.groups ?? []).includes(stackingGroup(candidate.stacking) ?? ''),
+    ),
+  );
+}
 
 /** Checks what is simulated as saving and publishing would, then evaluates it; all computation, no I/O. */
 export function simulateRules(input: SimulationInput): EvaluationResult {
@@ -129,7 +151,7 @@ export function simulateRules(input: SimulationInput): EvaluationResult {
   } else if (input.inline) {
     const inline = validateDefinition(input.inline, 'inline', 1, 'rules.inline');
     assertAvailable(inline, 'rules.inline');
-    rules = [...input.active, inline];
+    rules = [...(input.isInlineAlone ? multipliedBy(inline, input.active) : input.active), inline];
     assertValidSet(rules, 'rules.inline');
   }
   return evaluate(rules, input.context);

@@ -142,6 +142,30 @@ export function registerRuleRoutes(api: Api, deps: { rules: RuleService }): void
 
   api.route({
     method: 'post',
+    path: '/rules/:id/versions/:version/republish',
+    operationId: 'republishRuleVersion',
+    summary: 'Publish an earlier version again, as the next version (its definition also becomes the draft)',
+    tags: ['Rules'],
+    access: { staff: MARKETERS },
+    params: z.object({ id: ObjectIdString, version: z.coerce.number().int().min(1) }),
+    response: { status: 200, schema: RuleView },
+    errors: [
+      'RULE_NOT_FOUND',
+      'RULE_VERSION_NOT_FOUND',
+      'RULE_ARCHIVED',
+      'RULE_CHANGED',
+      'RULE_INVALID',
+      'RULE_TOO_COMPLEX',
+      'RULE_SET_CONFLICT',
+      'EFFECT_NOT_AVAILABLE',
+      'STAMP_CARD_NOT_AVAILABLE',
+      'COUPON_TEMPLATE_NOT_AVAILABLE',
+    ],
+    handler: ({ params, principal }) => rules.republish(params.id, params.version, principal),
+  });
+
+  api.route({
+    method: 'post',
     path: '/rules/simulate',
     operationId: 'simulateRules',
     summary: 'Simulate rules on a basket and a real or hypothetical member; writes nothing',

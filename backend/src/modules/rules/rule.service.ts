@@ -3,6 +3,7 @@ import {
   evaluate,
   instantiateTemplate,
   listTemplates,
+  normaliseItemTerms,
   parseEvaluationContext,
   type CompiledRuleSet,
   type EvaluationResult,
@@ -20,6 +21,7 @@ import type { EventService, EventType } from '../events/event.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
 import { MemberModel, type Member } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
+import { StaffModel } from '../staff/staff.model.js';
 import type { OffLoopEvaluator } from './off-loop-evaluator.js';
 import {
   assertAvailable,
@@ -90,7 +92,9 @@ export class RuleService {
     },
   ) {}
 
-  async create(definition: Record<string, unknown>, actor: Principal) {
+  async create(input: Record<string, unknown>, actor: Principal) {
+    // Categories and SKUs are kept in the form evaluation compares them in ("Coffee" → "coffee").
+    const definition = normaliseItemTerms(input);
     const id = new Types.ObjectId();
     const rule = validateDefinition(definition, String(id), 1);
     await this.assertFitsActiveSet(rule);
@@ -114,7 +118,8 @@ export class RuleService {
     return view;
   }
 
-  async update(id: string, definition: Record<string, unknown>, actor: Principal) {
+  async update(id: string, input: Record<string, unknown>, actor: Principal) {
+    const definition = normaliseItemTerms(input);
     const before = await this.load(id);
     if (before.status === 'archived')
       throw new ConflictError('RULE_ARCHIVED', 'An archived rule cannot be edited; duplicate it instead');
@@ -219,6 +224,28 @@ export class RuleService {
     return this.toView(after as RuleDoc);
   }
 
+  /**
+   * Publishes an earlier version again: its definition becomes the draft and is published as the next
+   * version (versions stay immutable, so the ledger keeps naming the version that earned each point).
+   */
+  async republish(id: string, version: number, actor: Principal) {
+    const rule = await this.load(id);
+    if (rule.status === 'archived')
+      throw new ConflictError('RULE_ARCHIVED', 'An archived rule cannot be published');
+    const earlier = await RuleVersionModel.findOne({ ruleId: id, version }).lean();
+    if (!earlier) throw new NotFoundError('rule version', `${id} v${version}`);
+    await this.update(id, stripIdentity(earlier.definition), actor);
+    const published = await this.publish(id, actor);
+    await this.deps.audit.record({
+      actor,
+      action: 'rule.republish',
+      entity: { type: 'rule', id },
+      before: { version: rule.publishedVersion },
+      after: { version: published.published?.version, fromVersion: version },
+    });
+    return published;
+  }
+
   pause(id: string, actor: Principal) {
     return this.transition(id, actor, 'rule.pause', ['published'], 'paused');
   }
@@ -247,7 +274,19 @@ export class RuleService {
   async versions(id: string) {
     await this.load(id);
     const versions = await RuleVersionModel.find({ ruleId: id }).sort({ version: -1 }).lean();
-    return { items: versions.map(toVersionView) };
+    // Authors are shown by name: the staff accounts named by the versions' principal keys.
+    const staffIds = [
+      ...new Set(
+        versions
+          .map((v) => /^staff:([0-9a-f]{24})$/.exec(v.publishedBy)?.[1])
+          .filter((staffId): staffId is string => staffId !== undefined),
+      ),
+    ];
+    const staff = staffIds.length
+      ? await StaffModel.find({ _id: { $in: staffIds } }, { name: 1 }).lean()
+      : [];
+    const names = new Map(staff.map((member) => [`staff:${String(member._id)}`, member.name]));
+    return { items: versions.map((v) => toVersionView(v, names.get(v.publishedBy) ?? null)) };
   }
 
   /** The published, active rules (latest version of each), compiled once per change of the set. */
@@ -341,6 +380,7 @@ export class RuleService {
       active: active.rules,
       ...(drafts ? { drafts } : {}),
       ...(inline ? { inline } : {}),
+      ...(typeof input.rules === 'object' && input.rules.alone ? { isInlineAlone: true } : {}),
       context: parsed.context,
     };
     if (input.isOffLoop && this.deps.simulator)
@@ -497,13 +537,14 @@ async function publishedVersionsOf(
   return new Map(versions.map((v) => [v.ruleId, v]));
 }
 
-function toVersionView(v: RuleVersionDoc) {
+function toVersionView(v: RuleVersionDoc, publishedByName: string | null) {
   return {
     ruleId: v.ruleId,
     version: v.version,
     definition: stripIdentity(v.definition),
     publishedAt: v.publishedAt.toISOString(),
     publishedBy: v.publishedBy,
+    publishedByName,
   };
 }
 

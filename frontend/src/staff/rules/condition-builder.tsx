@@ -8,7 +8,11 @@ import {
   type Operator,
 } from '@regulars/rules';
 import { useI18n } from '../staff-i18n.js';
-import { joinList, numberOrUndefined, splitList, withoutUndefined } from './rule-draft.js';
+import { useSession } from '../session.js';
+import { splitList, withoutUndefined } from './rule-draft.js';
+import { ItemTermsInput } from './item-terms-input.js';
+import { MoneyInput, NumericInput } from './numeric-input.js';
+import { moneyMinor, plainNumber } from './numeric-text.js';
 
 type FieldCondition = Extract<Condition, { field: unknown }>;
 type ItemsCondition = Extract<Condition, { items: unknown }>;
@@ -245,29 +249,35 @@ function ValueInput({
   onChange(value: unknown): void;
 }) {
   const { t } = useI18n();
+  const { program } = useSession();
   const type = FIELDS[field].type;
   const isNumeric = type === 'number' || type === 'money';
-  const label = type === 'money' ? t('rules.conditions.valueMinor') : t('rules.conditions.value');
+  const label = type === 'money' ? t('rules.designer.amount') : t('rules.conditions.value');
+  const numberField = (fieldLabel: string, current: unknown, set: (next: number | undefined) => void) =>
+    type === 'money' ? (
+      <MoneyInput label={fieldLabel} value={asNumber(current)} onChange={set} />
+    ) : (
+      <NumericInput label={fieldLabel} codec={plainNumber} value={asNumber(current)} onChange={set} />
+    );
   if (op === 'between') {
     const range = (value ?? {}) as { min?: unknown; max?: unknown };
-    const part = (key: 'min' | 'max') => (
-      <label className="field narrow">
-        <span>{t(key === 'min' ? 'rules.conditions.min' : 'rules.conditions.max')}</span>
-        <input
-          type={type === 'date' ? 'date' : 'text'}
-          inputMode={isNumeric ? 'numeric' : undefined}
-          value={String(range[key] ?? '')}
-          onChange={(event) =>
-            onChange({
-              ...range,
-              [key]: isNumeric
-                ? (numberOrUndefined(event.target.value) ?? event.target.value)
-                : event.target.value,
-            })
-          }
-        />
-      </label>
-    );
+    const part = (key: 'min' | 'max') => {
+      const partLabel = t(key === 'min' ? 'rules.conditions.min' : 'rules.conditions.max');
+      if (isNumeric)
+        return numberField(partLabel, range[key], (next) =>
+          onChange(withoutUndefined({ ...range, [key]: next })),
+        );
+      return (
+        <label className="field narrow">
+          <span>{partLabel}</span>
+          <input
+            type={type === 'date' ? 'date' : 'text'}
+            value={String(range[key] ?? '')}
+            onChange={(event) => onChange({ ...range, [key]: event.target.value })}
+          />
+        </label>
+      );
+    };
     return (
       <>
         {part('min')}
@@ -276,14 +286,25 @@ function ValueInput({
     );
   }
   if (op === 'in' || op === 'notIn') {
+    // Amounts in a list are typed in the currency too; an item that is not an amount stays as typed, and
+    // the draft's check names it. The list is read when the field is left, so "12." can be typed.
+    const codec = type === 'money' ? moneyMinor(program.currency) : plainNumber;
+    const shown = (Array.isArray(value) ? value : [])
+      .map((item) => (isNumeric && typeof item === 'number' ? codec.format(item) : String(item)))
+      .join(', ');
     return (
       <label className="field">
-        <span>{t('rules.conditions.list')}</span>
+        <span>
+          {type === 'money'
+            ? `${t('rules.designer.listAmounts')} (${program.currency})`
+            : t('rules.conditions.list')}
+        </span>
         <input
-          value={joinList(value)}
-          onChange={(event) => {
+          key={shown}
+          defaultValue={shown}
+          onBlur={(event) => {
             const items = splitList(event.target.value) ?? [];
-            onChange(isNumeric ? items.map((item) => numberOrUndefined(item) ?? item) : items);
+            onChange(isNumeric ? items.map((item) => codec.parse(item) ?? item) : items);
           }}
         />
       </label>
@@ -312,21 +333,21 @@ function ValueInput({
         </select>
       </label>
     );
+  if (isNumeric) return numberField(label, value, (next) => onChange(next));
   return (
     <label className="field">
       <span>{label}</span>
       <input
         type={type === 'date' ? 'date' : 'text'}
-        inputMode={isNumeric ? 'numeric' : undefined}
         value={String(value ?? '')}
-        onChange={(event) =>
-          onChange(
-            isNumeric ? (numberOrUndefined(event.target.value) ?? event.target.value) : event.target.value,
-          )
-        }
+        onChange={(event) => onChange(event.target.value)}
       />
     </label>
   );
+}
+
+function asNumber(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
 }
 
 function ItemsRow({
@@ -345,36 +366,24 @@ function ItemsRow({
   };
   return (
     <div className="row condition-row">
-      <label className="field">
-        <span>{t('rules.items.categories')}</span>
-        <input
-          value={joinList(items.categories)}
-          onChange={(event) => set({ categories: splitList(event.target.value) })}
-        />
-      </label>
-      <label className="field">
-        <span>{t('rules.items.skus')}</span>
-        <input
-          value={joinList(items.skus)}
-          onChange={(event) => set({ skus: splitList(event.target.value) })}
-        />
-      </label>
-      <label className="field narrow">
-        <span>{t('rules.items.minQuantity')}</span>
-        <input
-          inputMode="numeric"
-          value={items.minQuantity ?? ''}
-          onChange={(event) => set({ minQuantity: numberOrUndefined(event.target.value) })}
-        />
-      </label>
-      <label className="field narrow">
-        <span>{t('rules.items.minSpend')}</span>
-        <input
-          inputMode="numeric"
-          value={items.minSpendMinor ?? ''}
-          onChange={(event) => set({ minSpendMinor: numberOrUndefined(event.target.value) })}
-        />
-      </label>
+      <ItemTermsInput
+        kind="category"
+        value={items.categories}
+        onChange={(categories) => set({ categories })}
+      />
+      <ItemTermsInput kind="sku" value={items.skus} onChange={(skus) => set({ skus })} />
+      <NumericInput
+        label={t('rules.items.minQuantity')}
+        inputMode="numeric"
+        codec={plainNumber}
+        value={items.minQuantity}
+        onChange={(minQuantity) => set({ minQuantity })}
+      />
+      <MoneyInput
+        label={t('rules.designer.minSpend')}
+        value={items.minSpendMinor}
+        onChange={(minSpendMinor) => set({ minSpendMinor })}
+      />
       <button type="button" className="link" onClick={onRemove} aria-label={t('rules.conditions.remove')}>
         ✕
       </button>

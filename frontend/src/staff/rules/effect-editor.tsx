@@ -4,7 +4,10 @@ import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
 import { StampCardPicker, useActiveStampCards } from '../stamps/stamp-card-picker.js';
 import { CouponTemplatePicker } from '../coupons/coupon-template-picker.js';
-import { joinList, numberOrUndefined, splitList, withoutUndefined } from './rule-draft.js';
+import { joinList, splitList, withoutUndefined } from './rule-draft.js';
+import { ItemTermsInput } from './item-terms-input.js';
+import { MoneyInput, NumericInput } from './numeric-input.js';
+import { multiplierBasisPoints, plainNumber } from './numeric-text.js';
 
 const EFFECT_TYPES = [
   'awardFixedPoints',
@@ -79,15 +82,22 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
     onChange(withoutUndefined({ ...loose, ...patch }) as unknown as Effect);
   };
   const num = (key: string, label: StaffMessageKey) => (
-    <label className="field narrow">
-      <span>{t(label)}</span>
-      <input
-        inputMode="numeric"
-        name={`effect-${key}`}
-        value={typeof loose[key] === 'number' ? String(loose[key]) : ''}
-        onChange={(event) => set({ [key]: numberOrUndefined(event.target.value) })}
-      />
-    </label>
+    <NumericInput
+      label={t(label)}
+      name={`effect-${key}`}
+      inputMode="numeric"
+      codec={plainNumber}
+      value={typeof loose[key] === 'number' ? loose[key] : undefined}
+      onChange={(value) => set({ [key]: value })}
+    />
+  );
+  const money = (key: string, label: StaffMessageKey) => (
+    <MoneyInput
+      label={t(label)}
+      name={`effect-${key}`}
+      value={typeof loose[key] === 'number' ? loose[key] : undefined}
+      onChange={(value) => set({ [key]: value })}
+    />
   );
   const text = (key: string, label: StaffMessageKey) => (
     <label className="field">
@@ -108,20 +118,12 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
     };
     return (
       <>
-        <label className="field">
-          <span>{t('rules.items.categories')}</span>
-          <input
-            value={joinList(current.categories)}
-            onChange={(event) => setItems({ categories: splitList(event.target.value) })}
-          />
-        </label>
-        <label className="field">
-          <span>{t('rules.items.skus')}</span>
-          <input
-            value={joinList(current.skus)}
-            onChange={(event) => setItems({ skus: splitList(event.target.value) })}
-          />
-        </label>
+        <ItemTermsInput
+          kind="category"
+          value={current.categories}
+          onChange={(categories) => setItems({ categories })}
+        />
+        <ItemTermsInput kind="sku" value={current.skus} onChange={(skus) => setItems({ skus })} />
       </>
     );
   };
@@ -163,7 +165,7 @@ function EffectFields({ effect, onChange }: { effect: Effect; onChange(next: Eff
       {effect.type === 'awardPointsPerSpend' ? (
         <>
           {num('points', 'rules.effects.points')}
-          {num('perAmountMinor', 'rules.effects.perAmountMinor')}
+          {money('perAmountMinor', 'rules.designer.perAmount')}
           {rounding}
           {items(false)}
           {num('maxPoints', 'rules.effects.maxPoints')}
@@ -241,18 +243,13 @@ function MultiplierFields({
   };
   return (
     <>
-      <label className="field narrow">
-        <span>{t('rules.effects.factor')}</span>
-        <input
-          name="effect-factor"
-          inputMode="decimal"
-          value={String(effect.factorBasisPoints / 10_000)}
-          onChange={(event) => {
-            const factor = numberOrUndefined(event.target.value.replace(',', '.'));
-            set({ factorBasisPoints: factor === undefined ? undefined : Math.round(factor * 10_000) });
-          }}
-        />
-      </label>
+      <NumericInput
+        label={t('rules.designer.factor')}
+        name="effect-factor"
+        codec={multiplierBasisPoints}
+        value={Number.isInteger(effect.factorBasisPoints) ? effect.factorBasisPoints : undefined}
+        onChange={(factorBasisPoints) => set({ factorBasisPoints })}
+      />
       <label className="checkbox-field">
         <input
           type="checkbox"

@@ -3,7 +3,7 @@ import type { RuleView } from '@regulars/contracts';
 import type { ValidationIssue } from '@regulars/rules';
 import { Notice } from '../../shared/ui/notice.js';
 import { Loading } from '../../shared/ui/spinner.js';
-import { navigate } from '../router.js';
+import { guardLeaving, navigate } from '../router.js';
 import { MARKETER_ROLES, hasRole, useSession } from '../session.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
@@ -52,6 +52,23 @@ export function RuleEditorScreen({ ruleId }: { ruleId: string }) {
       isCurrent = false;
     };
   }, [ruleId, isNew]);
+
+  // Unsaved edits are not lost without asking: in-app navigation confirms, and so does closing the tab or
+  // reloading (the browser shows its own text for that one).
+  const hasUnsavedEdits = canWrite && isDirty && draft !== EMPTY_DRAFT;
+  useEffect(() => {
+    if (!hasUnsavedEdits) return;
+    const removeGuard = guardLeaving(() => window.confirm(t('rules.designer.leavePrompt')));
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => {
+      removeGuard();
+      window.removeEventListener('beforeunload', onBeforeUnload);
+    };
+  }, [hasUnsavedEdits, t]);
 
   const edit = (next: Draft) => {
     setDraft(next);
@@ -206,7 +223,21 @@ export function RuleEditorScreen({ ruleId }: { ruleId: string }) {
         </div>
         <div>
           <SimulationPanel draft={draft} isSaved={Boolean(rule) && !isDirty} />
-          {rule ? <VersionHistory ruleId={rule.id} refreshKey={rule.published?.version} /> : null}
+          {rule ? (
+            <VersionHistory
+              ruleId={rule.id}
+              refreshKey={rule.published?.version}
+              draft={draft}
+              canRepublish={canWrite && status !== 'archived'}
+              onRepublished={(updated) => {
+                setRule(updated);
+                setDraft(updated.draft);
+                setDirty(false);
+                setIssues([]);
+                setMessage(t('rules.designer.republished', { version: updated.published?.version ?? 0 }));
+              }}
+            />
+          ) : null}
         </div>
       </div>
       {confirming ? (

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { MemberSummary, RuleSelection, SimulateBody, SimulationResult } from '@regulars/contracts';
 import { formatPoints, parseMoneyToMinor } from '../../shared/format.js';
+import { zonedLocalToIso } from './zoned-time.js';
 import { SelectField, TextField } from '../../shared/ui/field.js';
 import { EmptyState } from '../../shared/ui/notice.js';
 import { useSession } from '../session.js';
@@ -114,9 +115,12 @@ export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boo
       return;
     }
     setInvalid(null);
-    const rules: RuleSelection = which === 'inline' ? { inline: draft } : which;
+    // "This rule alone": only the draft runs (with the published rules its multiplier multiplies).
+    const rules: RuleSelection = which === 'inline' ? { inline: draft, alone: true } : which;
+    // The time is typed in the program's time zone, the one the rules read hours and days in.
+    const atInstant = at ? zonedLocalToIso(at, program.timeZone) : null;
     const body: SimulateBody = {
-      basket: { currency: program.currency, items, ...(at ? { at: new Date(at).toISOString() } : {}) },
+      basket: { currency: program.currency, items, ...(atInstant ? { at: atInstant } : {}) },
       rules,
       ...(memberMode === 'real' && member
         ? { memberId: member.id }
@@ -165,7 +169,7 @@ export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boo
             {t('rules.sim.publishedAndDrafts')}
           </option>
           <option value="published">{t('rules.sim.published')}</option>
-          <option value="inline">{t('rules.sim.inline')}</option>
+          <option value="inline">{t('rules.designer.simAlone')}</option>
         </SelectField>
         <fieldset className="plain-fieldset">
           <legend>{t('rules.sim.member')}</legend>
@@ -276,7 +280,8 @@ export function SimulationPanel({ draft, isSaved }: { draft: Draft; isSaved: boo
             {t('desk.purchase.addLine')}
           </button>
           <TextField
-            label={t('rules.sim.at')}
+            label={t('rules.designer.simAt', { timeZone: program.timeZone })}
+            name="sim-at"
             type="datetime-local"
             value={at}
             onChange={(e) => setAt(e.target.value)}
