@@ -19,6 +19,8 @@ const FOUR_LANGUAGE_KEYS = Object.keys(staffCatalogues.en).filter(
     key.startsWith('desk.checkout.') ||
     key.startsWith('desk.code.') ||
     key.startsWith('desk.walkIn.') ||
+    key.startsWith('desk.sellCertificate.') ||
+    key.startsWith('desk.soldCertificates.') ||
     key.startsWith('desk.balance.') ||
     key.startsWith('error.coupon') ||
     key.startsWith('error.giftCertificate') ||

@@ -38,6 +38,15 @@ const en = {
   'error.giftCertificateBlocked': 'This gift certificate is blocked.',
   'error.giftCertificateExpired': 'This gift certificate has expired.',
   'error.giftCertificateEmpty': 'This gift certificate has nothing left on it.',
+  'error.giftCertificateNotPayable':
+    'A gift certificate in this sale is paid in money only: points and gift certificates pay the other items.',
+  'error.giftCertificateValueCap': 'This gift certificate is worth more than one certificate may hold.',
+  'error.giftCertificateVoided':
+    'This gift certificate was taken back when its sale was refunded: it cannot be used.',
+  'error.giftCertificateAlreadySpent':
+    'A gift certificate sold in this sale has been used: the certificate cannot be refunded.',
+  'error.giftCertificateRefundByItem':
+    'This sale sold gift certificates: return their line, or refund the whole sale.',
   'error.giftCertificateCurrency': 'This gift certificate is in another currency.',
 };
 
@@ -82,6 +91,14 @@ const es: CodeMessages = {
   'error.giftCertificateBlocked': 'Esta tarjeta regalo está bloqueada.',
   'error.giftCertificateExpired': 'Esta tarjeta regalo ha caducado.',
   'error.giftCertificateEmpty': 'A esta tarjeta regalo no le queda saldo.',
+  'error.giftCertificateNotPayable':
+    'Una tarjeta regalo de esta venta se paga solo con dinero: los puntos y las tarjetas regalo pagan los demás artículos.',
+  'error.giftCertificateValueCap': 'Esta tarjeta regalo vale más de lo que puede tener una tarjeta.',
+  'error.giftCertificateVoided': 'Esta tarjeta regalo se anuló al reembolsar su venta: no se puede usar.',
+  'error.giftCertificateAlreadySpent':
+    'Una tarjeta regalo vendida en esta venta ya se ha usado: no se puede reembolsar.',
+  'error.giftCertificateRefundByItem':
+    'Esta venta vendió tarjetas regalo: devuelva su línea o reembolse la venta entera.',
   'error.giftCertificateCurrency': 'Esta tarjeta regalo está en otra moneda.',
 };
 
@@ -123,6 +140,14 @@ const ru: CodeMessages = {
   'error.giftCertificateBlocked': 'Этот сертификат заблокирован.',
   'error.giftCertificateExpired': 'Срок действия сертификата истёк.',
   'error.giftCertificateEmpty': 'На этом сертификате ничего не осталось.',
+  'error.giftCertificateNotPayable':
+    'Подарочный сертификат в этой продаже оплачивается только деньгами: баллы и сертификаты оплачивают другие товары.',
+  'error.giftCertificateValueCap': 'Этот сертификат дороже, чем допускается для одного сертификата.',
+  'error.giftCertificateVoided': 'Этот сертификат аннулирован при возврате его продажи: использовать нельзя.',
+  'error.giftCertificateAlreadySpent':
+    'Сертификат, проданный в этой продаже, уже использован: вернуть его нельзя.',
+  'error.giftCertificateRefundByItem':
+    'В этой продаже проданы сертификаты: верните их строку или всю продажу.',
   'error.giftCertificateCurrency': 'Этот сертификат в другой валюте.',
 };
 
@@ -164,6 +189,16 @@ const ro: CodeMessages = {
   'error.giftCertificateBlocked': 'Acest certificat cadou este blocat.',
   'error.giftCertificateExpired': 'Acest certificat cadou a expirat.',
   'error.giftCertificateEmpty': 'Pe acest certificat cadou nu a mai rămas nimic.',
+  'error.giftCertificateNotPayable':
+    'Un certificat cadou din această vânzare se plătește doar cu bani: punctele și certificatele plătesc celelalte produse.',
+  'error.giftCertificateValueCap':
+    'Acest certificat cadou valorează mai mult decât poate avea un certificat.',
+  'error.giftCertificateVoided':
+    'Acest certificat cadou a fost anulat la rambursarea vânzării sale: nu poate fi folosit.',
+  'error.giftCertificateAlreadySpent':
+    'Un certificat cadou vândut în această vânzare a fost folosit: nu poate fi rambursat.',
+  'error.giftCertificateRefundByItem':
+    'Această vânzare a vândut certificate cadou: returnați linia lor sau rambursați toată vânzarea.',
   'error.giftCertificateCurrency': 'Acest certificat cadou este în altă monedă.',
 };
 
