@@ -122,6 +122,7 @@ const en = {
   'gift.liability.refunded': 'Credited back by refunds',
   'gift.liability.expired': 'Expired (breakage)',
   'gift.liability.adjusted': 'Adjusted',
+  'gift.liability.voided': 'Voided (sale refunded)',
   'error.giftCertificateReloadCap': 'This reload would take the certificate above the most it may hold.',
   'error.giftCertificateAlreadyIssued': 'This issue already went through; its code is not shown again.',
   'error.giftCertificateClaimed': 'This gift certificate is in another member’s wallet.',
@@ -258,6 +259,7 @@ const es: Catalogue = {
   'gift.liability.refunded': 'Abonado por reembolsos',
   'gift.liability.expired': 'Caducado (no reclamado)',
   'gift.liability.adjusted': 'Ajustado',
+  'gift.liability.voided': 'Anulado (venta reembolsada)',
   'error.giftCertificateReloadCap':
     'Esta recarga llevaría el certificado por encima del máximo que puede tener.',
   'error.giftCertificateAlreadyIssued': 'Esta emisión ya se realizó; su código no se vuelve a mostrar.',
@@ -387,6 +389,7 @@ const ru: Catalogue = {
   'gift.liability.refunded': 'Зачислено возвратами',
   'gift.liability.expired': 'Сгорело',
   'gift.liability.adjusted': 'Скорректировано',
+  'gift.liability.voided': 'Аннулировано (возврат продажи)',
   'error.giftCertificateReloadCap': 'Это пополнение превысило бы максимальный остаток сертификата.',
   'error.giftCertificateAlreadyIssued': 'Этот выпуск уже выполнен; его код больше не показывается.',
   'error.giftCertificateClaimed': 'Этот подарочный сертификат в кошельке другого участника.',
@@ -516,6 +519,7 @@ const ro: Catalogue = {
   'gift.liability.refunded': 'Creditat prin rambursări',
   'gift.liability.expired': 'Expirat (nerevendicat)',
   'gift.liability.adjusted': 'Ajustat',
+  'gift.liability.voided': 'Anulat (vânzare rambursată)',
   'error.giftCertificateReloadCap':
     'Această reîncărcare ar duce certificatul peste maximul pe care îl poate avea.',
   'error.giftCertificateAlreadyIssued': 'Această emitere a avut deja loc; codul ei nu se mai arată.',
