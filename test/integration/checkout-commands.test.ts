@@ -100,18 +100,76 @@ describe('the round trips of a sale', () => {
       apply: fewest((s) => s.apply),
       complete: fewest((s) => s.complete),
     };
-    // open: the member, one bulkWrite (checkout + event), commit, the stamp rewards and the wallet's
-    // coupons for the offers (read side by side).
-    expect(counted.open, counted.open.join(', ')).toHaveLength(5);
-    // apply: the checkout, the reward, the member, the due lots (settle), the guarded debit (answers the
-    // balance), the lots, one bulkWrite (lot debit, entry, redemption, checkout), commit, stamp rewards
-    // and coupons for the offers.
-    expect(counted.apply, counted.apply.join(', ')).toHaveLength(10);
+    // open: the member, one bulkWrite (checkout + event), commit. The member's wallet never held a coupon
+    // or a stamp reward, so neither is read for the offers.
+    expect(counted.open, counted.open.join(', ')).toHaveLength(3);
+    // apply: the checkout, the reward, the member, the lots (spendable and due in one read), the guarded
+    // debit (answers the balance), one bulkWrite (lot debit, entry, redemption, checkout), commit.
+    expect(counted.apply, counted.apply.join(', ')).toHaveLength(7);
     // complete: the idempotency key, the checkout, the held redemption, the member, one bulkWrite
     // (redemption event and link, lot, entry, purchase, events, checkout), commit.
     expect(counted.complete, counted.complete.join(', ')).toHaveLength(6);
-    // 21 commands a sale, against 29 before the hold and the completion batched their writes (and
-    // before the offers listed the wallet's coupons).
-    expect(counted.open.length + counted.apply.length + counted.complete.length).toBe(21);
+    // 16 commands a sale, against 29 before the hold and the completion batched their writes, 21 before
+    // the wallet marks and the one read of the lots.
+    expect(counted.open.length + counted.apply.length + counted.complete.length).toBe(16);
+  });
+
+  it('reads the wallet for the offers once it holds a coupon, and always for a member from before the marks', async () => {
+    const { auth } = await createApiKey(world.app, ['checkouts:write', 'members:read'], world.storeId);
+    const template = await world.app.request
+      .post('/api/v1/coupon-templates')
+      .set(world.marketer.auth)
+      .send({
+        name: 'Welcome 5 €',
+        discount: { kind: 'fixed', amountMinor: 500 },
+        validity: { type: 'relative', daysFromIssue: 30 },
+        kind: 'assigned',
+      })
+      .expect(201);
+    const items = [{ sku: 'CROISSANT', name: 'Croissant', quantity: 4, unitPriceMinor: 320 }];
+    const open = async (memberId: string) => {
+      let offers: Array<{ type: string; label: string }> = [];
+      const commands = await commandsOf(async () => {
+        const opened = await world.app.request
+          .post('/api/v1/checkouts')
+          .set(auth)
+          .send({ storeId: world.storeId, currency: 'EUR', member: { memberId }, items })
+          .expect(201);
+        offers = opened.body.offers;
+      });
+      return { commands, coupons: offers.filter((o) => o.type === 'coupon').map((o) => o.label) };
+    };
+    const member = await createMember(world);
+    const before = await open(member.id);
+    expect(before.commands.filter((c) => c === 'find coupons')).toHaveLength(0);
+    await world.app.request
+      .post(`/api/v1/members/${member.id}/coupons`)
+      .set(world.marketer.auth)
+      .send({ templateId: template.body.id })
+      .expect(201);
+    const marked = await mongoose.connection
+      .collection('members')
+      .findOne({ _id: new mongoose.Types.ObjectId(member.id) });
+    expect(marked?.walletKinds).toEqual(['coupons']);
+    const after = await open(member.id);
+    expect(after.commands.filter((c) => c === 'find coupons')).toHaveLength(1);
+    expect(after.coupons).toEqual(['Welcome 5 €']);
+    // A member written before the marks existed has none: both the coupons and the stamp rewards are read.
+    await mongoose.connection
+      .collection('members')
+      .updateOne({ _id: new mongoose.Types.ObjectId(member.id) }, { $unset: { walletKinds: '' } });
+    const legacy = await open(member.id);
+    expect(legacy.coupons).toEqual(['Welcome 5 €']);
+    expect(legacy.commands.filter((c) => c === 'find coupons' || c === 'find stamp_rewards')).toHaveLength(2);
+    // Another coupon for them does not give the legacy member marks that would hide the stamp rewards.
+    await world.app.request
+      .post(`/api/v1/members/${member.id}/coupons`)
+      .set(world.marketer.auth)
+      .send({ templateId: template.body.id })
+      .expect(201);
+    const still = await mongoose.connection
+      .collection('members')
+      .findOne({ _id: new mongoose.Types.ObjectId(member.id) });
+    expect(still?.walletKinds).toBeUndefined();
   });
 });

@@ -68,6 +68,47 @@ describe('pending points (activation job)', () => {
   });
 });
 
+describe('a spend on a due date the jobs have not reached yet', () => {
+  const spend = (memberId: string, points: number) =>
+    world.app.request
+      .post('/api/v1/redemptions')
+      .set(world.cashier.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ memberId, points });
+
+  it('activates the points that became spendable a moment ago and spends them, without the job', async () => {
+    const member = await createMember(world);
+    const purchase = await buy(world, member.id, 4200);
+    clock.set(Date.parse(purchase.availableAt));
+    const spent = await spend(member.id, 40).expect(201);
+    expect(spent.body).toMatchObject({ pointsSpent: 40 });
+    const lots = await lotsOf(member.id);
+    expect(lots.map((l) => [l.status, l.remaining])).toEqual([['active', 2]]);
+    expect((await memberDetail(world, member.id)).balance).toMatchObject({ available: 2, pending: 0 });
+    await expectLedgerClean(world);
+  });
+
+  it('expires the points whose date passed before spending, and refuses what they no longer cover', async () => {
+    const member = await createMember(world);
+    await buy(world, member.id, 3000);
+    clock.advance(15 * DAY);
+    const [lot] = await lotsOf(member.id);
+    const expiresAt = (lot?.expiresAt as Date).getTime();
+    clock.set(expiresAt - DAY);
+    await buy(world, member.id, 1000); // 10 more points, pending for 14 days
+    clock.set(expiresAt);
+    const refused = await spend(member.id, 5).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'INSUFFICIENT_POINTS' });
+    // The refusal rolled its transaction back: the expiry is the job's (or the next spend's) to record.
+    expect(await expiryEntries([member.id])).toBe(0);
+    clock.advance(14 * DAY);
+    await spend(member.id, 10).expect(201);
+    expect(await expiryEntries([member.id])).toBe(1);
+    expect((await memberDetail(world, member.id)).balance).toMatchObject({ available: 0, pending: 0 });
+    await expectLedgerClean(world);
+  });
+});
+
 describe('expiry (expiry job)', () => {
   it('expires a lot exactly at expiresAt, once, and lists it 30 days ahead as expiring soon', async () => {
     const member = await createMember(world);

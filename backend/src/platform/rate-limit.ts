@@ -75,6 +75,16 @@ export class RateLimiter {
     throw new RateLimitedError(resetSeconds, rule.message, { limit: rule.limit, remaining: 0, resetSeconds });
   }
 
+  /** `assertNotExceeded` for several limits at once (one round trip: ioredis pipelines them). */
+  async assertNoneExceeded(rules: readonly RateLimitRule[]): Promise<void> {
+    await Promise.all(rules.map((rule) => this.assertNotExceeded(rule)));
+  }
+
+  /** Counts a hit against each of several limits (one round trip); refuses when any is exceeded. */
+  async consumeAll(rules: readonly RateLimitRule[]): Promise<void> {
+    await Promise.all(rules.map((rule) => this.consume(rule)));
+  }
+
   /**
    * Counts a hit and shows it in the answer's `RateLimit-*` headers. A request may pass several limits
    * (the general one, then a route's own): the headers show the one closest to refusing, as the IETF

@@ -7,6 +7,8 @@
 // checkouts/s and p50/p95/p99 of the whole sequence and of each call, then ledger:verify over everything
 // written. Afterwards it runs `pnpm bench:accrual` (a fresh stack, the same knobs) and prints both reports
 // together, so that the two figures come from the same run of the machine; BENCH_ACCRUAL=0 skips that.
+// Then, on the same stack, the floor: the cheapest authenticated read (one completed checkout) for
+// BENCH_FLOOR_SECONDS (10; 0 skips it), the rate no call of a sale can beat.
 // Knobs as in bench:accrual: BENCH_SECONDS (30), BENCH_CONNECTIONS (32), API_PROCESSES, and
 // BENCH_PROFILE=<dir> (CPU profiles of the API processes and the embedded server).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -35,6 +37,8 @@ import {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const WARMUP_SECONDS = 3;
+/** How long the floor (the cheapest authenticated read) is measured after the sales; 0 skips it. */
+const FLOOR_SECONDS = Number(process.env.BENCH_FLOOR_SECONDS ?? 10);
 const MEMBERS = 1000;
 const POINTS_PER_MEMBER = 100_000;
 const REWARD_COST = 10;
@@ -157,6 +161,48 @@ async function driveCheckouts(input: {
   return load;
 }
 
+/**
+ * The floor under any checkout figure: CONNECTIONS loops reading one completed checkout
+ * (`GET /checkouts/:id`: authentication, the general rate limit, one find, a receipt-sized answer) for
+ * FLOOR_SECONDS after the sales, on the same stack. A sale is three calls that each do more than this
+ * one, so a third of this rate bounds the sales a second before any of their own work.
+ */
+async function driveFloor(input: { base: URL; apiKey: string; checkoutId: string }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies = new Latencies();
+  let answered = 0;
+  let failed = 0;
+  const start = performance.now();
+  const measureFrom = start + 1000;
+  const end = measureFrom + FLOOR_SECONDS * 1000;
+  const headers = { 'x-api-key': input.apiKey };
+  const connection = async () => {
+    while (performance.now() < end) {
+      const at = performance.now();
+      const answer = await call(
+        agent,
+        input.base,
+        'GET',
+        `/api/v1/checkouts/${input.checkoutId}`,
+        headers,
+        '',
+      );
+      if (answer.status !== 200) failed += 1;
+      else if (at >= measureFrom && performance.now() <= end) {
+        answered += 1;
+        latencies.add(performance.now() - at);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, connection));
+  agent.destroy();
+  return {
+    requestsPerSecond: Math.round(answered / FLOOR_SECONDS),
+    errors: failed,
+    latencyMs: latencies.summary(),
+  };
+}
+
 async function benchCheckout() {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'regulars-bench-checkout-'));
   const mongo = await startMongoChild(path.join(tmp, 'mongo'));
@@ -210,6 +256,15 @@ async function benchCheckout() {
     });
 
     await mongoose.connect(mongo.uri, { dbName: 'bench' });
+    const last = await mongoose.connection
+      .collection('checkouts')
+      .findOne({ status: 'completed' }, { projection: { _id: 1 } });
+    await mongoose.disconnect();
+    const floor =
+      FLOOR_SECONDS > 0 && last
+        ? await driveFloor({ base, apiKey: key.key, checkoutId: last._id.toHexString() })
+        : null;
+    await mongoose.connect(mongo.uri, { dbName: 'bench' });
     const verify = await new LedgerVerifyService().verify();
     const db = mongoose.connection;
     const [purchases, completedCheckouts, redemptions] = await Promise.all([
@@ -232,6 +287,7 @@ async function benchCheckout() {
         applyMs: load.apply.summary(),
         completeMs: load.complete.summary(),
       },
+      floor,
       written: { purchases, completedCheckouts, redemptions },
       ledgerVerify: { ok: verify.ok, checked: verify.checked, mismatches: verify.mismatches.length },
     };

@@ -7,6 +7,8 @@
 //  2. At the till: the API in its own process; BENCH_CONNECTIONS (16) loops, each opening a checkout with
 //     a fresh bearer code of a batch, applying it (`{ type: "coupon", code }`, the measured call; target
 //     p95 ≤ 30 ms) and cancelling the checkout, for 3 s of warm-up + BENCH_SECONDS (30) measured.
+//     Then the applies alone: the same connections first open BENCH_APPLIES_PER_CONNECTION (400)
+//     checkouts each, and then apply a fresh code to each, back to back (all measured).
 // Knobs: BENCH_COUPON_COUNTS ("100000,1000000"), BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_APPLY=0 skips 2.
 import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +29,7 @@ const WARMUP_SECONDS = 3;
 const COUNTS = (process.env.BENCH_COUPON_COUNTS ?? '100000,1000000').split(',').map(Number);
 const TARGET_SECONDS: Record<number, number> = { 100_000: 20, 1_000_000: 180 };
 const APPLY_TARGET_P95_MS = 30;
+const APPLIES_PER_CONNECTION = Number(process.env.BENCH_APPLIES_PER_CONNECTION ?? 400);
 const SYSTEM = { kind: 'anonymous' } as const;
 
 /** A bearer template of single-use 10%-off coupons, valid for a year. */
@@ -159,6 +162,75 @@ async function driveApply(input: { base: URL; apiKey: string; storeId: string; c
   };
 }
 
+/**
+ * Applies alone: CONNECTIONS loops first open APPLIES_PER_CONNECTION checkouts each (not measured), then
+ * apply a fresh code to each of them back to back (measured), so that the 16 connections' traffic is
+ * coupon applies only, not applies between opens and cancels as in `driveApply`.
+ */
+async function driveApplyOnly(input: { base: URL; apiKey: string; storeId: string; codes: string[] }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const headers = { 'x-api-key': input.apiKey };
+  const items = [
+    { sku: 'ESPRESSO', name: 'Espresso', category: 'coffee', quantity: 1, unitPriceMinor: 240 },
+    { sku: 'CAKE', name: 'Cake', category: 'bakery', quantity: 1, unitPriceMinor: 420 },
+  ];
+  const opened: string[][] = [];
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async (_, n) => {
+      const mine: string[] = [];
+      opened[n] = mine;
+      while (mine.length < APPLIES_PER_CONNECTION) {
+        const answer = await call(
+          agent,
+          input.base,
+          'POST',
+          '/api/v1/checkouts',
+          headers,
+          JSON.stringify({ storeId: input.storeId, currency: 'EUR', items }),
+        );
+        if (answer.status !== 201) failed += 1;
+        else mine.push((JSON.parse(answer.body) as { id: string }).id);
+      }
+    }),
+  );
+  const apply = new Latencies();
+  let applied = 0;
+  const start = performance.now();
+  await Promise.all(
+    opened.map(async (checkoutIds) => {
+      for (const checkoutId of checkoutIds) {
+        const code = input.codes.pop() ?? '';
+        const at = performance.now();
+        const answer = await call(
+          agent,
+          input.base,
+          'POST',
+          `/api/v1/checkouts/${checkoutId}/applied`,
+          headers,
+          JSON.stringify({ type: 'coupon', code }),
+        );
+        apply.add(performance.now() - at);
+        if (answer.status < 200 || answer.status >= 300) failed += 1;
+        else applied += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  const summary = apply.summary();
+  return {
+    connections: CONNECTIONS,
+    applied,
+    seconds: Number(seconds.toFixed(1)),
+    appliedPerSecond: Math.round(applied / seconds),
+    errors: failed,
+    applyMs: summary,
+    targetP95Ms: APPLY_TARGET_P95_MS,
+    isWithinTarget: summary.p95 <= APPLY_TARGET_P95_MS,
+  };
+}
+
 async function benchCoupons() {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'regulars-bench-coupons-'));
   const mongo = await startMongoChild(path.join(tmp, 'mongo'));
@@ -223,10 +295,11 @@ async function benchCoupons() {
         JSON.stringify({ type: 'coupon', code: codes.pop() ?? '' }),
       );
       probeAgent.destroy();
+      const till = { base, apiKey: key.key, storeId: store._id.toHexString(), codes };
       atTheTill =
         probed.status === 400
           ? `not measured: the checkout does not accept coupons yet (${probed.body.slice(0, 200)})`
-          : await driveApply({ base, apiKey: key.key, storeId: store._id.toHexString(), codes });
+          : { betweenOpensAndCancels: await driveApply(till), appliesOnly: await driveApplyOnly(till) };
     }
     await runtime.close();
     return { generation, atTheTill };

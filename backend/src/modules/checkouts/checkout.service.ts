@@ -56,6 +56,7 @@ import type {
   SoldCertificate,
   WalletCandidate,
 } from './instrument-port.js';
+import { mayHold, type WalletKind } from '../members/wallet-kinds.js';
 import {
   priceBasket,
   recordedLines,
@@ -906,14 +907,20 @@ export class CheckoutService {
     const priced = price(checkout.items, checkout.applied);
     const isOpen = checkout.status === 'open';
     const now = this.deps.clock.now();
-    // What the offers need of the member is read at once, beside the member itself.
+    // What the offers need of the member is read at once, beside the member itself; a member already
+    // read says which parts of the wallet it ever held, and the others are not read at all.
     const couponPort = this.deps.instruments?.find((p) => p.type === 'coupon');
+    const reads = (kind: WalletKind | undefined) => !known || kind === undefined || mayHold(known, kind);
     const [member, usage, unlocked, coupons] = checkout.memberId
       ? await Promise.all([
           known ?? MemberModel.findById(checkout.memberId).lean(),
           isOpen ? this.rewardUsage(checkout.memberId) : new Map<string, number>(),
-          isOpen && this.deps.stamps ? this.deps.stamps.unlockedFor(checkout.memberId, now) : [],
-          isOpen && couponPort?.walletCandidates ? couponPort.walletCandidates(checkout.memberId, now) : [],
+          isOpen && this.deps.stamps && reads('stampRewards')
+            ? this.deps.stamps.unlockedFor(checkout.memberId, now)
+            : [],
+          isOpen && couponPort?.walletCandidates && reads(couponPort.walletKind)
+            ? couponPort.walletCandidates(checkout.memberId, now)
+            : [],
         ])
       : [null, new Map<string, number>(), [], []];
     const offers =

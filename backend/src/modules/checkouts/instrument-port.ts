@@ -1,6 +1,7 @@
 import type { ClientSession, Types } from 'mongoose';
 import type { Principal } from '../../platform/principal.js';
 import type { EntryActor } from '../ledger/ledger.service.js';
+import type { WalletKind } from '../members/wallet-kinds.js';
 import type { Checkout } from './checkout.model.js';
 
 /** The instruments other modules lend to a checkout through a port: a coupon and a gift certificate. */
@@ -103,6 +104,8 @@ export interface CheckoutInstrumentPort {
   ): Promise<void>;
   /** What the member's wallet holds that could apply now (offers at the till); optional. */
   walletCandidates?(memberId: Types.ObjectId, now: Date): Promise<WalletCandidate[]>;
+  /** The wallet mark (`members/wallet-kinds.ts`) without which the member has no candidates to read. */
+  readonly walletKind?: WalletKind;
 }
 
 /** A gift certificate a sale issued, with its code: shown to the completion's first answer only. */

@@ -27,6 +27,7 @@ import { CouponMemberUsageModel, CouponModel, CouponTemplateModel, type CouponDo
  */
 export class CouponInstrument implements CheckoutInstrumentPort {
   readonly type = 'coupon' as const;
+  readonly walletKind = 'coupons' as const;
 
   constructor(
     private readonly deps: {
@@ -171,13 +172,13 @@ export class CouponInstrument implements CheckoutInstrumentPort {
       return coupon;
     }
     const rules = this.missRules(context);
-    for (const rule of rules) await this.deps.rateLimiter.assertNotExceeded(rule);
+    await this.deps.rateLimiter.assertNoneExceeded(rules);
     const code = this.codeOf(request.code ?? '');
     const coupon = code ? await CouponModel.findOne({ code }).session(session).lean() : null;
     const isOthers =
       coupon?.kind === 'assigned' && !(context.memberId && coupon.memberId?.equals(context.memberId));
     if (coupon && !isOthers) return coupon;
-    if (request.countsMiss !== false) for (const rule of rules) await this.deps.rateLimiter.consume(rule);
+    if (request.countsMiss !== false) await this.deps.rateLimiter.consumeAll(rules);
     throw new AppError(
       'not_found',
       'COUPON_NOT_FOUND',

@@ -21,6 +21,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { EventService } from '../events/event.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
 import { MemberModel } from '../members/member.model.js';
+import { markWallet } from '../members/wallet-kinds.js';
 import { displayCode, formatProblem, generateCodes, minimumLength, type CodeFormat } from './coupon-code.js';
 import type { CouponTemplateService } from './coupon-template.service.js';
 import {
@@ -418,6 +419,7 @@ export class CouponService {
       issuedBy: input.issuer,
       batchId: null,
     };
+    await markWallet(target, [input.memberId], 'coupons');
     if (isWriteBatch(target)) {
       target.insertOne(CouponModel, coupon);
       target.updateOne(CouponTemplateModel, { _id: template._id }, { $inc: { issued: 1 } });

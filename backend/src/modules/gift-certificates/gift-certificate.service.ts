@@ -31,6 +31,7 @@ import { MemberModel } from '../members/member.model.js';
 import type { ProgramService, ProgramSettings } from '../program/program.service.js';
 import type { SoldCertificate } from '../checkouts/instrument-port.js';
 import type { GiftCertificateCodes } from './gift-certificate-code.js';
+import { markWallet } from '../members/wallet-kinds.js';
 import {
   GiftCertificateDayTotalsModel,
   GiftCertificateEntryModel,
@@ -256,6 +257,7 @@ export class GiftCertificateService {
       return { doc, code };
     });
     const docs = issued.map((i) => i.doc);
+    if (input.memberId) await markWallet(session, [input.memberId], 'giftCertificates');
     try {
       await nativeCollection<GiftCertificateDoc>(GiftCertificateModel).insertMany(docs, { session });
     } catch (error) {
@@ -468,7 +470,7 @@ export class GiftCertificateService {
    */
   async findByCode(text: string, guesser: CodeGuesser, session?: ClientSession): Promise<GiftCertificateDoc> {
     const rules = guessRules(guesser);
-    for (const rule of rules) await this.deps.rateLimiter.assertNotExceeded(rule);
+    await this.deps.rateLimiter.assertNoneExceeded(rules);
     const read = this.deps.codes.read(text);
     if (read.kind === 'forged') {
       throw new AppError(
@@ -484,7 +486,7 @@ export class GiftCertificateService {
             .lean()
         : null;
     if (doc) return doc;
-    for (const rule of rules) await this.deps.rateLimiter.consume(rule);
+    await this.deps.rateLimiter.consumeAll(rules);
     throw new AppError('not_found', 'GIFT_CERTIFICATE_NOT_FOUND', 'No gift certificate has this code');
   }
 
@@ -665,6 +667,7 @@ export class GiftCertificateService {
         { returnDocument: 'after', session },
       );
       if (!after) throw new RetryTransaction('gift certificate claimed concurrently');
+      await markWallet(session, [member], 'giftCertificates');
       await this.appendEvent(session, 'gift_certificate.claimed', after, now, {});
       return after;
     });

@@ -263,7 +263,14 @@ export class LedgerService {
       batch?: WriteBatch;
     },
   ): Promise<{ allocations: Allocation[]; memberPoints: MemberPoints }> {
-    await this.settleInSession(session, input.memberId, input.now);
+    // One read finds both what is due (activations, expiries) and what can be spent; only when something
+    // is due are the lots settled first and read again (the rare path: a spend right after a due date).
+    let lots = await LotModel.find(spendOrDueFilter(input.memberId, input.now)).session(session).lean();
+    const due = lots.filter((lot) => isDue(lot, input.now));
+    if (due.length > 0) {
+      await this.settleLotsInSession(session, due, input.now);
+      lots = await LotModel.find(spendableFilter(input.memberId)).session(session).lean();
+    }
     const gate = await nativeCollection<Member>(MemberModel).findOneAndUpdate(
       { _id: input.memberId, 'points.available': { $gte: input.points } },
       { $inc: { 'points.available': -input.points } },
@@ -277,10 +284,7 @@ export class LedgerService {
         { available: balance.available, pending: balance.pending, required: input.points },
       );
     }
-    const lots = await LotModel.find({ memberId: input.memberId, status: 'active', remaining: { $gt: 0 } })
-      .session(session)
-      .lean();
-    lots.sort(byExpiry);
+    lots = lots.filter((lot) => lot.status === 'active' && lot.remaining > 0).sort(byExpiry);
     const allocations: Allocation[] = [];
     let left = input.points;
     for (const lot of lots) {
@@ -455,6 +459,10 @@ export class LedgerService {
   /** Catches one member's due activations and expiries up with the clock (the jobs do it for everyone). */
   async settleInSession(session: ClientSession, memberId: Types.ObjectId, now: Date): Promise<void> {
     const due = await LotModel.find(dueFilter(memberId, now)).session(session).lean();
+    await this.settleLotsInSession(session, due, now);
+  }
+
+  private async settleLotsInSession(session: ClientSession, due: readonly Lot[], now: Date): Promise<void> {
     for (const lot of due) {
       if (lot.expiresAt !== null && lot.expiresAt <= now) await this.expireLotInSession(session, lot);
       else await this.activateLotInSession(session, lot);
@@ -624,14 +632,31 @@ function entryDocument(input: EntryInput): LedgerEntryDoc {
   };
 }
 
+const dueConditions = (now: Date) => [
+  { status: 'pending', availableAt: { $lte: now } },
+  { status: { $in: ['active', 'pending'] }, expiresAt: { $lte: now } },
+];
+
 function dueFilter(memberId: Types.ObjectId, now: Date) {
-  return {
-    memberId,
-    $or: [
-      { status: 'pending', availableAt: { $lte: now } },
-      { status: { $in: ['active', 'pending'] }, expiresAt: { $lte: now } },
-    ],
-  };
+  return { memberId, $or: dueConditions(now) };
+}
+
+/** The member's lots points can be spent from (before any due date is settled). */
+function spendableFilter(memberId: Types.ObjectId) {
+  return { memberId, status: 'active', remaining: { $gt: 0 } };
+}
+
+/** Spendable and due lots in one read: `isDue` tells them apart. */
+function spendOrDueFilter(memberId: Types.ObjectId, now: Date) {
+  return { memberId, $or: [{ status: 'active', remaining: { $gt: 0 } }, ...dueConditions(now)] };
+}
+
+/** The lot matches `dueFilter` (kept beside it: the same conditions, in code). */
+function isDue(lot: Pick<Lot, 'status' | 'availableAt' | 'expiresAt'>, now: Date): boolean {
+  if (lot.status === 'pending' && lot.availableAt <= now) return true;
+  return (
+    (lot.status === 'active' || lot.status === 'pending') && lot.expiresAt !== null && lot.expiresAt <= now
+  );
 }
 
 export function toBalance(points: MemberPoints | undefined): Balance {

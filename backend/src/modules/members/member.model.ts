@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Types } from 'mongoose';
+import type { WalletKind } from './wallet-kinds.js';
 
 export type MemberConsents = { email: boolean; sms: boolean; push: boolean };
 
@@ -57,6 +58,11 @@ export type Member = {
    * writes anyway, so that enforcing limits costs no extra round trip.
    */
   ruleUsage?: Record<string, RuleUsageCounter>;
+  /**
+   * The kinds of instrument the member's wallet ever held (`wallet-kinds.ts`): the till reads only those.
+   * Absent on members created before it existed (everything is read for them).
+   */
+  walletKinds?: WalletKind[];
   createdAt: Date;
   updatedAt: Date;
 };
@@ -93,6 +99,7 @@ const memberSchema = new Schema<Member>(
       writtenOff: { type: Number, default: 0 },
     },
     ruleUsage: { type: Schema.Types.Mixed, default: undefined },
+    walletKinds: { type: [String], default: [] },
   },
   { collection: 'members', timestamps: true, versionKey: false },
 );

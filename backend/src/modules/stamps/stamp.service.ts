@@ -10,6 +10,7 @@ import type { EventService } from '../events/event.service.js';
 import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
 import { RewardModel, type Reward } from '../rewards/reward.model.js';
 import type { StampCardService } from './stamp-card.service.js';
+import { markWallet } from '../members/wallet-kinds.js';
 import {
   MemberStampCardModel,
   StampAwardModel,
@@ -171,6 +172,7 @@ export class StampService {
       lockedByRefundId: null,
     }));
     for (const reward of rewards) batch.insertOne(StampRewardModel, reward);
+    if (rewards.length > 0) await markWallet(batch, [memberId], 'stampRewards');
     const award: StampAward = {
       _id: new Types.ObjectId(),
       purchaseId: input.purchaseId,
