@@ -1473,7 +1473,7 @@ export interface paths {
          * Gift certificates to print, by the codes the issuing answer or CSV gave (kept nowhere in clear)
          * @description Each certificate with what it holds now, its expiry, its code in clear and its signed QR; one per A6 page (`layout: single`) or sheets. Wrong codes count against the wrong-code limit (10 a minute), as at the till.
          *
-         *     **Who may call:** staff (admin, manager, marketer); API keys with giftCertificates:write.
+         *     **Who may call:** staff (admin, manager, marketer, cashier); API keys with giftCertificates:write.
          */
         post: operations["printGiftCertificates"];
         delete?: never;
