@@ -317,6 +317,20 @@ describe('refunding a sale that sold gift certificates', () => {
     await expectLedgerClean(world);
   });
 
+  it('undoing the sale at the till voids its certificates while unspent', async () => {
+    const opened = await open([CARD(2, 1500)]);
+    const receipt = (await complete(opened.body.id as string).expect(200)).body as Receipt;
+    const undone = await request()
+      .post(`/api/v1/checkouts/${opened.body.id as string}/undo`)
+      .set(world.cashier.auth)
+      .set('Idempotency-Key', randomUUID())
+      .expect(200);
+    expect(undone.body.status).toBe('undone');
+    for (const sold of receipt.giftCertificates)
+      expect(await certificate(sold.id)).toMatchObject({ status: 'voided', balanceMinor: 0 });
+    await expectLedgerClean(world);
+  });
+
   it('refuses to refund a certificate that was spent, in part, writing nothing', async () => {
     const member = await createMember(world);
     const receipt = await sell([COFFEE, CARD(1)], member.id);
