@@ -11,6 +11,7 @@ import { expireStampRewardsJob } from './modules/stamps/expire-stamp-rewards.job
 import { expireCheckoutsJob } from './modules/checkouts/expire-checkouts.job.js';
 import { expireGiftCertificatesJob } from './modules/gift-certificates/expire-gift-certificates.job.js';
 import { generateCouponBatchJob } from './modules/coupons/generate-coupon-batch.job.js';
+import { expireCouponsJob } from './modules/coupons/expire-coupons.job.js';
 
 /** What every job handler receives from the worker. */
 export type JobContext = { services: Services; clock: Clock; logger: Logger };
@@ -28,6 +29,7 @@ export function allJobs(): Job[] {
     expireStampRewardsJob,
     expireCheckoutsJob,
     expireGiftCertificatesJob,
+    expireCouponsJob,
     dispatchEventsJob,
     deliverWebhooksJob,
     generateCouponBatchJob,

@@ -151,6 +151,50 @@ describe('a gift certificate at the desk, in Chromium', () => {
     expect(await checkBalance(page, displayCode)).toBe(`Certificate ····${last4}: €21.50 available.`);
   });
 
+  it("offers a member's claimed certificate with what is left on it, tapped instead of scanned", async () => {
+    const { page } = desk;
+    const cashier = await staffToken(app.baseUrl, 'cashier@example.com');
+    const member = await api<{ id: string; cardNumber: string }>(app.baseUrl, 'POST', '/members', {
+      token: cashier,
+      body: { name: 'Irina Popescu', phone: `+4072${String(Date.now()).slice(-7)}` },
+    });
+    expect(member.status).toBe(201);
+    const gift = await api<typeof certificate>(app.baseUrl, 'POST', '/gift-certificates', {
+      token: manager,
+      body: { valueMinor: 1850, reason: 'Raffle prize' },
+      idempotencyKey: `gift-wallet-${Date.now()}`,
+    });
+    expect(gift.status).toBe(201);
+    // She typed its code on her card (the card's claim, tested with the card): it is in her wallet.
+    await app.runtime.services.giftCertificates.claim(member.body.id, gift.body.code, {
+      principal: { kind: 'member', id: member.body.id },
+      ip: null,
+    });
+    await page.goto(`${app.baseUrl}/staff/desk`);
+    await page.getByLabel('Scan the card, or type the phone or card number').fill(member.body.cardNumber);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('member-panel').getByRole('heading', { name: 'Irina Popescu' }).waitFor();
+    await page.getByLabel(/^Total/).fill('12.00');
+    await page.keyboard.press('Enter');
+    const offer = page.getByRole('button', {
+      name: `Gift certificate ••••${gift.body.last4} — €18.50 left`,
+    });
+    await offer.waitFor();
+    await screenshot(page, 'staff-desk-gift-certificate-offer');
+    await offer.click();
+    const applied = page
+      .getByTestId('applied-line')
+      .filter({ hasText: `Gift certificate ····${gift.body.last4}` });
+    await applied.waitFor();
+    expect(await applied.textContent()).toContain('−€12.00');
+    await expect.poll(() => page.getByTestId('checkout-to-pay').textContent()).toBe('€0.00');
+    await page.getByTestId('complete-sale').click();
+    await page.getByTestId('desk-receipt').waitFor();
+    expect(await checkBalance(page, gift.body.code)).toBe(
+      `Certificate ····${gift.body.last4}: €6.50 available.`,
+    );
+  });
+
   it('logged no errors in the browser console', () => {
     expect(consoleProblems).toEqual([]);
   });

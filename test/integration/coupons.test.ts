@@ -991,3 +991,216 @@ describe('POST /api/v1/checkouts/:id/applied { type: "coupon" }', () => {
     expect(limited.body.error.code).toBe('RATE_LIMITED');
   });
 });
+
+describe('managers and coupon templates', () => {
+  it('lets a manager read the templates and give a member a coupon, but not design one', async () => {
+    const template = await createTemplate({ kind: 'assigned', name: `Sorry ${randomUUID().slice(0, 6)}` });
+    const listed = await world.app.request
+      .get('/api/v1/coupon-templates?status=active&kind=assigned&limit=100')
+      .set(world.manager.auth)
+      .expect(200);
+    expect((listed.body.items as Array<{ id: string }>).map((t) => t.id)).toContain(template.id);
+    await world.app.request
+      .get(`/api/v1/coupon-templates/${template.id}`)
+      .set(world.manager.auth)
+      .expect(200);
+    const member = await createMember(world);
+    const given = await world.app.request
+      .post(`/api/v1/members/${member.id}/coupons`)
+      .set(world.manager.auth)
+      .send({ templateId: template.id, reason: 'Long wait at the till' })
+      .expect(201);
+    expect(given.body).toMatchObject({ templateId: template.id, memberId: member.id, status: 'active' });
+    const refused = await world.app.request
+      .post('/api/v1/coupon-templates')
+      .set(world.manager.auth)
+      .send(templateBody())
+      .expect(403);
+    expect(refused.body.error.code).toBe('FORBIDDEN');
+    await world.app.request
+      .post(`/api/v1/coupon-templates/${template.id}/batches`)
+      .set(world.manager.auth)
+      .send({ count: 1 })
+      .expect(403);
+    // A cashier still does not read them.
+    await world.app.request.get('/api/v1/coupon-templates').set(world.cashier.auth).expect(403);
+  });
+});
+
+describe('partial refunds and coupons (the policy)', () => {
+  it('keeps a used coupon used, and a bounce-back coupon valid, when only part of the purchase comes back', async () => {
+    const template = await createTemplate({
+      kind: 'assigned',
+      name: 'Come back (partial)',
+      validity: { type: 'relative', daysFromIssue: 30, activationDelayDays: 14 },
+    });
+    const category = `pr-${randomUUID().slice(0, 8)}`;
+    // The bounce-back rule needs a purchase of €20 or more; the refund leaves €5 of it.
+    const ruleId = await publishRule(world.app, world.marketer, {
+      name: `Bounce-back partial ${category}`,
+      conditions: { field: 'purchase.totalMinor', op: 'gte', value: 2000 },
+      effects: [{ type: 'issueCoupon', couponTemplateId: template.id }],
+    });
+    try {
+      const used = await createTemplate({ restoreOnRefund: true });
+      const { codes } = await batchOf(used.id, 1);
+      const member = await createMember(world);
+      const purchase = await world.app.request
+        .post('/api/v1/purchases')
+        .set(world.cashier.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({
+          memberId: member.id,
+          storeId: world.storeId,
+          currency: 'EUR',
+          totalMinor: 2500,
+          items: [{ sku: 'BOOT', category, quantity: 1, unitPriceMinor: 2500 }],
+        })
+        .expect(201);
+      const purchaseId = new Types.ObjectId(purchase.body.id as string);
+      await useCoupon(
+        codes[0] ?? '',
+        contextOf(checkoutOf([{ sku: 'BOOT', unitPriceMinor: 2500 }], member.id)),
+        purchaseId,
+      );
+      const issued = await mongoose.connection
+        .collection('coupons')
+        .findOne({ 'issuedBy.purchaseId': purchaseId });
+      expect(issued?.status).toBe('active');
+      await world.app.request
+        .post(`/api/v1/purchases/${purchase.body.id as string}/refunds`)
+        .set(world.manager.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({ amountMinor: 2000 })
+        .expect(201);
+      // Part of the sale stayed: the bounce-back coupon stays (€5 kept is under the rule's €20: still not voided),
+      // and the coupon that paid for it stays used.
+      expect(await mongoose.connection.collection('coupons').findOne({ _id: issued?._id })).toMatchObject({
+        status: 'active',
+      });
+      expect(await mongoose.connection.collection('coupons').findOne({ code: codes[0] })).toMatchObject({
+        status: 'used',
+        uses: 1,
+        remaining: 0,
+      });
+      // The rest comes back: now the purchase is refunded in full, the bounce-back coupon is voided and the
+      // used coupon gets its use back.
+      await world.app.request
+        .post(`/api/v1/purchases/${purchase.body.id as string}/refunds`)
+        .set(world.manager.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({ amountMinor: 500 })
+        .expect(201);
+      expect(await mongoose.connection.collection('coupons').findOne({ _id: issued?._id })).toMatchObject({
+        status: 'voided',
+      });
+      expect(await mongoose.connection.collection('coupons').findOne({ code: codes[0] })).toMatchObject({
+        status: 'active',
+        uses: 0,
+        remaining: 1,
+      });
+    } finally {
+      await world.app.request.post(`/api/v1/rules/${ruleId}/archive`).set(world.marketer.auth);
+    }
+  });
+});
+
+// Last in the file: these tests move the clock weeks forward.
+describe('coupon expiry (the coupons.expire sweep)', () => {
+  const wallet = async (memberId: string) =>
+    (await world.app.request.get(`/api/v1/members/${memberId}/wallet`).set(world.cashier.auth).expect(200))
+      .body.coupons as Array<{ id: string; expiresInDays: number | null; validUntil: string }>;
+  const couponDoc = (filter: Record<string, unknown>) =>
+    mongoose.connection.collection('coupons').findOne(filter);
+
+  it('says "expires in N days" in the wallet within the last week, then expires the coupon with its event', async () => {
+    const template = await createTemplate({
+      kind: 'assigned',
+      name: 'Ten days',
+      validity: { type: 'relative', daysFromIssue: 10 },
+    });
+    const member = await createMember(world);
+    const given = await world.app.request
+      .post(`/api/v1/members/${member.id}/coupons`)
+      .set(world.marketer.auth)
+      .send({ templateId: template.id })
+      .expect(201);
+    const couponId = given.body.id as string;
+    expect((await wallet(member.id)).find((c) => c.id === couponId)?.expiresInDays).toBeNull();
+    clock.advance(5 * DAY);
+    expect((await wallet(member.id)).find((c) => c.id === couponId)?.expiresInDays).toBe(5);
+    clock.advance(4 * DAY + 12 * 3600_000);
+    expect((await wallet(member.id)).find((c) => c.id === couponId)?.expiresInDays).toBe(1);
+
+    clock.advance(DAY);
+    // Past its end and not swept yet: already refused at the till and out of the wallet.
+    expect((await wallet(member.id)).some((c) => c.id === couponId)).toBe(false);
+    const result = await services().coupons.expireDue({ batchSize: 2 });
+    expect(result.expired).toBeGreaterThanOrEqual(1);
+    const doc = await couponDoc({ _id: new Types.ObjectId(couponId) });
+    expect(doc).toMatchObject({ status: 'expired', remaining: 1, uses: 0 });
+    expect(doc?.expiredAt).toEqual(clock.now());
+    const events = await mongoose.connection
+      .collection('events')
+      .find({ type: 'coupon.expired', 'subject.couponId': couponId })
+      .toArray();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      memberId: new Types.ObjectId(member.id),
+      occurredAt: new Date(given.body.validUntil as string),
+      payload: { couponId, couponTemplateId: template.id, uses: 0, maxUses: 1 },
+    });
+    // A rerun expires nothing twice.
+    await services().coupons.expireDue();
+    expect(await count('events', { type: 'coupon.expired', 'subject.couponId': couponId })).toBe(1);
+    // The member's coupon list says so, and keeps it under `expired`.
+    const listed = await world.app.request
+      .get(`/api/v1/members/${member.id}/coupons?status=expired`)
+      .set(world.cashier.auth)
+      .expect(200);
+    expect((listed.body.items as Array<{ id: string; status: string }>).map((c) => [c.id, c.status])).toEqual(
+      [[couponId, 'expired']],
+    );
+    const held = await holdError(
+      null,
+      contextOf(checkoutOf([{ sku: 'A', unitPriceMinor: 100 }], member.id)),
+      new Types.ObjectId(couponId),
+    );
+    expect(held.code).toBe('COUPON_EXPIRED');
+  });
+
+  it('leaves a coupon an open checkout holds until the checkout releases it', async () => {
+    const template = await createTemplate({ validity: { type: 'relative', daysFromIssue: 2 } });
+    const { codes } = await batchOf(template.id, 2);
+    const [heldCode, freeCode] = codes as [string, string];
+    const checkout = checkoutOf([{ sku: 'A', unitPriceMinor: 1000 }]);
+    const terms = await hold(heldCode, contextOf(checkout));
+    clock.advance(3 * DAY);
+    await services().coupons.expireDue();
+    expect(await couponDoc({ code: freeCode })).toMatchObject({ status: 'expired' });
+    expect(await couponDoc({ code: heldCode })).toMatchObject({ status: 'active', held: 1 });
+    expect(await count('events', { type: 'coupon.expired', 'subject.couponId': String(terms.refId) })).toBe(
+      0,
+    );
+    await runInTransaction((session) =>
+      port().releaseInSession(session, {
+        refId: terms.refId,
+        checkoutId: checkout._id,
+        actor: { kind: 'system', id: null, label: null },
+        now: clock.now(),
+        reason: 'expired',
+      }),
+    );
+    await services().coupons.expireDue();
+    expect(await couponDoc({ code: heldCode })).toMatchObject({ status: 'expired', held: 0, remaining: 1 });
+    expect(await count('events', { type: 'coupon.expired', 'subject.couponId': String(terms.refId) })).toBe(
+      1,
+    );
+  });
+
+  it('runs as a sweep of the due-date jobs', async () => {
+    const { allJobs } = await import('../../backend/src/jobs.js');
+    const job = allJobs().find((j) => j.name === 'coupons.expire');
+    expect(job?.sweep).toBe(true);
+  });
+});

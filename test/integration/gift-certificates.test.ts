@@ -6,6 +6,7 @@ import { runInTransaction } from '../../backend/src/modules/ledger/transaction.j
 import type { Checkout } from '../../backend/src/modules/checkouts/checkout.model.js';
 import { isWellFormed } from '../../backend/src/modules/coupons/coupon-code.js';
 import { signUpMember } from '../support/callers.js';
+import { certificateNotFound } from '../../backend/src/modules/gift-certificates/gift-certificate.service.js';
 import {
   buy,
   createLedgerWorld,
@@ -651,6 +652,102 @@ describe('at the checkout (HTTP)', () => {
       balanceMinor: 400,
       heldMinor: 0,
       availableMinor: 400,
+    });
+    await expectLedgerClean(world);
+  }, 60_000);
+
+  it("offers the member's claimed certificates with what is left on them, and tenders one by its id", async () => {
+    const member = await signUpMember(world.app);
+    const issued = await issue({ valueMinor: 1850 });
+    await world.app.request
+      .post('/api/v1/me/gift-certificates/claim')
+      .set(member.auth)
+      .send({ code: issued.code })
+      .expect(200);
+    const empty = await issue({ valueMinor: 500 });
+    await world.app.request
+      .post('/api/v1/me/gift-certificates/claim')
+      .set(member.auth)
+      .send({ code: empty.code })
+      .expect(200);
+    // One spent to nothing is not offered.
+    const spend = await open(500);
+    await apply(spend.body.id as string, { type: 'giftCertificate', code: empty.code }).expect(201);
+    await world.app.request
+      .post(`/api/v1/checkouts/${spend.body.id as string}/complete`)
+      .set(world.cashier.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({})
+      .expect(200);
+    const checkout = await world.app.request
+      .post('/api/v1/checkouts')
+      .set(world.cashier.auth)
+      .send({
+        storeId: world.storeId,
+        currency: 'EUR',
+        member: { memberId: member.memberId },
+        items: [{ sku: 'GIFT-BOX', name: 'Gift box', quantity: 1, unitPriceMinor: 1200 }],
+      })
+      .expect(201);
+    const offered = (checkout.body.offers as Array<Record<string, unknown>>).filter(
+      (o) => o.type === 'giftCertificate',
+    );
+    expect(offered).toEqual([
+      expect.objectContaining({
+        giftCertificate: { id: issued.id, last4: issued.last4, availableMinor: 1850 },
+        kind: 'stored_value',
+        amountMinor: 1200,
+        isApplicable: true,
+        reason: 'IN_WALLET',
+        couponId: null,
+      }),
+    ]);
+    const id = checkout.body.id as string;
+    // Another member's certificate, an unknown id, or no member at the checkout: the answer of an unknown code.
+    const other = await signUpMember(world.app);
+    const othersCertificate = await issue({ valueMinor: 700 });
+    await world.app.request
+      .post('/api/v1/me/gift-certificates/claim')
+      .set(other.auth)
+      .send({ code: othersCertificate.code })
+      .expect(200);
+    // (Not tried here with a wrong code: that would count against this address's limit of wrong codes.)
+    const notFound = certificateNotFound();
+    const unknownCode = { body: { error: { code: notFound.code, message: notFound.message } } };
+    for (const giftCertificateId of [othersCertificate.id, new Types.ObjectId().toHexString()]) {
+      const refused = await apply(id, { type: 'giftCertificate', giftCertificateId }).expect(404);
+      expect(refused.body.error).toEqual(unknownCode.body.error);
+    }
+    const anonymous = await open(1200);
+    const refusedAnonymous = await apply(anonymous.body.id as string, {
+      type: 'giftCertificate',
+      giftCertificateId: issued.id,
+    }).expect(404);
+    expect(refusedAnonymous.body.error).toEqual(unknownCode.body.error);
+    // Both a code and an id, or neither: 400, nothing held.
+    await apply(id, { type: 'giftCertificate', code: issued.code, giftCertificateId: issued.id }).expect(400);
+    await apply(id, { type: 'giftCertificate' }).expect(400);
+    expect(await certificate(othersCertificate.id)).toMatchObject({ heldMinor: 0 });
+
+    const applied = await apply(id, { type: 'giftCertificate', giftCertificateId: issued.id }).expect(201);
+    expect(applied.body.totals).toMatchObject({ toPayMinor: 0 });
+    expect(applied.body.applied).toEqual([
+      expect.objectContaining({ type: 'giftCertificate', giftCertificateId: issued.id, amountMinor: 1200 }),
+    ]);
+    // Tendered already: no longer offered.
+    expect((applied.body.offers as Array<{ type: string }>).some((o) => o.type === 'giftCertificate')).toBe(
+      false,
+    );
+    await world.app.request
+      .post(`/api/v1/checkouts/${id}/complete`)
+      .set(world.cashier.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({})
+      .expect(200);
+    expect(await certificate(issued.id)).toMatchObject({
+      balanceMinor: 650,
+      heldMinor: 0,
+      availableMinor: 650,
     });
     await expectLedgerClean(world);
   }, 60_000);

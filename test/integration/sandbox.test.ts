@@ -331,6 +331,8 @@ describe('an advance of 31 days', () => {
           'checkouts.expire': { expired: 0 },
           // No gift certificate: no breakage.
           'gift-certificates.expire': { expired: 0, breakageMinor: 0 },
+          // No coupon: none to expire.
+          'coupons.expire': { expired: 0 },
           // No webhook endpoint: nothing to deliver.
           'webhooks.deliver': { delivered: 0, retrying: 0, failed: 0 },
         });

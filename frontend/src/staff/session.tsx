@@ -20,6 +20,8 @@ export function useSession(): StaffSession {
 export const MANAGER_ROLES: readonly StaffRole[] = ['admin', 'manager'];
 export const MARKETER_ROLES: readonly StaffRole[] = ['admin', 'marketer'];
 export const DESK_ROLES: readonly StaffRole[] = ['admin', 'manager', 'cashier'];
+/** Who reads the coupon templates and gives a member a coupon by hand (marketers and admins design them). */
+export const COUPON_GIVER_ROLES: readonly StaffRole[] = ['admin', 'manager', 'marketer'];
 
 export function hasRole(session: StaffSession, roles: readonly StaffRole[]): boolean {
   return roles.includes(session.staff.role);

@@ -1267,7 +1267,7 @@ export interface paths {
         };
         /**
          * The coupon templates (newest first); filter by status or kind
-         * @description **Who may call:** staff (admin, marketer); API keys with coupons:read or coupons:write.
+         * @description **Who may call:** staff (admin, marketer, manager); API keys with coupons:read or coupons:write.
          */
         get: operations["listCouponTemplates"];
         put?: never;
@@ -1291,7 +1291,7 @@ export interface paths {
         };
         /**
          * One coupon template (its current version)
-         * @description **Who may call:** staff (admin, marketer); API keys with coupons:read or coupons:write.
+         * @description **Who may call:** staff (admin, marketer, manager); API keys with coupons:read or coupons:write.
          */
         get: operations["getCouponTemplate"];
         put?: never;
@@ -2431,6 +2431,7 @@ export interface components {
             validUntil: string;
             status: components["schemas"]["CouponStatus"];
             isActiveNow: boolean;
+            expiresInDays: number | null;
         };
         /** @enum {string} */
         GiftCertificateStatus: "active" | "blocked" | "expired" | "voided";
@@ -3242,6 +3243,11 @@ export interface components {
             rewardId: string | null;
             stampRewardId: string | null;
             couponId: string | null;
+            giftCertificate: {
+                id: string;
+                last4: string;
+                availableMinor: number;
+            } | null;
             label: string;
             kind: components["schemas"]["CheckoutInstrumentKind"];
             points: number;
@@ -3393,7 +3399,8 @@ export interface components {
         } | {
             /** @enum {string} */
             type: "giftCertificate";
-            code: string;
+            code?: string;
+            giftCertificateId?: string;
             amountMinor?: number;
         } | {
             /** @enum {string} */
@@ -3432,7 +3439,7 @@ export interface components {
             to?: string;
         };
         /** @enum {string} */
-        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "member.tags_changed" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "checkout.opened" | "checkout.completed" | "checkout.cancelled" | "checkout.expired" | "reward.created" | "reward.updated" | "stamp_card.created" | "stamp_card.updated" | "stamp_card.archived" | "stamps.added" | "stamps.removed" | "stamp_reward.unlocked" | "stamp_reward.held" | "stamp_reward.released" | "stamp_reward.used" | "stamp_reward.expired" | "stamp_reward.locked" | "gift_certificate.issued" | "gift_certificate.redeemed" | "gift_certificate.reloaded" | "gift_certificate.refunded" | "gift_certificate.adjusted" | "gift_certificate.blocked" | "gift_certificate.unblocked" | "gift_certificate.claimed" | "gift_certificate.expired" | "gift_certificate.voided" | "coupon_template.created" | "coupon_template.updated" | "coupon_template.archived" | "coupon_batch.completed" | "coupon.issued" | "coupon.redeemed" | "coupon.restored" | "coupon.voided" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
+        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "member.tags_changed" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "checkout.opened" | "checkout.completed" | "checkout.cancelled" | "checkout.expired" | "reward.created" | "reward.updated" | "stamp_card.created" | "stamp_card.updated" | "stamp_card.archived" | "stamps.added" | "stamps.removed" | "stamp_reward.unlocked" | "stamp_reward.held" | "stamp_reward.released" | "stamp_reward.used" | "stamp_reward.expired" | "stamp_reward.locked" | "gift_certificate.issued" | "gift_certificate.redeemed" | "gift_certificate.reloaded" | "gift_certificate.refunded" | "gift_certificate.adjusted" | "gift_certificate.blocked" | "gift_certificate.unblocked" | "gift_certificate.claimed" | "gift_certificate.expired" | "gift_certificate.voided" | "coupon_template.created" | "coupon_template.updated" | "coupon_template.archived" | "coupon_batch.completed" | "coupon.issued" | "coupon.redeemed" | "coupon.restored" | "coupon.voided" | "coupon.expired" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
         DomainEvent: {
             id: string;
             type: components["schemas"]["EventType"];

@@ -117,7 +117,12 @@ export const ApplyToCheckoutBody = z
       .object({
         type: z.literal('giftCertificate'),
         /** The certificate's code as typed, or the QR payload scanned. */
-        code: z.string().trim().min(4).max(120),
+        code: z.string().trim().min(4).max(120).optional(),
+        /**
+         * A certificate the member claimed into their wallet, picked from the offers (the till has no code
+         * for it: the server keeps only a hash). Another member's answers as an unknown code.
+         */
+        giftCertificateId: ObjectIdString.optional(),
         /** How much of it to use (default: as much as the certificate and the basket allow). */
         amountMinor: Minor.min(1, 'the amount is at least 1').max(1_000_000_000).optional(),
       })
@@ -137,6 +142,11 @@ export const ApplyToCheckoutBody = z
     message: 'give the coupon’s code or its couponId (one of them)',
     path: ['code'],
   })
+  .refine(
+    (body) =>
+      body.type !== 'giftCertificate' || (body.code === undefined) !== (body.giftCertificateId === undefined),
+    { message: 'give the gift certificate’s code or its giftCertificateId (one of them)', path: ['code'] },
+  )
   .openapi('ApplyToCheckoutBody');
 export type ApplyToCheckoutBody = z.infer<typeof ApplyToCheckoutBody>;
 
@@ -245,6 +255,14 @@ export const CheckoutOffer = z
     stampRewardId: ObjectIdString.nullable(),
     /** An assigned coupon in the member's wallet (type `coupon`). */
     couponId: ObjectIdString.nullable(),
+    /**
+     * A gift certificate the member claimed into their wallet (type `giftCertificate`): its id (apply it
+     * with `{ type: "giftCertificate", giftCertificateId }`), last 4 characters and what is available on it
+     * (the balance less what open checkouts hold); `amountMinor` is what it would pay of this basket.
+     */
+    giftCertificate: z
+      .object({ id: ObjectIdString, last4: z.string(), availableMinor: z.number().int() })
+      .nullable(),
     label: z.string(),
     kind: InstrumentKind,
     /** Points it costs (for `points`: the most the member can pay with on this basket). */
@@ -254,7 +272,8 @@ export const CheckoutOffer = z
     /** True when it can be applied now. */
     isApplicable: z.boolean(),
     /**
-     * `AFFORDABLE`, `UNLOCKED`, `IN_WALLET` (an assigned coupon that fits), `NEEDS_POINTS`, `NEEDS_ITEM`,
+     * `AFFORDABLE`, `UNLOCKED`, `IN_WALLET` (an assigned coupon that fits, a wallet gift certificate with
+     * something to pay), `NEEDS_POINTS`, `NEEDS_ITEM`,
      * `OUT_OF_STOCK`, `LIMIT_REACHED`, `NOTHING_TO_PAY`, `MIN_BASKET_NOT_MET`, `NOT_APPLICABLE_TO_ITEMS`,
      * `NOT_STACKABLE` (it does not combine with what is applied).
      */

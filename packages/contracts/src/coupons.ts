@@ -317,6 +317,11 @@ export const WalletCoupon = z
     status: CouponStatus,
     /** Not yet usable (a bounce-back coupon before its return window closes). */
     isActiveNow: z.boolean(),
+    /**
+     * Whole days left until `validUntil`, rounded up (1: it ends within a day), when it ends within 7
+     * days; null when it ends later. A coupon past its end is not in the wallet.
+     */
+    expiresInDays: z.number().int().min(1).max(7).nullable(),
   })
   .openapi('WalletCoupon');
 export type WalletCoupon = z.infer<typeof WalletCoupon>;

@@ -130,6 +130,11 @@ export const EVENT_CATALOGUE = {
     version: 1,
     description: 'A coupon was voided: its issuing purchase was refunded before the coupon became active',
   },
+  'coupon.expired': {
+    version: 1,
+    description:
+      'A coupon reached the end of its validity with uses left (by the sweep; a coupon held by an open checkout waits for its release); occurredAt is its validUntil',
+  },
   'rule.published': { version: 1, description: 'A rule version was published' },
   'rule.paused': { version: 1, description: 'A published rule was paused: it stops earning' },
   'rule.resumed': { version: 1, description: 'A paused rule was resumed: its published version earns again' },

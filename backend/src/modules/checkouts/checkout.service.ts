@@ -41,6 +41,7 @@ import type { RefundService } from '../refunds/refund.service.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
 import { RewardModel, type Reward } from '../rewards/reward.model.js';
 import { unavailableReason, type RewardService } from '../rewards/reward.service.js';
+import { certificateOffers } from './certificate-offers.js';
 import {
   CheckoutModel,
   type AppliedInstrument,
@@ -371,7 +372,7 @@ export class CheckoutService {
       {
         countsMiss,
         code: body.code ?? null,
-        refId: body.type === 'coupon' && body.couponId ? new Types.ObjectId(body.couponId) : null,
+        refId: walletRefOf(body),
         amountMinor: body.type === 'giftCertificate' ? (body.amountMinor ?? null) : null,
       },
       {
@@ -910,8 +911,9 @@ export class CheckoutService {
     // What the offers need of the member is read at once, beside the member itself; a member already
     // read says which parts of the wallet it ever held, and the others are not read at all.
     const couponPort = this.deps.instruments?.find((p) => p.type === 'coupon');
+    const certificatePort = this.deps.instruments?.find((p) => p.type === 'giftCertificate');
     const reads = (kind: WalletKind | undefined) => !known || kind === undefined || mayHold(known, kind);
-    const [member, usage, unlocked, coupons] = checkout.memberId
+    const [member, usage, unlocked, coupons, certificates] = checkout.memberId
       ? await Promise.all([
           known ?? MemberModel.findById(checkout.memberId).lean(),
           isOpen ? this.rewardUsage(checkout.memberId) : new Map<string, number>(),
@@ -921,10 +923,18 @@ export class CheckoutService {
           isOpen && couponPort?.walletCandidates && reads(couponPort.walletKind)
             ? couponPort.walletCandidates(checkout.memberId, now)
             : [],
+          isOpen && certificatePort?.walletCandidates && reads(certificatePort.walletKind)
+            ? certificatePort.walletCandidates(checkout.memberId, now)
+            : [],
         ])
-      : [null, new Map<string, number>(), [], []];
+      : [null, new Map<string, number>(), [], [], []];
     const offers =
-      member && isOpen ? await this.offers(checkout, member, priced, program, usage, unlocked, coupons) : [];
+      member && isOpen
+        ? [
+            ...(await this.offers(checkout, member, priced, program, usage, unlocked, coupons)),
+            ...certificateOffers(checkout, priced.tenderableMinor, certificates),
+          ]
+        : [];
     const earnPreview =
       member && isOpen && hasGoods(checkout.items)
         ? await this.deps.purchases.preview(
@@ -1070,6 +1080,7 @@ export class CheckoutService {
         rewardId: reward._id.toHexString(),
         stampRewardId: null,
         couponId: null,
+        giftCertificate: null,
         minBasketMinor: null,
         label: reward.name,
         kind: reward.kind,
@@ -1103,6 +1114,7 @@ export class CheckoutService {
         rewardId: reward._id.toHexString(),
         stampRewardId: unlocked.id.toHexString(),
         couponId: null,
+        giftCertificate: null,
         minBasketMinor: null,
         label: reward.name,
         kind: reward.kind,
@@ -1141,6 +1153,7 @@ export class CheckoutService {
         rewardId: null,
         stampRewardId: null,
         couponId: coupon.refId.toHexString(),
+        giftCertificate: null,
         minBasketMinor: coupon.minBasketMinor,
         label: coupon.label,
         kind: coupon.kind,
@@ -1158,6 +1171,7 @@ export class CheckoutService {
       rewardId: null,
       stampRewardId: null,
       couponId: null,
+      giftCertificate: null,
       minBasketMinor: null,
       label: 'Points',
       kind: 'points_payment',
@@ -1525,4 +1539,12 @@ function soldCertificate(c: SoldCertificate, isShown: boolean): SoldGiftCertific
 /** A stored receipt as answered (receipts kept before gift certificates were sold had no such list). */
 function storedReceipt(receipt: CheckoutReceipt): CheckoutReceipt {
   return { ...receipt, giftCertificates: receipt.giftCertificates ?? [] };
+}
+
+/** The wallet coupon or gift certificate the till picked from the offers (null: a code was given). */
+function walletRefOf(
+  body: Extract<ApplyToCheckoutBody, { type: 'coupon' | 'giftCertificate' }>,
+): Types.ObjectId | null {
+  const id = body.type === 'coupon' ? body.couponId : body.giftCertificateId;
+  return id ? new Types.ObjectId(id) : null;
 }

@@ -41,7 +41,7 @@ export type InstrumentTerms = {
 export type HoldRequest = {
   /** The code as typed (any case, spaces, hyphens) or the scanned QR payload; null with `refId`. */
   code: string | null;
-  /** A coupon in the member's wallet, picked from the offers; null with `code`. */
+  /** A coupon or gift certificate in the member's wallet, picked from the offers; null with `code`. */
   refId: Types.ObjectId | null;
   /** stored_value: the amount asked for (null: as much as the certificate and the basket allow). */
   amountMinor: number | null;
@@ -66,8 +66,12 @@ export type HoldContext = {
   clientIp?: string | null;
 };
 
-/** Something from the member's wallet that could apply to this basket (an assigned coupon). */
-export type WalletCandidate = InstrumentTerms & { expiresAt: Date | null };
+/** Something from the member's wallet that could apply to this basket: an assigned coupon or a claimed gift certificate. */
+export type WalletCandidate = InstrumentTerms & {
+  expiresAt: Date | null;
+  /** A gift certificate's (kind `stored_value`): what the till shows of it ("····7KQ2, €18.50 left"). */
+  storedValue?: { last4: string; availableMinor: number; currency: string };
+};
 
 /**
  * A module's instrument at the till. Every method runs inside the checkout's transaction (the session),

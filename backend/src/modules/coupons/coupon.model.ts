@@ -99,7 +99,8 @@ export type CouponDoc = {
   templateVersion: number;
   kind: CouponKind;
   memberId: Types.ObjectId | null;
-  status: Exclude<CouponStatus, 'expired'>;
+  /** `expired` once the sweep marked it (until then an active coupon past `validUntil` reads as expired). */
+  status: CouponStatus;
   maxUses: number;
   remaining: number;
   held: number;
@@ -113,6 +114,8 @@ export type CouponDoc = {
   holds?: CouponHold[];
   usesLog?: CouponUse[];
   voidedAt?: Date | null;
+  /** When the sweep marked it expired (on the injected clock). */
+  expiredAt?: Date | null;
 };
 
 const couponSchema = new Schema<CouponDoc>(
@@ -135,6 +138,7 @@ const couponSchema = new Schema<CouponDoc>(
     holds: { type: Schema.Types.Mixed, default: undefined },
     usesLog: { type: Schema.Types.Mixed, default: undefined },
     voidedAt: { type: Date, default: undefined },
+    expiredAt: { type: Date, default: undefined },
   },
   { collection: 'coupons', versionKey: false, minimize: false },
 );
@@ -153,6 +157,8 @@ couponSchema.index(
   { partialFilterExpression: { 'issuedBy.purchaseId': { $type: 'objectId' } } },
 );
 couponSchema.index({ 'usesLog.purchaseId': 1 }, { sparse: true });
+// The expiry sweep: the active coupons by end of validity (a coupon leaves it once used, voided or expired).
+couponSchema.index({ validUntil: 1, _id: 1 }, { partialFilterExpression: { status: 'active' } });
 
 export const CouponModel = mongoose.model<CouponDoc>('Coupon', couponSchema);
 

@@ -23,6 +23,11 @@ import { toBatchResponse, type CouponService } from './coupon.service.js';
 
 const IdParams = z.object({ id: ObjectIdString });
 const read = { staff: MARKETERS, apiKey: ['coupons:read', 'coupons:write'] } as const;
+/**
+ * Templates are read by managers too: they give a member a coupon by hand (`POST /members/:id/coupons`)
+ * and pick its template from the list; designing, batches and assignment stay with marketers and admins.
+ */
+const readTemplates = { ...read, staff: [...new Set([...MARKETERS, ...MANAGERS])] } as const;
 const write = { staff: MARKETERS, apiKey: ['coupons:write'] } as const;
 
 /** Coupon templates, batches of bearer codes, assignment to members, and a member's coupons. */
@@ -38,7 +43,7 @@ export function registerCouponRoutes(
     operationId: 'listCouponTemplates',
     summary: 'The coupon templates (newest first); filter by status or kind',
     tags: ['Coupons'],
-    access: read,
+    access: readTemplates,
     query: CouponTemplateListQuery,
     response: { schema: Page(CouponTemplate) },
     handler: async ({ query }) => templates.list(query),
@@ -64,7 +69,7 @@ export function registerCouponRoutes(
     operationId: 'getCouponTemplate',
     summary: 'One coupon template (its current version)',
     tags: ['Coupons'],
-    access: read,
+    access: readTemplates,
     params: IdParams,
     response: { schema: CouponTemplate },
     errors: ['COUPON_TEMPLATE_NOT_FOUND'],

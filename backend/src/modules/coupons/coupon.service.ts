@@ -16,10 +16,10 @@ import { nativeCollection } from '../../platform/mongo.js';
 import { paginate } from '../../platform/pagination.js';
 import { principalKey, type Principal } from '../../platform/principal.js';
 import type { SignedCodes } from '../../platform/signed-code.js';
-import type { WriteBatch } from '../../platform/write-batch.js';
+import { WriteBatch } from '../../platform/write-batch.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { EventService } from '../events/event.service.js';
-import { runInTransaction } from '../ledger/transaction.js';
+import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
 import { MemberModel } from '../members/member.model.js';
 import { markWallet } from '../members/wallet-kinds.js';
 import { displayCode, formatProblem, generateCodes, minimumLength, type CodeFormat } from './coupon-code.js';
@@ -543,6 +543,62 @@ export class CouponService {
     return { voided, restored };
   }
 
+  // ── Expiry ─────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Marks expired the active coupons whose `validUntil` passed on the injected clock, each with its
+   * `coupon.expired` event in the same transaction (a page of `batchSize` coupons a transaction, its writes
+   * sent together). A coupon an open checkout holds is left alone: the till may still complete with it
+   * (its hold was taken while it was valid), and a later pass expires it once the hold is released. An
+   * expired coupon leaves the sweep's index, so the next page starts where this one ended and a rerun
+   * expires nothing twice.
+   */
+  async expireDue(options: { batchSize?: number } = {}): Promise<{ expired: number }> {
+    const batchSize = options.batchSize ?? 500;
+    let expired = 0;
+    for (;;) {
+      const now = this.deps.clock.now();
+      const count = await runInTransaction(async (session) => {
+        const due = await CouponModel.find(
+          { status: 'active', validUntil: { $lte: now }, held: 0 },
+          { _id: 1, templateId: 1, memberId: 1, uses: 1, maxUses: 1, validUntil: 1, batchId: 1 },
+        )
+          .sort({ validUntil: 1, _id: 1 })
+          .limit(batchSize)
+          .session(session)
+          .lean();
+        const batch = new WriteBatch();
+        for (const coupon of due) {
+          batch.updateOne(
+            CouponModel,
+            { _id: coupon._id, status: 'active', held: 0 },
+            { $set: { status: 'expired', expiredAt: now } },
+            () => new RetryTransaction('coupon held or used while expiring'),
+          );
+          await this.deps.events.append(batch, {
+            type: 'coupon.expired',
+            occurredAt: coupon.validUntil,
+            memberId: coupon.memberId,
+            subject: { couponId: coupon._id, couponTemplateId: coupon.templateId },
+            payload: {
+              couponId: coupon._id.toHexString(),
+              couponTemplateId: coupon.templateId.toHexString(),
+              couponBatchId: coupon.batchId?.toHexString() ?? null,
+              validUntil: coupon.validUntil.toISOString(),
+              uses: coupon.uses,
+              maxUses: coupon.maxUses,
+            },
+          });
+        }
+        await batch.flush(session);
+        return due.length;
+      });
+      expired += count;
+      if (count < batchSize) break;
+    }
+    return { expired };
+  }
+
   // ── Reading ────────────────────────────────────────────────────────────────────────────────────────
 
   async get(id: string): Promise<CouponDoc> {
@@ -556,7 +612,9 @@ export class CouponService {
     if (!member) throw new NotFoundError('Member', memberId);
     const now = this.deps.clock.now();
     const filter: Record<string, unknown> = { memberId: member._id };
-    if (query.status === 'expired') Object.assign(filter, { status: 'active', validUntil: { $lte: now } });
+    // Expired: marked by the sweep, or past its end and not swept yet.
+    if (query.status === 'expired')
+      filter.$or = [{ status: 'expired' }, { status: 'active', validUntil: { $lte: now } }];
     else if (query.status === 'active') Object.assign(filter, { status: 'active', validUntil: { $gt: now } });
     else if (query.status) filter.status = query.status;
     const page = await paginate(
@@ -568,7 +626,10 @@ export class CouponService {
     return { items: await this.toResponses(page.items), nextCursor: page.nextCursor };
   }
 
-  /** The member's assigned coupons the card shows: usable now or later (not used up, voided or past). */
+  /**
+   * The member's assigned coupons to use, now or later, soonest ending first: not used up, voided or past
+   * their end (an expired coupon leaves the wallet; `GET /members/:id/coupons` still lists it).
+   */
   async wallet(memberId: Types.ObjectId, now: Date): Promise<WalletCoupon[]> {
     const coupons = await CouponModel.find({
       memberId,
@@ -591,6 +652,7 @@ export class CouponService {
       validUntil: c.validUntil.toISOString(),
       status: statusAt(c, now),
       isActiveNow: c.validFrom <= now,
+      expiresInDays: expiresInDays(c.validUntil, now),
     }));
   }
 
@@ -635,7 +697,16 @@ export class CouponService {
   }
 }
 
-/** Where a coupon stands at `now`: an active one past its end is expired (no sweep needed to say so). */
+/** How close to its end a coupon is said to expire soon (the wallet's `expiresInDays`). */
+export const EXPIRES_SOON_DAYS = 7;
+
+/** Whole days left until `validUntil` (rounded up) when that is within EXPIRES_SOON_DAYS, else null. */
+export function expiresInDays(validUntil: Date, now: Date): number | null {
+  const days = Math.ceil((validUntil.getTime() - now.getTime()) / DAY_MS);
+  return days >= 1 && days <= EXPIRES_SOON_DAYS ? days : null;
+}
+
+/** Where a coupon stands at `now`: an active one past its end reads as expired before the sweep marks it. */
 export function statusAt(coupon: CouponDoc, now: Date): CouponStatus {
   if (coupon.status === 'active' && coupon.validUntil <= now) return 'expired';
   return coupon.status;

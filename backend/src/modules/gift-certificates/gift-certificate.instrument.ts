@@ -4,6 +4,7 @@ import type {
   HoldContext,
   HoldRequest,
   InstrumentTerms,
+  WalletCandidate,
 } from '../checkouts/instrument-port.js';
 import { ConflictError } from '../../platform/errors.js';
 import { AppError } from '../../platform/errors.js';
@@ -17,7 +18,12 @@ import {
   type GiftCertificateDoc,
   type GiftCertificateHoldDoc,
 } from './gift-certificate.model.js';
-import { assertUsable, type GiftCertificateService } from './gift-certificate.service.js';
+import {
+  assertUsable,
+  certificateNotFound,
+  isPastExpiry,
+  type GiftCertificateService,
+} from './gift-certificate.service.js';
 
 /** A hold remembers who took it, for the redeem entry its commit writes. */
 type HoldWithActor = GiftCertificateHoldDoc & { actor: GiftCertificateActor };
@@ -30,6 +36,8 @@ type HoldWithActor = GiftCertificateHoldDoc & { actor: GiftCertificateActor };
  */
 export class GiftCertificateInstrument implements CheckoutInstrumentPort {
   readonly type = 'giftCertificate' as const;
+  /** A member whose wallet never held a certificate is not asked for one at the till. */
+  readonly walletKind = 'giftCertificates' as const;
 
   constructor(private readonly certificates: GiftCertificateService) {}
 
@@ -84,20 +92,38 @@ export class GiftCertificateInstrument implements CheckoutInstrumentPort {
       actor: context.actor ?? { kind: 'system', id: null, label: null },
     };
     await nativeCollection<HoldWithActor>(GiftCertificateHoldModel).insertOne(hold, { session });
-    return {
-      refId: certificate._id,
-      label: `Gift certificate ····${certificate.last4}`,
-      kind: 'stored_value',
-      valueMinor: amount,
-      percent: null,
-      sku: null,
-      appliesTo: null,
-      minBasketMinor: null,
-      stacking: null,
-    };
+    return termsOf(certificate, amount);
   }
 
-  /** The certificate named by the typed or scanned code, or picked from the member's own wallet. */
+  /**
+   * The certificates the member claimed into their wallet that the till can take from now (active, not
+   * past expiry, something available), soonest expiry first: offered at the checkout, so the cashier taps
+   * one instead of scanning it.
+   */
+  async walletCandidates(memberId: Types.ObjectId, now: Date): Promise<WalletCandidate[]> {
+    const docs = await GiftCertificateModel.find({ memberId, status: 'active', availableMinor: { $gt: 0 } })
+      .sort({ _id: -1 })
+      .limit(20)
+      .lean();
+    return docs
+      .filter((doc) => !isPastExpiry(doc, now))
+      .sort(
+        (a, b) =>
+          (a.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) -
+          (b.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY),
+      )
+      .map((doc) => ({
+        ...termsOf(doc, doc.availableMinor),
+        expiresAt: doc.expiresAt,
+        storedValue: { last4: doc.last4, availableMinor: doc.availableMinor, currency: doc.currency },
+      }));
+  }
+
+  /**
+   * The certificate named by the typed or scanned code, or picked from the member's own wallet by its id:
+   * an id of no certificate, of another member's, or given with no member at the checkout answers exactly
+   * as a code that names nothing.
+   */
   private async resolve(
     session: ClientSession,
     request: HoldRequest,
@@ -112,12 +138,7 @@ export class GiftCertificateInstrument implements CheckoutInstrumentPort {
     const doc = request.refId
       ? await GiftCertificateModel.findById(request.refId).session(session).lean()
       : null;
-    if (!doc || !context.memberId || !doc.memberId?.equals(context.memberId))
-      throw new AppError(
-        'not_found',
-        'GIFT_CERTIFICATE_NOT_FOUND',
-        "No gift certificate of this member's wallet has this id",
-      );
+    if (!doc || !context.memberId || !doc.memberId?.equals(context.memberId)) throw certificateNotFound();
     return doc;
   }
 
@@ -214,4 +235,19 @@ function insufficient(certificate: GiftCertificateDoc, requested: number): Confl
     `Gift certificate ····${certificate.last4} has ${certificate.availableMinor} available (${certificate.heldMinor} held by open checkouts); ${requested} was asked`,
     { availableMinor: certificate.availableMinor, requestedMinor: requested },
   );
+}
+
+/** What the checkout's pricing takes for a certificate: a tender of up to `amountMinor`. */
+function termsOf(certificate: GiftCertificateDoc, amountMinor: number): InstrumentTerms {
+  return {
+    refId: certificate._id,
+    label: `Gift certificate ····${certificate.last4}`,
+    kind: 'stored_value',
+    valueMinor: amountMinor,
+    percent: null,
+    sku: null,
+    appliesTo: null,
+    minBasketMinor: null,
+    stacking: null,
+  };
 }

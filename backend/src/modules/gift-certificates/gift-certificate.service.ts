@@ -487,7 +487,7 @@ export class GiftCertificateService {
         : null;
     if (doc) return doc;
     await this.deps.rateLimiter.consumeAll(rules);
-    throw new AppError('not_found', 'GIFT_CERTIFICATE_NOT_FOUND', 'No gift certificate has this code');
+    throw certificateNotFound();
   }
 
   /**
@@ -1103,6 +1103,11 @@ export function guessRules(guesser: CodeGuesser): RateLimitRule[] {
     });
   }
   return rules;
+}
+
+/** The one answer for a code that names no certificate (and for an id of a certificate in no wallet of the member's). */
+export function certificateNotFound(): AppError {
+  return new AppError('not_found', 'GIFT_CERTIFICATE_NOT_FOUND', 'No gift certificate has this code');
 }
 
 /** Refuses a certificate the till cannot take from (blocked or expired). */

@@ -10,6 +10,7 @@ import { useNow } from '../use-now.js';
 import type { ShownCode } from './code-view.js';
 import {
   couponConditions,
+  couponExpiresSoon,
   couponGives,
   couponState,
   couponUsesLeft,
@@ -39,6 +40,7 @@ export function CouponList({
 
   const describe = (coupon: Coupon, state: CouponState) => {
     const usesLeft = couponUsesLeft(coupon, state, t);
+    const expiresSoon = couponExpiresSoon(coupon, state, now, t);
     return (
       <>
         <p className="coupon-gives" data-testid="coupon-gives">
@@ -52,6 +54,11 @@ export function CouponList({
           <li className="coupon-validity" data-testid="coupon-validity">
             {couponValidity(coupon, state, t, language)}
           </li>
+          {expiresSoon ? (
+            <li className="coupon-expires-soon" data-testid="coupon-expires-soon">
+              {expiresSoon}
+            </li>
+          ) : null}
           {usesLeft ? <li>{usesLeft}</li> : null}
         </ul>
       </>

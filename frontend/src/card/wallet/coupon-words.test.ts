@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { walletTexts } from './wallet-messages.js';
 import {
   couponConditions,
+  couponExpiresSoon,
   couponGives,
   couponState,
   couponUsesLeft,
@@ -101,5 +102,29 @@ describe('a coupon in the member’s words', () => {
     expect(couponUsesLeft(coupon, 'usable', t)).toBe('2 uses left');
     expect(couponUsesLeft(makeCoupon(), 'usable', t)).toBeNull();
     expect(couponUsesLeft(coupon, 'used', t)).toBeNull();
+  });
+});
+
+describe('a coupon about to expire', () => {
+  const coupon = makeCoupon({ validUntil: '2027-02-10T00:00:00.000Z' });
+  it('says how many days are left within the last week, rounded up, and nothing before', () => {
+    expect(couponExpiresSoon(coupon, 'usable', at('2027-02-01T00:00:00Z'), t)).toBeNull();
+    expect(couponExpiresSoon(coupon, 'usable', at('2027-02-03T00:00:00Z'), t)).toBe('Expires in 7 days');
+    expect(couponExpiresSoon(coupon, 'usable', at('2027-02-07T12:00:00Z'), t)).toBe('Expires in 3 days');
+    expect(couponExpiresSoon(coupon, 'usable', at('2027-02-09T01:00:00Z'), t)).toBe('Expires within a day');
+  });
+
+  it('says nothing for a coupon used, withdrawn or past its end', () => {
+    const now = at('2027-02-08T00:00:00Z');
+    expect(couponExpiresSoon(coupon, 'used', now, t)).toBeNull();
+    expect(couponExpiresSoon(coupon, 'voided', now, t)).toBeNull();
+    expect(couponExpiresSoon(coupon, 'expired', at('2027-02-11T00:00:00Z'), t)).toBeNull();
+  });
+
+  it('speaks the member’s language, plural forms included', () => {
+    const now = at('2027-02-05T00:00:00Z');
+    expect(couponExpiresSoon(coupon, 'usable', now, walletTexts('ru'))).toBe('Истекает через 5 дней');
+    expect(couponExpiresSoon(coupon, 'usable', now, walletTexts('es'))).toBe('Caduca en 5 días');
+    expect(couponExpiresSoon(coupon, 'usable', now, walletTexts('ro'))).toBe('Expiră în 5 zile');
   });
 });

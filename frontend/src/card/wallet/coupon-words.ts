@@ -67,3 +67,18 @@ export function couponUsesLeft(coupon: Coupon, state: CouponState, t: Texts): st
   if (coupon.maxUses <= 1 || (state !== 'usable' && state !== 'notYet')) return null;
   return t.plural('coupons.usesLeft', coupon.maxUses - coupon.uses);
 }
+
+/** How close to its end a coupon is said to expire soon. */
+export const EXPIRES_SOON_DAYS = 7;
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * "Expires in 3 days" for a coupon still to use that ends within a week (whole days left, rounded up: the
+ * last day reads "Expires within a day"); null otherwise.
+ */
+export function couponExpiresSoon(coupon: Coupon, state: CouponState, now: number, t: Texts): string | null {
+  if (state !== 'usable' && state !== 'notYet') return null;
+  const days = Math.ceil((Date.parse(coupon.validUntil) - now) / DAY_MS);
+  if (days < 1 || days > EXPIRES_SOON_DAYS) return null;
+  return days === 1 ? t('coupons.expiresWithinDay') : t.plural('coupons.expiresInDays', days);
+}

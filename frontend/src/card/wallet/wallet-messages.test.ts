@@ -27,7 +27,7 @@ describe('the wallet’s texts on the card', () => {
     for (const [language, messages] of Object.entries(walletMessages)) {
       const rules = new Intl.PluralRules(language);
       const forms = new Set(Array.from({ length: 200 }, (_, count) => rules.select(count)));
-      for (const key of ['coupons.usesLeft', 'giftCertificates.error.rateLimited'])
+      for (const key of ['coupons.usesLeft', 'coupons.expiresInDays', 'giftCertificates.error.rateLimited'])
         for (const form of forms)
           expect(messages[`${key}.${form}`], `${language} ${key} ${form}`).toBeTruthy();
     }

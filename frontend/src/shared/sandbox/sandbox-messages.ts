@@ -52,6 +52,8 @@ const en = {
   'sweep.giftCertificatesExpired.one': '{count} gift certificate expired (what was left on it is breakage)',
   'sweep.giftCertificatesExpired.other':
     '{count} gift certificates expired (what was left on them is breakage)',
+  'sweep.couponsExpired.one': '{count} unused coupon expired',
+  'sweep.couponsExpired.other': '{count} unused coupons expired',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -109,6 +111,8 @@ const es: Record<SandboxMessageKey, string> = {
     'Caducó {count} tarjeta regalo (lo que le quedaba es saldo no canjeado)',
   'sweep.giftCertificatesExpired.other':
     'Caducaron {count} tarjetas regalo (lo que les quedaba es saldo no canjeado)',
+  'sweep.couponsExpired.one': 'Caducó {count} cupón sin usar',
+  'sweep.couponsExpired.other': 'Caducaron {count} cupones sin usar',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -186,6 +190,10 @@ const ru: Record<string, string> = {
   'sweep.giftCertificatesExpired.few': 'Истекли {count} подарочных сертификата (остатки списаны)',
   'sweep.giftCertificatesExpired.many': 'Истекло {count} подарочных сертификатов (остатки списаны)',
   'sweep.giftCertificatesExpired.other': 'Истекло {count} подарочного сертификата (остатки списаны)',
+  'sweep.couponsExpired.one': 'Истёк {count} неиспользованный купон',
+  'sweep.couponsExpired.few': 'Истекли {count} неиспользованных купона',
+  'sweep.couponsExpired.many': 'Истекло {count} неиспользованных купонов',
+  'sweep.couponsExpired.other': 'Истекло {count} неиспользованного купона',
   'sweep.unknown': '{job}: {what} {count}',
 };
 
@@ -254,6 +262,9 @@ const ro: Record<string, string> = {
     '{count} certificate cadou au expirat (resturile rămase sunt nerăscumpărate)',
   'sweep.giftCertificatesExpired.other':
     '{count} de certificate cadou au expirat (resturile rămase sunt nerăscumpărate)',
+  'sweep.couponsExpired.one': '{count} cupon nefolosit a expirat',
+  'sweep.couponsExpired.few': '{count} cupoane nefolosite au expirat',
+  'sweep.couponsExpired.other': '{count} de cupoane nefolosite au expirat',
   'sweep.unknown': '{job}: {what} {count}',
 };
 

@@ -137,7 +137,7 @@ const en = {
   'coupons.batch.downloading': 'Downloading…',
   'rules.effects.couponTemplate': 'Coupon',
   'rules.effects.couponTemplatePick': 'Choose a coupon template…',
-  'rules.effects.couponTemplateHidden': 'A coupon template (marketers and admins see which one).',
+  'rules.effects.couponTemplateHidden': 'A coupon template (marketers, managers and admins see which one).',
   'rules.effects.couponTemplateNone':
     'No active assigned coupon template: create one under Coupons first (kind “Assigned”).',
   'members.coupons.title': 'Coupons',
@@ -312,7 +312,7 @@ const es: Catalogue = {
   'rules.effects.couponTemplate': 'Cupón',
   'rules.effects.couponTemplatePick': 'Elija una plantilla de cupón…',
   'rules.effects.couponTemplateHidden':
-    'Una plantilla de cupón (los responsables de marketing y los administradores ven cuál).',
+    'Una plantilla de cupón (los responsables de marketing, los encargados y los administradores ven cuál).',
   'rules.effects.couponTemplateNone':
     'No hay ninguna plantilla de cupón asignado activa: cree una antes en Cupones (tipo «Asignado»).',
   'members.coupons.title': 'Cupones',
@@ -484,7 +484,8 @@ const ru: Catalogue = {
   'coupons.batch.downloading': 'Скачивание…',
   'rules.effects.couponTemplate': 'Купон',
   'rules.effects.couponTemplatePick': 'Выберите шаблон купона…',
-  'rules.effects.couponTemplateHidden': 'Шаблон купона (какой именно, видят маркетологи и администраторы).',
+  'rules.effects.couponTemplateHidden':
+    'Шаблон купона (какой именно, видят маркетологи, менеджеры и администраторы).',
   'rules.effects.couponTemplateNone':
     'Нет активного шаблона именного купона: сначала создайте его в разделе «Купоны» (вид «Именной»).',
   'members.coupons.title': 'Купоны',
@@ -658,7 +659,8 @@ const ro: Catalogue = {
   'coupons.batch.downloading': 'Se descarcă…',
   'rules.effects.couponTemplate': 'Cupon',
   'rules.effects.couponTemplatePick': 'Alegeți un șablon de cupon…',
-  'rules.effects.couponTemplateHidden': 'Un șablon de cupon (marketerii și administratorii văd care).',
+  'rules.effects.couponTemplateHidden':
+    'Un șablon de cupon (marketerii, managerii și administratorii văd care).',
   'rules.effects.couponTemplateNone':
     'Niciun șablon activ de cupon atribuit: creați mai întâi unul la Cupoane (tipul „Atribuit”).',
   'members.coupons.title': 'Cupoane',

@@ -1,6 +1,6 @@
 import type { CouponTemplate } from '@regulars/contracts';
 import { useLoad } from '../../shared/use-load.js';
-import { MARKETER_ROLES, hasRole, useSession } from '../session.js';
+import { COUPON_GIVER_ROLES, hasRole, useSession } from '../session.js';
 import { useI18n } from '../staff-i18n.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { describeDiscount, describeValidity } from './coupon-terms.js';
@@ -17,13 +17,13 @@ type PickerProps = { value: string; onChange(id: string): void; label: string; n
 
 /**
  * Picks a coupon template by name (the caller stores its id): its discount and validity are said under the
- * select. A template that is no longer active is not offered. Only marketers and admins may read the
- * templates; others (a manager reading a rule) are told so instead of being refused.
+ * select. A template that is no longer active is not offered. Marketers, admins and managers may read the
+ * templates; others (a cashier) are told so instead of being refused.
  */
 export function CouponTemplatePicker(props: PickerProps) {
   const { t } = useI18n();
   const session = useSession();
-  if (!hasRole(session, MARKETER_ROLES))
+  if (!hasRole(session, COUPON_GIVER_ROLES))
     return (
       <p className="field">
         <span>{props.label}</span>

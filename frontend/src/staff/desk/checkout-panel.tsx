@@ -77,7 +77,9 @@ export function CheckoutPanel({
           ? { type: 'stampReward', stampRewardId: offer.stampRewardId ?? '' }
           : offer.type === 'coupon'
             ? { type: 'coupon', couponId: offer.couponId ?? '' }
-            : { type: 'reward', rewardId: offer.rewardId ?? '' },
+            : offer.type === 'giftCertificate'
+              ? { type: 'giftCertificate', giftCertificateId: offer.giftCertificate?.id ?? '' }
+              : { type: 'reward', rewardId: offer.rewardId ?? '' },
       ),
     );
 
@@ -232,7 +234,7 @@ export function CheckoutPanel({
                     onClick={() => void applyOffer(offer)}
                     aria-describedby={`${key}-why`}
                   >
-                    {busy === key ? t('desk.checkout.applying') : offer.label}
+                    {busy === key ? t('desk.checkout.applying') : offerLabel(offer, t, money)}
                   </button>
                   <span className="field-hint" id={`${key}-why`}>
                     {offerNote(
@@ -403,9 +405,18 @@ export function CheckoutPanel({
   );
 }
 
-/** One offer's key (its busy state, its list key): the reward, stamp reward or coupon it stands for. */
+/** One offer's key (its busy state, its list key): the reward, stamp reward, coupon or certificate it stands for. */
 function offerKey(offer: CheckoutOffer): string {
-  return `offer-${offer.type}-${offer.couponId ?? offer.stampRewardId ?? offer.rewardId ?? ''}`;
+  return `offer-${offer.type}-${offer.couponId ?? offer.giftCertificate?.id ?? offer.stampRewardId ?? offer.rewardId ?? ''}`;
+}
+
+/** What the offer's button says: its name, or a wallet gift certificate by its last 4 characters and what is left. */
+function offerLabel(offer: CheckoutOffer, t: StaffT, money: (minor: number) => string): string {
+  if (offer.type !== 'giftCertificate' || !offer.giftCertificate) return offer.label;
+  return t('desk.checkout.giftCertificateOffer', {
+    last4: offer.giftCertificate.last4,
+    amount: money(offer.giftCertificate.availableMinor),
+  });
 }
 
 /** Why an offer applies (its cost, what it saves) or what it still needs, as the cashier reads it. */
@@ -422,11 +433,17 @@ function offerNote(
       ? t('desk.checkout.stampReward')
       : offer.type === 'coupon'
         ? t('desk.checkout.coupon')
-        : t('desk.checkout.cost', { points: points(offer.points) });
+        : offer.type === 'giftCertificate'
+          ? t('desk.checkout.giftCertificate')
+          : t('desk.checkout.cost', { points: points(offer.points) });
   switch (offer.reason) {
     case 'AFFORDABLE':
     case 'UNLOCKED':
     case 'IN_WALLET': {
+      if (offer.type === 'giftCertificate') {
+        const until = offer.expiresAt ? ` · ${formatDate(offer.expiresAt, language)}` : '';
+        return `${cost} · ${t('desk.checkout.pays', { amount: money(offer.amountMinor) })}${until}`;
+      }
       const saves = t('desk.checkout.saves', { amount: money(offer.amountMinor) });
       const until = offer.expiresAt ? ` · ${formatDate(offer.expiresAt, language)}` : '';
       return `${cost} · ${saves}${until}`;

@@ -6,7 +6,7 @@ import { Loading } from '../../shared/ui/spinner.js';
 import { CancelRedemptionDialog } from '../desk/cancel-redemption-dialog.js';
 import { RefundDialog } from '../desk/refund-dialog.js';
 import { navigate } from '../router.js';
-import { DESK_ROLES, MANAGER_ROLES, MARKETER_ROLES, hasRole, useSession } from '../session.js';
+import { COUPON_GIVER_ROLES, DESK_ROLES, MANAGER_ROLES, hasRole, useSession } from '../session.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
@@ -113,7 +113,7 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
       </div>
       {isManager ? <AdjustmentForm memberId={member.id} onDone={() => void load()} /> : null}
       {/* Giving by hand picks among the coupon templates, which marketers and admins may list. */}
-      <MemberCoupons memberId={member.id} canGive={hasRole(session, MARKETER_ROLES)} />
+      <MemberCoupons memberId={member.id} canGive={hasRole(session, COUPON_GIVER_ROLES)} />
       <MemberGiftCertificates memberId={member.id} />
       <section className="panel" aria-labelledby="ledger-title">
         <h2 id="ledger-title">{t('members.ledger')}</h2>

@@ -25,6 +25,7 @@ const SWEEP_WORDS: Record<string, Record<string, string | null>> = {
   'stamps.expire-rewards': { expired: 'sweep.stampRewardsExpired' },
   // The breakage (an amount in minor units) is in the liability report, in money: not counted here.
   'gift-certificates.expire': { expired: 'sweep.giftCertificatesExpired', breakageMinor: null },
+  'coupons.expire': { expired: 'sweep.couponsExpired' },
   'webhooks.deliver': {
     delivered: 'sweep.webhooksDelivered',
     retrying: 'sweep.webhooksRetrying',
