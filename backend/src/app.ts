@@ -233,6 +233,7 @@ export function createServices(platform: Platform) {
     stamps,
     // Coupons and gift certificates lend their holds to the checkout through its port.
     instruments: [couponInstrument, giftCertificateInstrument],
+    giftCertificateSales: giftCertificates,
   });
   const wallet = new WalletService({ clock, ledger, members, stamps, coupons, giftCertificates });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.

@@ -109,6 +109,48 @@ describe('a gift certificate at the desk, in Chromium', () => {
     ]);
   });
 
+  it('the cashier sells a €25 certificate to a walk-in, sees its code, and it then pays for a coffee', async () => {
+    const { page } = desk;
+    await page.getByRole('button', { name: /^Next customer/ }).click();
+    await page.getByRole('button', { name: 'Sale without a card' }).click();
+    await page.getByRole('button', { name: 'Sell a gift certificate' }).click();
+    await page.getByLabel('Value (EUR)').fill('25');
+    await page.keyboard.press('Enter');
+    const basket = page.getByTestId('checkout-panel');
+    await basket.getByText('1 × Gift certificate €25.00').waitFor();
+    await expect.poll(() => page.getByTestId('checkout-to-pay').textContent()).toBe('€25.00');
+    await page.getByTestId('complete-sale').click();
+    const receipt = page.getByTestId('desk-receipt');
+    await receipt.waitFor();
+    const shown = receipt.getByTestId('sold-certificate-code');
+    await shown.waitFor();
+    const displayCode = (await shown.textContent()) ?? '';
+    // The code as the PDF prints it: groups of four, its check character last.
+    expect(displayCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}$/);
+    expect(await receipt.textContent()).not.toMatch(/[0-9a-f]{24}/);
+    const download = page.waitForEvent('download');
+    await receipt.getByRole('button', { name: 'Print' }).click();
+    expect((await download).suggestedFilename()).toBe('gift-certificate.pdf');
+    await screenshot(page, 'staff-desk-gift-certificate-sold');
+
+    // A new sale: a coffee, paid with the certificate just sold.
+    await page.getByRole('button', { name: /^Next customer/ }).click();
+    await page.getByRole('button', { name: 'Sale without a card' }).click();
+    await page.getByLabel(/^Total/).fill('3.50');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Coupon or gift certificate').fill(displayCode);
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    const last4 = displayCode.replace(/-/g, '').slice(-4);
+    await page
+      .getByTestId('applied-line')
+      .filter({ hasText: `Gift certificate ····${last4}` })
+      .waitFor();
+    await expect.poll(() => page.getByTestId('checkout-to-pay').textContent()).toBe('€0.00');
+    await page.getByTestId('complete-sale').click();
+    await page.getByTestId('desk-receipt').waitFor();
+    expect(await checkBalance(page, displayCode)).toBe(`Certificate ····${last4}: €21.50 available.`);
+  });
+
   it("offers a member's claimed certificate with what is left on it, tapped instead of scanned", async () => {
     const { page } = desk;
     const cashier = await staffToken(app.baseUrl, 'cashier@example.com');

@@ -939,7 +939,7 @@ export interface paths {
         put?: never;
         /**
          * Refund an amount or returned items: points earned are taken back and points spent given back, in proportion
-         * @description Give `amountMinor` or `items: [{ sku, quantity }]`. Refunds never exceed what was paid across several refunds. A caller bound to a store refunds that store’s purchases only (another store’s: 403 `STORE_MISMATCH`). Points earned on the purchase are taken back from its own lot first (still pending or not), then from the balance; beyond the balance the program policy applies (allow a negative balance, or floor at zero and write the rest off).
+         * @description Give `amountMinor` or `items: [{ sku, quantity }]`. Refunds never exceed what was paid across several refunds. A caller bound to a store refunds that store’s purchases only (another store’s: 403 `STORE_MISMATCH`). Points earned on the purchase are taken back from its own lot first (still pending or not), then from the balance; beyond the balance the program policy applies (allow a negative balance, or floor at zero and write the rest off). A sale that sold gift certificates: returning their line (or refunding the whole sale) voids that many unspent certificates (`giftCertificatesVoided`); a spent or partly spent one refuses the refund with 409 `GIFT_CERTIFICATE_ALREADY_SPENT`, and an amount refund covers the goods only (422 `GIFT_CERTIFICATE_REFUND_BY_ITEM`).
          *
          *     **Who may call:** staff (admin, manager); API keys with refunds:write.
          */
@@ -1513,7 +1513,7 @@ export interface paths {
          * Gift certificates to print, by the codes the issuing answer or CSV gave (kept nowhere in clear)
          * @description Each certificate with what it holds now, its expiry, its code in clear and its signed QR; one per A6 page (`layout: single`) or sheets. Wrong codes count against the wrong-code limit (10 a minute), as at the till.
          *
-         *     **Who may call:** staff (admin, manager, marketer); API keys with giftCertificates:write.
+         *     **Who may call:** staff (admin, manager, marketer, cashier); API keys with giftCertificates:write.
          */
         post: operations["printGiftCertificates"];
         delete?: never;
@@ -1601,7 +1601,7 @@ export interface paths {
         put?: never;
         /**
          * Open a checkout for a basket: offers, holds and one completion (the recommended till integration)
-         * @description Identify the member with the scanned `cardCode` (it is used up by this checkout) or a `memberId`; without one the sale is anonymous. The answer prices the basket, lists `offers` (rewards, unlocked stamp rewards, pay-with-points, each with why it applies or what is missing) and previews the points paying would earn. An open checkout expires after the program's `checkoutTtlMinutes` (default 15) since its last change.
+         * @description Identify the member with the scanned `cardCode` (it is used up by this checkout) or a `memberId`; without one the sale is anonymous. The answer prices the basket, lists `offers` (rewards, unlocked stamp rewards, pay-with-points, each with why it applies or what is missing) and previews the points paying would earn. A line of `kind: giftCertificate` sells gift certificates (one per unit, worth `unitPriceMinor`; no member needed): no discount touches it, neither points nor a gift certificate pay for it, it earns no points, and completion issues the certificates. An open checkout expires after the program's `checkoutTtlMinutes` (default 15) since its last change.
          *
          *     **Who may call:** staff (admin, manager, cashier); API keys with checkouts:write.
          */
@@ -1747,7 +1747,7 @@ export interface paths {
         put?: never;
         /**
          * Complete the sale: the purchase, its redemptions and the points earned, in one transaction
-         * @description Send an `Idempotency-Key`: retries with it get the same receipt and record once; another key gets 409 `CHECKOUT_COMPLETED`. `externalId` (the receipt number) is unique per store. Points are earned on what was paid: the rules see the discounted lines.
+         * @description Send an `Idempotency-Key`: retries with it get the same receipt and record once; another key gets 409 `CHECKOUT_COMPLETED`. `externalId` (the receipt number) is unique per store. Points are earned on what was paid: the rules see the discounted lines (never a gift certificate sold). Gift certificates sold are issued in the same transaction; their codes are in this answer only (`giftCertificates[].codeShown: true`): a replay with the same key answers them by their last 4 characters (`codeShown: false`), as codes are kept nowhere in clear.
          *
          *     **Who may call:** staff (admin, manager, cashier); API keys with checkouts:write.
          */
@@ -2482,7 +2482,7 @@ export interface components {
             expiresInDays: number | null;
         };
         /** @enum {string} */
-        GiftCertificateStatus: "active" | "blocked" | "expired";
+        GiftCertificateStatus: "active" | "blocked" | "expired" | "voided";
         WalletGiftCertificate: {
             id: string;
             last4: string;
@@ -2735,6 +2735,11 @@ export interface components {
                 last4: string;
                 amountMinor: number;
             }[];
+            giftCertificatesVoided?: {
+                id: string;
+                last4: string;
+                amountMinor: number;
+            }[];
             purchase: {
                 totalMinor: number;
                 refundedMinor: number;
@@ -2907,7 +2912,7 @@ export interface components {
             code: string;
         };
         /** @enum {string} */
-        GiftCertificateEntryType: "issue" | "redeem" | "reload" | "refund" | "expire" | "adjust";
+        GiftCertificateEntryType: "issue" | "redeem" | "reload" | "refund" | "expire" | "adjust" | "void";
         GiftCertificateEntry: {
             id: string;
             type: components["schemas"]["GiftCertificateEntryType"];
@@ -2951,6 +2956,7 @@ export interface components {
             refundedMinor: number;
             expiredMinor: number;
             adjustedMinor: number;
+            voidedMinor: number;
         };
         GiftCertificateLiabilityReport: {
             /** Format: date-time */
@@ -3237,10 +3243,13 @@ export interface components {
         };
         /** @enum {string} */
         CheckoutStatus: "open" | "completed" | "cancelled" | "expired" | "undone";
+        /** @enum {string} */
+        CheckoutItemKind: "product" | "giftCertificate";
         CheckoutLine: {
             sku: string;
             name: string | null;
             category: string | null;
+            kind: components["schemas"]["CheckoutItemKind"];
             quantity: number;
             unitPriceMinor: number;
             grossMinor: number;
@@ -3269,7 +3278,7 @@ export interface components {
             }[];
         };
         /** @enum {string} */
-        CheckoutInstrumentMisfit: "NO_MATCHING_ITEM" | "EXCEEDS_TOTAL" | "MIN_BASKET_NOT_MET" | "NOT_APPLICABLE_TO_ITEMS";
+        CheckoutInstrumentMisfit: "NO_MATCHING_ITEM" | "EXCEEDS_TOTAL" | "MIN_BASKET_NOT_MET" | "NOT_APPLICABLE_TO_ITEMS" | "GIFT_CERTIFICATE_NOT_PAYABLE";
         CheckoutDroppedInstrument: {
             id: string;
             type: components["schemas"]["CheckoutInstrumentType"];
@@ -3309,11 +3318,34 @@ export interface components {
         };
         ReceiptLine: {
             /** @enum {string} */
-            kind: "item" | "discount" | "points_payment" | "gift_certificate";
+            kind: "item" | "gift_certificate_sale" | "discount" | "points_payment" | "gift_certificate";
             label: string;
             quantity: number | null;
             points: number | null;
             amountMinor: number;
+        };
+        SoldGiftCertificate: {
+            id: string;
+            last4: string;
+            valueMinor: number;
+            currency: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            codeShown: boolean;
+            code: string | null;
+            displayCode: string | null;
+            qrPayload: string | null;
+            print: {
+                /** @enum {string} */
+                method: "POST";
+                /** @enum {string} */
+                path: "/api/v1/gift-certificates/print";
+                body: {
+                    codes: string[];
+                    /** @enum {string} */
+                    layout: "single";
+                };
+            } | null;
         };
         CheckoutReceipt: {
             checkoutId: string;
@@ -3333,6 +3365,7 @@ export interface components {
                 available: number;
                 pending: number;
             } | null;
+            giftCertificates: components["schemas"]["SoldGiftCertificate"][];
             /** Format: date-time */
             completedAt: string;
         } | null;
@@ -3378,6 +3411,7 @@ export interface components {
             sku: string;
             name?: string;
             category?: string;
+            kind?: components["schemas"]["CheckoutItemKind"];
             quantity: number;
             unitPriceMinor: number;
         };
@@ -3453,7 +3487,7 @@ export interface components {
             to?: string;
         };
         /** @enum {string} */
-        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "member.tags_changed" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "checkout.opened" | "checkout.completed" | "checkout.cancelled" | "checkout.expired" | "reward.created" | "reward.updated" | "stamp_card.created" | "stamp_card.updated" | "stamp_card.archived" | "stamps.added" | "stamps.removed" | "stamp_reward.unlocked" | "stamp_reward.held" | "stamp_reward.released" | "stamp_reward.used" | "stamp_reward.expired" | "stamp_reward.locked" | "gift_certificate.issued" | "gift_certificate.redeemed" | "gift_certificate.reloaded" | "gift_certificate.refunded" | "gift_certificate.adjusted" | "gift_certificate.blocked" | "gift_certificate.unblocked" | "gift_certificate.claimed" | "gift_certificate.expired" | "coupon_template.created" | "coupon_template.updated" | "coupon_template.archived" | "coupon_batch.completed" | "coupon.issued" | "coupon.redeemed" | "coupon.restored" | "coupon.voided" | "coupon.expired" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
+        EventType: "member.created" | "member.updated" | "member.blocked" | "member.unblocked" | "member.tags_changed" | "purchase.recorded" | "points.earned" | "points.activated" | "points.expired" | "points.adjusted" | "redemption.created" | "redemption.cancelled" | "refund.recorded" | "checkout.opened" | "checkout.completed" | "checkout.cancelled" | "checkout.expired" | "reward.created" | "reward.updated" | "stamp_card.created" | "stamp_card.updated" | "stamp_card.archived" | "stamps.added" | "stamps.removed" | "stamp_reward.unlocked" | "stamp_reward.held" | "stamp_reward.released" | "stamp_reward.used" | "stamp_reward.expired" | "stamp_reward.locked" | "gift_certificate.issued" | "gift_certificate.redeemed" | "gift_certificate.reloaded" | "gift_certificate.refunded" | "gift_certificate.adjusted" | "gift_certificate.blocked" | "gift_certificate.unblocked" | "gift_certificate.claimed" | "gift_certificate.expired" | "gift_certificate.voided" | "coupon_template.created" | "coupon_template.updated" | "coupon_template.archived" | "coupon_batch.completed" | "coupon.issued" | "coupon.redeemed" | "coupon.restored" | "coupon.voided" | "coupon.expired" | "rule.published" | "rule.paused" | "rule.resumed" | "rule.archived" | "program.updated" | "sandbox.clock_advanced";
         DomainEvent: {
             id: string;
             type: components["schemas"]["EventType"];
@@ -13050,7 +13084,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: `DUPLICATE`, `IDEMPOTENCY_IN_PROGRESS`, `PURCHASE_ALREADY_REFUNDED` */
+            /** @description Conflict with the current state: `DUPLICATE`, `GIFT_CERTIFICATE_ALREADY_SPENT`, `IDEMPOTENCY_IN_PROGRESS`, `PURCHASE_ALREADY_REFUNDED` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13061,10 +13095,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "DUPLICATE" | "IDEMPOTENCY_IN_PROGRESS" | "PURCHASE_ALREADY_REFUNDED";
+                            code: "DUPLICATE" | "GIFT_CERTIFICATE_ALREADY_SPENT" | "IDEMPOTENCY_IN_PROGRESS" | "PURCHASE_ALREADY_REFUNDED";
                             message: string;
                             details?: {
                                 fields: string[];
+                            } | {
+                                certificates: {
+                                    last4: string;
+                                    initialValueMinor: number;
+                                    balanceMinor: number;
+                                    availableMinor: number;
+                                    spentMinor: number;
+                                }[];
                             };
                         };
                     };
@@ -13107,7 +13149,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `IDEMPOTENCY_KEY_REUSED`, `REFUND_EXCEEDS_PURCHASE`, `REFUND_ITEM_NOT_FOUND` */
+            /** @description Refused by a business rule: `GIFT_CERTIFICATE_REFUND_BY_ITEM`, `IDEMPOTENCY_KEY_REUSED`, `REFUND_EXCEEDS_PURCHASE`, `REFUND_ITEM_NOT_FOUND` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13118,9 +13160,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "IDEMPOTENCY_KEY_REUSED" | "REFUND_EXCEEDS_PURCHASE" | "REFUND_ITEM_NOT_FOUND";
+                            code: "GIFT_CERTIFICATE_REFUND_BY_ITEM" | "IDEMPOTENCY_KEY_REUSED" | "REFUND_EXCEEDS_PURCHASE" | "REFUND_ITEM_NOT_FOUND";
                             message: string;
                             details?: {
+                                refundableGoodsMinor: number;
+                                giftCertificatesMinor: number;
+                            } | {
                                 totalMinor: number;
                                 refundedMinor: number;
                                 refundableMinor: number;
@@ -15891,7 +15936,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: `DUPLICATE`, `GIFT_CERTIFICATE_BLOCKED`, `GIFT_CERTIFICATE_EXPIRED`, `IDEMPOTENCY_IN_PROGRESS` */
+            /** @description Conflict with the current state: `DUPLICATE`, `GIFT_CERTIFICATE_BLOCKED`, `GIFT_CERTIFICATE_EXPIRED`, `GIFT_CERTIFICATE_VOIDED`, `IDEMPOTENCY_IN_PROGRESS` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -15902,7 +15947,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "DUPLICATE" | "GIFT_CERTIFICATE_BLOCKED" | "GIFT_CERTIFICATE_EXPIRED" | "IDEMPOTENCY_IN_PROGRESS";
+                            code: "DUPLICATE" | "GIFT_CERTIFICATE_BLOCKED" | "GIFT_CERTIFICATE_EXPIRED" | "GIFT_CERTIFICATE_VOIDED" | "IDEMPOTENCY_IN_PROGRESS";
                             message: string;
                             details?: {
                                 fields: string[];
@@ -16117,7 +16162,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: `DUPLICATE`, `GIFT_CERTIFICATE_EXPIRED`, `GIFT_CERTIFICATE_INSUFFICIENT_BALANCE`, `IDEMPOTENCY_IN_PROGRESS` */
+            /** @description Conflict with the current state: `DUPLICATE`, `GIFT_CERTIFICATE_EXPIRED`, `GIFT_CERTIFICATE_INSUFFICIENT_BALANCE`, `GIFT_CERTIFICATE_VOIDED`, `IDEMPOTENCY_IN_PROGRESS` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16128,7 +16173,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "DUPLICATE" | "GIFT_CERTIFICATE_EXPIRED" | "GIFT_CERTIFICATE_INSUFFICIENT_BALANCE" | "IDEMPOTENCY_IN_PROGRESS";
+                            code: "DUPLICATE" | "GIFT_CERTIFICATE_EXPIRED" | "GIFT_CERTIFICATE_INSUFFICIENT_BALANCE" | "GIFT_CERTIFICATE_VOIDED" | "IDEMPOTENCY_IN_PROGRESS";
                             message: string;
                             details?: {
                                 fields: string[];
@@ -16341,7 +16386,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: `DUPLICATE`, `GIFT_CERTIFICATE_EXPIRED`, `IDEMPOTENCY_IN_PROGRESS` */
+            /** @description Conflict with the current state: `DUPLICATE`, `GIFT_CERTIFICATE_EXPIRED`, `GIFT_CERTIFICATE_VOIDED`, `IDEMPOTENCY_IN_PROGRESS` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16352,7 +16397,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "DUPLICATE" | "GIFT_CERTIFICATE_EXPIRED" | "IDEMPOTENCY_IN_PROGRESS";
+                            code: "DUPLICATE" | "GIFT_CERTIFICATE_EXPIRED" | "GIFT_CERTIFICATE_VOIDED" | "IDEMPOTENCY_IN_PROGRESS";
                             message: string;
                             details?: {
                                 fields: string[];
@@ -16562,7 +16607,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: `DUPLICATE`, `GIFT_CERTIFICATE_EXPIRED`, `IDEMPOTENCY_IN_PROGRESS` */
+            /** @description Conflict with the current state: `DUPLICATE`, `GIFT_CERTIFICATE_EXPIRED`, `GIFT_CERTIFICATE_VOIDED`, `IDEMPOTENCY_IN_PROGRESS` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16573,7 +16618,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "DUPLICATE" | "GIFT_CERTIFICATE_EXPIRED" | "IDEMPOTENCY_IN_PROGRESS";
+                            code: "DUPLICATE" | "GIFT_CERTIFICATE_EXPIRED" | "GIFT_CERTIFICATE_VOIDED" | "IDEMPOTENCY_IN_PROGRESS";
                             message: string;
                             details?: {
                                 fields: string[];
@@ -16929,7 +16974,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: `DUPLICATE`, `GIFT_CERTIFICATE_CLAIMED`, `GIFT_CERTIFICATE_EXPIRED` */
+            /** @description Conflict with the current state: `DUPLICATE`, `GIFT_CERTIFICATE_CLAIMED`, `GIFT_CERTIFICATE_EXPIRED`, `GIFT_CERTIFICATE_VOIDED` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16939,7 +16984,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "DUPLICATE" | "GIFT_CERTIFICATE_CLAIMED" | "GIFT_CERTIFICATE_EXPIRED";
+                            code: "DUPLICATE" | "GIFT_CERTIFICATE_CLAIMED" | "GIFT_CERTIFICATE_EXPIRED" | "GIFT_CERTIFICATE_VOIDED";
                             message: string;
                             details?: {
                                 fields: string[];
@@ -20875,7 +20920,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a business rule: `CARD_CODE_EXPIRED`, `CARD_CODE_INVALID`, `CURRENCY_NOT_SUPPORTED` */
+            /** @description Refused by a business rule: `CARD_CODE_EXPIRED`, `CARD_CODE_INVALID`, `CURRENCY_NOT_SUPPORTED`, `GIFT_CERTIFICATE_VALUE_CAP` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -20885,11 +20930,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "CARD_CODE_EXPIRED" | "CARD_CODE_INVALID" | "CURRENCY_NOT_SUPPORTED";
+                            code: "CARD_CODE_EXPIRED" | "CARD_CODE_INVALID" | "CURRENCY_NOT_SUPPORTED" | "GIFT_CERTIFICATE_VALUE_CAP";
                             message: string;
                             details?: {
                                 expected: string;
                                 given: string;
+                            } | {
+                                capMinor: number;
+                                valueMinor: number;
+                                index: number;
                             };
                         };
                     };
@@ -21262,6 +21311,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Refused by a business rule: `GIFT_CERTIFICATE_VALUE_CAP` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code: "GIFT_CERTIFICATE_VALUE_CAP";
+                            message: string;
+                            details?: {
+                                capMinor: number;
+                                valueMinor: number;
+                                index: number;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description Rate limited: `RATE_LIMITED` */
             429: {
                 headers: {
@@ -21402,7 +21472,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `CHECKOUT_MEMBER_REQUIRED`, `COUPON_ALREADY_USED`, `COUPON_EXPIRED`, `COUPON_LIMIT_REACHED`, `COUPON_NOT_STACKABLE`, `COUPON_NOT_YET_ACTIVE`, `COUPON_VOIDED`, `DUPLICATE`, `GIFT_CERTIFICATE_ALREADY_APPLIED`, `GIFT_CERTIFICATE_BLOCKED`, `GIFT_CERTIFICATE_EMPTY`, `GIFT_CERTIFICATE_EXPIRED`, `GIFT_CERTIFICATE_INSUFFICIENT_BALANCE`, `GIFT_CERTIFICATE_NOTHING_TO_PAY`, `INSTRUMENT_NOT_APPLICABLE`, `INSUFFICIENT_POINTS`, `LIMIT_REACHED`, `MEMBER_BLOCKED`, `OUT_OF_STOCK`, `REWARD_NOT_AVAILABLE`, `STAMP_REWARD_NOT_AVAILABLE` */
+            /** @description Conflict with the current state: `CHECKOUT_CANCELLED`, `CHECKOUT_COMPLETED`, `CHECKOUT_EXPIRED`, `CHECKOUT_MEMBER_REQUIRED`, `COUPON_ALREADY_USED`, `COUPON_EXPIRED`, `COUPON_LIMIT_REACHED`, `COUPON_NOT_STACKABLE`, `COUPON_NOT_YET_ACTIVE`, `COUPON_VOIDED`, `DUPLICATE`, `GIFT_CERTIFICATE_ALREADY_APPLIED`, `GIFT_CERTIFICATE_BLOCKED`, `GIFT_CERTIFICATE_EMPTY`, `GIFT_CERTIFICATE_EXPIRED`, `GIFT_CERTIFICATE_INSUFFICIENT_BALANCE`, `GIFT_CERTIFICATE_NOTHING_TO_PAY`, `GIFT_CERTIFICATE_NOT_PAYABLE`, `GIFT_CERTIFICATE_VOIDED`, `INSTRUMENT_NOT_APPLICABLE`, `INSUFFICIENT_POINTS`, `LIMIT_REACHED`, `MEMBER_BLOCKED`, `OUT_OF_STOCK`, `REWARD_NOT_AVAILABLE`, `STAMP_REWARD_NOT_AVAILABLE` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -21412,7 +21482,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "CHECKOUT_MEMBER_REQUIRED" | "COUPON_ALREADY_USED" | "COUPON_EXPIRED" | "COUPON_LIMIT_REACHED" | "COUPON_NOT_STACKABLE" | "COUPON_NOT_YET_ACTIVE" | "COUPON_VOIDED" | "DUPLICATE" | "GIFT_CERTIFICATE_ALREADY_APPLIED" | "GIFT_CERTIFICATE_BLOCKED" | "GIFT_CERTIFICATE_EMPTY" | "GIFT_CERTIFICATE_EXPIRED" | "GIFT_CERTIFICATE_INSUFFICIENT_BALANCE" | "GIFT_CERTIFICATE_NOTHING_TO_PAY" | "INSTRUMENT_NOT_APPLICABLE" | "INSUFFICIENT_POINTS" | "LIMIT_REACHED" | "MEMBER_BLOCKED" | "OUT_OF_STOCK" | "REWARD_NOT_AVAILABLE" | "STAMP_REWARD_NOT_AVAILABLE";
+                            code: "CHECKOUT_CANCELLED" | "CHECKOUT_COMPLETED" | "CHECKOUT_EXPIRED" | "CHECKOUT_MEMBER_REQUIRED" | "COUPON_ALREADY_USED" | "COUPON_EXPIRED" | "COUPON_LIMIT_REACHED" | "COUPON_NOT_STACKABLE" | "COUPON_NOT_YET_ACTIVE" | "COUPON_VOIDED" | "DUPLICATE" | "GIFT_CERTIFICATE_ALREADY_APPLIED" | "GIFT_CERTIFICATE_BLOCKED" | "GIFT_CERTIFICATE_EMPTY" | "GIFT_CERTIFICATE_EXPIRED" | "GIFT_CERTIFICATE_INSUFFICIENT_BALANCE" | "GIFT_CERTIFICATE_NOTHING_TO_PAY" | "GIFT_CERTIFICATE_NOT_PAYABLE" | "GIFT_CERTIFICATE_VOIDED" | "INSTRUMENT_NOT_APPLICABLE" | "INSUFFICIENT_POINTS" | "LIMIT_REACHED" | "MEMBER_BLOCKED" | "OUT_OF_STOCK" | "REWARD_NOT_AVAILABLE" | "STAMP_REWARD_NOT_AVAILABLE";
                             message: string;
                             details?: {
                                 purchaseId: string | null;
@@ -21439,6 +21509,9 @@ export interface operations {
                             } | {
                                 availableMinor: number;
                                 requestedMinor: number;
+                            } | {
+                                leftToPayMinor: number;
+                                giftCertificatesMinor: number;
                             } | {
                                 /** @enum {string} */
                                 reason: "NO_MATCHING_ITEM" | "EXCEEDS_TOTAL";
@@ -22049,7 +22122,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict with the current state: `CHECKOUT_NOT_COMPLETED`, `CHECKOUT_UNDO_CLOSED`, `DUPLICATE`, `IDEMPOTENCY_IN_PROGRESS` */
+            /** @description Conflict with the current state: `CHECKOUT_NOT_COMPLETED`, `CHECKOUT_UNDO_CLOSED`, `DUPLICATE`, `GIFT_CERTIFICATE_ALREADY_SPENT`, `IDEMPOTENCY_IN_PROGRESS` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -22060,10 +22133,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "CHECKOUT_NOT_COMPLETED" | "CHECKOUT_UNDO_CLOSED" | "DUPLICATE" | "IDEMPOTENCY_IN_PROGRESS";
+                            code: "CHECKOUT_NOT_COMPLETED" | "CHECKOUT_UNDO_CLOSED" | "DUPLICATE" | "GIFT_CERTIFICATE_ALREADY_SPENT" | "IDEMPOTENCY_IN_PROGRESS";
                             message: string;
                             details?: {
                                 fields: string[];
+                            } | {
+                                certificates: {
+                                    last4: string;
+                                    initialValueMinor: number;
+                                    balanceMinor: number;
+                                    availableMinor: number;
+                                    spentMinor: number;
+                                }[];
                             };
                         };
                     };

@@ -5,22 +5,55 @@ import { RewardKind } from './rewards.js';
 import { RuleBreakdown } from './ledger.js';
 import { StampsAddedSummary, WalletStampCard } from './stamps.js';
 import { WalletCoupon } from './coupons.js';
-import { WalletGiftCertificate } from './gift-certificates.js';
+import {
+  GIFT_CERTIFICATE_SALE_MAX,
+  GIFT_CERTIFICATE_VALUE_MAX,
+  WalletGiftCertificate,
+} from './gift-certificates.js';
 
 const Sku = z.string().trim().min(1).max(64);
 const Minor = z.number().int('amounts are integers in minor units (cents)');
 const DateTime = z.string().datetime({ offset: true });
 
+/**
+ * What a basket line sells: a `product` (the default), or a `giftCertificate` — stored value sold at the
+ * till, one certificate per unit worth `unitPriceMinor` (its face value), issued when the sale completes.
+ */
+export const CheckoutItemKind = z.enum(['product', 'giftCertificate']).openapi('CheckoutItemKind');
+export type CheckoutItemKind = z.infer<typeof CheckoutItemKind>;
+
 /** One basket line as the till sends it: the checkout computes the discounts itself. */
 export const CheckoutItemInput = z
   .object({
+    /** The POS's own SKU (for a gift certificate line: its gift card item, e.g. `GIFT-CARD`). */
     sku: Sku,
     name: z.string().trim().max(200).optional(),
     category: z.string().trim().max(100).optional(),
+    /**
+     * `giftCertificate` sells certificates: `unitPriceMinor` is each one's value (at least 1, at most the
+     * program's cap on a balance), `quantity` how many. Such a line takes no discount and is paid in money
+     * only (neither points nor a gift certificate pay for it), and it earns no points.
+     */
+    kind: CheckoutItemKind.optional(),
     quantity: z.number().int('quantity is a whole number').min(1).max(100_000),
     unitPriceMinor: Minor.min(0, 'prices are not negative').max(1_000_000_000),
   })
   .strict()
+  .superRefine((item, ctx) => {
+    if (item.kind !== 'giftCertificate') return;
+    if (item.unitPriceMinor < 1 || item.unitPriceMinor > GIFT_CERTIFICATE_VALUE_MAX)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unitPriceMinor'],
+        message: `a gift certificate is worth 1 to ${GIFT_CERTIFICATE_VALUE_MAX} minor units`,
+      });
+    if (item.quantity > GIFT_CERTIFICATE_SALE_MAX)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quantity'],
+        message: `a line sells at most ${GIFT_CERTIFICATE_SALE_MAX} gift certificates`,
+      });
+  })
   .openapi('CheckoutItemInput');
 export type CheckoutItemInput = z.infer<typeof CheckoutItemInput>;
 
@@ -138,6 +171,8 @@ export const CheckoutLine = z
     sku: z.string(),
     name: z.string().nullable(),
     category: z.string().nullable(),
+    /** `giftCertificate`: certificates sold (no discount, paid in money only, no points earned). */
+    kind: CheckoutItemKind,
     quantity: z.number().int(),
     unitPriceMinor: z.number().int(),
     /** quantity × unit price. */
@@ -161,7 +196,13 @@ export const InstrumentKind = z
 
 /** Why an instrument does not fit the basket (it is dropped, or refused when applied). */
 export const InstrumentMisfit = z
-  .enum(['NO_MATCHING_ITEM', 'EXCEEDS_TOTAL', 'MIN_BASKET_NOT_MET', 'NOT_APPLICABLE_TO_ITEMS'])
+  .enum([
+    'NO_MATCHING_ITEM',
+    'EXCEEDS_TOTAL',
+    'MIN_BASKET_NOT_MET',
+    'NOT_APPLICABLE_TO_ITEMS',
+    'GIFT_CERTIFICATE_NOT_PAYABLE',
+  ])
   .openapi('CheckoutInstrumentMisfit');
 export type InstrumentMisfit = z.infer<typeof InstrumentMisfit>;
 
@@ -197,7 +238,8 @@ export const CheckoutDroppedInstrument = z
     /**
      * `NO_MATCHING_ITEM` (the free product left the basket), `EXCEEDS_TOTAL` (points or a certificate worth
      * more than what is left to pay), `MIN_BASKET_NOT_MET` (a coupon's minimum), `NOT_APPLICABLE_TO_ITEMS`
-     * (none of the coupon's products is left).
+     * (none of the coupon's products is left), `GIFT_CERTIFICATE_NOT_PAYABLE` (points or a certificate
+     * would have to pay for a gift certificate sold in the basket: they pay the other lines only).
      */
     reason: InstrumentMisfit,
     message: z.string(),
@@ -270,10 +312,13 @@ export const CheckoutTotals = z
   })
   .openapi('CheckoutTotals');
 
-/** A receipt line to print: an item, a discount ("Free espresso −€2.40"), points or a certificate paid. */
+/**
+ * A receipt line to print: an item, a gift certificate sold (`gift_certificate_sale`), a discount ("Free
+ * espresso −€2.40"), points or a certificate paid (`gift_certificate`).
+ */
 export const ReceiptLine = z
   .object({
-    kind: z.enum(['item', 'discount', 'points_payment', 'gift_certificate']),
+    kind: z.enum(['item', 'gift_certificate_sale', 'discount', 'points_payment', 'gift_certificate']),
     label: z.string(),
     quantity: z.number().int().nullable(),
     /** Points paid (`points_payment`), null otherwise. */
@@ -283,7 +328,43 @@ export const ReceiptLine = z
   })
   .openapi('ReceiptLine');
 
-/** What completing a checkout recorded; the same for every retry with the same Idempotency-Key. */
+/**
+ * A gift certificate the sale issued. Its code is stored nowhere in clear (a keyed hash, and `last4`): the
+ * answer to the completion that issued it is the one place it is shown (`codeShown: true`, with `code`,
+ * `displayCode`, `qrPayload` and the `print` request for its A6 PDF). A replay of that completion (same
+ * Idempotency-Key) and the checkout read later answer `codeShown: false` and nulls: block it and sell
+ * another if the first answer was lost.
+ */
+export const SoldGiftCertificate = z
+  .object({
+    id: ObjectIdString,
+    last4: z.string(),
+    valueMinor: z.number().int(),
+    currency: z.string(),
+    expiresAt: DateTime.nullable(),
+    codeShown: z.boolean(),
+    /** The full code (normalised: upper case, no separators), or null when not shown. */
+    code: z.string().nullable(),
+    /** The code in groups of four with its check character, as the PDF prints it. */
+    displayCode: z.string().nullable(),
+    /** The signed QR payload the PDF prints (the desk refuses a forged one). */
+    qrPayload: z.string().nullable(),
+    /** The request that downloads its A6 PDF. */
+    print: z
+      .object({
+        method: z.literal('POST'),
+        path: z.literal('/api/v1/gift-certificates/print'),
+        body: z.object({ codes: z.array(z.string()), layout: z.literal('single') }),
+      })
+      .nullable(),
+  })
+  .openapi('SoldGiftCertificate');
+export type SoldGiftCertificate = z.infer<typeof SoldGiftCertificate>;
+
+/**
+ * What completing a checkout recorded; the same for every retry with the same Idempotency-Key (except
+ * that a sold certificate's code is shown to the first answer only, see SoldGiftCertificate).
+ */
 export const CheckoutReceipt = z
   .object({
     checkoutId: ObjectIdString,
@@ -302,6 +383,8 @@ export const CheckoutReceipt = z
     stamps: z.array(StampsAddedSummary),
     /** The member's balance after the sale (null for an anonymous sale). */
     balance: z.object({ available: z.number().int(), pending: z.number().int() }).nullable(),
+    /** Gift certificates the sale sold (its `giftCertificate` lines), one per unit. */
+    giftCertificates: z.array(SoldGiftCertificate),
     completedAt: DateTime,
   })
   .openapi('CheckoutReceipt');

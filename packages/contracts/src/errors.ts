@@ -174,6 +174,32 @@ export const ERROR_CATALOGUE = {
   },
   MEMBER_BLOCKED: { status: 409, description: 'The member is blocked' },
   GIFT_CERTIFICATE_BLOCKED: { status: 409, description: 'The gift certificate is blocked' },
+  GIFT_CERTIFICATE_VOIDED: {
+    status: 409,
+    description: 'The gift certificate was sold at the till and taken back by the refund of that sale',
+  },
+  GIFT_CERTIFICATE_NOT_PAYABLE: {
+    status: 409,
+    description:
+      'A gift certificate sold in this basket cannot be paid with points or another gift certificate: they pay the other lines only',
+    details: z.object({ leftToPayMinor: z.number().int(), giftCertificatesMinor: z.number().int() }),
+  },
+  GIFT_CERTIFICATE_ALREADY_SPENT: {
+    status: 409,
+    description:
+      'A gift certificate this refund would take back has been spent (in part or in full) or is in use: a sold certificate is refunded only unspent',
+    details: z.object({
+      certificates: z.array(
+        z.object({
+          last4: z.string(),
+          initialValueMinor: z.number().int(),
+          balanceMinor: z.number().int(),
+          availableMinor: z.number().int(),
+          spentMinor: z.number().int(),
+        }),
+      ),
+    }),
+  },
   GIFT_CERTIFICATE_EXPIRED: {
     status: 409,
     description: 'The gift certificate expired (its balance was recorded as breakage)',
@@ -396,6 +422,21 @@ export const ERROR_CATALOGUE = {
     status: 422,
     description: 'The gift certificate is in another currency than the sale (or the program)',
     details: z.object({ certificateCurrency: z.string(), currency: z.string() }),
+  },
+  GIFT_CERTIFICATE_VALUE_CAP: {
+    status: 422,
+    description:
+      "A gift certificate sold at the till is worth more than the program's cap on a balance (`giftCertificateReloadCapMinor`)",
+    details: z.object({ capMinor: z.number().int(), valueMinor: z.number().int(), index: z.number().int() }),
+  },
+  GIFT_CERTIFICATE_REFUND_BY_ITEM: {
+    status: 422,
+    description:
+      'An amount refund would reach the gift certificates the sale sold: refund those by their line (`items`), or the whole sale',
+    details: z.object({
+      refundableGoodsMinor: z.number().int(),
+      giftCertificatesMinor: z.number().int(),
+    }),
   },
   GIFT_CERTIFICATE_RELOAD_CAP: {
     status: 422,

@@ -99,6 +99,11 @@ export const EVENT_CATALOGUE = {
     description:
       'A gift certificate reached its expiry: its remaining balance is breakage (by the sweep); occurredAt is its expiresAt',
   },
+  'gift_certificate.voided': {
+    version: 1,
+    description:
+      'A gift certificate sold at the till was taken back, unspent, by the refund of its sale: its value left with the money',
+  },
   'coupon_template.created': { version: 1, description: 'A coupon template was created' },
   'coupon_template.updated': {
     version: 1,

@@ -5,14 +5,17 @@ import { CurrencyCode, ObjectIdString, PageQuery } from './common.js';
 export const GIFT_CERTIFICATE_VALUE_MAX = 1_000_000;
 /** The most certificates one batch makes (its CSV is answered at once). */
 export const GIFT_CERTIFICATE_BATCH_MAX = 1000;
+/** The most certificates one checkout line sells (each is issued in the sale's transaction). */
+export const GIFT_CERTIFICATE_SALE_MAX = 100;
 
 /**
  * `active`: usable; `blocked`: refused at the till until unblocked (lost, stolen, under review); `expired`:
- * past its expiry, its remaining balance recorded as breakage. A balance of zero is not a status: a refund
- * or a reload makes the same certificate usable again.
+ * past its expiry, its remaining balance recorded as breakage; `voided`: sold at the till and taken back by
+ * the refund of that sale (its value left with a `void` entry; it never comes back). A balance of zero is
+ * not a status: a refund or a reload makes the same certificate usable again.
  */
 export const GiftCertificateStatus = z
-  .enum(['active', 'blocked', 'expired'])
+  .enum(['active', 'blocked', 'expired', 'voided'])
   .openapi('GiftCertificateStatus');
 export type GiftCertificateStatus = z.infer<typeof GiftCertificateStatus>;
 
@@ -20,9 +23,12 @@ export type GiftCertificateStatus = z.infer<typeof GiftCertificateStatus>;
 export const GiftCertificateChannel = z.enum(['staff', 'campaign', 'sale']).openapi('GiftCertificateChannel');
 export type GiftCertificateChannel = z.infer<typeof GiftCertificateChannel>;
 
-/** The kinds of entries of a certificate's own ledger (append-only; the balance is their sum). */
+/**
+ * The kinds of entries of a certificate's own ledger (append-only; the balance is their sum). `void`: the
+ * sale that sold it was refunded, and its whole (unspent) value left with the money given back.
+ */
 export const GiftCertificateEntryType = z
-  .enum(['issue', 'redeem', 'reload', 'refund', 'expire', 'adjust'])
+  .enum(['issue', 'redeem', 'reload', 'refund', 'expire', 'adjust', 'void'])
   .openapi('GiftCertificateEntryType');
 export type GiftCertificateEntryType = z.infer<typeof GiftCertificateEntryType>;
 
@@ -249,6 +255,7 @@ export const GiftCertificateLiability = z
       over365: z.number().int(),
     }),
     certificates: z.number().int(),
+    /** Issued free, by a campaign or sold at the till (a sale's money is stored value, never a discount). */
     issuedMinor: z.number().int(),
     reloadedMinor: z.number().int(),
     redeemedMinor: z.number().int(),
@@ -257,6 +264,8 @@ export const GiftCertificateLiability = z
     expiredMinor: z.number().int(),
     /** Manual corrections (signed). */
     adjustedMinor: z.number().int(),
+    /** Sold certificates taken back, unspent, by the refund of their sale. */
+    voidedMinor: z.number().int(),
   })
   .openapi('GiftCertificateLiability');
 export type GiftCertificateLiability = z.infer<typeof GiftCertificateLiability>;

@@ -207,6 +207,13 @@ export const RefundCreated = z
     giftCertificates: z
       .array(z.object({ id: ObjectIdString, last4: z.string(), amountMinor: z.number().int() }))
       .optional(),
+    /**
+     * Gift certificates the purchase sold that this refund took back (absent when none): each was unspent,
+     * its value is part of `amountMinor` (money back to the customer) and it can no longer be used.
+     */
+    giftCertificatesVoided: z
+      .array(z.object({ id: ObjectIdString, last4: z.string(), amountMinor: z.number().int() }))
+      .optional(),
     purchase: z.object({
       totalMinor: z.number().int(),
       refundedMinor: z.number().int(),

@@ -8,6 +8,8 @@ export type CheckoutItem = {
   category: string | null;
   quantity: number;
   unitPriceMinor: number;
+  /** Gift certificates sold (absent on a product line): issued on completion, one per unit. */
+  kind?: 'giftCertificate';
 };
 
 /**

@@ -27,7 +27,9 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
     description:
       'Identify the member with the scanned `cardCode` (it is used up by this checkout) or a `memberId`; without one the sale is anonymous. ' +
       'The answer prices the basket, lists `offers` (rewards, unlocked stamp rewards, pay-with-points, each with why it applies or what is missing) ' +
-      "and previews the points paying would earn. An open checkout expires after the program's `checkoutTtlMinutes` (default 15) since its last change.",
+      'and previews the points paying would earn. A line of `kind: giftCertificate` sells gift certificates (one per unit, worth `unitPriceMinor`; no member needed): ' +
+      'no discount touches it, neither points nor a gift certificate pay for it, it earns no points, and completion issues the certificates. ' +
+      "An open checkout expires after the program's `checkoutTtlMinutes` (default 15) since its last change.",
     tags: ['Checkouts'],
     access,
     body: OpenCheckoutBody,
@@ -43,6 +45,7 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
       'CARD_CODE_INVALID',
       'CARD_CODE_EXPIRED',
       'CARD_CODE_USED',
+      'GIFT_CERTIFICATE_VALUE_CAP',
     ],
     handler: async ({ body, principal }) => deps.checkouts.open(body, principal),
   });
@@ -70,7 +73,13 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
     params: IdParams,
     body: ReplaceCheckoutItemsBody,
     response: { status: 200, schema: Checkout },
-    errors: ['CHECKOUT_NOT_FOUND', 'STORE_MISMATCH', 'VALIDATION_FAILED', ...CLOSED],
+    errors: [
+      'CHECKOUT_NOT_FOUND',
+      'STORE_MISMATCH',
+      'VALIDATION_FAILED',
+      ...CLOSED,
+      'GIFT_CERTIFICATE_VALUE_CAP',
+    ],
     handler: async ({ params, body, principal }) =>
       deps.checkouts.replaceItems(params.id, body.items, principal),
   });
@@ -127,6 +136,8 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
       'GIFT_CERTIFICATE_NOTHING_TO_PAY',
       'GIFT_CERTIFICATE_ALREADY_APPLIED',
       'GIFT_CERTIFICATE_CURRENCY',
+      'GIFT_CERTIFICATE_VOIDED',
+      'GIFT_CERTIFICATE_NOT_PAYABLE',
       'QR_SIGNATURE_INVALID',
     ],
     // The address counts wrong coupon codes beside the credential (RATE_LIMIT_COUPON_MISSES_PER_MIN).
@@ -180,6 +191,7 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
       'IDEMPOTENCY_KEY_REUSED',
       'CHECKOUT_NOT_COMPLETED',
       'CHECKOUT_UNDO_CLOSED',
+      'GIFT_CERTIFICATE_ALREADY_SPENT',
     ],
     handler: async ({ params, principal, req }) =>
       deps.checkouts.undo(params.id, { principal, requestKey: requestKeyOf(req, principal) }),
@@ -192,7 +204,9 @@ export function registerCheckoutRoutes(api: Api, deps: { checkouts: CheckoutServ
     summary: 'Complete the sale: the purchase, its redemptions and the points earned, in one transaction',
     description:
       'Send an `Idempotency-Key`: retries with it get the same receipt and record once; another key gets 409 `CHECKOUT_COMPLETED`. ' +
-      '`externalId` (the receipt number) is unique per store. Points are earned on what was paid: the rules see the discounted lines.',
+      '`externalId` (the receipt number) is unique per store. Points are earned on what was paid: the rules see the discounted lines (never a gift certificate sold). ' +
+      'Gift certificates sold are issued in the same transaction; their codes are in this answer only (`giftCertificates[].codeShown: true`): ' +
+      'a replay with the same key answers them by their last 4 characters (`codeShown: false`), as codes are kept nowhere in clear.',
     tags: ['Checkouts'],
     access,
     params: IdParams,

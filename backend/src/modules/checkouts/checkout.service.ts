@@ -7,6 +7,7 @@ import type {
   CheckoutReceipt,
   CompleteCheckoutBody,
   OpenCheckoutBody,
+  SoldGiftCertificate,
   StampsAddedSummary,
 } from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
@@ -50,8 +51,10 @@ import {
 } from './checkout.model.js';
 import type {
   CheckoutInstrumentPort,
+  GiftCertificateSalePort,
   InstrumentTerms,
   PortInstrumentType,
+  SoldCertificate,
   WalletCandidate,
 } from './instrument-port.js';
 import { mayHold, type WalletKind } from '../members/wallet-kinds.js';
@@ -87,6 +90,7 @@ export type StampRewardPort = {
 const UNDO_WINDOW_MS = 10 * 60_000;
 
 const SYSTEM_ACTOR: EntryActor = { kind: 'system', id: null, label: 'checkout expiry' };
+const SALE_ACTOR: NonNullable<EntryActor> = { kind: 'system', id: null, label: 'checkout' };
 
 /**
  * The checkout: the one flow at the till. A basket is opened with the member, instruments are applied
@@ -112,6 +116,8 @@ export class CheckoutService {
       stamps?: StampRewardPort | undefined;
       /** Coupons and gift certificates, each through its module's port. */
       instruments?: readonly CheckoutInstrumentPort[] | undefined;
+      /** Issues the gift certificates a basket sells (its `giftCertificate` lines) on completion. */
+      giftCertificateSales?: GiftCertificateSalePort | undefined;
     },
   ) {}
 
@@ -124,6 +130,7 @@ export class CheckoutService {
   async open(input: OpenCheckoutBody, principal: Principal): Promise<CheckoutView> {
     const program = await this.deps.program.get();
     if (input.currency !== program.currency) throw currencyNotSupported(program.currency, input.currency);
+    assertSellable(input.items, program);
     await this.deps.purchases.assertStore(input.storeId, principal);
     const verified =
       input.member && 'cardCode' in input.member
@@ -183,6 +190,7 @@ export class CheckoutService {
 
   /** Replaces the basket; instruments that no longer fit are released and listed in `dropped`. */
   async replaceItems(id: string, items: CheckoutItemInput[], principal: Principal): Promise<CheckoutView> {
+    assertSellable(items, await this.deps.program.get());
     const updated = await this.change(id, principal, async (session, checkout, now) => {
       const nextItems = items.map(toItem);
       const settled = await this.settle(session, checkout, nextItems, checkout.applied, {
@@ -351,6 +359,14 @@ export class CheckoutService {
     clientIp: string | null,
     countsMiss = true,
   ): Promise<AppliedInstrument> {
+    const before = price(checkout.items, checkout.applied);
+    // Only certificates sold are left to pay: a certificate cannot pay for a certificate.
+    if (
+      body.type === 'giftCertificate' &&
+      before.tenderableMinor === 0 &&
+      before.giftCertificatesSoldMinor > 0
+    )
+      throw notPayable(before);
     const terms = await this.port(body.type).holdInSession(
       session,
       {
@@ -365,7 +381,7 @@ export class CheckoutService {
         principal,
         actor: actorOf(principal),
         now,
-        leftToPayMinor: price(checkout.items, checkout.applied).totals.toPayMinor,
+        leftToPayMinor: before.tenderableMinor,
         clientIp,
       },
     );
@@ -514,7 +530,8 @@ export class CheckoutService {
         const checkout = await this.load(session, id);
         storeScopeOf(ctx.principal, checkout.storeId.toHexString());
         if (checkout.status === 'completed' && checkout.receipt) {
-          if (ctx.requestKey && checkout.completeKey === ctx.requestKey) return checkout.receipt;
+          if (ctx.requestKey && checkout.completeKey === ctx.requestKey)
+            return storedReceipt(checkout.receipt);
           throw completed(checkout);
         }
         assertOpen(checkout, now);
@@ -565,9 +582,17 @@ export class CheckoutService {
             });
           }
         }
+        const sold = await this.sellGiftCertificates(session, checkout, purchase, ctx.principal, now);
+        // A sale of gift certificates alone was recorded without the member: their balance is read.
+        const memberBalance =
+          checkout.memberId && !purchase.memberId
+            ? await this.deps.ledger.balance(checkout.memberId, session)
+            : balance;
+        // What is kept (the checkout, the idempotent replay) names each certificate by its last 4 only.
         const receipt = toReceipt(checkout, priced, purchase, {
-          balance: checkout.memberId ? balance : null,
+          balance: checkout.memberId ? memberBalance : null,
           stamps,
+          giftCertificates: sold.map((c) => soldCertificate(c, false)),
           now,
         });
         batch.updateOne(
@@ -603,7 +628,10 @@ export class CheckoutService {
         });
         ctx.recordAnswer?.(batch, receipt);
         await batch.flush(session);
-        return receipt;
+        // The codes are shown to this answer only (stored nowhere in clear): a replay gets `codeShown: false`.
+        return sold.length === 0
+          ? receipt
+          : { ...receipt, giftCertificates: sold.map((c) => soldCertificate(c, true)) };
       });
     } catch (error) {
       this.deps.purchases.releaseBudget(reservations.splice(0));
@@ -612,7 +640,7 @@ export class CheckoutService {
       // Never more than the caller may see: a till of another store gets the scope's refusal.
       if (current) storeScopeOf(ctx.principal, current.storeId.toHexString());
       if (current?.status === 'completed' && current.receipt) {
-        if (ctx.requestKey && current.completeKey === ctx.requestKey) return current.receipt;
+        if (ctx.requestKey && current.completeKey === ctx.requestKey) return storedReceipt(current.receipt);
         throw completed(current);
       }
       // The receipt number was recorded already by another sale of this store: never record it twice.
@@ -631,6 +659,38 @@ export class CheckoutService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Issues the gift certificates the basket sells, one per unit of each `giftCertificate` line, in the
+   * completion's transaction ("Sold at the till" by the caller, linked to the purchase and the checkout).
+   */
+  private async sellGiftCertificates(
+    session: ClientSession,
+    checkout: Checkout,
+    purchase: Purchase,
+    principal: Principal,
+    now: Date,
+  ): Promise<SoldCertificate[]> {
+    const lines = checkout.items.filter((i) => i.kind === 'giftCertificate');
+    if (lines.length === 0) return [];
+    const sales = this.deps.giftCertificateSales;
+    if (!sales) throw new Error('no gift certificates module is wired to the checkout');
+    const sold: SoldCertificate[] = [];
+    for (const line of lines) {
+      sold.push(
+        ...(await sales.sellInSession(session, {
+          valueMinor: line.unitPriceMinor,
+          count: line.quantity,
+          currency: checkout.currency,
+          purchaseId: purchase._id,
+          checkoutId: checkout._id,
+          actor: actorOf(principal) ?? SALE_ACTOR,
+          now,
+        })),
+      );
+    }
+    return sold;
   }
 
   /**
@@ -872,11 +932,11 @@ export class CheckoutService {
       member && isOpen
         ? [
             ...(await this.offers(checkout, member, priced, program, usage, unlocked, coupons)),
-            ...certificateOffers(checkout, priced.totals.toPayMinor, certificates),
+            ...certificateOffers(checkout, priced.tenderableMinor, certificates),
           ]
         : [];
     const earnPreview =
-      member && isOpen
+      member && isOpen && hasGoods(checkout.items)
         ? await this.deps.purchases.preview(
             member,
             toPrepared(checkout, priced, program, now, {
@@ -902,6 +962,7 @@ export class CheckoutService {
         : null,
       lines: checkout.items.map((item, index) => ({
         ...item,
+        kind: item.kind ?? 'product',
         grossMinor: priced.lines[index]?.grossMinor ?? 0,
         discountMinor: priced.lines[index]?.discountMinor ?? 0,
         paidWithPointsMinor: priced.lines[index]?.paidWithPointsMinor ?? 0,
@@ -941,7 +1002,7 @@ export class CheckoutService {
       },
       expiresAt: checkout.expiresAt.toISOString(),
       createdAt: checkout.createdAt.toISOString(),
-      receipt: checkout.receipt,
+      receipt: checkout.receipt ? storedReceipt(checkout.receipt) : null,
       undo: checkout.undo
         ? {
             refundId: checkout.undo.refundId.toHexString(),
@@ -1067,9 +1128,10 @@ export class CheckoutService {
       });
     }
     // Pay with points: as many as the member has, up to what is left to pay.
+    // Points pay the goods only: they do not buy the gift certificates sold in the basket.
     const maxPoints = Math.min(
       Math.max(available, 0),
-      Math.floor(priced.totals.toPayMinor / program.pointValueMinor),
+      Math.floor(priced.tenderableMinor / program.pointValueMinor),
     );
     for (const coupon of coupons) {
       if (checkout.applied.some((a) => a.type === 'coupon' && a.refId?.equals(coupon.refId))) continue;
@@ -1083,7 +1145,7 @@ export class CheckoutService {
           ? 'IN_WALLET'
           : drop.reason === 'NO_MATCHING_ITEM'
             ? 'NEEDS_ITEM'
-            : drop.reason === 'EXCEEDS_TOTAL'
+            : drop.reason === 'EXCEEDS_TOTAL' || drop.reason === 'GIFT_CERTIFICATE_NOT_PAYABLE'
               ? 'NOTHING_TO_PAY'
               : drop.reason;
       offers.push({
@@ -1116,8 +1178,7 @@ export class CheckoutService {
       points: maxPoints,
       amountMinor: maxPoints * program.pointValueMinor,
       isApplicable: maxPoints > 0,
-      reason:
-        maxPoints > 0 ? 'AFFORDABLE' : priced.totals.toPayMinor === 0 ? 'NOTHING_TO_PAY' : 'NEEDS_POINTS',
+      reason: maxPoints > 0 ? 'AFFORDABLE' : priced.tenderableMinor === 0 ? 'NOTHING_TO_PAY' : 'NEEDS_POINTS',
       missingPoints: maxPoints > 0 ? 0 : 1,
       sku: null,
       expiresAt: null,
@@ -1139,7 +1200,39 @@ function toItem(item: CheckoutItemInput): CheckoutItem {
     category: item.category ?? null,
     quantity: item.quantity,
     unitPriceMinor: item.unitPriceMinor,
+    ...(item.kind === 'giftCertificate' ? { kind: 'giftCertificate' as const } : {}),
   };
+}
+
+/**
+ * Refuses a gift certificate line worth more than the program's cap on a balance (422
+ * GIFT_CERTIFICATE_VALUE_CAP): the cap a reload may not pass holds for a certificate sold too.
+ */
+function assertSellable(items: readonly CheckoutItemInput[], program: ProgramSettings): void {
+  const capMinor = program.giftCertificateReloadCapMinor;
+  items.forEach((item, index) => {
+    if (item.kind === 'giftCertificate' && item.unitPriceMinor > capMinor) {
+      throw new AppError(
+        'unprocessable',
+        'GIFT_CERTIFICATE_VALUE_CAP',
+        `items[${index}]: a gift certificate of ${item.unitPriceMinor} is above the program's cap of ${capMinor} on a balance`,
+        { capMinor, valueMinor: item.unitPriceMinor, index },
+      );
+    }
+  });
+}
+
+/** A basket with something besides gift certificates sold: only such a sale is a purchase of goods. */
+function hasGoods(items: readonly CheckoutItem[]): boolean {
+  return items.some((i) => i.kind !== 'giftCertificate');
+}
+
+function notPayable(before: PricedBasket): ConflictError {
+  return new ConflictError(
+    'GIFT_CERTIFICATE_NOT_PAYABLE',
+    `A gift certificate sold in this basket is paid in money only: points and gift certificates pay the other lines, which leave ${before.tenderableMinor} (minor units) to pay`,
+    { leftToPayMinor: before.tenderableMinor, giftCertificatesMinor: before.giftCertificatesSoldMinor },
+  );
 }
 
 function countItems(items: CheckoutItem[]): number {
@@ -1244,7 +1337,8 @@ function toPrepared(
     // A gift certificate is money paid earlier: what it pays counts (and earns) like cash.
     totalMinor: priced.totals.toPayMinor + priced.totals.paidWithGiftCertificatesMinor,
     items: recordedLines(checkout.items, priced).map((line) => ({ ...line, refundedQuantity: 0 })),
-    memberId: checkout.memberId,
+    // Gift certificates alone are no purchase of goods: recorded without the member (nothing earned, no stats).
+    memberId: hasGoods(checkout.items) ? checkout.memberId : null,
     cardCode: null,
     tenders: checkout.applied.flatMap((a) =>
       a.type === 'giftCertificate' && a.refId
@@ -1271,6 +1365,8 @@ function droppedMessage(d: DroppedInstrument): string {
       return `"${d.label}" was removed: the basket is now below the coupon's minimum`;
     case 'NOT_APPLICABLE_TO_ITEMS':
       return `"${d.label}" was removed: none of the products it applies to is left`;
+    case 'GIFT_CERTIFICATE_NOT_PAYABLE':
+      return `"${d.label}" was removed: what is left to pay is a gift certificate, which points and gift certificates do not pay`;
   }
 }
 
@@ -1322,6 +1418,8 @@ function misfit(reason: DropReason, instrument: AppliedInstrument, before: Price
           reason,
         },
       );
+    case 'GIFT_CERTIFICATE_NOT_PAYABLE':
+      return notPayable(before);
   }
 }
 
@@ -1361,7 +1459,12 @@ function toReceipt(
   checkout: Checkout,
   priced: PricedBasket,
   purchase: Purchase,
-  outcome: { balance: Balance | null; stamps: StampsAddedSummary[]; now: Date },
+  outcome: {
+    balance: Balance | null;
+    stamps: StampsAddedSummary[];
+    giftCertificates: SoldGiftCertificate[];
+    now: Date;
+  },
 ): CheckoutReceipt {
   const amountOf = new Map(priced.applied.map((a) => [a.id, a.amountMinor]));
   return {
@@ -1371,8 +1474,8 @@ function toReceipt(
     currency: checkout.currency,
     lines: [
       ...checkout.items.map((item) => ({
-        kind: 'item' as const,
-        label: item.name ?? item.sku,
+        kind: item.kind === 'giftCertificate' ? ('gift_certificate_sale' as const) : ('item' as const),
+        label: item.name ?? (item.kind === 'giftCertificate' ? 'Gift certificate' : item.sku),
         quantity: item.quantity,
         points: null,
         amountMinor: item.quantity * item.unitPriceMinor,
@@ -1403,8 +1506,39 @@ function toReceipt(
     })),
     stamps: outcome.stamps,
     balance: outcome.balance,
+    giftCertificates: outcome.giftCertificates,
     completedAt: outcome.now.toISOString(),
   };
+}
+
+/**
+ * A certificate the sale issued, as a receipt names it: with its code (`isShown`: the completion's own
+ * answer) or by its last 4 characters only (the stored receipt and every replay of it).
+ */
+function soldCertificate(c: SoldCertificate, isShown: boolean): SoldGiftCertificate {
+  return {
+    id: c.id.toHexString(),
+    last4: c.last4,
+    valueMinor: c.valueMinor,
+    currency: c.currency,
+    expiresAt: c.expiresAt?.toISOString() ?? null,
+    codeShown: isShown,
+    code: isShown ? c.code : null,
+    displayCode: isShown ? c.displayCode : null,
+    qrPayload: isShown ? c.qrPayload : null,
+    print: isShown
+      ? {
+          method: 'POST',
+          path: '/api/v1/gift-certificates/print',
+          body: { codes: [c.code], layout: 'single' },
+        }
+      : null,
+  };
+}
+
+/** A stored receipt as answered (receipts kept before gift certificates were sold had no such list). */
+function storedReceipt(receipt: CheckoutReceipt): CheckoutReceipt {
+  return { ...receipt, giftCertificates: receipt.giftCertificates ?? [] };
 }
 
 /** The wallet coupon or gift certificate the till picked from the offers (null: a code was given). */

@@ -111,3 +111,35 @@ export interface CheckoutInstrumentPort {
   /** The wallet mark (`members/wallet-kinds.ts`) without which the member has no candidates to read. */
   readonly walletKind?: WalletKind;
 }
+
+/** A gift certificate a sale issued, with its code: shown to the completion's first answer only. */
+export type SoldCertificate = {
+  id: Types.ObjectId;
+  last4: string;
+  valueMinor: number;
+  currency: string;
+  expiresAt: Date | null;
+  code: string;
+  displayCode: string;
+  qrPayload: string;
+};
+
+/**
+ * What the gift certificates module does for a sale at the till (a basket line of kind `giftCertificate`):
+ * issues `count` bearer certificates of one value in the completion's transaction, each with its `issue`
+ * entry (actor, reason, the purchase and the checkout) and its event.
+ */
+export interface GiftCertificateSalePort {
+  sellInSession(
+    session: ClientSession,
+    input: {
+      valueMinor: number;
+      count: number;
+      currency: string;
+      purchaseId: Types.ObjectId;
+      checkoutId: Types.ObjectId;
+      actor: EntryActor;
+      now: Date;
+    },
+  ): Promise<SoldCertificate[]>;
+}

@@ -211,3 +211,65 @@ describe('priceBasket: coupons and gift certificates', () => {
     ).toEqual([{ id: 'card', reason: 'EXCEEDS_TOTAL' }]);
   });
 });
+
+describe('priceBasket with a gift certificate sold in the basket', () => {
+  const sold = { sku: 'GIFT-CARD', kind: 'giftCertificate' as const, quantity: 2, unitPriceMinor: 2500 };
+
+  it('gives no discount on it: a fixed or percent discount is spread over the goods only', () => {
+    const priced = priceBasket(
+      [...lines, sold],
+      [
+        { id: 'a', kind: 'percent_discount', percent: 50 },
+        { id: 'b', kind: 'fixed_discount', valueMinor: 10_000 },
+      ],
+    );
+    expect(priced.lines[2]).toMatchObject({ grossMinor: 5000, discountMinor: 0, toPayMinor: 5000 });
+    expect(priced.totals).toMatchObject({ subtotalMinor: 5800, discountMinor: 800, toPayMinor: 5000 });
+    expect(priced.giftCertificatesSoldMinor).toBe(5000);
+    expect(priced.tenderableMinor).toBe(0);
+  });
+
+  it('never gives it as a free product, and a discount on a basket of certificates only does not apply', () => {
+    const priced = priceBasket(
+      [sold],
+      [
+        { id: 'a', kind: 'free_product', sku: 'GIFT-CARD' },
+        { id: 'b', kind: 'fixed_discount', valueMinor: 100 },
+      ],
+    );
+    expect(priced.dropped).toEqual([
+      { id: 'a', reason: 'NO_MATCHING_ITEM' },
+      { id: 'b', reason: 'NOT_APPLICABLE_TO_ITEMS' },
+    ]);
+    expect(priced.totals.toPayMinor).toBe(5000);
+  });
+
+  it('counts a coupon’s minimum basket without it', () => {
+    const priced = priceBasket(
+      [...lines, sold],
+      [{ id: 'c', kind: 'fixed_discount', valueMinor: 100, isCoupon: true, minBasketMinor: 1000 }],
+    );
+    expect(priced.dropped).toEqual([{ id: 'c', reason: 'MIN_BASKET_NOT_MET' }]);
+  });
+
+  it('lets a gift certificate or points pay the goods only, and drops one that would pay the certificate', () => {
+    const paying = priceBasket(
+      [...lines, sold],
+      [
+        { id: 'p', kind: 'points_payment', valueMinor: 300 },
+        { id: 'g', kind: 'stored_value', valueMinor: 500 },
+      ],
+    );
+    expect(paying.dropped).toEqual([]);
+    expect(paying.lines[2]).toMatchObject({ paidWithPointsMinor: 0, paidWithGiftCertificatesMinor: 0 });
+    expect(paying.totals).toMatchObject({
+      paidWithPointsMinor: 300,
+      paidWithGiftCertificatesMinor: 500,
+      toPayMinor: 5000,
+    });
+    const tooMuch = priceBasket([...lines, sold], [{ id: 'g', kind: 'stored_value', valueMinor: 900 }]);
+    expect(tooMuch.dropped).toEqual([{ id: 'g', reason: 'GIFT_CERTIFICATE_NOT_PAYABLE' }]);
+    const beyond = priceBasket([...lines, sold], [{ id: 'p', kind: 'points_payment', valueMinor: 6000 }]);
+    expect(beyond.dropped).toEqual([{ id: 'p', reason: 'EXCEEDS_TOTAL' }]);
+  });
+});

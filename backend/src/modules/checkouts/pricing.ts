@@ -2,7 +2,14 @@
 // every change (items replaced, an instrument applied or removed), so the same inputs always give the
 // same lines, and what the till is told equals what completion records.
 
-export type PricingLine = { sku: string; quantity: number; unitPriceMinor: number; category?: string | null };
+export type PricingLine = {
+  sku: string;
+  quantity: number;
+  unitPriceMinor: number;
+  category?: string | null;
+  /** `giftCertificate`: stored value sold; no instrument touches it (see priceBasket). */
+  kind?: 'product' | 'giftCertificate';
+};
 
 /** One instrument as the pricing sees it: a discount (reward, coupon) or a tender (points, gift certificate). */
 export type PricingInstrument = {
@@ -21,7 +28,11 @@ export type PricingInstrument = {
 };
 
 export type DropReason =
-  'NO_MATCHING_ITEM' | 'EXCEEDS_TOTAL' | 'MIN_BASKET_NOT_MET' | 'NOT_APPLICABLE_TO_ITEMS';
+  | 'NO_MATCHING_ITEM'
+  | 'EXCEEDS_TOTAL'
+  | 'MIN_BASKET_NOT_MET'
+  | 'NOT_APPLICABLE_TO_ITEMS'
+  | 'GIFT_CERTIFICATE_NOT_PAYABLE';
 
 export type PricedInstrument = {
   id: string;
@@ -48,6 +59,10 @@ export type PricedBasket = {
     paidWithGiftCertificatesMinor: number;
     toPayMinor: number;
   };
+  /** What is left to pay on the lines a tender may pay (all but the gift certificates sold). */
+  tenderableMinor: number;
+  /** The gift certificates sold in the basket (their lines' gross: always paid in money). */
+  giftCertificatesSoldMinor: number;
 };
 
 /**
@@ -80,6 +95,12 @@ export function spread(total: number, weights: readonly number[]): number[] {
  * to pay: points, then gift certificates. An instrument that no longer fits (its product left the
  * basket, a tender worth more than is left, a coupon's minimum not met) is dropped with the reason,
  * and takes nothing.
+ *
+ * A gift certificate sold in the basket (a `giftCertificate` line) is stored value, not goods: no
+ * discount touches it (nor counts it towards a coupon's minimum, nor gives it as a free product), and
+ * neither points nor a gift certificate pay for it — "a certificate cannot be paid with a certificate",
+ * and points do not buy stored value either. A tender that would need it is dropped as
+ * `GIFT_CERTIFICATE_NOT_PAYABLE`; it is always paid in money.
  */
 export function priceBasket(
   lines: readonly PricingLine[],
@@ -105,6 +126,10 @@ export function priceBasket(
     applied.push({ id: instrument.id, amountMinor: amounts.reduce((a, b) => a + b, 0), lines: touched });
   };
   const isTender = (i: PricingInstrument) => i.kind === 'points_payment' || i.kind === 'stored_value';
+  const isSold = lines.map((l) => l.kind === 'giftCertificate');
+  /** What is left on the lines an instrument may touch: every line but the certificates sold. */
+  const open = () => left.map((amount, index) => (isSold[index] ? 0 : amount));
+  const soldMinor = gross.reduce((sum, amount, index) => sum + (isSold[index] ? amount : 0), 0);
   const ordered = [
     ...instruments.filter((i) => !isTender(i) && !i.isCoupon),
     ...instruments.filter((i) => !isTender(i) && i.isCoupon),
@@ -114,15 +139,17 @@ export function priceBasket(
   /** What is left on the lines a discount may touch (0 on the others). */
   const eligible = (instrument: PricingInstrument): number[] => {
     const scope = instrument.appliesTo;
-    if (!scope || (scope.skus.length === 0 && scope.categories.length === 0)) return [...left];
+    const openLeft = open();
+    if (!scope || (scope.skus.length === 0 && scope.categories.length === 0)) return openLeft;
     return lines.map((line, index) =>
       scope.skus.includes(line.sku) || (line.category != null && scope.categories.includes(line.category))
-        ? (left[index] ?? 0)
+        ? (openLeft[index] ?? 0)
         : 0,
     );
   };
+  const hasGoods = isSold.some((sold) => !sold);
   for (const instrument of ordered) {
-    const remaining = left.reduce((a, b) => a + b, 0);
+    const remaining = open().reduce((a, b) => a + b, 0);
     if (!isTender(instrument) && instrument.minBasketMinor && remaining < instrument.minBasketMinor) {
       dropped.push({ id: instrument.id, reason: 'MIN_BASKET_NOT_MET' });
       continue;
@@ -135,7 +162,7 @@ export function priceBasket(
         if (base === 0) {
           dropped.push({
             id: instrument.id,
-            reason: remaining === 0 ? 'EXCEEDS_TOTAL' : 'NOT_APPLICABLE_TO_ITEMS',
+            reason: remaining === 0 && hasGoods ? 'EXCEEDS_TOTAL' : 'NOT_APPLICABLE_TO_ITEMS',
           });
           break;
         }
@@ -150,7 +177,7 @@ export function priceBasket(
         // The matching line with a unit still charged; the dearest unit first.
         let best = -1;
         lines.forEach((line, index) => {
-          if (line.sku !== instrument.sku) return;
+          if (line.sku !== instrument.sku || isSold[index]) return;
           if ((freeUnits[index] ?? 0) >= line.quantity || (left[index] ?? 0) <= 0) return;
           if (best < 0 || line.unitPriceMinor > (lines[best]?.unitPriceMinor ?? 0)) best = index;
         });
@@ -168,10 +195,15 @@ export function priceBasket(
       case 'stored_value': {
         const value = instrument.valueMinor ?? 0;
         if (value > remaining) {
-          dropped.push({ id: instrument.id, reason: 'EXCEEDS_TOTAL' });
+          // Enough is left only with the certificates sold, which a tender may not pay.
+          const soldLeft = left.reduce((sum, amount, index) => sum + (isSold[index] ? amount : 0), 0);
+          dropped.push({
+            id: instrument.id,
+            reason: value <= remaining + soldLeft ? 'GIFT_CERTIFICATE_NOT_PAYABLE' : 'EXCEEDS_TOTAL',
+          });
           break;
         }
-        take(instrument, spread(value, left), instrument.kind === 'points_payment' ? points : certificates);
+        take(instrument, spread(value, open()), instrument.kind === 'points_payment' ? points : certificates);
         break;
       }
     }
@@ -196,6 +228,8 @@ export function priceBasket(
       paidWithGiftCertificatesMinor: sum((l) => l.paidWithGiftCertificatesMinor),
       toPayMinor: sum((l) => l.toPayMinor),
     },
+    tenderableMinor: open().reduce((a, b) => a + b, 0),
+    giftCertificatesSoldMinor: soldMinor,
   };
 }
 

@@ -22,6 +22,8 @@ const PDF = {
 
 /** Who prints what: the marketers who make coupon batches; the staff who issue gift certificates. */
 const CERTIFICATE_ISSUERS = ['admin', 'manager', 'marketer'] as const;
+/** Printing needs the code in hand: a cashier prints the certificate they just sold at the till. */
+const CERTIFICATE_PRINTERS = [...CERTIFICATE_ISSUERS, 'cashier'] as const;
 
 /** Printable coupons and gift certificates: the documents module draws what the coupon and certificate modules hold. */
 export function registerDocumentRoutes(
@@ -97,7 +99,7 @@ export function registerDocumentRoutes(
     description:
       'Each certificate with what it holds now, its expiry, its code in clear and its signed QR; one per A6 page (`layout: single`) or sheets. Wrong codes count against the wrong-code limit (10 a minute), as at the till.',
     tags: ['Gift certificates'],
-    access: { staff: CERTIFICATE_ISSUERS, apiKey: ['giftCertificates:write'] },
+    access: { staff: CERTIFICATE_PRINTERS, apiKey: ['giftCertificates:write'] },
     body: PrintGiftCertificatesBody,
     response: { ...PDF, status: 200 },
     errors: ['GIFT_CERTIFICATE_NOT_FOUND', 'QR_SIGNATURE_INVALID', 'RATE_LIMITED'],

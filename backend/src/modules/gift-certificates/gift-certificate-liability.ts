@@ -8,7 +8,8 @@ const sum = (value: number | undefined) => value ?? 0;
 
 /**
  * The liability report: what certificates still hold (the merchant owes it) by the age of their issue, and
- * what was issued, reloaded, redeemed, refunded, expired and adjusted, per currency. It reads the
+ * what was issued (sold at the till included), reloaded, redeemed, refunded, expired, adjusted and voided
+ * (sold certificates taken back by the refund of their sale), per currency. It reads the
  * per-day pre-aggregate (one row per currency and day of issue, kept in the transaction of every entry),
  * never the ledger; ages are counted in whole days of the program's time zone.
  */
@@ -30,6 +31,7 @@ export async function liabilityReport(now: Date, timeZone: string): Promise<Gift
         refundedMinor: 0,
         expiredMinor: 0,
         adjustedMinor: 0,
+        voidedMinor: 0,
       } satisfies GiftCertificateLiability);
     const age = Math.round((today - Date.parse(`${row.issueDay}T00:00:00Z`)) / DAY_MS);
     const bucket =
@@ -44,6 +46,7 @@ export async function liabilityReport(now: Date, timeZone: string): Promise<Gift
     t.refundedMinor += sum(row.refund);
     t.expiredMinor -= sum(row.expire);
     t.adjustedMinor += sum(row.adjust);
+    t.voidedMinor -= sum(row.void);
     byCurrency.set(row.currency, t);
   }
   return { asOf: now.toISOString(), currencies: [...byCurrency.values()] };

@@ -61,7 +61,7 @@ const certificateSchema = new Schema<GiftCertificateDoc>(
     balanceMinor: { type: Number, required: true },
     heldMinor: { type: Number, required: true },
     availableMinor: { type: Number, required: true },
-    status: { type: String, enum: ['active', 'blocked', 'expired'], required: true },
+    status: { type: String, enum: ['active', 'blocked', 'expired', 'voided'], required: true },
     expiresAt: { type: Date, default: null },
     expiredAt: { type: Date, default: null },
     blockedAt: { type: Date, default: null },
@@ -121,7 +121,7 @@ const entrySchema = new Schema<GiftCertificateEntryDoc>(
     certificateId: { type: Schema.Types.ObjectId, required: true },
     type: {
       type: String,
-      enum: ['issue', 'redeem', 'reload', 'refund', 'expire', 'adjust'],
+      enum: ['issue', 'redeem', 'reload', 'refund', 'expire', 'adjust', 'void'],
       required: true,
     },
     amountMinor: { type: Number, required: true },
@@ -194,6 +194,8 @@ export type GiftCertificateDayTotals = {
   refund: number;
   expire: number;
   adjust: number;
+  /** Sold certificates taken back by the refund of their sale (absent on rows that never had one). */
+  void?: number;
   /** The sum of all of them: what the certificates of that day still hold. */
   outstanding: number;
 };
@@ -210,6 +212,7 @@ const dayTotalsSchema = new Schema<GiftCertificateDayTotals>(
     refund: { type: Number, required: true },
     expire: { type: Number, required: true },
     adjust: { type: Number, required: true },
+    void: { type: Number, default: undefined },
     outstanding: { type: Number, required: true },
   },
   { collection: 'gift_certificate_day_totals', versionKey: false },

@@ -133,6 +133,7 @@ export function registerGiftCertificateRoutes(
       'GIFT_CERTIFICATE_NOT_FOUND',
       'GIFT_CERTIFICATE_BLOCKED',
       'GIFT_CERTIFICATE_EXPIRED',
+      'GIFT_CERTIFICATE_VOIDED',
       'GIFT_CERTIFICATE_RELOAD_CAP',
     ],
     handler: async ({ params, body, principal }) => certificates.reload(params.id, body, principal),
@@ -152,6 +153,7 @@ export function registerGiftCertificateRoutes(
     errors: [
       'GIFT_CERTIFICATE_NOT_FOUND',
       'GIFT_CERTIFICATE_EXPIRED',
+      'GIFT_CERTIFICATE_VOIDED',
       'GIFT_CERTIFICATE_INSUFFICIENT_BALANCE',
     ],
     handler: async ({ params, body, principal }) => certificates.adjust(params.id, body, principal),
@@ -168,7 +170,7 @@ export function registerGiftCertificateRoutes(
     body: GiftCertificateStatusBody,
     idempotency: 'optional',
     response: { status: 200, schema: GiftCertificate },
-    errors: ['GIFT_CERTIFICATE_NOT_FOUND', 'GIFT_CERTIFICATE_EXPIRED'],
+    errors: ['GIFT_CERTIFICATE_NOT_FOUND', 'GIFT_CERTIFICATE_EXPIRED', 'GIFT_CERTIFICATE_VOIDED'],
     handler: async ({ params, body, principal }) =>
       certificates.setBlocked(params.id, { isBlocked: true, reason: body.reason }, principal),
   });
@@ -184,7 +186,7 @@ export function registerGiftCertificateRoutes(
     body: GiftCertificateStatusBody,
     idempotency: 'optional',
     response: { status: 200, schema: GiftCertificate },
-    errors: ['GIFT_CERTIFICATE_NOT_FOUND', 'GIFT_CERTIFICATE_EXPIRED'],
+    errors: ['GIFT_CERTIFICATE_NOT_FOUND', 'GIFT_CERTIFICATE_EXPIRED', 'GIFT_CERTIFICATE_VOIDED'],
     handler: async ({ params, body, principal }) =>
       certificates.setBlocked(params.id, { isBlocked: false, reason: body.reason }, principal),
   });
@@ -217,6 +219,7 @@ export function registerGiftCertificateRoutes(
       'QR_SIGNATURE_INVALID',
       'GIFT_CERTIFICATE_CLAIMED',
       'GIFT_CERTIFICATE_EXPIRED',
+      'GIFT_CERTIFICATE_VOIDED',
       'RATE_LIMITED',
     ],
     handler: async ({ body, principal, req }) => {

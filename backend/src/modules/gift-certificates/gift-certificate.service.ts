@@ -29,6 +29,7 @@ import { actorOf as entryActorOf, addMonths } from '../ledger/ledger.service.js'
 import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
 import { MemberModel } from '../members/member.model.js';
 import type { ProgramService, ProgramSettings } from '../program/program.service.js';
+import type { SoldCertificate } from '../checkouts/instrument-port.js';
 import type { GiftCertificateCodes } from './gift-certificate-code.js';
 import { markWallet } from '../members/wallet-kinds.js';
 import {
@@ -58,6 +59,8 @@ type NewCertificate = {
   campaign: string | null;
   batchId: Types.ObjectId | null;
   purchaseId: Types.ObjectId | null;
+  /** The checkout that sold it (on its issue entry). */
+  checkoutId?: Types.ObjectId | null;
   memberId: Types.ObjectId | null;
   reason: string;
   actor: EntryActor;
@@ -79,6 +82,9 @@ type EntryInput = {
 
 /** A certificate credited back by a refund (in the refund's answer). */
 export type GiftCertificateRefundCredit = { id: string; last4: string; amountMinor: number };
+
+/** A sold certificate the refund of its sale took back (in the refund's answer). */
+export type GiftCertificateVoided = { id: string; last4: string; amountMinor: number };
 
 /**
  * Gift certificates: stored value with its own append-only ledger. Every change of a balance is a
@@ -270,7 +276,7 @@ export class GiftCertificateService {
       reason: input.reason,
       actor: input.actor,
       purchaseId: input.purchaseId,
-      checkoutId: null,
+      checkoutId: input.checkoutId?.toHexString() ?? null,
       refundId: null,
       dedupeKey: null,
       createdAt: input.now,
@@ -310,6 +316,54 @@ export class GiftCertificateService {
     );
     await nativeCollection<EventDoc>(EventModel).insertMany(events, { session });
     return issued;
+  }
+
+  /**
+   * Certificates sold at the till (GiftCertificateSalePort), in the checkout's transaction: bearer, channel
+   * `sale`, linked to the purchase and the checkout, "Sold at the till" by the cashier or the API key.
+   */
+  async sellInSession(
+    session: ClientSession,
+    input: {
+      valueMinor: number;
+      count: number;
+      currency: string;
+      purchaseId: Types.ObjectId;
+      checkoutId: Types.ObjectId;
+      actor: EntryActor | null;
+      now: Date;
+    },
+  ): Promise<SoldCertificate[]> {
+    const program = await this.deps.program.get();
+    const issued = await this.issueManyInSession(
+      session,
+      program,
+      {
+        valueMinor: input.valueMinor,
+        currency: this.currencyOf(input.currency, program),
+        channel: 'sale',
+        campaign: null,
+        batchId: null,
+        purchaseId: input.purchaseId,
+        checkoutId: input.checkoutId,
+        memberId: null,
+        reason: 'Sold at the till',
+        actor: input.actor ?? SYSTEM,
+        requestKey: null,
+        now: input.now,
+      },
+      input.count,
+    );
+    return issued.map(({ doc, code }) => ({
+      id: doc._id,
+      last4: doc.last4,
+      valueMinor: doc.initialValueMinor,
+      currency: doc.currency,
+      expiresAt: doc.expiresAt,
+      code,
+      displayCode: displayCode(code),
+      qrPayload: this.deps.codes.qrPayload(code),
+    }));
   }
 
   /** `count` codes none of which is taken (checked against the index before the insert). */
@@ -494,6 +548,7 @@ export class GiftCertificateService {
     const now = this.deps.clock.now();
     return runInTransaction(async (session) => {
       const current = await this.readInSession(session, found._id);
+      if (current.status === 'voided') throw voided(current);
       if (current.status === 'expired') throw expired(current);
       if (current.availableMinor + body.amountMinor < 0) {
         throw new ConflictError(
@@ -540,6 +595,7 @@ export class GiftCertificateService {
     const now = this.deps.clock.now();
     return runInTransaction(async (session) => {
       const current = await this.readInSession(session, found._id);
+      if (current.status === 'voided') throw voided(current);
       if (current.status === 'expired') throw expired(current);
       const wanted = input.isBlocked ? 'blocked' : 'active';
       if (current.status === wanted) return toGiftCertificate(current);
@@ -596,6 +652,7 @@ export class GiftCertificateService {
           'GIFT_CERTIFICATE_CLAIMED',
           "This gift certificate is in another member's wallet",
         );
+      if (current.status === 'voided') throw voided(current);
       if (current.status === 'expired' || isPastExpiry(current, now)) throw expired(current);
       const after = await nativeCollection<GiftCertificateDoc>(GiftCertificateModel).findOneAndUpdate(
         { _id: current._id, memberId: null },
@@ -720,6 +777,101 @@ export class GiftCertificateService {
       credits.push({ id, last4: after.last4, amountMinor: amount });
     }
     return credits;
+  }
+
+  /**
+   * In the refund's transaction, takes back the certificates a sale sold whose lines this refund returns:
+   * `lines` says how many of each value. A sold certificate is refunded only unspent — whole, not held,
+   * not expired — the way a shop takes back a gift card still in its envelope: the unspent ones of that
+   * value are voided first (a `void` entry of their whole value, status `voided`, the liability moves),
+   * and when fewer are unspent than the refund returns it is refused with 409
+   * GIFT_CERTIFICATE_ALREADY_SPENT (the amounts in the details), so that nothing is written. The refund
+   * gives the money back, so a voided certificate is never credited nor reactivated; each is voided once
+   * (a conditional update and the entry's `void:<certificate>` key).
+   */
+  async voidForRefundInSession(
+    session: ClientSession,
+    input: {
+      purchaseId: Types.ObjectId;
+      refundId: Types.ObjectId;
+      lines: Array<{ valueMinor: number; count: number }>;
+      actor: EntryActor | null;
+      now: Date;
+    },
+  ): Promise<GiftCertificateVoided[]> {
+    const wanted = input.lines.filter((l) => l.count > 0);
+    if (wanted.length === 0) return [];
+    const sold = await GiftCertificateModel.find({
+      purchaseId: input.purchaseId,
+      channel: 'sale',
+      status: { $ne: 'voided' },
+    })
+      .sort({ _id: 1 })
+      .session(session)
+      .lean();
+    const isUnspent = (c: GiftCertificateDoc) =>
+      c.status !== 'expired' &&
+      !isPastExpiry(c, input.now) &&
+      c.heldMinor === 0 &&
+      c.balanceMinor === c.initialValueMinor;
+    const chosen: GiftCertificateDoc[] = [];
+    const spent: GiftCertificateDoc[] = [];
+    for (const line of wanted) {
+      const ofValue = sold.filter((c) => c.initialValueMinor === line.valueMinor);
+      const unspent = ofValue.filter(isUnspent);
+      if (unspent.length < line.count) spent.push(...ofValue.filter((c) => !isUnspent(c)));
+      chosen.push(...unspent.slice(0, line.count));
+    }
+    if (spent.length > 0) {
+      throw new ConflictError(
+        'GIFT_CERTIFICATE_ALREADY_SPENT',
+        `${spent.map((c) => `····${c.last4}`).join(', ')}: a gift certificate sold here has been spent or is in use, so its sale cannot be refunded (only an unspent certificate is taken back)`,
+        {
+          certificates: spent.map((c) => ({
+            last4: c.last4,
+            initialValueMinor: c.initialValueMinor,
+            balanceMinor: c.balanceMinor,
+            availableMinor: c.availableMinor,
+            spentMinor: c.initialValueMinor - c.balanceMinor,
+          })),
+        },
+      );
+    }
+    const voided: GiftCertificateVoided[] = [];
+    for (const current of chosen) {
+      const value = current.balanceMinor;
+      const after = await nativeCollection<GiftCertificateDoc>(GiftCertificateModel).findOneAndUpdate(
+        {
+          _id: current._id,
+          status: { $in: ['active', 'blocked'] },
+          balanceMinor: value,
+          heldMinor: 0,
+        },
+        {
+          $set: { status: 'voided', updatedAt: input.now },
+          $inc: { balanceMinor: -value, availableMinor: -value },
+        },
+        { returnDocument: 'after', session },
+      );
+      if (!after) throw new RetryTransaction('gift certificate changed while voiding');
+      await this.writeEntry(session, after, {
+        type: 'void',
+        amountMinor: -value,
+        reason: `Sale refunded: purchase ${input.purchaseId.toHexString()}`,
+        actor: input.actor ?? SYSTEM,
+        purchaseId: input.purchaseId,
+        refundId: input.refundId,
+        dedupeKey: `void:${after._id.toHexString()}`,
+        now: input.now,
+      });
+      await this.appendEvent(session, 'gift_certificate.voided', after, input.now, {
+        amountMinor: value,
+        purchaseId: input.purchaseId.toHexString(),
+        refundId: input.refundId.toHexString(),
+      });
+      voided.push({ id: after._id.toHexString(), last4: after.last4, amountMinor: value });
+    }
+    return voided;
   }
 
   // ---- expiry -----------------------------------------------------------------------------------------
@@ -898,7 +1050,8 @@ export class GiftCertificateService {
       | 'gift_certificate.blocked'
       | 'gift_certificate.unblocked'
       | 'gift_certificate.claimed'
-      | 'gift_certificate.expired',
+      | 'gift_certificate.expired'
+      | 'gift_certificate.voided',
     doc: GiftCertificateDoc,
     occurredAt: Date,
     extra: Record<string, unknown>,
@@ -959,6 +1112,7 @@ export function certificateNotFound(): AppError {
 
 /** Refuses a certificate the till cannot take from (blocked or expired). */
 export function assertUsable(doc: GiftCertificateDoc, now: Date): void {
+  if (doc.status === 'voided') throw voided(doc);
   if (doc.status === 'expired' || isPastExpiry(doc, now)) throw expired(doc);
   if (doc.status === 'blocked')
     throw new ConflictError('GIFT_CERTIFICATE_BLOCKED', `Gift certificate ····${doc.last4} is blocked`);
@@ -973,6 +1127,13 @@ function expired(doc: GiftCertificateDoc): ConflictError {
   return new ConflictError('GIFT_CERTIFICATE_EXPIRED', `Gift certificate ····${doc.last4} expired on ${at}`, {
     expiresAt: at,
   });
+}
+
+function voided(doc: GiftCertificateDoc): ConflictError {
+  return new ConflictError(
+    'GIFT_CERTIFICATE_VOIDED',
+    `Gift certificate ····${doc.last4} was taken back by the refund of the sale that sold it`,
+  );
 }
 
 function alreadyIssued(id: Types.ObjectId): ConflictError {

@@ -12,6 +12,11 @@ export type PurchaseItem = {
   paidWithPointsMinor: number;
   /** Units returned by item refunds so far. */
   refundedQuantity: number;
+  /**
+   * `giftCertificate`: gift certificates sold at the till (one per unit, worth the unit price): stored
+   * value, not goods — the rules never see the line and a refund of it voids unspent certificates.
+   */
+  kind?: 'giftCertificate';
 };
 
 /** A part of the sale paid with stored value (a gift certificate): its refund goes back to it. */
@@ -70,6 +75,7 @@ const purchaseSchema = new Schema<Purchase>(
         discountMinor: Number,
         paidWithPointsMinor: Number,
         refundedQuantity: Number,
+        kind: { type: String, default: undefined },
       },
     ],
     occurredAt: { type: Date, required: true },

@@ -174,7 +174,9 @@ export function registerPurchaseRoutes(
       'Give `amountMinor` or `items: [{ sku, quantity }]`. Refunds never exceed what was paid across several refunds. ' +
       'A caller bound to a store refunds that store’s purchases only (another store’s: 403 `STORE_MISMATCH`). ' +
       'Points earned on the purchase are taken back from its own lot first (still pending or not), then from the balance; ' +
-      'beyond the balance the program policy applies (allow a negative balance, or floor at zero and write the rest off).',
+      'beyond the balance the program policy applies (allow a negative balance, or floor at zero and write the rest off). ' +
+      'A sale that sold gift certificates: returning their line (or refunding the whole sale) voids that many unspent certificates (`giftCertificatesVoided`); ' +
+      'a spent or partly spent one refuses the refund with 409 `GIFT_CERTIFICATE_ALREADY_SPENT`, and an amount refund covers the goods only (422 `GIFT_CERTIFICATE_REFUND_BY_ITEM`).',
     tags: ['Purchases'],
     access: { staff: MANAGERS, apiKey: ['refunds:write'] },
     params: z.object({ id: ObjectIdString }),
@@ -187,6 +189,8 @@ export function registerPurchaseRoutes(
       'PURCHASE_ALREADY_REFUNDED',
       'REFUND_EXCEEDS_PURCHASE',
       'REFUND_ITEM_NOT_FOUND',
+      'GIFT_CERTIFICATE_ALREADY_SPENT',
+      'GIFT_CERTIFICATE_REFUND_BY_ITEM',
       'IDEMPOTENCY_KEY_REQUIRED',
       'IDEMPOTENCY_KEY_REUSED',
     ],

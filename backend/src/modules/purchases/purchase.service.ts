@@ -62,23 +62,36 @@ export function currencyNotSupported(expected: string, given: string): AppError 
   );
 }
 
-/** The purchase as the rules read it. */
+/** What a purchase's gift certificate lines sold (stored value: money, but not a purchase of goods). */
+export function giftCertificatesSoldMinor(items: readonly Purchase['items'][number][]): number {
+  return items.reduce(
+    (sum, i) => sum + (i.kind === 'giftCertificate' ? i.quantity * i.unitPriceMinor : 0),
+    0,
+  );
+}
+
+/**
+ * The purchase as the rules read it: its goods. Gift certificates sold earn nothing (selling stored value
+ * is not a purchase; the points come when the certificate is spent, a certificate tender counting as money).
+ */
 function purchaseFacts(id: string, prepared: PreparedPurchase) {
   return {
     id,
     currency: prepared.currency,
     storeId: prepared.storeId,
     ...(prepared.channel ? { channel: prepared.channel } : {}),
-    totalMinor: prepared.totalMinor,
-    items: prepared.items.map((i) => ({
-      sku: i.sku,
-      ...(i.name ? { name: i.name } : {}),
-      ...(i.category ? { category: i.category } : {}),
-      quantity: i.quantity,
-      unitPriceMinor: i.unitPriceMinor,
-      discountMinor: i.discountMinor,
-      paidWithPointsMinor: i.paidWithPointsMinor,
-    })),
+    totalMinor: prepared.totalMinor - giftCertificatesSoldMinor(prepared.items),
+    items: prepared.items
+      .filter((i) => i.kind !== 'giftCertificate')
+      .map((i) => ({
+        sku: i.sku,
+        ...(i.name ? { name: i.name } : {}),
+        ...(i.category ? { category: i.category } : {}),
+        quantity: i.quantity,
+        unitPriceMinor: i.unitPriceMinor,
+        discountMinor: i.discountMinor,
+        paidWithPointsMinor: i.paidWithPointsMinor,
+      })),
   };
 }
 
@@ -386,7 +399,8 @@ export class PurchaseService {
         $inc: {
           ...usageUpdate.$inc,
           'stats.purchaseCount': 1,
-          'stats.totalSpentMinor': prepared.totalMinor,
+          // The member's spend is on goods: gift certificates sold are stored value (spent later).
+          'stats.totalSpentMinor': prepared.totalMinor - giftCertificatesSoldMinor(items),
         },
         $set: {
           ...usageUpdate.$set,

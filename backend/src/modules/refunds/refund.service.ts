@@ -16,7 +16,9 @@ import type { StampService } from '../stamps/stamp.service.js';
 import type {
   GiftCertificateRefundCredit,
   GiftCertificateService,
+  GiftCertificateVoided,
 } from '../gift-certificates/gift-certificate.service.js';
+import { giftCertificatesSoldMinor } from '../purchases/purchase.service.js';
 import type { CouponService } from '../coupons/coupon.service.js';
 import { RefundModel, type Refund } from './refund.model.js';
 
@@ -30,6 +32,7 @@ export type RefundResult = {
   balance: Balance;
   stamps?: StampsRemovedSummary[];
   giftCertificates?: GiftCertificateRefundCredit[];
+  giftCertificatesVoided?: GiftCertificateVoided[];
   purchase: { totalMinor: number; refundedMinor: number; isFullyRefunded: boolean };
 };
 
@@ -41,6 +44,10 @@ const share = (total: number, part: number, whole: number) =>
  * Refunds. Points follow the money in proportion, computed on the cumulative refunded amount so that
  * several partial refunds add up exactly to the full reversal: after refunds totalling R of a total T,
  * floor(earned × R / T) points have been taken back and floor(spent × R / T) given back.
+ *
+ * Gift certificates sold by the purchase (its `giftCertificate` lines) are stored value, not goods: the
+ * proportions above count the goods only (R and T without them), and refunding such a line takes back
+ * that many unspent certificates (voided; a spent one refuses the refund, see voidForRefundInSession).
  */
 export class RefundService {
   constructor(
@@ -121,12 +128,13 @@ export class RefundService {
           );
         }
         const isFullyRefunded = refundedMinor === purchase.totalMinor;
-        const reversedTotal = isFullyRefunded
+        const goods = goodsShare(purchase, { items, refundedMinor, isFullyRefunded, input });
+        const reversedTotal = goods.isFullyRefunded
           ? purchase.pointsEarned
-          : share(purchase.pointsEarned, refundedMinor, purchase.totalMinor);
-        const restoredTotal = isFullyRefunded
+          : share(purchase.pointsEarned, goods.refundedMinor, goods.totalMinor);
+        const restoredTotal = goods.isFullyRefunded
           ? purchase.pointsSpent
-          : share(purchase.pointsSpent, refundedMinor, purchase.totalMinor);
+          : share(purchase.pointsSpent, goods.refundedMinor, goods.totalMinor);
         const toReverse = reversedTotal - purchase.pointsReversed;
         const toRestore = restoredTotal - purchase.pointsRestored;
         const id = new Types.ObjectId();
@@ -183,20 +191,25 @@ export class RefundService {
             purchaseId: purchase._id,
             refundId: id,
             storeId: purchase.storeId,
-            refundedMinor,
-            totalMinor: purchase.totalMinor,
-            isFullyRefunded,
+            refundedMinor: goods.refundedMinor,
+            totalMinor: goods.totalMinor,
+            isFullyRefunded: goods.isFullyRefunded,
             now,
           });
-          await this.correctStats(session, purchase, amountMinor, isFullyRefunded);
+          await this.correctStats(
+            session,
+            purchase,
+            goods.refundedMinor - goods.refundedMinorBefore,
+            goods.becameFullyRefunded,
+          );
           // A refunded sale no longer counts against "max 1 a day" nor against the campaign budget.
           ruleUsageReturned = await giveBackConsumptionInSession(session, {
             memberId: purchase.memberId,
             consumption: purchase.ruleConsumption ?? [],
-            totalMinor: purchase.totalMinor,
-            refundedMinorBefore: purchase.refundedMinor,
-            refundedMinorAfter: refundedMinor,
-            isFullyRefunded,
+            totalMinor: goods.totalMinor,
+            refundedMinorBefore: goods.refundedMinorBefore,
+            refundedMinorAfter: goods.refundedMinor,
+            isFullyRefunded: goods.becameFullyRefunded,
           });
         }
         // Coupons follow the sale whoever bought it (a bearer coupon may pay for an anonymous sale).
@@ -204,16 +217,25 @@ export class RefundService {
           purchaseId: purchase._id,
           refundId: id,
           storeId: purchase.storeId,
-          isFullyRefunded,
+          isFullyRefunded: goods.becameFullyRefunded,
           now,
         });
         // Gift certificates get their share back whether or not the sale had a member (it is their money).
+        // They paid the goods only (never a certificate sold), so their share is of the goods refunded.
         const giftCertificates = await this.deps.giftCertificates.creditForRefundInSession(session, {
           purchaseId: purchase._id,
           refundId: id,
-          refundedMinor,
-          totalMinor: purchase.totalMinor,
-          isFullyRefunded,
+          refundedMinor: goods.refundedMinor,
+          totalMinor: goods.totalMinor,
+          isFullyRefunded: goods.isFullyRefunded,
+          actor: actorOf(ctx.principal),
+          now,
+        });
+        // Certificates the sale sold, returned with their lines: voided if unspent, else the refund is refused.
+        const giftCertificatesVoided = await this.deps.giftCertificates.voidForRefundInSession(session, {
+          purchaseId: purchase._id,
+          refundId: id,
+          lines: goods.certificatesReturned,
           actor: actorOf(ctx.principal),
           now,
         });
@@ -262,6 +284,7 @@ export class RefundService {
           balance,
           ...(stamps.length ? { stamps } : {}),
           ...(giftCertificates.length ? { giftCertificates } : {}),
+          ...(giftCertificatesVoided.length ? { giftCertificatesVoided } : {}),
           purchase: { totalMinor: purchase.totalMinor, refundedMinor, isFullyRefunded },
         };
       });
@@ -346,6 +369,80 @@ function toRefundFields(refund: Refund) {
     pointsReversed: refund.pointsReversed,
     pointsRestored: refund.pointsRestored,
     pointsWrittenOff: refund.pointsWrittenOff,
+  };
+}
+
+/**
+ * What a refund does to the goods of a purchase that sold gift certificates (for any other purchase the
+ * goods are the whole purchase): the goods' total and refunded amounts before and after it, and how many
+ * certificates of each value it returns. A full refund returns every certificate still sold; a partial
+ * refund by amount refunds goods only — one that would reach the certificates is refused with 422
+ * GIFT_CERTIFICATE_REFUND_BY_ITEM (a certificate is returned by its line, or with the whole sale).
+ * Updates `items` (the certificates' lines) in place for a full refund by amount.
+ */
+function goodsShare(
+  purchase: Purchase,
+  after: {
+    items: Purchase['items'];
+    refundedMinor: number;
+    isFullyRefunded: boolean;
+    input: CreateRefundBody;
+  },
+): {
+  totalMinor: number;
+  refundedMinorBefore: number;
+  refundedMinor: number;
+  isFullyRefunded: boolean;
+  becameFullyRefunded: boolean;
+  certificatesReturned: Array<{ valueMinor: number; count: number }>;
+} {
+  const soldMinor = giftCertificatesSoldMinor(purchase.items);
+  if (soldMinor === 0) {
+    return {
+      totalMinor: purchase.totalMinor,
+      refundedMinorBefore: purchase.refundedMinor,
+      refundedMinor: after.refundedMinor,
+      isFullyRefunded: after.isFullyRefunded,
+      becameFullyRefunded: after.isFullyRefunded,
+      certificatesReturned: [],
+    };
+  }
+  const returnedMinor = (items: Purchase['items']) =>
+    items.reduce(
+      (sum, i) => sum + (i.kind === 'giftCertificate' ? i.refundedQuantity * i.unitPriceMinor : 0),
+      0,
+    );
+  const totalMinor = purchase.totalMinor - soldMinor;
+  const refundedMinorBefore = purchase.refundedMinor - returnedMinor(purchase.items);
+  if (after.isFullyRefunded) {
+    for (const line of after.items)
+      if (line.kind === 'giftCertificate') line.refundedQuantity = line.quantity;
+  } else if ('amountMinor' in after.input) {
+    const refundableGoodsMinor = totalMinor - refundedMinorBefore;
+    if (after.refundedMinor - returnedMinor(after.items) > totalMinor) {
+      throw new AppError(
+        'unprocessable',
+        'GIFT_CERTIFICATE_REFUND_BY_ITEM',
+        `This sale sold gift certificates: an amount refund gives back goods only (at most ${refundableGoodsMinor}); refund a certificate by its line (items) or the whole sale`,
+        { refundableGoodsMinor, giftCertificatesMinor: soldMinor - returnedMinor(purchase.items) },
+      );
+    }
+  }
+  const refundedMinor = after.refundedMinor - returnedMinor(after.items);
+  const isFullyRefunded = refundedMinor >= totalMinor;
+  const byValue = new Map<number, number>();
+  after.items.forEach((line, index) => {
+    if (line.kind !== 'giftCertificate') return;
+    const count = line.refundedQuantity - (purchase.items[index]?.refundedQuantity ?? 0);
+    if (count > 0) byValue.set(line.unitPriceMinor, (byValue.get(line.unitPriceMinor) ?? 0) + count);
+  });
+  return {
+    totalMinor,
+    refundedMinorBefore,
+    refundedMinor,
+    isFullyRefunded,
+    becameFullyRefunded: isFullyRefunded && refundedMinorBefore < totalMinor,
+    certificatesReturned: [...byValue].map(([valueMinor, count]) => ({ valueMinor, count })),
   };
 }
 

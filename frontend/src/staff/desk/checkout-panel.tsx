@@ -11,6 +11,7 @@ import { ErrorNotice } from '../ui/error-notice.js';
 import { useSubmission } from '../ui/use-submission.js';
 import { CameraScanner } from './camera-scanner.js';
 import { findDuplicateSale, type RecordedSale } from './duplicate-sale.js';
+import { SellGiftCertificate, itemsOf } from './sell-gift-certificate.js';
 
 /**
  * An open sale at the till: the basket priced with what is applied, the offers (tap to apply, or why
@@ -148,7 +149,15 @@ export function CheckoutPanel({
         <tbody>
           {checkout.lines.map((line, index) => (
             <tr key={index}>
-              <td>{t('desk.checkout.line', { quantity: line.quantity, name: line.name ?? line.sku })}</td>
+              <td>
+                {t('desk.checkout.line', {
+                  quantity: line.quantity,
+                  name:
+                    line.kind === 'giftCertificate'
+                      ? t('desk.sellCertificate.line', { value: money(line.unitPriceMinor) })
+                      : (line.name ?? line.sku),
+                })}
+              </td>
               <td className="amount">{money(line.grossMinor)}</td>
             </tr>
           ))}
@@ -197,7 +206,9 @@ export function CheckoutPanel({
                   ? t('desk.checkout.droppedMinBasket')
                   : dropped.reason === 'NOT_APPLICABLE_TO_ITEMS'
                     ? t('desk.checkout.droppedNotForItems')
-                    : t('desk.checkout.droppedTotal'),
+                    : dropped.reason === 'GIFT_CERTIFICATE_NOT_PAYABLE'
+                      ? t('error.giftCertificateNotPayable')
+                      : t('desk.checkout.droppedTotal'),
           })}
         </Notice>
       ))}
@@ -311,6 +322,15 @@ export function CheckoutPanel({
           {t('desk.code.scan')}
         </button>
       </form>
+      <SellGiftCertificate
+        currency={checkout.currency}
+        isDisabled={busy !== null || completion.isLocked}
+        onAdd={async (item) => {
+          const next = await staffApi.replaceCheckoutItems(checkout.id, [...itemsOf(checkout), item]);
+          onChange(next);
+          return next;
+        }}
+      />
       {isScanning ? (
         <CameraScanner
           onCode={(code) => {

@@ -10,6 +10,7 @@ const en = {
   'desk.balance.status.active': 'It can be used.',
   'desk.balance.status.blocked': 'It is blocked: it cannot be used.',
   'desk.balance.status.expired': 'It has expired.',
+  'desk.balance.status.voided': 'It was taken back by the refund of its sale: it cannot be used.',
   'desk.balance.status.exhausted': 'Nothing is left on it.',
   'desk.walkIn.start': 'Sale without a card',
   'desk.walkIn.title': 'Customer without a card',
@@ -37,6 +38,15 @@ const en = {
   'error.giftCertificateBlocked': 'This gift certificate is blocked.',
   'error.giftCertificateExpired': 'This gift certificate has expired.',
   'error.giftCertificateEmpty': 'This gift certificate has nothing left on it.',
+  'error.giftCertificateNotPayable':
+    'A gift certificate in this sale is paid in money only: points and gift certificates pay the other items.',
+  'error.giftCertificateValueCap': 'This gift certificate is worth more than one certificate may hold.',
+  'error.giftCertificateVoided':
+    'This gift certificate was taken back when its sale was refunded: it cannot be used.',
+  'error.giftCertificateAlreadySpent':
+    'A gift certificate sold in this sale has been used: the certificate cannot be refunded.',
+  'error.giftCertificateRefundByItem':
+    'This sale sold gift certificates: return their line, or refund the whole sale.',
   'error.giftCertificateCurrency': 'This gift certificate is in another currency.',
 };
 
@@ -52,6 +62,7 @@ const es: CodeMessages = {
   'desk.balance.status.active': 'Se puede usar.',
   'desk.balance.status.blocked': 'Está bloqueada: no se puede usar.',
   'desk.balance.status.expired': 'Ha caducado.',
+  'desk.balance.status.voided': 'Se anuló con el reembolso de su venta: no se puede usar.',
   'desk.balance.status.exhausted': 'No le queda saldo.',
   'desk.walkIn.start': 'Venta sin tarjeta',
   'desk.walkIn.title': 'Cliente sin tarjeta',
@@ -80,6 +91,14 @@ const es: CodeMessages = {
   'error.giftCertificateBlocked': 'Esta tarjeta regalo está bloqueada.',
   'error.giftCertificateExpired': 'Esta tarjeta regalo ha caducado.',
   'error.giftCertificateEmpty': 'A esta tarjeta regalo no le queda saldo.',
+  'error.giftCertificateNotPayable':
+    'Una tarjeta regalo de esta venta se paga solo con dinero: los puntos y las tarjetas regalo pagan los demás artículos.',
+  'error.giftCertificateValueCap': 'Esta tarjeta regalo vale más de lo que puede tener una tarjeta.',
+  'error.giftCertificateVoided': 'Esta tarjeta regalo se anuló al reembolsar su venta: no se puede usar.',
+  'error.giftCertificateAlreadySpent':
+    'Una tarjeta regalo vendida en esta venta ya se ha usado: no se puede reembolsar.',
+  'error.giftCertificateRefundByItem':
+    'Esta venta vendió tarjetas regalo: devuelva su línea o reembolse la venta entera.',
   'error.giftCertificateCurrency': 'Esta tarjeta regalo está en otra moneda.',
 };
 
@@ -93,6 +112,7 @@ const ru: CodeMessages = {
   'desk.balance.status.active': 'Его можно использовать.',
   'desk.balance.status.blocked': 'Он заблокирован: использовать нельзя.',
   'desk.balance.status.expired': 'Срок действия истёк.',
+  'desk.balance.status.voided': 'Аннулирован возвратом покупки, в которой был продан: использовать нельзя.',
   'desk.balance.status.exhausted': 'На нём ничего не осталось.',
   'desk.walkIn.start': 'Продажа без карты',
   'desk.walkIn.title': 'Покупатель без карты',
@@ -120,6 +140,14 @@ const ru: CodeMessages = {
   'error.giftCertificateBlocked': 'Этот сертификат заблокирован.',
   'error.giftCertificateExpired': 'Срок действия сертификата истёк.',
   'error.giftCertificateEmpty': 'На этом сертификате ничего не осталось.',
+  'error.giftCertificateNotPayable':
+    'Подарочный сертификат в этой продаже оплачивается только деньгами: баллы и сертификаты оплачивают другие товары.',
+  'error.giftCertificateValueCap': 'Этот сертификат дороже, чем допускается для одного сертификата.',
+  'error.giftCertificateVoided': 'Этот сертификат аннулирован при возврате его продажи: использовать нельзя.',
+  'error.giftCertificateAlreadySpent':
+    'Сертификат, проданный в этой продаже, уже использован: вернуть его нельзя.',
+  'error.giftCertificateRefundByItem':
+    'В этой продаже проданы сертификаты: верните их строку или всю продажу.',
   'error.giftCertificateCurrency': 'Этот сертификат в другой валюте.',
 };
 
@@ -133,6 +161,7 @@ const ro: CodeMessages = {
   'desk.balance.status.active': 'Poate fi folosit.',
   'desk.balance.status.blocked': 'Este blocat: nu poate fi folosit.',
   'desk.balance.status.expired': 'A expirat.',
+  'desk.balance.status.voided': 'A fost anulat prin rambursarea vânzării sale: nu poate fi folosit.',
   'desk.balance.status.exhausted': 'Nu a mai rămas nimic pe el.',
   'desk.walkIn.start': 'Vânzare fără card',
   'desk.walkIn.title': 'Client fără card',
@@ -160,6 +189,16 @@ const ro: CodeMessages = {
   'error.giftCertificateBlocked': 'Acest certificat cadou este blocat.',
   'error.giftCertificateExpired': 'Acest certificat cadou a expirat.',
   'error.giftCertificateEmpty': 'Pe acest certificat cadou nu a mai rămas nimic.',
+  'error.giftCertificateNotPayable':
+    'Un certificat cadou din această vânzare se plătește doar cu bani: punctele și certificatele plătesc celelalte produse.',
+  'error.giftCertificateValueCap':
+    'Acest certificat cadou valorează mai mult decât poate avea un certificat.',
+  'error.giftCertificateVoided':
+    'Acest certificat cadou a fost anulat la rambursarea vânzării sale: nu poate fi folosit.',
+  'error.giftCertificateAlreadySpent':
+    'Un certificat cadou vândut în această vânzare a fost folosit: nu poate fi rambursat.',
+  'error.giftCertificateRefundByItem':
+    'Această vânzare a vândut certificate cadou: returnați linia lor sau rambursați toată vânzarea.',
   'error.giftCertificateCurrency': 'Acest certificat cadou este în altă monedă.',
 };
 

@@ -2,6 +2,7 @@ import { forwardRef, useState, type FormEvent } from 'react';
 import type { Checkout, CheckoutItemInput } from '@regulars/contracts';
 import { currencyDigits, formatMoney, parseMoneyToMinor } from '../../shared/format.js';
 import { Notice } from '../../shared/ui/notice.js';
+import { SellGiftCertificate } from './sell-gift-certificate.js';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import { useSession } from '../session.js';
@@ -9,7 +10,14 @@ import { ErrorNotice } from '../ui/error-notice.js';
 import { useSubmission } from '../ui/use-submission.js';
 import { useDeskStore } from './device-store.js';
 
-type Line = { sku: string; category: string; quantity: string; unitPrice: string };
+type Line = {
+  sku: string;
+  category: string;
+  quantity: string;
+  unitPrice: string;
+  /** A gift certificate line added by "Sell a gift certificate" keeps its kind when the basket changes. */
+  kind?: 'giftCertificate';
+};
 const emptyLine: Line = { sku: '', category: '', quantity: '1', unitPrice: '' };
 
 type Basket = { storeId: string; items: CheckoutItemInput[] };
@@ -45,6 +53,7 @@ export const PurchaseForm = forwardRef<
           category: line.category ?? '',
           quantity: String(line.quantity),
           unitPrice: String(line.unitPriceMinor / 10 ** currencyDigits(currency)),
+          ...(line.kind === 'giftCertificate' ? { kind: 'giftCertificate' as const } : {}),
         }))
       : [],
   );
@@ -56,6 +65,7 @@ export const PurchaseForm = forwardRef<
     category: line.category.trim(),
     quantity: Number.parseInt(line.quantity, 10),
     unitPriceMinor: parseMoneyToMinor(line.unitPrice, currency),
+    kind: line.kind,
   }));
   const linesTotal = parsedLines.reduce(
     (sum, line) => sum + (line.unitPriceMinor ?? 0) * (Number.isFinite(line.quantity) ? line.quantity : 0),
@@ -72,6 +82,7 @@ export const PurchaseForm = forwardRef<
       const items: CheckoutItemInput[] = parsedLines.map((line) => ({
         sku: line.sku,
         ...(line.category ? { category: line.category } : {}),
+        ...(line.kind ? { kind: line.kind } : {}),
         quantity: line.quantity,
         unitPriceMinor: line.unitPriceMinor ?? 0,
       }));
@@ -243,6 +254,23 @@ export const PurchaseForm = forwardRef<
           </button>
         ) : null}
       </form>
+      {!existing && storeId ? (
+        <SellGiftCertificate
+          currency={currency}
+          isDisabled={isLocked}
+          onAdd={async (item) => {
+            // A gift certificate alone opens the sale (a walk-in may buy one); goods can be added after.
+            const opened = await staffApi.openCheckout({
+              storeId,
+              ...(memberId ? { member: { memberId } } : {}),
+              currency,
+              items: [item],
+            });
+            onOpened(opened);
+            return opened;
+          }}
+        />
+      ) : null}
     </section>
   );
 });

@@ -7,6 +7,7 @@ import { useI18n } from '../staff-i18n.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { useSubmission } from '../ui/use-submission.js';
+import { SoldGiftCertificates } from './sell-gift-certificate.js';
 
 /**
  * The completed sale: what to print, the points, the new balance, and Undo until the next customer
@@ -43,15 +44,25 @@ export function ReceiptPanel({
       <table className="lines-table receipt-lines">
         <tbody>
           {receipt.lines.map((line, index) => (
-            <tr key={index} className={line.kind === 'item' ? '' : 'applied-line'}>
+            <tr
+              key={index}
+              className={line.kind === 'item' || line.kind === 'gift_certificate_sale' ? '' : 'applied-line'}
+            >
               <td>
                 {line.kind === 'item'
                   ? t('desk.checkout.line', { quantity: line.quantity ?? 1, name: line.label })
-                  : line.kind === 'points_payment'
-                    ? t('desk.receipt.pointsPaid', { points: points(line.points ?? 0) })
-                    : line.kind === 'gift_certificate'
-                      ? `${t('desk.code.giftCertificate')} ${certificateEnding(line.label)}`
-                      : line.label}
+                  : line.kind === 'gift_certificate_sale'
+                    ? t('desk.checkout.line', {
+                        quantity: line.quantity ?? 1,
+                        name: t('desk.sellCertificate.line', {
+                          value: money(Math.round(line.amountMinor / (line.quantity ?? 1))),
+                        }),
+                      })
+                    : line.kind === 'points_payment'
+                      ? t('desk.receipt.pointsPaid', { points: points(line.points ?? 0) })
+                      : line.kind === 'gift_certificate'
+                        ? `${t('desk.code.giftCertificate')} ${certificateEnding(line.label)}`
+                        : line.label}
               </td>
               <td className="amount">
                 {line.amountMinor < 0 ? `−${money(-line.amountMinor)}` : money(line.amountMinor)}
@@ -60,6 +71,7 @@ export function ReceiptPanel({
           ))}
         </tbody>
       </table>
+      <SoldGiftCertificates certificates={receipt.giftCertificates} />
       <p className="outcome-big" data-testid="points-earned">
         {t('desk.receipt.earned', { points: points(receipt.pointsEarned) })}
         {receipt.pointsSpent > 0

@@ -80,6 +80,10 @@ export function LiabilityReport() {
                     <th scope="row">{t('gift.liability.adjusted')}</th>
                     <td className="num">{money(row.adjustedMinor)}</td>
                   </tr>
+                  <tr>
+                    <th scope="row">{t('gift.liability.voided')}</th>
+                    <td className="num">{money(row.voidedMinor)}</td>
+                  </tr>
                 </tbody>
               </table>
             );

@@ -143,4 +143,9 @@ const PLAIN_MESSAGES: Partial<Record<string, StaffMessageKey>> = {
   GIFT_CERTIFICATE_ALREADY_ISSUED: 'error.giftCertificateAlreadyIssued',
   GIFT_CERTIFICATE_CLAIMED: 'error.giftCertificateClaimed',
   GIFT_CERTIFICATE_INSUFFICIENT_BALANCE: 'error.giftCertificateInsufficientBalance',
+  GIFT_CERTIFICATE_NOT_PAYABLE: 'error.giftCertificateNotPayable',
+  GIFT_CERTIFICATE_VALUE_CAP: 'error.giftCertificateValueCap',
+  GIFT_CERTIFICATE_VOIDED: 'error.giftCertificateVoided',
+  GIFT_CERTIFICATE_ALREADY_SPENT: 'error.giftCertificateAlreadySpent',
+  GIFT_CERTIFICATE_REFUND_BY_ITEM: 'error.giftCertificateRefundByItem',
 };
