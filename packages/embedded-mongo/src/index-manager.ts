@@ -107,9 +107,50 @@ export class CollectionIndex {
     return this.spec.unique === true;
   }
 
-  /** Whether the planner may answer queries from this index (partial and sparse ones may miss documents). */
+  /** Whether the planner may answer any query from this index (partial and sparse ones may miss documents). */
   get isUsableForQueries(): boolean {
     return this.partial === undefined && this.spec.sparse !== true && this.spec.hidden !== true;
+  }
+
+  /**
+   * Whether a query whose equalities are `equalities` (path → value) only matches documents this index
+   * holds: always for a full index; for a partial one, when every condition of its filter is a field
+   * condition that the query's equality on that field satisfies (`{ status: 'active' }` for a query on
+   * `status: 'active'`, `{ memberId: { $type: 'objectId' } }` for one on a member's id), as MongoDB
+   * uses a partial index only for a query that implies its filter.
+   */
+  isUsableWith(equalities: ReadonlyMap<string, unknown>): boolean {
+    if (this.isUsableForQueries) return true;
+    if (this.partial === undefined || this.spec.sparse === true || this.spec.hidden === true) return false;
+    const conditions = this.partialConditions();
+    if (conditions === undefined) return false;
+    return conditions.every(({ path, matches }) => {
+      if (!equalities.has(path)) return false;
+      return matches(documentWith(path, equalities.get(path)));
+    });
+  }
+
+  private partialConditionsCache: Array<{ path: string; matches: Predicate }> | null | undefined;
+
+  /** The partial filter as one predicate per field (undefined when it is not only field conditions). */
+  private partialConditions(): Array<{ path: string; matches: Predicate }> | undefined {
+    if (this.partialConditionsCache !== undefined) return this.partialConditionsCache ?? undefined;
+    const out: Array<{ path: string; matches: Predicate }> = [];
+    const collect = (filter: Document): boolean => {
+      for (const [path, condition] of Object.entries(filter)) {
+        if (path === '$and' && Array.isArray(condition)) {
+          if (!condition.every((part) => isPlainObject(part) && collect(part as Document))) return false;
+          continue;
+        }
+        if (path.startsWith('$')) return false;
+        out.push({ path, matches: compileFilter({ [path]: condition }) });
+      }
+      return true;
+    };
+    const isSimple =
+      this.spec.partialFilterExpression !== undefined && collect(this.spec.partialFilterExpression);
+    this.partialConditionsCache = isSimple && out.length > 0 ? out : null;
+    return this.partialConditionsCache ?? undefined;
   }
 
   /** The key tuples a document contributes (several when a field is an array). */
@@ -467,4 +508,20 @@ export function parseIndexSpec(raw: unknown): IndexSpec {
   for (const [key, value] of Object.entries(raw)) if (!known.has(key)) extra[key] = value;
   if (Object.keys(extra).length > 0) spec.extra = extra;
   return spec;
+}
+
+/** A document with `value` at a dotted `path` (to test one field's condition against a query's value). */
+function documentWith(path: string, value: unknown): Document {
+  const parts = path.split('.');
+  const root: Document = {};
+  let cursor: Document = root;
+  parts.forEach((part, i) => {
+    if (i === parts.length - 1) cursor[part] = value;
+    else {
+      const next: Document = {};
+      cursor[part] = next;
+      cursor = next;
+    }
+  });
+  return root;
 }

@@ -121,6 +121,9 @@ export function planQuery(
   if (id?.hasEq === true) return { stage: 'IDHACK', ids: [canonicalKey(id.eq)] };
   if (id?.in !== undefined) return { stage: 'IDHACK', ids: [...new Set(id.in.map(canonicalKey))] };
 
+  // A partial index answers only queries whose equalities imply its filter.
+  const queryEqualities = new Map<string, unknown>();
+  for (const [path, bounds] of fields) if (bounds.hasEq) queryEqualities.set(path, bounds.eq);
   let best: QueryPlan | undefined;
   const consider = (plan: QueryPlan & { stage: 'IXSCAN' }): void => {
     if (best === undefined || best.stage !== 'IXSCAN' || plan.ids.length < best.ids.length) best = plan;
@@ -128,7 +131,7 @@ export function planQuery(
   const considerIds = (index: CollectionIndex, ids: string[], keysExamined = ids.length): void =>
     consider({ stage: 'IXSCAN', indexName: index.spec.name, ids, isSorted: false, keysExamined });
   for (const index of collection.indexes) {
-    if (!index.isUsableForQueries) continue;
+    if (!index.isUsableWith(queryEqualities)) continue;
     const bounds = index.fields.map((field) => fields.get(field.path));
     const first = bounds[0];
     if (first === undefined) continue;
@@ -171,7 +174,7 @@ export function planQuery(
   }
   if (best !== undefined) return best;
   for (const index of collection.indexes) {
-    if (!index.isUsableForQueries) continue;
+    if (!index.isUsableWith(queryEqualities)) continue;
     const direction = sortMatchesIndex(index, sort);
     if (direction === undefined) continue;
     collection.ensureOrdered(index);

@@ -1,3 +1,4 @@
+import { ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import type { AnyDoc } from './support/documents.js';
 import { useEmbeddedServer } from './support/server-fixture.js';
@@ -103,6 +104,45 @@ describe('indexes: hint, hidden, listIndexes options', () => {
     expect((await explain()).queryPlanner.winningPlan.inputStage?.indexName).toBe('by_code');
     await db.command({ collMod: 'indexed', index: { name: 'at_1', expireAfterSeconds: 60 } });
     expect((await c.listIndexes().toArray())[2]).toMatchObject({ expireAfterSeconds: 60 });
+  });
+});
+
+describe('partial indexes', () => {
+  it('answer the queries that imply their filter from the index, and no other query', async () => {
+    const db = fixture.db();
+    const c = db.collection<AnyDoc>('partial');
+    const owner = new ObjectId();
+    await c.insertMany(
+      Array.from({ length: 60 }, (_, i) => ({
+        _id: i,
+        status: i % 3 === 0 ? 'active' : 'used',
+        until: new Date(Date.UTC(2026, 0, 1 + i)),
+        memberId: i % 2 === 0 ? owner : null,
+      })),
+    );
+    await c.createIndex({ until: 1, _id: 1 }, { name: 'due', partialFilterExpression: { status: 'active' } });
+    await c.createIndex(
+      { memberId: 1, _id: -1 },
+      { name: 'wallet', partialFilterExpression: { memberId: { $type: 'objectId' } } },
+    );
+    const plan = async (filter: AnyDoc) => {
+      const explained = await db.command({ explain: { find: 'partial', filter }, verbosity: 'queryPlanner' });
+      return (
+        explained.queryPlanner.winningPlan.inputStage?.indexName ?? explained.queryPlanner.winningPlan.stage
+      );
+    };
+    const due = { status: 'active', until: { $lte: new Date(Date.UTC(2026, 0, 20)) } };
+    expect(await plan(due)).toBe('due');
+    expect((await c.find(due).toArray()).map((d) => d._id)).toEqual([0, 3, 6, 9, 12, 15, 18]);
+    // Without the status, the index would miss the used ones: a collection scan, every match found.
+    const anyStatus = { until: { $lte: new Date(Date.UTC(2026, 0, 3)) } };
+    expect(await plan(anyStatus)).toBe('COLLSCAN');
+    expect((await c.find(anyStatus).toArray()).map((d) => d._id)).toEqual([0, 1, 2]);
+    expect(await plan({ status: 'used', until: { $lte: new Date() } })).toBe('COLLSCAN');
+    expect(await plan({ memberId: owner, status: 'active' })).toBe('wallet');
+    expect(await c.countDocuments({ memberId: owner, status: 'active' })).toBe(10);
+    expect(await plan({ memberId: null })).toBe('COLLSCAN');
+    expect(await c.countDocuments({ memberId: null })).toBe(30);
   });
 });
 
