@@ -6,6 +6,7 @@ import { launcherEnvironment, loadConfig } from './config.js';
 import { startLocalRedis, stopChild, type LocalRedis } from './platform/local-redis.js';
 import { readFile } from 'node:fs/promises';
 import { demoEnvFile } from './seed/demo-integration.js';
+import { embeddedServerNodeFlags } from '@regulars/embedded-mongo';
 import { DEMO_PASSWORD, DEMO_STAFF } from './seed/demo-seed.js';
 
 /**
@@ -116,9 +117,13 @@ async function startEmbeddedMongoProcess(dbPath: string): Promise<{ child: Child
     path.dirname(fileURLToPath(import.meta.resolve('@regulars/embedded-mongo'))),
     'cli.js',
   );
-  const child = spawn(process.execPath, [cli, '--port', '0', '--dbpath', dbPath], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...embeddedServerNodeFlags(), cli, '--port', '0', '--dbpath', dbPath],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const uri = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
     const timer = setTimeout(

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import readline from 'node:readline';
+import { embeddedServerNodeFlags } from '@regulars/embedded-mongo';
 import type { RuleInput } from '@regulars/rules';
 
 export const root = path.resolve(import.meta.dirname, '../../..');
@@ -88,6 +89,7 @@ export async function startMongoChild(
     process.execPath,
     [
       ...profileFlags(),
+      ...embeddedServerNodeFlags(),
       ...compiled('packages/embedded-mongo/dist/cli.js', 'packages/embedded-mongo/src/cli.ts'),
       '--port',
       '0',
