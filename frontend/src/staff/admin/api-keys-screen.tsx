@@ -9,6 +9,7 @@ import { useI18n } from '../staff-i18n.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { adminApi } from './admin-api.js';
 import { AdminErrorNotice } from './admin-errors.js';
+import { FormFooter } from './form-footer.js';
 import { useAdminWrite } from './use-admin-write.js';
 
 /** API keys: the list (scopes, store, last used), "Create API key" with its secret shown once, revoking. */
@@ -221,15 +222,12 @@ function NewApiKeyForm({
           </div>
           {problems.scopes ? <p className="field-error">{problems.scopes}</p> : null}
         </fieldset>
-        {write.error ? <AdminErrorNotice error={write.error} /> : null}
-        <div className="row">
-          <button type="submit" disabled={write.isBusy}>
-            {write.isBusy ? t('admin.saving') : t('admin.apiKeys.create')}
-          </button>
-          <button type="button" className="secondary" onClick={onCancel} disabled={write.isBusy}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <FormFooter
+          error={write.error}
+          isBusy={write.isBusy}
+          submitLabel={t('admin.apiKeys.create')}
+          onCancel={onCancel}
+        />
       </form>
     </section>
   );

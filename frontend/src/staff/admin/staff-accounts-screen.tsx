@@ -10,6 +10,7 @@ import type { StaffMessageKey } from '../staff-messages.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { adminApi } from './admin-api.js';
 import { AdminErrorNotice } from './admin-errors.js';
+import { FormFooter } from './form-footer.js';
 import { useAdminWrite } from './use-admin-write.js';
 
 type Account = StaffSummary & { isActive: boolean };
@@ -277,15 +278,12 @@ function NewStaffForm({
             error={problems.password ?? null}
           />
         </div>
-        {write.error ? <AdminErrorNotice error={write.error} /> : null}
-        <div className="row">
-          <button type="submit" disabled={write.isBusy}>
-            {write.isBusy ? t('admin.saving') : t('admin.staff.create')}
-          </button>
-          <button type="button" className="secondary" onClick={onCancel} disabled={write.isBusy}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <FormFooter
+          error={write.error}
+          isBusy={write.isBusy}
+          submitLabel={t('admin.staff.create')}
+          onCancel={onCancel}
+        />
       </form>
     </section>
   );
@@ -373,15 +371,12 @@ function EditStaffForm({
             error={problems.password ?? null}
           />
         </div>
-        {write.error ? <AdminErrorNotice error={write.error} /> : null}
-        <div className="row">
-          <button type="submit" disabled={write.isBusy}>
-            {write.isBusy ? t('admin.saving') : t('admin.save')}
-          </button>
-          <button type="button" className="secondary" onClick={onCancel} disabled={write.isBusy}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <FormFooter
+          error={write.error}
+          isBusy={write.isBusy}
+          submitLabel={t('admin.save')}
+          onCancel={onCancel}
+        />
       </form>
     </section>
   );

@@ -8,6 +8,7 @@ import { useI18n } from '../staff-i18n.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { adminApi } from './admin-api.js';
 import { AdminErrorNotice } from './admin-errors.js';
+import { FormFooter } from './form-footer.js';
 import { useAdminWrite } from './use-admin-write.js';
 
 type Draft = {
@@ -245,15 +246,12 @@ function StoreForm({ store, onDone, onCancel }: { store: Store | null; onDone():
             error={problems.country ?? null}
           />
         </div>
-        {write.error ? <AdminErrorNotice error={write.error} /> : null}
-        <div className="row">
-          <button type="submit" disabled={write.isBusy}>
-            {write.isBusy ? t('admin.saving') : store ? t('admin.save') : t('admin.stores.create')}
-          </button>
-          <button type="button" className="secondary" onClick={onCancel} disabled={write.isBusy}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <FormFooter
+          error={write.error}
+          isBusy={write.isBusy}
+          submitLabel={store ? t('admin.save') : t('admin.stores.create')}
+          onCancel={onCancel}
+        />
       </form>
     </section>
   );
