@@ -913,6 +913,8 @@ export class CheckoutService {
     const couponPort = this.deps.instruments?.find((p) => p.type === 'coupon');
     const certificatePort = this.deps.instruments?.find((p) => p.type === 'giftCertificate');
     const reads = (kind: WalletKind | undefined) => !known || kind === undefined || mayHold(known, kind);
+    const candidatesOf = async (port: CheckoutInstrumentPort | undefined, memberId: Types.ObjectId) =>
+      isOpen && port?.walletCandidates && reads(port.walletKind) ? port.walletCandidates(memberId, now) : [];
     const [member, usage, unlocked, coupons, certificates] = checkout.memberId
       ? await Promise.all([
           known ?? MemberModel.findById(checkout.memberId).lean(),
@@ -920,12 +922,8 @@ export class CheckoutService {
           isOpen && this.deps.stamps && reads('stampRewards')
             ? this.deps.stamps.unlockedFor(checkout.memberId, now)
             : [],
-          isOpen && couponPort?.walletCandidates && reads(couponPort.walletKind)
-            ? couponPort.walletCandidates(checkout.memberId, now)
-            : [],
-          isOpen && certificatePort?.walletCandidates && reads(certificatePort.walletKind)
-            ? certificatePort.walletCandidates(checkout.memberId, now)
-            : [],
+          candidatesOf(couponPort, checkout.memberId),
+          candidatesOf(certificatePort, checkout.memberId),
         ])
       : [null, new Map<string, number>(), [], [], []];
     const offers =

@@ -3,13 +3,14 @@ import { API_SCOPES, type ApiKeySummary, type ApiScope, type Store } from '@regu
 import { formatDateTime } from '../../shared/format.js';
 import { useLoad } from '../../shared/use-load.js';
 import { CheckboxField, SelectField, TextField } from '../../shared/ui/field.js';
-import { EmptyState, Notice } from '../../shared/ui/notice.js';
+import { EmptyState } from '../../shared/ui/notice.js';
 import { Loading } from '../../shared/ui/spinner.js';
 import { useI18n } from '../staff-i18n.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { adminApi } from './admin-api.js';
 import { AdminErrorNotice } from './admin-errors.js';
 import { FormFooter } from './form-footer.js';
+import { SecretReveal, type SecretRevealWords } from '../ui/secret-reveal.js';
 import { useAdminWrite } from './use-admin-write.js';
 
 /** API keys: the list (scopes, store, last used), "Create API key" with its secret shown once, revoking. */
@@ -236,45 +237,22 @@ function NewApiKeyForm({
 /** The key itself, the one time the API gives it, with a copy button. */
 function KeyReveal({ name, secret, onDone }: { name: string; secret: string; onDone(): void }) {
   const { t } = useI18n();
-  const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle');
-  const copySecret = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopy('copied');
-    } catch {
-      setCopy('failed');
-    }
-  };
   return (
-    <section className="panel secret-reveal" aria-labelledby="api-key-secret-title">
-      <h2 id="api-key-secret-title">{t('admin.apiKeys.createdTitle', { name })}</h2>
-      <Notice tone="warning">
-        <p>{t('admin.apiKeys.once')}</p>
-      </Notice>
-      <div className="field">
-        <label htmlFor="api-key-secret">{t('admin.apiKeys.secret')}</label>
-        <div className="row">
-          <input
-            id="api-key-secret"
-            className="secret-value"
-            readOnly
-            value={secret}
-            onFocus={(event) => event.target.select()}
-          />
-          <button type="button" onClick={() => void copySecret()}>
-            {t('admin.apiKeys.copy')}
-          </button>
-        </div>
-        <p className="field-hint" aria-live="polite">
-          {copy === 'copied' ? t('admin.apiKeys.copied') : null}
-          {copy === 'failed' ? t('admin.apiKeys.copyFailed') : null}
-        </p>
-      </div>
-      <div className="row">
-        <button type="button" className="secondary" onClick={onDone}>
-          {t('admin.apiKeys.done')}
-        </button>
-      </div>
-    </section>
+    <SecretReveal
+      id="api-key-secret"
+      words={API_KEY_WORDS}
+      title={t('admin.apiKeys.createdTitle', { name })}
+      secret={secret}
+      onDone={onDone}
+    />
   );
 }
+
+const API_KEY_WORDS: SecretRevealWords = {
+  once: 'admin.apiKeys.once',
+  label: 'admin.apiKeys.secret',
+  copy: 'admin.apiKeys.copy',
+  copied: 'admin.apiKeys.copied',
+  copyFailed: 'admin.apiKeys.copyFailed',
+  done: 'admin.apiKeys.done',
+};

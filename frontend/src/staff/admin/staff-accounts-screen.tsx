@@ -250,24 +250,13 @@ function NewStaffForm({
             onChange={(event) => setEmail(event.target.value)}
             error={problems.email ?? null}
           />
-          <SelectField
-            label={t('admin.staff.role')}
-            value={role}
-            onChange={(event) => setRole(event.target.value as StaffRole)}
-          >
-            {STAFF_ROLES.map((option) => (
-              <option key={option} value={option}>
-                {t(roleKey(option))}
-              </option>
-            ))}
-          </SelectField>
-          <SelectField
-            label={t('admin.staff.store')}
-            value={storeId}
-            onChange={(event) => setStoreId(event.target.value)}
-          >
-            <StoreOptions stores={stores} />
-          </SelectField>
+          <RoleAndStoreFields
+            role={role}
+            storeId={storeId}
+            stores={stores}
+            onRole={setRole}
+            onStore={setStoreId}
+          />
           <TextField
             label={t('admin.staff.initialPassword')}
             hint={t('admin.staff.passwordHint')}
@@ -343,24 +332,13 @@ function EditStaffForm({
             onChange={(event) => setName(event.target.value)}
             error={problems.name ?? null}
           />
-          <SelectField
-            label={t('admin.staff.role')}
-            value={role}
-            onChange={(event) => setRole(event.target.value as StaffRole)}
-          >
-            {STAFF_ROLES.map((option) => (
-              <option key={option} value={option}>
-                {t(roleKey(option))}
-              </option>
-            ))}
-          </SelectField>
-          <SelectField
-            label={t('admin.staff.store')}
-            value={storeId}
-            onChange={(event) => setStoreId(event.target.value)}
-          >
-            <StoreOptions stores={stores} />
-          </SelectField>
+          <RoleAndStoreFields
+            role={role}
+            storeId={storeId}
+            stores={stores}
+            onRole={setRole}
+            onStore={setStoreId}
+          />
           <TextField
             label={t('admin.staff.newPassword')}
             hint={t('admin.staff.newPasswordHint')}
@@ -379,5 +357,44 @@ function EditStaffForm({
         />
       </form>
     </section>
+  );
+}
+
+/** The role and the store of a staff member, as the create and edit forms both ask them. */
+function RoleAndStoreFields({
+  role,
+  storeId,
+  stores,
+  onRole,
+  onStore,
+}: {
+  role: StaffRole;
+  storeId: string;
+  stores: Store[];
+  onRole(role: StaffRole): void;
+  onStore(storeId: string): void;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <SelectField
+        label={t('admin.staff.role')}
+        value={role}
+        onChange={(event) => onRole(event.target.value as StaffRole)}
+      >
+        {STAFF_ROLES.map((option) => (
+          <option key={option} value={option}>
+            {t(roleKey(option))}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        label={t('admin.staff.store')}
+        value={storeId}
+        onChange={(event) => onStore(event.target.value)}
+      >
+        <StoreOptions stores={stores} />
+      </SelectField>
+    </>
   );
 }

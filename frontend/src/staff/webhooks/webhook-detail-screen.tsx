@@ -10,7 +10,8 @@ import { DeliveryLog } from './delivery-log.js';
 import { DeliveryOutcome } from './delivery-outcome.js';
 import { EndpointStatus } from './endpoint-status.js';
 import { EndpointFields, useEndpointForm } from './endpoint-form.js';
-import { SecretReveal } from './secret-reveal.js';
+import { SecretReveal } from '../ui/secret-reveal.js';
+import { WEBHOOK_SECRET_WORDS } from './webhook-secret-words.js';
 import { WebhookErrorNotice } from './webhook-errors.js';
 import { webhooksApi } from './webhooks-api.js';
 import './webhooks.css';
@@ -153,6 +154,8 @@ export function WebhookDetailScreen({ webhookId }: { webhookId: string }) {
       </section>
       {rotated ? (
         <SecretReveal
+          id="webhook-secret"
+          words={WEBHOOK_SECRET_WORDS}
           title={t('webhooks.secret.rotatedTitle')}
           secret={rotated.secret}
           previousSecretExpiresAt={rotated.previousSecretExpiresAt}

@@ -5,7 +5,8 @@ import { Loading } from '../../shared/ui/spinner.js';
 import { navigate } from '../router.js';
 import { useI18n } from '../staff-i18n.js';
 import { EndpointStatus } from './endpoint-status.js';
-import { SecretReveal } from './secret-reveal.js';
+import { SecretReveal } from '../ui/secret-reveal.js';
+import { WEBHOOK_SECRET_WORDS } from './webhook-secret-words.js';
 import { WebhookCreateForm } from './webhook-create-form.js';
 import { WebhookErrorNotice } from './webhook-errors.js';
 import { webhooksApi } from './webhooks-api.js';
@@ -45,6 +46,8 @@ export function WebhooksScreen() {
       <p>{t('webhooks.intro')}</p>
       {created ? (
         <SecretReveal
+          id="webhook-secret"
+          words={WEBHOOK_SECRET_WORDS}
           title={t('webhooks.secret.createdTitle')}
           secret={created.secret}
           onDone={() => setCreated(null)}

@@ -1,16 +1,28 @@
 import { useState, type ReactNode } from 'react';
 import { formatDateTime } from '../../shared/format.js';
 import { Notice } from '../../shared/ui/notice.js';
+import type { StaffMessageKey } from '../staff-messages.js';
 import { useI18n } from '../staff-i18n.js';
 
-/** A signing secret shown the one time the API gives it, with a copy button and a warning. */
+/** The texts of a reveal: what the secret is and what its buttons say (each screen has its words). */
+export type SecretRevealWords = Record<
+  'once' | 'label' | 'copy' | 'copied' | 'copyFailed' | 'done',
+  StaffMessageKey
+>;
+
+/** A secret (a webhook's signing secret, an API key) shown the one time the API gives it, with a copy button and a warning. */
 export function SecretReveal({
+  id,
+  words,
   title,
   secret,
   previousSecretExpiresAt,
   onDone,
   extraAction,
 }: {
+  /** The input's id (its title's is `<id>-title`). */
+  id: string;
+  words: SecretRevealWords;
   title: string;
   secret: string;
   previousSecretExpiresAt?: string | null;
@@ -28,28 +40,28 @@ export function SecretReveal({
     }
   };
   return (
-    <section className="panel secret-reveal" aria-labelledby="secret-title">
-      <h2 id="secret-title">{title}</h2>
+    <section className="panel secret-reveal" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
       <Notice tone="warning">
-        <p>{t('webhooks.secret.once')}</p>
+        <p>{t(words.once)}</p>
       </Notice>
       <div className="field">
-        <label htmlFor="webhook-secret">{t('webhooks.secret.label')}</label>
+        <label htmlFor={id}>{t(words.label)}</label>
         <div className="row">
           <input
-            id="webhook-secret"
+            id={id}
             className="secret-value"
             readOnly
             value={secret}
             onFocus={(event) => event.target.select()}
           />
           <button type="button" onClick={() => void copySecret()}>
-            {t('webhooks.secret.copy')}
+            {t(words.copy)}
           </button>
         </div>
         <p className="field-hint" aria-live="polite">
-          {copy === 'copied' ? t('webhooks.secret.copied') : null}
-          {copy === 'failed' ? t('webhooks.secret.copyFailed') : null}
+          {copy === 'copied' ? t(words.copied) : null}
+          {copy === 'failed' ? t(words.copyFailed) : null}
         </p>
       </div>
       {previousSecretExpiresAt ? (
@@ -60,7 +72,7 @@ export function SecretReveal({
       <div className="row">
         {extraAction}
         <button type="button" className="secondary" onClick={onDone}>
-          {t('webhooks.secret.done')}
+          {t(words.done)}
         </button>
       </div>
     </section>
