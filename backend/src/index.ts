@@ -18,3 +18,11 @@ export { createLogger } from './platform/logger.js';
 export { seedDemoData, DEMO_PASSWORD, DEMO_STAFF } from './seed/demo-seed.js';
 export { allJobs } from './jobs.js';
 export { migrateStackingModes } from './modules/rules/stacking-migration.js';
+export {
+  migrate,
+  migrations,
+  runMigrations,
+  MigrationFailedError,
+  type Migration,
+} from './platform/migrations/index.js';
+export { MigrationModel, MigrationLockModel } from './platform/migrations/migration.model.js';

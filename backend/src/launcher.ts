@@ -57,6 +57,8 @@ async function launch(): Promise<void> {
     }
     // The children parse the same environment themselves; only the database addresses are added.
     const env = { ...environment, MONGODB_URI: mongoUri, REDIS_URL: redisUrl };
+    // Indexes and pending migrations before anything serves (docs/deployment.md, upgrades).
+    await runMigrationsProcess(env, config.logLevel === 'debug' || config.logLevel === 'trace');
     const main = path.resolve(import.meta.dirname, 'main.js');
     for (const role of ['api', 'worker']) {
       const child = spawn(process.execPath, [main, role], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -96,6 +98,18 @@ async function launch(): Promise<void> {
     console.error(error instanceof Error ? error.message : error);
     await stopAll(1);
   }
+}
+
+/** Runs `scripts/migrate.js` (what `pnpm migrate` runs) as a child and waits for it to succeed. */
+async function runMigrationsProcess(
+  env: Record<string, string | undefined>,
+  isVerbose: boolean,
+): Promise<void> {
+  const script = path.resolve(import.meta.dirname, 'scripts', 'migrate.js');
+  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  prefixOutput(child, 'migrate', isVerbose);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  if (code !== 0) throw new Error(`The migrations failed (exit ${code}); nothing was started. See the messages above.`);
 }
 
 /** The demo POS variables of docs/api.md, as the API process wrote them after seeding. */

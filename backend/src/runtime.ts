@@ -12,7 +12,6 @@ import { createRedis, waitForRedis } from './platform/redis.js';
 import { createQueues, scheduleRepeatableJobs, startWorkers } from './platform/jobs.js';
 import { allJobs } from './jobs.js';
 import type { MessageSender } from './modules/messaging/message-sender.js';
-import { migrateStackingModes } from './modules/rules/stacking-migration.js';
 
 export type Runtime = {
   platform: Platform;
@@ -37,10 +36,8 @@ export async function createRuntime(
   if (!config.redisUrl) throw new Error('REDIS_URL is not set (pnpm start sets it for you)');
   const logger = options.logger ?? createLogger(config);
   await connectMongo(config.mongodbUri, config.mongodbDb);
-  // Stored data migrations: idempotent, run by every process on start.
-  const renamed = await migrateStackingModes();
-  if (renamed.drafts + renamed.versions > 0)
-    logger.info(renamed, 'renamed stacking mode exclusive to exclusive_in_group');
+  // Stored data changes are versioned migrations (platform/migrations), applied by `pnpm migrate` (the
+  // launcher, the compose recipe and the Kubernetes Job run it) before the processes of a version serve.
   const redis = createRedis(config.redisUrl);
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   await waitForRedis(redis, config.redisUrl);
