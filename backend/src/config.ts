@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   API_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
+  HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   PUBLIC_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('.data'),
   MONGODB_URI: z.string().optional(),
@@ -69,6 +70,11 @@ export type Config = {
   port: number;
   /** How many API processes `main.js api` runs (node:cluster, sharing the port). */
   apiProcesses: number;
+  /**
+   * Where a worker process (`main.js worker`) answers `GET /api/health`, for an orchestrator's probes;
+   * unset, a worker listens on no port.
+   */
+  healthPort: number | undefined;
   publicUrl: string | undefined;
   dataDir: string;
   mongodbUri: string | undefined;
@@ -153,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     apiProcesses: e.API_PROCESSES ?? defaultApiProcesses(),
+    healthPort: e.HEALTH_PORT,
     publicUrl: e.PUBLIC_URL,
     dataDir,
     mongodbUri: e.MONGODB_URI,

@@ -109,7 +109,8 @@ async function runMigrationsProcess(
   const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   prefixOutput(child, 'migrate', isVerbose);
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-  if (code !== 0) throw new Error(`The migrations failed (exit ${code}); nothing was started. See the messages above.`);
+  if (code !== 0)
+    throw new Error(`The migrations failed (exit ${code}); nothing was started. See the messages above.`);
 }
 
 /** The demo POS variables of docs/api.md, as the API process wrote them after seeding. */

@@ -1,10 +1,13 @@
 import cluster from 'node:cluster';
+import type { Server } from 'node:http';
+import express from 'express';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './platform/logger.js';
 import type { Logger } from './platform/logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { demoIntegrationEnv, writeDemoEnvFile } from './seed/demo-integration.js';
 import { seedDemoData } from './seed/demo-seed.js';
+import { registerHealthRoute } from './modules/health/health.routes.js';
 
 /** Seeds the demo once and writes the variables of docs/api.md to `<data dir>/demo.env`. */
 async function seedDemo(runtime: Runtime, config: Config, logger: Logger): Promise<void> {
@@ -32,12 +35,14 @@ async function main(): Promise<void> {
   const runtime = await createRuntime(config);
   const { logger } = runtime;
   let stopping = false;
+  let healthServer: Server | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
+    healthServer?.close();
     await runtime.close();
     process.exit(0);
   };
@@ -53,7 +58,25 @@ async function main(): Promise<void> {
   if (role === 'worker' || role === 'all') {
     await runtime.startWorkers();
     logger.info('workers running');
+    if (role === 'worker' && config.healthPort) {
+      healthServer = await listenHealth(runtime, config.healthPort, config.host);
+      logger.info({ port: config.healthPort }, 'worker health on /api/health');
+    }
   }
+}
+
+/** A worker's only HTTP surface: `GET /api/health` (MongoDB and Redis reachable), for probes. */
+async function listenHealth(runtime: Runtime, port: number, host: string): Promise<Server> {
+  const app = express();
+  const router = express.Router();
+  registerHealthRoute(router, { redis: runtime.platform.redis, eventLoop: runtime.platform.eventLoop });
+  app.use('/api', router);
+  const server = app.listen(port, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return server;
 }
 
 /**

@@ -40,8 +40,11 @@ describe('the migration runner', () => {
     },
   });
   const runs = async (id: string) =>
-    (await mongoose.connection.collection<{ _id: string; runs: number }>('migration_probe').findOne({ _id: id }))
-      ?.runs ?? 0;
+    (
+      await mongoose.connection
+        .collection<{ _id: string; runs: number }>('migration_probe')
+        .findOne({ _id: id })
+    )?.runs ?? 0;
 
   it('applies the real migrations and the indexes, and a second run is a no-op', async () => {
     const first = await migrate({ logger });
@@ -66,7 +69,10 @@ describe('the migration runner', () => {
       runMigrations({ migrations: list, logger }),
     ]);
     // One runner applied both while the other waited for the lock, then found nothing left to do.
-    expect([a.applied, b.applied].sort((x, y) => y.length - x.length)).toEqual([['001-first', '002-second'], []]);
+    expect([a.applied, b.applied].sort((x, y) => y.length - x.length)).toEqual([
+      ['001-first', '002-second'],
+      [],
+    ]);
     expect([...a.skipped, ...b.skipped].sort()).toEqual(['001-first', '002-second']);
     expect(await runs('001-first')).toBe(1);
     expect(await runs('002-second')).toBe(1);
@@ -90,9 +96,9 @@ describe('the migration runner', () => {
       takenAt: new Date(),
       expiresAt: new Date(Date.now() + 60_000),
     });
-    await expect(runMigrations({ migrations: [counting('002-second')], logger, waitMs: 600 })).rejects.toThrow(
-      /Another migration runner \(live-host:1\) held the lock/,
-    );
+    await expect(
+      runMigrations({ migrations: [counting('002-second')], logger, waitMs: 600 }),
+    ).rejects.toThrow(/Another migration runner \(live-host:1\) held the lock/);
     expect(await runs('002-second')).toBe(0);
   });
 
