@@ -1,3 +1,4 @@
+/* global rs, db, print, sleep -- mongosh globals */
 // Initiates the three-member replica set rs0 once, waits for a primary, and creates the application's
 // user. Run by the compose service `mongo-init` (mongosh against mongo1 as the root user); running it
 // again changes nothing.
