@@ -12,6 +12,7 @@ import { createRedis, waitForRedis } from './platform/redis.js';
 import { createQueues, scheduleRepeatableJobs, startWorkers } from './platform/jobs.js';
 import { allJobs } from './jobs.js';
 import type { MessageSender } from './modules/messaging/message-sender.js';
+import { backfillNameTokens } from './modules/members/member.model.js';
 import { migrateStackingModes } from './modules/rules/stacking-migration.js';
 
 export type Runtime = {
@@ -41,6 +42,8 @@ export async function createRuntime(
   const renamed = await migrateStackingModes();
   if (renamed.drafts + renamed.versions > 0)
     logger.info(renamed, 'renamed stacking mode exclusive to exclusive_in_group');
+  const tokenised = await backfillNameTokens();
+  if (tokenised > 0) logger.info({ members: tokenised }, 'gave members their name search tokens');
   const redis = createRedis(config.redisUrl);
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   await waitForRedis(redis, config.redisUrl);
