@@ -2849,8 +2849,7 @@ export interface components {
             /** Format: date-time */
             availableUntil?: string | null;
             tiers?: string[] | null;
-            /** @default true */
-            isActive: boolean;
+            isActive?: boolean;
         };
         PutRewardImageBody: {
             dataBase64: string;

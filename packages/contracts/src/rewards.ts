@@ -71,6 +71,7 @@ export const UpdateRewardBody = RewardFields.partial()
     availableFrom: RewardFields.shape.availableFrom.unwrap().nullable().optional(),
     availableUntil: RewardFields.shape.availableUntil.unwrap().nullable().optional(),
     tiers: RewardFields.shape.tiers.unwrap().nullable().optional(),
+    isActive: z.boolean().optional(),
   })
   .strict()
   .openapi('UpdateRewardBody');
