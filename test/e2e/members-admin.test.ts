@@ -104,8 +104,8 @@ describe('rewards, audit, ledger verification and members in Chromium', () => {
     await portal.getByLabel('Units left').press('Enter');
     await portal.getByText('Reward saved.').waitFor();
     const row = portal.getByRole('row').filter({ hasText: 'Almond croissant' });
-    await expect(row.count()).resolves.toBe(1);
     await row.getByText('Free CROISSANT-ALM').waitFor();
+    await expect(row.count()).resolves.toBe(1);
     await row.getByText('2 per member').waitFor();
     await row.getByRole('img', { name: 'Picture of Almond croissant' }).waitFor();
     await expectHumanText(portal);
@@ -125,7 +125,9 @@ describe('rewards, audit, ledger verification and members in Chromium', () => {
       .filter({ hasText: 'Almond croissant' })
       .locator('img.reward-image');
     await picture.waitFor();
-    await expect.poll(() => picture.evaluate('(img) => img.complete && img.naturalWidth')).toBe(1);
+    await expect
+      .poll(() => picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(1);
     await screenshot(card, 'members-card-reward-picture');
   });
 
@@ -149,19 +151,20 @@ describe('rewards, audit, ledger verification and members in Chromium', () => {
 
     await found.getByRole('link', { name: 'Marta Inés Quiroga Sanz' }).click();
     await portal.getByRole('heading', { name: /Marta Inés Quiroga Sanz/, level: 1 }).waitFor();
-    await portal.getByRole('button', { name: 'Block' }).click();
+    await portal.getByRole('button', { name: 'Block', exact: true }).click();
     const block = portal.getByRole('dialog', { name: 'Block Marta Inés Quiroga Sanz?' });
     await block.waitFor();
     await portal.keyboard.press('Enter');
     await block.getByText('Say why (at least 3 characters).').waitFor();
     await block.getByLabel('Reason').fill('Card shared with strangers');
     await block.getByLabel('Reason').press('Enter');
-    await portal.getByRole('heading', { name: /blocked/, level: 1 }).waitFor();
+    await portal.getByRole('heading', { name: /Blocked/, level: 1 }).waitFor();
     await portal.getByRole('button', { name: 'Unblock' }).click();
     const unblock = portal.getByRole('dialog', { name: 'Unblock Marta Inés Quiroga Sanz?' });
     await unblock.getByLabel('Reason (optional)').fill('Cleared with the manager');
     await unblock.getByRole('button', { name: 'Unblock' }).click();
-    await portal.getByRole('button', { name: 'Block' }).waitFor();
+    await unblock.waitFor({ state: 'detached' });
+    await portal.getByRole('button', { name: 'Block', exact: true }).waitFor();
 
     await portal.getByRole('button', { name: 'Edit profile' }).click();
     await portal.getByLabel('Email').fill('not-an-email');
@@ -224,6 +227,8 @@ describe('rewards, audit, ledger verification and members in Chromium', () => {
     const diff = blocked.getByRole('row').filter({ hasText: 'is blocked' });
     await diff.getByRole('cell', { name: 'No' }).waitFor();
     await diff.getByRole('cell', { name: 'Yes' }).waitFor();
+    await expectHumanText(portal);
+    await screenshot(portal, 'admin-audit', { fullPage: true });
     const unblocked = await filterBy('Member unblocked');
     await unblocked.getByText('Reason: Cleared with the manager').waitFor();
     const updated = await filterBy('Profile changed');
@@ -234,7 +239,6 @@ describe('rewards, audit, ledger verification and members in Chromium', () => {
       .waitFor();
     await filterBy('Card secret replaced');
     await expectHumanText(portal);
-    await screenshot(portal, 'admin-audit', { fullPage: true });
 
     // Who and when: the admin's entries of today; a range that ends before it starts is refused in words.
     await portal.getByLabel('Action').selectOption({ label: 'Any action' });

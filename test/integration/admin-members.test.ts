@@ -87,6 +87,30 @@ describe('GET /api/v1/members: search by any word of the name, and filters', () 
   });
 });
 
+describe('the name index', () => {
+  it('answers a word search from the nameTokens index, reading only the members found', async () => {
+    const word = `Idx${randomUUID().slice(0, 6).replace(/\d/g, 'x')}`;
+    for (const name of [`Eva ${word}a`, `Leo ${word}b`, `Other Person`]) await createMember(world, { name });
+    const explain = async (filter: object) =>
+      (await MemberModel.db.db!.command({
+        explain: { find: 'members', filter, sort: { _id: -1 } },
+        verbosity: 'executionStats',
+      })) as {
+        queryPlanner: { winningPlan: unknown };
+        executionStats: { nReturned: number; totalDocsExamined: number };
+      };
+    for (const filter of [
+      { nameTokens: word.toLowerCase() },
+      { nameTokens: { $all: [word.toLowerCase(), 'eva'] } },
+    ]) {
+      const plan = await explain(filter);
+      expect(JSON.stringify(plan.queryPlanner.winningPlan)).toContain('nameTokens_1__id_-1');
+      expect(plan.executionStats.totalDocsExamined).toBeLessThanOrEqual(2);
+    }
+    expect((await explain({ nameTokens: word.toLowerCase() })).executionStats.nReturned).toBe(2);
+  });
+});
+
 describe('PATCH /api/v1/members/:id: the phone', () => {
   it('lets staff change the phone (normalised, unique) and refuses it to the member', async () => {
     const member = await signUpMember(world.app);

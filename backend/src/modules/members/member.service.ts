@@ -262,8 +262,9 @@ export class MemberService {
     if (query.cardNumber !== undefined) filter.cardNumber = query.cardNumber;
     if (query.email !== undefined) filter.email = query.email.toLowerCase();
     if (query.name !== undefined) {
-      // Each word typed must start a word of the name: equalities on the indexed prefixes.
-      const words = [...new Set(nameWordsOf(query.name))];
+      // Each word typed must start a word of the name: equalities on the indexed prefixes. The longest
+      // word first: the index is read for the first value of $all, the likeliest to be rare.
+      const words = [...new Set(nameWordsOf(query.name))].sort((a, b) => b.length - a.length);
       if (words.length === 0) filter._id = { $exists: false };
       else if (words.length === 1) filter.nameTokens = words[0];
       else filter.nameTokens = { $all: words };
