@@ -380,7 +380,7 @@ export class MemberService {
 
   /** A new card secret: codes from the old one (a lost phone) stop working at once. */
   async rotateCardSecret(id: string, actor: Principal): Promise<Member> {
-    await this.get(id);
+    const before = await this.get(id);
     const after = await MemberModel.findByIdAndUpdate(
       id,
       { $set: { cardSecret: generateCardSecret(), cardSecretRotatedAt: this.deps.clock.now() } },
@@ -391,6 +391,9 @@ export class MemberService {
       actor,
       action: 'member.card_secret.rotate',
       entity: { type: 'member', id },
+      // When the card was replaced, never the secrets (the audit log scrubs cardSecret anyway).
+      before: { cardSecretRotatedAt: before.cardSecretRotatedAt },
+      after: { cardSecretRotatedAt: after.cardSecretRotatedAt },
     });
     return after;
   }
