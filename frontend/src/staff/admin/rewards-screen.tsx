@@ -294,7 +294,7 @@ function RewardForm({
   onDone(): void;
   onCancel(): void;
 }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const { program } = useSession();
   const [draft, setDraft] = useState<Draft>(() => toDraft(reward, program.currency, program.timeZone));
   const [problems, setProblems] = useState<Problems>({});
@@ -391,7 +391,6 @@ function RewardForm({
       });
   };
 
-  const digitsHint = formatMoney(250, program.currency, language);
   return (
     <section className="panel" aria-labelledby="reward-form-title">
       <h2 id="reward-form-title">
@@ -429,7 +428,6 @@ function RewardForm({
           {draft.kind === 'fixed_discount' ? (
             <TextField
               label={t('admin.rewards.value', { currency: program.currency })}
-              hint={digitsHint}
               value={draft.value}
               onChange={set('value')}
               inputMode="decimal"

@@ -58,7 +58,7 @@ export function MemberAccountPanel({ member, onChanged }: { member: MemberDetail
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
 
-  const act = async (write: () => Promise<string>) => {
+  const act = async (write: () => Promise<string | null>) => {
     if (isBusy) return;
     setBusy(true);
     setError(null);
@@ -87,7 +87,8 @@ export function MemberAccountPanel({ member, onChanged }: { member: MemberDetail
     if (dialog === 'block')
       void act(async () => {
         await memberAccountApi.block(member.id, reason.trim());
-        return t('members.manage.blockedSince');
+        // The panel's warning says what a block does from now on.
+        return null;
       });
     if (dialog === 'unblock')
       void act(async () => {
