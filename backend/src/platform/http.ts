@@ -39,6 +39,9 @@ export const reply = (status: number, body: unknown, headers?: Record<string, st
 const isReply = (v: unknown): v is Reply =>
   typeof v === 'object' && v !== null && (v as { [replyBrand]?: true })[replyBrand] === true;
 
+type SuccessMediaType =
+  'application/json' | 'text/csv' | 'application/pdf' | 'image/jpeg' | 'image/png' | 'image/webp';
+
 export type RouteSpec<B extends ZodTypeAny, Q extends ZodTypeAny, P extends ZodTypeAny> = {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   /** Express-style path relative to /api/v1, e.g. `/members/:id`. */
@@ -58,9 +61,12 @@ export type RouteSpec<B extends ZodTypeAny, Q extends ZodTypeAny, P extends ZodT
     schema?: ZodTypeAny;
     description?: string;
     /** The media type of the success body (`text/csv`, `application/pdf` for what the handler streams itself); JSON by default. */
-    mediaType?: 'application/json' | 'text/csv' | 'application/pdf';
-    /** Other success answers the handler gives with `reply(status, ...)` (a dry run's 200...). */
-    others?: Array<{ status: number; description: string; schema?: ZodTypeAny }>;
+    mediaType?: SuccessMediaType | SuccessMediaType[];
+    /**
+     * Other success answers the handler gives with `reply(status, ...)` (a dry run's 200...); `isEmpty`
+     * for one without a body (a 304).
+     */
+    others?: Array<{ status: number; description: string; schema?: ZodTypeAny; isEmpty?: boolean }>;
   };
   /**
    * Error codes this route's own code may answer with (the platform's — authentication, validation, rate
@@ -220,9 +226,11 @@ export class Api {
           headers: headerRefs(successHeaders),
           ...(spec.response?.schema
             ? {
-                content: {
-                  [spec.response.mediaType ?? 'application/json']: { schema: spec.response.schema },
-                },
+                content: Object.fromEntries(
+                  [spec.response.mediaType ?? 'application/json']
+                    .flat()
+                    .map((media) => [media, { schema: spec.response?.schema }]),
+                ),
               }
             : {}),
         },
@@ -232,9 +240,13 @@ export class Api {
             {
               description: other.description,
               headers: headerRefs(successHeaders),
-              content: {
-                'application/json': { schema: other.schema ?? spec.response?.schema ?? z.unknown() },
-              },
+              ...(other.isEmpty
+                ? {}
+                : {
+                    content: {
+                      'application/json': { schema: other.schema ?? spec.response?.schema ?? z.unknown() },
+                    },
+                  }),
             },
           ]),
         ),

@@ -10,6 +10,8 @@ import { codeMessages } from './desk/code-messages.js';
 import { couponMessages } from './coupons/coupon-messages.js';
 import { giftCertificateMessages } from './gift-certificates/gift-certificate-messages.js';
 import { adminMessages } from './admin/admin-messages.js';
+import { adminToolsMessages } from './admin/admin-tools-messages.js';
+import { memberAdminMessages } from './members/member-admin-messages.js';
 import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
 
 const en = {
@@ -21,6 +23,8 @@ const en = {
   ...couponMessages.en,
   ...giftCertificateMessages.en,
   ...adminMessages.en,
+  ...adminToolsMessages.en,
+  ...memberAdminMessages.en,
   ...rulesDesignerMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
@@ -118,8 +122,8 @@ const en = {
   'desk.refund.done': '{reversed} points taken back, {restored} points returned.',
   'members.title': 'Members',
   'members.search': 'Phone, card number, email or name',
-  'members.searchHint': 'A name matches from its beginning.',
-  'members.searchEmpty': 'Type something to search for.',
+  'members.searchHint': 'A name matches from the start of any of its words (García finds Ana María García).',
+  'members.searchEmpty': 'Type something to search for, or choose a filter.',
   'members.none': 'No member matches.',
   'members.name': 'Name',
   'members.phone': 'Phone',
@@ -360,6 +364,8 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...couponMessages.es,
   ...giftCertificateMessages.es,
   ...adminMessages.es,
+  ...adminToolsMessages.es,
+  ...memberAdminMessages.es,
   ...rulesDesignerMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
@@ -458,8 +464,9 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   'desk.refund.done': '{reversed} puntos retirados, {restored} puntos devueltos.',
   'members.title': 'Clientes',
   'members.search': 'Teléfono, número de tarjeta, correo o nombre',
-  'members.searchHint': 'El nombre se busca por su comienzo.',
-  'members.searchEmpty': 'Escribe algo que buscar.',
+  'members.searchHint':
+    'Un nombre coincide desde el comienzo de cualquiera de sus palabras (García encuentra a Ana María García).',
+  'members.searchEmpty': 'Escribe algo que buscar o elige un filtro.',
   'members.none': 'Ningún cliente coincide.',
   'members.name': 'Nombre',
   'members.phone': 'Teléfono',
@@ -779,8 +786,8 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     'desk.refund.done': 'Снято баллов: {reversed}, возвращено баллов: {restored}.',
     'members.title': 'Клиенты',
     'members.search': 'Телефон, номер карты, эл. почта или имя',
-    'members.searchHint': 'Имя ищется по началу.',
-    'members.searchEmpty': 'Введите, что искать.',
+    'members.searchHint': 'Имя ищется по началу любого слова (Петров найдёт Ивана Петровича Петрова).',
+    'members.searchEmpty': 'Введите, что искать, или выберите фильтр.',
     'members.none': 'Клиенты не найдены.',
     'members.name': 'Имя',
     'members.phone': 'Телефон',
@@ -1022,6 +1029,8 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...couponMessages.ru,
     ...giftCertificateMessages.ru,
     ...adminMessages.ru,
+    ...adminToolsMessages.ru,
+    ...memberAdminMessages.ru,
     ...rulesDesignerMessages.ru,
   },
   ro: {
@@ -1117,8 +1126,9 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     'desk.refund.done': 'Puncte retrase: {reversed}, puncte returnate: {restored}.',
     'members.title': 'Clienți',
     'members.search': 'Telefon, număr de card, e-mail sau nume',
-    'members.searchHint': 'Numele se caută după început.',
-    'members.searchEmpty': 'Introduceți ceva de căutat.',
+    'members.searchHint':
+      'Numele se caută după începutul oricărui cuvânt (Popescu găsește pe Ana Maria Popescu).',
+    'members.searchEmpty': 'Introduceți ceva de căutat sau alegeți un filtru.',
     'members.none': 'Niciun client nu corespunde.',
     'members.name': 'Nume',
     'members.phone': 'Telefon',
@@ -1359,6 +1369,8 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...couponMessages.ro,
     ...giftCertificateMessages.ro,
     ...adminMessages.ro,
+    ...adminToolsMessages.ro,
+    ...memberAdminMessages.ro,
     ...rulesDesignerMessages.ro,
   },
 };

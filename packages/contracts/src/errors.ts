@@ -105,6 +105,7 @@ export const ERROR_CATALOGUE = {
   REDEMPTION_NOT_FOUND: { status: 404, description: 'Unknown redemption' },
   REFUND_NOT_FOUND: { status: 404, description: 'Unknown refund' },
   REWARD_NOT_FOUND: { status: 404, description: 'Unknown reward' },
+  REWARD_IMAGE_NOT_FOUND: { status: 404, description: 'The reward has no image' },
   STAMP_CARD_NOT_FOUND: { status: 404, description: 'Unknown stamp card definition' },
   STAMP_REWARD_NOT_FOUND: { status: 404, description: "Unknown stamp reward, or not this member's" },
   RULE_NOT_FOUND: { status: 404, description: 'Unknown rule' },
@@ -362,11 +363,20 @@ export const ERROR_CATALOGUE = {
   PAYLOAD_TOO_LARGE: { status: 413, description: 'A JSON body over 1 MB' },
   BODY_TOO_DEEP: { status: 413, description: 'A JSON body nested deeper than 64 levels', details: Limit },
   BODY_TOO_MANY_KEYS: { status: 413, description: 'A JSON body with more than 20,000 keys', details: Limit },
+  REWARD_IMAGE_TOO_LARGE: {
+    status: 413,
+    description: 'A reward image over 256 KB (decoded); `details.limit` is the cap in bytes',
+    details: Limit,
+  },
   UNSUPPORTED_ENCODING: {
     status: 415,
     description: 'A `Content-Encoding` other than gzip, deflate or br, or a charset other than UTF-8',
   },
   // 422: understood, but refused by a business rule
+  REWARD_IMAGE_INVALID: {
+    status: 422,
+    description: 'The image is not a JPEG, PNG or WebP (its bytes say so, whatever its name), or not base64',
+  },
   IDEMPOTENCY_KEY_REUSED: { status: 422, description: 'The `Idempotency-Key` was used for another request' },
   RULE_INVALID: {
     status: 422,

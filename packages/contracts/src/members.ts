@@ -20,6 +20,8 @@ export const UpdateMemberBody = z
   .object({
     name: z.string().trim().min(1).max(120).optional(),
     email: z.string().trim().email().max(254).nullable().optional(),
+    /** Staff only (it is how the member signs in): a member changing their own phone is refused. */
+    phone: PhoneNumber.optional(),
     birthDate: IsoDate.nullable().optional(),
     consents: z
       .object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() })
@@ -37,7 +39,11 @@ export const BlockMemberBody = z
   .openapi('BlockMemberBody');
 export type BlockMemberBody = z.infer<typeof BlockMemberBody>;
 
-/** `GET /api/v1/members`: one of the lookups, paginated newest first. `name` is a prefix search. */
+/**
+ * `GET /api/v1/members`: one of the lookups, paginated newest first, narrowed by the filters. `name`
+ * matches members with a word starting with each word given, accents and case aside ("gar" finds
+ * "Ana García López", so does "lop an").
+ */
 export const MemberLookupQuery = PageQuery.extend({
   phone: z.string().trim().min(3).max(32).optional(),
   cardNumber: z
@@ -46,7 +52,22 @@ export const MemberLookupQuery = PageQuery.extend({
     .optional(),
   email: z.string().trim().max(254).optional(),
   name: z.string().trim().min(1).max(120).optional(),
-}).strict();
+  /** Members with this tag. */
+  tag: z.string().trim().min(1).max(60).optional(),
+  /** true: only blocked members; false: only members who are not. */
+  blocked: z.enum(['true', 'false']).optional(),
+  /** Members who joined at or after this instant. */
+  joinedFrom: z.string().datetime({ offset: true }).optional(),
+  /** Members who joined before this instant. */
+  joinedTo: z.string().datetime({ offset: true }).optional(),
+  /** Members registered at this store (by its staff or tills). */
+  storeId: ObjectIdString.optional(),
+})
+  .strict()
+  .refine((q) => !q.joinedFrom || !q.joinedTo || Date.parse(q.joinedFrom) < Date.parse(q.joinedTo), {
+    path: ['joinedTo'],
+    message: 'joinedTo must be after joinedFrom',
+  });
 export type MemberLookupQuery = z.infer<typeof MemberLookupQuery>;
 
 /** Points a member can spend now and points still waiting for the return window to close. */

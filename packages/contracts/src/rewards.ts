@@ -59,8 +59,22 @@ function checkKind(
 export const CreateRewardBody = RewardFields.superRefine(checkKind).openapi('CreateRewardBody');
 export type CreateRewardBody = z.infer<typeof CreateRewardBody>;
 
-/** `PATCH /api/v1/rewards/:id`: any field; `stock` sets the units left. */
-export const UpdateRewardBody = RewardFields.partial().strict().openapi('UpdateRewardBody');
+/**
+ * `PATCH /api/v1/rewards/:id`: any field; `stock` sets the units left. null clears an optional field
+ * (no description, unlimited stock, no per-member limit, no date bound, every tier).
+ */
+export const UpdateRewardBody = RewardFields.partial()
+  .extend({
+    description: RewardFields.shape.description.unwrap().nullable().optional(),
+    stock: RewardFields.shape.stock.unwrap().nullable().optional(),
+    perMemberLimit: RewardFields.shape.perMemberLimit.unwrap().nullable().optional(),
+    availableFrom: RewardFields.shape.availableFrom.unwrap().nullable().optional(),
+    availableUntil: RewardFields.shape.availableUntil.unwrap().nullable().optional(),
+    tiers: RewardFields.shape.tiers.unwrap().nullable().optional(),
+    isActive: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('UpdateRewardBody');
 export type UpdateRewardBody = z.infer<typeof UpdateRewardBody>;
 
 export const Reward = z
@@ -80,6 +94,11 @@ export const Reward = z
     availableUntil: z.string().datetime({ offset: true }).nullable(),
     tiers: z.array(z.string()).nullable(),
     isActive: z.boolean(),
+    /**
+     * Where the card loads the reward's picture (`/api/v1/rewards/{id}/image?v=…`, public, cached), or
+     * null when it has none. The `v` changes with the picture.
+     */
+    imageUrl: z.string().nullable(),
     createdAt: z.string().datetime({ offset: true }),
   })
   .openapi('Reward');
@@ -90,3 +109,25 @@ export const RewardListQuery = PageQuery.extend({
   availableNow: z.enum(['true', 'false']).optional(),
 }).strict();
 export type RewardListQuery = z.infer<typeof RewardListQuery>;
+
+/** The picture formats a reward image may be in (recognised from the bytes, not the file name). */
+export const RewardImageType = z.enum(['image/jpeg', 'image/png', 'image/webp']).openapi('RewardImageType');
+export type RewardImageType = z.infer<typeof RewardImageType>;
+
+/** The largest reward image, in bytes (decoded). */
+export const REWARD_IMAGE_MAX_BYTES = 256 * 1024;
+
+/**
+ * `PUT /api/v1/rewards/:id/image`: the picture as base64 (JPEG, PNG or WebP, at most 256 KB decoded).
+ * The type is read from the bytes; a body that is not one of those formats is refused.
+ */
+export const PutRewardImageBody = z
+  .object({
+    dataBase64: z
+      .string()
+      .min(1)
+      .max(Math.ceil((REWARD_IMAGE_MAX_BYTES * 4) / 3) + 1024),
+  })
+  .strict()
+  .openapi('PutRewardImageBody');
+export type PutRewardImageBody = z.infer<typeof PutRewardImageBody>;

@@ -59,6 +59,17 @@ function collectBounds(filter: Document, out: Map<string, FieldBounds>): void {
       } else if (operator === '$in' && Array.isArray(operand) && operand.every(isIndexableValue)) {
         bounds.in = operand;
       } else if (
+        operator === '$all' &&
+        Array.isArray(operand) &&
+        operand.length > 0 &&
+        operand.every(isIndexableValue) &&
+        !bounds.hasEq
+      ) {
+        // A document with all of the values has the first one: its index entries are the candidates (the
+        // matcher checks the others), as MongoDB's planner does for $all on a multikey index.
+        bounds.eq = operand[0];
+        bounds.hasEq = true;
+      } else if (
         (operator === '$gt' || operator === '$gte') &&
         isIndexableValue(operand) &&
         typeRank(operand) !== 2

@@ -81,6 +81,30 @@ describe('query planner', () => {
     expect(await jobs.countDocuments({ status: 'pending', dueAt: { $gte: new Date(0) } })).toBe(1494);
   });
 
+  it('answers $all on an array field from its multikey index, candidates narrowed by the first value', async () => {
+    const people = fixture.db().collection('people');
+    await people.createIndex({ tokens: 1, _id: -1 });
+    await people.insertMany(
+      Array.from({ length: 2000 }, (_, i) => ({ i, tokens: [`w${i % 100}`, `v${i % 7}`, 'all'] })),
+    );
+    const explain = (filter: object) =>
+      fixture.client
+        .db(people.dbName)
+        .command({ explain: { find: 'people', filter, sort: { _id: -1 } }, verbosity: 'executionStats' });
+    const both = await explain({ tokens: { $all: ['w3', 'v3'] } });
+    expect(both.queryPlanner.winningPlan.inputStage).toMatchObject({
+      stage: 'IXSCAN',
+      indexName: 'tokens_1__id_-1',
+    });
+    // w3: i = 3, 103, ..., 1903 (20 documents); of them v3 (i % 7 === 3): 3, 703, 1403.
+    expect(both.executionStats).toMatchObject({ nReturned: 3, totalDocsExamined: 20 });
+    const found = await people.find({ tokens: { $all: ['w3', 'v3'] } }).toArray();
+    expect(found.map((d) => d.i).sort((a, b) => a - b)).toEqual([3, 703, 1403]);
+    expect(await people.countDocuments({ tokens: { $all: [] } })).toBe(0);
+    expect(await people.countDocuments({ tokens: { $all: ['w3', 'nowhere'] } })).toBe(0);
+    expect(await people.countDocuments({ tokens: { $all: ['all'] } })).toBe(2000);
+  });
+
   it('keeps index results correct after updates and deletes', async () => {
     const members = fixture.db().collection<{ _id: number; tier: string | string[] }>('members');
     await members.createIndex({ tier: 1 });

@@ -27,5 +27,8 @@ const auditSchema = new Schema<AuditEntry>(
 );
 auditSchema.index({ 'entity.type': 1, 'entity.id': 1, _id: -1 });
 auditSchema.index({ 'actor.id': 1, _id: -1 });
+// The audit screen's filters: one action (or an action prefix) and a date range, newest first.
+auditSchema.index({ action: 1, _id: -1 });
+auditSchema.index({ at: -1, _id: -1 });
 
 export const AuditModel = mongoose.model<AuditEntry>('AuditEntry', auditSchema);

@@ -15,6 +15,17 @@ export type AuditInput = {
   session?: ClientSession;
 };
 
+/** What the audit log can be narrowed to; every filter given must hold. */
+export type AuditFilter = {
+  entityType?: string;
+  entityId?: string;
+  actorId?: string;
+  /** One action, or a prefix ending in a dot (`reward.`). */
+  action?: string;
+  from?: Date;
+  to?: Date;
+};
+
 /** The record of who changed what, when, with the state before and after. Append-only. */
 export class AuditService {
   constructor(private readonly clock: Clock) {}
@@ -38,11 +49,16 @@ export class AuditService {
     await AuditModel.create([doc], { session: input.session });
   }
 
-  async list(filter: { entityType?: string; entityId?: string; actorId?: string }, page: PageRequest) {
+  async list(filter: AuditFilter, page: PageRequest) {
     const query: Record<string, unknown> = {};
     if (filter.entityType) query['entity.type'] = filter.entityType;
     if (filter.entityId) query['entity.id'] = filter.entityId;
     if (filter.actorId) query['actor.id'] = filter.actorId;
+    if (filter.action?.endsWith('.'))
+      query.action = { $regex: `^${filter.action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` };
+    else if (filter.action) query.action = filter.action;
+    if (filter.from || filter.to)
+      query.at = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
     return paginate(AuditModel, query, page, (e: AuditEntry) => ({
       id: String(e._id),
       at: e.at.toISOString(),

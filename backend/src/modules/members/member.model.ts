@@ -36,6 +36,14 @@ export type Member = {
   name: string;
   /** Lowercased name without accents, for prefix search. */
   nameKey: string;
+  /**
+   * Every prefix of every word of the name, lowercased without accents ("Ana María" → a, an, ana, m, ma,
+   * mar, …): a search by the start of any word is an indexed equality. Absent on members stored before it
+   * existed until migration 002 (`backfillNameTokens`) gives them theirs.
+   */
+  nameTokens?: string[];
+  /** The store the member joined at (the staff or till that registered them), null for a sign-up. */
+  joinedStoreId?: Types.ObjectId | null;
   /** E.164, unique. */
   phone: string;
   /** Lowercased, unique when present. */
@@ -71,6 +79,8 @@ const memberSchema = new Schema<Member>(
   {
     name: { type: String, required: true },
     nameKey: { type: String, required: true },
+    nameTokens: { type: [String], default: undefined },
+    joinedStoreId: { type: Schema.Types.ObjectId, default: null },
     phone: { type: String, required: true, unique: true },
     email: { type: String, default: null },
     birthDate: { type: String, default: null },
@@ -105,10 +115,61 @@ const memberSchema = new Schema<Member>(
 );
 memberSchema.index({ email: 1 }, { unique: true, partialFilterExpression: { email: { $type: 'string' } } });
 memberSchema.index({ nameKey: 1 });
+memberSchema.index({ nameTokens: 1, _id: -1 });
+memberSchema.index({ tags: 1, _id: -1 });
+memberSchema.index(
+  { joinedStoreId: 1, _id: -1 },
+  { partialFilterExpression: { joinedStoreId: { $type: 'objectId' } } },
+);
 
 export const MemberModel = mongoose.model<Member>('Member', memberSchema);
 
 /** The key names are searched by: lowercase, accents removed ("Álvaro" → "alvaro"). */
 export function nameKeyOf(name: string): string {
   return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+}
+
+/** A word longer than this is searched by its first NAME_TOKEN_MAX_LENGTH letters. */
+export const NAME_TOKEN_MAX_LENGTH = 20;
+
+/** The words of a name or a search, as nameKeyOf writes them ("García-López, Ana" → garcia, lopez, ana). */
+export function nameWordsOf(text: string): string[] {
+  return nameKeyOf(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .map((word) => word.slice(0, NAME_TOKEN_MAX_LENGTH));
+}
+
+/** Every prefix of every word of the name (see Member.nameTokens), each once. */
+export function nameTokensOf(name: string): string[] {
+  const tokens = new Set<string>();
+  for (const word of nameWordsOf(name)) {
+    for (let end = 1; end <= word.length; end += 1) tokens.add(word.slice(0, end));
+  }
+  return [...tokens];
+}
+
+/**
+ * Gives members stored before name tokens existed theirs, in batches by _id. Idempotent (a member with
+ * tokens is never read again) and safe from several processes at once; migration 002-member-name-tokens runs it.
+ */
+export async function backfillNameTokens(batchSize = 500): Promise<number> {
+  let updated = 0;
+  for (;;) {
+    const batch = await MemberModel.find({ nameTokens: { $exists: false } }, { name: 1 })
+      .sort({ _id: 1 })
+      .limit(batchSize)
+      .lean();
+    if (batch.length === 0) return updated;
+    const result = await MemberModel.bulkWrite(
+      batch.map((m) => ({
+        updateOne: {
+          filter: { _id: m._id, nameTokens: { $exists: false } },
+          update: { $set: { nameTokens: nameTokensOf(m.name) } },
+        },
+      })),
+      { ordered: false },
+    );
+    updated += result.modifiedCount;
+  }
 }

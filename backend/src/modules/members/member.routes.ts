@@ -126,9 +126,11 @@ export function registerMemberRoutes(
     method: 'get',
     path: '/members',
     operationId: 'listMembers',
-    summary: 'Find members by phone, card number, email or name prefix (newest first)',
+    summary:
+      'Find members by phone, card number, email or the start of any word of the name, with filters (newest first)',
     description:
-      'A lookup by phone, card number or email counts against the same per-credential quota as `POST /members/identify`.',
+      'A lookup by phone, card number or email counts against the same per-credential quota as `POST /members/identify`. ' +
+      '`name` matches every member with a word starting with each word given, accents and case aside. `tag`, `blocked`, `joinedFrom`/`joinedTo` and `storeId` (where the member was registered) narrow any lookup, or list all members.',
     tags: ['Members'],
     access: { staff: ALL_STAFF, apiKey: ['members:read'] },
     query: MemberLookupQuery,
@@ -231,6 +233,7 @@ export function registerMemberRoutes(
     path: '/members/:id',
     operationId: 'updateMember',
     summary: 'Change profile fields and marketing consents per channel',
+    description: 'The phone (how the member signs in) is changed by staff and integrations only.',
     tags: ['Members'],
     access: { staff: ALL_STAFF, member: true, apiKey: ['members:write'] },
     params: IdParams,
@@ -239,6 +242,8 @@ export function registerMemberRoutes(
     errors: ['MEMBER_NOT_FOUND', 'MEMBER_EXISTS'],
     handler: async ({ params, body, principal }) => {
       assertOwnData(principal, params.id);
+      if (principal.kind === 'member' && body.phone !== undefined)
+        throw new ForbiddenError('The phone you sign in with is changed by staff at the till');
       await deps.members.update(params.id, body, principal);
       return detail(params.id);
     },

@@ -14,7 +14,7 @@ import type { ProgramService } from '../program/program.service.js';
 import { matchTotp, parseCardPayload } from './card-code.js';
 import { CardCodeUseModel, type CardCodeUse } from './card-code-use.model.js';
 import { generateCardNumber, isValidCardNumber } from './card-number.js';
-import { MemberModel, nameKeyOf, type Member } from './member.model.js';
+import { MemberModel, nameKeyOf, nameTokensOf, nameWordsOf, type Member } from './member.model.js';
 import { normalisePhone, tryNormalisePhone } from './phone.js';
 
 export type CreateMemberInput = MemberSignup & { phone: string };
@@ -79,6 +79,8 @@ export class MemberService {
               {
                 name: input.name,
                 nameKey: nameKeyOf(input.name),
+                nameTokens: nameTokensOf(input.name),
+                joinedStoreId: storeOf(actor),
                 phone,
                 email,
                 birthDate: input.birthDate ?? null,
@@ -143,6 +145,16 @@ export class MemberService {
     if (input.name !== undefined) {
       set.name = input.name;
       set.nameKey = nameKeyOf(input.name);
+      set.nameTokens = nameTokensOf(input.name);
+    }
+    if (input.phone !== undefined) {
+      const phone = await this.normalisePhone(input.phone);
+      if (phone !== before.phone && (await MemberModel.exists({ phone, _id: { $ne: before._id } }))) {
+        throw new ConflictError('MEMBER_EXISTS', `A member with the phone ${phone} is already registered`, {
+          field: 'phone',
+        });
+      }
+      set.phone = phone;
     }
     if (input.email !== undefined) {
       const email = input.email?.toLowerCase() ?? null;
@@ -192,9 +204,7 @@ export class MemberService {
       });
     } catch (error) {
       if ((error as { code?: number }).code === 11000)
-        throw new ConflictError('MEMBER_EXISTS', 'A member with this email is already registered', {
-          field: 'email',
-        });
+        throw new ConflictError('MEMBER_EXISTS', 'A member with this phone or email is already registered');
       throw error;
     }
   }
@@ -239,7 +249,10 @@ export class MemberService {
     });
   }
 
-  /** Lookup by phone, card number, email or name prefix (one at a time), newest first. */
+  /**
+   * Lookup by phone, card number, email or the starts of the name's words (one at a time), narrowed by
+   * tag, blocked, join dates and store; newest first.
+   */
   async lookup(query: MemberLookupQuery) {
     const filter: Record<string, unknown> = {};
     if (query.phone !== undefined) {
@@ -249,9 +262,21 @@ export class MemberService {
     if (query.cardNumber !== undefined) filter.cardNumber = query.cardNumber;
     if (query.email !== undefined) filter.email = query.email.toLowerCase();
     if (query.name !== undefined) {
-      const key = nameKeyOf(query.name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      filter.nameKey = { $regex: `^${key}` };
+      // Each word typed must start a word of the name: equalities on the indexed prefixes. The longest
+      // word first: the index is read for the first value of $all, the likeliest to be rare.
+      const words = [...new Set(nameWordsOf(query.name))].sort((a, b) => b.length - a.length);
+      if (words.length === 0) filter._id = { $exists: false };
+      else if (words.length === 1) filter.nameTokens = words[0];
+      else filter.nameTokens = { $all: words };
     }
+    if (query.tag !== undefined) filter.tags = query.tag;
+    if (query.blocked !== undefined) filter.isBlocked = query.blocked === 'true';
+    if (query.storeId !== undefined) filter.joinedStoreId = new Types.ObjectId(query.storeId);
+    if (query.joinedFrom || query.joinedTo)
+      filter.joinedAt = {
+        ...(query.joinedFrom ? { $gte: new Date(query.joinedFrom) } : {}),
+        ...(query.joinedTo ? { $lt: new Date(query.joinedTo) } : {}),
+      };
     return paginate(MemberModel, filter, { limit: query.limit, cursor: query.cursor }, (m: Member) => m);
   }
 
@@ -355,7 +380,7 @@ export class MemberService {
 
   /** A new card secret: codes from the old one (a lost phone) stop working at once. */
   async rotateCardSecret(id: string, actor: Principal): Promise<Member> {
-    await this.get(id);
+    const before = await this.get(id);
     const after = await MemberModel.findByIdAndUpdate(
       id,
       { $set: { cardSecret: generateCardSecret(), cardSecretRotatedAt: this.deps.clock.now() } },
@@ -366,12 +391,21 @@ export class MemberService {
       actor,
       action: 'member.card_secret.rotate',
       entity: { type: 'member', id },
+      // When the card was replaced, never the secrets (the audit log scrubs cardSecret anyway).
+      before: { cardSecretRotatedAt: before.cardSecretRotatedAt },
+      after: { cardSecretRotatedAt: after.cardSecretRotatedAt },
     });
     return after;
   }
 }
 
-const PROFILE_FIELDS = ['name', 'email', 'birthDate'] as const;
+const PROFILE_FIELDS = ['name', 'email', 'phone', 'birthDate'] as const;
+
+/** The store a staff account or API key is bound to: where a member it registers joined. */
+function storeOf(actor: Principal): Types.ObjectId | null {
+  const store = storeBindingOf(actor);
+  return store && Types.ObjectId.isValid(store) ? new Types.ObjectId(store) : null;
+}
 
 /** The profile fields whose value differs (`consents.sms` for a consent). */
 function changedProfileFields(before: Member, after: Member): string[] {
@@ -383,5 +417,5 @@ function changedProfileFields(before: Member, after: Member): string[] {
 }
 
 function profileOf(m: Member) {
-  return { name: m.name, email: m.email, birthDate: m.birthDate, consents: m.consents };
+  return { name: m.name, email: m.email, phone: m.phone, birthDate: m.birthDate, consents: m.consents };
 }

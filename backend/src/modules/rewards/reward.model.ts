@@ -17,6 +17,8 @@ export type Reward = {
   availableFrom: Date | null;
   availableUntil: Date | null;
   tiers: string[] | null;
+  /** The picture's hash (reward_images holds the bytes), or null without one. */
+  imageEtag: string | null;
   isActive: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -36,6 +38,7 @@ const rewardSchema = new Schema<Reward>(
     availableFrom: { type: Date, default: null },
     availableUntil: { type: Date, default: null },
     tiers: { type: [String], default: null },
+    imageEtag: { type: String, default: null },
     isActive: { type: Boolean, default: true },
   },
   { collection: 'rewards', timestamps: true, versionKey: false },

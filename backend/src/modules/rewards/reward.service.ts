@@ -1,13 +1,21 @@
-import { Types } from 'mongoose';
-import type { CreateRewardBody, RewardListQuery, UpdateRewardBody } from '@regulars/contracts';
+import { createHash } from 'node:crypto';
+import { Types, type ClientSession } from 'mongoose';
+import {
+  REWARD_IMAGE_MAX_BYTES,
+  type CreateRewardBody,
+  type RewardListQuery,
+  type UpdateRewardBody,
+} from '@regulars/contracts';
 import type { Clock } from '../../platform/clock.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { paginate } from '../../platform/pagination.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { EventService } from '../events/event.service.js';
 import { runInTransaction } from '../ledger/transaction.js';
 import type { Member } from '../members/member.model.js';
+import { sniffImageType } from './image-type.js';
+import { RewardImageModel, type RewardImage } from './reward-image.model.js';
 import { RewardModel, type Reward } from './reward.model.js';
 
 const dateOrNull = (value: string | undefined | null) => (value ? new Date(value) : null);
@@ -102,6 +110,98 @@ export class RewardService {
     });
   }
 
+  /**
+   * Sets the reward's picture from base64 bytes: JPEG, PNG or WebP by their signature, at most
+   * REWARD_IMAGE_MAX_BYTES. The reward's imageEtag changes with it, so its imageUrl does too.
+   */
+  async setImage(id: string, dataBase64: string, actor: Principal): Promise<Reward> {
+    const before = await this.get(id);
+    const text = dataBase64.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 === 1)
+      throw new AppError('unprocessable', 'REWARD_IMAGE_INVALID', 'dataBase64 is not base64');
+    const data = Buffer.from(text, 'base64');
+    if (data.length > REWARD_IMAGE_MAX_BYTES)
+      throw new AppError(
+        'payload_too_large',
+        'REWARD_IMAGE_TOO_LARGE',
+        `The image has ${data.length} bytes; at most ${REWARD_IMAGE_MAX_BYTES} are accepted`,
+        { limit: REWARD_IMAGE_MAX_BYTES },
+      );
+    const contentType = sniffImageType(data);
+    if (!contentType)
+      throw new AppError(
+        'unprocessable',
+        'REWARD_IMAGE_INVALID',
+        'The image is not a JPEG, PNG or WebP (its bytes are checked, not its name)',
+      );
+    const etag = createHash('sha256').update(data).digest('base64url').slice(0, 22);
+    return runInTransaction(async (session) => {
+      await RewardImageModel.replaceOne(
+        { _id: before._id },
+        { contentType, data, size: data.length, etag, updatedAt: this.deps.clock.now() },
+        { upsert: true, session },
+      );
+      return this.recordImageChange(session, before, etag, actor);
+    });
+  }
+
+  /** Takes the picture off the reward (nothing to do when it has none). */
+  async removeImage(id: string, actor: Principal): Promise<Reward> {
+    const before = await this.get(id);
+    if (!before.imageEtag) return before;
+    return runInTransaction(async (session) => {
+      await RewardImageModel.deleteOne({ _id: before._id }, { session });
+      return this.recordImageChange(session, before, null, actor);
+    });
+  }
+
+  /** The picture's bytes and type, for the public image URL. */
+  async image(id: string): Promise<RewardImage> {
+    // Hydrated rather than lean: a lean read gives the bytes as a BSON Binary, not a Buffer.
+    const image = Types.ObjectId.isValid(id) ? await RewardImageModel.findById(id) : null;
+    if (!image) {
+      if (!Types.ObjectId.isValid(id) || !(await RewardModel.exists({ _id: id })))
+        throw new NotFoundError('Reward', id);
+      throw new AppError('not_found', 'REWARD_IMAGE_NOT_FOUND', 'This reward has no image');
+    }
+    return {
+      _id: image._id,
+      contentType: image.contentType,
+      data: Buffer.from(image.data),
+      size: image.size,
+      etag: image.etag,
+      updatedAt: image.updatedAt,
+    };
+  }
+
+  private async recordImageChange(
+    session: ClientSession,
+    before: Reward,
+    imageEtag: string | null,
+    actor: Principal,
+  ): Promise<Reward> {
+    const after = await RewardModel.findByIdAndUpdate(
+      before._id,
+      { $set: { imageEtag } },
+      { new: true, lean: true, session },
+    );
+    if (!after) throw new NotFoundError('Reward', before._id.toHexString());
+    await this.deps.events.append(session, {
+      type: 'reward.updated',
+      subject: { rewardId: after._id },
+      payload: { ...rewardPayload(after), changed: ['image'] },
+    });
+    await this.deps.audit.record({
+      actor,
+      action: imageEtag ? 'reward.image.set' : 'reward.image.remove',
+      entity: { type: 'reward', id: after._id.toHexString() },
+      before: { imageUrl: imageUrlOf(before) },
+      after: { imageUrl: imageUrlOf(after) },
+      session,
+    });
+    return after;
+  }
+
   async list(query: RewardListQuery) {
     const filter: Record<string, unknown> = {};
     if (query.availableNow === 'true') Object.assign(filter, availableNowFilter(this.deps.clock.now()));
@@ -167,6 +267,12 @@ export function toRewardResponse(r: Reward) {
     availableUntil: r.availableUntil?.toISOString() ?? null,
     tiers: r.tiers && r.tiers.length ? r.tiers : null,
     isActive: r.isActive,
+    imageUrl: imageUrlOf(r),
     createdAt: r.createdAt.toISOString(),
   };
+}
+
+/** The public address of the reward's picture; `v` changes with the bytes, so caches never show an old one. */
+function imageUrlOf(r: Pick<Reward, '_id' | 'imageEtag'>): string | null {
+  return r.imageEtag ? `/api/v1/rewards/${r._id.toHexString()}/image?v=${r.imageEtag}` : null;
 }

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import type { Logger } from '../logger.js';
 import { stackingModeNames } from './001-stacking-mode-names.js';
+import { memberNameTokens } from './002-member-name-tokens.js';
 import { runMigrations, type Migration, type MigrationReport } from './migration-runner.js';
 
 export {
@@ -13,7 +14,7 @@ export {
 } from './migration-runner.js';
 
 /** Every versioned migration, in the order they apply. A new one takes the next number; none is edited once released. */
-export const migrations: readonly Migration[] = [stackingModeNames];
+export const migrations: readonly Migration[] = [stackingModeNames, memberNameTokens];
 
 /**
  * Builds the indexes every registered model declares (the ones this version of the code relies on) and

@@ -22,7 +22,10 @@ export function RewardsList({ available }: { available: number }) {
     const missing = reward.pointsCost - available;
     return (
       <li key={reward.id} className={`reward ${missing <= 0 ? 'reward-affordable' : ''}`}>
-        <div>
+        {reward.imageUrl ? (
+          <img className="reward-image" src={reward.imageUrl} alt="" width={56} height={56} loading="lazy" />
+        ) : null}
+        <div className="reward-text">
           <h4 className="reward-name">{reward.name}</h4>
           {reward.description ? <p className="reward-description">{reward.description}</p> : null}
           <p className={missing <= 0 ? 'reward-status-ok' : 'reward-status-missing'}>

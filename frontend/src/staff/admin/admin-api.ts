@@ -1,6 +1,8 @@
 // What the admin area asks the server, typed by the OpenAPI document (@regulars/client).
 import type {
   CreateApiKeyBody,
+  CreateRewardBody,
+  UpdateRewardBody,
   CreateStaffBody,
   CreateStoreBody,
   UpdateProgramBody,
@@ -37,4 +39,27 @@ export const adminApi = {
   apiKeys: () => staffClient.GET('/api/v1/api-keys'),
   createApiKey: (body: CreateApiKeyBody) => staffClient.POST('/api/v1/api-keys', { body }),
   revokeApiKey: (id: string) => staffClient.DELETE('/api/v1/api-keys/{id}', byId(id)),
+
+  rewards: (cursor?: string) =>
+    staffClient.GET('/api/v1/rewards', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }),
+  createReward: (body: CreateRewardBody) => staffClient.POST('/api/v1/rewards', { body }),
+  updateReward: (id: string, body: UpdateRewardBody) =>
+    staffClient.PATCH('/api/v1/rewards/{id}', { ...byId(id), body }),
+  putRewardImage: (id: string, dataBase64: string) =>
+    staffClient.PUT('/api/v1/rewards/{id}/image', { ...byId(id), body: { dataBase64 } }),
+  deleteRewardImage: (id: string) => staffClient.DELETE('/api/v1/rewards/{id}/image', byId(id)),
+
+  audit: (query: AuditQuery) =>
+    staffClient.GET('/api/v1/audit', { params: { query: { limit: 25, ...query } } }),
+  verifyLedger: () => staffClient.GET('/api/v1/admin/ledger/verify'),
+};
+
+/** The audit log's filters as the API takes them (dates as instants). */
+export type AuditQuery = {
+  actorId?: string;
+  action?: string;
+  entityType?: string;
+  from?: string;
+  to?: string;
+  cursor?: string;
 };

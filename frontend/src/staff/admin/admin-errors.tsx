@@ -21,6 +21,12 @@ export function describeAdminError(error: unknown, t: StaffT): string | null {
       return t('admin.error.staffNotFound');
     case 'API_KEY_NOT_FOUND':
       return t('admin.error.apiKeyNotFound');
+    case 'REWARD_NOT_FOUND':
+      return t('admin.error.rewardNotFound');
+    case 'REWARD_IMAGE_TOO_LARGE':
+      return t('admin.error.imageTooLarge');
+    case 'REWARD_IMAGE_INVALID':
+      return t('admin.error.imageInvalid');
     case 'VALIDATION_FAILED':
       return t('admin.error.validation');
     default:

@@ -2,6 +2,9 @@ import { navigate } from '../router.js';
 import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
 import { ApiKeysScreen } from './api-keys-screen.js';
+import { AuditScreen } from './audit-screen.js';
+import { LedgerVerifyScreen } from './ledger-verify-screen.js';
+import { RewardsScreen } from './rewards-screen.js';
 import { ProgramSettingsScreen } from './program-settings-screen.js';
 import { QueuesButton } from './queues-button.js';
 import { StaffAccountsScreen } from './staff-accounts-screen.js';
@@ -13,6 +16,9 @@ const SECTIONS: { path: string; label: StaffMessageKey }[] = [
   { path: '/admin/stores', label: 'admin.nav.stores' },
   { path: '/admin/staff', label: 'admin.nav.staff' },
   { path: '/admin/api-keys', label: 'admin.nav.apiKeys' },
+  { path: '/admin/rewards', label: 'admin.nav.rewards' },
+  { path: '/admin/audit', label: 'admin.nav.audit' },
+  { path: '/admin/ledger', label: 'admin.nav.ledger' },
 ];
 
 function AdminLink({ path, label, isCurrent }: { path: string; label: string; isCurrent: boolean }) {
@@ -67,6 +73,12 @@ function AdminSection({ path }: { path: string }) {
       return <StaffAccountsScreen />;
     case '/admin/api-keys':
       return <ApiKeysScreen />;
+    case '/admin/rewards':
+      return <RewardsScreen />;
+    case '/admin/audit':
+      return <AuditScreen />;
+    case '/admin/ledger':
+      return <LedgerVerifyScreen />;
     default:
       return (
         <main className="page" id="main">

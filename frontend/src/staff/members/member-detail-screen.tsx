@@ -12,6 +12,7 @@ import { useI18n } from '../staff-i18n.js';
 import type { StaffMessageKey } from '../staff-messages.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { AdjustmentForm } from './adjustment-form.js';
+import { MemberAccountPanel } from './member-account-panel.js';
 import { MemberCoupons } from './member-coupons.js';
 import { MemberGiftCertificates } from './member-gift-certificates.js';
 
@@ -78,7 +79,10 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
           ← {t('members.back')}
         </a>
       </p>
-      <h1 id="member-name">{member.name}</h1>
+      <h1 id="member-name">
+        {member.name}
+        {member.isBlocked ? <span className="badge badge-paused"> {t('members.status.blocked')}</span> : null}
+      </h1>
       <p className="field-hint">
         {member.phone} · {member.cardNumber} {member.email ? `· ${member.email}` : ''} ·{' '}
         {t('members.joined', { date: formatDate(member.joinedAt, language) })}
@@ -111,6 +115,7 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
           </p>
         </div>
       </div>
+      {isManager ? <MemberAccountPanel member={member} onChanged={() => void load()} /> : null}
       {isManager ? <AdjustmentForm memberId={member.id} onDone={() => void load()} /> : null}
       {/* Giving by hand picks among the coupon templates, which marketers and admins may list. */}
       <MemberCoupons memberId={member.id} canGive={hasRole(session, COUPON_GIVER_ROLES)} />
