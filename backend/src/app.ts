@@ -63,6 +63,9 @@ import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { StampCardService } from './modules/stamps/stamp-card.service.js';
 import { StampService } from './modules/stamps/stamp.service.js';
 import { registerStampRoutes } from './modules/stamps/stamp.routes.js';
+import { ReportAggregatesService } from './modules/reports/report-aggregates.service.js';
+import { ReportService } from './modules/reports/report.service.js';
+import { registerReportRoutes } from './modules/reports/report.routes.js';
 import { GiftCertificateCodes } from './modules/gift-certificates/gift-certificate-code.js';
 import { GiftCertificateInstrument } from './modules/gift-certificates/gift-certificate.instrument.js';
 import { GiftCertificateService } from './modules/gift-certificates/gift-certificate.service.js';
@@ -236,6 +239,8 @@ export function createServices(platform: Platform) {
     giftCertificateSales: giftCertificates,
   });
   const wallet = new WalletService({ clock, ledger, members, stamps, coupons, giftCertificates });
+  const reportAggregates = new ReportAggregatesService({ program });
+  const reports = new ReportService({ clock, program });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
   const isPrivateRefused = config.isProduction && !config.webhooks.allowPrivateTargets;
   const webhookDelivery = new WebhookDeliveryService({
@@ -283,6 +288,8 @@ export function createServices(platform: Platform) {
     refunds,
     checkouts,
     wallet,
+    reportAggregates,
+    reports,
     messages,
     audit,
     program,
@@ -390,6 +397,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerPurchaseRoutes(api, { purchases: services.purchases, refunds: services.refunds });
   registerRewardRoutes(api, { rewards: services.rewards });
   registerStampRoutes(api, { stampCards: services.stampCards });
+  registerReportRoutes(api, { reports: services.reports });
   registerGiftCertificateRoutes(api, {
     giftCertificates: services.giftCertificates,
     program: services.program,
