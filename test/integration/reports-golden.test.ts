@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@regulars/backend';
 import { LedgerEntryModel } from '../../backend/src/modules/ledger/ledger-entry.model.js';
-import { buy, createLedgerWorld, createMember, expectLedgerClean, type LedgerWorld } from './ledger-helpers.js';
+import { createLedgerWorld, createMember, expectLedgerClean, type LedgerWorld } from './ledger-helpers.js';
 
 /**
  * The golden fixture: 192 purchases, 4 redemptions and 11 refunds over January–March 2026 in two stores,
@@ -30,7 +30,8 @@ async function sellAt(store: string, memberId: string | undefined, totalMinor: n
       totalMinor,
       items: [{ sku: 'COFFEE', name: 'Coffee', quantity: 1, unitPriceMinor: totalMinor }],
     });
-  if (response.status !== 201) throw new Error(`purchase: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`purchase: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.id as string;
 }
 
@@ -52,7 +53,8 @@ async function dispatchAll() {
   }
 }
 
-const get = async (path: string) => (await world.app.request.get(path).set(world.manager.auth).expect(200)).body;
+const get = async (path: string) =>
+  (await world.app.request.get(path).set(world.manager.auth).expect(200)).body;
 
 beforeAll(async () => {
   world = await createLedgerWorld({ clock });
@@ -114,7 +116,13 @@ beforeAll(async () => {
         member: { memberId: members[2] },
         items: [
           { sku: 'COFFEE', name: 'Coffee', quantity: 2, unitPriceMinor: 500 },
-          { sku: 'GIFT-CARD', name: 'Gift certificate', kind: 'giftCertificate', quantity: 1, unitPriceMinor: 2500 },
+          {
+            sku: 'GIFT-CARD',
+            name: 'Gift certificate',
+            kind: 'giftCertificate',
+            quantity: 1,
+            unitPriceMinor: 2500,
+          },
         ],
       })
       .expect(201);
@@ -315,42 +323,62 @@ describe('GET /api/v1/reports/cohorts, liability and redemption on the golden fi
   });
 
   it('exports each report as CSV', async () => {
-    const csv = await world.app.request.get(`/api/v1/reports/kpis.csv?${Q1}&granularity=month`).set(world.manager.auth).expect(200);
+    const csv = await world.app.request
+      .get(`/api/v1/reports/kpis.csv?${Q1}&granularity=month`)
+      .set(world.manager.auth)
+      .expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toMatch(/^period,salesMinor,refundsMinor,netRevenueMinor,orders,/);
     expect(lines[1]).toMatch(/^2026-01-01,100000,0,100000,100,100,0,1000,0,11,1000,0,0,0,0,0$/);
     expect(lines[4]).toMatch(/^total,242000,8000,234000,192,172,11,1260,5000,11,2120,200,0,80,0,943$/);
-    const cohorts = await world.app.request.get(`/api/v1/reports/cohorts.csv?${Q1}`).set(world.manager.auth).expect(200);
+    const cohorts = await world.app.request
+      .get(`/api/v1/reports/cohorts.csv?${Q1}`)
+      .set(world.manager.auth)
+      .expect(200);
     expect(cohorts.text).toBe(
       'cohort,members,netRevenueMinor,rewardCostMinor,lifetimeValueMinor,month0,month1,month2,month3\n2026-01,10,204000,200,20380,10,5,3,0\n',
     );
-    const liability = await world.app.request.get('/api/v1/reports/liability.csv').set(world.manager.auth).expect(200);
+    const liability = await world.app.request
+      .get('/api/v1/reports/liability.csv')
+      .set(world.manager.auth)
+      .expect(200);
     expect(liability.text.split('\n')[1]).toBe('outstanding,1840,1840');
-    const redemption = await world.app.request.get(`/api/v1/reports/redemption.csv?${Q1}&granularity=month`).set(world.manager.auth).expect(200);
+    const redemption = await world.app.request
+      .get(`/api/v1/reports/redemption.csv?${Q1}&granularity=month`)
+      .set(world.manager.auth)
+      .expect(200);
     expect(redemption.text).toContain('issue month,2026-03,120,10,833,0,110');
   });
 });
 
 describe('report ranges and access', () => {
   it('refuses a range ending before it starts with 400 REPORT_RANGE_INVALID', async () => {
-    const r = await world.app.request.get('/api/v1/reports/kpis?from=2026-03-01&to=2026-02-28').set(world.manager.auth);
+    const r = await world.app.request
+      .get('/api/v1/reports/kpis?from=2026-03-01&to=2026-02-28')
+      .set(world.manager.auth);
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('REPORT_RANGE_INVALID');
   });
 
   it('refuses a range over 5 years with 400 REPORT_RANGE_TOO_LONG', async () => {
     // 2020-01-01 to 2025-01-04: 1,831 days.
-    const r = await world.app.request.get('/api/v1/reports/cohorts?from=2020-01-01&to=2025-01-04').set(world.manager.auth);
+    const r = await world.app.request
+      .get('/api/v1/reports/cohorts?from=2020-01-01&to=2025-01-04')
+      .set(world.manager.auth);
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'REPORT_RANGE_TOO_LONG', details: { limit: 1830 } });
     // 2020-01-01 to 2025-01-03: 366 + 365 × 3 + 366 + 3 = 1,830 days.
-    const ok = await world.app.request.get('/api/v1/reports/cohorts?from=2020-01-01&to=2025-01-03').set(world.manager.auth);
+    const ok = await world.app.request
+      .get('/api/v1/reports/cohorts?from=2020-01-01&to=2025-01-03')
+      .set(world.manager.auth);
     expect(ok.status).toBe(200);
   });
 
   it('refuses a day that is not a calendar day with 400 VALIDATION_FAILED', async () => {
-    const r = await world.app.request.get('/api/v1/reports/kpis?from=2026-02-30&to=2026-03-01').set(world.manager.auth);
+    const r = await world.app.request
+      .get('/api/v1/reports/kpis?from=2026-02-30&to=2026-03-01')
+      .set(world.manager.auth);
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('VALIDATION_FAILED');
   });

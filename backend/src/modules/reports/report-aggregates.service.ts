@@ -50,7 +50,11 @@ const RECORD_CHUNK = 500;
  * over every member and every anonymous purchase, on empty collections.
  */
 export class ReportAggregatesService {
-  constructor(private readonly deps: { program: ProgramService }) {}
+  constructor(
+    private readonly deps: {
+      program: Pick<ProgramService, 'get'> | { get(): Promise<{ timeZone: string }> };
+    },
+  ) {}
 
   /** Brings the aggregates up to date with what a batch of events names. Idempotent. */
   async applyEvents(events: readonly DomainEvent[]): Promise<void> {
@@ -64,11 +68,13 @@ export class ReportAggregatesService {
         continue;
       }
       // A sale without a member (and its refunds): the flows only.
-      if (event.type === 'purchase.recorded' && event.subject.purchaseId) purchaseIds.add(event.subject.purchaseId);
+      if (event.type === 'purchase.recorded' && event.subject.purchaseId)
+        purchaseIds.add(event.subject.purchaseId);
       if (event.type === 'refund.recorded' && event.subject.refundId) refundIds.add(event.subject.refundId);
     }
     const ids = [...memberIds].map((id) => new Types.ObjectId(id));
-    for (let i = 0; i < ids.length; i += MEMBER_CHUNK) await this.applyMembers(ids.slice(i, i + MEMBER_CHUNK), timeZone);
+    for (let i = 0; i < ids.length; i += MEMBER_CHUNK)
+      await this.applyMembers(ids.slice(i, i + MEMBER_CHUNK), timeZone);
     if (purchaseIds.size || refundIds.size) {
       await runInTransaction(async (session) => {
         const purchases = await PurchaseModel.find({ _id: { $in: [...purchaseIds] } })
@@ -94,7 +100,10 @@ export class ReportAggregatesService {
         PurchaseModel.find({ memberId: { $in: memberIds } })
           .session(session)
           .lean<Purchase[]>(),
-        LedgerEntryModel.find({ memberId: { $in: memberIds } }, { type: 1, points: 1, memberId: 1, source: 1, at: 1 })
+        LedgerEntryModel.find(
+          { memberId: { $in: memberIds } },
+          { type: 1, points: 1, memberId: 1, source: 1, at: 1 },
+        )
           .session(session)
           .lean<LedgerEntryDoc[]>(),
         LotModel.find({ memberId: { $in: memberIds } })
@@ -206,13 +215,18 @@ export class ReportAggregatesService {
    * ledger entries, lots, members). Run it with the event dispatcher stopped (`pnpm reports:rebuild`
    * does, as it opens the data directory itself) or it may count what the dispatcher adds meanwhile.
    */
-  async rebuild(options: { onProgress?: (done: { members: number; anonymousPurchases: number }) => void } = {}) {
+  async rebuild(
+    options: { onProgress?: (done: { members: number; anonymousPurchases: number }) => void } = {},
+  ) {
     const timeZone = (await this.deps.program.get()).timeZone;
     for (const model of REPORT_MODELS) await nativeCollection(model).deleteMany({});
     const progress = { members: 0, anonymousPurchases: 0 };
     let after: Types.ObjectId | null = null;
     for (;;) {
-      const batch: Array<{ _id: Types.ObjectId }> = await MemberModel.find(after ? { _id: { $gt: after } } : {}, { _id: 1 })
+      const batch: Array<{ _id: Types.ObjectId }> = await MemberModel.find(
+        after ? { _id: { $gt: after } } : {},
+        { _id: 1 },
+      )
         .sort({ _id: 1 })
         .limit(MEMBER_CHUNK)
         .lean<Array<{ _id: Types.ObjectId }>>();
@@ -275,13 +289,19 @@ async function storesOfEntries(
   const valid = (ids: Set<string>) => [...ids].filter((id) => Types.ObjectId.isValid(id));
   const [redemptions, purchases, refunds] = await Promise.all([
     redemptionIds.size
-      ? RedemptionModel.find({ _id: { $in: valid(redemptionIds) } }, { storeId: 1 }).session(session).lean()
+      ? RedemptionModel.find({ _id: { $in: valid(redemptionIds) } }, { storeId: 1 })
+          .session(session)
+          .lean()
       : [],
     missingPurchases.size
-      ? PurchaseModel.find({ _id: { $in: valid(missingPurchases) } }, { storeId: 1 }).session(session).lean()
+      ? PurchaseModel.find({ _id: { $in: valid(missingPurchases) } }, { storeId: 1 })
+          .session(session)
+          .lean()
       : [],
     missingRefunds.size
-      ? RefundModel.find({ _id: { $in: valid(missingRefunds) } }, { storeId: 1 }).session(session).lean()
+      ? RefundModel.find({ _id: { $in: valid(missingRefunds) } }, { storeId: 1 })
+          .session(session)
+          .lean()
       : [],
   ]);
   const redemptionStore = new Map(redemptions.map((r) => [String(r._id), r.storeId ?? null]));

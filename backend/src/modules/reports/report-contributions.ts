@@ -16,7 +16,12 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function dayOf(at: Date, timeZone: string): string {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     formatters.set(timeZone, formatter);
   }
   return formatter.format(at);
@@ -31,7 +36,10 @@ const linePaid = (line: PurchaseItem): number =>
 
 /** Gift certificates sold on a purchase (what their lines were paid): stored value, not revenue. */
 export function giftCertificatesSoldMinor(purchase: Pick<Purchase, 'items'>): number {
-  return purchase.items.reduce((sum, line) => sum + (line.kind === 'giftCertificate' ? linePaid(line) : 0), 0);
+  return purchase.items.reduce(
+    (sum, line) => sum + (line.kind === 'giftCertificate' ? linePaid(line) : 0),
+    0,
+  );
 }
 
 /** The goods a purchase sold: what was paid, less the gift certificates it sold. */
@@ -99,7 +107,11 @@ export function entryContribution(
 
 /** A member's own records, read together. */
 export type MemberRecords = {
-  member: { _id: Types.ObjectId; joinedAt: Date; points?: { available?: number; pending?: number; debt?: number } };
+  member: {
+    _id: Types.ObjectId;
+    joinedAt: Date;
+    points?: { available?: number; pending?: number; debt?: number };
+  };
   purchases: Purchase[];
   refunds: Refund[];
   entries: Array<Pick<LedgerEntryDoc, 'type' | 'points'>>;
@@ -145,7 +157,9 @@ export function memberSummary(records: MemberRecords, timeZone: string): ReportM
     available: member.points?.available ?? 0,
     pending: member.points?.pending ?? 0,
     debt: member.points?.debt ?? 0,
-    issueMonths: [...issue.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, f]) => ({ month, ...f })),
+    issueMonths: [...issue.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([month, f]) => ({ month, ...f })),
   };
 }
 
@@ -178,7 +192,13 @@ function add<T extends { inc: Record<string, number> }>(
 /** Adds (sign 1) or takes away (sign −1) a member summary's share of the program totals and cohorts. */
 export function addMemberShare(into: Increments, summary: ReportMemberDoc | null, sign: 1 | -1): void {
   if (!summary) return;
-  add(into.days, `${summary.joinedDay}|-`, { day: summary.joinedDay, storeId: null }, { newMembers: 1 }, sign);
+  add(
+    into.days,
+    `${summary.joinedDay}|-`,
+    { day: summary.joinedDay, storeId: null },
+    { newMembers: 1 },
+    sign,
+  );
   add(
     into.totals,
     'program',
@@ -206,7 +226,8 @@ export function addMemberShare(into: Increments, summary: ReportMemberDoc | null
       { members: 1, netMinor: summary.netMinor, rewardPoints: summary.rewardPoints },
       sign,
     );
-    for (const month of summary.months) add(into.cohorts, `${cohort}|${month}`, { cohort, month }, { members: 1 }, sign);
+    for (const month of summary.months)
+      add(into.cohorts, `${cohort}|${month}`, { cohort, month }, { members: 1 }, sign);
   }
 }
 

@@ -8,7 +8,8 @@ export function csvField(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const row = (values: Array<string | number | boolean | null>): string => `${values.map(csvField).join(',')}\n`;
+const row = (values: Array<string | number | boolean | null>): string =>
+  `${values.map(csvField).join(',')}\n`;
 
 const FLOW_COLUMNS = [
   'salesMinor',
@@ -64,12 +65,21 @@ export function* liabilityCsv(report: ReportLiability): Generator<string> {
   yield row(['active', report.activePoints, v(report.activePoints)]);
   yield row(['pending', report.pendingPoints, v(report.pendingPoints)]);
   yield row(['debt', report.debtPoints, v(report.debtPoints)]);
-  for (const bucket of report.ageing) yield row([`age ${bucket.bucket} days`, bucket.points, bucket.valueMinor]);
+  for (const bucket of report.ageing)
+    yield row([`age ${bucket.bucket} days`, bucket.points, bucket.valueMinor]);
   yield row(['expected breakage', report.expectedBreakagePoints, report.expectedBreakageMinor]);
 }
 
 export function* redemptionCsv(report: ReportRedemption): Generator<string> {
-  yield row(['kind', 'period', 'pointsIssued', 'pointsRedeemed', 'redemptionRateBp', 'expired', 'outstanding']);
+  yield row([
+    'kind',
+    'period',
+    'pointsIssued',
+    'pointsRedeemed',
+    'redemptionRateBp',
+    'expired',
+    'outstanding',
+  ]);
   for (const p of report.periods)
     yield row(['period', p.period, p.pointsIssued, p.pointsRedeemed, p.redemptionRateBp, null, null]);
   for (const m of report.byIssueMonth)

@@ -45,7 +45,12 @@ export type ReportDayDoc = ReportDayFlows & {
 
 const flowFields = Object.fromEntries(DAY_FLOW_FIELDS.map((f) => [f, { type: Number, default: 0 }]));
 const daySchema = new Schema<ReportDayDoc>(
-  { _id: String, day: { type: String, required: true }, storeId: { type: Schema.Types.ObjectId, default: null }, ...flowFields },
+  {
+    _id: String,
+    day: { type: String, required: true },
+    storeId: { type: Schema.Types.ObjectId, default: null },
+    ...flowFields,
+  },
   { collection: 'report_days', versionKey: false },
 );
 daySchema.index({ day: 1, storeId: 1 });
@@ -90,7 +95,9 @@ const memberSchema = new Schema<ReportMemberDoc>(
     available: Number,
     pending: Number,
     debt: Number,
-    issueMonths: [{ _id: false, month: String, issued: Number, spent: Number, expired: Number, outstanding: Number }],
+    issueMonths: [
+      { _id: false, month: String, issued: Number, spent: Number, expired: Number, outstanding: Number },
+    ],
   },
   { collection: 'report_members', versionKey: false },
 );
@@ -160,7 +167,16 @@ export const ReportTotalsModel = mongoose.model<ReportTotalsDoc>('ReportTotals',
  * an event delivered twice adds its records once.
  */
 export type ReportAppliedDoc = { _id: string };
-const appliedSchema = new Schema<ReportAppliedDoc>({ _id: String }, { collection: 'report_applied', versionKey: false });
+const appliedSchema = new Schema<ReportAppliedDoc>(
+  { _id: String },
+  { collection: 'report_applied', versionKey: false },
+);
 export const ReportAppliedModel = mongoose.model<ReportAppliedDoc>('ReportApplied', appliedSchema);
 
-export const REPORT_MODELS = [ReportDayModel, ReportMemberModel, ReportCohortModel, ReportTotalsModel, ReportAppliedModel];
+export const REPORT_MODELS = [
+  ReportDayModel,
+  ReportMemberModel,
+  ReportCohortModel,
+  ReportTotalsModel,
+  ReportAppliedModel,
+];

@@ -41,7 +41,8 @@ export function registerReportRoutes(api: Api, deps: { reports: ReportService })
     method: 'get',
     path: '/reports/kpis',
     operationId: 'getReportKpis',
-    summary: 'Sales, net revenue, orders, average order, points and the member base for a range of program days',
+    summary:
+      'Sales, net revenue, orders, average order, points and the member base for a range of program days',
     description:
       'Days are the program time zone’s, `from` and `to` included (at most 5 years). `previous` is the same number of days just before. See docs/metrics.md for every definition.',
     tags: ['Reports'],
@@ -73,7 +74,8 @@ export function registerReportRoutes(api: Api, deps: { reports: ReportService })
     method: 'get',
     path: '/reports/cohorts',
     operationId: 'getReportCohorts',
-    summary: 'Monthly acquisition cohorts: members retained each month after the first purchase, and lifetime value',
+    summary:
+      'Monthly acquisition cohorts: members retained each month after the first purchase, and lifetime value',
     tags: ['Reports'],
     access,
     query: CohortQuery,
@@ -100,7 +102,8 @@ export function registerReportRoutes(api: Api, deps: { reports: ReportService })
     method: 'get',
     path: '/reports/liability',
     operationId: 'getReportLiability',
-    summary: 'The points liability now: outstanding (active, pending), its value, ageing and expected breakage',
+    summary:
+      'The points liability now: outstanding (active, pending), its value, ageing and expected breakage',
     tags: ['Reports'],
     access,
     response: { schema: ReportLiability },
@@ -122,7 +125,8 @@ export function registerReportRoutes(api: Api, deps: { reports: ReportService })
     method: 'get',
     path: '/reports/redemption',
     operationId: 'getReportRedemption',
-    summary: 'Redemption rate: points redeemed ÷ issued per period, and what became of each month’s issued points',
+    summary:
+      'Redemption rate: points redeemed ÷ issued per period, and what became of each month’s issued points',
     tags: ['Reports'],
     access,
     query: ReportKpiQuery,

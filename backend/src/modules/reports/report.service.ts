@@ -105,7 +105,11 @@ export class ReportService {
   /** Refuses a range that ends before it starts or spans more than 5 years. */
   checkRange(query: { from: string; to: string }): void {
     if (query.to < query.from)
-      throw new AppError('bad_request', 'REPORT_RANGE_INVALID', `The range ends (${query.to}) before it starts (${query.from})`);
+      throw new AppError(
+        'bad_request',
+        'REPORT_RANGE_INVALID',
+        `The range ends (${query.to}) before it starts (${query.from})`,
+      );
     const days = daysBetween(query.from, query.to) + 1;
     if (days > REPORT_RANGE_MAX_DAYS)
       throw new AppError(
@@ -266,7 +270,9 @@ export class ReportService {
   }
 
   /** Redeemed ÷ issued per period of the range, and by month of issue (the lots earned in the range's months). */
-  async redemption(query: Omit<ReportKpiQuery, 'storeId'> & { storeId: string | null }): Promise<ReportRedemption> {
+  async redemption(
+    query: Omit<ReportKpiQuery, 'storeId'> & { storeId: string | null },
+  ): Promise<ReportRedemption> {
     this.checkRange(query);
     const docs = await this.dayDocs(query.from, query.to, query.storeId);
     const periods = new Map<string, ReportDayFlows>();

@@ -8,7 +8,14 @@ import type { ReportAggregatesService } from './report-aggregates.service.js';
 export function reportsSubscriber(aggregates: ReportAggregatesService): EventSubscriber {
   return {
     id: 'reports',
-    types: ['member.created', 'purchase.recorded', 'refund.recorded', 'points.*', 'redemption.*', 'checkout.completed'],
+    types: [
+      'member.created',
+      'purchase.recorded',
+      'refund.recorded',
+      'points.*',
+      'redemption.*',
+      'checkout.completed',
+    ],
     async handle(events) {
       await aggregates.applyEvents(events);
     },
