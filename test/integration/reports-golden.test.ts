@@ -390,3 +390,41 @@ describe('report ranges and access', () => {
     }
   });
 });
+
+describe('GET /api/v1/reports/exports/*.csv', () => {
+  const csv = async (path: string, who = world.admin) => {
+    const response = await world.app.request.get(path).set(who.auth).expect(200);
+    expect(response.headers['content-type']).toContain('text/csv');
+    return response.text.trim().split('\n');
+  };
+
+  it('streams every member, purchase and ledger entry', async () => {
+    const members = await csv('/api/v1/reports/exports/members.csv');
+    expect(members[0]).toBe(
+      'id,cardNumber,name,phone,email,birthDate,joinedAt,isBlocked,tags,pointsAvailable,pointsPending,consentEmail,consentSms,consentPush',
+    );
+    expect(members).toHaveLength(1 + 11);
+    const purchases = await csv('/api/v1/reports/exports/purchases.csv', world.manager);
+    expect(purchases).toHaveLength(1 + 192);
+    // M3's certificate sales: €35 paid, €10 of goods, €25 of stored value; the first had its coffees refunded.
+    const certificateRows = purchases.filter((row) => row.includes(',3500,1000,2500,'));
+    expect(certificateRows).toHaveLength(2);
+    expect(certificateRows.map((row) => row.split(',')[10]).sort()).toEqual(['0', '1000']);
+    const atA = await csv(`/api/v1/reports/exports/purchases.csv?storeId=${storeA}`, world.manager);
+    expect(atA).toHaveLength(1 + 122);
+    const entries = await csv('/api/v1/reports/exports/ledger-entries.csv');
+    expect(entries).toHaveLength(1 + (await LedgerEntryModel.countDocuments()));
+    // The sum of the exported points is the ledger's: 1,840.
+    expect(entries.slice(1).reduce((sum, row) => sum + Number(row.split(',')[4]), 0)).toBe(1840);
+  });
+
+  it('keeps members and ledger entries to admins', async () => {
+    for (const path of [
+      '/api/v1/reports/exports/members.csv',
+      '/api/v1/reports/exports/ledger-entries.csv',
+    ]) {
+      const r = await world.app.request.get(path).set(world.manager.auth);
+      expect(r.status).toBe(403);
+    }
+  });
+});

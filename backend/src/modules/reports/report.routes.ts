@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import {
+  ObjectIdString,
   ReportCohorts,
   ReportKpiQuery,
   ReportKpis,
@@ -9,7 +10,8 @@ import {
 } from '@regulars/contracts';
 import { z } from 'zod';
 import type { Api } from '../../platform/http.js';
-import { MANAGERS, storeScopeOf } from '../../platform/principal.js';
+import { ADMINS, MANAGERS, storeScopeOf } from '../../platform/principal.js';
+import type { DataExportService } from './data-export.service.js';
 import { cohortsCsv, kpisCsv, liabilityCsv, redemptionCsv } from './report-csv.js';
 import type { ReportService } from './report.service.js';
 
@@ -17,13 +19,17 @@ const CohortQuery = ReportRangeQuery.omit({ storeId: true }).openapi('ReportCoho
 const RANGE_ERRORS = ['REPORT_RANGE_INVALID', 'REPORT_RANGE_TOO_LONG'] as const;
 
 /** Writes the rows as they come, waiting for the socket to drain (no whole-file buffer). */
-async function streamCsv(res: Response, filename: string, rows: Iterable<string>): Promise<undefined> {
+async function streamCsv(
+  res: Response,
+  filename: string,
+  rows: Iterable<string> | AsyncIterable<string>,
+): Promise<undefined> {
   res.status(200);
   res.set({
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="${filename}"`,
   });
-  for (const chunk of rows) {
+  for await (const chunk of rows) {
     if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
   }
   res.end();
@@ -33,7 +39,10 @@ async function streamCsv(res: Response, filename: string, rows: Iterable<string>
 const csvResponse = { schema: z.string(), mediaType: 'text/csv', description: 'The CSV' } as const;
 
 /** The KPI reports: managers and admins (a manager bound to a store sees that store's flows). */
-export function registerReportRoutes(api: Api, deps: { reports: ReportService }): void {
+export function registerReportRoutes(
+  api: Api,
+  deps: { reports: ReportService; exports: DataExportService },
+): void {
   const reports = deps.reports;
   const access = { staff: MANAGERS };
 
@@ -150,5 +159,42 @@ export function registerReportRoutes(api: Api, deps: { reports: ReportService })
       const report = await reports.redemption({ ...query, storeId: storeScopeOf(principal, query.storeId) });
       return streamCsv(res, `redemption-${query.from}-${query.to}.csv`, redemptionCsv(report));
     },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/reports/exports/members.csv',
+    operationId: 'exportMembers',
+    summary: 'Every member (card number, contact, consents, points) as CSV, streamed (admins: personal data)',
+    tags: ['Reports'],
+    access: { staff: ADMINS },
+    response: csvResponse,
+    handler: async ({ res }) => streamCsv(res, 'members.csv', deps.exports.members()),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/reports/exports/purchases.csv',
+    operationId: 'exportPurchases',
+    summary:
+      'Every purchase (one store’s with storeId) as CSV, gift certificates sold apart from goods, streamed',
+    tags: ['Reports'],
+    access,
+    query: z.object({ storeId: ObjectIdString.optional() }),
+    response: csvResponse,
+    errors: ['STORE_MISMATCH'],
+    handler: async ({ query, principal, res }) =>
+      streamCsv(res, 'purchases.csv', deps.exports.purchases(storeScopeOf(principal, query.storeId))),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/reports/exports/ledger-entries.csv',
+    operationId: 'exportLedgerEntries',
+    summary: 'Every points ledger entry as CSV, oldest first, streamed (admins)',
+    tags: ['Reports'],
+    access: { staff: ADMINS },
+    response: csvResponse,
+    handler: async ({ res }) => streamCsv(res, 'ledger-entries.csv', deps.exports.ledgerEntries()),
   });
 }
