@@ -63,6 +63,10 @@ import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { StampCardService } from './modules/stamps/stamp-card.service.js';
 import { StampService } from './modules/stamps/stamp.service.js';
 import { registerStampRoutes } from './modules/stamps/stamp.routes.js';
+import { ReportAggregatesService } from './modules/reports/report-aggregates.service.js';
+import { ReportService } from './modules/reports/report.service.js';
+import { DataExportService } from './modules/reports/data-export.service.js';
+import { registerReportRoutes } from './modules/reports/report.routes.js';
 import { GiftCertificateCodes } from './modules/gift-certificates/gift-certificate-code.js';
 import { GiftCertificateInstrument } from './modules/gift-certificates/gift-certificate.instrument.js';
 import { GiftCertificateService } from './modules/gift-certificates/gift-certificate.service.js';
@@ -236,6 +240,9 @@ export function createServices(platform: Platform) {
     giftCertificateSales: giftCertificates,
   });
   const wallet = new WalletService({ clock, ledger, members, stamps, coupons, giftCertificates });
+  const reportAggregates = new ReportAggregatesService({ program });
+  const reports = new ReportService({ clock, program });
+  const dataExports = new DataExportService();
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
   const isPrivateRefused = config.isProduction && !config.webhooks.allowPrivateTargets;
   const webhookDelivery = new WebhookDeliveryService({
@@ -283,6 +290,9 @@ export function createServices(platform: Platform) {
     refunds,
     checkouts,
     wallet,
+    reportAggregates,
+    reports,
+    dataExports,
     messages,
     audit,
     program,
@@ -390,6 +400,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerPurchaseRoutes(api, { purchases: services.purchases, refunds: services.refunds });
   registerRewardRoutes(api, { rewards: services.rewards });
   registerStampRoutes(api, { stampCards: services.stampCards });
+  registerReportRoutes(api, { reports: services.reports, exports: services.dataExports });
   registerGiftCertificateRoutes(api, {
     giftCertificates: services.giftCertificates,
     program: services.program,

@@ -1,5 +1,6 @@
 import type { Services } from './app.js';
 import type { EventSubscriber } from './modules/events/event-dispatcher.js';
+import { reportsSubscriber } from './modules/reports/reports.subscriber.js';
 import { webhookSubscriber } from './modules/webhooks/webhook.subscriber.js';
 
 /**
@@ -7,5 +8,5 @@ import { webhookSubscriber } from './modules/webhooks/webhook.subscriber.js';
  * wired (segments and report pre-aggregates add theirs here).
  */
 export function allSubscribers(services: Services): EventSubscriber[] {
-  return [webhookSubscriber(services.webhookDelivery)];
+  return [webhookSubscriber(services.webhookDelivery), reportsSubscriber(services.reportAggregates)];
 }

@@ -29,6 +29,7 @@ export const API_TAGS = {
   Events: 'The domain event feed for reconciliation, and the dispatcher’s progress',
   Sandbox: 'The sandbox clock of a test deployment',
   Webhooks: 'Signed deliveries of domain events to your endpoints: registration, secrets, the delivery log',
+  Reports: 'KPIs, cohorts, points liability and redemption from the pre-aggregates, as JSON or CSV',
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
 

@@ -5,7 +5,14 @@ import { Loading } from '../shared/ui/spinner.js';
 import { LanguageSwitch } from '../shared/ui/language-switch.js';
 import { LoginScreen } from './login/login-screen.js';
 import { matchPath, navigate, usePath } from './router.js';
-import { DESK_ROLES, MARKETER_ROLES, SessionContext, hasRole, type StaffSession } from './session.js';
+import {
+  DESK_ROLES,
+  MANAGER_ROLES,
+  MARKETER_ROLES,
+  SessionContext,
+  hasRole,
+  type StaffSession,
+} from './session.js';
 import { staffApi, staffClient } from './staff-api.js';
 import { useI18n } from './staff-i18n.js';
 import type { StaffMessageKey } from './staff-messages.js';
@@ -50,6 +57,9 @@ const GiftCertificateDetailScreen = lazy(() =>
   })),
 );
 const AdminScreen = lazy(() => import('./admin/admin-screen.js').then((m) => ({ default: m.AdminScreen })));
+const ReportsScreen = lazy(() =>
+  import('./reports/reports-screen.js').then((m) => ({ default: m.ReportsScreen })),
+);
 const MemberDetailScreen = lazy(() =>
   import('./members/member-detail-screen.js').then((m) => ({ default: m.MemberDetailScreen })),
 );
@@ -66,6 +76,7 @@ const NAV: NavItem[] = [
   { path: '/stamp-cards', label: 'nav.stampCards', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   { path: '/coupons', label: 'nav.coupons', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   { path: '/gift-certificates', label: 'nav.giftCertificates', isAllowed: () => true },
+  { path: '/reports', label: 'nav.reports', isAllowed: (s) => hasRole(s, MANAGER_ROLES) },
   { path: '/admin', label: 'nav.admin', isAllowed: (s) => s.staff.role === 'admin' },
   // The admin's time control exists only where the clock can move.
   { path: '/webhooks', label: 'nav.webhooks', isAllowed: (s) => s.staff.role === 'admin' },
@@ -219,6 +230,7 @@ function Route({ path, session }: { path: string; session: StaffSession }) {
   }
   if (path === '/stamp-cards' && hasRole(session, MARKETER_ROLES)) return <StampCardsScreen />;
   if (path === '/coupons' && hasRole(session, MARKETER_ROLES)) return <CouponsScreen />;
+  if (path === '/reports' && hasRole(session, MANAGER_ROLES)) return <ReportsScreen />;
   if (path === '/gift-certificates') return <GiftCertificatesScreen />;
   const certificate = matchPath('/gift-certificates/:id', path);
   if (certificate?.id) return <GiftCertificateDetailScreen certificateId={certificate.id} />;

@@ -13,6 +13,7 @@ import { adminMessages } from './admin/admin-messages.js';
 import { adminToolsMessages } from './admin/admin-tools-messages.js';
 import { memberAdminMessages } from './members/member-admin-messages.js';
 import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
+import { reportMessages } from './reports/reports-messages.js';
 
 const en = {
   ...webhookMessages.en,
@@ -26,6 +27,7 @@ const en = {
   ...adminToolsMessages.en,
   ...memberAdminMessages.en,
   ...rulesDesignerMessages.en,
+  ...reportMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -367,6 +369,7 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...adminToolsMessages.es,
   ...memberAdminMessages.es,
   ...rulesDesignerMessages.es,
+  ...reportMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -1032,6 +1035,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...adminToolsMessages.ru,
     ...memberAdminMessages.ru,
     ...rulesDesignerMessages.ru,
+    ...reportMessages.ru,
   },
   ro: {
     'common.cancel': 'Anulează',
@@ -1372,6 +1376,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...adminToolsMessages.ro,
     ...memberAdminMessages.ro,
     ...rulesDesignerMessages.ro,
+    ...reportMessages.ro,
   },
 };
 

@@ -38,6 +38,12 @@ export const ERROR_CATALOGUE = {
     status: 400,
     description: 'A cursor from another list, or a broken one: start again without it',
   },
+  REPORT_RANGE_INVALID: { status: 400, description: "A report's `to` is before its `from`" },
+  REPORT_RANGE_TOO_LONG: {
+    status: 400,
+    description: 'A report range longer than 5 years (1,830 days)',
+    details: Limit,
+  },
   EVENT_TYPE_UNKNOWN: {
     status: 400,
     description: 'An event type or pattern that matches nothing in the catalogue',

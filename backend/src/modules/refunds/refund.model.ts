@@ -9,6 +9,11 @@ export type Refund = {
   storeId: Types.ObjectId;
   externalId: string | null;
   amountMinor: number;
+  /**
+   * The goods part of `amountMinor`: without the gift certificates returned with their lines (stored value
+   * leaves as a liability, not as lost revenue). Absent on refunds recorded before reports (= amountMinor).
+   */
+  goodsMinor?: number;
   items: { sku: string; quantity: number }[] | null;
   reason: string | null;
   pointsReversed: number;
@@ -26,6 +31,7 @@ const refundSchema = new Schema<Refund>(
     storeId: { type: Schema.Types.ObjectId, required: true },
     externalId: { type: String, default: null },
     amountMinor: { type: Number, required: true },
+    goodsMinor: { type: Number, default: undefined },
     items: { type: [{ _id: false, sku: String, quantity: Number }], default: null },
     reason: { type: String, default: null },
     pointsReversed: { type: Number, required: true },

@@ -246,6 +246,7 @@ export class RefundService {
           storeId: purchase.storeId,
           externalId: purchase.externalId,
           amountMinor,
+          goodsMinor: goods.refundedMinor - goods.refundedMinorBefore,
           items: 'items' in input ? input.items : null,
           reason: input.reason ?? null,
           pointsReversed: toReverse,

@@ -118,6 +118,8 @@ export function describeError(
 
 /** Codes said in one fixed sentence (no detail to fill in). */
 const PLAIN_MESSAGES: Partial<Record<string, StaffMessageKey>> = {
+  REPORT_RANGE_INVALID: 'error.reportRangeInvalid',
+  REPORT_RANGE_TOO_LONG: 'error.reportRangeTooLong',
   CODE_NOT_FOUND: 'error.codeNotFound',
   COUPON_NOT_FOUND: 'error.couponNotFound',
   COUPON_EXPIRED: 'error.couponExpired',
