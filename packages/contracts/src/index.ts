@@ -16,3 +16,4 @@ export * from './webhooks.js';
 export * from './errors.js';
 export * from './checkouts.js';
 export * from './documents.js';
+export * from './member-data.js';
