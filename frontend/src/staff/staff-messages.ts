@@ -11,6 +11,7 @@ import { couponMessages } from './coupons/coupon-messages.js';
 import { giftCertificateMessages } from './gift-certificates/gift-certificate-messages.js';
 import { adminMessages } from './admin/admin-messages.js';
 import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
+import { errorMessages } from './ui/error-messages.js';
 
 const en = {
   ...webhookMessages.en,
@@ -22,6 +23,7 @@ const en = {
   ...giftCertificateMessages.en,
   ...adminMessages.en,
   ...rulesDesignerMessages.en,
+  ...errorMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -361,6 +363,7 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...giftCertificateMessages.es,
   ...adminMessages.es,
   ...rulesDesignerMessages.es,
+  ...errorMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -1023,6 +1026,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...giftCertificateMessages.ru,
     ...adminMessages.ru,
     ...rulesDesignerMessages.ru,
+  ...errorMessages.ru,
   },
   ro: {
     'common.cancel': 'Anulează',
@@ -1360,6 +1364,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...giftCertificateMessages.ro,
     ...adminMessages.ro,
     ...rulesDesignerMessages.ro,
+  ...errorMessages.ro,
   },
 };
 

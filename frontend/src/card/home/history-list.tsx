@@ -1,15 +1,33 @@
 import { useEffect, useState } from 'react';
 import type { LedgerEntry, Page } from '@regulars/contracts';
-import { formatDate, formatPoints } from '../../shared/format.js';
+import { formatDate, formatDateTime, formatPoints } from '../../shared/format.js';
 import { EmptyState } from '../../shared/ui/notice.js';
+import { Loading } from '../../shared/ui/spinner.js';
 import { cardApi } from '../card-api.js';
 import { useI18n } from '../card-i18n.js';
 import type { CardMessageKey } from '../card-messages.js';
 import { LoadError } from './load-error.js';
 
-/** The member's ledger, newest first, one page at a time. */
-export function HistoryList({ memberId, firstPage }: { memberId: string; firstPage: Page<LedgerEntry> }) {
+const NONE: Page<LedgerEntry> = { items: [], nextCursor: null };
+
+/**
+ * The member's ledger, newest first, one page at a time. Offline, the first page the phone saved, marked
+ * "as of" when it was seen; "No activity yet" only from a page that has been read and is empty.
+ */
+export function HistoryList({
+  memberId,
+  saved,
+  savedAt,
+  isOffline,
+}: {
+  memberId: string;
+  /** The first page: the phone's copy until the server answers; null if never fetched. */
+  saved: Page<LedgerEntry> | null;
+  savedAt: string | null;
+  isOffline: boolean;
+}) {
   const { t, language } = useI18n();
+  const firstPage = saved ?? NONE;
   const [more, setMore] = useState<LedgerEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(firstPage.nextCursor);
   const [isLoading, setLoading] = useState(false);
@@ -36,9 +54,16 @@ export function HistoryList({ memberId, firstPage }: { memberId: string; firstPa
     }
   };
 
+  if (!saved)
+    return isOffline ? <EmptyState>{t('history.offlineNoData')}</EmptyState> : <Loading label={t('app.loading')} />;
   if (!entries.length) return <EmptyState>{t('history.empty')}</EmptyState>;
   return (
     <div>
+      {isOffline && savedAt ? (
+        <p className="field-hint" data-testid="history-as-of">
+          {t('balance.asOf', { time: formatDateTime(savedAt, language) })}
+        </p>
+      ) : null}
       <ul className="plain-list history">
         {entries.map((entry) => (
           <li key={entry.id} className="history-entry">
@@ -55,7 +80,7 @@ export function HistoryList({ memberId, firstPage }: { memberId: string; firstPa
         ))}
       </ul>
       {error ? <LoadError error={error} onRetry={() => void loadMore()} /> : null}
-      {cursor ? (
+      {cursor && !isOffline ? (
         <button type="button" className="secondary" onClick={() => void loadMore()} disabled={isLoading}>
           {isLoading ? t('app.loading') : t('history.more')}
         </button>

@@ -33,9 +33,9 @@ export function hasErrorText(code: string): code is HumanErrorCode {
  * A detail as a person reads it: `…Minor` amounts in the currency, ISO dates in the language, numbers
  * with separators; anything else as it is.
  */
-function formatDetail(name: string, value: unknown, language: Language, currency: string | null): string | null {
+function formatDetail(name: string, value: unknown, language: Language, money: Money | null): string | null {
   if (typeof value === 'number') {
-    if (name.endsWith('Minor')) return currency ? formatMoney(value, currency, language) : null;
+    if (name.endsWith('Minor')) return money ? money(value) : null;
     return formatPoints(value, language);
   }
   if (typeof value === 'string') {
@@ -50,32 +50,38 @@ function fill(
   template: string,
   details: unknown,
   language: Language,
-  currency: string | null,
+  money: Money | null,
 ): string | null {
   const values = typeof details === 'object' && details !== null ? (details as Record<string, unknown>) : {};
   let missing = false;
   const text = template.replace(/\{(\w+)\}/g, (_whole, name: string) => {
-    const formatted = formatDetail(name, values[name], language, currency);
+    const formatted = formatDetail(name, values[name], language, money);
     if (formatted === null) missing = true;
     return formatted ?? '';
   });
   return missing ? null : text;
 }
 
+/** Formats an amount in minor units as money (the program's currency). */
+export type Money = (minor: number) => string;
+
 /**
  * The sentence for a refusal of the server in the viewer's language, or null when the code is not one
- * people meet on the card or at the desk (the caller says something general, with the code).
- * `currency` formats the amounts of `details` (the program's currency).
+ * people meet on the card or at the desk (the caller says something general, with the code). The
+ * amounts of `details` are formatted by `money`, or in `currency`; without either the plain sentence is said.
  */
 export function errorText(
   error: ApiError,
   language: Language,
-  options: { currency?: string | null } = {},
+  options: { currency?: string | null | undefined; money?: Money | undefined } = {},
 ): string | null {
   if (!hasErrorText(error.code)) return null;
   const entry = ERROR_TEXTS[language][error.code] ?? en[error.code];
   if (typeof entry === 'string') return entry;
-  return fill(entry.text, error.details, language, options.currency ?? null) ?? entry.plain;
+  const currency = options.currency;
+  const money =
+    options.money ?? (currency ? (minor: number) => formatMoney(minor, currency, language) : null);
+  return fill(entry.text, error.details, language, money) ?? entry.plain;
 }
 
 /** The placeholders of a text (for the catalogue check). */
