@@ -84,8 +84,14 @@ function deskCalls(): Array<[string, string]> {
   for (const file of filesUnder(path.join(FRONTEND, 'staff/desk')))
     for (const match of readFileSync(file, 'utf8').matchAll(/staffApi\.(\w+)/g)) used.add(match[1] ?? '');
   const staffApi = readFileSync(path.join(FRONTEND, 'staff/staff-api.ts'), 'utf8');
-  const defined = [...staffApi.matchAll(/^ {2}(\w+):[\s\S]*?\.(GET|POST|PATCH|PUT|DELETE)\(\s*'(\/api\/v1[^']+)'/gm)];
-  for (const name of used) expect(defined.some((d) => d[1] === name), `staffApi.${name}`).toBe(true);
+  const defined = [
+    ...staffApi.matchAll(/^ {2}(\w+):[\s\S]*?\.(GET|POST|PATCH|PUT|DELETE)\(\s*'(\/api\/v1[^']+)'/gm),
+  ];
+  for (const name of used)
+    expect(
+      defined.some((d) => d[1] === name),
+      `staffApi.${name}`,
+    ).toBe(true);
   return defined
     .filter((d) => used.has(d[1] ?? ''))
     .map((d) => [(d[2] ?? '').toLowerCase(), d[3] ?? ''] as [string, string]);
@@ -103,6 +109,9 @@ describe('the error codes the card and the desk can meet', () => {
     expect(missing).toEqual([]);
     for (const language of LANGUAGES)
       for (const code of reachable)
-        expect(ERROR_TEXTS[language][code as keyof (typeof ERROR_TEXTS)['en']], `${language} ${code}`).toBeTruthy();
+        expect(
+          ERROR_TEXTS[language][code as keyof (typeof ERROR_TEXTS)['en']],
+          `${language} ${code}`,
+        ).toBeTruthy();
   });
 });

@@ -96,7 +96,11 @@ describe('DELETE /api/v1/members/:id', () => {
     await world.app.request
       .patch(`/api/v1/members/${member.memberId}`)
       .set(member.auth)
-      .send({ email: `pablo-${member.memberId}@example.test`, birthDate: '1985-01-09', consents: { sms: true } })
+      .send({
+        email: `pablo-${member.memberId}@example.test`,
+        birthDate: '1985-01-09',
+        consents: { sms: true },
+      })
       .expect(200);
     await buy(world, member.memberId, 3000);
     const { cardNumber, cardSecret } = await card(member);

@@ -42,8 +42,7 @@ export const cardApi = {
   /** Before anyone signs in: the program's name and its terms and privacy links. */
   signUpInfo: () => cardClient.public.GET('/api/v1/program/sign-up'),
   /** The member's own data as JSON (profile, wallet, ledger, purchases). */
-  exportData: (memberId: string) =>
-    cardClient.GET('/api/v1/members/{id}/data-export', byId(memberId)),
+  exportData: (memberId: string) => cardClient.GET('/api/v1/members/{id}/data-export', byId(memberId)),
   /** Deletes the member's account: personal data erased, card blocked; the ledger stays. */
   deleteAccount: (memberId: string) => cardClient.DELETE('/api/v1/members/{id}', byId(memberId)),
   program: () => cardClient.GET('/api/v1/program'),

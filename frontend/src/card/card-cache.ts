@@ -66,7 +66,12 @@ export function writeCachedCard(card: CachedCard | null): void {
 }
 
 /** A card that has not been fetched yet: what the sign-in answer says of the member. */
-export function newCachedCard(member: { id: string; name: string; phone: string; cardNumber: string }): CachedCard {
+export function newCachedCard(member: {
+  id: string;
+  name: string;
+  phone: string;
+  cardNumber: string;
+}): CachedCard {
   return {
     memberId: member.id,
     name: member.name,

@@ -6,7 +6,8 @@ export const es: Catalogue<CardMessageKey, 'es'> = {
   'app.title': 'Mi tarjeta de fidelidad',
   'app.language': 'Idioma',
   'app.loading': 'Cargando…',
-  'app.offline': 'Sin conexión. Tu tarjeta sigue funcionando en caja; saldos, historial y recompensas a las {time}.',
+  'app.offline':
+    'Sin conexión. Tu tarjeta sigue funcionando en caja; saldos, historial y recompensas a las {time}.',
   'app.offlineNoData': 'Sin conexión. Tu tarjeta sigue funcionando en caja.',
   'app.error.network': 'Sin conexión. Revisa la red e inténtalo de nuevo.',
   'app.error.generic': 'Algo ha fallado. Inténtalo de nuevo.',

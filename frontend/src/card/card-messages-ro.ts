@@ -6,7 +6,8 @@ export const ro: Catalogue<CardMessageKey, 'ro'> = {
   'app.title': 'Cardul meu de fidelitate',
   'app.language': 'Limbă',
   'app.loading': 'Se încarcă…',
-  'app.offline': 'Sunteți offline. Cardul funcționează în continuare la casă; soldul, istoricul și recompensele sunt din {time}.',
+  'app.offline':
+    'Sunteți offline. Cardul funcționează în continuare la casă; soldul, istoricul și recompensele sunt din {time}.',
   'app.offlineNoData': 'Sunteți offline. Cardul funcționează în continuare la casă.',
   'app.error.network': 'Fără conexiune. Verificați rețeaua și încercați din nou.',
   'app.error.generic': 'Ceva nu a mers bine. Încercați din nou.',

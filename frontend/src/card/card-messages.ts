@@ -8,7 +8,8 @@ const en = {
   'app.title': 'My loyalty card',
   'app.language': 'Language',
   'app.loading': 'Loading…',
-  'app.offline': 'You are offline. Your card still works at the till; balances, history and rewards are as of {time}.',
+  'app.offline':
+    'You are offline. Your card still works at the till; balances, history and rewards are as of {time}.',
   'app.offlineNoData': 'You are offline. Your card still works at the till.',
   'app.error.network': 'No connection. Check your network and try again.',
   'app.error.generic': 'Something went wrong. Try again.',

@@ -1026,7 +1026,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...giftCertificateMessages.ru,
     ...adminMessages.ru,
     ...rulesDesignerMessages.ru,
-  ...errorMessages.ru,
+    ...errorMessages.ru,
   },
   ro: {
     'common.cancel': 'Anulează',
@@ -1364,7 +1364,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...giftCertificateMessages.ro,
     ...adminMessages.ro,
     ...rulesDesignerMessages.ro,
-  ...errorMessages.ro,
+    ...errorMessages.ro,
   },
 };
 

@@ -36,7 +36,10 @@ export function registerMemberDataRoutes(
     handler: async ({ params, principal, res }) => {
       assertOwnData(principal, params.id);
       // Read before the first byte: a missing member is still a 404 error body.
-      const [profile, wallet] = await Promise.all([memberDetail(deps, params.id), deps.wallet.get(params.id)]);
+      const [profile, wallet] = await Promise.all([
+        memberDetail(deps, params.id),
+        deps.wallet.get(params.id),
+      ]);
       const memberId = (await deps.members.get(params.id))._id;
       const exportedAt = deps.clock.now().toISOString();
       res.status(200);

@@ -19,7 +19,8 @@ export function registerProgramRoutes(api: Api, deps: { program: ProgramService 
     method: 'get',
     path: '/program/sign-up',
     operationId: 'getProgramSignUpInfo',
-    summary: "What the card's sign-up shows before anyone signs in: the program's name, terms and privacy links",
+    summary:
+      "What the card's sign-up shows before anyone signs in: the program's name, terms and privacy links",
     tags: ['Program'],
     access: { public: true },
     response: { schema: ProgramSignUpInfo },

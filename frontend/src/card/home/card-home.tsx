@@ -26,7 +26,9 @@ const GiftCertificateList = lazy(() =>
 );
 const CodeView = lazy(() => import('../wallet/wallet-sections.js').then((m) => ({ default: m.CodeView })));
 
-const InstallHint = lazy(() => import('../install/install-hint.js').then((m) => ({ default: m.InstallHint })));
+const InstallHint = lazy(() =>
+  import('../install/install-hint.js').then((m) => ({ default: m.InstallHint })),
+);
 
 const SECTIONS = ['card', 'rewards', 'history', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -104,12 +106,7 @@ export function CardHome({
         ) : null}
         {section === 'rewards' ? <RewardsList available={available} /> : null}
         {section === 'history' ? (
-          <HistoryList
-            memberId={card.memberId}
-            saved={recent}
-            savedAt={card.savedAt}
-            isOffline={isOffline}
-          />
+          <HistoryList memberId={card.memberId} saved={recent} savedAt={card.savedAt} isOffline={isOffline} />
         ) : null}
         {section === 'profile' ? (
           <ProfilePanel

@@ -55,7 +55,11 @@ export function HistoryList({
   };
 
   if (!saved)
-    return isOffline ? <EmptyState>{t('history.offlineNoData')}</EmptyState> : <Loading label={t('app.loading')} />;
+    return isOffline ? (
+      <EmptyState>{t('history.offlineNoData')}</EmptyState>
+    ) : (
+      <Loading label={t('app.loading')} />
+    );
   if (!entries.length) return <EmptyState>{t('history.empty')}</EmptyState>;
   return (
     <div>

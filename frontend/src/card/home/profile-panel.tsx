@@ -10,7 +10,9 @@ import { LoadError } from './load-error.js';
 
 type Consents = MemberDetail['consents'];
 
-const SelfService = lazy(() => import('../profile/self-service.js').then((m) => ({ default: m.SelfService })));
+const SelfService = lazy(() =>
+  import('../profile/self-service.js').then((m) => ({ default: m.SelfService })),
+);
 
 /** Who the member is, their marketing consents per channel, the language, and log out. */
 export function ProfilePanel({

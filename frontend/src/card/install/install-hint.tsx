@@ -17,7 +17,10 @@ function isInstalled(): boolean {
 
 function isIos(): boolean {
   // iPadOS reports itself as a Mac; a touch screen tells them apart.
-  return /iPhone|iPad|iPod/.test(navigator.userAgent) || (/Macintosh/.test(navigator.userAgent) && navigator.maxTouchPoints > 1);
+  return (
+    /iPhone|iPad|iPod/.test(navigator.userAgent) ||
+    (/Macintosh/.test(navigator.userAgent) && navigator.maxTouchPoints > 1)
+  );
 }
 
 function wasDismissed(): boolean {

@@ -22,8 +22,7 @@ const en = {
   'delete.erased': 'Your name, phone number, email, birth date and offer preferences are erased.',
   'delete.blocked':
     'This card is blocked at once: its QR code stops working at the till and you are signed out on every phone.',
-  'delete.lost':
-    'Your {points} points, coupons, gift certificates and rewards can no longer be used.',
+  'delete.lost': 'Your {points} points, coupons, gift certificates and rewards can no longer be used.',
   'delete.kept':
     'The record of past purchases and points stays in the shop’s books, without your name, as the law on accounts requires.',
   'delete.again': 'You can join again later with the same phone number, as a new member.',
@@ -91,7 +90,8 @@ const ru: Record<SelfServiceKey, string> = {
   'delete.erased': 'Ваше имя, телефон, почта, дата рождения и настройки предложений будут стёрты.',
   'delete.blocked':
     'Карта сразу блокируется: её QR-код перестаёт работать на кассе, и вы выходите из неё на всех телефонах.',
-  'delete.lost': 'Ваши баллы ({points}), купоны, подарочные сертификаты и награды больше нельзя будет использовать.',
+  'delete.lost':
+    'Ваши баллы ({points}), купоны, подарочные сертификаты и награды больше нельзя будет использовать.',
   'delete.kept':
     'Записи о прошлых покупках и баллах остаются в учёте магазина, без вашего имени, как того требует закон.',
   'delete.again': 'Позже вы сможете снова присоединиться с тем же телефоном как новый участник.',
@@ -124,7 +124,8 @@ const ro: Record<SelfServiceKey, string> = {
   'delete.erased': 'Numele, telefonul, e-mailul, data nașterii și preferințele de oferte sunt șterse.',
   'delete.blocked':
     'Cardul este blocat imediat: codul QR nu mai funcționează la casă și sunteți deconectat pe toate telefoanele.',
-  'delete.lost': 'Punctele dvs. ({points}), cupoanele, certificatele cadou și recompensele nu mai pot fi folosite.',
+  'delete.lost':
+    'Punctele dvs. ({points}), cupoanele, certificatele cadou și recompensele nu mai pot fi folosite.',
   'delete.kept':
     'Evidența cumpărăturilor și a punctelor trecute rămâne în contabilitatea magazinului, fără numele dvs., așa cum cere legea.',
   'delete.again': 'Vă puteți înscrie din nou mai târziu cu același telefon, ca membru nou.',

@@ -88,7 +88,12 @@ function DetailsForm({
     return found ? t(found) : null;
   };
   return (
-    <form className="panel" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="details-title">
+    <form
+      className="panel"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      aria-labelledby="details-title"
+    >
       <h2 id="details-title">{s('details.title')}</h2>
       <TextField
         label={t('join.name')}
@@ -159,7 +164,12 @@ function DataDownload({ memberId }: { memberId: string }) {
       <p>{s('data.intro')}</p>
       {error ? <LoadError error={error} onRetry={() => void download()} /> : null}
       {state === 'ready' ? <Notice tone="success">{s('data.ready')}</Notice> : null}
-      <button type="button" className="secondary" onClick={() => void download()} disabled={state === 'preparing'}>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => void download()}
+        disabled={state === 'preparing'}
+      >
         {state === 'preparing' ? s('data.preparing') : s('data.download')}
       </button>
     </section>

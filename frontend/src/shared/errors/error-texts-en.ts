@@ -72,7 +72,8 @@ export const en = {
     plain: 'A gift certificate sold in this sale cannot be paid with points or another gift certificate.',
   },
   GIFT_CERTIFICATE_NOTHING_TO_PAY: 'Nothing is left to pay in this sale.',
-  GIFT_CERTIFICATE_REFUND_BY_ITEM: 'Refund the gift certificates of this sale by their line, or the whole sale.',
+  GIFT_CERTIFICATE_REFUND_BY_ITEM:
+    'Refund the gift certificates of this sale by their line, or the whole sale.',
   GIFT_CERTIFICATE_VALUE_CAP: {
     text: 'A gift certificate can hold at most {capMinor}; this one is worth {valueMinor}.',
     plain: 'This gift certificate is worth more than a certificate may hold.',
@@ -82,7 +83,8 @@ export const en = {
   IDEMPOTENCY_KEY_INVALID: 'The request could not be sent safely. Reload the page and try again.',
   IDEMPOTENCY_KEY_REQUIRED: 'The request could not be sent safely. Reload the page and try again.',
   IDEMPOTENCY_KEY_REUSED: 'This was already sent with other details. Start again.',
-  INSTRUMENT_NOT_APPLICABLE: 'This does not fit the basket (its product is not in it, or nothing is left to discount).',
+  INSTRUMENT_NOT_APPLICABLE:
+    'This does not fit the basket (its product is not in it, or nothing is left to discount).',
   INSUFFICIENT_POINTS: {
     text: 'Not enough points: {available} of {required}.',
     plain: 'Not enough points.',
@@ -132,7 +134,10 @@ export const en = {
     text: 'At most {refundableMinor} can be refunded.',
     plain: 'More than was bought cannot be refunded.',
   },
-  REFUND_ITEM_NOT_FOUND: { text: '{sku} is not on this receipt.', plain: 'This product is not on the receipt.' },
+  REFUND_ITEM_NOT_FOUND: {
+    text: '{sku} is not on this receipt.',
+    plain: 'This product is not on the receipt.',
+  },
   REQUEST_ABORTED: 'The connection broke during the request. Try again.',
   REWARD_NOT_AVAILABLE: 'This reward cannot be taken now.',
   REWARD_NOT_FOUND: 'This reward no longer exists.',

@@ -12,13 +12,15 @@ export const es = {
   BODY_TOO_MANY_KEYS: 'La solicitud es demasiado grande. Prueba con menos a la vez.',
   CARD_CODE_EXPIRED: 'Este código de tarjeta ha caducado. Pide al cliente que vuelva a mostrar la tarjeta.',
   CARD_CODE_INVALID: 'Esto no es un código de tarjeta de fidelidad. Escanea el código QR de la tarjeta.',
-  CARD_CODE_USED: 'Este código de tarjeta ya se usó. Pide al cliente que muestre la tarjeta otra vez para un código nuevo.',
+  CARD_CODE_USED:
+    'Este código de tarjeta ya se usó. Pide al cliente que muestre la tarjeta otra vez para un código nuevo.',
   CARD_NUMBER_INVALID: 'Este número de tarjeta no es válido. Revisa que no haya una errata.',
   CHECKOUT_CANCELLED: 'Esta venta se canceló. Empieza una nueva.',
   CHECKOUT_COMPLETED: 'Esta venta ya está terminada: no se puede cambiar nada más.',
   CHECKOUT_EXPIRED: 'Esta venta esperó demasiado y se liberó. Empieza una nueva.',
   CHECKOUT_INSTRUMENT_NOT_FOUND: 'Esto ya no está aplicado a la venta.',
-  CHECKOUT_MEMBER_REQUIRED: 'Las recompensas y los puntos necesitan la tarjeta del cliente. Escanéala primero.',
+  CHECKOUT_MEMBER_REQUIRED:
+    'Las recompensas y los puntos necesitan la tarjeta del cliente. Escanéala primero.',
   CHECKOUT_NOT_COMPLETED: 'Solo se puede deshacer una venta terminada.',
   CHECKOUT_NOT_FOUND: 'Ya no se encuentra esta venta. Empieza una nueva.',
   CHECKOUT_UNDO_CLOSED: 'Esta venta ya no se puede deshacer en caja. Un encargado puede reembolsarla.',
@@ -48,7 +50,8 @@ export const es = {
   DUPLICATE: 'Esto ya existe.',
   FORBIDDEN: 'No tienes permiso para hacer esto.',
   GIFT_CERTIFICATE_ALREADY_APPLIED: 'Esta tarjeta regalo ya está aplicada a la venta.',
-  GIFT_CERTIFICATE_ALREADY_SPENT: 'Una tarjeta regalo de esta venta ya se ha gastado, así que no se puede reembolsar.',
+  GIFT_CERTIFICATE_ALREADY_SPENT:
+    'Una tarjeta regalo de esta venta ya se ha gastado, así que no se puede reembolsar.',
   GIFT_CERTIFICATE_BLOCKED: 'Esta tarjeta regalo está bloqueada.',
   GIFT_CERTIFICATE_CLAIMED: 'Esta tarjeta regalo ya está en otra tarjeta.',
   GIFT_CERTIFICATE_CURRENCY: {
@@ -67,20 +70,25 @@ export const es = {
   GIFT_CERTIFICATE_NOT_FOUND: 'Ninguna tarjeta regalo tiene este código.',
   GIFT_CERTIFICATE_NOT_PAYABLE: {
     text: 'Una tarjeta regalo vendida en esta venta no se puede pagar con puntos ni con otra tarjeta regalo: quedan {leftToPayMinor} por pagar.',
-    plain: 'Una tarjeta regalo vendida en esta venta no se puede pagar con puntos ni con otra tarjeta regalo.',
+    plain:
+      'Una tarjeta regalo vendida en esta venta no se puede pagar con puntos ni con otra tarjeta regalo.',
   },
   GIFT_CERTIFICATE_NOTHING_TO_PAY: 'No queda nada por pagar en esta venta.',
-  GIFT_CERTIFICATE_REFUND_BY_ITEM: 'Reembolsa las tarjetas regalo de esta venta por su línea, o la venta entera.',
+  GIFT_CERTIFICATE_REFUND_BY_ITEM:
+    'Reembolsa las tarjetas regalo de esta venta por su línea, o la venta entera.',
   GIFT_CERTIFICATE_VALUE_CAP: {
     text: 'Una tarjeta regalo puede tener como máximo {capMinor}; esta vale {valueMinor}.',
     plain: 'Esta tarjeta regalo vale más de lo que puede tener una tarjeta.',
   },
   GIFT_CERTIFICATE_VOIDED: 'Esta tarjeta regalo se anuló con un reembolso.',
   IDEMPOTENCY_IN_PROGRESS: 'Esto todavía se está procesando. Espera un momento e inténtalo de nuevo.',
-  IDEMPOTENCY_KEY_INVALID: 'La solicitud no se pudo enviar de forma segura. Recarga la página e inténtalo de nuevo.',
-  IDEMPOTENCY_KEY_REQUIRED: 'La solicitud no se pudo enviar de forma segura. Recarga la página e inténtalo de nuevo.',
+  IDEMPOTENCY_KEY_INVALID:
+    'La solicitud no se pudo enviar de forma segura. Recarga la página e inténtalo de nuevo.',
+  IDEMPOTENCY_KEY_REQUIRED:
+    'La solicitud no se pudo enviar de forma segura. Recarga la página e inténtalo de nuevo.',
   IDEMPOTENCY_KEY_REUSED: 'Esto ya se envió con otros datos. Empieza de nuevo.',
-  INSTRUMENT_NOT_APPLICABLE: 'Esto no encaja con la cesta (su producto no está o no queda nada que descontar).',
+  INSTRUMENT_NOT_APPLICABLE:
+    'Esto no encaja con la cesta (su producto no está o no queda nada que descontar).',
   INSUFFICIENT_POINTS: {
     text: 'No hay puntos suficientes: {available} de {required}.',
     plain: 'No hay puntos suficientes.',
@@ -137,7 +145,8 @@ export const es = {
   REQUEST_ABORTED: 'La conexión se cortó durante la solicitud. Inténtalo de nuevo.',
   REWARD_NOT_AVAILABLE: 'Esta recompensa no se puede obtener ahora.',
   REWARD_NOT_FOUND: 'Esta recompensa ya no existe.',
-  SERVICE_UNAVAILABLE: 'El servicio no está disponible por un momento y no se cambió nada. Inténtalo de nuevo enseguida.',
+  SERVICE_UNAVAILABLE:
+    'El servicio no está disponible por un momento y no se cambió nada. Inténtalo de nuevo enseguida.',
   SIGNUP_REQUIRED: 'Este teléfono aún no está registrado. Dinos tu nombre para unirte.',
   STAMP_REWARD_NOT_AVAILABLE: 'Esta recompensa de sellos no se puede usar ahora.',
   STAMP_REWARD_NOT_FOUND: 'Ya no se encuentra esta recompensa de sellos.',

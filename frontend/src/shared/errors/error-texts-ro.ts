@@ -12,7 +12,8 @@ export const ro = {
   BODY_TOO_MANY_KEYS: 'Cererea este prea mare. Încercați cu mai puțin deodată.',
   CARD_CODE_EXPIRED: 'Codul cardului a expirat. Rugați clientul să arate din nou cardul.',
   CARD_CODE_INVALID: 'Acesta nu este un cod de card de fidelitate. Scanați codul QR de pe card.',
-  CARD_CODE_USED: 'Acest cod de card a fost deja folosit. Rugați clientul să arate din nou cardul pentru un cod nou.',
+  CARD_CODE_USED:
+    'Acest cod de card a fost deja folosit. Rugați clientul să arate din nou cardul pentru un cod nou.',
   CARD_NUMBER_INVALID: 'Acest număr de card nu este valid. Verificați să nu fie o greșeală de tastare.',
   CHECKOUT_CANCELLED: 'Această vânzare a fost anulată. Începeți una nouă.',
   CHECKOUT_COMPLETED: 'Această vânzare este deja încheiată: nu se mai poate schimba nimic.',
@@ -22,7 +23,8 @@ export const ro = {
   CHECKOUT_NOT_COMPLETED: 'Doar o vânzare încheiată poate fi anulată.',
   CHECKOUT_NOT_FOUND: 'Această vânzare nu mai poate fi găsită. Începeți una nouă.',
   CHECKOUT_UNDO_CLOSED: 'Această vânzare nu mai poate fi anulată la casă. Un manager o poate rambursa.',
-  CODE_NOT_FOUND: 'Niciun cupon sau certificat cadou nu are acest cod. Verificați să nu fie o greșeală de tastare.',
+  CODE_NOT_FOUND:
+    'Niciun cupon sau certificat cadou nu are acest cod. Verificați să nu fie o greșeală de tastare.',
   COUPON_ALREADY_USED: 'Acest cupon a fost folosit integral.',
   COUPON_CONDITIONS_NOT_MET: 'Condițiile cuponului nu sunt îndeplinite pentru această vânzare.',
   COUPON_DISCOUNT_CURRENCY: {
@@ -48,7 +50,8 @@ export const ro = {
   DUPLICATE: 'Acesta există deja.',
   FORBIDDEN: 'Nu aveți voie să faceți asta.',
   GIFT_CERTIFICATE_ALREADY_APPLIED: 'Acest certificat cadou este deja aplicat vânzării.',
-  GIFT_CERTIFICATE_ALREADY_SPENT: 'Un certificat cadou din această vânzare a fost cheltuit, deci nu poate fi rambursat.',
+  GIFT_CERTIFICATE_ALREADY_SPENT:
+    'Un certificat cadou din această vânzare a fost cheltuit, deci nu poate fi rambursat.',
   GIFT_CERTIFICATE_BLOCKED: 'Acest certificat cadou este blocat.',
   GIFT_CERTIFICATE_CLAIMED: 'Acest certificat cadou este deja pe alt card.',
   GIFT_CERTIFICATE_CURRENCY: {
@@ -67,20 +70,25 @@ export const ro = {
   GIFT_CERTIFICATE_NOT_FOUND: 'Niciun certificat cadou nu are acest cod.',
   GIFT_CERTIFICATE_NOT_PAYABLE: {
     text: 'Un certificat cadou vândut în această vânzare nu poate fi plătit cu puncte sau cu alt certificat: mai sunt de plătit {leftToPayMinor}.',
-    plain: 'Un certificat cadou vândut în această vânzare nu poate fi plătit cu puncte sau cu alt certificat.',
+    plain:
+      'Un certificat cadou vândut în această vânzare nu poate fi plătit cu puncte sau cu alt certificat.',
   },
   GIFT_CERTIFICATE_NOTHING_TO_PAY: 'Nu a mai rămas nimic de plătit în această vânzare.',
-  GIFT_CERTIFICATE_REFUND_BY_ITEM: 'Rambursați certificatele cadou ale acestei vânzări după linia lor, sau întreaga vânzare.',
+  GIFT_CERTIFICATE_REFUND_BY_ITEM:
+    'Rambursați certificatele cadou ale acestei vânzări după linia lor, sau întreaga vânzare.',
   GIFT_CERTIFICATE_VALUE_CAP: {
     text: 'Un certificat cadou poate avea cel mult {capMinor}; acesta valorează {valueMinor}.',
     plain: 'Acest certificat cadou valorează mai mult decât poate avea un certificat.',
   },
   GIFT_CERTIFICATE_VOIDED: 'Acest certificat cadou a fost anulat printr-o rambursare.',
   IDEMPOTENCY_IN_PROGRESS: 'Se procesează încă. Așteptați puțin și încercați din nou.',
-  IDEMPOTENCY_KEY_INVALID: 'Cererea nu a putut fi trimisă în siguranță. Reîncărcați pagina și încercați din nou.',
-  IDEMPOTENCY_KEY_REQUIRED: 'Cererea nu a putut fi trimisă în siguranță. Reîncărcați pagina și încercați din nou.',
+  IDEMPOTENCY_KEY_INVALID:
+    'Cererea nu a putut fi trimisă în siguranță. Reîncărcați pagina și încercați din nou.',
+  IDEMPOTENCY_KEY_REQUIRED:
+    'Cererea nu a putut fi trimisă în siguranță. Reîncărcați pagina și încercați din nou.',
   IDEMPOTENCY_KEY_REUSED: 'Aceasta a fost deja trimisă cu alte date. Începeți din nou.',
-  INSTRUMENT_NOT_APPLICABLE: 'Aceasta nu se potrivește coșului (produsul lipsește sau nu mai e nimic de redus).',
+  INSTRUMENT_NOT_APPLICABLE:
+    'Aceasta nu se potrivește coșului (produsul lipsește sau nu mai e nimic de redus).',
   INSUFFICIENT_POINTS: {
     text: 'Puncte insuficiente: {available} din {required}.',
     plain: 'Puncte insuficiente.',
@@ -123,7 +131,8 @@ export const ro = {
     plain: 'Prea multe încercări. Încercați din nou peste puțin timp.',
   },
   REDEMPTION_ALREADY_CANCELLED: 'Această răscumpărare a fost deja anulată.',
-  REDEMPTION_HELD: 'Această răscumpărare aparține unei vânzări deschise: scoateți-o acolo sau anulați vânzarea.',
+  REDEMPTION_HELD:
+    'Această răscumpărare aparține unei vânzări deschise: scoateți-o acolo sau anulați vânzarea.',
   REDEMPTION_NOT_FOUND: 'Această răscumpărare nu mai poate fi găsită.',
   REDEMPTION_SETTLED: 'Această răscumpărare a plătit o cumpărătură: rambursați acea cumpărătură.',
   REFUND_EXCEEDS_PURCHASE: {
@@ -134,7 +143,8 @@ export const ro = {
   REQUEST_ABORTED: 'Conexiunea s-a întrerupt în timpul cererii. Încercați din nou.',
   REWARD_NOT_AVAILABLE: 'Această recompensă nu poate fi luată acum.',
   REWARD_NOT_FOUND: 'Această recompensă nu mai există.',
-  SERVICE_UNAVAILABLE: 'Serviciul este indisponibil pentru scurt timp și nu s-a schimbat nimic. Încercați din nou imediat.',
+  SERVICE_UNAVAILABLE:
+    'Serviciul este indisponibil pentru scurt timp și nu s-a schimbat nimic. Încercați din nou imediat.',
   SIGNUP_REQUIRED: 'Acest telefon nu este încă înregistrat. Spuneți-ne numele pentru a vă înscrie.',
   STAMP_REWARD_NOT_AVAILABLE: 'Această recompensă cu ștampile nu poate fi folosită acum.',
   STAMP_REWARD_NOT_FOUND: 'Această recompensă cu ștampile nu mai poate fi găsită.',
@@ -143,6 +153,7 @@ export const ro = {
   STORE_NOT_FOUND: 'Acest magazin nu mai poate fi găsit.',
   TOKEN_EXPIRED: 'Sesiunea s-a încheiat. Conectați-vă din nou.',
   UNAUTHENTICATED: 'Ați fost deconectat. Conectați-vă din nou.',
-  UNSUPPORTED_ENCODING: 'Cererea a fost trimisă într-o formă pe care serverul nu o citește. Reîncărcați pagina.',
+  UNSUPPORTED_ENCODING:
+    'Cererea a fost trimisă într-o formă pe care serverul nu o citește. Reîncărcați pagina.',
   VALIDATION_FAILED: 'O parte din ce ați introdus nu este validă. Verificați câmpurile și încercați din nou.',
 } satisfies ErrorTexts;

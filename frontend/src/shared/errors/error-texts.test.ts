@@ -41,7 +41,8 @@ describe('the error texts people read', () => {
       const spec = ERROR_CATALOGUE[code];
       expect(spec, code).toBeDefined();
       const keys = detailKeys('details' in spec ? spec.details : undefined);
-      for (const name of placeholdersOf(ERROR_TEXTS.en[code])) expect(keys, `${code} {${name}}`).toContain(name);
+      for (const name of placeholdersOf(ERROR_TEXTS.en[code]))
+        expect(keys, `${code} {${name}}`).toContain(name);
     }
   });
 

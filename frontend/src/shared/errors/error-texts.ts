@@ -46,12 +46,7 @@ function formatDetail(name: string, value: unknown, language: Language, money: M
 }
 
 /** Fills `{name}` from the details; null when one is missing (the `plain` sentence is said then). */
-function fill(
-  template: string,
-  details: unknown,
-  language: Language,
-  money: Money | null,
-): string | null {
+function fill(template: string, details: unknown, language: Language, money: Money | null): string | null {
   const values = typeof details === 'object' && details !== null ? (details as Record<string, unknown>) : {};
   let missing = false;
   const text = template.replace(/\{(\w+)\}/g, (_whole, name: string) => {
@@ -89,4 +84,3 @@ export function placeholdersOf(entry: ErrorText): string[] {
   const text = typeof entry === 'string' ? entry : entry.text;
   return [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '').sort();
 }
-
