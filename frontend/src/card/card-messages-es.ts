@@ -46,7 +46,7 @@ export const es: Catalogue<CardMessageKey, 'es'> = {
   'join.privacy': 'aviso de privacidad',
   'join.terms': 'términos y condiciones',
   'join.legal': 'Al crear tu tarjeta aceptas del programa:',
-  'join.resendIn': 'Puedes pedir un código nuevo en {seconds} s.',
+  'join.resendIn': 'Puedes pedir un código nuevo dentro de {time}.',
   'join.resend': 'Enviar un código nuevo',
   'nav.label': 'Secciones de la tarjeta',
   'nav.card': 'Tarjeta',

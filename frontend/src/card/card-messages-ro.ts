@@ -46,7 +46,7 @@ export const ro: Catalogue<CardMessageKey, 'ro'> = {
   'join.privacy': 'politica de confidențialitate',
   'join.terms': 'termeni și condiții',
   'join.legal': 'Creând cardul, acceptați documentele programului:',
-  'join.resendIn': 'Puteți cere un cod nou în {seconds} s.',
+  'join.resendIn': 'Puteți cere un cod nou peste {time}.',
   'join.resend': 'Trimite un cod nou',
   'nav.label': 'Secțiunile cardului',
   'nav.card': 'Card',

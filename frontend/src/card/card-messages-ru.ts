@@ -46,7 +46,7 @@ export const ru: Catalogue<CardMessageKey, 'ru'> = {
   'join.privacy': 'политику конфиденциальности',
   'join.terms': 'условия участия',
   'join.legal': 'Создавая карту, вы принимаете документы программы:',
-  'join.resendIn': 'Новый код можно запросить через {seconds} с.',
+  'join.resendIn': 'Новый код можно запросить через {time}.',
   'join.resend': 'Отправить новый код',
   'nav.label': 'Разделы карты',
   'nav.card': 'Карта',

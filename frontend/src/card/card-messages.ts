@@ -48,7 +48,7 @@ const en = {
   'join.privacy': 'privacy notice',
   'join.terms': 'terms and conditions',
   'join.legal': 'By creating your card you accept the program’s',
-  'join.resendIn': 'You can ask for a new code in {seconds} s.',
+  'join.resendIn': 'You can ask for a new code in {time}.',
   'join.resend': 'Send a new code',
   'nav.label': 'Card sections',
   'nav.card': 'Card',

@@ -8,6 +8,16 @@ import { useI18n } from '../card-i18n.js';
 import type { CardMessageKey } from '../card-messages.js';
 import { LoadError } from './load-error.js';
 
+/**
+ * What a member reads under the kind of entry: the rules that gave the points, or the note staff wrote
+ * with an adjustment. The server's `reason` is for the books (it names receipts and ids), not for the card.
+ */
+function describeEntry(entry: LedgerEntry): string | null {
+  if (entry.type === 'adjust') return entry.reason;
+  if (entry.type === 'earn' && entry.rules.length) return entry.rules.map((rule) => rule.ruleName).join(', ');
+  return null;
+}
+
 const NONE: Page<LedgerEntry> = { items: [], nextCursor: null };
 
 /**
@@ -73,7 +83,7 @@ export function HistoryList({
           <li key={entry.id} className="history-entry">
             <div>
               <p className="history-type">{t(`history.type.${entry.type}` as CardMessageKey)}</p>
-              <p className="history-reason">{entry.reason}</p>
+              {describeEntry(entry) ? <p className="history-reason">{describeEntry(entry)}</p> : null}
               <p className="field-hint">{formatDate(entry.at, language)}</p>
             </div>
             <span className={entry.points >= 0 ? 'points-plus' : 'points-minus'}>

@@ -303,6 +303,7 @@ function ResendCode({
   const [allowedAt, setAllowedAt] = useState(() => Date.now() + RESEND_AFTER_SECONDS * 1000);
   const [isSending, setSending] = useState(false);
   const seconds = Math.ceil((allowedAt - now) / 1000);
+  const time = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
   const resend = async () => {
     setSending(true);
     onRefused(null);
@@ -322,7 +323,7 @@ function ResendCode({
   };
   return seconds > 0 ? (
     <p className="field-hint" data-testid="resend-countdown" aria-live="polite">
-      {t('join.resendIn', { seconds })}
+      {t('join.resendIn', { time })}
     </p>
   ) : (
     <button type="button" className="link" onClick={() => void resend()} disabled={isSending}>

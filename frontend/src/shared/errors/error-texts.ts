@@ -30,12 +30,14 @@ export function hasErrorText(code: string): code is HumanErrorCode {
 }
 
 /**
- * A detail as a person reads it: `…Minor` amounts in the currency, ISO dates in the language, numbers
- * with separators; anything else as it is.
+ * A detail as a person reads it: `…Minor` amounts in the currency, ISO dates in the language, counts
+ * with separators, seconds as they are; anything else as it is.
  */
 function formatDetail(name: string, value: unknown, language: Language, money: Money | null): string | null {
   if (typeof value === 'number') {
     if (name.endsWith('Minor')) return money ? money(value) : null;
+    // A wait reads as "3600 s", like a clock, not as a count ("3,600").
+    if (name.endsWith('Seconds')) return String(value);
     return formatPoints(value, language);
   }
   if (typeof value === 'string') {
