@@ -108,7 +108,9 @@ describe('the card’s self-service in Chromium', () => {
     const qr = page.getByRole('img', { name: /QR code/ });
     await expect.poll(() => qr.getAttribute('data-payload')).toMatch(PAYLOAD);
     cardNumber = PAYLOAD.exec((await qr.getAttribute('data-payload')) ?? '')?.[1] ?? '';
-    const me = await page.evaluate(() => JSON.parse(localStorage.getItem('regulars.card.cache') ?? '{}'));
+    const me = JSON.parse(
+      (await page.evaluate<string | null>('localStorage.getItem("regulars.card.cache")')) ?? '{}',
+    );
     memberId = (me as { memberId: string }).memberId;
 
     const cashier = await staffToken(app.baseUrl, 'cashier@example.com');
@@ -196,7 +198,9 @@ describe('the card’s self-service in Chromium', () => {
 
   it('deletes the account after a dialog that says what happens: the card signs out, and the desk refuses its code', async () => {
     const { page } = card;
-    const qr = await page.evaluate(() => JSON.parse(localStorage.getItem('regulars.card.cache') ?? '{}'));
+    const qr = JSON.parse(
+      (await page.evaluate<string | null>('localStorage.getItem("regulars.card.cache")')) ?? '{}',
+    );
     expect((qr as { cardSecret: string | null }).cardSecret).toBeTruthy();
     await page.getByRole('button', { name: 'Card' }).click();
     const payload = (await page.getByRole('img', { name: /QR code/ }).getAttribute('data-payload')) ?? '';
@@ -213,7 +217,7 @@ describe('the card’s self-service in Chromium', () => {
     await dialog.getByRole('button', { name: 'Delete my account' }).click();
     await page.getByText('Your account was deleted and this phone was signed out.').waitFor();
     await page.getByRole('heading', { name: 'Join and start earning' }).waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('regulars.card.cache'))).toBeNull();
+    expect(await page.evaluate('localStorage.getItem("regulars.card.cache")')).toBeNull();
 
     const desk = await open(TABLET);
     await desk.page.goto(`${app.baseUrl}/staff/`);

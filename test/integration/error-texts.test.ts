@@ -12,8 +12,13 @@ import { systemClock } from '../../backend/src/platform/clock.js';
 import { EventLoopMonitor } from '../../backend/src/platform/event-loop.js';
 import { createQueues } from '../../backend/src/platform/jobs.js';
 import { createLogger } from '../../backend/src/platform/logger.js';
-import { ERROR_TEXTS, HUMAN_ERROR_CODES } from '../../frontend/src/shared/errors/error-texts.js';
-import { LANGUAGES } from '../../frontend/src/shared/i18n/i18n.js';
+import {
+  ERROR_TEXTS,
+  HUMAN_ERROR_CODES,
+  type Language,
+} from '../../frontend/src/shared/errors/error-texts.js';
+
+const LANGUAGES: Language[] = ['en', 'es', 'ru', 'ro'];
 
 const FRONTEND = path.resolve(import.meta.dirname, '../../frontend/src');
 type Operation = { responses?: Record<string, unknown> };

@@ -28,7 +28,7 @@ function isCardOrDesk(page: Page): boolean {
 /** Fails when the card or the desk shows a person an internal id or "minor units" (other pages pass). */
 export async function expectHumanText(page: Page): Promise<void> {
   if (!isCardOrDesk(page)) return;
-  const text = await page.evaluate(() => document.body.innerText);
+  const text = await page.evaluate<string>('document.body.innerText');
   const problems = humanTextProblems(text);
   if (problems.length)
     throw new Error(`${page.url()} shows text meant for a program:\n${problems.join('\n')}`);

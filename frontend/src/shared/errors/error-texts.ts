@@ -5,11 +5,13 @@
 import type { ErrorCode } from '@regulars/contracts';
 import type { ApiError } from '../api/errors.js';
 import { formatDate, formatMoney, formatPoints } from '../format.js';
-import type { Language } from '../i18n/i18n.js';
 import { en } from './error-texts-en.js';
 import { es } from './error-texts-es.js';
 import { ro } from './error-texts-ro.js';
 import { ru } from './error-texts-ru.js';
+
+/** The languages of the card and the portal (i18n.tsx's LANGUAGES; named here so that this module has no JSX). */
+export type Language = 'en' | 'es' | 'ru' | 'ro';
 
 /** A fixed sentence, or one filled from `details` with a `plain` sentence for when they are missing. */
 export type ErrorText = string | { text: string; plain: string };
