@@ -4,7 +4,7 @@ import type { OtpVerifyBody, UpdateMemberBody } from '@regulars/contracts';
 import { ApiClient, documented } from '../shared/api/client.js';
 import { NetworkError } from '../shared/api/errors.js';
 import { localTokenStore } from '../shared/api/token-store.js';
-import { readCachedCard } from './card-cache.js';
+import { readCachedCard, writeCachedCard } from './card-cache.js';
 
 export const cardClient = new ApiClient({ tokens: localTokenStore('regulars.card.tokens') });
 
@@ -30,15 +30,23 @@ export const cardApi = {
     cardClient.GET('/api/v1/members/{id}/ledger', {
       params: { path: { id: memberId }, query: { limit: 20, cursor } },
     }),
-  /** The rewards available now; offline, the ones the phone saw last (the banner says as of when). */
+  /**
+   * The rewards available now, kept on the phone as they come; offline, the ones it saw last (the
+   * banner says as of when).
+   */
   rewards: () =>
-    cardClient
-      .GET('/api/v1/rewards', { params: { query: { availableNow: 'true', limit: 100 } } })
-      .catch((error: unknown) => {
+    cardClient.GET('/api/v1/rewards', { params: { query: { availableNow: 'true', limit: 100 } } }).then(
+      (page) => {
+        const card = readCachedCard();
+        if (card) writeCachedCard({ ...card, rewards: page.items });
+        return page;
+      },
+      (error: unknown) => {
         const saved = readCachedCard()?.rewards;
         if (error instanceof NetworkError && saved) return { items: saved, nextCursor: null };
         throw error;
-      }),
+      },
+    ),
   /** Before anyone signs in: the program's name and its terms and privacy links. */
   signUpInfo: () => cardClient.public.GET('/api/v1/program/sign-up'),
   /** The member's own data as JSON (profile, wallet, ledger, purchases). */

@@ -63,13 +63,16 @@ export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason
         },
         program: { name: program.name, currency: program.currency },
         history: ledger,
-        rewards: rewards.items,
+        rewards: current.rewards,
         // The server's time, so that "as of" agrees with the dates it sends (a sandbox runs ahead).
         savedAt: new Date(serverNow()).toISOString(),
       };
       writeCachedCard(next);
       setCard(next);
       setError(null);
+      // The rewards, for the Rewards tab offline: saved on the phone as they come (after the card, which
+      // the member is looking at, so that it is not kept waiting).
+      cardApi.rewards().catch(() => undefined);
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 401)
         onSignedOut(caught.code === 'MEMBER_SESSION_BLOCKED' ? 'blocked' : 'ended');
