@@ -38,17 +38,15 @@ export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason
     setRefreshing(true);
     try {
       const current = readCachedCard() ?? initial;
-      const [member, wallet, usableCoupons, recentCoupons, secret, program, ledger, rewards] =
-        await Promise.all([
-          cardApi.member(current.memberId),
-          cardApi.wallet(current.memberId),
-          cardApi.coupons(current.memberId, { status: 'active', limit: USABLE_COUPONS }),
-          cardApi.coupons(current.memberId, { limit: RECENT_COUPONS }),
-          cardApi.card(current.memberId),
-          cardApi.program(),
-          cardApi.ledger(current.memberId),
-          cardApi.rewards(),
-        ]);
+      const [member, wallet, usableCoupons, recentCoupons, secret, program, ledger] = await Promise.all([
+        cardApi.member(current.memberId),
+        cardApi.wallet(current.memberId),
+        cardApi.coupons(current.memberId, { status: 'active', limit: USABLE_COUPONS }),
+        cardApi.coupons(current.memberId, { limit: RECENT_COUPONS }),
+        cardApi.card(current.memberId),
+        cardApi.program(),
+        cardApi.ledger(current.memberId),
+      ]);
       const next: CachedCard = {
         memberId: member.id,
         name: member.name,
