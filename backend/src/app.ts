@@ -50,6 +50,7 @@ import { registerRuleRoutes } from './modules/rules/rule.routes.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
 import { CatalogTermsService } from './modules/catalog/catalog-terms.service.js';
 import { registerMemberRoutes } from './modules/members/member.routes.js';
+import { registerMemberDataRoutes } from './modules/members/member-data.routes.js';
 import { LedgerService } from './modules/ledger/ledger.service.js';
 import { LedgerVerifyService } from './modules/ledger/ledger-verify.service.js';
 import { AdjustmentService } from './modules/ledger/adjustment.service.js';
@@ -390,6 +391,12 @@ export function createApp(platform: Platform, services: Services): Express {
     ledger: services.ledger,
     wallet: services.wallet,
     identifyPerMin: config.rateLimits.identifyPerMin,
+  });
+  registerMemberDataRoutes(api, {
+    members: services.members,
+    ledger: services.ledger,
+    wallet: services.wallet,
+    clock: services.clock,
   });
   registerLedgerRoutes(api, {
     ledger: services.ledger,

@@ -1,6 +1,14 @@
 // What the card keeps on the phone so that it opens (and shows a valid QR code) without a network:
-// the member, the card secret and the last balance seen, with when it was seen.
-import type { Coupon, MemberDetail, MemberWallet, ProgramSettings } from '@regulars/contracts';
+// the member, the card secret, the last balance, history and rewards seen, with when they were seen.
+import type {
+  Coupon,
+  LedgerEntry,
+  MemberDetail,
+  MemberWallet,
+  Page,
+  ProgramSettings,
+  Reward,
+} from '@regulars/contracts';
 
 export type CachedCard = {
   memberId: string;
@@ -15,6 +23,10 @@ export type CachedCard = {
   /** The member's coupons with their terms and QR payloads (so that they show at the till offline too). */
   coupons: CardCoupons | null;
   program: Pick<ProgramSettings, 'name' | 'currency'> | null;
+  /** The newest ledger entries (the first page); absent until fetched once, or in an older card. */
+  history: Page<LedgerEntry> | null;
+  /** The rewards available now, as the Rewards tab lists them. */
+  rewards: Reward[] | null;
   savedAt: string | null;
 };
 
@@ -39,6 +51,8 @@ export function readCachedCard(): CachedCard | null {
       wallet: parsed.wallet ?? null,
       coupons: parsed.coupons ?? null,
       program: parsed.program ?? null,
+      history: parsed.history ?? null,
+      rewards: parsed.rewards ?? null,
       savedAt: parsed.savedAt ?? null,
     };
   } catch {
@@ -49,4 +63,27 @@ export function readCachedCard(): CachedCard | null {
 export function writeCachedCard(card: CachedCard | null): void {
   if (card) localStorage.setItem(KEY, JSON.stringify(card));
   else localStorage.removeItem(KEY);
+}
+
+/** A card that has not been fetched yet: what the sign-in answer says of the member. */
+export function newCachedCard(member: {
+  id: string;
+  name: string;
+  phone: string;
+  cardNumber: string;
+}): CachedCard {
+  return {
+    memberId: member.id,
+    name: member.name,
+    phone: member.phone,
+    cardNumber: member.cardNumber,
+    cardSecret: null,
+    member: null,
+    wallet: null,
+    coupons: null,
+    program: null,
+    history: null,
+    rewards: null,
+    savedAt: null,
+  };
 }

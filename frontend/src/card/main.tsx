@@ -5,6 +5,9 @@ import './card.css';
 import { CardApp } from './card-app.js';
 import { I18nProvider } from './card-i18n.js';
 import { registerServiceWorker } from './register-service-worker.js';
+import { listenForInstallPrompt } from './install/install-prompt.js';
+
+listenForInstallPrompt();
 
 const root = document.getElementById('root');
 if (root) {

@@ -12,8 +12,8 @@ const RECENT_COUPONS = 20;
 
 export type CardState = {
   card: CachedCard;
-  /** The newest ledger entries (first page), for the history and the pending dates. */
-  recent: Page<LedgerEntry>;
+  /** The newest ledger entries (first page), from the phone until the server answers; null before ever fetched. */
+  recent: Page<LedgerEntry> | null;
   isRefreshing: boolean;
   error: unknown;
   refresh(): Promise<void>;
@@ -28,7 +28,6 @@ export type SignOutReason = 'ended' | 'blocked';
 
 export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason) => void): CardState {
   const [card, setCard] = useState<CachedCard>(initial);
-  const [recent, setRecent] = useState<Page<LedgerEntry>>({ items: [], nextCursor: null });
   const [isRefreshing, setRefreshing] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const inFlight = useRef(false);
@@ -61,13 +60,17 @@ export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason
           past: recentCoupons.items.filter((coupon) => !usableCoupons.items.some((c) => c.id === coupon.id)),
         },
         program: { name: program.name, currency: program.currency },
+        history: ledger,
+        rewards: current.rewards,
         // The server's time, so that "as of" agrees with the dates it sends (a sandbox runs ahead).
         savedAt: new Date(serverNow()).toISOString(),
       };
       writeCachedCard(next);
       setCard(next);
-      setRecent(ledger);
       setError(null);
+      // The rewards, for the Rewards tab offline: saved on the phone as they come (after the card, which
+      // the member is looking at, so that it is not kept waiting).
+      cardApi.rewards().catch(() => undefined);
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 401)
         onSignedOut(caught.code === 'MEMBER_SESSION_BLOCKED' ? 'blocked' : 'ended');
@@ -101,5 +104,5 @@ export function useCard(initial: CachedCard, onSignedOut: (reason: SignOutReason
     };
   }, [refresh]);
 
-  return { card, recent, isRefreshing, error, refresh };
+  return { card, recent: card.history, isRefreshing, error, refresh };
 }

@@ -14,6 +14,7 @@ import { adminToolsMessages } from './admin/admin-tools-messages.js';
 import { memberAdminMessages } from './members/member-admin-messages.js';
 import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
 import { reportMessages } from './reports/reports-messages.js';
+import { errorMessages } from './ui/error-messages.js';
 
 const en = {
   ...webhookMessages.en,
@@ -28,6 +29,7 @@ const en = {
   ...memberAdminMessages.en,
   ...rulesDesignerMessages.en,
   ...reportMessages.en,
+  ...errorMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.loading': 'Loading…',
@@ -370,6 +372,7 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...memberAdminMessages.es,
   ...rulesDesignerMessages.es,
   ...reportMessages.es,
+  ...errorMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
   'common.loading': 'Cargando…',
@@ -1036,6 +1039,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...memberAdminMessages.ru,
     ...rulesDesignerMessages.ru,
     ...reportMessages.ru,
+    ...errorMessages.ru,
   },
   ro: {
     'common.cancel': 'Anulează',
@@ -1377,6 +1381,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...memberAdminMessages.ro,
     ...rulesDesignerMessages.ro,
     ...reportMessages.ro,
+    ...errorMessages.ro,
   },
 };
 

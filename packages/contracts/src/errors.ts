@@ -180,6 +180,10 @@ export const ERROR_CATALOGUE = {
     details: z.object({ use: z.string() }),
   },
   MEMBER_BLOCKED: { status: 409, description: 'The member is blocked' },
+  MEMBER_DELETED: {
+    status: 409,
+    description: 'The member deleted their account: the profile and the card can no longer change',
+  },
   GIFT_CERTIFICATE_BLOCKED: { status: 409, description: 'The gift certificate is blocked' },
   GIFT_CERTIFICATE_VOIDED: {
     status: 409,

@@ -10,6 +10,11 @@ export const EVENT_CATALOGUE = {
   'member.updated': { version: 1, description: "A member's profile or consents changed" },
   'member.blocked': { version: 1, description: 'A member was blocked' },
   'member.unblocked': { version: 1, description: 'A member was unblocked' },
+  'member.deleted': {
+    version: 1,
+    description:
+      'A member deleted their account: personal fields erased, card blocked and its secret replaced; the ledger stays',
+  },
   'member.tags_changed': {
     version: 1,
     description: "A purchase's rules added or removed member tags (addMemberTag / removeMemberTag effects)",

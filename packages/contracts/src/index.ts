@@ -17,3 +17,4 @@ export * from './errors.js';
 export * from './checkouts.js';
 export * from './documents.js';
 export * from './reports.js';
+export * from './member-data.js';

@@ -121,6 +121,8 @@ export const MemberSummary = z
     email: z.string().nullable(),
     tier: z.string().nullable(),
     isBlocked: z.boolean(),
+    /** When the member deleted their account: the personal fields are erased, the ledger stays. */
+    deletedAt: z.string().datetime({ offset: true }).nullable(),
     joinedAt: z.string().datetime({ offset: true }),
   })
   .openapi('MemberSummary');
@@ -164,6 +166,7 @@ export const IdentifyMemberResponse = z
         email: z.string().nullable().optional(),
         tier: z.string().nullable(),
         isBlocked: z.boolean(),
+        deletedAt: z.string().datetime({ offset: true }).nullable(),
         joinedAt: z.string().datetime({ offset: true }),
         balance: PointsBalance,
       })

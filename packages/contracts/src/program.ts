@@ -10,6 +10,14 @@ export const TimeZone = z.string().refine((tz) => {
   }
 }, 'expected an IANA time zone such as Europe/Madrid');
 
+/** A page a person opens from the card: an absolute http(s) URL. */
+export const LegalUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .url()
+  .refine((url) => /^https?:\/\//i.test(url), 'expected an http or https URL');
+
 export const NegativeBalancePolicy = z.enum(['allow', 'floor_at_zero']).openapi('NegativeBalancePolicy');
 
 export const ProgramSettings = z
@@ -29,6 +37,9 @@ export const ProgramSettings = z
     giftCertificateExpiryMonths: z.number().int(),
     /** The most a reload may take a gift certificate's balance to, in minor units. */
     giftCertificateReloadCapMinor: z.number().int(),
+    /** The program's terms and privacy notice, linked from the card's sign-up (null: none published). */
+    termsUrl: z.string().nullable(),
+    privacyUrl: z.string().nullable(),
     updatedAt: z.string().datetime({ offset: true }),
   })
   .openapi('ProgramSettings');
@@ -46,11 +57,19 @@ export const UpdateProgramBody = z
     checkoutTtlMinutes: z.number().int().min(1).max(1440),
     giftCertificateExpiryMonths: z.number().int().min(0).max(120),
     giftCertificateReloadCapMinor: z.number().int().min(1).max(10_000_000),
+    termsUrl: LegalUrl.nullable(),
+    privacyUrl: LegalUrl.nullable(),
   })
   .partial()
   .strict()
   .openapi('UpdateProgramBody');
 export type UpdateProgramBody = z.infer<typeof UpdateProgramBody>;
+
+/** `GET /api/v1/program/sign-up`: what the card's sign-up shows before anyone is signed in. */
+export const ProgramSignUpInfo = z
+  .object({ name: z.string(), termsUrl: z.string().nullable(), privacyUrl: z.string().nullable() })
+  .openapi('ProgramSignUpInfo');
+export type ProgramSignUpInfo = z.infer<typeof ProgramSignUpInfo>;
 
 export const StoreAddress = z
   .object({

@@ -49,6 +49,27 @@ export class AuditService {
     await AuditModel.create([doc], { session: input.session });
   }
 
+  /**
+   * The one change the log allows: a person's right to erasure. Sets to null the named fields of the
+   * before/after copies of one entity's entries (who did what, and when, stays).
+   */
+  async erasePersonalFields(
+    entity: { type: string; id: string },
+    fields: readonly string[],
+    session: ClientSession,
+  ): Promise<void> {
+    for (const side of ['before', 'after'] as const) {
+      for (const field of fields) {
+        const path = `${side}.${field}`;
+        await AuditModel.updateMany(
+          { 'entity.type': entity.type, 'entity.id': entity.id, [path]: { $type: 'string' } },
+          { $set: { [path]: null } },
+          { session },
+        );
+      }
+    }
+  }
+
   async list(filter: AuditFilter, page: PageRequest) {
     const query: Record<string, unknown> = {};
     if (filter.entityType) query['entity.type'] = filter.entityType;

@@ -56,6 +56,8 @@ export type Member = {
   cardSecret: string;
   cardSecretRotatedAt: Date;
   isBlocked: boolean;
+  /** When the member deleted their account (personal fields erased, blocked for good); null otherwise. */
+  deletedAt: Date | null;
   tier: string | null;
   tags: string[];
   joinedAt: Date;
@@ -93,6 +95,7 @@ const memberSchema = new Schema<Member>(
     cardSecret: { type: String, required: true },
     cardSecretRotatedAt: { type: Date, required: true },
     isBlocked: { type: Boolean, default: false },
+    deletedAt: { type: Date, default: null },
     tier: { type: String, default: null },
     tags: { type: [String], default: [] },
     joinedAt: { type: Date, required: true },

@@ -1,4 +1,5 @@
 import {
+  DeletedMember,
   MemberWallet,
   BlockMemberBody,
   CreateMemberBody,
@@ -64,6 +65,7 @@ export function toMemberSummary(m: Member) {
     email: m.email,
     tier: m.tier,
     isBlocked: m.isBlocked,
+    deletedAt: m.deletedAt?.toISOString() ?? null,
     joinedAt: m.joinedAt.toISOString(),
   };
 }
@@ -86,27 +88,33 @@ const TOTP = {
   payloadFormat: 'RGL1:<cardNumber>:<code>' as const,
 };
 
+/** `GET /members/:id`: the member with the balance brought up to date. */
+export async function memberDetail(
+  deps: { members: MemberService; ledger: LedgerService },
+  id: string,
+): Promise<MemberDetail> {
+  const before = await deps.members.get(id);
+  await deps.ledger.settle(before._id);
+  const m = await deps.members.get(id);
+  return {
+    ...toMemberSummary(m),
+    birthDate: m.birthDate,
+    consents: m.consents,
+    tags: m.tags,
+    balance: {
+      ...toBalance(m.points),
+      pendingLots: await deps.ledger.pendingLots(m._id),
+      expiringSoon: await deps.ledger.expiringSoon(m._id),
+    },
+    stats: toMemberStats(m),
+  };
+}
+
 export function registerMemberRoutes(
   api: Api,
   deps: { members: MemberService; ledger: LedgerService; wallet: WalletService; identifyPerMin: number },
 ): void {
-  const detail = async (id: string) => {
-    const before = await deps.members.get(id);
-    await deps.ledger.settle(before._id);
-    const m = await deps.members.get(id);
-    return {
-      ...toMemberSummary(m),
-      birthDate: m.birthDate,
-      consents: m.consents,
-      tags: m.tags,
-      balance: {
-        ...toBalance(m.points),
-        pendingLots: await deps.ledger.pendingLots(m._id),
-        expiringSoon: await deps.ledger.expiringSoon(m._id),
-      },
-      stats: toMemberStats(m),
-    };
-  };
+  const detail = (id: string) => memberDetail(deps, id);
 
   api.route({
     method: 'post',
@@ -239,13 +247,32 @@ export function registerMemberRoutes(
     params: IdParams,
     body: UpdateMemberBody,
     response: { status: 200, schema: MemberDetail },
-    errors: ['MEMBER_NOT_FOUND', 'MEMBER_EXISTS'],
+    errors: ['MEMBER_NOT_FOUND', 'MEMBER_EXISTS', 'MEMBER_DELETED'],
     handler: async ({ params, body, principal }) => {
       assertOwnData(principal, params.id);
       if (principal.kind === 'member' && body.phone !== undefined)
         throw new ForbiddenError('The phone you sign in with is changed by staff at the till');
       await deps.members.update(params.id, body, principal);
       return detail(params.id);
+    },
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/members/:id',
+    operationId: 'deleteMember',
+    summary: 'The member deletes their own account: personal data erased, card blocked, ledger kept',
+    description:
+      'Erases the name (shown as "Deleted member"), phone, email, birth date, consents and tags, and their copies in the audit log; blocks the card and replaces its secret, so its QR codes are refused at the till and every session ends. The ledger, the purchases and the balance stay for the books. Emits `member.deleted`. Only the member may call it.',
+    tags: ['Members'],
+    access: { member: true },
+    params: IdParams,
+    response: { status: 200, schema: DeletedMember },
+    errors: ['MEMBER_NOT_FOUND', 'MEMBER_DELETED'],
+    handler: async ({ params, principal }) => {
+      assertOwnData(principal, params.id);
+      const erased = await deps.members.erase(params.id, principal);
+      return { id: params.id, deletedAt: erased.deletedAt.toISOString() };
     },
   });
 
@@ -261,7 +288,7 @@ export function registerMemberRoutes(
       params: IdParams,
       body: action === 'block' ? BlockMemberBody : BlockMemberBody.partial().openapi('UnblockMemberBody'),
       response: { status: 200, schema: MemberSummary },
-      errors: ['MEMBER_NOT_FOUND'],
+      errors: action === 'block' ? ['MEMBER_NOT_FOUND'] : ['MEMBER_NOT_FOUND', 'MEMBER_DELETED'],
       handler: async ({ params, body, principal }) =>
         toMemberSummary(await deps.members.setBlocked(params.id, action === 'block', body.reason, principal)),
     });
@@ -298,7 +325,7 @@ export function registerMemberRoutes(
     access: { staff: MANAGERS, member: true },
     params: IdParams,
     response: { status: 200, schema: z.union([MemberCard, RotatedCard]) },
-    errors: ['MEMBER_NOT_FOUND'],
+    errors: ['MEMBER_NOT_FOUND', 'MEMBER_DELETED'],
     handler: async ({ params, principal }) => {
       assertOwnData(principal, params.id);
       const m = await deps.members.rotateCardSecret(params.id, principal);

@@ -28,6 +28,19 @@ export function generateCardSecret(): string {
 export type VerifiedCardCode = { member: Member; counter: number };
 export type CardCodeUsePurpose = 'purchase' | 'redemption';
 
+/** What stands in for a deleted member's name, in every list and export (staff screens translate it). */
+export const DELETED_MEMBER_NAME = 'Deleted member';
+
+/** The personal fields the audit log copied of a member (`member.create`, `member.update`), erased with the account. */
+const AUDITED_PERSONAL_FIELDS = ['name', 'phone', 'email', 'birthDate'] as const;
+
+function memberDeleted(id: string): ConflictError {
+  return new ConflictError(
+    'MEMBER_DELETED',
+    `The member ${id} deleted their account: the profile and the card can no longer change`,
+  );
+}
+
 export function cardCodeUsed(use: CardCodeUsePurpose): ConflictError {
   return new ConflictError(
     'CARD_CODE_USED',
@@ -141,6 +154,7 @@ export class MemberService {
 
   async update(id: string, input: UpdateMemberBody, actor: Principal): Promise<Member> {
     const before = await this.get(id);
+    if (before.deletedAt) throw memberDeleted(id);
     const set: Record<string, unknown> = {};
     if (input.name !== undefined) {
       set.name = input.name;
@@ -215,7 +229,9 @@ export class MemberService {
     reason: string | undefined,
     actor: Principal,
   ): Promise<Member> {
-    await this.get(id);
+    const found = await this.get(id);
+    // A deleted account stays blocked: nobody holds its card, and unblocking would let it earn again.
+    if (found.deletedAt && !isBlocked) throw memberDeleted(id);
     return runInTransaction(async (session) => {
       const before = await MemberModel.findById(id, { isBlocked: 1 }).session(session).lean();
       if (!before) throw new NotFoundError('Member', id);
@@ -381,6 +397,7 @@ export class MemberService {
   /** A new card secret: codes from the old one (a lost phone) stop working at once. */
   async rotateCardSecret(id: string, actor: Principal): Promise<Member> {
     const before = await this.get(id);
+    if (before.deletedAt) throw memberDeleted(id);
     const after = await MemberModel.findByIdAndUpdate(
       id,
       { $set: { cardSecret: generateCardSecret(), cardSecretRotatedAt: this.deps.clock.now() } },
@@ -396,6 +413,62 @@ export class MemberService {
       after: { cardSecretRotatedAt: after.cardSecretRotatedAt },
     });
     return after;
+  }
+
+  /**
+   * The member deletes their account: the personal fields are erased (name, phone, email, birth date,
+   * consents, tags) and copied nowhere, the card is blocked and its secret replaced (the QR codes on the
+   * phone stop working at once, and every session ends on its next call), the audit log's copies of the
+   * personal fields are erased too. The ledger, the lots, the purchases and the balance stay for the
+   * books, under the same id and card number. One `member.deleted` event and one audit entry say so.
+   */
+  async erase(id: string, actor: Principal): Promise<Member & { deletedAt: Date }> {
+    const found = await this.get(id);
+    if (found.deletedAt) throw memberDeleted(id);
+    const now = this.deps.clock.now();
+    return runInTransaction(async (session) => {
+      const after = await MemberModel.findOneAndUpdate(
+        { _id: found._id, deletedAt: null },
+        {
+          $set: {
+            name: DELETED_MEMBER_NAME,
+            nameKey: nameKeyOf(DELETED_MEMBER_NAME),
+            // The search by a word of the old name must not find the deleted member.
+            nameTokens: nameTokensOf(DELETED_MEMBER_NAME),
+            // Unique and required: a value no phone number can take, so the phone may join again.
+            phone: `deleted:${id}`,
+            email: null,
+            birthDate: null,
+            consents: { email: false, sms: false, push: false },
+            tags: [],
+            cardSecret: generateCardSecret(),
+            cardSecretRotatedAt: now,
+            isBlocked: true,
+            deletedAt: now,
+          },
+        },
+        { new: true, lean: true, session },
+      );
+      if (!after) throw memberDeleted(id);
+      const erased = { ...after, deletedAt: now };
+      await this.deps.audit.erasePersonalFields({ type: 'member', id }, AUDITED_PERSONAL_FIELDS, session);
+      await this.deps.events.append(session, {
+        type: 'member.deleted',
+        occurredAt: now,
+        memberId: after._id,
+        subject: { memberId: after._id },
+        payload: { memberId: id, deletedAt: now.toISOString() },
+      });
+      await this.deps.audit.record({
+        actor,
+        action: 'member.delete',
+        entity: { type: 'member', id },
+        before: { isBlocked: found.isBlocked, deletedAt: null },
+        after: { isBlocked: true, deletedAt: now.toISOString() },
+        session,
+      });
+      return erased;
+    });
   }
 }
 

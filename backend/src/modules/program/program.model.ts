@@ -18,6 +18,9 @@ export type Program = {
   giftCertificateExpiryMonths: number;
   /** The most a reload may take one gift certificate's balance to (minor units). */
   giftCertificateReloadCapMinor: number;
+  /** The terms and the privacy notice the card links to at sign-up (null: none). */
+  termsUrl: string | null;
+  privacyUrl: string | null;
   updatedAt: Date;
 };
 
@@ -35,6 +38,8 @@ export const PROGRAM_DEFAULTS: Omit<Program, '_id' | 'updatedAt'> = {
   checkoutTtlMinutes: 15,
   giftCertificateExpiryMonths: 0,
   giftCertificateReloadCapMinor: 50_000,
+  termsUrl: null,
+  privacyUrl: null,
 };
 
 const programSchema = new Schema<Program>(
@@ -57,6 +62,8 @@ const programSchema = new Schema<Program>(
       type: Number,
       default: PROGRAM_DEFAULTS.giftCertificateReloadCapMinor,
     },
+    termsUrl: { type: String, default: null },
+    privacyUrl: { type: String, default: null },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'program', versionKey: false },

@@ -1,4 +1,4 @@
-import { API_SCOPES, ProgramSettings, UpdateProgramBody } from '@regulars/contracts';
+import { API_SCOPES, ProgramSettings, ProgramSignUpInfo, UpdateProgramBody } from '@regulars/contracts';
 import type { Api } from '../../platform/http.js';
 import { ADMINS, ALL_STAFF } from '../../platform/principal.js';
 import { toProgramResponse, type ProgramService } from './program.service.js';
@@ -13,6 +13,21 @@ export function registerProgramRoutes(api: Api, deps: { program: ProgramService 
     access: { staff: ALL_STAFF, member: true, apiKey: API_SCOPES },
     response: { schema: ProgramSettings },
     handler: async () => toProgramResponse(await deps.program.get()),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/program/sign-up',
+    operationId: 'getProgramSignUpInfo',
+    summary:
+      "What the card's sign-up shows before anyone signs in: the program's name, terms and privacy links",
+    tags: ['Program'],
+    access: { public: true },
+    response: { schema: ProgramSignUpInfo },
+    handler: async () => {
+      const { name, termsUrl, privacyUrl } = await deps.program.get();
+      return { name, termsUrl, privacyUrl };
+    },
   });
 
   api.route({

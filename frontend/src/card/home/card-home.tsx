@@ -26,6 +26,10 @@ const GiftCertificateList = lazy(() =>
 );
 const CodeView = lazy(() => import('../wallet/wallet-sections.js').then((m) => ({ default: m.CodeView })));
 
+const InstallHint = lazy(() =>
+  import('../install/install-hint.js').then((m) => ({ default: m.InstallHint })),
+);
+
 const SECTIONS = ['card', 'rewards', 'history', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -34,10 +38,13 @@ export function CardHome({
   initial,
   onSignedOut,
   onLogout,
+  onDeleted,
 }: {
   initial: CachedCard;
   onSignedOut(reason: SignOutReason): void;
   onLogout(): void;
+  /** The member deleted their account: forget the card on this phone. */
+  onDeleted(): void;
 }) {
   const { t, language } = useI18n();
   const isOnline = useOnline();
@@ -82,6 +89,9 @@ export function CardHome({
             <BalanceSummary member={card.member} savedAt={card.savedAt} />
             <StampCards cards={card.wallet?.stampCards} />
             <WalletProgress wallet={card.wallet} />
+            <Suspense fallback={null}>
+              <InstallHint />
+            </Suspense>
             <Suspense fallback={<Loading label={t('app.loading')} />}>
               <CouponList coupons={card.coupons} isLoading={!isOffline && !error} onShow={show} />
               <GiftCertificateList
@@ -95,14 +105,18 @@ export function CardHome({
           </>
         ) : null}
         {section === 'rewards' ? <RewardsList available={available} /> : null}
-        {section === 'history' ? <HistoryList memberId={card.memberId} firstPage={recent} /> : null}
+        {section === 'history' ? (
+          <HistoryList memberId={card.memberId} saved={recent} savedAt={card.savedAt} isOffline={isOffline} />
+        ) : null}
         {section === 'profile' ? (
           <ProfilePanel
             member={card.member}
             phone={card.phone}
             cardNumber={card.cardNumber}
+            isOffline={isOffline}
             onSaved={() => void refresh()}
             onLogout={onLogout}
+            onDeleted={onDeleted}
           />
         ) : null}
       </main>

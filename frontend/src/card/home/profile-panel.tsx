@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import type { MemberDetail } from '@regulars/contracts';
 import { CheckboxField } from '../../shared/ui/field.js';
 import { Notice } from '../../shared/ui/notice.js';
@@ -10,19 +10,27 @@ import { LoadError } from './load-error.js';
 
 type Consents = MemberDetail['consents'];
 
+const SelfService = lazy(() =>
+  import('../profile/self-service.js').then((m) => ({ default: m.SelfService })),
+);
+
 /** Who the member is, their marketing consents per channel, the language, and log out. */
 export function ProfilePanel({
   member,
   phone,
   cardNumber,
+  isOffline,
   onSaved,
   onLogout,
+  onDeleted,
 }: {
   member: MemberDetail | null;
   phone: string;
   cardNumber: string;
+  isOffline: boolean;
   onSaved(): void;
   onLogout(): void;
+  onDeleted(): void;
 }) {
   const { t, language, setLanguage } = useI18n();
   const [consents, setConsents] = useState<Consents>(
@@ -85,6 +93,11 @@ export function ProfilePanel({
             {state === 'saving' ? t('profile.saving') : t('profile.save')}
           </button>
         </form>
+      ) : null}
+      {member ? (
+        <Suspense fallback={null}>
+          <SelfService member={member} isOffline={isOffline} onSaved={onSaved} onDeleted={onDeleted} />
+        </Suspense>
       ) : null}
       <section className="panel">
         <p className="field-hint">{t('profile.logoutHint')}</p>

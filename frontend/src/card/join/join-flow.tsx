@@ -1,5 +1,5 @@
-import { useRef, useState, type FormEvent } from 'react';
-import type { MemberSessionResponse, OtpRequestResponse } from '@regulars/contracts';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { MemberSessionResponse, OtpRequestResponse, ProgramSignUpInfo } from '@regulars/contracts';
 import { ApiError } from '../../shared/api/errors.js';
 import { CheckboxField, TextField } from '../../shared/ui/field.js';
 import { Notice } from '../../shared/ui/notice.js';
@@ -9,15 +9,20 @@ import { useI18n } from '../card-i18n.js';
 import { LoadError } from '../home/load-error.js';
 import { joinErrors, phoneError, type JoinErrors } from './join-validation.js';
 import { serverNow } from '../../shared/sandbox/server-clock.js';
+import { useErrorText } from '../card-errors.js';
+import { useNow } from '../use-now.js';
+
+/** Seconds before the card offers to send another code (the server's own limit may ask for longer). */
+const RESEND_AFTER_SECONDS = 30;
 
 /** Join or sign in: phone → one-time code (with name, birth date and consents when the phone is new). */
 export function JoinFlow({
   onJoined,
-  isBlocked = false,
+  signedOut = null,
 }: {
   onJoined(session: MemberSessionResponse): void;
-  /** The card was signed out because it was blocked at the till. */
-  isBlocked?: boolean;
+  /** Why the card was signed out: blocked at the till, or the member deleted their account. */
+  signedOut?: 'blocked' | 'deleted' | 'ended' | null;
 }) {
   const { t, language, setLanguage } = useI18n();
   const [otp, setOtp] = useState<OtpRequestResponse | null>(null);
@@ -27,11 +32,12 @@ export function JoinFlow({
       <div className="join-language">
         <LanguageSwitch language={language} onChange={setLanguage} label={t('app.language')} />
       </div>
-      {isBlocked ? <Notice tone="error">{t('join.blocked')}</Notice> : null}
+      {signedOut === 'blocked' ? <Notice tone="error">{t('join.blocked')}</Notice> : null}
+      {signedOut === 'deleted' ? <Notice tone="success">{t('join.deleted')}</Notice> : null}
       <h1>{t('join.title')}</h1>
       <p>{t('join.intro')}</p>
       {otp ? (
-        <CodeStep otp={otp} onBack={() => setOtp(null)} onJoined={onJoined} />
+        <CodeStep otp={otp} onBack={() => setOtp(null)} onJoined={onJoined} onResent={setOtp} />
       ) : (
         <PhoneStep phone={phone} onPhoneChange={setPhone} onSent={setOtp} />
       )}
@@ -51,19 +57,22 @@ function PhoneStep({
   const { t } = useI18n();
   const [isSending, setSending] = useState(false);
   const [invalid, setInvalid] = useState<string | null>(null);
+  const [refused, setRefused] = useState<unknown>(null);
+  const refusedText = useErrorText(refused);
   const [error, setError] = useState<unknown>(null);
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     const problem = phoneError(phone);
     setInvalid(problem ? t(problem) : null);
+    setRefused(null);
     if (problem) return;
     setSending(true);
     setError(null);
     try {
       onSent(await cardApi.requestCode(phone.trim()));
     } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 400) setInvalid(caught.message);
+      if (caught instanceof ApiError && caught.status === 400) setRefused(caught);
       else setError(caught);
     } finally {
       setSending(false);
@@ -81,7 +90,7 @@ function PhoneStep({
         name="phone"
         value={phone}
         onChange={(event) => onPhoneChange(event.target.value)}
-        error={invalid}
+        error={invalid ?? refusedText}
         required
         autoFocus
       />
@@ -97,10 +106,12 @@ function CodeStep({
   otp,
   onBack,
   onJoined,
+  onResent,
 }: {
   otp: OtpRequestResponse;
   onBack(): void;
   onJoined(session: MemberSessionResponse): void;
+  onResent(otp: OtpRequestResponse): void;
 }) {
   const { t } = useI18n();
   // The code request does not say whether the phone is a member's (anyone could ask it about any
@@ -109,7 +120,8 @@ function CodeStep({
   const [fields, setFields] = useState({ name: '', email: '', birthDate: '', code: '' });
   const [consents, setConsents] = useState({ email: false, sms: false, push: false });
   const [errors, setErrors] = useState<JoinErrors>({});
-  const [serverMessage, setServerMessage] = useState<string | null>(null);
+  const [refused, setRefused] = useState<unknown>(null);
+  const serverMessage = useErrorText(refused);
   const [error, setError] = useState<unknown>(null);
   const [isVerifying, setVerifying] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
@@ -122,7 +134,7 @@ function CodeStep({
     event?.preventDefault();
     const found = joinErrors(fields, { isNewMember, today });
     setErrors(found);
-    setServerMessage(null);
+    setRefused(null);
     if (Object.keys(found).length) {
       formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
       return;
@@ -145,7 +157,7 @@ function CodeStep({
       onJoined(session);
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === 'SIGNUP_REQUIRED') setNewMember(true);
-      else if (caught instanceof ApiError && caught.status < 500) setServerMessage(caught.message);
+      else if (caught instanceof ApiError && caught.status < 500) setRefused(caught);
       else setError(caught);
     } finally {
       setVerifying(false);
@@ -198,6 +210,7 @@ function CodeStep({
             onChange={set('birthDate')}
             error={message('birthDate')}
           />
+          <LegalLinks />
           <fieldset className="plain-fieldset">
             <legend>{t('join.consents')}</legend>
             <CheckboxField
@@ -230,6 +243,7 @@ function CodeStep({
         required
         autoFocus={!isNewMember}
       />
+      <ResendCode phone={otp.phone} onResent={onResent} onRefused={setRefused} />
       {otp.devCode ? (
         <p className="dev-hint" data-testid="dev-code">
           {t('join.devHint', { code: otp.devCode })}
@@ -241,5 +255,79 @@ function CodeStep({
         {isVerifying ? t('join.verifying') : isNewMember ? t('join.submitNew') : t('join.submitCode')}
       </button>
     </form>
+  );
+}
+
+/** The program's terms and privacy notice, when it has published them, as links that open apart. */
+function LegalLinks() {
+  const { t } = useI18n();
+  const [info, setInfo] = useState<ProgramSignUpInfo | null>(null);
+  useEffect(() => {
+    cardApi.signUpInfo().then(setInfo, () => setInfo(null));
+  }, []);
+  const links = [
+    info?.termsUrl ? { href: info.termsUrl, label: t('join.terms') } : null,
+    info?.privacyUrl ? { href: info.privacyUrl, label: t('join.privacy') } : null,
+  ].filter((link) => link !== null);
+  if (!links.length) return null;
+  return (
+    <p className="field-hint" data-testid="join-legal">
+      {t('join.legal')}{' '}
+      {links.map((link, index) => (
+        <span key={link.href}>
+          {index > 0 ? ', ' : ''}
+          <a href={link.href} target="_blank" rel="noopener noreferrer">
+            {link.label}
+          </a>
+        </span>
+      ))}
+    </p>
+  );
+}
+
+/**
+ * "Send a new code", offered 30 s after the last one was sent, or when the server's limit says (its
+ * `retryAfterSeconds`), with the seconds counting down meanwhile.
+ */
+function ResendCode({
+  phone,
+  onResent,
+  onRefused,
+}: {
+  phone: string;
+  onResent(otp: OtpRequestResponse): void;
+  onRefused(error: unknown): void;
+}) {
+  const { t } = useI18n();
+  const now = useNow(1000);
+  const [allowedAt, setAllowedAt] = useState(() => Date.now() + RESEND_AFTER_SECONDS * 1000);
+  const [isSending, setSending] = useState(false);
+  const seconds = Math.ceil((allowedAt - now) / 1000);
+  const time = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  const resend = async () => {
+    setSending(true);
+    onRefused(null);
+    try {
+      onResent(await cardApi.requestCode(phone));
+      setAllowedAt(Date.now() + RESEND_AFTER_SECONDS * 1000);
+    } catch (caught) {
+      const retryAfter =
+        caught instanceof ApiError
+          ? (caught.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+          : undefined;
+      if (typeof retryAfter === 'number') setAllowedAt(Date.now() + retryAfter * 1000);
+      onRefused(caught);
+    } finally {
+      setSending(false);
+    }
+  };
+  return seconds > 0 ? (
+    <p className="field-hint" data-testid="resend-countdown" aria-live="polite">
+      {t('join.resendIn', { time })}
+    </p>
+  ) : (
+    <button type="button" className="link" onClick={() => void resend()} disabled={isSending}>
+      {t('join.resend')}
+    </button>
   );
 }

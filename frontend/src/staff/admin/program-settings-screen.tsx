@@ -23,6 +23,8 @@ type Draft = {
   checkoutTtlMinutes: string;
   giftCertificateExpiryMonths: string;
   giftCertificateReloadCap: string;
+  termsUrl: string;
+  privacyUrl: string;
 };
 type Field = keyof Draft;
 
@@ -66,7 +68,20 @@ function toDraft(program: ProgramSettings): Draft {
     checkoutTtlMinutes: String(program.checkoutTtlMinutes),
     giftCertificateExpiryMonths: String(program.giftCertificateExpiryMonths),
     giftCertificateReloadCap: minorToText(program.giftCertificateReloadCapMinor, program.currency),
+    termsUrl: program.termsUrl ?? '',
+    privacyUrl: program.privacyUrl ?? '',
   };
+}
+
+/** An empty field is no link (null); anything else must be an absolute http(s) URL. */
+function legalUrl(text: string): string | null | undefined {
+  const url = text.trim();
+  if (!url) return null;
+  try {
+    return /^https?:$/.test(new URL(url).protocol) && url.length <= 500 ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function wholeNumber(text: string, min: number, max: number): number | null {
@@ -103,6 +118,10 @@ function toBody(
   const reloadCapMinor = parseMoneyToMinor(draft.giftCertificateReloadCap, money);
   if (reloadCapMinor === null || reloadCapMinor < 1 || reloadCapMinor > 10_000_000)
     problems.giftCertificateReloadCap = t('admin.program.amountInvalid');
+  const termsUrl = legalUrl(draft.termsUrl);
+  if (termsUrl === undefined) problems.termsUrl = t('admin.program.urlInvalid');
+  const privacyUrl = legalUrl(draft.privacyUrl);
+  if (privacyUrl === undefined) problems.privacyUrl = t('admin.program.urlInvalid');
   if (Object.keys(problems).length > 0) return { problems };
 
   const next: Required<UpdateProgramBody> = {
@@ -116,6 +135,8 @@ function toBody(
     checkoutTtlMinutes: checkoutTtlMinutes ?? program.checkoutTtlMinutes,
     giftCertificateExpiryMonths: giftExpiry ?? program.giftCertificateExpiryMonths,
     giftCertificateReloadCapMinor: reloadCapMinor ?? program.giftCertificateReloadCapMinor,
+    termsUrl: termsUrl ?? null,
+    privacyUrl: privacyUrl ?? null,
   };
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next))
@@ -232,6 +253,14 @@ export function ProgramSettingsScreen() {
               undefined,
               { inputMode: 'decimal' },
             )}
+            {field('termsUrl', t('admin.program.termsUrl'), t('admin.program.legalUrlHint'), {
+              type: 'url',
+              inputMode: 'url',
+            })}
+            {field('privacyUrl', t('admin.program.privacyUrl'), t('admin.program.legalUrlHint'), {
+              type: 'url',
+              inputMode: 'url',
+            })}
           </div>
           <datalist id="admin-time-zones">
             {TIME_ZONES.map((zone) => (

@@ -1,4 +1,6 @@
 import { ApiError, NetworkError, fieldIssuesOf, type FieldIssue } from '../../shared/api/errors.js';
+import { errorText } from '../../shared/errors/error-texts.js';
+import type { Language } from '../../shared/i18n/i18n.js';
 import { FIELDS } from '@regulars/rules';
 import type { StaffT } from '../staff-i18n.js';
 import { isStaffMessageKey, type StaffMessageKey } from '../staff-messages.js';
@@ -11,16 +13,22 @@ function numberDetail(details: unknown, key: string): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
+/** What the screen knows that an error lacks: the balance and cost, money in the program's currency. */
+export type ErrorContext = {
+  available?: number;
+  required?: number;
+  money?: (minor: number) => string;
+  /** The viewer's language, for the texts of the error catalogue (English when not given). */
+  language?: Language;
+};
+
 /**
- * Turns any failure into a sentence for staff: our wording for the common codes, the server's public
- * message otherwise, never a stack trace or raw JSON. `context` fills in what the error lacks
- * (the balance and the cost for "not enough points").
+ * Turns any failure into a sentence for staff in their language: our wording for the common codes, the
+ * error catalogue's text (shared/errors) for every code the desk can meet, a general sentence with the
+ * code otherwise; never the server's English message, a stack trace or raw JSON. `context` fills in what
+ * the error lacks (the balance and the cost for "not enough points").
  */
-export function describeError(
-  error: unknown,
-  t: StaffT,
-  context: { available?: number; required?: number; money?: (minor: number) => string } = {},
-): DescribedError {
+export function describeError(error: unknown, t: StaffT, context: ErrorContext = {}): DescribedError {
   if (error instanceof NetworkError)
     return { message: t('error.connectionLost'), issues: [], isConnectionLost: true };
   if (!(error instanceof ApiError))
@@ -110,8 +118,10 @@ export function describeError(
     default: {
       const plain = PLAIN_MESSAGES[error.code];
       if (plain) return { message: t(plain), issues: [], isConnectionLost: false };
+      const text = errorText(error, context.language ?? 'en', { money: context.money });
+      if (text) return { message: text, issues, isConnectionLost: false };
       if (error.status >= 500) return { message: t('error.server'), issues: [], isConnectionLost: false };
-      return { message: error.message, issues, isConnectionLost: false };
+      return { message: t('error.withCode', { code: error.code }), issues, isConnectionLost: false };
     }
   }
 }

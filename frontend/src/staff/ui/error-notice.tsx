@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Notice } from '../../shared/ui/notice.js';
 import { useI18n } from '../staff-i18n.js';
-import { describeError } from './describe-error.js';
+import { describeError, type ErrorContext } from './describe-error.js';
 
 /** A failure in words, with the field problems listed and an optional action (retry). */
 export function ErrorNotice({
@@ -14,10 +14,10 @@ export function ErrorNotice({
   action?: ReactNode;
   /** Shows a "Retry" button that calls this (when no other action is given). */
   onRetry?: () => void;
-  context?: { available?: number; required?: number; money?: (minor: number) => string };
+  context?: Omit<ErrorContext, 'language'>;
 }) {
-  const { t } = useI18n();
-  const described = describeError(error, t, context);
+  const { t, language } = useI18n();
+  const described = describeError(error, t, { ...context, language });
   const retry = onRetry ? (
     <button type="button" onClick={onRetry}>
       {t('common.retry')}
