@@ -63,6 +63,8 @@ import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { StampCardService } from './modules/stamps/stamp-card.service.js';
 import { StampService } from './modules/stamps/stamp.service.js';
 import { registerStampRoutes } from './modules/stamps/stamp.routes.js';
+import { TierService } from './modules/tiers/tier.service.js';
+import { registerTierRoutes } from './modules/tiers/tier.routes.js';
 import { GiftCertificateCodes } from './modules/gift-certificates/gift-certificate-code.js';
 import { GiftCertificateInstrument } from './modules/gift-certificates/gift-certificate.instrument.js';
 import { GiftCertificateService } from './modules/gift-certificates/gift-certificate.service.js';
@@ -153,6 +155,7 @@ export function createServices(platform: Platform) {
   const simulator = new OffLoopEvaluator({ budgetMs: config.simulationBudgetMs, logger });
   const stampCards = new StampCardService({ audit, events });
   const stamps = new StampService({ clock, events, cards: stampCards });
+  const tiers = new TierService({ clock, audit, events, program });
   const signedCodes = new SignedCodes(config.jwtSecret);
   const couponTemplates = new CouponTemplateService({ clock, audit, events, program });
   const coupons = new CouponService({
@@ -198,6 +201,7 @@ export function createServices(platform: Platform) {
     events,
     stamps,
     coupons,
+    tiers,
   });
   const rewards = new RewardService({ clock, audit, events });
   const giftCertificates = new GiftCertificateService({
@@ -219,6 +223,7 @@ export function createServices(platform: Platform) {
     stamps,
     coupons,
     giftCertificates,
+    tiers,
   });
   const checkouts = new CheckoutService({
     clock,
@@ -273,6 +278,7 @@ export function createServices(platform: Platform) {
     rewards,
     stampCards,
     stamps,
+    tiers,
     giftCertificates,
     giftCertificateInstrument,
     signedCodes,
@@ -390,6 +396,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerPurchaseRoutes(api, { purchases: services.purchases, refunds: services.refunds });
   registerRewardRoutes(api, { rewards: services.rewards });
   registerStampRoutes(api, { stampCards: services.stampCards });
+  registerTierRoutes(api, { tiers: services.tiers });
   registerGiftCertificateRoutes(api, {
     giftCertificates: services.giftCertificates,
     program: services.program,
