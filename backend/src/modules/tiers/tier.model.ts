@@ -28,7 +28,7 @@ const ladderSchema = new Schema<TierLadderVersion>(
   },
   { collection: 'tier_ladders', versionKey: false },
 );
-ladderSchema.index({ version: -1 }, { unique: true });
+ladderSchema.index({ version: 1 }, { unique: true });
 
 export const TierLadderModel = mongoose.model<TierLadderVersion>('TierLadder', ladderSchema);
 
