@@ -239,6 +239,8 @@ export function createServices(platform: Platform) {
     // Coupons and gift certificates lend their holds to the checkout through its port.
     instruments: [couponInstrument, giftCertificateInstrument],
     giftCertificateSales: giftCertificates,
+    // Member pricing: the tier discount (a paid club's prices are the next source).
+    memberPricing: [tiers.pricing],
   });
   const wallet = new WalletService({ clock, ledger, members, stamps, coupons, giftCertificates });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.

@@ -355,3 +355,49 @@ describe('rules: member.tier', () => {
     await world.app.request.post(`/api/v1/rules/${created.body.id}/archive`).set(world.marketer.auth).expect(200);
   });
 });
+
+describe('checkout: the tier discount (the discount card)', () => {
+  it('applies the tier’s percent as an applied offer when the checkout opens, and the purchase records it', async () => {
+    const member = await createMember(world);
+    await buy(world, member.id, 12_000);
+    expect((await tierOf(member.id)).tier.code).toBe('silver');
+    const opened = await world.app.request
+      .post('/api/v1/checkouts')
+      .set(world.cashier.auth)
+      .send({
+        storeId: world.storeId,
+        currency: 'EUR',
+        member: { memberId: member.id },
+        items: [{ sku: 'CAKE', name: 'Cake', quantity: 2, unitPriceMinor: 1_000 }],
+      })
+      .expect(201);
+    expect(opened.body.applied).toEqual([
+      expect.objectContaining({ type: 'tierDiscount', kind: 'percent_discount', label: 'Silver: 5% off', amountMinor: 100 }),
+    ]);
+    expect(opened.body.totals).toMatchObject({ subtotalMinor: 2_000, discountMinor: 100, toPayMinor: 1_900 });
+    const receipt = await world.app.request
+      .post(`/api/v1/checkouts/${opened.body.id}/complete`)
+      .set(world.cashier.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({})
+      .expect(200);
+    const purchase = await world.app.request
+      .get(`/api/v1/purchases/${receipt.body.purchaseId}`)
+      .set(world.manager.auth)
+      .expect(200);
+    // Points are earned, and the tier counts spend, on what was paid.
+    expect(purchase.body).toMatchObject({ totalMinor: 1_900, pointsEarned: 19 });
+    expect((await tierOf(member.id)).qualifyingValue).toBe(13_900);
+
+    // A bronze member (0%) and an anonymous sale get no member price.
+    const bronze = await createMember(world);
+    for (const member of [{ member: { memberId: bronze.id } }, {}]) {
+      const plain = await world.app.request
+        .post('/api/v1/checkouts')
+        .set(world.cashier.auth)
+        .send({ storeId: world.storeId, currency: 'EUR', items: [{ sku: 'CAKE', quantity: 1, unitPriceMinor: 1_000 }], ...member })
+        .expect(201);
+      expect(plain.body.applied).toEqual([]);
+    }
+  });
+});

@@ -20,6 +20,7 @@ import type { EventService } from '../events/event.service.js';
 import { RetryTransaction, runInTransaction } from '../ledger/transaction.js';
 import { MemberModel } from '../members/member.model.js';
 import type { ProgramService } from '../program/program.service.js';
+import type { MemberPrice, MemberPricingSource } from '../checkouts/instrument-port.js';
 import {
   afterLadderChange,
   afterPurchase,
@@ -52,8 +53,6 @@ import {
 const LADDER_CACHE_MS = 5_000;
 const HISTORY_SHOWN = 50;
 
-/** The tier discount a member gets in the checkout (the discount card), or null. */
-export type TierDiscount = { tierCode: string; tierName: string; percent: number };
 
 /**
  * The tier ladder and members' places on it. Activity (points earned by purchases, spend on goods, net
@@ -646,15 +645,18 @@ export class TierService {
     };
   }
 
-  /** The discount card: the percent off the member's tier gives in the checkout (null: none). */
-  async discountFor(memberId: Types.ObjectId): Promise<TierDiscount | null> {
-    const ladder = await this.currentLadder();
-    if (!ladder) return null;
-    const state = await MemberTierModel.findOne({ memberId }, { tierCode: 1 }).lean();
-    const tier = ladder.tiers[Math.max(0, rankOf(ladder, state?.tierCode ?? ''))];
-    if (!tier || tier.discountPercent <= 0) return null;
-    return { tierCode: tier.code, tierName: tier.name, percent: tier.discountPercent };
-  }
+  /** The discount card: the percent off the member's tier gives in the checkout (empty: none). */
+  readonly pricing: MemberPricingSource = {
+    type: 'tierDiscount',
+    pricesFor: async (memberId: Types.ObjectId): Promise<MemberPrice[]> => {
+      const ladder = await this.currentLadder();
+      if (!ladder) return [];
+      const state = await MemberTierModel.findOne({ memberId }, { tierCode: 1 }).lean();
+      const tier = ladder.tiers[Math.max(0, rankOf(ladder, state?.tierCode ?? ''))];
+      if (!tier || tier.discountPercent <= 0) return [];
+      return [{ label: `${tier.name}: ${tier.discountPercent}% off`, percent: tier.discountPercent, appliesTo: null }];
+    },
+  };
 
   private async requireLadder(): Promise<TierLadderVersion> {
     const ladder = await TierLadderModel.findOne().sort({ version: -1 }).lean();
