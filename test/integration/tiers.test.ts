@@ -7,6 +7,8 @@ import { buy, createLedgerWorld, createMember, memberDetail, type LedgerWorld } 
 const DAY = 24 * 3600_000;
 const clock = new ManualClock(Date.parse('2026-03-02T10:00:00Z'));
 let world: LedgerWorld;
+/** A member who bought €250 before any ladder existed. */
+let earlyBuyer: string;
 
 /** Bronze (base), Silver from €100, Gold from €200 spent in the last 12 months; kept 12 months, 30 days' grace. */
 const ladder = (overrides: Record<string, unknown> = {}) => ({
@@ -58,6 +60,9 @@ describe('the tier ladder: bad input', () => {
     const response = await world.app.request.get('/api/v1/tiers/ladder').set(world.marketer.auth).expect(404);
     expect(response.body.error.code).toBe('TIER_LADDER_NOT_FOUND');
     const member = await createMember(world);
+    earlyBuyer = member.id;
+    // Purchases are counted before any ladder exists.
+    await buy(world, member.id, 25_000);
     const tier = await world.app.request.get(`/api/v1/members/${member.id}/tier`).set(world.cashier.auth).expect(404);
     expect(tier.body.error.code).toBe('TIER_LADDER_NOT_FOUND');
   });
@@ -132,6 +137,16 @@ describe('evaluation', () => {
     });
     const audit = await mongoose.connection.collection('audit_log').findOne({ action: 'tier_ladder.publish' });
     expect(audit?.reason).toBe('launch');
+  });
+
+  it('moves a member who bought before the ladder existed onto it with the sweep', async () => {
+    const result = await sweep();
+    expect(result.moved).toBe(1);
+    const tier = await tierOf(earlyBuyer);
+    expect(tier.tier.code).toBe('gold');
+    expect(tier.history[0]).toMatchObject({ kind: 'ladder_change', from: null, to: 'gold' });
+    expect((await memberDetail(world, earlyBuyer)).tier).toBe('gold');
+    expect((await sweep()).moved).toBe(0);
   });
 
   it('upgrades at once on a qualifying purchase and a refund that un-qualifies reverses it', async () => {

@@ -279,7 +279,7 @@ export class TierService {
     // Before any ladder the state has no tier: the sweep puts it on the first ladder published.
     const initial: TierState = ladder
       ? baseState(ladder, now)
-      : { ...baseState({ tiers: [] } as unknown as Ladder, now), tierCode: '' };
+      : { tierCode: '', since: now, qualifiedUntil: null, dueAt: null, warnAt: null, override: null, lastUpgrade: null };
     const state = await nativeCollection<MemberTierDoc>(MemberTierModel).findOneAndUpdate(
       { memberId },
       {
