@@ -30,7 +30,8 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 const tierOf = async (memberId: string) =>
-  (await world.app.request.get(`/api/v1/members/${memberId}/tier`).set(world.cashier.auth).expect(200)).body as {
+  (await world.app.request.get(`/api/v1/members/${memberId}/tier`).set(world.cashier.auth).expect(200))
+    .body as {
     tier: { code: string };
     since: string | null;
     qualifiedUntil: string | null;
@@ -63,17 +64,16 @@ describe('the tier ladder: bad input', () => {
     earlyBuyer = member.id;
     // Purchases are counted before any ladder exists.
     await buy(world, member.id, 25_000);
-    const tier = await world.app.request.get(`/api/v1/members/${member.id}/tier`).set(world.cashier.auth).expect(404);
+    const tier = await world.app.request
+      .get(`/api/v1/members/${member.id}/tier`)
+      .set(world.cashier.auth)
+      .expect(404);
     expect(tier.body.error.code).toBe('TIER_LADDER_NOT_FOUND');
   });
 
   it('refuses a ladder with no base tier, overlapping thresholds or a duplicate code, and writes nothing', async () => {
     const cases: Array<[Record<string, unknown>, string, unknown]> = [
-      [
-        { tiers: [{ code: 'silver', name: 'Silver', threshold: 100 }] },
-        'TIER_LADDER_NO_BASE',
-        undefined,
-      ],
+      [{ tiers: [{ code: 'silver', name: 'Silver', threshold: 100 }] }, 'TIER_LADDER_NO_BASE', undefined],
       [
         {
           tiers: [
@@ -98,7 +98,11 @@ describe('the tier ladder: bad input', () => {
     ];
     for (const [overrides, code, details] of cases) {
       for (const path of ['/api/v1/tiers/ladder', '/api/v1/tiers/preview']) {
-        const response = await world.app.request.post(path).set(world.marketer.auth).send(ladder(overrides)).expect(422);
+        const response = await world.app.request
+          .post(path)
+          .set(world.marketer.auth)
+          .send(ladder(overrides))
+          .expect(422);
         expect(response.body.error.code).toBe(code);
         if (details) expect(response.body.error.details).toEqual(details);
       }
@@ -135,7 +139,9 @@ describe('evaluation', () => {
       neverDowngrade: false,
       discountPercent: 5,
     });
-    const audit = await mongoose.connection.collection('audit_log').findOne({ action: 'tier_ladder.publish' });
+    const audit = await mongoose.connection
+      .collection('audit_log')
+      .findOne({ action: 'tier_ladder.publish' });
     expect(audit?.reason).toBe('launch');
   });
 
@@ -178,7 +184,9 @@ describe('evaluation', () => {
     expect(tier.tier.code).toBe('bronze');
     expect(tier.qualifyingValue).toBe(6_000);
     expect(tier.history[0]).toMatchObject({ kind: 'refund_reversal', from: 'silver', to: 'bronze' });
-    expect((await events('tier.downgraded', member.id))[0]?.payload).toMatchObject({ kind: 'refund_reversal' });
+    expect((await events('tier.downgraded', member.id))[0]?.payload).toMatchObject({
+      kind: 'refund_reversal',
+    });
     expect((await memberDetail(world, member.id)).tier).toBe('bronze');
 
     await buy(world, member.id, 4_000);
@@ -208,7 +216,10 @@ describe('evaluation', () => {
     await buy(world, member.id, 12_000);
     const tier = await tierOf(member.id);
     const downgradeAt = Date.parse(tier.downgradeAt!);
-    expect(tier.keep).toEqual({ remaining: 10_000, by: new Date(Date.parse(tier.qualifiedUntil!) - 1).toISOString() });
+    expect(tier.keep).toEqual({
+      remaining: 10_000,
+      by: new Date(Date.parse(tier.qualifiedUntil!) - 1).toISOString(),
+    });
     try {
       clock.set(downgradeAt - 14 * DAY - 1);
       await sweep();
@@ -266,15 +277,29 @@ describe('evaluation', () => {
       [{ kind: 'floor', tier: 'gold', reason: '   ' }, 'TIER_OVERRIDE_REASON_REQUIRED'],
       [{ kind: 'floor', tier: 'diamond', reason: 'VIP' }, 'TIER_UNKNOWN'],
       [{ kind: 'fixed_until', tier: 'gold', reason: 'VIP' }, 'TIER_OVERRIDE_UNTIL_INVALID'],
-      [{ kind: 'fixed_until', tier: 'gold', reason: 'VIP', until: '2020-01-01T00:00:00Z' }, 'TIER_OVERRIDE_UNTIL_INVALID'],
-      [{ kind: 'floor', tier: 'gold', reason: 'VIP', until: '2030-01-01T00:00:00Z' }, 'TIER_OVERRIDE_UNTIL_INVALID'],
+      [
+        { kind: 'fixed_until', tier: 'gold', reason: 'VIP', until: '2020-01-01T00:00:00Z' },
+        'TIER_OVERRIDE_UNTIL_INVALID',
+      ],
+      [
+        { kind: 'floor', tier: 'gold', reason: 'VIP', until: '2030-01-01T00:00:00Z' },
+        'TIER_OVERRIDE_UNTIL_INVALID',
+      ],
     ];
     for (const [body, code] of refused) {
       const response = await world.app.request.post(path).set(world.manager.auth).send(body).expect(422);
       expect(response.body.error.code).toBe(code);
     }
-    await world.app.request.post(path).set(world.cashier.auth).send({ kind: 'floor', tier: 'gold', reason: 'x' }).expect(403);
-    expect(await mongoose.connection.collection('tier_changes').countDocuments({ memberId: new Types.ObjectId(member.id) })).toBe(0);
+    await world.app.request
+      .post(path)
+      .set(world.cashier.auth)
+      .send({ kind: 'floor', tier: 'gold', reason: 'x' })
+      .expect(403);
+    expect(
+      await mongoose.connection
+        .collection('tier_changes')
+        .countDocuments({ memberId: new Types.ObjectId(member.id) }),
+    ).toBe(0);
 
     const set = await world.app.request
       .post(path)
@@ -282,7 +307,12 @@ describe('evaluation', () => {
       .send({ kind: 'floor', tier: 'gold', reason: 'Complaint settled' })
       .expect(200);
     expect(set.body.tier.code).toBe('gold');
-    expect(set.body.override).toEqual({ kind: 'floor', tier: 'gold', until: null, reason: 'Complaint settled' });
+    expect(set.body.override).toEqual({
+      kind: 'floor',
+      tier: 'gold',
+      until: null,
+      reason: 'Complaint settled',
+    });
     expect(set.body.downgradeAt).toBeNull();
     expect(set.body.history[0]).toMatchObject({ kind: 'override', from: 'bronze', to: 'gold' });
     expect((await memberDetail(world, member.id)).tier).toBe('gold');
@@ -294,7 +324,10 @@ describe('evaluation', () => {
       .expect(200);
     expect(cleared.body.tier.code).toBe('bronze');
     expect(cleared.body.override).toBeNull();
-    expect(cleared.body.history[0]).toMatchObject({ kind: 'override_cleared', reason: 'Goodwill period over' });
+    expect(cleared.body.history[0]).toMatchObject({
+      kind: 'override_cleared',
+      reason: 'Goodwill period over',
+    });
   });
 
   it('holds a fixed tier until its date, then the ladder decides again (the sweep)', async () => {
@@ -330,7 +363,11 @@ describe('evaluation', () => {
       ],
     });
     const before = await mongoose.connection.collection('member_tiers').find().toArray();
-    const preview = await world.app.request.post('/api/v1/tiers/preview').set(world.marketer.auth).send(draft).expect(200);
+    const preview = await world.app.request
+      .post('/api/v1/tiers/preview')
+      .set(world.marketer.auth)
+      .send(draft)
+      .expect(200);
     expect(preview.body.evaluated).toBe(before.length);
     const platinum = preview.body.perTier.find((t: { code: string }) => t.code === 'platinum');
     expect(platinum.members).toBeGreaterThan(0);
@@ -358,7 +395,10 @@ describe('rules: member.tier', () => {
       .set(world.marketer.auth)
       .send({ params: { tiers: ['gold'] } })
       .expect(201);
-    await world.app.request.post(`/api/v1/rules/${created.body.id}/publish`).set(world.marketer.auth).expect(200);
+    await world.app.request
+      .post(`/api/v1/rules/${created.body.id}/publish`)
+      .set(world.marketer.auth)
+      .expect(200);
     const gold = await createMember(world);
     await buy(world, gold.id, 20_000);
     expect((await tierOf(gold.id)).tier.code).toBe('gold');
@@ -367,7 +407,10 @@ describe('rules: member.tier', () => {
     const bronze = await createMember(world);
     const bronzeSale = await buy(world, bronze.id, 1_000);
     expect(bronzeSale.pointsEarned).toBe(10);
-    await world.app.request.post(`/api/v1/rules/${created.body.id}/archive`).set(world.marketer.auth).expect(200);
+    await world.app.request
+      .post(`/api/v1/rules/${created.body.id}/archive`)
+      .set(world.marketer.auth)
+      .expect(200);
   });
 });
 
@@ -387,7 +430,12 @@ describe('checkout: the tier discount (the discount card)', () => {
       })
       .expect(201);
     expect(opened.body.applied).toEqual([
-      expect.objectContaining({ type: 'tierDiscount', kind: 'percent_discount', label: 'Silver: 5% off', amountMinor: 100 }),
+      expect.objectContaining({
+        type: 'tierDiscount',
+        kind: 'percent_discount',
+        label: 'Silver: 5% off',
+        amountMinor: 100,
+      }),
     ]);
     expect(opened.body.totals).toMatchObject({ subtotalMinor: 2_000, discountMinor: 100, toPayMinor: 1_900 });
     const receipt = await world.app.request
@@ -410,7 +458,12 @@ describe('checkout: the tier discount (the discount card)', () => {
       const plain = await world.app.request
         .post('/api/v1/checkouts')
         .set(world.cashier.auth)
-        .send({ storeId: world.storeId, currency: 'EUR', items: [{ sku: 'CAKE', quantity: 1, unitPriceMinor: 1_000 }], ...member })
+        .send({
+          storeId: world.storeId,
+          currency: 'EUR',
+          items: [{ sku: 'CAKE', quantity: 1, unitPriceMinor: 1_000 }],
+          ...member,
+        })
         .expect(201);
       expect(plain.body.applied).toEqual([]);
     }

@@ -45,7 +45,8 @@ export const EVENT_CATALOGUE = {
   'tier_ladder.published': { version: 1, description: 'A new version of the tier ladder was published' },
   'tier.upgraded': {
     version: 1,
-    description: "A member reached a higher tier (a qualifying purchase, a ladder change or staff's override)",
+    description:
+      "A member reached a higher tier (a qualifying purchase, a ladder change or staff's override)",
   },
   'tier.downgraded': {
     version: 1,
@@ -54,7 +55,8 @@ export const EVENT_CATALOGUE = {
   },
   'tier.will_downgrade': {
     version: 1,
-    description: "A member's tier will go down at `downgradeAt` unless they qualify again (sent N days before)",
+    description:
+      "A member's tier will go down at `downgradeAt` unless they qualify again (sent N days before)",
   },
   'tier.override_changed': {
     version: 1,

@@ -24,7 +24,12 @@ export type TierBasis = z.infer<typeof TierBasis>;
 /** The window activity is counted over, in the program's time zone (rolling N calendar months including this one). */
 export const TierWindow = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('rolling_months'), months: z.number().int().min(1).max(TIER_WINDOW_MONTHS_MAX) }).strict(),
+    z
+      .object({
+        kind: z.literal('rolling_months'),
+        months: z.number().int().min(1).max(TIER_WINDOW_MONTHS_MAX),
+      })
+      .strict(),
     z.object({ kind: z.literal('calendar_year') }).strict(),
     z.object({ kind: z.literal('lifetime') }).strict(),
   ])
@@ -34,7 +39,9 @@ export type TierWindow = z.infer<typeof TierWindow>;
 /** How long a tier is kept once reached (or requalified): N months, or to the end of the next calendar year. */
 export const TierRetention = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('months'), months: z.number().int().min(1).max(TIER_RETENTION_MONTHS_MAX) }).strict(),
+    z
+      .object({ kind: z.literal('months'), months: z.number().int().min(1).max(TIER_RETENTION_MONTHS_MAX) })
+      .strict(),
     z.object({ kind: z.literal('end_of_next_calendar_year') }).strict(),
   ])
   .openapi('TierRetention');
@@ -44,7 +51,9 @@ export type TierRetention = z.infer<typeof TierRetention>;
  * What happens when the qualification (plus grace) ends and the member no longer qualifies: nothing
  * (`none`), one step down (`one_down`), or straight to the tier they qualify for (`to_qualified`).
  */
-export const TierDowngradePolicy = z.enum(['none', 'one_down', 'to_qualified']).openapi('TierDowngradePolicy');
+export const TierDowngradePolicy = z
+  .enum(['none', 'one_down', 'to_qualified'])
+  .openapi('TierDowngradePolicy');
 export type TierDowngradePolicy = z.infer<typeof TierDowngradePolicy>;
 
 /**
@@ -197,12 +206,15 @@ export const MemberTier = z
     /** Points earned or spend (minor units) counted in the window now. */
     qualifyingValue: z.number().int(),
     next: z
-      .object({ code: z.string(), name: z.string(), threshold: z.number().int(), remaining: z.number().int() })
+      .object({
+        code: z.string(),
+        name: z.string(),
+        threshold: z.number().int(),
+        remaining: z.number().int(),
+      })
       .nullable(),
     /** What is still needed in the window to keep the current tier past `downgradeAt` (null: nothing to do). */
-    keep: z
-      .object({ remaining: z.number().int(), by: z.string().datetime({ offset: true }) })
-      .nullable(),
+    keep: z.object({ remaining: z.number().int(), by: z.string().datetime({ offset: true }) }).nullable(),
     override: z
       .object({
         kind: TierOverrideKind,

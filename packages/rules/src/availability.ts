@@ -14,10 +14,7 @@ export const UNAVAILABLE_AUDIENCES: ReadonlySet<keyof Audience> = new Set<keyof 
 ]);
 
 /** Condition fields no module fills yet (the same facts as the audiences above). */
-export const UNAVAILABLE_FIELDS: ReadonlySet<string> = new Set<string>([
-  'member.clubs',
-  'member.segment',
-]);
+export const UNAVAILABLE_FIELDS: ReadonlySet<string> = new Set<string>(['member.clubs', 'member.segment']);
 
 /** One part of a rule that nothing carries out: where it is and what it is. */
 export type UnavailablePart = {

@@ -32,7 +32,12 @@ const makeLadder = (overrides: Partial<Ladder> = {}): Ladder => ({
 /** A member who reached `tier` at `at` by spending `spend` that day. */
 function reached(ladder: Ladder, spend: number, at: Date): { state: TierState; buckets: Bucket[] } {
   const buckets = [{ month: monthOf(at, TZ), points: 0, spendMinor: spend }];
-  const { state } = afterPurchase(ladder, baseState(ladder, at), { buckets, at, timeZone: TZ, purchaseId: 'p1' });
+  const { state } = afterPurchase(ladder, baseState(ladder, at), {
+    buckets,
+    at,
+    timeZone: TZ,
+    purchaseId: 'p1',
+  });
   return { state, buckets };
 }
 
@@ -53,12 +58,12 @@ describe('calendar arithmetic in the program time zone', () => {
   });
 
   it('keeps a tier N months (the 31st ends on a shorter month’s last day) or to the end of next year', () => {
-    expect(retentionEnd({ kind: 'months', months: 1 }, new Date('2026-01-31T10:00:00Z'), TZ).toISOString()).toBe(
-      '2026-02-28T10:00:00.000Z',
-    );
-    expect(retentionEnd({ kind: 'end_of_next_calendar_year' }, new Date('2026-06-15T10:00:00Z'), TZ).toISOString()).toBe(
-      '2027-12-31T23:00:00.000Z',
-    );
+    expect(
+      retentionEnd({ kind: 'months', months: 1 }, new Date('2026-01-31T10:00:00Z'), TZ).toISOString(),
+    ).toBe('2026-02-28T10:00:00.000Z');
+    expect(
+      retentionEnd({ kind: 'end_of_next_calendar_year' }, new Date('2026-06-15T10:00:00Z'), TZ).toISOString(),
+    ).toBe('2027-12-31T23:00:00.000Z');
   });
 });
 
@@ -78,10 +83,14 @@ describe('downgrade policies with grace, at their boundaries', () => {
       expect(dueAt.getTime()).toBe(Date.parse('2027-03-02T10:00:00Z') + 30 * DAY);
       expect(state.warnAt?.getTime()).toBe(dueAt.getTime() - 14 * DAY);
       // The sweep is only called for due states; called early it changes nothing.
-      expect(atDue(ladder, state, { buckets, now: new Date(dueAt.getTime() - 1), timeZone: TZ }).state).toEqual(state);
+      expect(
+        atDue(ladder, state, { buckets, now: new Date(dueAt.getTime() - 1), timeZone: TZ }).state,
+      ).toEqual(state);
       const after = atDue(ladder, state, { buckets, now: dueAt, timeZone: TZ });
       expect(after.state.tierCode).toBe(expected);
-      expect(after.changes).toEqual([expect.objectContaining({ kind: 'downgrade', from: 'gold', to: expected })]);
+      expect(after.changes).toEqual([
+        expect.objectContaining({ kind: 'downgrade', from: 'gold', to: expected }),
+      ]);
       // Run again (a retry after a crash): nothing more happens.
       expect(atDue(ladder, after.state, { buckets, now: dueAt, timeZone: TZ }).changes).toEqual([]);
     });
@@ -133,7 +142,10 @@ describe('downgrade policies with grace, at their boundaries', () => {
   it('a floor holds: the member never goes below it', () => {
     const ladder = makeLadder();
     const { state, buckets } = reached(ladder, 25_000, at);
-    const floored: TierState = { ...state, override: { kind: 'floor', tierCode: 'silver', until: null, reason: 'x' } };
+    const floored: TierState = {
+      ...state,
+      override: { kind: 'floor', tierCode: 'silver', until: null, reason: 'x' },
+    };
     const after = atDue(ladder, floored, { buckets, now: state.dueAt!, timeZone: TZ });
     expect(after.state.tierCode).toBe('silver');
     expect(after.state.dueAt).toBeNull();
@@ -155,10 +167,17 @@ function random(seed: number): () => number {
 }
 
 /** One ledger entry: a purchase's points earned and spend, or a refund's share taken back (negative). */
-type Entry = { at: Date; purchaseId: string; purchaseAt: Date; points: number; spendMinor: number; kind: 'purchase' | 'refund' };
+type Entry = {
+  at: Date;
+  purchaseId: string;
+  purchaseAt: Date;
+  points: number;
+  spendMinor: number;
+  kind: 'purchase' | 'refund';
+};
 
 function randomLadder(next: () => number): Ladder {
-  const pick = <T,>(values: readonly T[]): T => values[Math.floor(next() * values.length)]!;
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)]!;
   return makeLadder({
     basis: pick(['spend', 'points_earned'] as const),
     window: pick([
@@ -166,7 +185,10 @@ function randomLadder(next: () => number): Ladder {
       { kind: 'calendar_year' },
       { kind: 'lifetime' },
     ] as const),
-    retention: pick([{ kind: 'months', months: 1 + Math.floor(next() * 12) }, { kind: 'end_of_next_calendar_year' }] as const),
+    retention: pick([
+      { kind: 'months', months: 1 + Math.floor(next() * 12) },
+      { kind: 'end_of_next_calendar_year' },
+    ] as const),
     downgrade: {
       policy: pick(['none', 'one_down', 'to_qualified'] as const),
       graceDays: Math.floor(next() * 40),
@@ -206,7 +228,12 @@ function recompute(ladder: Ladder, entries: readonly Entry[], start: Date, end: 
       if (state.dueAt && state.dueAt <= entry.at)
         state = atDue(ladder, state, { buckets: bucketsFromLedger(seen), now: entry.at, timeZone: TZ }).state;
       seen.push(entry);
-      const input = { buckets: bucketsFromLedger(seen), at: entry.at, timeZone: TZ, purchaseId: entry.purchaseId };
+      const input = {
+        buckets: bucketsFromLedger(seen),
+        at: entry.at,
+        timeZone: TZ,
+        purchaseId: entry.purchaseId,
+      };
       state = (entry.kind === 'purchase' ? afterPurchase : afterRefund)(ladder, state, input).state;
     }
     const sweepAt = new Date(Math.min(day + DAY, end.getTime()));
@@ -225,7 +252,8 @@ describe('property: the tier computed incrementally equals the tier recomputed f
       const start = new Date(Date.UTC(2026, 0, 1) + Math.floor(next() * 365) * DAY);
       let now = start.getTime();
       const entries: Entry[] = [];
-      const purchases: Array<{ id: string; at: Date; points: number; spendMinor: number; refunded: number }> = [];
+      const purchases: Array<{ id: string; at: Date; points: number; spendMinor: number; refunded: number }> =
+        [];
       // The incremental side: buckets kept by deltas, the state stepped by each event and by sweeps
       // that run at random times (sometimes days late, sometimes twice).
       const buckets = new Map<number, Bucket>();
@@ -238,7 +266,8 @@ describe('property: the tier computed incrementally equals the tier recomputed f
       };
       let state = baseState(ladder, start);
       const sweepAt = (at: Date) => {
-        if (state.dueAt && state.dueAt <= at) state = atDue(ladder, state, { buckets: [...buckets.values()], now: at, timeZone: TZ }).state;
+        if (state.dueAt && state.dueAt <= at)
+          state = atDue(ladder, state, { buckets: [...buckets.values()], now: at, timeZone: TZ }).state;
       };
       const steps = 5 + Math.floor(next() * 30);
       for (let step = 0; step < steps; step++) {
@@ -249,13 +278,29 @@ describe('property: the tier computed incrementally equals the tier recomputed f
         const refundable = purchases.filter((p) => p.refunded < p.spendMinor);
         if (refundable.length > 0 && next() < 0.3) {
           const purchase = refundable[Math.floor(next() * refundable.length)]!;
-          const amount = Math.min(purchase.spendMinor - purchase.refunded, 1 + Math.floor(next() * purchase.spendMinor));
+          const amount = Math.min(
+            purchase.spendMinor - purchase.refunded,
+            1 + Math.floor(next() * purchase.spendMinor),
+          );
           const pointsBefore = Math.floor((purchase.points * purchase.refunded) / purchase.spendMinor);
           purchase.refunded += amount;
-          const pointsBack = Math.floor((purchase.points * purchase.refunded) / purchase.spendMinor) - pointsBefore;
-          entries.push({ at, purchaseId: purchase.id, purchaseAt: purchase.at, points: -pointsBack, spendMinor: -amount, kind: 'refund' });
+          const pointsBack =
+            Math.floor((purchase.points * purchase.refunded) / purchase.spendMinor) - pointsBefore;
+          entries.push({
+            at,
+            purchaseId: purchase.id,
+            purchaseAt: purchase.at,
+            points: -pointsBack,
+            spendMinor: -amount,
+            kind: 'refund',
+          });
           add(purchase.at, -pointsBack, -amount);
-          state = afterRefund(ladder, state, { buckets: [...buckets.values()], at, timeZone: TZ, purchaseId: purchase.id }).state;
+          state = afterRefund(ladder, state, {
+            buckets: [...buckets.values()],
+            at,
+            timeZone: TZ,
+            purchaseId: purchase.id,
+          }).state;
         } else {
           const spendMinor = 500 + Math.floor(next() * 20_000);
           const points = Math.floor(spendMinor / 100);
@@ -263,14 +308,22 @@ describe('property: the tier computed incrementally equals the tier recomputed f
           purchases.push({ id, at, points, spendMinor, refunded: 0 });
           entries.push({ at, purchaseId: id, purchaseAt: at, points, spendMinor, kind: 'purchase' });
           add(at, points, spendMinor);
-          state = afterPurchase(ladder, state, { buckets: [...buckets.values()], at, timeZone: TZ, purchaseId: id }).state;
+          state = afterPurchase(ladder, state, {
+            buckets: [...buckets.values()],
+            at,
+            timeZone: TZ,
+            purchaseId: id,
+          }).state;
         }
       }
       const end = new Date(now + Math.floor(next() * 400 * DAY));
       sweepAt(end);
       sweepAt(end);
       const expected = recompute(ladder, entries, start, end);
-      if (state.tierCode !== expected.tierCode || state.qualifiedUntil?.getTime() !== expected.qualifiedUntil?.getTime())
+      if (
+        state.tierCode !== expected.tierCode ||
+        state.qualifiedUntil?.getTime() !== expected.qualifiedUntil?.getTime()
+      )
         throw new Error(
           `history ${seed}: incremental ${state.tierCode} until ${state.qualifiedUntil?.toISOString()}, recomputed ${expected.tierCode} until ${expected.qualifiedUntil?.toISOString()}`,
         );

@@ -8,7 +8,13 @@ const DAY_MS = 24 * 3600_000;
 /** A ladder as evaluation reads it (the published version or a draft being previewed). */
 export type Ladder = Pick<TierLadderDraft, 'basis' | 'window' | 'retention'> & {
   downgrade: { policy: TierLadderDraft['downgrade']['policy']; graceDays: number; warnDaysBefore: number };
-  tiers: Array<{ code: string; name: string; threshold: number; neverDowngrade: boolean; discountPercent: number }>;
+  tiers: Array<{
+    code: string;
+    name: string;
+    threshold: number;
+    neverDowngrade: boolean;
+    discountPercent: number;
+  }>;
 };
 
 /** A member's activity of one calendar month (program time zone): points earned and spend, net of refunds. */
@@ -92,7 +98,8 @@ export function startOfLocalDay(year: number, month: number, day: number, timeZo
   for (let i = 0; i < 2; i++) {
     const local = localDateOf(new Date(guess), timeZone);
     const hours = localHour(new Date(guess), timeZone);
-    const localMs = Date.UTC(local.year, local.month - 1, local.day) + hours.hour * 3600_000 + hours.minute * 60_000;
+    const localMs =
+      Date.UTC(local.year, local.month - 1, local.day) + hours.hour * 3600_000 + hours.minute * 60_000;
     guess += Date.UTC(year, month - 1, day) - localMs;
   }
   return new Date(guess);
@@ -102,7 +109,12 @@ const hourFormatters = new Map<string, Intl.DateTimeFormat>();
 function localHour(at: Date, timeZone: string): { hour: number; minute: number } {
   let formatter = hourFormatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' });
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     hourFormatters.set(timeZone, formatter);
   }
   const [hour, minute] = formatter.format(at).split(':').map(Number);
@@ -118,7 +130,12 @@ export function windowStart(window: TierWindow, at: Date, timeZone: string): num
 }
 
 /** Points earned or spend counted by the ladder's window at `at` (months after `at` are never in it). */
-export function windowValue(ladder: Pick<Ladder, 'basis' | 'window'>, buckets: Iterable<Bucket>, at: Date, timeZone: string): number {
+export function windowValue(
+  ladder: Pick<Ladder, 'basis' | 'window'>,
+  buckets: Iterable<Bucket>,
+  at: Date,
+  timeZone: string,
+): number {
   const from = windowStart(ladder.window, at, timeZone);
   const to = monthOf(at, timeZone);
   let total = 0;
@@ -147,7 +164,8 @@ export function retentionEnd(retention: TierRetention, at: Date, timeZone: strin
 
 // --- The ladder -------------------------------------------------------------------------------
 
-export const rankOf = (ladder: Ladder, code: string): number => ladder.tiers.findIndex((t) => t.code === code);
+export const rankOf = (ladder: Ladder, code: string): number =>
+  ladder.tiers.findIndex((t) => t.code === code);
 
 /** The highest tier whose threshold the value reaches (the base tier at least). */
 export function qualifiedRank(ladder: Ladder, value: number): number {
@@ -158,7 +176,8 @@ export function qualifiedRank(ladder: Ladder, value: number): number {
   return rank;
 }
 
-const codeAt = (ladder: Ladder, rank: number): string => ladder.tiers[Math.max(0, rank)]?.code ?? ladder.tiers[0]!.code;
+const codeAt = (ladder: Ladder, rank: number): string =>
+  ladder.tiers[Math.max(0, rank)]?.code ?? ladder.tiers[0]!.code;
 
 /** A member's state before anything happened: the base tier since `at`. */
 export function baseState(ladder: Ladder, at: Date): TierState {
@@ -193,19 +212,37 @@ export function withDueDates(ladder: Ladder, state: TierState): TierState {
   const rank = currentRank(ladder, state);
   const tier = ladder.tiers[rank];
   const keepsForever =
-    rank === 0 || !tier || tier.neverDowngrade || ladder.downgrade.policy === 'none' || rank <= floorRank(ladder, state);
+    rank === 0 ||
+    !tier ||
+    tier.neverDowngrade ||
+    ladder.downgrade.policy === 'none' ||
+    rank <= floorRank(ladder, state);
   if (keepsForever || !state.qualifiedUntil) return { ...state, dueAt: null, warnAt: null };
   const dueAt = new Date(state.qualifiedUntil.getTime() + ladder.downgrade.graceDays * DAY_MS);
   const warnAt =
-    ladder.downgrade.warnDaysBefore > 0 ? new Date(dueAt.getTime() - ladder.downgrade.warnDaysBefore * DAY_MS) : null;
+    ladder.downgrade.warnDaysBefore > 0
+      ? new Date(dueAt.getTime() - ladder.downgrade.warnDaysBefore * DAY_MS)
+      : null;
   return { ...state, dueAt, warnAt };
 }
 
 /** Moves the state to `rank` at `at` (a new tier is kept for the retention from `from`). */
-export function moveTo(ladder: Ladder, state: TierState, rank: number, at: Date, from: Date, timeZone: string): TierState {
+export function moveTo(
+  ladder: Ladder,
+  state: TierState,
+  rank: number,
+  at: Date,
+  from: Date,
+  timeZone: string,
+): TierState {
   const tierCode = codeAt(ladder, rank);
   const qualifiedUntil = rank === 0 ? null : retentionEnd(ladder.retention, from, timeZone);
-  return withDueDates(ladder, { ...state, tierCode, since: tierCode === state.tierCode ? state.since : at, qualifiedUntil });
+  return withDueDates(ladder, {
+    ...state,
+    tierCode,
+    since: tierCode === state.tierCode ? state.since : at,
+    qualifiedUntil,
+  });
 }
 
 /**
@@ -230,7 +267,12 @@ export function afterPurchase(
   const next = { ...moveTo(ladder, state, rank, input.at, input.at, input.timeZone), lastUpgrade: cause };
   return {
     state: next,
-    change: { kind: 'upgrade', from: state.tierCode, to: next.tierCode, reason: `purchase ${input.purchaseId}` },
+    change: {
+      kind: 'upgrade',
+      from: state.tierCode,
+      to: next.tierCode,
+      reason: `purchase ${input.purchaseId}`,
+    },
   };
 }
 
@@ -244,7 +286,8 @@ export function afterRefund(
   input: { buckets: Iterable<Bucket>; at: Date; timeZone: string; purchaseId: string },
 ): { state: TierState; change: TierChange | null } {
   const cause = state.lastUpgrade;
-  if (!cause || cause.purchaseId !== input.purchaseId || isFixed(state, input.at)) return { state, change: null };
+  if (!cause || cause.purchaseId !== input.purchaseId || isFixed(state, input.at))
+    return { state, change: null };
   const value = windowValue(ladder, input.buckets, input.at, input.timeZone);
   const rank = qualifiedRank(ladder, value);
   const current = currentRank(ladder, state);
@@ -254,11 +297,22 @@ export function afterRefund(
   const tierCode = codeAt(ladder, back);
   const restored =
     tierCode === cause.fromTierCode
-      ? withDueDates(ladder, { ...state, tierCode, since: input.at, qualifiedUntil: cause.fromQualifiedUntil, lastUpgrade: null })
+      ? withDueDates(ladder, {
+          ...state,
+          tierCode,
+          since: input.at,
+          qualifiedUntil: cause.fromQualifiedUntil,
+          lastUpgrade: null,
+        })
       : { ...moveTo(ladder, state, back, input.at, input.at, input.timeZone), lastUpgrade: null };
   return {
     state: restored,
-    change: { kind: 'refund_reversal', from: state.tierCode, to: tierCode, reason: `refund of purchase ${input.purchaseId}` },
+    change: {
+      kind: 'refund_reversal',
+      from: state.tierCode,
+      to: tierCode,
+      reason: `refund of purchase ${input.purchaseId}`,
+    },
   };
 }
 
@@ -288,7 +342,11 @@ export function atDue(
     });
   }
   // A period at a time, so that a sweep that did not run for a while catches up exactly.
-  for (let guard = 0; guard < 1000 && current.dueAt && current.dueAt <= now && current.qualifiedUntil; guard++) {
+  for (
+    let guard = 0;
+    guard < 1000 && current.dueAt && current.dueAt <= now && current.qualifiedUntil;
+    guard++
+  ) {
     const until = current.qualifiedUntil;
     const closed = new Date(until.getTime() - 1);
     const value = Math.max(
@@ -304,7 +362,10 @@ export function atDue(
       continue;
     }
     const policy = ladder.downgrade.policy;
-    const target = Math.max(policy === 'one_down' ? Math.max(rank, held - 1) : rank, floorRank(ladder, current));
+    const target = Math.max(
+      policy === 'one_down' ? Math.max(rank, held - 1) : rank,
+      floorRank(ladder, current),
+    );
     const before = current.tierCode;
     current = { ...moveTo(ladder, current, target, current.dueAt, renewFrom, timeZone), lastUpgrade: null };
     if (current.tierCode !== before)
@@ -354,7 +415,11 @@ export function afterLadderChange(
 }
 
 /** The rank a member of tier `state.tierCode` with `value` in the window lands on under `ladder` (the preview's rule too). */
-export function movedRank(ladder: Ladder, state: Pick<TierState, 'tierCode' | 'override'>, value: number): number {
+export function movedRank(
+  ladder: Ladder,
+  state: Pick<TierState, 'tierCode' | 'override'>,
+  value: number,
+): number {
   const reached = qualifiedRank(ladder, value);
   const kept = rankOf(ladder, state.tierCode);
   const floor = state.override?.kind === 'floor' ? Math.max(0, rankOf(ladder, state.override.tierCode)) : 0;

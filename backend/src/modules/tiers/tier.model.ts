@@ -1,5 +1,11 @@
 import mongoose, { Schema, type Types } from 'mongoose';
-import type { TierBasis, TierChangeKind, TierDowngradePolicy, TierRetention, TierWindow } from '@regulars/contracts';
+import type {
+  TierBasis,
+  TierChangeKind,
+  TierDowngradePolicy,
+  TierRetention,
+  TierWindow,
+} from '@regulars/contracts';
 import type { TierState } from './tier-evaluation.js';
 
 /** One published version of the program's tier ladder (append-only: the newest version is the ladder). */
@@ -10,7 +16,13 @@ export type TierLadderVersion = {
   window: TierWindow;
   retention: TierRetention;
   downgrade: { policy: TierDowngradePolicy; graceDays: number; warnDaysBefore: number };
-  tiers: Array<{ code: string; name: string; threshold: number; neverDowngrade: boolean; discountPercent: number }>;
+  tiers: Array<{
+    code: string;
+    name: string;
+    threshold: number;
+    neverDowngrade: boolean;
+    discountPercent: number;
+  }>;
   publishedAt: Date;
   publishedBy: { kind: string; id: string | null };
 };

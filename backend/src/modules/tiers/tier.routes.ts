@@ -15,7 +15,11 @@ import { assertOwnData } from '../members/member.routes.js';
 import type { TierService } from './tier.service.js';
 
 const IdParams = z.object({ id: ObjectIdString });
-const LADDER_ERRORS = ['TIER_LADDER_NO_BASE', 'TIER_THRESHOLDS_NOT_INCREASING', 'TIER_CODE_DUPLICATE'] as const;
+const LADDER_ERRORS = [
+  'TIER_LADDER_NO_BASE',
+  'TIER_THRESHOLDS_NOT_INCREASING',
+  'TIER_CODE_DUPLICATE',
+] as const;
 const OVERRIDE_ERRORS = [
   'MEMBER_NOT_FOUND',
   'TIER_LADDER_NOT_FOUND',
@@ -60,7 +64,8 @@ export function registerTierRoutes(api: Api, deps: { tiers: TierService }): void
     method: 'post',
     path: '/tiers/preview',
     operationId: 'previewTierLadder',
-    summary: 'Dry run of a draft ladder: how many members would move up and down per tier if it were published now',
+    summary:
+      'Dry run of a draft ladder: how many members would move up and down per tier if it were published now',
     tags: ['Tiers'],
     access: { staff: MARKETERS },
     body: TierLadderDraft,

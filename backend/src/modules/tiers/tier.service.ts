@@ -53,7 +53,6 @@ import {
 const LADDER_CACHE_MS = 5_000;
 const HISTORY_SHOWN = 50;
 
-
 /**
  * The tier ladder and members' places on it. Activity (points earned by purchases, spend on goods, net
  * of refunds) is `$inc`ed per month in the purchase's and refund's transactions, and an upgrade happens
@@ -65,7 +64,12 @@ export class TierService {
   private readonly ladders = new TtlCache<'current', TierLadderVersion | null>(LADDER_CACHE_MS);
 
   constructor(
-    private readonly deps: { clock: Clock; audit: AuditService; events: EventService; program: ProgramService },
+    private readonly deps: {
+      clock: Clock;
+      audit: AuditService;
+      events: EventService;
+      program: ProgramService;
+    },
   ) {}
 
   /** The published ladder (newest version), read once per few seconds per process; null before the first. */
@@ -126,17 +130,26 @@ export class TierService {
     const { timeZone } = await this.deps.program.get();
     const now = this.deps.clock.now();
     const values = await this.windowValues(ladder, now, timeZone);
-    const counts = ladder.tiers.map((t) => ({ code: t.code, name: t.name, members: 0, movedUp: 0, movedDown: 0 }));
+    const counts = ladder.tiers.map((t) => ({
+      code: t.code,
+      name: t.name,
+      members: 0,
+      movedUp: 0,
+      movedDown: 0,
+    }));
     const sample: TierPreview['sample'] = [];
     const current = await this.currentLadder();
     let evaluated = 0;
     let movedUp = 0;
     let movedDown = 0;
-    const cursor = MemberTierModel.find({}, { memberId: 1, tierCode: 1, override: 1 }).lean().cursor({ batchSize: 2000 });
+    const cursor = MemberTierModel.find({}, { memberId: 1, tierCode: 1, override: 1 })
+      .lean()
+      .cursor({ batchSize: 2000 });
     for await (const state of cursor) {
       evaluated += 1;
       const value = values.get(state.memberId.toHexString()) ?? 0;
-      const fixed = state.override?.kind === 'fixed_until' && state.override.until && state.override.until > now;
+      const fixed =
+        state.override?.kind === 'fixed_until' && state.override.until && state.override.until > now;
       const rank = fixed ? Math.max(0, rankOf(ladder, state.tierCode)) : movedRank(ladder, state, value);
       const to = ladder.tiers[rank]!;
       const entry = counts[rank]!;
@@ -208,7 +221,13 @@ export class TierService {
       await this.stateInSession(session, input.memberId, null, input.now);
       return;
     }
-    const state = await this.currentStateInSession(session, input.memberId, ladder, input.now, input.timeZone);
+    const state = await this.currentStateInSession(
+      session,
+      input.memberId,
+      ladder,
+      input.now,
+      input.timeZone,
+    );
     const buckets = await this.bucketsInSession(session, input.memberId);
     const { state: next, change } = afterPurchase(ladder, state, {
       buckets,
@@ -248,7 +267,13 @@ export class TierService {
     );
     const ladder = await this.currentLadder();
     if (!ladder) return;
-    const state = await this.currentStateInSession(session, input.memberId, ladder, input.now, input.timeZone);
+    const state = await this.currentStateInSession(
+      session,
+      input.memberId,
+      ladder,
+      input.now,
+      input.timeZone,
+    );
     const buckets = await this.bucketsInSession(session, input.memberId);
     const { state: next, change } = afterRefund(ladder, state, {
       buckets,
@@ -279,7 +304,15 @@ export class TierService {
     // Before any ladder the state has no tier: the sweep puts it on the first ladder published.
     const initial: TierState = ladder
       ? baseState(ladder, now)
-      : { tierCode: '', since: now, qualifiedUntil: null, dueAt: null, warnAt: null, override: null, lastUpgrade: null };
+      : {
+          tierCode: '',
+          since: now,
+          qualifiedUntil: null,
+          dueAt: null,
+          warnAt: null,
+          override: null,
+          lastUpgrade: null,
+        };
     const state = await nativeCollection<MemberTierDoc>(MemberTierModel).findOneAndUpdate(
       { memberId },
       {
@@ -295,13 +328,24 @@ export class TierService {
       { upsert: true, returnDocument: 'after', session },
     );
     if (!state) throw new Error(`tier state of member ${memberId.toHexString()} was not created`);
-    if (ladder && state.rev === 0 && state.ladderVersion === ladder.version && state.tierCode === ladder.tiers[0]?.code)
-      await MemberModel.updateOne({ _id: memberId, tier: null }, { $set: { tier: state.tierCode } }, { session });
+    if (
+      ladder &&
+      state.rev === 0 &&
+      state.ladderVersion === ladder.version &&
+      state.tierCode === ladder.tiers[0]?.code
+    )
+      await MemberModel.updateOne(
+        { _id: memberId, tier: null },
+        { $set: { tier: state.tierCode } },
+        { session },
+      );
     return state;
   }
 
   private async bucketsInSession(session: ClientSession, memberId: Types.ObjectId): Promise<Bucket[]> {
-    return TierActivityModel.find({ memberId }, { month: 1, points: 1, spendMinor: 1 }).session(session).lean();
+    return TierActivityModel.find({ memberId }, { month: 1, points: 1, spendMinor: 1 })
+      .session(session)
+      .lean();
   }
 
   /** Queues the new state (guarded by `rev`), its history rows, events and the member's `tier` on `batch`. */
@@ -372,7 +416,9 @@ export class TierService {
    * by indexed cursor, `batchSize` members a transaction; every write is guarded by the state's `rev`,
    * so a rerun after a crash does nothing twice.
    */
-  async sweep(options: { batchSize?: number } = {}): Promise<{ moved: number; downgraded: number; kept: number; warned: number }> {
+  async sweep(
+    options: { batchSize?: number } = {},
+  ): Promise<{ moved: number; downgraded: number; kept: number; warned: number }> {
     const batchSize = options.batchSize ?? 500;
     const ladder = await TierLadderModel.findOne().sort({ version: -1 }).lean();
     const result = { moved: 0, downgraded: 0, kept: 0, warned: 0 };
@@ -387,7 +433,10 @@ export class TierService {
     for (const walk of walks) {
       let lastId: Types.ObjectId | null = null;
       for (;;) {
-        const filter: Record<string, unknown> = { ...walk.filter, ...(lastId ? { _id: { $gt: lastId } } : {}) };
+        const filter: Record<string, unknown> = {
+          ...walk.filter,
+          ...(lastId ? { _id: { $gt: lastId } } : {}),
+        };
         const states = await MemberTierModel.find(filter).sort({ _id: 1 }).limit(batchSize).lean();
         if (states.length === 0) break;
         await this.sweepBatch(states, walk.step, ladder, now, timeZone, result);
@@ -410,7 +459,9 @@ export class TierService {
     await runInTransaction(async (session) => {
       Object.assign(counts, { moved: 0, downgraded: 0, kept: 0, warned: 0 });
       // Read again in the transaction: what a purchase changed since the walk read it is what counts.
-      const states = await MemberTierModel.find({ _id: { $in: found.map((s) => s._id) } }).session(session).lean();
+      const states = await MemberTierModel.find({ _id: { $in: found.map((s) => s._id) } })
+        .session(session)
+        .lean();
       const activity = await TierActivityModel.find({ memberId: { $in: states.map((s) => s.memberId) } })
         .session(session)
         .lean();
@@ -483,7 +534,9 @@ export class TierService {
       throw new AppError(
         'unprocessable',
         'TIER_OVERRIDE_UNTIL_INVALID',
-        body.kind === 'fixed_until' ? '`fixed_until` needs an `until` in the future' : '`floor` takes no `until`',
+        body.kind === 'fixed_until'
+          ? '`fixed_until` needs an `until` in the future'
+          : '`floor` takes no `until`',
       );
     const id = await this.requireMember(memberId);
     const { timeZone } = await this.deps.program.get();
@@ -492,7 +545,9 @@ export class TierService {
       const override = { kind: body.kind, tierCode: body.tier, until, reason };
       const rank = rankOf(ladder, body.tier);
       const tierCode =
-        body.kind === 'fixed_until' ? body.tier : ladder.tiers[Math.max(rank, rankOf(ladder, state.tierCode))]!.code;
+        body.kind === 'fixed_until'
+          ? body.tier
+          : ladder.tiers[Math.max(rank, rankOf(ladder, state.tierCode))]!.code;
       const moved: TierState = {
         ...state,
         override,
@@ -531,7 +586,11 @@ export class TierService {
   }
 
   /** Removes the override (with a reason): the ladder decides again from the member's activity now. */
-  async clearOverride(memberId: string, body: ClearTierOverrideBody, principal: Principal): Promise<MemberTier> {
+  async clearOverride(
+    memberId: string,
+    body: ClearTierOverrideBody,
+    principal: Principal,
+  ): Promise<MemberTier> {
     const reason = requireReason(body.reason);
     const ladder = await this.requireLadder();
     const id = await this.requireMember(memberId);
@@ -550,9 +609,14 @@ export class TierService {
         : moveTo(ladder, cleared, rank, now, now, timeZone);
       const fresh = moved.tierCode === state.tierCode ? { ...moved, since: state.since } : moved;
       const batch = new WriteBatch();
-      await this.writeState(batch, state, fresh, ladder, [
-        { kind: 'override_cleared', from: state.tierCode, to: fresh.tierCode, reason },
-      ], { at: now });
+      await this.writeState(
+        batch,
+        state,
+        fresh,
+        ladder,
+        [{ kind: 'override_cleared', from: state.tierCode, to: fresh.tierCode, reason }],
+        { at: now },
+      );
       await this.deps.events.append(batch, {
         type: 'tier.override_changed',
         occurredAt: now,
@@ -654,7 +718,13 @@ export class TierService {
       const state = await MemberTierModel.findOne({ memberId }, { tierCode: 1 }).lean();
       const tier = ladder.tiers[Math.max(0, rankOf(ladder, state?.tierCode ?? ''))];
       if (!tier || tier.discountPercent <= 0) return [];
-      return [{ label: `${tier.name}: ${tier.discountPercent}% off`, percent: tier.discountPercent, appliesTo: null }];
+      return [
+        {
+          label: `${tier.name}: ${tier.discountPercent}% off`,
+          percent: tier.discountPercent,
+          appliesTo: null,
+        },
+      ];
     },
   };
 
@@ -676,7 +746,11 @@ export class TierService {
 function requireReason(reason: string | undefined): string {
   const trimmed = reason?.trim() ?? '';
   if (!trimmed)
-    throw new AppError('unprocessable', 'TIER_OVERRIDE_REASON_REQUIRED', 'Say why the tier is set by hand (`reason`)');
+    throw new AppError(
+      'unprocessable',
+      'TIER_OVERRIDE_REASON_REQUIRED',
+      'Say why the tier is set by hand (`reason`)',
+    );
   return trimmed;
 }
 
@@ -695,7 +769,10 @@ export function assertLadderValid(draft: TierLadderDraft): void {
   draft.tiers.forEach((tier, index) => {
     const earlier = seen.get(tier.code);
     if (earlier !== undefined)
-      duplicates.push({ path: `tiers[${index}].code`, message: `"${tier.code}" is already tiers[${earlier}]` });
+      duplicates.push({
+        path: `tiers[${index}].code`,
+        message: `"${tier.code}" is already tiers[${earlier}]`,
+      });
     seen.set(tier.code, index);
     const previous = draft.tiers[index - 1];
     if (previous && tier.threshold <= previous.threshold)
@@ -715,7 +792,9 @@ export function assertLadderValid(draft: TierLadderDraft): void {
     );
 }
 
-function normalise(draft: TierLadderDraft): Omit<TierLadderVersion, '_id' | 'version' | 'publishedAt' | 'publishedBy'> {
+function normalise(
+  draft: TierLadderDraft,
+): Omit<TierLadderVersion, '_id' | 'version' | 'publishedAt' | 'publishedBy'> {
   return {
     basis: draft.basis,
     window: draft.window,
