@@ -433,7 +433,7 @@ describe('checkout: the tier discount (the discount card)', () => {
       expect.objectContaining({
         type: 'tierDiscount',
         kind: 'percent_discount',
-        label: 'Silver: 5% off',
+        label: 'Silver 5%',
         amountMinor: 100,
       }),
     ]);

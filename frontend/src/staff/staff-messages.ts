@@ -10,6 +10,7 @@ import { codeMessages } from './desk/code-messages.js';
 import { couponMessages } from './coupons/coupon-messages.js';
 import { giftCertificateMessages } from './gift-certificates/gift-certificate-messages.js';
 import { adminMessages } from './admin/admin-messages.js';
+import { tierMessages } from './tiers/tier-messages.js';
 import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
 
 const en = {
@@ -21,6 +22,7 @@ const en = {
   ...couponMessages.en,
   ...giftCertificateMessages.en,
   ...adminMessages.en,
+  ...tierMessages.en,
   ...rulesDesignerMessages.en,
   'common.cancel': 'Cancel',
   'common.language': 'Language',
@@ -360,6 +362,7 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...couponMessages.es,
   ...giftCertificateMessages.es,
   ...adminMessages.es,
+  ...tierMessages.es,
   ...rulesDesignerMessages.es,
   'common.cancel': 'Cancelar',
   'common.language': 'Idioma',
@@ -1022,6 +1025,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...couponMessages.ru,
     ...giftCertificateMessages.ru,
     ...adminMessages.ru,
+    ...tierMessages.ru,
     ...rulesDesignerMessages.ru,
   },
   ro: {
@@ -1359,6 +1363,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...couponMessages.ro,
     ...giftCertificateMessages.ro,
     ...adminMessages.ro,
+    ...tierMessages.ro,
     ...rulesDesignerMessages.ro,
   },
 };

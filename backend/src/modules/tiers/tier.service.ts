@@ -709,7 +709,7 @@ export class TierService {
     };
   }
 
-  /** The discount card: the percent off the member's tier gives in the checkout (empty: none). */
+  /** The discount card: the percent off the member's tier gives in the checkout (empty: none); the label names the tier and percent, the till words it. */
   readonly pricing: MemberPricingSource = {
     type: 'tierDiscount',
     pricesFor: async (memberId: Types.ObjectId): Promise<MemberPrice[]> => {
@@ -720,7 +720,7 @@ export class TierService {
       if (!tier || tier.discountPercent <= 0) return [];
       return [
         {
-          label: `${tier.name}: ${tier.discountPercent}% off`,
+          label: `${tier.name} ${tier.discountPercent}%`,
           percent: tier.discountPercent,
           appliesTo: null,
         },
