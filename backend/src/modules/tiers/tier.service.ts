@@ -52,6 +52,8 @@ import {
 
 const LADDER_CACHE_MS = 5_000;
 const HISTORY_SHOWN = 50;
+/** Members a preview reads at a time. */
+const PREVIEW_PAGE = 2000;
 
 /**
  * The tier ladder and members' places on it. Activity (points earned by purchases, spend on goods, net
@@ -122,14 +124,13 @@ export class TierService {
   /**
    * What publishing `draft` now would do: per tier, how many members would be in it and how many would
    * come in from below or above, with a sample of movers. Reads every member's state and this window's
-   * activity once (two cursors), computes in memory.
+   * activity a page of members at a time (indexed reads), computes in memory.
    */
   async preview(draft: TierLadderDraft): Promise<TierPreview> {
     assertLadderValid(draft);
     const ladder = normalise(draft);
     const { timeZone } = await this.deps.program.get();
     const now = this.deps.clock.now();
-    const values = await this.windowValues(ladder, now, timeZone);
     const counts = ladder.tiers.map((t) => ({
       code: t.code,
       name: t.name,
@@ -142,49 +143,68 @@ export class TierService {
     let evaluated = 0;
     let movedUp = 0;
     let movedDown = 0;
-    const cursor = MemberTierModel.find({}, { memberId: 1, tierCode: 1, override: 1 })
-      .lean()
-      .cursor({ batchSize: 2000 });
-    for await (const state of cursor) {
-      evaluated += 1;
-      const value = values.get(state.memberId.toHexString()) ?? 0;
-      const fixed =
-        state.override?.kind === 'fixed_until' && state.override.until && state.override.until > now;
-      const rank = fixed ? Math.max(0, rankOf(ladder, state.tierCode)) : movedRank(ladder, state, value);
-      const to = ladder.tiers[rank]!;
-      const entry = counts[rank]!;
-      entry.members += 1;
-      const from = state.tierCode || null;
-      if (from === to.code) continue;
-      // Up or down is read on the draft's order; a tier the draft removes counts by its old threshold.
-      const fromThreshold = fromThresholdOf(ladder, current, from);
-      const isUp = fromThreshold === null || to.threshold > fromThreshold;
-      if (isUp) {
-        movedUp += 1;
-        entry.movedUp += 1;
-      } else {
-        movedDown += 1;
-        entry.movedDown += 1;
+    // States by `_id` a page at a time, each page's window activity by its members (the activity index).
+    let lastId: Types.ObjectId | null = null;
+    for (;;) {
+      const filter = lastId ? { _id: { $gt: lastId } } : {};
+      const page: Array<Pick<MemberTierDoc, '_id' | 'memberId' | 'tierCode' | 'override'>> =
+        await MemberTierModel.find(filter, { memberId: 1, tierCode: 1, override: 1 })
+          .sort({ _id: 1 })
+          .limit(PREVIEW_PAGE)
+          .lean();
+      if (page.length === 0) break;
+      lastId = page[page.length - 1]?._id ?? null;
+      const values = await this.windowValues(
+        ladder,
+        page.map((state) => state.memberId),
+        now,
+        timeZone,
+      );
+      for (const state of page) {
+        evaluated += 1;
+        const value = values.get(state.memberId.toHexString()) ?? 0;
+        const fixed =
+          state.override?.kind === 'fixed_until' && state.override.until && state.override.until > now;
+        const rank = fixed ? Math.max(0, rankOf(ladder, state.tierCode)) : movedRank(ladder, state, value);
+        const to = ladder.tiers[rank]!;
+        const entry = counts[rank]!;
+        entry.members += 1;
+        const from = state.tierCode || null;
+        if (from === to.code) continue;
+        // Up or down is read on the draft's order; a tier the draft removes counts by its old threshold.
+        const fromThreshold = fromThresholdOf(ladder, current, from);
+        const isUp = fromThreshold === null || to.threshold > fromThreshold;
+        if (isUp) {
+          movedUp += 1;
+          entry.movedUp += 1;
+        } else {
+          movedDown += 1;
+          entry.movedDown += 1;
+        }
+        if (sample.length < TIER_PREVIEW_SAMPLE_MAX)
+          sample.push({ memberId: state.memberId.toHexString(), from, to: to.code, qualifyingValue: value });
       }
-      if (sample.length < TIER_PREVIEW_SAMPLE_MAX)
-        sample.push({ memberId: state.memberId.toHexString(), from, to: to.code, qualifyingValue: value });
+      if (page.length < PREVIEW_PAGE) break;
     }
     return { evaluated, movedUp, movedDown, perTier: counts, sample };
   }
 
-  /** Each member's value in the ladder's window at `at`, from the monthly activity (one cursor). */
-  private async windowValues(ladder: Ladder, at: Date, timeZone: string): Promise<Map<string, number>> {
+  /** Each member's value in the ladder's window at `at`, from their monthly activity. */
+  private async windowValues(
+    ladder: Ladder,
+    memberIds: Types.ObjectId[],
+    at: Date,
+    timeZone: string,
+  ): Promise<Map<string, number>> {
     const from = windowStart(ladder.window, at, timeZone);
     const to = monthOf(at, timeZone);
     const field = ladder.basis === 'points_earned' ? 'points' : 'spendMinor';
     const values = new Map<string, number>();
-    const cursor = TierActivityModel.find(
-      { month: from === null ? { $lte: to } : { $gte: from, $lte: to } },
+    const rows = await TierActivityModel.find(
+      { memberId: { $in: memberIds }, month: from === null ? { $lte: to } : { $gte: from, $lte: to } },
       { memberId: 1, [field]: 1 },
-    )
-      .lean()
-      .cursor({ batchSize: 5000 });
-    for await (const bucket of cursor) {
+    ).lean();
+    for (const bucket of rows) {
       const key = bucket.memberId.toHexString();
       values.set(key, (values.get(key) ?? 0) + (bucket[field] ?? 0));
     }
@@ -425,23 +445,30 @@ export class TierService {
     if (!ladder) return result;
     const { timeZone } = await this.deps.program.get();
     const now = this.deps.clock.now();
-    const walks: Array<{ filter: Record<string, unknown>; step: 'ladder' | 'due' | 'warn' }> = [
-      { filter: { ladderVersion: { $lt: ladder.version } }, step: 'ladder' },
-      { filter: { dueAt: { $lte: now } }, step: 'due' },
-      { filter: { warnAt: { $lte: now } }, step: 'warn' },
+    // Each walk reads its index in order (a range on its first key, then `_id`); what a batch handles
+    // leaves the range (moved onto the ladder, due again later, warned), so the next query starts from
+    // the front again. Ids already seen end a walk that would otherwise find them again.
+    const walks: Array<{
+      field: 'ladderVersion' | 'dueAt' | 'warnAt';
+      range: unknown;
+      step: 'ladder' | 'due' | 'warn';
+    }> = [
+      { field: 'ladderVersion', range: { $lt: ladder.version }, step: 'ladder' },
+      { field: 'dueAt', range: { $lte: now }, step: 'due' },
+      { field: 'warnAt', range: { $lte: now }, step: 'warn' },
     ];
     for (const walk of walks) {
-      let lastId: Types.ObjectId | null = null;
+      const seen = new Set<string>();
       for (;;) {
-        const filter: Record<string, unknown> = {
-          ...walk.filter,
-          ...(lastId ? { _id: { $gt: lastId } } : {}),
-        };
-        const states = await MemberTierModel.find(filter).sort({ _id: 1 }).limit(batchSize).lean();
-        if (states.length === 0) break;
-        await this.sweepBatch(states, walk.step, ladder, now, timeZone, result);
+        const states = await MemberTierModel.find({ [walk.field]: walk.range })
+          .sort({ [walk.field]: 1, _id: 1 })
+          .limit(batchSize)
+          .lean();
+        const fresh = states.filter((state) => !seen.has(state._id.toHexString()));
+        if (fresh.length === 0) break;
+        for (const state of fresh) seen.add(state._id.toHexString());
+        await this.sweepBatch(fresh, walk.step, ladder, now, timeZone, result);
         if (states.length < batchSize) break;
-        lastId = states[states.length - 1]?._id ?? null;
       }
     }
     return result;
