@@ -68,6 +68,8 @@ import { ReportAggregatesService } from './modules/reports/report-aggregates.ser
 import { ReportService } from './modules/reports/report.service.js';
 import { DataExportService } from './modules/reports/data-export.service.js';
 import { registerReportRoutes } from './modules/reports/report.routes.js';
+import { TierService } from './modules/tiers/tier.service.js';
+import { registerTierRoutes } from './modules/tiers/tier.routes.js';
 import { GiftCertificateCodes } from './modules/gift-certificates/gift-certificate-code.js';
 import { GiftCertificateInstrument } from './modules/gift-certificates/gift-certificate.instrument.js';
 import { GiftCertificateService } from './modules/gift-certificates/gift-certificate.service.js';
@@ -158,6 +160,7 @@ export function createServices(platform: Platform) {
   const simulator = new OffLoopEvaluator({ budgetMs: config.simulationBudgetMs, logger });
   const stampCards = new StampCardService({ audit, events });
   const stamps = new StampService({ clock, events, cards: stampCards });
+  const tiers = new TierService({ clock, audit, events, program });
   const signedCodes = new SignedCodes(config.jwtSecret);
   const couponTemplates = new CouponTemplateService({ clock, audit, events, program });
   const coupons = new CouponService({
@@ -203,6 +206,7 @@ export function createServices(platform: Platform) {
     events,
     stamps,
     coupons,
+    tiers,
   });
   const rewards = new RewardService({ clock, audit, events });
   const giftCertificates = new GiftCertificateService({
@@ -224,6 +228,7 @@ export function createServices(platform: Platform) {
     stamps,
     coupons,
     giftCertificates,
+    tiers,
   });
   const checkouts = new CheckoutService({
     clock,
@@ -239,6 +244,8 @@ export function createServices(platform: Platform) {
     // Coupons and gift certificates lend their holds to the checkout through its port.
     instruments: [couponInstrument, giftCertificateInstrument],
     giftCertificateSales: giftCertificates,
+    // Member pricing: the tier discount (a paid club's prices are the next source).
+    memberPricing: [tiers.pricing],
   });
   const wallet = new WalletService({ clock, ledger, members, stamps, coupons, giftCertificates });
   const reportAggregates = new ReportAggregatesService({ program });
@@ -281,6 +288,7 @@ export function createServices(platform: Platform) {
     rewards,
     stampCards,
     stamps,
+    tiers,
     giftCertificates,
     giftCertificateInstrument,
     signedCodes,
@@ -408,6 +416,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerRewardRoutes(api, { rewards: services.rewards });
   registerStampRoutes(api, { stampCards: services.stampCards });
   registerReportRoutes(api, { reports: services.reports, exports: services.dataExports });
+  registerTierRoutes(api, { tiers: services.tiers });
   registerGiftCertificateRoutes(api, {
     giftCertificates: services.giftCertificates,
     program: services.program,

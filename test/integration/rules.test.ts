@@ -288,8 +288,8 @@ describe('POST /api/v1/rules/simulate', () => {
 
   it('refuses to publish, resume or simulate an effect or audience nothing carries out (422 EFFECT_NOT_AVAILABLE)', async () => {
     const hollow = {
-      name: 'Bonus for gold members',
-      audience: { tiers: ['gold'], tags: ['regular'] },
+      name: 'Bonus for new active members',
+      audience: { segments: ['new-active'], tags: ['regular'] },
       effects: [{ type: 'awardFixedPoints', points: 10 }],
     };
     // A draft may hold it (prepared for when the module lands) ...
@@ -305,7 +305,7 @@ describe('POST /api/v1/rules/simulate', () => {
       .expect(422);
     expect(refused.body.error.code).toBe('EFFECT_NOT_AVAILABLE');
     expect(refused.body.error.details).toEqual([
-      expect.objectContaining({ path: 'definition.audience.tiers', kind: 'audience', name: 'tiers' }),
+      expect.objectContaining({ path: 'definition.audience.segments', kind: 'audience', name: 'segments' }),
     ]);
     const after = await app.request.get(`/api/v1/rules/${draft.body.id}`).set(marketer.auth).expect(200);
     expect(after.body.status).toBe('draft');
@@ -316,39 +316,39 @@ describe('POST /api/v1/rules/simulate', () => {
       .send({ basket, rules: { inline: hollow } })
       .expect(422);
     expect(simulated.body.error.code).toBe('EFFECT_NOT_AVAILABLE');
-    expect(simulated.body.error.details[0].path).toBe('rules.inline.audience.tiers');
+    expect(simulated.body.error.details[0].path).toBe('rules.inline.audience.segments');
     const withDrafts = await app.request
       .post('/api/v1/rules/simulate')
       .set(marketer.auth)
       .send({ basket, rules: 'published+drafts' })
       .expect(422);
-    expect(withDrafts.body.error.details[0].path).toBe(`rules[${draft.body.id}].audience.tiers`);
+    expect(withDrafts.body.error.details[0].path).toBe(`rules[${draft.body.id}].audience.segments`);
     await app.request.post(`/api/v1/rules/${draft.body.id}/archive`).set(marketer.auth).expect(200);
 
-    // A condition on a member fact nothing keeps (the tier) is as hollow: it can never be true.
-    const byTier = await app.request
+    // A condition on a member fact nothing keeps (the segment) is as hollow: it can never be true.
+    const bySegment = await app.request
       .post('/api/v1/rules')
       .set(marketer.auth)
       .send({
         definition: {
-          name: 'Gold bonus',
-          conditions: { any: [{ field: 'member.tier', op: 'eq', value: 'gold' }] },
+          name: 'New active bonus',
+          conditions: { any: [{ field: 'member.segment', op: 'eq', value: 'new-active' }] },
           effects: [{ type: 'awardFixedPoints', points: 10 }],
         },
       })
       .expect(201);
-    const tierRefused = await app.request
-      .post(`/api/v1/rules/${byTier.body.id}/publish`)
+    const segmentRefused = await app.request
+      .post(`/api/v1/rules/${bySegment.body.id}/publish`)
       .set(marketer.auth)
       .expect(422);
-    expect(tierRefused.body.error.details).toEqual([
+    expect(segmentRefused.body.error.details).toEqual([
       expect.objectContaining({
         path: 'definition.conditions.any[0].field',
         kind: 'condition',
-        name: 'member.tier',
+        name: 'member.segment',
       }),
     ]);
-    await app.request.post(`/api/v1/rules/${byTier.body.id}/archive`).set(marketer.auth).expect(200);
+    await app.request.post(`/api/v1/rules/${bySegment.body.id}/archive`).set(marketer.auth).expect(200);
   });
 
   it('refuses a bad basket with the path of the problem', async () => {

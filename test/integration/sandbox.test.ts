@@ -333,6 +333,8 @@ describe('an advance of 31 days', () => {
           'gift-certificates.expire': { expired: 0, breakageMinor: 0 },
           // No coupon: none to expire.
           'coupons.expire': { expired: 0 },
+          // No tier ladder: nobody to move, downgrade or warn.
+          'tiers.evaluate': { moved: 0, downgraded: 0, kept: 0, warned: 0 },
           // No webhook endpoint: nothing to deliver.
           'webhooks.deliver': { delivered: 0, retrying: 0, failed: 0 },
         });

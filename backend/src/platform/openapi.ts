@@ -19,6 +19,8 @@ export const API_TAGS = {
   Purchases: 'Purchases and refunds, with the points they earn and take back',
   Rewards: 'The rewards catalog',
   'Stamp cards': 'Stamp card definitions: stamps per card and the reward a full card unlocks',
+  Tiers:
+    'The tier ladder (versioned, with a dry-run preview), members’ tiers and what it takes to reach and keep them, manual overrides',
   'Gift certificates':
     'Stored value: issue (one or a batch), balance by code, reload, block, the member’s claim, the liability report',
   Coupons:

@@ -71,6 +71,7 @@ export const staffApi = {
     staffClient.POST('/api/v1/purchases/{id}/refunds', { ...byId(purchaseId), body, headers: keyed(key) }),
 
   wallet: (id: string) => staffClient.GET('/api/v1/members/{id}/wallet', byId(id)),
+  memberTier: (id: string) => staffClient.GET('/api/v1/members/{id}/tier', byId(id)),
   openCheckout: (body: OpenCheckoutBody) => staffClient.POST('/api/v1/checkouts', { body }),
   checkout: (id: string) => staffClient.GET('/api/v1/checkouts/{id}', byId(id)),
   replaceCheckoutItems: (id: string, items: CheckoutItemInput[]) =>

@@ -12,6 +12,7 @@ import { giftCertificateMessages } from './gift-certificates/gift-certificate-me
 import { adminMessages } from './admin/admin-messages.js';
 import { adminToolsMessages } from './admin/admin-tools-messages.js';
 import { memberAdminMessages } from './members/member-admin-messages.js';
+import { tierMessages } from './tiers/tier-messages.js';
 import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
 import { reportMessages } from './reports/reports-messages.js';
 import { errorMessages } from './ui/error-messages.js';
@@ -27,6 +28,7 @@ const en = {
   ...adminMessages.en,
   ...adminToolsMessages.en,
   ...memberAdminMessages.en,
+  ...tierMessages.en,
   ...rulesDesignerMessages.en,
   ...reportMessages.en,
   ...errorMessages.en,
@@ -370,6 +372,7 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...adminMessages.es,
   ...adminToolsMessages.es,
   ...memberAdminMessages.es,
+  ...tierMessages.es,
   ...rulesDesignerMessages.es,
   ...reportMessages.es,
   ...errorMessages.es,
@@ -1037,6 +1040,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...adminMessages.ru,
     ...adminToolsMessages.ru,
     ...memberAdminMessages.ru,
+    ...tierMessages.ru,
     ...rulesDesignerMessages.ru,
     ...reportMessages.ru,
     ...errorMessages.ru,
@@ -1379,6 +1383,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...adminMessages.ro,
     ...adminToolsMessages.ro,
     ...memberAdminMessages.ro,
+    ...tierMessages.ro,
     ...rulesDesignerMessages.ro,
     ...reportMessages.ro,
     ...errorMessages.ro,

@@ -87,8 +87,12 @@ export const ReplaceCheckoutItemsBody = z
   .openapi('ReplaceCheckoutItemsBody');
 export type ReplaceCheckoutItemsBody = z.infer<typeof ReplaceCheckoutItemsBody>;
 
+/**
+ * `tierDiscount` is member pricing: applied by the checkout itself when it opens with a member whose tier
+ * gives a discount percent (the discount card), never through `POST /applied`.
+ */
 export const CheckoutInstrumentType = z
-  .enum(['reward', 'points', 'stampReward', 'coupon', 'giftCertificate'])
+  .enum(['reward', 'points', 'stampReward', 'coupon', 'giftCertificate', 'tierDiscount'])
   .openapi('CheckoutInstrumentType');
 export type CheckoutInstrumentType = z.infer<typeof CheckoutInstrumentType>;
 

@@ -115,6 +115,7 @@ export const ERROR_CATALOGUE = {
   STAMP_CARD_NOT_FOUND: { status: 404, description: 'Unknown stamp card definition' },
   STAMP_REWARD_NOT_FOUND: { status: 404, description: "Unknown stamp reward, or not this member's" },
   RULE_NOT_FOUND: { status: 404, description: 'Unknown rule' },
+  TIER_LADDER_NOT_FOUND: { status: 404, description: 'No tier ladder is published yet' },
   RULE_VERSION_NOT_FOUND: { status: 404, description: 'The rule has no published version with this number' },
   RULE_TEMPLATE_NOT_FOUND: { status: 404, description: 'Unknown rule template' },
   SANDBOX_ADVANCE_NOT_FOUND: { status: 404, description: 'Unknown clock advance' },
@@ -392,6 +393,31 @@ export const ERROR_CATALOGUE = {
     status: 422,
     description: 'The rule language refuses this definition; `details` lists `{ path, message }`',
     details: Issues,
+  },
+  TIER_LADDER_NO_BASE: {
+    status: 422,
+    description: 'A ladder starts with its base tier, whose threshold is 0',
+  },
+  TIER_THRESHOLDS_NOT_INCREASING: {
+    status: 422,
+    description:
+      "Each tier's threshold must be above the one before it (no overlap, no tie); `details` lists `{ path, message }`",
+    details: Issues,
+  },
+  TIER_CODE_DUPLICATE: {
+    status: 422,
+    description: 'Two tiers of the ladder have the same code; `details` lists `{ path, message }`',
+    details: Issues,
+  },
+  TIER_UNKNOWN: { status: 422, description: 'The published ladder has no tier with this code' },
+  TIER_OVERRIDE_REASON_REQUIRED: {
+    status: 422,
+    description: 'A manual tier override (or its removal) needs a reason',
+  },
+  TIER_OVERRIDE_UNTIL_INVALID: {
+    status: 422,
+    description:
+      '`fixed_until` needs an `until` in the future; `floor` takes no `until` (it lasts until removed)',
   },
   STAMP_CARD_NOT_AVAILABLE: {
     status: 422,

@@ -47,6 +47,26 @@ export const EVENT_CATALOGUE = {
   },
   'reward.created': { version: 1, description: 'A reward was added to the catalogue' },
   'reward.updated': { version: 1, description: 'A reward changed' },
+  'tier_ladder.published': { version: 1, description: 'A new version of the tier ladder was published' },
+  'tier.upgraded': {
+    version: 1,
+    description:
+      "A member reached a higher tier (a qualifying purchase, a ladder change or staff's override)",
+  },
+  'tier.downgraded': {
+    version: 1,
+    description:
+      'A member moved to a lower tier: the downgrade sweep, a refund that un-qualified them, a ladder change or an override',
+  },
+  'tier.will_downgrade': {
+    version: 1,
+    description:
+      "A member's tier will go down at `downgradeAt` unless they qualify again (sent N days before)",
+  },
+  'tier.override_changed': {
+    version: 1,
+    description: "Staff set or removed a member's manual tier override (with a reason)",
+  },
   'stamp_card.created': { version: 1, description: 'A stamp card definition was created' },
   'stamp_card.updated': { version: 1, description: 'A stamp card definition changed' },
   'stamp_card.archived': {

@@ -7,6 +7,7 @@ export * from './ledger.js';
 export * from './purchases.js';
 export * from './rewards.js';
 export * from './stamps.js';
+export * from './tiers.js';
 export * from './gift-certificates.js';
 export * from './coupons.js';
 export * from './redemptions.js';

@@ -8,13 +8,10 @@ describe('unavailableParts', () => {
         effects: [{ type: 'awardFixedPoints' }, { type: 'issueCoupon' }],
         audience: { tags: ['vip'], tiers: ['gold'], segments: ['new-active'] },
       }).map((part) => [part.path, part.kind, part.name]),
-    ).toEqual([
-      ['audience.tiers', 'audience', 'tiers'],
-      ['audience.segments', 'audience', 'segments'],
-    ]);
+    ).toEqual([['audience.segments', 'audience', 'segments']]);
   });
 
-  it('names conditions on member facts nothing keeps (tier, clubs, segment), however they nest', () => {
+  it('names conditions on member facts nothing keeps (clubs, segment), however they nest; the tier is kept', () => {
     expect(
       unavailableParts({
         effects: [{ type: 'awardFixedPoints' }],
@@ -31,10 +28,7 @@ describe('unavailableParts', () => {
           ],
         },
       }).map((part) => [part.path, part.kind, part.name]),
-    ).toEqual([
-      ['conditions.all[1].any[1].not.field', 'condition', 'member.tier'],
-      ['conditions.all[2].field', 'condition', 'member.segment'],
-    ]);
+    ).toEqual([['conditions.all[2].field', 'condition', 'member.segment']]);
   });
 
   it('finds nothing in a rule of points for a tagged audience', () => {

@@ -7,19 +7,14 @@ import type { Audience, Effect } from './rule.schema.js';
 /** Effect types no module carries out yet (none today: `issueCoupon` is carried out by the coupons module). */
 export const UNAVAILABLE_EFFECTS: ReadonlySet<Effect['type']> = new Set<Effect['type']>([]);
 
-/** Audience criteria no module keeps yet (the member has no tier, clubs or segment). */
+/** Audience criteria no module keeps yet (the member has no clubs or segment; tiers are kept by the tiers module). */
 export const UNAVAILABLE_AUDIENCES: ReadonlySet<keyof Audience> = new Set<keyof Audience>([
-  'tiers',
   'clubs',
   'segments',
 ]);
 
 /** Condition fields no module fills yet (the same facts as the audiences above). */
-export const UNAVAILABLE_FIELDS: ReadonlySet<string> = new Set<string>([
-  'member.tier',
-  'member.clubs',
-  'member.segment',
-]);
+export const UNAVAILABLE_FIELDS: ReadonlySet<string> = new Set<string>(['member.clubs', 'member.segment']);
 
 /** One part of a rule that nothing carries out: where it is and what it is. */
 export type UnavailablePart = {

@@ -1,6 +1,6 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 import type { CheckoutReceipt, CheckoutStatus, InstrumentMisfit } from '@regulars/contracts';
-import type { AppliesTo, Stacking } from './instrument-port.js';
+import type { AppliesTo, MemberPricingType, Stacking } from './instrument-port.js';
 
 export type CheckoutItem = {
   sku: string;
@@ -20,7 +20,7 @@ export type CheckoutItem = {
  */
 export type AppliedInstrument = {
   _id: Types.ObjectId;
-  type: 'reward' | 'points' | 'stampReward' | 'coupon' | 'giftCertificate';
+  type: 'reward' | 'points' | 'stampReward' | 'coupon' | 'giftCertificate' | MemberPricingType;
   kind: 'fixed_discount' | 'percent_discount' | 'free_product' | 'points_payment' | 'stored_value';
   label: string;
   rewardId: Types.ObjectId | null;

@@ -51,6 +51,7 @@ import {
 } from './checkout.model.js';
 import type {
   CheckoutInstrumentPort,
+  MemberPricingSource,
   GiftCertificateSalePort,
   InstrumentTerms,
   PortInstrumentType,
@@ -118,8 +119,38 @@ export class CheckoutService {
       instruments?: readonly CheckoutInstrumentPort[] | undefined;
       /** Issues the gift certificates a basket sells (its `giftCertificate` lines) on completion. */
       giftCertificateSales?: GiftCertificateSalePort | undefined;
+      /** Member pricing (the tier discount; a paid club's prices next), applied when the checkout opens. */
+      memberPricing?: readonly MemberPricingSource[] | undefined;
     },
   ) {}
+
+  /** The discounts the member gets by who they are, as applied instruments (first: before any other discount). */
+  private async memberPrices(memberId: Types.ObjectId | null, now: Date): Promise<AppliedInstrument[]> {
+    if (!memberId) return [];
+    const applied: AppliedInstrument[] = [];
+    for (const source of this.deps.memberPricing ?? []) {
+      for (const price of await source.pricesFor(memberId, now)) {
+        applied.push({
+          _id: new Types.ObjectId(),
+          type: source.type,
+          kind: 'percent_discount',
+          label: price.label,
+          rewardId: null,
+          stampRewardId: null,
+          redemptionId: null,
+          points: 0,
+          valueMinor: null,
+          percent: price.percent,
+          sku: null,
+          appliesTo: price.appliesTo,
+          minBasketMinor: null,
+          stacking: null,
+          appliedAt: now,
+        });
+      }
+    }
+    return applied;
+  }
 
   private port(type: PortInstrumentType): CheckoutInstrumentPort {
     const port = this.deps.instruments?.find((p) => p.type === type);
@@ -145,6 +176,10 @@ export class CheckoutService {
       throw new ConflictError('MEMBER_BLOCKED', `Member ${member._id.toHexString()} is blocked`);
     }
     const now = this.deps.clock.now();
+    const memberPrices = await this.memberPrices(member?._id ?? null, now);
+    const items = input.items.map(toItem);
+    // A member price the basket cannot carry (nothing but gift certificates sold) is not applied.
+    const fitting = price(items, memberPrices);
     const checkout: Checkout = {
       _id: new Types.ObjectId(),
       status: 'open',
@@ -152,8 +187,8 @@ export class CheckoutService {
       memberId: member?._id ?? null,
       currency: input.currency,
       channel: input.channel ?? null,
-      items: input.items.map(toItem),
-      applied: [],
+      items,
+      applied: memberPrices.filter((a) => !fitting.dropped.some((d) => d.id === a._id.toHexString())),
       dropped: [],
       version: 1,
       expiresAt: expiryFrom(now, program),

@@ -112,6 +112,28 @@ export interface CheckoutInstrumentPort {
   readonly walletKind?: WalletKind;
 }
 
+/** The member-pricing sources: the tier discount today; a paid club's prices will be a second one. */
+export type MemberPricingType = 'tierDiscount';
+
+/** A price a member gets by who they are (no hold: nothing is spent), as its source describes it. */
+export type MemberPrice = {
+  /** What the till and the receipt print ("Gold: 10% off"). */
+  label: string;
+  percent: number;
+  /** The lines it applies to (null: the whole basket). */
+  appliesTo: AppliesTo | null;
+};
+
+/**
+ * A module that gives members prices of their own (the discount card). The checkout asks every source
+ * when it opens with a member and applies what they give as discounts, before the other discounts.
+ * There is nothing to hold, commit or release: the discount is recorded with the purchase's lines.
+ */
+export interface MemberPricingSource {
+  readonly type: MemberPricingType;
+  pricesFor(memberId: Types.ObjectId, now: Date): Promise<MemberPrice[]>;
+}
+
 /** A gift certificate a sale issued, with its code: shown to the completion's first answer only. */
 export type SoldCertificate = {
   id: Types.ObjectId;

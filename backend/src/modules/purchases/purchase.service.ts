@@ -22,6 +22,7 @@ import { cardCodeUsed, type MemberService, type VerifiedCardCode } from '../memb
 import type { ProgramService, ProgramSettings } from '../program/program.service.js';
 import { applyTagEffects, type TagChange } from '../members/member-tags.js';
 import { RedemptionModel } from '../redemptions/redemption.model.js';
+import type { TierService } from '../tiers/tier.service.js';
 import type { StampService } from '../stamps/stamp.service.js';
 import type { CouponService } from '../coupons/coupon.service.js';
 import { StoreModel } from '../stores/store.model.js';
@@ -127,6 +128,8 @@ export class PurchaseService {
       stamps: StampService;
       /** Carries out `issueCoupon` effects (bounce-back coupons) in the purchase's transaction. */
       coupons?: CouponService;
+      /** Counts the purchase towards the member's tier (and upgrades them) in its transaction. */
+      tiers?: TierService;
     },
   ) {}
 
@@ -367,6 +370,16 @@ export class PurchaseService {
         purchaseId: id,
         storeId: new Types.ObjectId(prepared.storeId),
         effects: result.effects,
+        now,
+      });
+      await this.deps.tiers?.recordPurchaseInSession(session, batch, {
+        memberId: member._id,
+        purchaseId: id,
+        storeId: new Types.ObjectId(prepared.storeId),
+        occurredAt,
+        points: pointsEarned,
+        spendMinor: prepared.totalMinor - giftCertificatesSoldMinor(items),
+        timeZone: program.timeZone,
         now,
       });
       for (const redemptionId of redemptionIds) {

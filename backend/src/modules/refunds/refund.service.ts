@@ -12,6 +12,7 @@ import type { ProgramService } from '../program/program.service.js';
 import { PurchaseModel, type Purchase } from '../purchases/purchase.model.js';
 import { giveBackConsumptionInSession, type RuleConsumptionReturned } from '../purchases/rule-consumption.js';
 import type { RedemptionService } from '../redemptions/redemption.service.js';
+import type { TierService } from '../tiers/tier.service.js';
 import type { StampService } from '../stamps/stamp.service.js';
 import type {
   GiftCertificateRefundCredit,
@@ -61,6 +62,8 @@ export class RefundService {
       giftCertificates: GiftCertificateService;
       /** Voids the bounce-back coupons of a refunded sale and gives back the coupon uses it took. */
       coupons?: CouponService;
+      /** Takes the refund's share off the member's tier activity and reverses an upgrade it un-qualifies. */
+      tiers?: TierService;
     },
   ) {}
 
@@ -194,6 +197,17 @@ export class RefundService {
             refundedMinor: goods.refundedMinor,
             totalMinor: goods.totalMinor,
             isFullyRefunded: goods.isFullyRefunded,
+            now,
+          });
+          await this.deps.tiers?.recordRefundInSession(session, {
+            memberId: purchase.memberId,
+            purchaseId: purchase._id,
+            refundId: id,
+            storeId: purchase.storeId,
+            purchaseOccurredAt: purchase.occurredAt,
+            points: toReverse,
+            spendMinor: goods.refundedMinor - goods.refundedMinorBefore,
+            timeZone: program.timeZone,
             now,
           });
           await this.correctStats(

@@ -24,6 +24,8 @@ const CouponList = lazy(() =>
 const GiftCertificateList = lazy(() =>
   import('../wallet/wallet-sections.js').then((m) => ({ default: m.GiftCertificateList })),
 );
+// The tier badge is its own chunk: the card's first paint (the QR code) stays within its budget.
+const TierBadge = lazy(() => import('../tier/tier-badge.js').then((m) => ({ default: m.TierBadge })));
 const CodeView = lazy(() => import('../wallet/wallet-sections.js').then((m) => ({ default: m.CodeView })));
 
 const InstallHint = lazy(() =>
@@ -87,6 +89,15 @@ export function CardHome({
           <>
             <CardQr cardNumber={card.cardNumber} cardSecret={card.cardSecret} />
             <BalanceSummary member={card.member} savedAt={card.savedAt} />
+            {isOffline ? null : (
+              <Suspense fallback={null}>
+                <TierBadge
+                  memberId={card.memberId}
+                  currency={card.program?.currency ?? 'EUR'}
+                  refreshKey={card.savedAt}
+                />
+              </Suspense>
+            )}
             <StampCards cards={card.wallet?.stampCards} />
             <WalletProgress wallet={card.wallet} />
             <Suspense fallback={null}>

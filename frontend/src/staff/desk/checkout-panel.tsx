@@ -168,7 +168,9 @@ export function CheckoutPanel({
                   ? t('desk.receipt.pointsPaid', { points: points(instrument.points) })
                   : instrument.kind === 'stored_value'
                     ? `${t('desk.code.giftCertificate')} ${certificateEnding(instrument.label)}`
-                    : instrument.label}{' '}
+                    : instrument.type === 'tierDiscount'
+                      ? t('desk.checkout.tierDiscount', { label: instrument.label })
+                      : instrument.label}{' '}
                 <button
                   type="button"
                   className="link"

@@ -1,4 +1,6 @@
-import type { MemberDetail } from '@regulars/contracts';
+import { useEffect, useState } from 'react';
+import type { MemberDetail, MemberTier } from '@regulars/contracts';
+import { staffApi } from '../staff-api.js';
 import { formatDate, formatPoints } from '../../shared/format.js';
 import { useI18n } from '../staff-i18n.js';
 import type { Identified } from './identify-panel.js';
@@ -8,6 +10,7 @@ export function MemberPanel({ identified, detail }: { identified: Identified; de
   const { t, language } = useI18n();
   const member = identified.member;
   const balance = detail?.balance ?? { ...member.balance, expiringSoon: [] };
+  const tier = useMemberTier(member.id, detail);
   return (
     <section className="panel member-panel" aria-labelledby="member-title" data-testid="member-panel">
       <h2 id="member-title">{member.name}</h2>
@@ -15,6 +18,12 @@ export function MemberPanel({ identified, detail }: { identified: Identified; de
         {t('desk.member.card', { number: member.cardNumber })} · {member.phone}
         {identified.method === 'card_code' ? ` · ${t('desk.member.verified')}` : ''}
       </p>
+      {tier ? (
+        <p className="member-tier" data-testid="desk-tier">
+          {t('desk.member.tier', { tier: tier.tier.name })}
+          {tier.override ? ` · ${t('desk.member.tierSetByShop', { reason: tier.override.reason })}` : ''}
+        </p>
+      ) : null}
       {member.isBlocked ? <p className="field-error">{t('desk.member.blocked')}</p> : null}
       <dl className="balance-grid">
         <div>
@@ -39,4 +48,26 @@ export function MemberPanel({ identified, detail }: { identified: Identified; de
       ) : null}
     </section>
   );
+}
+
+/** The member's tier (null: no ladder yet, or not loaded); read again when the member's detail reloads. */
+function useMemberTier(memberId: string, detail: MemberDetail | null): MemberTier | null {
+  const [tier, setTier] = useState<MemberTier | null>(null);
+  const reload = detail?.tier ?? null;
+  useEffect(() => {
+    let isCurrent = true;
+    staffApi
+      .memberTier(memberId)
+      .then((answer) => {
+        if (isCurrent) setTier(answer);
+      })
+      // No ladder is published (404): the desk shows no tier.
+      .catch(() => {
+        if (isCurrent) setTier(null);
+      });
+    return () => {
+      isCurrent = false;
+    };
+  }, [memberId, reload]);
+  return tier;
 }

@@ -29,6 +29,8 @@ export const EVENT_GROUP_LABELS: Record<string, StaffMessageKey | undefined> = {
   coupon_batch: 'webhooks.group.couponBatch',
   coupon: 'webhooks.group.coupon',
   gift_certificate: 'webhooks.group.giftCertificate',
+  tier_ladder: 'webhooks.group.tierLadder',
+  tier: 'webhooks.group.tier',
   rule: 'webhooks.group.rule',
   program: 'webhooks.group.program',
   sandbox: 'webhooks.group.sandbox',
