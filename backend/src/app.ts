@@ -63,6 +63,8 @@ import { registerRewardRoutes } from './modules/rewards/reward.routes.js';
 import { StampCardService } from './modules/stamps/stamp-card.service.js';
 import { StampService } from './modules/stamps/stamp.service.js';
 import { registerStampRoutes } from './modules/stamps/stamp.routes.js';
+import { ReferralService } from './modules/referrals/referral.service.js';
+import { registerReferralRoutes } from './modules/referrals/referral.routes.js';
 import { GiftCertificateCodes } from './modules/gift-certificates/gift-certificate-code.js';
 import { GiftCertificateInstrument } from './modules/gift-certificates/gift-certificate.instrument.js';
 import { GiftCertificateService } from './modules/gift-certificates/gift-certificate.service.js';
@@ -235,6 +237,15 @@ export function createServices(platform: Platform) {
     instruments: [couponInstrument, giftCertificateInstrument],
     giftCertificateSales: giftCertificates,
   });
+  const referrals = new ReferralService({
+    clock,
+    audit,
+    events,
+    program,
+    ledger,
+    coupons,
+    giftCertificates,
+  });
   const wallet = new WalletService({ clock, ledger, members, stamps, coupons, giftCertificates });
   // Production refuses private targets unless allowed; a laptop or a test delivers to localhost.
   const isPrivateRefused = config.isProduction && !config.webhooks.allowPrivateTargets;
@@ -279,6 +290,7 @@ export function createServices(platform: Platform) {
     couponTemplates,
     coupons,
     couponInstrument,
+    referrals,
     redemptions,
     refunds,
     checkouts,
@@ -390,6 +402,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerPurchaseRoutes(api, { purchases: services.purchases, refunds: services.refunds });
   registerRewardRoutes(api, { rewards: services.rewards });
   registerStampRoutes(api, { stampCards: services.stampCards });
+  registerReferralRoutes(api, { referrals: services.referrals, publicUrl: config.publicUrl });
   registerGiftCertificateRoutes(api, {
     giftCertificates: services.giftCertificates,
     program: services.program,

@@ -12,6 +12,7 @@ import { expireCheckoutsJob } from './modules/checkouts/expire-checkouts.job.js'
 import { expireGiftCertificatesJob } from './modules/gift-certificates/expire-gift-certificates.job.js';
 import { generateCouponBatchJob } from './modules/coupons/generate-coupon-batch.job.js';
 import { expireCouponsJob } from './modules/coupons/expire-coupons.job.js';
+import { clearReferralsJob } from './modules/referrals/clear-referrals.job.js';
 
 /** What every job handler receives from the worker. */
 export type JobContext = { services: Services; clock: Clock; logger: Logger };
@@ -30,6 +31,7 @@ export function allJobs(): Job[] {
     expireCheckoutsJob,
     expireGiftCertificatesJob,
     expireCouponsJob,
+    clearReferralsJob,
     dispatchEventsJob,
     deliverWebhooksJob,
     generateCouponBatchJob,

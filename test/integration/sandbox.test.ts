@@ -333,6 +333,8 @@ describe('an advance of 31 days', () => {
           'gift-certificates.expire': { expired: 0, breakageMinor: 0 },
           // No coupon: none to expire.
           'coupons.expire': { expired: 0 },
+          // No referral terms: nothing to clear.
+          'referrals.clear': { rewarded: 0, deferred: 0, rejected: 0, expired: 0 },
           // No webhook endpoint: nothing to deliver.
           'webhooks.deliver': { delivered: 0, retrying: 0, failed: 0 },
         });
