@@ -70,6 +70,22 @@ export function registerReferralRoutes(
   });
 
   api.route({
+    method: 'get',
+    path: '/referral-codes/:code',
+    operationId: 'checkReferralCode',
+    summary: 'Whether a typed referral code exists (whose it is, by first name), before joining with it',
+    tags: ['Referrals'],
+    access: { public: true },
+    params: CodeParams,
+    response: { schema: ReferralCodeOpened },
+    errors: ['REFERRAL_CODE_NOT_FOUND'],
+    rateLimits: ({ req }) => [
+      { bucket: 'referral-code-checks', key: req.ip ?? 'unknown', limit: 30, windowSeconds: 60 },
+    ],
+    handler: async ({ params }) => referrals.checkCode(params.code),
+  });
+
+  api.route({
     method: 'post',
     path: '/referral-codes/:code/opens',
     operationId: 'openReferralLink',

@@ -242,6 +242,20 @@ export class ReferralService {
     };
   }
 
+  /** Whose a typed code is, without counting it as a link opened. */
+  async checkCode(text: string): Promise<ReferralCodeOpened> {
+    const code = await this.findCode(text);
+    const [member, terms] = await Promise.all([
+      MemberModel.findById(code.memberId, { name: 1 }).lean(),
+      this.currentTerms(),
+    ]);
+    return {
+      code: code.code,
+      referrerName: firstName(member?.name ?? ''),
+      isActive: terms?.isActive ?? false,
+    };
+  }
+
   private async findCode(text: string): Promise<ReferralCodeDoc> {
     const code = await ReferralCodeModel.findOne({ code: normaliseReferralCode(text) }).lean();
     if (!code) throw new NotFoundError('Referral code', normaliseReferralCode(text));
