@@ -98,6 +98,8 @@ type ClearOutcome = 'rewarded' | 'deferred' | 'rejected' | 'skipped';
  * on the injected clock.
  */
 export class ReferralService {
+  private readonly versions = new Map<number, ReferralTermsDoc>();
+
   constructor(private readonly deps: Deps) {}
 
   // ── Terms ─────────────────────────────────────────────────────────────────────────────────────────
@@ -108,9 +110,13 @@ export class ReferralService {
     return query.lean();
   }
 
+  /** A version of the terms (versions never change once saved: kept in memory after the first read). */
   private async termsVersion(version: number, session: ClientSession): Promise<ReferralTermsDoc> {
+    const known = this.versions.get(version);
+    if (known) return known;
     const terms = await ReferralTermsModel.findOne({ version }).session(session).lean();
     if (!terms) throw new Error(`referral terms version ${version} is missing`);
+    this.versions.set(version, terms);
     return terms;
   }
 
