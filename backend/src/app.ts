@@ -70,6 +70,8 @@ import { DataExportService } from './modules/reports/data-export.service.js';
 import { registerReportRoutes } from './modules/reports/report.routes.js';
 import { TierService } from './modules/tiers/tier.service.js';
 import { registerTierRoutes } from './modules/tiers/tier.routes.js';
+import { ReferralService } from './modules/referrals/referral.service.js';
+import { registerReferralRoutes } from './modules/referrals/referral.routes.js';
 import { GiftCertificateCodes } from './modules/gift-certificates/gift-certificate-code.js';
 import { GiftCertificateInstrument } from './modules/gift-certificates/gift-certificate.instrument.js';
 import { GiftCertificateService } from './modules/gift-certificates/gift-certificate.service.js';
@@ -247,6 +249,15 @@ export function createServices(platform: Platform) {
     // Member pricing: the tier discount (a paid club's prices are the next source).
     memberPricing: [tiers.pricing],
   });
+  const referrals = new ReferralService({
+    clock,
+    audit,
+    events,
+    program,
+    ledger,
+    coupons,
+    giftCertificates,
+  });
   const wallet = new WalletService({ clock, ledger, members, stamps, coupons, giftCertificates });
   const reportAggregates = new ReportAggregatesService({ program });
   const reports = new ReportService({ clock, program });
@@ -295,6 +306,7 @@ export function createServices(platform: Platform) {
     couponTemplates,
     coupons,
     couponInstrument,
+    referrals,
     redemptions,
     refunds,
     checkouts,
@@ -417,6 +429,7 @@ export function createApp(platform: Platform, services: Services): Express {
   registerStampRoutes(api, { stampCards: services.stampCards });
   registerReportRoutes(api, { reports: services.reports, exports: services.dataExports });
   registerTierRoutes(api, { tiers: services.tiers });
+  registerReferralRoutes(api, { referrals: services.referrals, publicUrl: config.publicUrl });
   registerGiftCertificateRoutes(api, {
     giftCertificates: services.giftCertificates,
     program: services.program,

@@ -13,6 +13,7 @@ import { expireGiftCertificatesJob } from './modules/gift-certificates/expire-gi
 import { generateCouponBatchJob } from './modules/coupons/generate-coupon-batch.job.js';
 import { expireCouponsJob } from './modules/coupons/expire-coupons.job.js';
 import { evaluateTiersJob } from './modules/tiers/evaluate-tiers.job.js';
+import { clearReferralsJob } from './modules/referrals/clear-referrals.job.js';
 
 /** What every job handler receives from the worker. */
 export type JobContext = { services: Services; clock: Clock; logger: Logger };
@@ -32,6 +33,7 @@ export function allJobs(): Job[] {
     expireGiftCertificatesJob,
     expireCouponsJob,
     evaluateTiersJob,
+    clearReferralsJob,
     dispatchEventsJob,
     deliverWebhooksJob,
     generateCouponBatchJob,

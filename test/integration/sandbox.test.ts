@@ -335,6 +335,8 @@ describe('an advance of 31 days', () => {
           'coupons.expire': { expired: 0 },
           // No tier ladder: nobody to move, downgrade or warn.
           'tiers.evaluate': { moved: 0, downgraded: 0, kept: 0, warned: 0 },
+          // No referral terms: nothing to clear.
+          'referrals.clear': { rewarded: 0, deferred: 0, rejected: 0, expired: 0 },
           // No webhook endpoint: nothing to deliver.
           'webhooks.deliver': { delivered: 0, retrying: 0, failed: 0 },
         });

@@ -73,6 +73,11 @@ export type RouteSpec<B extends ZodTypeAny, Q extends ZodTypeAny, P extends ZodT
    * limits, idempotency, outages — are added to the document by `platformErrors`).
    */
   errors?: ErrorCode[];
+  /**
+   * Checks whose data the path names before the body is read (a member sending a body for another
+   * member's path gets 403, not a validation error about the body).
+   */
+  owner?: (params: Record<string, string | string[]>, principal: Principal) => void;
   /** `required`: the request must carry an Idempotency-Key; `optional`: honoured when present. */
   idempotency?: 'required' | 'optional';
   /** Strict limits that depend on the validated input (per phone, per card...). */
@@ -122,6 +127,7 @@ export class Api {
     this.deps.router[spec.method](spec.path, async (req: Request, res: Response) => {
       const principal = req.principal ?? { kind: 'anonymous' };
       authorize(spec.access, principal);
+      spec.owner?.(req.params, principal);
       const body = spec.body ? parse(spec.body, req.body ?? {}, 'body') : undefined;
       const query = spec.query ? parse(spec.query, req.query, 'query') : undefined;
       const params = spec.params ? parse(spec.params, req.params, 'path') : undefined;

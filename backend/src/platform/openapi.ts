@@ -25,6 +25,8 @@ export const API_TAGS = {
     'Stored value: issue (one or a batch), balance by code, reload, block, the member’s claim, the liability report',
   Coupons:
     'Coupon templates (versioned terms), batches of bearer codes with progress and CSV, assignment into wallets, a member’s coupons',
+  Referrals:
+    'Refer-a-friend: versioned terms, personal codes and share links, attribution, the review queue, households and the funnel',
   Redemptions: 'Spending points on rewards or on a purchase, and cancelling',
   Checkouts:
     'The one flow at the till: a basket, the instruments held for it (rewards, points, stamp rewards) and one idempotent completion',

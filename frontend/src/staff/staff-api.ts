@@ -46,6 +46,12 @@ export const staffApi = {
   createMember: (body: CreateMemberBody, key: WithKey) =>
     staffClient.POST('/api/v1/members', { body, headers: keyed(key) }),
   member: (id: string) => staffClient.GET('/api/v1/members/{id}', byId(id)),
+  /** Whose a typed referral code is (404 REFERRAL_CODE_NOT_FOUND), before enrolling with it. */
+  checkReferralCode: (code: string) =>
+    staffClient.public.GET('/api/v1/referral-codes/{code}', { params: { path: { code } } }),
+  /** Gives a friend's referral code for a member just enrolled at the desk. */
+  claimReferral: (memberId: string, code: string) =>
+    staffClient.POST('/api/v1/members/{id}/referral', { ...byId(memberId), body: { code } }),
   findMembers: (query: Partial<MemberLookupQuery>) =>
     staffClient.GET('/api/v1/members', { params: { query: { limit: 20, ...query } } }),
   ledger: (id: string, cursor?: string) =>

@@ -267,7 +267,7 @@ export type CouponStatus = z.infer<typeof CouponStatus>;
 
 export const CouponIssuedBy = z
   .object({
-    kind: z.enum(['batch', 'assignment', 'rule', 'staff']),
+    kind: z.enum(['batch', 'assignment', 'rule', 'staff', 'referral']),
     batchId: ObjectIdString.nullable(),
     ruleId: z.string().nullable(),
     purchaseId: ObjectIdString.nullable(),

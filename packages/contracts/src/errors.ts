@@ -138,6 +138,12 @@ export const ERROR_CATALOGUE = {
       'No usable coupon has this code (or id): unknown, or assigned to another member (the same answer, in the same time)',
   },
   COUPON_TEMPLATE_NOT_FOUND: { status: 404, description: 'Unknown coupon template' },
+  REFERRAL_NOT_FOUND: { status: 404, description: 'Unknown referral' },
+  REFERRAL_CODE_NOT_FOUND: {
+    status: 404,
+    description: 'No member has this referral code (check the spelling: `MARIA-7K3F`)',
+  },
+  REFERRAL_HOUSEHOLD_NOT_FOUND: { status: 404, description: 'Unknown household on the referral allow-list' },
   COUPON_BATCH_NOT_FOUND: { status: 404, description: 'Unknown coupon batch' },
   COUPON_BATCH_NOT_READY: {
     status: 409,
@@ -184,6 +190,29 @@ export const ERROR_CATALOGUE = {
   MEMBER_DELETED: {
     status: 409,
     description: 'The member deleted their account: the profile and the card can no longer change',
+  },
+  ALREADY_REFERRED: {
+    status: 409,
+    description: 'The member was already referred (the first valid code wins); nothing was changed',
+  },
+  REFERRAL_TOO_LATE: {
+    status: 409,
+    description: 'A referral code counts only before the first purchase: this member has bought already',
+  },
+  REFERRALS_NOT_ACTIVE: {
+    status: 409,
+    description: 'The program has no active referral terms: codes cannot be used now',
+  },
+  REFERRAL_NOT_IN_REVIEW: {
+    status: 409,
+    description: 'The referral is not waiting for a review (decided already, or never sent to the queue)',
+  },
+  REFERRAL_OWN_CODE: { status: 422, description: 'A member cannot use their own referral code' },
+  REFERRAL_CLEARING_TOO_SHORT: {
+    status: 422,
+    description:
+      "The clearing window is shorter than the program's return window (`pendingDays`): a returned purchase would be rewarded",
+    details: z.object({ clearingDays: z.number().int(), returnWindowDays: z.number().int() }),
   },
   GIFT_CERTIFICATE_BLOCKED: { status: 409, description: 'The gift certificate is blocked' },
   GIFT_CERTIFICATE_VOIDED: {

@@ -160,6 +160,27 @@ export const EVENT_CATALOGUE = {
     description:
       'A coupon reached the end of its validity with uses left (by the sweep; a coupon held by an open checkout waits for its release); occurredAt is its validUntil',
   },
+  'referral.attributed': { version: 1, description: 'A new member joined with a referral code' },
+  'referral.qualified': {
+    version: 1,
+    description: "The friend's first purchase qualified: the referral waits for it to clear",
+  },
+  'referral.cleared': {
+    version: 1,
+    description: "The friend's qualifying purchase passed its return window unrefunded",
+  },
+  'referral.rewarded': { version: 1, description: 'The referrer (and the friend) were rewarded' },
+  'referral.rejected': { version: 1, description: 'A referral was rejected (the reason says why)' },
+  'referral.reversed': {
+    version: 1,
+    description: 'A refund after the reward took it back (points reversed, unused coupons voided)',
+  },
+  'referral.review_requested': {
+    version: 1,
+    description: 'A referral scored above the fraud threshold and waits for a manager',
+  },
+  'referral.reviewed': { version: 1, description: 'A manager approved or rejected a referral under review' },
+  'referral.terms_changed': { version: 1, description: 'A new version of the referral terms was saved' },
   'rule.published': { version: 1, description: 'A rule version was published' },
   'rule.paused': { version: 1, description: 'A published rule was paused: it stops earning' },
   'rule.resumed': { version: 1, description: 'A paused rule was resumed: its published version earns again' },

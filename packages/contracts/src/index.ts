@@ -10,6 +10,7 @@ export * from './stamps.js';
 export * from './tiers.js';
 export * from './gift-certificates.js';
 export * from './coupons.js';
+export * from './referrals.js';
 export * from './redemptions.js';
 export * from './sandbox.js';
 export * from './events.js';

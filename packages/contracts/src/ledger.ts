@@ -17,7 +17,7 @@ export type LedgerEntryType = z.infer<typeof LedgerEntryType>;
 /** What caused an entry: the purchase, redemption, refund, lot (expiry) or adjustment. */
 export const LedgerSource = z
   .object({
-    type: z.enum(['purchase', 'redemption', 'refund', 'lot', 'adjustment']),
+    type: z.enum(['purchase', 'redemption', 'refund', 'lot', 'adjustment', 'referral']),
     id: z.string(),
   })
   .openapi('LedgerSource');

@@ -64,7 +64,8 @@ export const CouponTemplateVersionModel = mongoose.model<CouponTemplateVersionDo
 );
 
 export type CouponIssuer = {
-  kind: 'batch' | 'assignment' | 'rule' | 'staff';
+  kind: 'batch' | 'assignment' | 'rule' | 'staff' | 'referral';
+  referralId?: Types.ObjectId;
   batchId?: Types.ObjectId;
   ruleId?: string;
   ruleVersion?: number;

@@ -384,6 +384,51 @@ export class CouponService {
   }
 
   /**
+   * A referral's reward in the referral's transaction: one assigned coupon of an active template (422 /
+   * 409 from `issuable` when it is archived or makes bearer coupons: nothing is written).
+   */
+  async issueForReferralInSession(
+    session: ClientSession,
+    input: { templateId: string; memberId: Types.ObjectId; referralId: Types.ObjectId; now: Date },
+  ): Promise<CouponDoc> {
+    const template = await this.deps.templates.issuable(input.templateId, 'assigned');
+    const terms = await this.deps.templates.termsOf(template._id, template.version, session);
+    return this.issueAssignedInSession(session, {
+      template,
+      terms,
+      memberId: input.memberId,
+      issuer: { kind: 'referral', referralId: input.referralId },
+      now: input.now,
+    });
+  }
+
+  /**
+   * Takes back a referral's coupon when its referral is reversed: voided if no use was taken and none is
+   * held (a conditional update); answers whether it was voided (false: used or held, the caller records it).
+   */
+  async voidUnusedInSession(
+    session: ClientSession,
+    input: { couponId: Types.ObjectId; reason: string; now: Date },
+  ): Promise<boolean> {
+    const coupon = await nativeCouponVoid(session, input);
+    if (!coupon) return false;
+    await this.deps.events.append(session, {
+      type: 'coupon.voided',
+      occurredAt: input.now,
+      memberId: coupon.memberId,
+      subject: { couponId: coupon._id },
+      payload: {
+        couponId: coupon._id.toHexString(),
+        couponTemplateId: coupon.templateId.toHexString(),
+        purchaseId: null,
+        refundId: null,
+        reason: input.reason,
+      },
+    });
+    return true;
+  }
+
+  /**
    * One assigned coupon with its `coupon.issued` event. A code collision (about one in 31^13 per coupon)
    * is refused by the unique index and aborts the caller's transaction (409 DUPLICATE, nothing written).
    */
@@ -780,4 +825,16 @@ function isWriteBatch(target: ClientSession | WriteBatch): target is WriteBatch 
     typeof (target as WriteBatch).insertOne === 'function' &&
     typeof (target as WriteBatch).flush === 'function'
   );
+}
+
+/** Voids a coupon no use of which was taken or held; null when it was used, held or is no longer active. */
+async function nativeCouponVoid(
+  session: ClientSession,
+  input: { couponId: Types.ObjectId; now: Date },
+): Promise<CouponDoc | null> {
+  return CouponModel.findOneAndUpdate(
+    { _id: input.couponId, status: 'active', held: 0, uses: 0 },
+    { $set: { status: 'voided', voidedAt: input.now, remaining: 0 } },
+    { new: true, session },
+  ).lean();
 }

@@ -3,7 +3,7 @@ import type { LedgerEntryType } from '@regulars/contracts';
 
 export type LotChange = { lotId: Types.ObjectId; delta: number };
 export type RuleCredit = { ruleId: string; ruleVersion: number; ruleName: string; points: number };
-export type EntrySourceType = 'purchase' | 'redemption' | 'refund' | 'lot' | 'adjustment';
+export type EntrySourceType = 'purchase' | 'redemption' | 'refund' | 'lot' | 'adjustment' | 'referral';
 
 /**
  * One append-only ledger entry. Invariant (checked by ledger:verify):

@@ -13,7 +13,7 @@ export type Lot = {
   points: number;
   remaining: number;
   status: LotStatus;
-  source: { type: 'purchase' | 'adjustment'; id: string };
+  source: { type: 'purchase' | 'adjustment' | 'referral'; id: string };
   earnedAt: Date;
   /** Spendable from this instant (the program's pending days after the purchase). */
   availableAt: Date;

@@ -27,6 +27,10 @@ const GiftCertificateList = lazy(() =>
 // The tier badge is its own chunk: the card's first paint (the QR code) stays within its budget.
 const TierBadge = lazy(() => import('../tier/tier-badge.js').then((m) => ({ default: m.TierBadge })));
 const CodeView = lazy(() => import('../wallet/wallet-sections.js').then((m) => ({ default: m.CodeView })));
+// "Invite friends" is its own chunk, loaded when opened (the card's first paint stays within its budget).
+const InviteScreen = lazy(() =>
+  import('../invite/invite-screen.js').then((m) => ({ default: m.InviteScreen })),
+);
 
 const InstallHint = lazy(() =>
   import('../install/install-hint.js').then((m) => ({ default: m.InstallHint })),
@@ -53,6 +57,7 @@ export function CardHome({
   const [section, setSection] = useState<Section>('card');
   // A coupon's (or gift certificate's) QR opened from the Card tab, in place of the tab's content.
   const [shown, setShown] = useState<ShownCode | null>(null);
+  const [isInviting, setInviting] = useState(false);
   const { card, recent, error, refresh } = useCard(initial, onSignedOut);
   const isOffline = !isOnline || error instanceof NetworkError;
   const show = (next: ShownCode) => {
@@ -85,7 +90,16 @@ export function CardHome({
             <CodeView shown={shown} onBack={() => setShown(null)} />
           </Suspense>
         ) : null}
-        {section === 'card' && !shown ? (
+        {section === 'card' && isInviting ? (
+          <Suspense fallback={<Loading label={t('app.loading')} />}>
+            <InviteScreen
+              memberId={card.memberId}
+              programName={card.program?.name ?? t('app.title')}
+              onBack={() => setInviting(false)}
+            />
+          </Suspense>
+        ) : null}
+        {section === 'card' && !shown && !isInviting ? (
           <>
             <CardQr cardNumber={card.cardNumber} cardSecret={card.cardSecret} />
             <BalanceSummary member={card.member} savedAt={card.savedAt} />
@@ -98,6 +112,9 @@ export function CardHome({
                 />
               </Suspense>
             )}
+            <button type="button" className="wide" onClick={() => setInviting(true)}>
+              {t('invite.open')}
+            </button>
             <StampCards cards={card.wallet?.stampCards} />
             <WalletProgress wallet={card.wallet} />
             <Suspense fallback={null}>
@@ -141,6 +158,7 @@ export function CardHome({
             onClick={() => {
               setSection(name);
               setShown(null);
+              setInviting(false);
             }}
           >
             {t(`nav.${name}` as CardMessageKey)}

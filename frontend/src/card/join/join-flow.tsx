@@ -15,6 +15,13 @@ import { useNow } from '../use-now.js';
 /** Seconds before the card offers to send another code (the server's own limit may ask for longer). */
 const RESEND_AFTER_SECONDS = 30;
 
+/** The friend's code of a share link (`/card/?ref=MARIA-7K3F`), filled in the join form. */
+const linkCode = new URLSearchParams(window.location.search).get('ref')?.slice(0, 40) ?? '';
+// The link's opening counts in the referral funnel (once per page load; its own chunk).
+if (linkCode) {
+  void import('../invite/referral-join.js').then((m) => m.openReferralLink(linkCode)).catch(() => undefined);
+}
+
 /** Join or sign in: phone → one-time code (with name, birth date and consents when the phone is new). */
 export function JoinFlow({
   onJoined,
@@ -117,7 +124,8 @@ function CodeStep({
   // The code request does not say whether the phone is a member's (anyone could ask it about any
   // phone): the first verify tells, with SIGNUP_REQUIRED, and the same code then creates the card.
   const [isNewMember, setNewMember] = useState(false);
-  const [fields, setFields] = useState({ name: '', email: '', birthDate: '', code: '' });
+  const [fields, setFields] = useState({ name: '', email: '', birthDate: '', code: '', referral: linkCode });
+  const [referralError, setReferralError] = useState<string | null>(null);
   const [consents, setConsents] = useState({ email: false, sms: false, push: false });
   const [errors, setErrors] = useState<JoinErrors>({});
   const [refused, setRefused] = useState<unknown>(null);
@@ -141,7 +149,22 @@ function CodeStep({
     }
     setVerifying(true);
     setError(null);
+    const referralCode = isNewMember ? fields.referral.trim() : '';
+    // A code is checked before the card is created, and given once it exists (its own chunk).
+    const referrals = referralCode ? await import('../invite/referral-join.js') : null;
     try {
+      if (referrals) {
+        setReferralError(null);
+        try {
+          await referrals.checkReferralCode(referralCode);
+        } catch (caught) {
+          if (caught instanceof ApiError && caught.status < 500) {
+            setReferralError(t('join.referralUnknown'));
+            return;
+          }
+          throw caught;
+        }
+      }
       const session = await cardApi.verifyCode({
         phone: otp.phone,
         code: fields.code.trim(),
@@ -155,6 +178,7 @@ function CodeStep({
           : undefined,
       });
       onJoined(session);
+      if (referrals) await referrals.claimReferral(session.member.id, referralCode).catch(() => undefined);
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === 'SIGNUP_REQUIRED') setNewMember(true);
       else if (caught instanceof ApiError && caught.status < 500) setRefused(caught);
@@ -209,6 +233,14 @@ function CodeStep({
             value={fields.birthDate}
             onChange={set('birthDate')}
             error={message('birthDate')}
+          />
+          <TextField
+            label={t('join.referralCode')}
+            name="referral"
+            autoCapitalize="characters"
+            value={fields.referral}
+            onChange={set('referral')}
+            error={referralError}
           />
           <LegalLinks />
           <fieldset className="plain-fieldset">

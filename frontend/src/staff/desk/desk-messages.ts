@@ -16,6 +16,9 @@ const en = {
   'desk.enrol.title': 'Enrol a new member',
   'desk.enrol.name': 'Name',
   'desk.enrol.phone': 'Mobile phone',
+  'desk.enrol.referralCode': 'Friend’s referral code (optional)',
+  'desk.enrol.referralUnknown':
+    'No one has this referral code. Check it with the customer, or leave it empty.',
   'desk.enrol.hint': 'The customer opens their card later by signing in on the card app with this phone.',
   'desk.enrol.confirm': 'Enrol',
   'desk.enrol.nameMissing': "Type the customer's name.",
@@ -58,6 +61,9 @@ const es: Record<DeskMessageKey, string> = {
   'desk.enrol.title': 'Inscribir a un nuevo socio',
   'desk.enrol.name': 'Nombre',
   'desk.enrol.phone': 'Teléfono móvil',
+  'desk.enrol.referralCode': 'Código de recomendación de un amigo (opcional)',
+  'desk.enrol.referralUnknown':
+    'Nadie tiene este código de recomendación. Compruébalo con el cliente o déjalo vacío.',
   'desk.enrol.hint':
     'El cliente abre su tarjeta más tarde iniciando sesión en la app de la tarjeta con este teléfono.',
   'desk.enrol.confirm': 'Inscribir',
@@ -99,6 +105,8 @@ const ru: Record<DeskMessageKey, string> = {
   'desk.enrol.title': 'Регистрация нового участника',
   'desk.enrol.name': 'Имя',
   'desk.enrol.phone': 'Мобильный телефон',
+  'desk.enrol.referralCode': 'Код друга для рекомендации (необязательно)',
+  'desk.enrol.referralUnknown': 'Такого кода рекомендации нет. Уточните у клиента или оставьте поле пустым.',
   'desk.enrol.hint': 'Позже клиент откроет свою карту, войдя в приложение карты с этим телефоном.',
   'desk.enrol.confirm': 'Зарегистрировать',
   'desk.enrol.nameMissing': 'Введите имя клиента.',
@@ -139,6 +147,9 @@ const ro: Record<DeskMessageKey, string> = {
   'desk.enrol.title': 'Înscrie un membru nou',
   'desk.enrol.name': 'Nume',
   'desk.enrol.phone': 'Telefon mobil',
+  'desk.enrol.referralCode': 'Codul de recomandare al unui prieten (opțional)',
+  'desk.enrol.referralUnknown':
+    'Nimeni nu are acest cod de recomandare. Verificați-l cu clientul sau lăsați câmpul gol.',
   'desk.enrol.hint':
     'Clientul își deschide cardul mai târziu, autentificându-se în aplicația cardului cu acest telefon.',
   'desk.enrol.confirm': 'Înscrie',

@@ -26,6 +26,9 @@ export function EnrolDialog({
   const [name, setName] = useState('');
   const [phone, setPhone] = useState(typedPhone);
   const [nameError, setNameError] = useState<string | null>(null);
+  const [referralCode, setReferralCode] = useState('');
+  const [referralError, setReferralError] = useState<string | null>(null);
+  const [claimError, setClaimError] = useState<unknown>(null);
   const { state, submit } = useSubmission<MemberSummary>();
 
   // A phone the server cannot read is a field problem, said in the viewer's language.
@@ -39,10 +42,36 @@ export function EnrolDialog({
       return;
     }
     setNameError(null);
+    setReferralError(null);
+    setClaimError(null);
+    const code = referralCode.trim();
+    // A friend's code is checked first: a typo is corrected before the member exists.
+    if (code) {
+      try {
+        await staffApi.checkReferralCode(code);
+      } catch (caught) {
+        if (caught instanceof ApiError && caught.status === 404) {
+          setReferralError(t('desk.enrol.referralUnknown'));
+          return;
+        }
+        setClaimError(caught);
+        return;
+      }
+    }
     const created = await submit((idempotencyKey) =>
       staffApi.createMember({ name: name.trim(), phone: phone.trim() }, { idempotencyKey }),
     );
-    if (created) onEnrolled(created);
+    if (!created) return;
+    if (code) {
+      try {
+        await staffApi.claimReferral(created.id, code);
+      } catch (caught) {
+        // The member exists: the cashier sees why the code did not count (invitations paused…).
+        setClaimError(caught);
+        return;
+      }
+    }
+    onEnrolled(created);
   };
 
   const isLocked = state.status === 'submitting' || state.status === 'connectionLost';
@@ -74,6 +103,17 @@ export function EnrolDialog({
         error={isBadPhone ? t('desk.enrol.badPhone') : null}
         disabled={isLocked}
       />
+      <TextField
+        label={t('desk.enrol.referralCode')}
+        name="referralCode"
+        autoComplete="off"
+        autoCapitalize="characters"
+        value={referralCode}
+        onChange={(event) => setReferralCode(event.target.value)}
+        error={referralError}
+        disabled={isLocked}
+      />
+      {claimError ? <ErrorNotice error={claimError} /> : null}
       {state.status === 'connectionLost' ? <Notice tone="warning">{t('error.connectionLost')}</Notice> : null}
       {refusal && !isBadPhone ? <ErrorNotice error={refusal} /> : null}
     </ConfirmDialog>

@@ -28,6 +28,7 @@ export const EVENT_GROUP_LABELS: Record<string, StaffMessageKey | undefined> = {
   coupon_template: 'webhooks.group.couponTemplate',
   coupon_batch: 'webhooks.group.couponBatch',
   coupon: 'webhooks.group.coupon',
+  referral: 'webhooks.group.referral',
   gift_certificate: 'webhooks.group.giftCertificate',
   tier_ladder: 'webhooks.group.tierLadder',
   tier: 'webhooks.group.tier',
