@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expectAccessible } from './axe.js';
 
 const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 
@@ -36,6 +37,7 @@ export async function screenshot(
   name: string,
   options: { fullPage?: boolean } = {},
 ): Promise<void> {
+  await expectAccessible(page, name);
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({
     path: path.join(screenshots, `${name}.png`),
