@@ -170,6 +170,16 @@ describe('dark mode, from the device setting', () => {
     await page.getByTestId('member-panel').getByRole('heading', { name: 'Marta Oscura' }).waitFor();
     expect(Math.max(...(await pageBackground(page)))).toBeLessThan(40);
     await screenshot(page, 'staff-desk-dark');
+    // A sale to its receipt, and a dialog over the desk.
+    await page.locator('#purchase-total').fill('12.50');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('complete-sale').click();
+    await expect.poll(() => page.getByTestId('points-earned').textContent()).toBe('+12 points');
+    await expectAccessible(page, 'desk receipt (dark)');
+    await page.getByRole('button', { name: 'Gift certificate balance' }).click();
+    await page.getByRole('dialog', { name: 'Gift certificate balance' }).waitFor();
+    await expectAccessible(page, 'desk dialog (dark)');
+    await page.keyboard.press('Escape');
     for (const path of PORTAL_SCREENS) {
       await show(page, path);
       await expectAccessible(page, `${path} (dark)`);
