@@ -514,4 +514,10 @@ function mountFrontend(app: Express, dist: string): void {
   }
   // Shared assets emitted by the build (hashed file names, safe to cache for long).
   app.use('/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d' }));
+  // Browsers ask for /favicon.ico on their own, whatever page they show.
+  const favicon = path.join(dist, 'favicon.ico');
+  app.get('/favicon.ico', (_req, res, next) => {
+    if (existsSync(favicon)) res.sendFile(favicon, { maxAge: '1d' });
+    else next();
+  });
 }

@@ -1,5 +1,6 @@
 // Draws the card's app icons (a stamp: a light ring on the brand colour) as PNG files without any image
-// library: raw RGBA pixels, zlib, and the few PNG chunks a browser needs. Run once; the output is committed.
+// library: raw RGBA pixels, zlib, and the few PNG chunks a browser needs; and /favicon.ico, the same stamp
+// at 16, 32 and 48 px as PNG images inside an ICO directory. Run once; the output is committed.
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
@@ -59,3 +60,27 @@ writeFileSync(new URL('icon-192.png', out), icon(192, { maskable: false }));
 writeFileSync(new URL('icon-512.png', out), icon(512, { maskable: false }));
 writeFileSync(new URL('icon-maskable-512.png', out), icon(512, { maskable: true }));
 writeFileSync(new URL('apple-touch-icon.png', out), icon(180, { maskable: false }));
+
+/** An ICO file whose images are PNGs (every browser since IE 11 reads them). */
+function ico(sizes) {
+  const images = sizes.map((size) => icon(size, { maskable: false }));
+  const header = Buffer.alloc(6);
+  header.writeUInt16LE(0, 0);
+  header.writeUInt16LE(1, 2); // 1 = icon
+  header.writeUInt16LE(images.length, 4);
+  let offset = 6 + 16 * images.length;
+  const entries = images.map((image, index) => {
+    const entry = Buffer.alloc(16);
+    entry.writeUInt8(sizes[index] % 256, 0);
+    entry.writeUInt8(sizes[index] % 256, 1);
+    entry.writeUInt16LE(1, 4); // colour planes
+    entry.writeUInt16LE(32, 6); // bits per pixel
+    entry.writeUInt32LE(image.length, 8);
+    entry.writeUInt32LE(offset, 12);
+    offset += image.length;
+    return entry;
+  });
+  return Buffer.concat([header, ...entries, ...images]);
+}
+
+writeFileSync(new URL('../public/favicon.ico', import.meta.url), ico([16, 32, 48]));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expectHumanText } from './human-text.js';
+import { expectAccessible } from './axe.js';
 
 const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 
@@ -38,6 +39,7 @@ export async function screenshot(
   options: { fullPage?: boolean } = {},
 ): Promise<void> {
   await expectHumanText(page);
+  await expectAccessible(page, name);
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({
     path: path.join(screenshots, `${name}.png`),

@@ -1,7 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { RequestHandler, Router } from 'express';
+import type { RequestHandler, Response, Router } from 'express';
 import { AppError, ForbiddenError, UnauthenticatedError } from '../../platform/errors.js';
 import { reply, type Api } from '../../platform/http.js';
 import type { QueueSet } from '../../platform/jobs.js';
@@ -48,7 +48,32 @@ export function mountQueueDashboard(
       next(error);
     }
   };
-  apiRoot.use('/admin/queues', adminOnly, serverAdapter.getRouter() as RequestHandler);
+  apiRoot.use('/admin/queues', adminOnly, servedLocally, serverAdapter.getRouter() as RequestHandler);
+}
+
+/**
+ * Bull Board's page links Google's web fonts. The dashboard calls no other host (an admin's browser on a
+ * closed network, and nobody else learning who opens it): its stylesheet links to outside hosts are
+ * dropped from the page it renders, and its CSS falls back to the system's sans-serif.
+ */
+const servedLocally: RequestHandler = (_req, res, next) => {
+  // (The overloads of render hide its three-argument form from `bind`.)
+  const render = res.render.bind(res) as (
+    view: string,
+    options: object,
+    callback: (error: Error | null, html: string) => void,
+  ) => void;
+  res.render = ((view: string, options: object = {}) =>
+    render(view, options, (error, html) => {
+      if (error) next(error);
+      else res.send(withoutOutsideLinks(html));
+    })) as Response['render'];
+  next();
+};
+
+/** Removes every `<link>` whose href names another host (`https://…` or `//…`). */
+function withoutOutsideLinks(html: string): string {
+  return html.replace(/<link\b[^>]*\bhref=["']?(?:https?:)?\/\/[^>]*>\s*/gi, '');
 }
 
 function parseCookie(header: string, name: string): string | undefined {
