@@ -18,6 +18,7 @@ import { RefundDialog } from './refund-dialog.js';
 import { ErrorNotice } from '../ui/error-notice.js';
 import { BalanceCheckDialog } from './balance-check-dialog.js';
 import { instrumentScanKind } from './identify-code.js';
+import { shownMemberName } from '../members/member-identity.js';
 
 /**
  * The cashier desk, around one checkout per sale: scan (or type) the card, type the total (or the
@@ -148,7 +149,7 @@ export function DeskScreen() {
   };
 
   const customer = identified
-    ? { memberId: identified.member.id, name: identified.member.name }
+    ? { memberId: identified.member.id, name: shownMemberName(identified.member, t) }
     : isWalkIn
       ? { memberId: null, name: t('desk.walkIn.title') }
       : null;

@@ -4,6 +4,7 @@ import { staffApi } from '../staff-api.js';
 import { formatDate, formatPoints } from '../../shared/format.js';
 import { useI18n } from '../staff-i18n.js';
 import type { Identified } from './identify-panel.js';
+import { shownMemberName } from '../members/member-identity.js';
 
 /** The member at the till: name, card, what they can spend now and what is pending or expiring. */
 export function MemberPanel({ identified, detail }: { identified: Identified; detail: MemberDetail | null }) {
@@ -13,9 +14,10 @@ export function MemberPanel({ identified, detail }: { identified: Identified; de
   const tier = useMemberTier(member.id, detail);
   return (
     <section className="panel member-panel" aria-labelledby="member-title" data-testid="member-panel">
-      <h2 id="member-title">{member.name}</h2>
+      <h2 id="member-title">{shownMemberName(member, t)}</h2>
       <p className="field-hint">
-        {t('desk.member.card', { number: member.cardNumber })} · {member.phone}
+        {t('desk.member.card', { number: member.cardNumber })}
+        {member.deletedAt ? '' : ` · ${member.phone}`}
         {identified.method === 'card_code' ? ` · ${t('desk.member.verified')}` : ''}
       </p>
       {tier ? (

@@ -1,6 +1,7 @@
 // The members screen's search filters and a member's account actions (edit, block, replace the card) in
 // the portal's four languages; staff-messages.ts spreads them into its catalogues.
 const en = {
+  'members.deletedName': 'Deleted member',
   'members.filters': 'Filters',
   'members.filter.tag': 'Tag',
   'members.filter.status': 'Status',
@@ -52,6 +53,7 @@ const en = {
 export type MemberAdminMessageKey = keyof typeof en;
 
 const es: Record<MemberAdminMessageKey, string> = {
+  'members.deletedName': 'Socio eliminado',
   'members.filters': 'Filtros',
   'members.filter.tag': 'Etiqueta',
   'members.filter.status': 'Estado',
@@ -101,6 +103,7 @@ const es: Record<MemberAdminMessageKey, string> = {
 };
 
 const ru: Record<MemberAdminMessageKey, string> = {
+  'members.deletedName': 'Удалённый участник',
   'members.filters': 'Фильтры',
   'members.filter.tag': 'Метка',
   'members.filter.status': 'Статус',
@@ -150,6 +153,7 @@ const ru: Record<MemberAdminMessageKey, string> = {
 };
 
 const ro: Record<MemberAdminMessageKey, string> = {
+  'members.deletedName': 'Membru șters',
   'members.filters': 'Filtre',
   'members.filter.tag': 'Etichetă',
   'members.filter.status': 'Stare',

@@ -15,6 +15,7 @@ import { AdjustmentForm } from './adjustment-form.js';
 import { MemberAccountPanel } from './member-account-panel.js';
 import { MemberCoupons } from './member-coupons.js';
 import { MemberGiftCertificates } from './member-gift-certificates.js';
+import { shownMemberName } from './member-identity.js';
 
 /** One member: balance, stats, the ledger page by page; adjustments and refunds for managers. */
 export function MemberDetailScreen({ memberId }: { memberId: string }) {
@@ -80,11 +81,12 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
         </a>
       </p>
       <h1 id="member-name">
-        {member.name}
+        {shownMemberName(member, t)}
         {member.isBlocked ? <span className="badge badge-paused"> {t('members.status.blocked')}</span> : null}
       </h1>
       <p className="field-hint">
-        {member.phone} · {member.cardNumber} {member.email ? `· ${member.email}` : ''} ·{' '}
+        {member.deletedAt ? '' : `${member.phone} · `}
+        {member.cardNumber} {member.email ? `· ${member.email}` : ''} ·{' '}
         {t('members.joined', { date: formatDate(member.joinedAt, language) })}
       </p>
       <div className="stat-grid">

@@ -11,6 +11,7 @@ import './members.css';
 import { staffApi } from '../staff-api.js';
 import { useI18n } from '../staff-i18n.js';
 import { ErrorNotice } from '../ui/error-notice.js';
+import { shownMemberName, shownMemberPhone } from './member-identity.js';
 
 /** Which lookup a typed query means: 12 digits a card number, digits a phone, @ an email, else name words. */
 export function lookupFor(text: string): Partial<MemberLookupQuery> {
@@ -175,13 +176,13 @@ export function MembersScreen() {
                       navigate(`/members/${member.id}`);
                     }}
                   >
-                    {member.name}
+                    {shownMemberName(member, t)}
                   </a>
                   {member.isBlocked ? (
                     <span className="badge badge-paused"> {t('members.blocked')}</span>
                   ) : null}
                 </td>
-                <td>{member.phone}</td>
+                <td>{shownMemberPhone(member)}</td>
                 <td>{member.cardNumber}</td>
                 <td>{member.tier ?? '—'}</td>
                 <td>{formatDate(member.joinedAt, language)}</td>
