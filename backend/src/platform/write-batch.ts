@@ -12,6 +12,7 @@ type Op =
       update: Doc;
       /** The update must match a document; when it does not, this error is thrown. */
       onMiss: (() => Error) | null;
+      upsert: boolean;
     };
 
 /** MongoDB 8.0 (wire version 25) has the client-level bulkWrite command, across collections. */
@@ -47,7 +48,13 @@ export class WriteBatch {
 
   /** `onMiss`: the filter is a guard (or names a document that must exist); no match throws its error. */
   updateOne(target: Target, filter: Doc, update: Doc, onMiss?: () => Error): this {
-    this.ops.push({ kind: 'update', target, filter, update, onMiss: onMiss ?? null });
+    this.ops.push({ kind: 'update', target, filter, update, onMiss: onMiss ?? null, upsert: false });
+    return this;
+  }
+
+  /** An update that inserts the document when the filter matches none (a counter of its own, say). */
+  upsertOne(target: Target, filter: Doc, update: Doc): this {
+    this.ops.push({ kind: 'update', target, filter, update, onMiss: null, upsert: true });
     return this;
   }
 
@@ -67,7 +74,7 @@ async function sendOneByOne(ops: readonly Op[], session: ClientSession): Promise
       await collection.insertOne(op.document, { session });
       continue;
     }
-    const result = await collection.updateOne(op.filter, op.update, { session });
+    const result = await collection.updateOne(op.filter, op.update, { session, upsert: op.upsert });
     if (op.onMiss && result.matchedCount !== 1) throw op.onMiss();
   }
 }
@@ -77,7 +84,7 @@ async function sendTogether(ops: readonly Op[], session: ClientSession): Promise
     const namespace = namespaceOf(op.target);
     return op.kind === 'insert'
       ? { name: 'insertOne', namespace, document: op.document }
-      : { name: 'updateOne', namespace, filter: op.filter, update: op.update };
+      : { name: 'updateOne', namespace, filter: op.filter, update: op.update, upsert: op.upsert };
   });
   const isGuarded = ops.some((op) => op.kind === 'update' && op.onMiss);
   let result: mongoose.mongo.ClientBulkWriteResult;

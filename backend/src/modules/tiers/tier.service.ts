@@ -231,14 +231,20 @@ export class TierService {
   ): Promise<void> {
     if (input.points === 0 && input.spendMinor === 0) return;
     const month = monthOf(input.occurredAt, input.timeZone);
-    await TierActivityModel.updateOne(
+    // The month's counter rides on the purchase's own bulkWrite: no round trip of its own.
+    batch.upsertOne(
+      TierActivityModel,
       { memberId: input.memberId, month },
       { $inc: { points: input.points, spendMinor: input.spendMinor } },
-      { upsert: true, session },
     );
     const ladder = await this.currentLadder();
     if (!ladder) {
-      await this.stateInSession(session, input.memberId, null, input.now);
+      // No ladder yet: the state only has to exist for the first ladder's sweep to move the member on.
+      batch.upsertOne(
+        MemberTierModel,
+        { memberId: input.memberId },
+        { $setOnInsert: newStateDocument(input.memberId, null, input.now) },
+      );
       return;
     }
     const state = await this.currentStateInSession(
@@ -248,7 +254,12 @@ export class TierService {
       input.now,
       input.timeZone,
     );
-    const buckets = await this.bucketsInSession(session, input.memberId);
+    // The stored months, read before the batch adds this purchase's share, which is added here.
+    const buckets = withIncrement(await this.bucketsInSession(session, input.memberId), {
+      month,
+      points: input.points,
+      spendMinor: input.spendMinor,
+    });
     const { state: next, change } = afterPurchase(ladder, state, {
       buckets,
       at: input.now,
@@ -321,30 +332,9 @@ export class TierService {
     ladder: TierLadderVersion | null,
     now: Date,
   ): Promise<MemberTierDoc> {
-    // Before any ladder the state has no tier: the sweep puts it on the first ladder published.
-    const initial: TierState = ladder
-      ? baseState(ladder, now)
-      : {
-          tierCode: '',
-          since: now,
-          qualifiedUntil: null,
-          dueAt: null,
-          warnAt: null,
-          override: null,
-          lastUpgrade: null,
-        };
     const state = await nativeCollection<MemberTierDoc>(MemberTierModel).findOneAndUpdate(
       { memberId },
-      {
-        $setOnInsert: {
-          _id: new Types.ObjectId(),
-          memberId,
-          ladderVersion: ladder?.version ?? 0,
-          rev: 0,
-          ...initial,
-          updatedAt: now,
-        },
-      },
+      { $setOnInsert: newStateDocument(memberId, ladder, now) },
       { upsert: true, returnDocument: 'after', session },
     );
     if (!state) throw new Error(`tier state of member ${memberId.toHexString()} was not created`);
@@ -858,4 +848,45 @@ export function toLadderResponse(ladder: TierLadderVersion): TierLadder {
     tiers: ladder.tiers,
     publishedAt: ladder.publishedAt.toISOString(),
   };
+}
+
+/**
+ * A member's first tier state. Before any ladder it has no tier: the sweep puts the member on the first
+ * ladder published; under a ladder it starts at the base tier.
+ */
+function newStateDocument(
+  memberId: Types.ObjectId,
+  ladder: TierLadderVersion | null,
+  now: Date,
+): MemberTierDoc {
+  const initial: TierState = ladder
+    ? baseState(ladder, now)
+    : {
+        tierCode: '',
+        since: now,
+        qualifiedUntil: null,
+        dueAt: null,
+        warnAt: null,
+        override: null,
+        lastUpgrade: null,
+      };
+  return {
+    _id: new Types.ObjectId(),
+    memberId,
+    ladderVersion: ladder?.version ?? 0,
+    rev: 0,
+    ...initial,
+    updatedAt: now,
+  };
+}
+
+/** The stored months with one more purchase's share added to its month. */
+function withIncrement(buckets: readonly Bucket[], add: Bucket): Bucket[] {
+  const found = buckets.some((b) => b.month === add.month);
+  const added = buckets.map((b) =>
+    b.month === add.month
+      ? { month: b.month, points: b.points + add.points, spendMinor: b.spendMinor + add.spendMinor }
+      : b,
+  );
+  return found ? added : [...added, add];
 }
