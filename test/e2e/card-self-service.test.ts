@@ -66,7 +66,7 @@ describe('the card’s self-service in Chromium', () => {
     const { page, context } = await open(PHONE);
     await page.clock.install();
     const first = await requestCode(page, '+34 611 000 111');
-    await page.getByLabel('Code').fill(first);
+    await page.getByLabel('Code', { exact: true }).fill(first);
     await page.getByRole('button', { name: 'Continue' }).click();
     // A new phone: the sign-up asks for a name, with the program's links.
     await page.getByLabel('Your name').waitFor();
@@ -100,10 +100,10 @@ describe('the card’s self-service in Chromium', () => {
     card = await open(PHONE);
     const { page, context } = card;
     const code = await requestCode(page, '+34 611 222 333');
-    await page.getByLabel('Code').fill(code);
+    await page.getByLabel('Code', { exact: true }).fill(code);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Your name').fill('Irene Vidal');
-    await page.getByLabel('Code').fill(code);
+    await page.getByLabel('Code', { exact: true }).fill(code);
     await page.getByRole('button', { name: 'Create my card' }).click();
     const qr = page.getByRole('img', { name: /QR code/ });
     await expect.poll(() => qr.getAttribute('data-payload')).toMatch(PAYLOAD);

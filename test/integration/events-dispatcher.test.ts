@@ -123,8 +123,9 @@ describe('the event dispatcher', () => {
     const memberId = newMemberId();
     const first = await emit(app, memberId, ['member.created', 'purchase.recorded', 'points.earned']);
 
-    // Each event to webhooks, healthy and reports (which follows these three types).
-    expect(await eventDispatcher.dispatch()).toEqual({ delivered: 9, failed: 1 });
+    // Each event to webhooks, healthy and reports (which follows these three types), and the purchase to
+    // referrals.
+    expect(await eventDispatcher.dispatch()).toEqual({ delivered: 10, failed: 1 });
     expect(idsOf(healthy.received())).toEqual(first);
     expect(flaky.received()).toEqual([]);
     expect(await SubscriberCursorModel.findById('test.flaky').lean()).toMatchObject({

@@ -5,6 +5,7 @@ import type { EnglishErrorTexts } from './error-texts.js';
 
 export const en = {
   ACCOUNT_DISABLED: 'This staff account is disabled. Ask an administrator.',
+  ALREADY_REFERRED: "This member already joined with a friend's code.",
   API_KEY_REVOKED: 'This access key has been revoked.',
   BAD_CONTENT_LENGTH: 'The request was damaged on the way. Try again.',
   BAD_ENCODING: 'The request was damaged on the way. Try again.',
@@ -130,6 +131,10 @@ export const en = {
   REDEMPTION_HELD: 'This redemption belongs to an open sale: remove it there, or cancel that sale.',
   REDEMPTION_NOT_FOUND: 'This redemption can no longer be found.',
   REDEMPTION_SETTLED: 'This redemption paid for a purchase: refund that purchase instead.',
+  REFERRALS_NOT_ACTIVE: "Friend codes can't be used right now.",
+  REFERRAL_CODE_NOT_FOUND: 'No member has this friend code. Check it for a typo.',
+  REFERRAL_OWN_CODE: "You can't use your own friend code.",
+  REFERRAL_TOO_LATE: 'A friend code only counts before the first purchase.',
   REFUND_EXCEEDS_PURCHASE: {
     text: 'At most {refundableMinor} can be refunded.',
     plain: 'More than was bought cannot be refunded.',
@@ -148,6 +153,7 @@ export const en = {
   STORE_INACTIVE: 'This shop is closed in the system.',
   STORE_MISMATCH: 'This account works for another shop.',
   STORE_NOT_FOUND: 'This shop can no longer be found.',
+  TIER_LADDER_NOT_FOUND: 'The program has no tiers yet.',
   TOKEN_EXPIRED: 'Your session has ended. Sign in again.',
   UNAUTHENTICATED: 'You are signed out. Sign in again.',
   UNSUPPORTED_ENCODING: 'The request was sent in a form the server does not read. Reload the page.',

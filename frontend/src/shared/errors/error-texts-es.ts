@@ -3,6 +3,7 @@ import type { ErrorTexts } from './error-texts.js';
 
 export const es = {
   ACCOUNT_DISABLED: 'Esta cuenta de personal está desactivada. Pide ayuda a un administrador.',
+  ALREADY_REFERRED: 'Este cliente ya se unió con el código de un amigo.',
   API_KEY_REVOKED: 'Esta clave de acceso ha sido revocada.',
   BAD_CONTENT_LENGTH: 'La solicitud se dañó por el camino. Inténtalo de nuevo.',
   BAD_ENCODING: 'La solicitud se dañó por el camino. Inténtalo de nuevo.',
@@ -134,6 +135,10 @@ export const es = {
   REDEMPTION_HELD: 'Este canje pertenece a una venta abierta: quítalo allí o cancela esa venta.',
   REDEMPTION_NOT_FOUND: 'Ya no se encuentra este canje.',
   REDEMPTION_SETTLED: 'Este canje pagó una compra: reembolsa esa compra.',
+  REFERRALS_NOT_ACTIVE: 'Ahora no se pueden usar códigos de amigo.',
+  REFERRAL_CODE_NOT_FOUND: 'Ningún cliente tiene este código de amigo. Revisa que no haya una errata.',
+  REFERRAL_OWN_CODE: 'No puedes usar tu propio código de amigo.',
+  REFERRAL_TOO_LATE: 'Un código de amigo solo cuenta antes de la primera compra.',
   REFUND_EXCEEDS_PURCHASE: {
     text: 'Se puede reembolsar como máximo {refundableMinor}.',
     plain: 'No se puede reembolsar más de lo comprado.',
@@ -153,6 +158,7 @@ export const es = {
   STORE_INACTIVE: 'Esta tienda está cerrada en el sistema.',
   STORE_MISMATCH: 'Esta cuenta trabaja para otra tienda.',
   STORE_NOT_FOUND: 'Ya no se encuentra esta tienda.',
+  TIER_LADDER_NOT_FOUND: 'El programa aún no tiene niveles.',
   TOKEN_EXPIRED: 'Tu sesión ha terminado. Vuelve a entrar.',
   UNAUTHENTICATED: 'Has cerrado sesión. Vuelve a entrar.',
   UNSUPPORTED_ENCODING: 'La solicitud se envió en un formato que el servidor no lee. Recarga la página.',

@@ -3,6 +3,7 @@ import type { ErrorTexts } from './error-texts.js';
 
 export const ro = {
   ACCOUNT_DISABLED: 'Acest cont de personal este dezactivat. Cereți ajutorul unui administrator.',
+  ALREADY_REFERRED: 'Acest membru s-a alăturat deja cu codul unui prieten.',
   API_KEY_REVOKED: 'Această cheie de acces a fost revocată.',
   BAD_CONTENT_LENGTH: 'Cererea s-a deteriorat pe drum. Încercați din nou.',
   BAD_ENCODING: 'Cererea s-a deteriorat pe drum. Încercați din nou.',
@@ -135,6 +136,10 @@ export const ro = {
     'Această răscumpărare aparține unei vânzări deschise: scoateți-o acolo sau anulați vânzarea.',
   REDEMPTION_NOT_FOUND: 'Această răscumpărare nu mai poate fi găsită.',
   REDEMPTION_SETTLED: 'Această răscumpărare a plătit o cumpărătură: rambursați acea cumpărătură.',
+  REFERRALS_NOT_ACTIVE: 'Codurile de prieten nu pot fi folosite acum.',
+  REFERRAL_CODE_NOT_FOUND: 'Niciun membru nu are acest cod de prieten. Verificați să nu fie o greșeală.',
+  REFERRAL_OWN_CODE: 'Nu vă puteți folosi propriul cod de prieten.',
+  REFERRAL_TOO_LATE: 'Un cod de prieten contează doar înainte de prima cumpărătură.',
   REFUND_EXCEEDS_PURCHASE: {
     text: 'Se pot rambursa cel mult {refundableMinor}.',
     plain: 'Nu se poate rambursa mai mult decât s-a cumpărat.',
@@ -151,6 +156,7 @@ export const ro = {
   STORE_INACTIVE: 'Acest magazin este închis în sistem.',
   STORE_MISMATCH: 'Acest cont lucrează pentru alt magazin.',
   STORE_NOT_FOUND: 'Acest magazin nu mai poate fi găsit.',
+  TIER_LADDER_NOT_FOUND: 'Programul nu are încă niveluri.',
   TOKEN_EXPIRED: 'Sesiunea s-a încheiat. Conectați-vă din nou.',
   UNAUTHENTICATED: 'Ați fost deconectat. Conectați-vă din nou.',
   UNSUPPORTED_ENCODING:
