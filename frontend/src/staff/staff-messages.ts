@@ -11,6 +11,7 @@ import { couponMessages } from './coupons/coupon-messages.js';
 import { giftCertificateMessages } from './gift-certificates/gift-certificate-messages.js';
 import { adminMessages } from './admin/admin-messages.js';
 import { adminToolsMessages } from './admin/admin-tools-messages.js';
+import { auditLabelsMessages } from './admin/audit-labels-messages.js';
 import { memberAdminMessages } from './members/member-admin-messages.js';
 import { tierMessages } from './tiers/tier-messages.js';
 import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
@@ -27,6 +28,7 @@ const en = {
   ...giftCertificateMessages.en,
   ...adminMessages.en,
   ...adminToolsMessages.en,
+  ...auditLabelsMessages.en,
   ...memberAdminMessages.en,
   ...tierMessages.en,
   ...rulesDesignerMessages.en,
@@ -371,6 +373,7 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...giftCertificateMessages.es,
   ...adminMessages.es,
   ...adminToolsMessages.es,
+  ...auditLabelsMessages.es,
   ...memberAdminMessages.es,
   ...tierMessages.es,
   ...rulesDesignerMessages.es,
@@ -1039,6 +1042,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...giftCertificateMessages.ru,
     ...adminMessages.ru,
     ...adminToolsMessages.ru,
+    ...auditLabelsMessages.ru,
     ...memberAdminMessages.ru,
     ...tierMessages.ru,
     ...rulesDesignerMessages.ru,
@@ -1382,6 +1386,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...giftCertificateMessages.ro,
     ...adminMessages.ro,
     ...adminToolsMessages.ro,
+    ...auditLabelsMessages.ro,
     ...memberAdminMessages.ro,
     ...tierMessages.ro,
     ...rulesDesignerMessages.ro,

@@ -6,7 +6,7 @@ import { EmptyState } from '../../shared/ui/notice.js';
 import { Loading } from '../../shared/ui/spinner.js';
 import { useSession } from '../session.js';
 import { useI18n, type StaffT } from '../staff-i18n.js';
-import type { StaffMessageKey } from '../staff-messages.js';
+import { isStaffMessageKey, staffCatalogues, type StaffMessageKey } from '../staff-messages.js';
 import { adminApi, type AuditQuery } from './admin-api.js';
 import { AdminErrorNotice } from './admin-errors.js';
 import { dayEndIso, dayStartIso } from './day-range.js';
@@ -22,34 +22,18 @@ const ENTITY_LABELS: Record<string, StaffMessageKey> = {
   rule: 'admin.audit.entity.rule',
 };
 
-/** The actions an admin filters by most, in words; every other action shows as recorded. */
-const ACTION_LABELS: Record<string, StaffMessageKey> = {
-  'member.create': 'admin.audit.action.member.create',
-  'member.update': 'admin.audit.action.member.update',
-  'member.block': 'admin.audit.action.member.block',
-  'member.unblock': 'admin.audit.action.member.unblock',
-  'member.card_secret.rotate': 'admin.audit.action.member.card_secret.rotate',
-  'reward.create': 'admin.audit.action.reward.create',
-  'reward.update': 'admin.audit.action.reward.update',
-  'reward.image.set': 'admin.audit.action.reward.image.set',
-  'reward.image.remove': 'admin.audit.action.reward.image.remove',
-};
-const OTHER_ACTIONS = [
-  'points.adjust',
-  'program.update',
-  'store.create',
-  'store.update',
-  'staff.create',
-  'api_key.create',
-  'api_key.revoke',
-  'rule.create',
-  'rule.update',
-  'rule.publish',
-  'coupon.assign',
-  'gift_certificate.adjust',
-];
+/** Every action the log records, by its code ("rule.publish"): its label key is `admin.audit.action.<code>`. */
+const ACTION_PREFIX = 'admin.audit.action.';
+export const AUDIT_ACTIONS = Object.keys(staffCatalogues.en)
+  .filter((key) => key.startsWith(ACTION_PREFIX))
+  .map((key) => key.slice(ACTION_PREFIX.length))
+  .sort();
 
-const actionText = (action: string, t: StaffT) => (ACTION_LABELS[action] ? t(ACTION_LABELS[action]) : action);
+/** An action in the viewer's language; a code recorded by a newer server than this portal shows as recorded. */
+export function actionText(action: string, t: StaffT): string {
+  const key = `${ACTION_PREFIX}${action}`;
+  return isStaffMessageKey(key) ? t(key) : action;
+}
 const entityText = (type: string, t: StaffT) =>
   ENTITY_LABELS[type]
     ? t(ENTITY_LABELS[type])
@@ -227,7 +211,7 @@ export function AuditScreen() {
             </SelectField>
             <SelectField label={t('admin.audit.action')} value={draft.action} onChange={set('action')}>
               <option value="">{t('admin.audit.anyAction')}</option>
-              {[...Object.keys(ACTION_LABELS), ...OTHER_ACTIONS].map((action) => (
+              {AUDIT_ACTIONS.map((action) => (
                 <option key={action} value={action}>
                   {actionText(action, t)}
                 </option>
