@@ -15,6 +15,7 @@ import { AdjustmentForm } from './adjustment-form.js';
 import { MemberAccountPanel } from './member-account-panel.js';
 import { MemberCoupons } from './member-coupons.js';
 import { MemberGiftCertificates } from './member-gift-certificates.js';
+import { MemberTierPanel } from '../tiers/member-tier-panel.js';
 
 /** One member: balance, stats, the ledger page by page; adjustments and refunds for managers. */
 export function MemberDetailScreen({ memberId }: { memberId: string }) {
@@ -115,6 +116,7 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
           </p>
         </div>
       </div>
+      <MemberTierPanel memberId={member.id} canOverride={isManager} />
       {isManager ? <MemberAccountPanel member={member} onChanged={() => void load()} /> : null}
       {isManager ? <AdjustmentForm memberId={member.id} onDone={() => void load()} /> : null}
       {/* Giving by hand picks among the coupon templates, which marketers and admins may list. */}
