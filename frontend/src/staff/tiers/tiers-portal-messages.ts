@@ -54,7 +54,7 @@ const en = {
   'tiers.problem.summary': 'Some fields need a look before the preview.',
   'tiers.preview.title': 'Preview',
   'tiers.preview.summary':
-    '{evaluated} members looked at: {up} would move up and {down} would move down if this draft were published now.',
+    'Members looked at: {evaluated}. If this draft were published now, {up} would move up and {down} would move down.',
   'tiers.preview.tier': 'Tier',
   'tiers.preview.members': 'Members',
   'tiers.preview.movedUp': 'Move up into it',
@@ -165,7 +165,7 @@ const es: Texts = {
   'tiers.problem.summary': 'Algunos campos necesitan revisión antes de previsualizar.',
   'tiers.preview.title': 'Previsualización',
   'tiers.preview.summary':
-    '{evaluated} socios revisados: {up} subirían y {down} bajarían si este borrador se publicara ahora.',
+    'Socios revisados: {evaluated}. Si este borrador se publicara ahora, {up} subirían y {down} bajarían.',
   'tiers.preview.tier': 'Nivel',
   'tiers.preview.members': 'Socios',
   'tiers.preview.movedUp': 'Suben a él',
@@ -382,7 +382,7 @@ const ro: Texts = {
   'tiers.problem.summary': 'Unele câmpuri trebuie verificate înainte de previzualizare.',
   'tiers.preview.title': 'Previzualizare',
   'tiers.preview.summary':
-    '{evaluated} membri verificați: {up} ar urca și {down} ar coborî dacă ciorna ar fi publicată acum.',
+    'Membri verificați: {evaluated}. Dacă ciorna ar fi publicată acum, {up} ar urca și {down} ar coborî.',
   'tiers.preview.tier': 'Nivel',
   'tiers.preview.members': 'Membri',
   'tiers.preview.movedUp': 'Urcă în el',
