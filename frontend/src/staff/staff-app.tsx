@@ -43,6 +43,9 @@ const WebhookDetailScreen = lazy(() =>
 const StampCardsScreen = lazy(() =>
   import('./stamps/stamp-cards-screen.js').then((m) => ({ default: m.StampCardsScreen })),
 );
+const TierLadderScreen = lazy(() =>
+  import('./tiers/tier-ladder-screen.js').then((m) => ({ default: m.TierLadderScreen })),
+);
 const CouponsScreen = lazy(() =>
   import('./coupons/coupons-screen.js').then((m) => ({ default: m.CouponsScreen })),
 );
@@ -73,6 +76,7 @@ const NAV: NavItem[] = [
   { path: '/desk', label: 'nav.desk', isAllowed: (s) => hasRole(s, DESK_ROLES) },
   { path: '/members', label: 'nav.members', isAllowed: () => true },
   { path: '/rules', label: 'nav.rules', isAllowed: (s) => s.staff.role !== 'cashier' },
+  { path: '/tiers', label: 'nav.tiers', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   { path: '/stamp-cards', label: 'nav.stampCards', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   { path: '/coupons', label: 'nav.coupons', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   { path: '/gift-certificates', label: 'nav.giftCertificates', isAllowed: () => true },
@@ -229,6 +233,7 @@ function Route({ path, session }: { path: string; session: StaffSession }) {
     if (webhook?.id) return <WebhookDetailScreen webhookId={webhook.id} />;
   }
   if (path === '/stamp-cards' && hasRole(session, MARKETER_ROLES)) return <StampCardsScreen />;
+  if (path === '/tiers' && hasRole(session, MARKETER_ROLES)) return <TierLadderScreen />;
   if (path === '/coupons' && hasRole(session, MARKETER_ROLES)) return <CouponsScreen />;
   if (path === '/reports' && hasRole(session, MANAGER_ROLES)) return <ReportsScreen />;
   if (path === '/gift-certificates') return <GiftCertificatesScreen />;

@@ -14,6 +14,7 @@ import { adminToolsMessages } from './admin/admin-tools-messages.js';
 import { auditLabelsMessages } from './admin/audit-labels-messages.js';
 import { memberAdminMessages } from './members/member-admin-messages.js';
 import { tierMessages } from './tiers/tier-messages.js';
+import { tiersPortalMessages } from './tiers/tiers-portal-messages.js';
 import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
 import { reportMessages } from './reports/reports-messages.js';
 import { errorMessages } from './ui/error-messages.js';
@@ -31,6 +32,7 @@ const en = {
   ...auditLabelsMessages.en,
   ...memberAdminMessages.en,
   ...tierMessages.en,
+  ...tiersPortalMessages.en,
   ...rulesDesignerMessages.en,
   ...reportMessages.en,
   ...errorMessages.en,
@@ -376,6 +378,7 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...auditLabelsMessages.es,
   ...memberAdminMessages.es,
   ...tierMessages.es,
+  ...tiersPortalMessages.es,
   ...rulesDesignerMessages.es,
   ...reportMessages.es,
   ...errorMessages.es,
@@ -1045,6 +1048,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...auditLabelsMessages.ru,
     ...memberAdminMessages.ru,
     ...tierMessages.ru,
+    ...tiersPortalMessages.ru,
     ...rulesDesignerMessages.ru,
     ...reportMessages.ru,
     ...errorMessages.ru,
@@ -1389,6 +1393,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...auditLabelsMessages.ro,
     ...memberAdminMessages.ro,
     ...tierMessages.ro,
+    ...tiersPortalMessages.ro,
     ...rulesDesignerMessages.ro,
     ...reportMessages.ro,
     ...errorMessages.ro,

@@ -156,7 +156,14 @@ export const ro = {
   STORE_INACTIVE: 'Acest magazin este închis în sistem.',
   STORE_MISMATCH: 'Acest cont lucrează pentru alt magazin.',
   STORE_NOT_FOUND: 'Acest magazin nu mai poate fi găsit.',
-  TIER_LADDER_NOT_FOUND: 'Programul nu are încă niveluri.',
+  TIER_CODE_DUPLICATE: 'Două niveluri au același cod. Dați fiecărui nivel propriul cod.',
+  TIER_LADDER_NOT_FOUND: 'Nicio scară de niveluri nu este publicată încă.',
+  TIER_LADDER_NO_BASE: 'Scara începe cu nivelul de bază, de la 0.',
+  TIER_OVERRIDE_REASON_REQUIRED: 'Spuneți de ce nivelul este stabilit sau eliminat manual.',
+  TIER_OVERRIDE_UNTIL_INVALID:
+    'Un nivel fix are nevoie de o zi după azi; „cel puțin” nu are dată de sfârșit.',
+  TIER_THRESHOLDS_NOT_INCREASING: 'Fiecare nivel trebuie să înceapă peste cel dinaintea lui.',
+  TIER_UNKNOWN: 'Scara publicată nu are acest nivel.',
   TOKEN_EXPIRED: 'Sesiunea s-a încheiat. Conectați-vă din nou.',
   UNAUTHENTICATED: 'Ați fost deconectat. Conectați-vă din nou.',
   UNSUPPORTED_ENCODING:

@@ -16,6 +16,7 @@ import { MemberAccountPanel } from './member-account-panel.js';
 import { MemberCoupons } from './member-coupons.js';
 import { MemberGiftCertificates } from './member-gift-certificates.js';
 import { shownMemberName } from './member-identity.js';
+import { MemberTierPanel } from '../tiers/member-tier-panel.js';
 
 /** One member: balance, stats, the ledger page by page; adjustments and refunds for managers. */
 export function MemberDetailScreen({ memberId }: { memberId: string }) {
@@ -117,6 +118,7 @@ export function MemberDetailScreen({ memberId }: { memberId: string }) {
           </p>
         </div>
       </div>
+      <MemberTierPanel memberId={member.id} canOverride={isManager} />
       {isManager ? <MemberAccountPanel member={member} onChanged={() => void load()} /> : null}
       {isManager ? <AdjustmentForm memberId={member.id} onDone={() => void load()} /> : null}
       {/* Giving by hand picks among the coupon templates, which marketers and admins may list. */}
