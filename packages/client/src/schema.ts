@@ -3751,7 +3751,7 @@ export interface components {
                 to: string;
                 reason: string;
             }[];
-        };
+        } | null;
         SetTierOverrideBody: {
             kind: components["schemas"]["TierOverrideKind"];
             tier: string;
@@ -19453,7 +19453,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: `MEMBER_NOT_FOUND`, `TIER_LADDER_NOT_FOUND` */
+            /** @description Not found: `MEMBER_NOT_FOUND` */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -19463,7 +19463,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code: "MEMBER_NOT_FOUND" | "TIER_LADDER_NOT_FOUND";
+                            code: "MEMBER_NOT_FOUND";
                             message: string;
                         };
                     };
@@ -19576,7 +19576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemberTier"];
+                    "application/json": components["schemas"]["MemberTier"] & Record<string, never>;
                 };
             };
             /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */
@@ -19786,7 +19786,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemberTier"];
+                    "application/json": components["schemas"]["MemberTier"] & Record<string, never>;
                 };
             };
             /** @description Bad request: `BAD_CONTENT_LENGTH`, `BAD_ENCODING`, `BAD_PATH_ENCODING`, `BAD_REQUEST`, `INVALID_FIELD_NAME`, `MALFORMED_JSON`, `REQUEST_ABORTED`, `VALIDATION_FAILED` */

@@ -83,8 +83,9 @@ export function registerTierRoutes(api: Api, deps: { tiers: TierService }): void
     tags: ['Tiers'],
     access: { staff: ALL_STAFF, member: true, apiKey: ['members:read'] },
     params: IdParams,
-    response: { schema: MemberTier },
-    errors: ['MEMBER_NOT_FOUND', 'TIER_LADDER_NOT_FOUND'],
+    // null while the program has no ladder: the card and the desk then show no tier.
+    response: { schema: MemberTier.nullable() },
+    errors: ['MEMBER_NOT_FOUND'],
     handler: async ({ params, principal }) => {
       assertOwnData(principal, params.id);
       return tiers.projection(params.id);

@@ -599,7 +599,7 @@ export class TierService {
         session,
       });
     });
-    return this.projection(memberId);
+    return this.projectionUnderLadder(memberId);
   }
 
   /** Removes the override (with a reason): the ladder decides again from the member's activity now. */
@@ -651,7 +651,7 @@ export class TierService {
         session,
       });
     });
-    return this.projection(memberId);
+    return this.projectionUnderLadder(memberId);
   }
 
   /** The member's state on the current ladder (a state of an older ladder is moved onto it first). */
@@ -673,9 +673,11 @@ export class TierService {
   }
 
   /** `GET /members/:id/tier`: the tier and since when, what it takes to reach the next and keep this one, the history. */
-  async projection(memberId: string): Promise<MemberTier> {
-    const ladder = await this.requireLadder();
+  /** Null while no ladder is published (after checking that the member exists). */
+  async projection(memberId: string): Promise<MemberTier | null> {
     const id = await this.requireMember(memberId);
+    const ladder = await TierLadderModel.findOne().sort({ version: -1 }).lean();
+    if (!ladder) return null;
     const { timeZone } = await this.deps.program.get();
     const now = this.deps.clock.now();
     const [stored, buckets, history] = await Promise.all([
@@ -744,6 +746,13 @@ export class TierService {
       ];
     },
   };
+
+  /** The projection where a ladder was required already (an override is set against one). */
+  private async projectionUnderLadder(memberId: string): Promise<MemberTier> {
+    const view = await this.projection(memberId);
+    if (!view) throw new NotFoundError('Tier ladder');
+    return view;
+  }
 
   private async requireLadder(): Promise<TierLadderVersion> {
     const ladder = await TierLadderModel.findOne().sort({ version: -1 }).lean();

@@ -29,7 +29,7 @@ export function TierBadge({
       .then((answer) => {
         if (isCurrent) setTier(answer);
       })
-      // No ladder yet (404) or offline: the badge stays hidden.
+      // No ladder yet (null) or offline: the badge stays hidden.
       .catch(() => undefined);
     return () => {
       isCurrent = false;

@@ -63,7 +63,7 @@ function useMemberTier(memberId: string, detail: MemberDetail | null): MemberTie
       .then((answer) => {
         if (isCurrent) setTier(answer);
       })
-      // No ladder is published (404): the desk shows no tier.
+      // Not loaded (offline, or refused): the desk shows no tier. No ladder answers null.
       .catch(() => {
         if (isCurrent) setTier(null);
       });

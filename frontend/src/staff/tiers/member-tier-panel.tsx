@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
 import type { MemberTier, TierLadder, TierOverrideKind } from '@regulars/contracts';
-import { ApiError } from '../../shared/api/errors.js';
 import { formatDate, formatDateTime, formatMoney, formatPoints } from '../../shared/format.js';
 import { SelectField, TextField } from '../../shared/ui/field.js';
 import { EmptyState, Notice } from '../../shared/ui/notice.js';
@@ -16,13 +15,9 @@ type Loaded = { tier: MemberTier; ladder: TierLadder } | null;
 
 /** The member's tier and the ladder it is read against; null when no ladder is published yet. */
 async function loadTier(memberId: string): Promise<Loaded> {
-  try {
-    const [tier, ladder] = await Promise.all([tiersApi.memberTier(memberId), tiersApi.ladder()]);
-    return { tier, ladder };
-  } catch (caught) {
-    if (caught instanceof ApiError && caught.code === 'TIER_LADDER_NOT_FOUND') return null;
-    throw caught;
-  }
+  const tier = await tiersApi.memberTier(memberId);
+  if (!tier) return null;
+  return { tier, ladder: await tiersApi.ladder() };
 }
 
 /** A member's tier on their detail screen: where they stand, what it takes, the history; overrides for managers. */
