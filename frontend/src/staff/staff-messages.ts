@@ -13,6 +13,7 @@ import { adminMessages } from './admin/admin-messages.js';
 import { adminToolsMessages } from './admin/admin-tools-messages.js';
 import { memberAdminMessages } from './members/member-admin-messages.js';
 import { tierMessages } from './tiers/tier-messages.js';
+import { referralMessages } from './referrals/referrals-messages.js';
 import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
 import { reportMessages } from './reports/reports-messages.js';
 import { errorMessages } from './ui/error-messages.js';
@@ -29,6 +30,7 @@ const en = {
   ...adminToolsMessages.en,
   ...memberAdminMessages.en,
   ...tierMessages.en,
+  ...referralMessages.en,
   ...rulesDesignerMessages.en,
   ...reportMessages.en,
   ...errorMessages.en,
@@ -373,6 +375,7 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...adminToolsMessages.es,
   ...memberAdminMessages.es,
   ...tierMessages.es,
+  ...referralMessages.es,
   ...rulesDesignerMessages.es,
   ...reportMessages.es,
   ...errorMessages.es,
@@ -1041,6 +1044,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...adminToolsMessages.ru,
     ...memberAdminMessages.ru,
     ...tierMessages.ru,
+    ...referralMessages.ru,
     ...rulesDesignerMessages.ru,
     ...reportMessages.ru,
     ...errorMessages.ru,
@@ -1384,6 +1388,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...adminToolsMessages.ro,
     ...memberAdminMessages.ro,
     ...tierMessages.ro,
+    ...referralMessages.ro,
     ...rulesDesignerMessages.ro,
     ...reportMessages.ro,
     ...errorMessages.ro,
