@@ -23,6 +23,9 @@ export const DESK_ROLES: readonly StaffRole[] = ['admin', 'manager', 'cashier'];
 /** Who reads the coupon templates and gives a member a coupon by hand (marketers and admins design them). */
 export const COUPON_GIVER_ROLES: readonly StaffRole[] = ['admin', 'manager', 'marketer'];
 
+/** Who reads referrals (the API's readers): marketers set the terms, managers review the queue. */
+export const REFERRAL_ROLES: readonly StaffRole[] = ['admin', 'manager', 'marketer'];
+
 export function hasRole(session: StaffSession, roles: readonly StaffRole[]): boolean {
   return roles.includes(session.staff.role);
 }

@@ -9,6 +9,7 @@ import {
   DESK_ROLES,
   MANAGER_ROLES,
   MARKETER_ROLES,
+  REFERRAL_ROLES,
   SessionContext,
   hasRole,
   type StaffSession,
@@ -63,6 +64,9 @@ const AdminScreen = lazy(() => import('./admin/admin-screen.js').then((m) => ({ 
 const ReportsScreen = lazy(() =>
   import('./reports/reports-screen.js').then((m) => ({ default: m.ReportsScreen })),
 );
+const ReferralsScreen = lazy(() =>
+  import('./referrals/referrals-screen.js').then((m) => ({ default: m.ReferralsScreen })),
+);
 const MemberDetailScreen = lazy(() =>
   import('./members/member-detail-screen.js').then((m) => ({ default: m.MemberDetailScreen })),
 );
@@ -80,6 +84,7 @@ const NAV: NavItem[] = [
   { path: '/stamp-cards', label: 'nav.stampCards', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   { path: '/coupons', label: 'nav.coupons', isAllowed: (s) => hasRole(s, MARKETER_ROLES) },
   { path: '/gift-certificates', label: 'nav.giftCertificates', isAllowed: () => true },
+  { path: '/referrals', label: 'nav.referrals', isAllowed: (s) => hasRole(s, REFERRAL_ROLES) },
   { path: '/reports', label: 'nav.reports', isAllowed: (s) => hasRole(s, MANAGER_ROLES) },
   { path: '/admin', label: 'nav.admin', isAllowed: (s) => s.staff.role === 'admin' },
   // The admin's time control exists only where the clock can move.
@@ -236,6 +241,7 @@ function Route({ path, session }: { path: string; session: StaffSession }) {
   if (path === '/tiers' && hasRole(session, MARKETER_ROLES)) return <TierLadderScreen />;
   if (path === '/coupons' && hasRole(session, MARKETER_ROLES)) return <CouponsScreen />;
   if (path === '/reports' && hasRole(session, MANAGER_ROLES)) return <ReportsScreen />;
+  if (path === '/referrals' && hasRole(session, REFERRAL_ROLES)) return <ReferralsScreen />;
   if (path === '/gift-certificates') return <GiftCertificatesScreen />;
   const certificate = matchPath('/gift-certificates/:id', path);
   if (certificate?.id) return <GiftCertificateDetailScreen certificateId={certificate.id} />;

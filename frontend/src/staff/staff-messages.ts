@@ -15,6 +15,7 @@ import { auditLabelsMessages } from './admin/audit-labels-messages.js';
 import { memberAdminMessages } from './members/member-admin-messages.js';
 import { tierMessages } from './tiers/tier-messages.js';
 import { tiersPortalMessages } from './tiers/tiers-portal-messages.js';
+import { referralMessages } from './referrals/referrals-messages.js';
 import { rulesDesignerMessages } from './rules/rules-designer-messages.js';
 import { reportMessages } from './reports/reports-messages.js';
 import { errorMessages } from './ui/error-messages.js';
@@ -33,6 +34,7 @@ const en = {
   ...memberAdminMessages.en,
   ...tierMessages.en,
   ...tiersPortalMessages.en,
+  ...referralMessages.en,
   ...rulesDesignerMessages.en,
   ...reportMessages.en,
   ...errorMessages.en,
@@ -379,6 +381,7 @@ const es: Catalogue<StaffMessageKey, 'es'> = {
   ...memberAdminMessages.es,
   ...tierMessages.es,
   ...tiersPortalMessages.es,
+  ...referralMessages.es,
   ...rulesDesignerMessages.es,
   ...reportMessages.es,
   ...errorMessages.es,
@@ -1049,6 +1052,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...memberAdminMessages.ru,
     ...tierMessages.ru,
     ...tiersPortalMessages.ru,
+    ...referralMessages.ru,
     ...rulesDesignerMessages.ru,
     ...reportMessages.ru,
     ...errorMessages.ru,
@@ -1394,6 +1398,7 @@ const russianAndRomanian: { ru: Catalogue<StaffMessageKey, 'ru'>; ro: Catalogue<
     ...memberAdminMessages.ro,
     ...tierMessages.ro,
     ...tiersPortalMessages.ro,
+    ...referralMessages.ro,
     ...rulesDesignerMessages.ro,
     ...reportMessages.ro,
     ...errorMessages.ro,

@@ -131,10 +131,16 @@ export const en = {
   REDEMPTION_HELD: 'This redemption belongs to an open sale: remove it there, or cancel that sale.',
   REDEMPTION_NOT_FOUND: 'This redemption can no longer be found.',
   REDEMPTION_SETTLED: 'This redemption paid for a purchase: refund that purchase instead.',
-  REFERRALS_NOT_ACTIVE: "Friend codes can't be used right now.",
-  REFERRAL_CODE_NOT_FOUND: 'No member has this friend code. Check it for a typo.',
-  REFERRAL_OWN_CODE: "You can't use your own friend code.",
-  REFERRAL_TOO_LATE: 'A friend code only counts before the first purchase.',
+  REFERRALS_NOT_ACTIVE: 'Invitations are switched off: the program has no active referral terms.',
+  REFERRAL_CLEARING_TOO_SHORT:
+    'The clearing window must be at least the return window, or a returned purchase would be rewarded.',
+  REFERRAL_CODE_NOT_FOUND: 'No member has this invite code. Check the spelling, for example MARIA-7K3F.',
+  REFERRAL_HOUSEHOLD_NOT_FOUND: 'This household can no longer be found.',
+  REFERRAL_NOT_FOUND: 'This referral can no longer be found.',
+  REFERRAL_NOT_IN_REVIEW: 'This referral is no longer waiting for a review: someone decided already.',
+  REFERRAL_OWN_CODE: 'A member cannot use their own invite code.',
+  REFERRAL_TOO_LATE:
+    'An invite code counts only before the first purchase, and this member has bought already.',
   REFUND_EXCEEDS_PURCHASE: {
     text: 'At most {refundableMinor} can be refunded.',
     plain: 'More than was bought cannot be refunded.',

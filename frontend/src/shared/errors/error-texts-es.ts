@@ -135,10 +135,18 @@ export const es = {
   REDEMPTION_HELD: 'Este canje pertenece a una venta abierta: quítalo allí o cancela esa venta.',
   REDEMPTION_NOT_FOUND: 'Ya no se encuentra este canje.',
   REDEMPTION_SETTLED: 'Este canje pagó una compra: reembolsa esa compra.',
-  REFERRALS_NOT_ACTIVE: 'Ahora no se pueden usar códigos de amigo.',
-  REFERRAL_CODE_NOT_FOUND: 'Ningún cliente tiene este código de amigo. Revisa que no haya una errata.',
-  REFERRAL_OWN_CODE: 'No puedes usar tu propio código de amigo.',
-  REFERRAL_TOO_LATE: 'Un código de amigo solo cuenta antes de la primera compra.',
+  REFERRALS_NOT_ACTIVE:
+    'Las invitaciones están desactivadas: el programa no tiene condiciones de recomendación activas.',
+  REFERRAL_CLEARING_TOO_SHORT:
+    'El plazo de confirmación debe ser al menos el plazo de devolución; si no, se premiaría una compra devuelta.',
+  REFERRAL_CODE_NOT_FOUND:
+    'Ningún cliente tiene este código de invitación. Revisa cómo se escribe, por ejemplo MARIA-7K3F.',
+  REFERRAL_HOUSEHOLD_NOT_FOUND: 'Este hogar ya no se encuentra.',
+  REFERRAL_NOT_FOUND: 'Esta recomendación ya no se encuentra.',
+  REFERRAL_NOT_IN_REVIEW: 'Esta recomendación ya no espera revisión: alguien ya decidió.',
+  REFERRAL_OWN_CODE: 'Un cliente no puede usar su propio código de invitación.',
+  REFERRAL_TOO_LATE:
+    'Un código de invitación solo cuenta antes de la primera compra, y este cliente ya ha comprado.',
   REFUND_EXCEEDS_PURCHASE: {
     text: 'Se puede reembolsar como máximo {refundableMinor}.',
     plain: 'No se puede reembolsar más de lo comprado.',

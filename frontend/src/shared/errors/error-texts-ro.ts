@@ -136,10 +136,17 @@ export const ro = {
     'Această răscumpărare aparține unei vânzări deschise: scoateți-o acolo sau anulați vânzarea.',
   REDEMPTION_NOT_FOUND: 'Această răscumpărare nu mai poate fi găsită.',
   REDEMPTION_SETTLED: 'Această răscumpărare a plătit o cumpărătură: rambursați acea cumpărătură.',
-  REFERRALS_NOT_ACTIVE: 'Codurile de prieten nu pot fi folosite acum.',
-  REFERRAL_CODE_NOT_FOUND: 'Niciun membru nu are acest cod de prieten. Verificați să nu fie o greșeală.',
-  REFERRAL_OWN_CODE: 'Nu vă puteți folosi propriul cod de prieten.',
-  REFERRAL_TOO_LATE: 'Un cod de prieten contează doar înainte de prima cumpărătură.',
+  REFERRALS_NOT_ACTIVE: 'Invitațiile sunt oprite: programul nu are condiții de recomandare active.',
+  REFERRAL_CLEARING_TOO_SHORT:
+    'Termenul de confirmare trebuie să fie cel puțin termenul de retur, altfel o cumpărătură returnată ar fi răsplătită.',
+  REFERRAL_CODE_NOT_FOUND:
+    'Niciun membru nu are acest cod de invitație. Verificați scrierea, de exemplu MARIA-7K3F.',
+  REFERRAL_HOUSEHOLD_NOT_FOUND: 'Această gospodărie nu mai poate fi găsită.',
+  REFERRAL_NOT_FOUND: 'Această recomandare nu mai poate fi găsită.',
+  REFERRAL_NOT_IN_REVIEW: 'Această recomandare nu mai așteaptă verificarea: cineva a decis deja.',
+  REFERRAL_OWN_CODE: 'Un membru nu își poate folosi propriul cod de invitație.',
+  REFERRAL_TOO_LATE:
+    'Un cod de invitație contează doar înainte de prima cumpărătură, iar acest membru a cumpărat deja.',
   REFUND_EXCEEDS_PURCHASE: {
     text: 'Se pot rambursa cel mult {refundableMinor}.',
     plain: 'Nu se poate rambursa mai mult decât s-a cumpărat.',
